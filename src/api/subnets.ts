@@ -1,0 +1,123 @@
+/**
+ * Subnet operations: CreateSubnet, DeleteSubnet, DescribeSubnets, ModifySubnetAttribute.
+ *
+ * Reference: EC2 API reference for each action; DescribeSubnets filters as documented there.
+ * Fidelity notes: see domain/subnets.ts. IPv6 filters match nothing (IPv4-only network).
+ */
+import type {
+  CreateSubnetRequest,
+  CreateSubnetResult,
+  DeleteSubnetRequest,
+  DescribeSubnetsRequest,
+  DescribeSubnetsResult,
+  ModifySubnetAttributeRequest,
+  Subnet as SubnetView,
+} from "@aws-sdk/client-ec2";
+import type { Subnet } from "../domain/types.js";
+import type { RegionState } from "../state/world.js";
+import type { Handler } from "./context.js";
+import { tagList } from "./context.js";
+import { availableIpAddressCount, createSubnet, deleteSubnet, modifySubnetAttribute } from "../domain/subnets.js";
+import { getVpc } from "../domain/vpcs.js";
+import { applyFilters, paginate, selectByIds, type FilterSpec } from "../domain/describe.js";
+import { tagsFromSpecifications } from "../domain/tags.js";
+import { subnetNotFound } from "../domain/errors.js";
+
+export function subnetArn(s: Subnet): string {
+  return `arn:aws:ec2:${s.region}:${s.ownerId}:subnet/${s.id}`;
+}
+
+export function subnetView(rs: RegionState, s: Subnet): SubnetView {
+  return {
+    AvailabilityZoneId: s.availabilityZoneId,
+    MapCustomerOwnedIpOnLaunch: false,
+    OwnerId: s.ownerId,
+    AssignIpv6AddressOnCreation: s.assignIpv6AddressOnCreation,
+    Ipv6CidrBlockAssociationSet: [],
+    Tags: tagList(s.tags),
+    SubnetArn: subnetArn(s),
+    EnableDns64: s.enableDns64,
+    Ipv6Native: false,
+    PrivateDnsNameOptionsOnLaunch: {
+      HostnameType: s.privateDnsHostnameType,
+      EnableResourceNameDnsARecord: false,
+      EnableResourceNameDnsAAAARecord: false,
+    },
+    BlockPublicAccessStates: { InternetGatewayBlockMode: "off" },
+    SubnetId: s.id,
+    State: s.state,
+    VpcId: s.vpcId,
+    CidrBlock: s.cidr,
+    AvailableIpAddressCount: availableIpAddressCount(rs, s),
+    AvailabilityZone: s.availabilityZone,
+    DefaultForAz: s.defaultForAz,
+    MapPublicIpOnLaunch: s.mapPublicIpOnLaunch,
+  };
+}
+
+function subnetFilters(rs: RegionState): FilterSpec<Subnet> {
+  return {
+    "availability-zone": (s) => s.availabilityZone,
+    "availabilityZone": (s) => s.availabilityZone,
+    "availability-zone-id": (s) => s.availabilityZoneId,
+    "availabilityZoneId": (s) => s.availabilityZoneId,
+    "available-ip-address-count": (s) => availableIpAddressCount(rs, s),
+    "cidr-block": (s) => s.cidr,
+    "cidr": (s) => s.cidr,
+    "cidrBlock": (s) => s.cidr,
+    "customer-owned-ipv4-pool": () => [],
+    "default-for-az": (s) => s.defaultForAz,
+    "defaultForAz": (s) => s.defaultForAz,
+    "enable-dns64": (s) => s.enableDns64,
+    "enable-lni-at-device-index": () => [],
+    "ipv6-cidr-block-association.ipv6-cidr-block": () => [],
+    "ipv6-cidr-block-association.association-id": () => [],
+    "ipv6-cidr-block-association.state": () => [],
+    "ipv6-native": () => false,
+    "map-customer-owned-ip-on-launch": () => false,
+    "map-public-ip-on-launch": (s) => s.mapPublicIpOnLaunch,
+    "outpost-arn": () => [],
+    "owner-id": (s) => s.ownerId,
+    "private-dns-name-options-on-launch.hostname-type": (s) => s.privateDnsHostnameType,
+    "private-dns-name-options-on-launch.enable-resource-name-dns-a-record": () => false,
+    "private-dns-name-options-on-launch.enable-resource-name-dns-aaaa-record": () => false,
+    "state": (s) => s.state,
+    "subnet-arn": (s) => subnetArn(s),
+    "subnet-id": (s) => s.id,
+    "vpc-id": (s) => s.vpcId,
+  };
+}
+
+const createSubnetOp: Handler<CreateSubnetRequest, CreateSubnetResult> = ({ world, rs }, input) => {
+  const tags = tagsFromSpecifications(input.TagSpecifications, "subnet");
+  const vpc = getVpc(rs, input.VpcId);
+  const subnet = createSubnet(world, rs, vpc, input.CidrBlock, input.AvailabilityZone, input.AvailabilityZoneId, tags);
+  return { Subnet: subnetView(rs, subnet) };
+};
+
+const deleteSubnetOp: Handler<DeleteSubnetRequest, void> = ({ world, rs }, input) => {
+  deleteSubnet(world, rs, input.SubnetId);
+};
+
+const describeSubnets: Handler<DescribeSubnetsRequest, DescribeSubnetsResult> = ({ rs }, input) => {
+  const selected = selectByIds(rs.subnets, input.SubnetIds, subnetNotFound);
+  const filtered = applyFilters(selected, input.Filters, subnetFilters(rs), (s) => s.tags);
+  const page = paginate(filtered, input);
+  return { Subnets: page.items.map((s) => subnetView(rs, s)), NextToken: page.nextToken };
+};
+
+const modifySubnetAttributeOp: Handler<ModifySubnetAttributeRequest, void> = ({ world, rs }, input) => {
+  modifySubnetAttribute(world, rs, input.SubnetId, {
+    mapPublicIpOnLaunch: input.MapPublicIpOnLaunch?.Value,
+    assignIpv6AddressOnCreation: input.AssignIpv6AddressOnCreation?.Value,
+    enableDns64: input.EnableDns64?.Value,
+    privateDnsHostnameType: input.PrivateDnsHostnameTypeOnLaunch,
+  });
+};
+
+export const subnetOperations = {
+  CreateSubnet: createSubnetOp,
+  DeleteSubnet: deleteSubnetOp,
+  DescribeSubnets: describeSubnets,
+  ModifySubnetAttribute: modifySubnetAttributeOp,
+};

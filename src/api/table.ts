@@ -1,0 +1,41 @@
+/**
+ * The operation table: every EC2 action vpclab serves, keyed by AWS's operation name, checked against
+ * the SDK's operation list when the server starts (DESIGN.md rule 2). An action the SDK does not know
+ * gets `InvalidAction`; a known one that is not here gets one uniform `NotImplemented` error.
+ *
+ * Each resource family registers its handlers in its own `api/<family>.ts` and is spread in here.
+ */
+import type { EC2 } from "@aws-sdk/client-ec2";
+import type { Handler } from "./context.js";
+import { vpcOperations } from "./vpcs.js";
+import { subnetOperations } from "./subnets.js";
+import { routeTableOperations } from "./route-tables.js";
+import { internetGatewayOperations } from "./internet-gateways.js";
+import { tagOperations } from "./tags.js";
+import { regionOperations } from "./regions.js";
+import { peeringOperations } from "./peering.js";
+import { securityGroupOperations } from "./security-groups.js";
+import { networkAclOperations } from "./network-acls.js";
+import { instanceOperations } from "./instances.js";
+import { networkInterfaceOperations } from "./network-interfaces.js";
+import { insightsOperations } from "./network-insights.js";
+
+/** AWS's EC2 operation names, from the SDK's client type (`createVpc` → `CreateVpc`). */
+export type Action = Capitalize<Extract<keyof EC2, string>>;
+
+export const ec2Operations = {
+  ...vpcOperations,
+  ...subnetOperations,
+  ...routeTableOperations,
+  ...internetGatewayOperations,
+  ...tagOperations,
+  ...regionOperations,
+  ...peeringOperations,
+  ...securityGroupOperations,
+  ...networkAclOperations,
+  ...instanceOperations,
+  ...networkInterfaceOperations,
+  ...insightsOperations,
+} satisfies Partial<Record<Action, Handler>>;
+
+export const ec2OperationTable: Readonly<Record<string, Handler>> = ec2Operations;

@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+/**
+ * The `vpclab` command line: `serve` runs the emulator; the network commands (ping, trace, connect,
+ * why) and the scenario commands (peer, up, demo) talk to a running server over HTTP.
+ */
+import { Command, InvalidArgumentError } from "commander";
+import { VERSION } from "../version.js";
+
+const program = new Command();
+program.name("vpclab").description("AWS multi-region VPC networking on one machine").version(VERSION);
+
+function intOption(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError("must be a port number (0-65535)");
+  return n;
+}
+
+function delayOption(value: string, previous: Record<string, number>): Record<string, number> {
+  const m = /^([a-zA-Z][\w.-]*)=(\d+)$/.exec(value);
+  if (!m) throw new InvalidArgumentError("must be NAME=MILLISECONDS");
+  return { ...previous, [m[1]!]: Number(m[2]) };
+}
+
+function quotaOption(value: string, previous: Record<string, number>): Record<string, number> {
+  const m = /^([a-zA-Z]+)=(\d+)$/.exec(value);
+  if (!m) throw new InvalidArgumentError("must be NAME=COUNT");
+  return { ...previous, [m[1]!]: Number(m[2]) };
+}
+
+program
+  .command("serve")
+  .description("serve the EC2 API and the vpclab admin API")
+  .option("-p, --port <port>", "port to listen on", intOption, 4566)
+  .option("--host <host>", "address to listen on", "127.0.0.1")
+  .option("--seed <n>", "seed for repeatable resource ids", (v) => Number(v))
+  .option("--delay <name=ms>", "model AWS's timing for a state transition (repeatable)", delayOption, {})
+  .option("--quota <name=count>", "raise or lower a service quota, e.g. vpcsPerRegion=100 (repeatable)", quotaOption, {})
+  .option("-v, --verbose", "log every request to stderr")
+  .action(async (opts: { port: number; host: string; seed?: number; delay: Record<string, number>; quota: Record<string, number>; verbose?: boolean }) => {
+    const { VpclabServer } = await import("../server/server.js");
+    const server = new VpclabServer({
+      port: opts.port,
+      host: opts.host,
+      seed: opts.seed,
+      delays: opts.delay,
+      quotas: opts.quota,
+      verbose: opts.verbose,
+    });
+    const { url } = await server.listen();
+    console.log(`vpclab ${VERSION} serving the EC2 API on ${url}`);
+    const stop = () => void server.close().then(() => process.exit(0));
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,386 @@
+/**
+ * Route tables, their associations (subnet, gateway, main) and their routes, with AWS's rules for
+ * route targets and for destinations inside the VPC's own CIDR.
+ *
+ * References: EC2 API CreateRouteTable, DeleteRouteTable, AssociateRouteTable, DisassociateRouteTable,
+ * ReplaceRouteTableAssociation, CreateRoute, ReplaceRoute, DeleteRoute; VPC User Guide "Route tables"
+ * (route priority, "routes for middlebox appliances": a route more specific than `local` may target
+ * only a network interface, an instance, a NAT gateway or a Gateway Load Balancer endpoint).
+ *
+ * Fidelity notes:
+ * - IPv6 destinations and prefix-list destinations are not supported (IPv4-only network).
+ * - NAT gateways, transit gateways, virtual private gateways and VPC endpoints are not modelled yet:
+ *   naming one as a target gets that kind's NotFound error.
+ * - A route's State is computed when read (`routeState`): `blackhole` when its target is gone or
+ *   cannot carry traffic (detached IGW, peering not active, stopped instance, detached ENI).
+ */
+import type { RegionState, World } from "../state/world.js";
+import type { Route, RouteTable, RouteTarget, Tags, Vpc } from "./types.js";
+import { cidrOf, containsCidr, formatCidr, parseCidr } from "./cidr.js";
+import {
+  associationNotFound,
+  dependencyViolation,
+  Ec2Error,
+  gatewayNotFound,
+  invalidParameterCombination,
+  invalidParameterValue,
+  missingParameter,
+  notFound,
+  resourceAlreadyAssociated,
+  routeAlreadyExists,
+  routeNotFound,
+  routeTableNotFound,
+} from "./errors.js";
+import { getSubnet } from "./subnets.js";
+
+export function getRouteTable(rs: RegionState, id: string | undefined): RouteTable {
+  const rt = id === undefined ? undefined : rs.routeTables.get(id);
+  if (!rt) throw routeTableNotFound(id ?? "");
+  return rt;
+}
+
+export function createRouteTableRecord(world: World, rs: RegionState, vpc: Vpc, tags: Tags = new Map()): RouteTable {
+  const id = world.ids.next("rtb");
+  const rt: RouteTable = {
+    id,
+    ownerId: rs.account,
+    region: rs.region,
+    tags,
+    vpcId: vpc.id,
+    routes: vpc.cidrBlocks.map((b) => ({ destinationCidr: b.cidr, target: { kind: "local" }, origin: "CreateRouteTable" })),
+    associations: [],
+  };
+  rs.routeTables.set(id, rt);
+  world.generation++;
+  return rt;
+}
+
+/** Adds a route, keeping `local` routes first and the rest in insertion order, as AWS lists them. */
+export function addRoute(rt: RouteTable, route: Route): void {
+  rt.routes.push(route);
+}
+
+export function createRouteTable(world: World, rs: RegionState, vpc: Vpc, tags: Tags): RouteTable {
+  let n = 0;
+  for (const rt of rs.routeTables.values()) if (rt.vpcId === vpc.id) n++;
+  if (n >= world.quotas.routeTablesPerVpc) {
+    throw new Ec2Error("RouteTableLimitExceeded", "The maximum number of route tables has been reached.");
+  }
+  return createRouteTableRecord(world, rs, vpc, tags);
+}
+
+export function deleteRouteTable(world: World, rs: RegionState, id: string | undefined): void {
+  const rt = getRouteTable(rs, id);
+  if (rt.associations.length > 0) {
+    throw dependencyViolation(`The routeTable '${rt.id}' has dependencies and cannot be deleted.`);
+  }
+  rs.routeTables.delete(rt.id);
+  world.generation++;
+}
+
+/** The route table a subnet uses: its explicit association, else the VPC's main table. */
+export function routeTableForSubnet(rs: RegionState, subnetId: string, vpcId: string): RouteTable | undefined {
+  let main: RouteTable | undefined;
+  for (const rt of rs.routeTables.values()) {
+    if (rt.vpcId !== vpcId) continue;
+    for (const a of rt.associations) {
+      if (a.subnetId === subnetId) return rt;
+      if (a.main) main = rt;
+    }
+  }
+  return main;
+}
+
+export function associateRouteTable(
+  world: World,
+  rs: RegionState,
+  routeTableId: string | undefined,
+  subnetId: string | undefined,
+  gatewayId: string | undefined,
+): string {
+  const rt = getRouteTable(rs, routeTableId);
+  if ((subnetId === undefined) === (gatewayId === undefined)) {
+    if (subnetId === undefined) throw missingParameter("SubnetId");
+    throw invalidParameterCombination("Only one of subnetId or gatewayId may be specified.");
+  }
+  let assoc;
+  if (subnetId !== undefined) {
+    const subnet = getSubnet(rs, subnetId);
+    if (subnet.vpcId !== rt.vpcId) {
+      throw invalidParameterValue(`Route table ${rt.id} and subnet ${subnet.id} belong to different networks`);
+    }
+    for (const other of rs.routeTables.values()) {
+      if (other.associations.some((a) => a.subnetId === subnet.id)) {
+        throw resourceAlreadyAssociated(
+          `the specified association for route table ${rt.id} conflicts with an existing association`,
+        );
+      }
+    }
+    assoc = { id: world.ids.next("rtbassoc"), main: false, subnetId: subnet.id };
+  } else {
+    const igw = rs.internetGateways.get(gatewayId!);
+    if (!igw) throw gatewayNotFound(gatewayId!);
+    if (!igw.attachments.some((a) => a.vpcId === rt.vpcId)) {
+      throw invalidParameterValue(`Route table ${rt.id} and gateway ${igw.id} belong to different networks`);
+    }
+    for (const other of rs.routeTables.values()) {
+      if (other.associations.some((a) => a.gatewayId === igw.id)) {
+        throw resourceAlreadyAssociated(
+          `the specified association for route table ${rt.id} conflicts with an existing association`,
+        );
+      }
+    }
+    assoc = { id: world.ids.next("rtbassoc"), main: false, gatewayId: igw.id };
+  }
+  rt.associations.push(assoc);
+  world.generation++;
+  return assoc.id;
+}
+
+function findAssociation(rs: RegionState, associationId: string | undefined) {
+  for (const rt of rs.routeTables.values()) {
+    const i = rt.associations.findIndex((a) => a.id === associationId);
+    if (i >= 0) return { rt, i, assoc: rt.associations[i]! };
+  }
+  throw associationNotFound(associationId ?? "");
+}
+
+export function disassociateRouteTable(world: World, rs: RegionState, associationId: string | undefined): void {
+  const { rt, i, assoc } = findAssociation(rs, associationId);
+  if (assoc.main) {
+    throw invalidParameterValue(`cannot disassociate the main route table association ${assoc.id}`);
+  }
+  rt.associations.splice(i, 1);
+  world.generation++;
+}
+
+/** Moves an association (including "main") to another table of the same VPC; returns the new id. */
+export function replaceRouteTableAssociation(
+  world: World,
+  rs: RegionState,
+  associationId: string | undefined,
+  routeTableId: string | undefined,
+): string {
+  const { rt, i, assoc } = findAssociation(rs, associationId);
+  const target = getRouteTable(rs, routeTableId);
+  if (target.vpcId !== rt.vpcId) {
+    throw invalidParameterValue(`Route table ${target.id} and association ${assoc.id} belong to different networks`);
+  }
+  rt.associations.splice(i, 1);
+  const moved = { ...assoc, id: world.ids.next("rtbassoc") };
+  target.associations.push(moved);
+  world.generation++;
+  return moved.id;
+}
+
+// ---- routes -------------------------------------------------------------------------------------
+
+export interface RouteTargetInput {
+  GatewayId?: string;
+  NatGatewayId?: string;
+  InstanceId?: string;
+  NetworkInterfaceId?: string;
+  VpcPeeringConnectionId?: string;
+  TransitGatewayId?: string;
+  EgressOnlyInternetGatewayId?: string;
+  LocalGatewayId?: string;
+  CarrierGatewayId?: string;
+  VpcEndpointId?: string;
+  CoreNetworkArn?: string;
+}
+
+const TARGET_PARAMS: (keyof RouteTargetInput)[] = [
+  "GatewayId",
+  "NatGatewayId",
+  "InstanceId",
+  "NetworkInterfaceId",
+  "VpcPeeringConnectionId",
+  "TransitGatewayId",
+  "EgressOnlyInternetGatewayId",
+  "LocalGatewayId",
+  "CarrierGatewayId",
+  "VpcEndpointId",
+  "CoreNetworkArn",
+];
+
+/** Validates a route's target against the table's VPC and resolves it. */
+export function resolveTarget(world: World, rs: RegionState, rt: RouteTable, input: RouteTargetInput, allowLocal: boolean): RouteTarget {
+  const given = TARGET_PARAMS.filter((k) => input[k] !== undefined);
+  if (given.length === 0) {
+    throw missingParameter("GatewayId, NatGatewayId, InstanceId, NetworkInterfaceId, VpcPeeringConnectionId or TransitGatewayId");
+  }
+  if (given.length > 1) {
+    throw invalidParameterCombination(`The parameter ${given[0]} cannot be used with the parameter ${given[1]}`);
+  }
+  const param = given[0]!;
+  const id = input[param]!;
+  switch (param) {
+    case "GatewayId": {
+      if (id === "local") {
+        if (!allowLocal) throw invalidParameterValue("Cannot create or replace a route to target 'local' here");
+        return { kind: "local" };
+      }
+      const igw = rs.internetGateways.get(id);
+      if (!igw) throw gatewayNotFound(id);
+      if (!igw.attachments.some((a) => a.vpcId === rt.vpcId)) {
+        throw invalidParameterValue(`route table ${rt.id} and network gateway ${igw.id} belong to different networks`);
+      }
+      return { kind: "igw", id };
+    }
+    case "VpcPeeringConnectionId": {
+      const pcx = world.peerings.get(id);
+      const sides = pcx ? [pcx.requester, pcx.accepter] : [];
+      const visible = sides.some((s) => s.ownerId === rs.account && s.region === rs.region);
+      if (!pcx || !visible) throw notFound("InvalidVpcPeeringConnectionID.NotFound", "vpcPeeringConnection ID", id);
+      if (!sides.some((s) => s.vpcId === rt.vpcId && s.ownerId === rs.account && s.region === rs.region)) {
+        throw invalidParameterValue(`route table ${rt.id} and peering connection ${id} belong to different networks`);
+      }
+      return { kind: "pcx", id };
+    }
+    case "NetworkInterfaceId": {
+      const eni = rs.networkInterfaces.get(id);
+      if (!eni) throw notFound("InvalidNetworkInterfaceID.NotFound", "networkInterface ID", id);
+      if (eni.vpcId !== rt.vpcId) {
+        throw invalidParameterValue(`route table ${rt.id} and interface ${id} belong to different networks`);
+      }
+      return { kind: "eni", id };
+    }
+    case "InstanceId": {
+      const inst = rs.instances.get(id);
+      if (!inst || inst.state === "terminated") throw notFound("InvalidInstanceID.NotFound", "instance ID", id);
+      if (inst.vpcId !== rt.vpcId) {
+        throw invalidParameterValue(`route table ${rt.id} and instance ${id} belong to different networks`);
+      }
+      const enis = [...rs.networkInterfaces.values()].filter((e) => e.attachment?.instanceId === id);
+      if (enis.length > 1) {
+        throw new Ec2Error(
+          "InvalidInstanceID",
+          `There are multiple interfaces attached to instance '${id}'. Please specify an interface ID for the operation instead.`,
+        );
+      }
+      return { kind: "instance", id, eniId: inst.primaryEniId };
+    }
+    case "TransitGatewayId":
+      throw notFound("InvalidTransitGatewayID.NotFound", "transitGateway ID", id);
+    case "NatGatewayId":
+      throw notFound("InvalidNatGatewayID.NotFound", "natGateway ID", id);
+    case "EgressOnlyInternetGatewayId":
+      throw notFound("InvalidEgressOnlyInternetGatewayId.NotFound", "egressOnlyInternetGateway ID", id);
+    default:
+      throw invalidParameterValue(`vpclab does not support ${param} route targets`);
+  }
+}
+
+function destination(text: string | undefined): string {
+  if (text === undefined) throw missingParameter("DestinationCidrBlock");
+  const c = parseCidr(text);
+  if (!c) throw invalidParameterValue(`Value (${text}) for parameter destinationCidrBlock is invalid. This is not a valid CIDR block.`);
+  return formatCidr(c);
+}
+
+/** Targets that may route more specifically than `local` (middlebox routing). */
+const MIDDLEBOX = new Set<RouteTarget["kind"]>(["eni", "instance", "nat"]);
+
+function checkInsideVpc(rs: RegionState, rt: RouteTable, dest: string, target: RouteTarget): void {
+  const vpc = rs.vpcs.get(rt.vpcId)!;
+  const d = cidrOf(dest);
+  for (const b of vpc.cidrBlocks) {
+    const block = cidrOf(b.cidr);
+    if (containsCidr(block, d) && d.prefix > block.prefix && !MIDDLEBOX.has(target.kind)) {
+      throw invalidParameterValue(
+        `The destination CIDR block ${dest} is equal to or more specific than one of this VPC's CIDR blocks. This route can target only an interface or an instance.`,
+      );
+    }
+  }
+}
+
+function countStaticRoutes(rt: RouteTable): number {
+  return rt.routes.filter((r) => r.origin === "CreateRoute").length;
+}
+
+export function createRoute(
+  world: World,
+  rs: RegionState,
+  routeTableId: string | undefined,
+  destinationCidr: string | undefined,
+  target: RouteTargetInput,
+): void {
+  const rt = getRouteTable(rs, routeTableId);
+  const dest = destination(destinationCidr);
+  const resolved = resolveTarget(world, rs, rt, target, false);
+  if (rt.routes.some((r) => r.destinationCidr === dest)) throw routeAlreadyExists(rt.id, dest);
+  checkInsideVpc(rs, rt, dest, resolved);
+  if (countStaticRoutes(rt) >= world.quotas.routesPerRouteTable) {
+    throw new Ec2Error("RouteLimitExceeded", `The maximum number of routes has been reached.`);
+  }
+  addRoute(rt, { destinationCidr: dest, target: resolved, origin: "CreateRoute" });
+  world.generation++;
+}
+
+export function replaceRoute(
+  world: World,
+  rs: RegionState,
+  routeTableId: string | undefined,
+  destinationCidr: string | undefined,
+  target: RouteTargetInput,
+): void {
+  const rt = getRouteTable(rs, routeTableId);
+  const dest = destination(destinationCidr);
+  const route = rt.routes.find((r) => r.destinationCidr === dest);
+  if (!route) throw routeNotFound(rt.id, dest);
+  const resolved = resolveTarget(world, rs, rt, target, true);
+  const isVpcBlock = rs.vpcs.get(rt.vpcId)!.cidrBlocks.some((b) => b.cidr === dest);
+  if (resolved.kind === "local" && !isVpcBlock) {
+    throw invalidParameterValue(`The destination CIDR block ${dest} is not a CIDR block of this VPC; it cannot target 'local'.`);
+  }
+  if (isVpcBlock && resolved.kind !== "local" && !MIDDLEBOX.has(resolved.kind)) {
+    throw invalidParameterValue(`The local route ${dest} can only be replaced with a route to a network interface or an instance.`);
+  }
+  if (!isVpcBlock) checkInsideVpc(rs, rt, dest, resolved);
+  route.target = resolved;
+  if (route.origin !== "CreateRouteTable") route.origin = "CreateRoute";
+  world.generation++;
+}
+
+export function deleteRoute(world: World, rs: RegionState, routeTableId: string | undefined, destinationCidr: string | undefined): void {
+  const rt = getRouteTable(rs, routeTableId);
+  const dest = destination(destinationCidr);
+  const i = rt.routes.findIndex((r) => r.destinationCidr === dest);
+  if (i < 0) throw routeNotFound(rt.id, dest);
+  if (rt.routes[i]!.origin === "CreateRouteTable") {
+    throw invalidParameterValue(`cannot remove local route ${dest} in route table ${rt.id}`);
+  }
+  rt.routes.splice(i, 1);
+  world.generation++;
+}
+
+/**
+ * Whether a route can carry traffic now. A route is `blackhole` when its target is gone or idle:
+ * a detached or deleted internet gateway, a peering that is not active, an instance that is not
+ * running, a network interface that is gone or not attached to a running instance.
+ */
+export function routeState(world: World, rs: RegionState, rt: RouteTable, route: Route): "active" | "blackhole" {
+  const t = route.target;
+  switch (t.kind) {
+    case "local":
+      return "active";
+    case "igw": {
+      const igw = rs.internetGateways.get(t.id);
+      return igw?.attachments.some((a) => a.vpcId === rt.vpcId && a.state === "available") ? "active" : "blackhole";
+    }
+    case "pcx":
+      return world.peerings.get(t.id)?.status.code === "active" ? "active" : "blackhole";
+    case "instance": {
+      const inst = rs.instances.get(t.id);
+      return inst?.state === "running" ? "active" : "blackhole";
+    }
+    case "eni": {
+      const eni = rs.networkInterfaces.get(t.id);
+      if (!eni?.attachment) return "blackhole";
+      const inst = rs.instances.get(eni.attachment.instanceId);
+      return inst?.state === "running" ? "active" : "blackhole";
+    }
+    default:
+      return "blackhole";
+  }
+}

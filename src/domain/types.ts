@@ -1,0 +1,231 @@
+/**
+ * vpclab's own domain records: camelCase, ours, and independent of AWS's wire shapes (views convert
+ * at the edge, in `src/api/views/`). Every resource family of the EC2 network lives here so that the
+ * API handlers and the network engine agree on one model.
+ *
+ * Addresses are kept as strings in records (what the user gave, canonicalised); the engine compiles
+ * them to integers.
+ */
+
+export type Tags = Map<string, string>;
+
+export interface Scoped {
+  id: string;
+  ownerId: string;
+  region: string;
+  tags: Tags;
+}
+
+export interface VpcCidrAssociation {
+  associationId: string;
+  cidr: string;
+  state: "associating" | "associated" | "disassociating" | "disassociated";
+}
+
+export interface Vpc extends Scoped {
+  /** Index 0 is the primary block; disassociated blocks are removed from the list. */
+  cidrBlocks: VpcCidrAssociation[];
+  state: "pending" | "available";
+  isDefault: boolean;
+  instanceTenancy: string;
+  dhcpOptionsId: string;
+  enableDnsSupport: boolean;
+  enableDnsHostnames: boolean;
+  enableNetworkAddressUsageMetrics: boolean;
+}
+
+export interface Subnet extends Scoped {
+  vpcId: string;
+  availabilityZone: string;
+  availabilityZoneId: string;
+  cidr: string;
+  state: "pending" | "available";
+  defaultForAz: boolean;
+  mapPublicIpOnLaunch: boolean;
+  assignIpv6AddressOnCreation: boolean;
+  enableDns64: boolean;
+  privateDnsHostnameType: "ip-name" | "resource-name";
+}
+
+/** Where a route sends traffic. `instance` routes resolve to the instance's primary ENI. */
+export type RouteTarget =
+  | { kind: "local" }
+  | { kind: "igw"; id: string }
+  | { kind: "pcx"; id: string }
+  | { kind: "tgw"; id: string }
+  | { kind: "nat"; id: string }
+  | { kind: "eni"; id: string }
+  | { kind: "instance"; id: string; eniId: string }
+  | { kind: "vgw"; id: string }
+  | { kind: "eigw"; id: string };
+
+export interface Route {
+  destinationCidr: string;
+  target: RouteTarget;
+  origin: "CreateRouteTable" | "CreateRoute" | "EnableVgwRoutePropagation";
+}
+
+export interface RouteTableAssociation {
+  id: string;
+  main: boolean;
+  subnetId?: string;
+  gatewayId?: string;
+}
+
+export interface RouteTable extends Scoped {
+  vpcId: string;
+  routes: Route[];
+  associations: RouteTableAssociation[];
+}
+
+export interface InternetGateway extends Scoped {
+  /** At most one: AWS allows one VPC per gateway and one gateway per VPC. */
+  attachments: { vpcId: string; state: "attaching" | "available" | "detaching" }[];
+}
+
+export interface DhcpOptions extends Scoped {
+  configurations: { key: string; values: string[] }[];
+}
+
+export type IpProtocol = string; // "-1", "tcp", "udp", "icmp", "icmpv6" or a protocol number as a string
+
+/** One security-group rule, as AWS stores it: one source/destination per rule (`sgr-…`). */
+export interface SecurityGroupRule {
+  id: string;
+  groupId: string;
+  isEgress: boolean;
+  ipProtocol: IpProtocol;
+  /** For tcp/udp the port range; for icmp the type (from) and code (to); -1 means all. */
+  fromPort: number;
+  toPort: number;
+  cidrIpv4?: string;
+  cidrIpv6?: string;
+  prefixListId?: string;
+  referencedGroup?: { groupId: string; userId: string; vpcId?: string; vpcPeeringConnectionId?: string };
+  description?: string;
+  tags: Tags;
+}
+
+export interface SecurityGroup extends Scoped {
+  vpcId: string;
+  name: string;
+  description: string;
+  isDefault: boolean;
+  rules: SecurityGroupRule[];
+}
+
+export interface NetworkAclEntry {
+  ruleNumber: number;
+  egress: boolean;
+  protocol: string; // "-1" or a protocol number as a string ("6", "17", "1")
+  ruleAction: "allow" | "deny";
+  cidrBlock?: string;
+  ipv6CidrBlock?: string;
+  icmp?: { type: number; code: number };
+  portRange?: { from: number; to: number };
+}
+
+export interface NetworkAcl extends Scoped {
+  vpcId: string;
+  isDefault: boolean;
+  /** Includes the implicit `*` deny entries (rule number 32767), as DescribeNetworkAcls shows them. */
+  entries: NetworkAclEntry[];
+  associations: { id: string; subnetId: string }[];
+}
+
+export type InstanceStateName = "pending" | "running" | "shutting-down" | "terminated" | "stopping" | "stopped";
+
+export interface Instance extends Scoped {
+  reservationId: string;
+  imageId: string;
+  instanceType: string;
+  keyName?: string;
+  state: InstanceStateName;
+  stateTransitionReason: string;
+  launchTime: number;
+  subnetId: string;
+  vpcId: string;
+  availabilityZone: string;
+  primaryEniId: string;
+  userData?: string;
+  amiLaunchIndex: number;
+  clientToken?: string;
+}
+
+export interface PrivateIp {
+  address: string;
+  primary: boolean;
+}
+
+export interface NetworkInterface extends Scoped {
+  subnetId: string;
+  vpcId: string;
+  availabilityZone: string;
+  description: string;
+  macAddress: string;
+  privateIps: PrivateIp[];
+  securityGroupIds: string[];
+  sourceDestCheck: boolean;
+  interfaceType: string;
+  status: "available" | "attaching" | "in-use" | "detaching";
+  requesterManaged: boolean;
+  attachment?: {
+    id: string;
+    instanceId: string;
+    deviceIndex: number;
+    status: "attaching" | "attached" | "detaching" | "detached";
+    deleteOnTermination: boolean;
+    attachTime: number;
+  };
+  /** A public IPv4 address: auto-assigned at launch, or an elastic IP's. */
+  association?: { publicIp: string; allocationId?: string; associationId?: string; ipOwnerId: string; privateIp: string };
+}
+
+export interface ElasticIp extends Scoped {
+  /** The allocation id is also `id`. */
+  publicIp: string;
+  domain: "vpc";
+  networkBorderGroup: string;
+  association?: { id: string; networkInterfaceId: string; instanceId?: string; privateIp: string };
+}
+
+export interface KeyPair extends Scoped {
+  name: string;
+  fingerprint: string;
+  keyType: "rsa" | "ed25519";
+  publicKey?: string;
+  createTime: number;
+}
+
+export type PeeringStatusCode =
+  | "initiating-request"
+  | "pending-acceptance"
+  | "active"
+  | "deleted"
+  | "rejected"
+  | "failed"
+  | "expired"
+  | "provisioning"
+  | "deleting";
+
+export interface PeeringSide {
+  ownerId: string;
+  region: string;
+  vpcId: string;
+  /** The side's IPv4 blocks when the connection was made (AWS shows them as at request time). */
+  cidrBlocks: string[];
+  allowDnsResolutionFromRemoteVpc: boolean;
+}
+
+/** A VPC peering connection: one object, seen from both accounts and both regions. */
+export interface VpcPeeringConnection {
+  id: string;
+  requester: PeeringSide;
+  accepter: PeeringSide;
+  status: { code: PeeringStatusCode; message: string };
+  /** When a pending request expires (ms on the emulator clock). */
+  expirationTime?: number;
+  statusChangedAt: number;
+  /** Tags are per account: each side tags its own view. */
+  tags: Map<string, Tags>;
+}

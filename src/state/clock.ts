@@ -1,0 +1,65 @@
+/**
+ * The emulator clock and the id source, both injectable so that tests can move time (peering expiry,
+ * instance state transitions) and get repeatable ids.
+ *
+ * Fidelity notes: the clock starts at the real time and advances with it; `advance()` adds an offset,
+ * so emulator time never runs backwards. Ids are `<prefix>-` plus 17 lowercase hex digits, as AWS's
+ * long ids are; a seeded source yields the same sequence every run.
+ */
+import { randomBytes } from "node:crypto";
+
+export class Clock {
+  private offsetMs = 0;
+  constructor(private readonly realNow: () => number = Date.now) {}
+
+  now(): number {
+    return this.realNow() + this.offsetMs;
+  }
+
+  advance(seconds: number): void {
+    if (!Number.isFinite(seconds) || seconds < 0) throw new RangeError("advance takes a non-negative number of seconds");
+    this.offsetMs += seconds * 1000;
+  }
+}
+
+export class IdSource {
+  private state: bigint;
+  private readonly seeded: boolean;
+  private readonly issued = new Set<string>();
+
+  constructor(seed?: number) {
+    this.seeded = seed !== undefined;
+    this.state = BigInt(seed ?? 0) & 0xffffffffffffffffn;
+  }
+
+  /** splitmix64: a tiny, well-studied generator, enough for repeatable ids. */
+  private nextBits(): bigint {
+    if (!this.seeded) return BigInt("0x" + randomBytes(9).toString("hex"));
+    this.state = (this.state + 0x9e3779b97f4a7c15n) & 0xffffffffffffffffn;
+    let z = this.state;
+    z = ((z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n) & 0xffffffffffffffffn;
+    z = ((z ^ (z >> 27n)) * 0x94d049bb133111ebn) & 0xffffffffffffffffn;
+    return ((z ^ (z >> 31n)) << 8n) | (this.state & 0xffn);
+  }
+
+  hex(digits: number): string {
+    return (this.nextBits() & ((1n << BigInt(digits * 4)) - 1n)).toString(16).padStart(digits, "0");
+  }
+
+  /** A fresh id such as `vpc-0a1b2c3d4e5f60718`. */
+  next(prefix: string): string {
+    for (;;) {
+      const id = `${prefix}-${this.hex(17)}`;
+      if (!this.issued.has(id)) {
+        this.issued.add(id);
+        return id;
+      }
+    }
+  }
+
+  /** A request id in AWS's UUID form. */
+  requestId(): string {
+    const h = this.hex(16) + this.hex(16);
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  }
+}
