@@ -19,6 +19,9 @@ import { networkAclOperations } from "./network-acls.js";
 import { instanceOperations } from "./instances.js";
 import { networkInterfaceOperations } from "./network-interfaces.js";
 import { insightsOperations } from "./network-insights.js";
+import { addressOperations } from "./addresses.js";
+import { keyPairOperations } from "./key-pairs.js";
+import { imageOperations } from "./images.js";
 
 /** AWS's EC2 operation names, from the SDK's client type (`createVpc` → `CreateVpc`). */
 export type Action = Capitalize<Extract<keyof EC2, string>>;
@@ -36,6 +39,9 @@ export const ec2Operations = {
   ...instanceOperations,
   ...networkInterfaceOperations,
   ...insightsOperations,
+  ...addressOperations,
+  ...keyPairOperations,
+  ...imageOperations,
 } satisfies Partial<Record<Action, Handler>>;
 
 export const ec2OperationTable: Readonly<Record<string, Handler>> = ec2Operations;

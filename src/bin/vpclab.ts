@@ -5,6 +5,8 @@
  */
 import { Command, InvalidArgumentError } from "commander";
 import { VERSION } from "../version.js";
+import { registerNetworkCommands } from "../cli/network.js";
+import { registerScenarioCommands } from "../cli/scenario.js";
 
 const program = new Command();
 program.name("vpclab").description("AWS multi-region VPC networking on one machine").version(VERSION);
@@ -52,5 +54,8 @@ program
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
   });
+
+registerNetworkCommands(program);
+registerScenarioCommands(program);
 
 await program.parseAsync(process.argv);

@@ -1,0 +1,2 @@
+/** Placeholder: this family's operations are added by its own issue. */
+export const addressOperations = {};
