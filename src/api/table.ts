@@ -22,6 +22,8 @@ import { insightsOperations } from "./network-insights.js";
 import { addressOperations } from "./addresses.js";
 import { keyPairOperations } from "./key-pairs.js";
 import { imageOperations } from "./images.js";
+import { dhcpOptionsOperations } from "./dhcp-options.js";
+import { accountOperations } from "./account.js";
 
 /** AWS's EC2 operation names, from the SDK's client type (`createVpc` → `CreateVpc`). */
 export type Action = Capitalize<Extract<keyof EC2, string>>;
@@ -42,6 +44,8 @@ export const ec2Operations = {
   ...addressOperations,
   ...keyPairOperations,
   ...imageOperations,
+  ...dhcpOptionsOperations,
+  ...accountOperations,
 } satisfies Partial<Record<Action, Handler>>;
 
 export const ec2OperationTable: Readonly<Record<string, Handler>> = ec2Operations;
