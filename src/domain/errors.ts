@@ -123,3 +123,11 @@ export const dhcpOptionsNotFound = (id: string) => notFound("InvalidDhcpOptionID
 export const invalidResourceId = (id: string) => new Ec2Error("InvalidID", `The ID '${id}' is not valid`);
 export const tagLimitExceeded = () =>
   new Ec2Error("TagLimitExceeded", "The maximum number of Tags for a resource has been reached.");
+
+// ---- VPC peering connections (generic codes; peering-specific ones live in domain/peering.ts) ----
+
+export const peeringNotFound = (id: string) =>
+  notFound("InvalidVpcPeeringConnectionID.NotFound", "vpcPeeringConnection ID", id);
+/** AWS's wording: "Invalid state transition for pcx-…, attempted to transition from rejected to deleting". */
+export const invalidStateTransition = (id: string, from: string, to: string) =>
+  new Ec2Error("InvalidStateTransition", `Invalid state transition for ${id}, attempted to transition from ${from} to ${to}`);
