@@ -16,7 +16,6 @@ import type {
 } from "@aws-sdk/client-ec2";
 import type { InternetGateway } from "../domain/types.js";
 import type { Handler } from "./context.js";
-import { tagList } from "./context.js";
 import {
   attachInternetGateway,
   createInternetGateway,
@@ -33,7 +32,8 @@ export function internetGatewayView(igw: InternetGateway): InternetGatewayView {
     Attachments: igw.attachments.map((a) => ({ State: a.state as never, VpcId: a.vpcId })),
     InternetGatewayId: igw.id,
     OwnerId: igw.ownerId,
-    Tags: tagList(igw.tags),
+    // EC2 always returns an internet gateway's tagSet, empty or not.
+    Tags: [...igw.tags].map(([Key, Value]) => ({ Key, Value })),
   };
 }
 
@@ -64,7 +64,7 @@ const deleteInternetGatewayOp: Handler<DeleteInternetGatewayRequest, void> = ({ 
 const describeInternetGateways: Handler<DescribeInternetGatewaysRequest, DescribeInternetGatewaysResult> = ({ rs }, input) => {
   const selected = selectByIds(rs.internetGateways, input.InternetGatewayIds, internetGatewayNotFound);
   const filtered = applyFilters(selected, input.Filters, IGW_FILTERS, (g) => g.tags);
-  const page = paginate(filtered, input);
+  const page = paginate(filtered, input, [5, 1000], (g) => g.id);
   return { InternetGateways: page.items.map(internetGatewayView), NextToken: page.nextToken };
 };
 

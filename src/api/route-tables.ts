@@ -3,7 +3,12 @@
  * ReplaceRouteTableAssociation, Create/Replace/DeleteRoute.
  *
  * Reference: EC2 API reference for each action; DescribeRouteTables filters as documented there.
- * Fidelity notes: see domain/route-tables.ts.
+ * EC2 always returns a route table's `tagSet` and `propagatingVgwSet`, empty or not (the CLI prints
+ * `"Tags": []`), so the view does too.
+ *
+ * Fidelity notes: see domain/route-tables.ts. The `association.*` filters match per association, so a
+ * main table that also has explicit subnet associations matches both `association.main=true` and
+ * `=false`, and a table without associations matches neither, as the filter's documentation says.
  */
 import type {
   AssociateRouteTableRequest,
@@ -26,7 +31,6 @@ import type {
 import type { Route, RouteTable } from "../domain/types.js";
 import type { RegionState, World } from "../state/world.js";
 import type { Handler } from "./context.js";
-import { tagList } from "./context.js";
 import {
   associateRouteTable,
   createRoute,
@@ -101,7 +105,7 @@ export function routeTableView(world: World, rs: RegionState, rt: RouteTable): R
     PropagatingVgws: [],
     RouteTableId: rt.id,
     Routes: rt.routes.map((r) => routeView(world, rs, rt, r)),
-    Tags: tagList(rt.tags),
+    Tags: [...rt.tags].map(([Key, Value]) => ({ Key, Value })),
     VpcId: rt.vpcId,
     OwnerId: rt.ownerId,
   };
@@ -112,9 +116,9 @@ function routeTableFilters(world: World, rs: RegionState): FilterSpec<RouteTable
   return {
     "association.gateway-id": (rt) => rt.associations.map((a) => a.gatewayId),
     "association.route-table-association-id": (rt) => rt.associations.map((a) => a.id),
-    "association.route-table-id": (rt) => (rt.associations.length > 0 ? rt.id : undefined),
+    "association.route-table-id": (rt) => rt.associations.map(() => rt.id),
     "association.subnet-id": (rt) => rt.associations.map((a) => a.subnetId),
-    "association.main": (rt) => (rt.associations.some((a) => a.main) ? true : false),
+    "association.main": (rt) => rt.associations.map((a) => a.main),
     "owner-id": (rt) => rt.ownerId,
     "route-table-id": (rt) => rt.id,
     "route.destination-cidr-block": (rt) => rt.routes.map((r) => r.destinationCidr),
@@ -145,7 +149,7 @@ const deleteRouteTableOp: Handler<DeleteRouteTableRequest, void> = ({ world, rs 
 const describeRouteTables: Handler<DescribeRouteTablesRequest, DescribeRouteTablesResult> = ({ world, rs }, input) => {
   const selected = selectByIds(rs.routeTables, input.RouteTableIds, routeTableNotFound);
   const filtered = applyFilters(selected, input.Filters, routeTableFilters(world, rs), (rt) => rt.tags);
-  const page = paginate(filtered, input, [5, 100]);
+  const page = paginate(filtered, input, [5, 100], (rt) => rt.id);
   return { RouteTables: page.items.map((rt) => routeTableView(world, rs, rt)), NextToken: page.nextToken };
 };
 

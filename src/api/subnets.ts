@@ -1,8 +1,13 @@
 /**
  * Subnet operations: CreateSubnet, DeleteSubnet, DescribeSubnets, ModifySubnetAttribute.
  *
- * Reference: EC2 API reference for each action; DescribeSubnets filters as documented there.
- * Fidelity notes: see domain/subnets.ts. IPv6 filters match nothing (IPv4-only network).
+ * Reference: EC2 API reference for each action; DescribeSubnets filters as documented there (plus the
+ * older camelCase aliases `availabilityZone`, `cidr`, `cidrBlock`, `defaultForAz` that EC2 still accepts).
+ * Output fields follow what EC2 returns for an IPv4-only subnet (`Ipv6CidrBlockAssociationSet` empty,
+ * `MapCustomerOwnedIpOnLaunch` false, `PrivateDnsNameOptionsOnLaunch`).
+ *
+ * Fidelity notes: see domain/subnets.ts. IPv6 filters match nothing, and IPv6, IPAM and Outpost
+ * parameters of CreateSubnet are refused with InvalidParameterValue (IPv4-only network, no IPAM).
  */
 import type {
   CreateSubnetRequest,
@@ -21,7 +26,7 @@ import { availableIpAddressCount, createSubnet, deleteSubnet, modifySubnetAttrib
 import { getVpc } from "../domain/vpcs.js";
 import { applyFilters, paginate, selectByIds, type FilterSpec } from "../domain/describe.js";
 import { tagsFromSpecifications } from "../domain/tags.js";
-import { subnetNotFound } from "../domain/errors.js";
+import { invalidParameterValue, subnetNotFound } from "../domain/errors.js";
 
 export function subnetArn(s: Subnet): string {
   return `arn:aws:ec2:${s.region}:${s.ownerId}:subnet/${s.id}`;
@@ -40,7 +45,7 @@ export function subnetView(rs: RegionState, s: Subnet): SubnetView {
     Ipv6Native: false,
     PrivateDnsNameOptionsOnLaunch: {
       HostnameType: s.privateDnsHostnameType,
-      EnableResourceNameDnsARecord: false,
+      EnableResourceNameDnsARecord: s.enableResourceNameDnsARecord ?? false,
       EnableResourceNameDnsAAAARecord: false,
     },
     BlockPublicAccessStates: { InternetGatewayBlockMode: "off" },
@@ -79,7 +84,7 @@ function subnetFilters(rs: RegionState): FilterSpec<Subnet> {
     "outpost-arn": () => [],
     "owner-id": (s) => s.ownerId,
     "private-dns-name-options-on-launch.hostname-type": (s) => s.privateDnsHostnameType,
-    "private-dns-name-options-on-launch.enable-resource-name-dns-a-record": () => false,
+    "private-dns-name-options-on-launch.enable-resource-name-dns-a-record": (s) => s.enableResourceNameDnsARecord ?? false,
     "private-dns-name-options-on-launch.enable-resource-name-dns-aaaa-record": () => false,
     "state": (s) => s.state,
     "subnet-arn": (s) => subnetArn(s),
@@ -91,6 +96,15 @@ function subnetFilters(rs: RegionState): FilterSpec<Subnet> {
 const createSubnetOp: Handler<CreateSubnetRequest, CreateSubnetResult> = ({ world, rs }, input) => {
   const tags = tagsFromSpecifications(input.TagSpecifications, "subnet");
   const vpc = getVpc(rs, input.VpcId);
+  if (input.Ipv6CidrBlock !== undefined || input.Ipv6Native || input.Ipv6IpamPoolId !== undefined || input.Ipv6NetmaskLength !== undefined) {
+    throw invalidParameterValue("IPv6 subnets are not supported by vpclab (its network is IPv4 only).");
+  }
+  if (input.Ipv4IpamPoolId !== undefined || input.Ipv4NetmaskLength !== undefined) {
+    throw invalidParameterValue("IPAM pools are not supported by vpclab: give the subnet's CidrBlock.");
+  }
+  if (input.OutpostArn !== undefined) {
+    throw invalidParameterValue(`Value (${input.OutpostArn}) for parameter outpostArn is invalid. vpclab has no Outposts.`);
+  }
   const subnet = createSubnet(world, rs, vpc, input.CidrBlock, input.AvailabilityZone, input.AvailabilityZoneId, tags);
   return { Subnet: subnetView(rs, subnet) };
 };
@@ -102,16 +116,24 @@ const deleteSubnetOp: Handler<DeleteSubnetRequest, void> = ({ world, rs }, input
 const describeSubnets: Handler<DescribeSubnetsRequest, DescribeSubnetsResult> = ({ rs }, input) => {
   const selected = selectByIds(rs.subnets, input.SubnetIds, subnetNotFound);
   const filtered = applyFilters(selected, input.Filters, subnetFilters(rs), (s) => s.tags);
-  const page = paginate(filtered, input);
+  const page = paginate(filtered, input, [5, 1000], (s) => s.id);
   return { Subnets: page.items.map((s) => subnetView(rs, s)), NextToken: page.nextToken };
 };
 
 const modifySubnetAttributeOp: Handler<ModifySubnetAttributeRequest, void> = ({ world, rs }, input) => {
+  // An AttributeBooleanValue sent without its Value counts as false, as EC2 reads it.
+  const flag = (v: { Value?: boolean } | undefined) => (v === undefined ? undefined : v.Value ?? false);
   modifySubnetAttribute(world, rs, input.SubnetId, {
-    mapPublicIpOnLaunch: input.MapPublicIpOnLaunch?.Value,
-    assignIpv6AddressOnCreation: input.AssignIpv6AddressOnCreation?.Value,
-    enableDns64: input.EnableDns64?.Value,
-    privateDnsHostnameType: input.PrivateDnsHostnameTypeOnLaunch,
+    mapPublicIpOnLaunch: flag(input.MapPublicIpOnLaunch),
+    assignIpv6AddressOnCreation: flag(input.AssignIpv6AddressOnCreation),
+    enableDns64: flag(input.EnableDns64),
+    privateDnsHostnameTypeOnLaunch: input.PrivateDnsHostnameTypeOnLaunch,
+    enableResourceNameDnsARecordOnLaunch: flag(input.EnableResourceNameDnsARecordOnLaunch),
+    enableResourceNameDnsAAAARecordOnLaunch: flag(input.EnableResourceNameDnsAAAARecordOnLaunch),
+    mapCustomerOwnedIpOnLaunch: flag(input.MapCustomerOwnedIpOnLaunch),
+    customerOwnedIpv4Pool: input.CustomerOwnedIpv4Pool,
+    enableLniAtDeviceIndex: input.EnableLniAtDeviceIndex,
+    disableLniAtDeviceIndex: flag(input.DisableLniAtDeviceIndex),
   });
 };
 

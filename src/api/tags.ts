@@ -2,9 +2,13 @@
  * Tag operations: CreateTags, DeleteTags, DescribeTags.
  *
  * Reference: EC2 API CreateTags, DeleteTags, DescribeTags (filters key, resource-id, resource-type,
- * tag:<key>, value).
+ * tag:<key>, value; MaxResults 5–1000; up to 1000 resource ids and 1000 tags per call).
  *
  * Fidelity notes:
+ * - DescribeTags's `tag:<key>` filter selects resources by their tags ("find resources with the tag
+ *   Owner=TeamA") and returns every tag of those resources; `tag-key`/`tag-value` are not DescribeTags
+ *   filters and are refused like any unknown filter.
+ * - `aws:`-prefixed tags cannot be created or deleted by users.
  * - CreateTags and DeleteTags check every resource id before changing any, so a bad id changes nothing
  *   (AWS may apply tags to the good ids; vpclab keeps requests atomic).
  * - DeleteTags with a Value removes the tag only if its value matches; with an empty Value only if the
@@ -14,7 +18,18 @@ import type { CreateTagsRequest, DeleteTagsRequest, DescribeTagsRequest, Describ
 import type { Handler } from "./context.js";
 import { findTaggable, MAX_TAGS, parseTags, taggables, type TaggableRef } from "../domain/tags.js";
 import { applyFilters, paginate, type FilterSpec } from "../domain/describe.js";
-import { missingParameter, tagLimitExceeded } from "../domain/errors.js";
+import { invalidFilter, invalidParameterValue, missingParameter, tagLimitExceeded } from "../domain/errors.js";
+
+const MAX_IDS_PER_CALL = 1000;
+
+function checkCallSize(resources: string[], tags: unknown[] | undefined): void {
+  if (resources.length > MAX_IDS_PER_CALL) {
+    throw invalidParameterValue(`Too many resource IDs: ${resources.length}. The maximum is ${MAX_IDS_PER_CALL}.`);
+  }
+  if (tags && tags.length > MAX_IDS_PER_CALL) {
+    throw invalidParameterValue(`Too many tags: ${tags.length}. The maximum is ${MAX_IDS_PER_CALL}.`);
+  }
+}
 
 interface TagRow {
   ref: TaggableRef;
@@ -32,6 +47,7 @@ const TAG_FILTERS: FilterSpec<TagRow> = {
 const createTags: Handler<CreateTagsRequest, void> = ({ world, rs }, input) => {
   if (!input.Resources?.length) throw missingParameter("ResourceId.1");
   if (!input.Tags?.length) throw missingParameter("Tag.1.Key");
+  checkCallSize(input.Resources, input.Tags);
   const tags = parseTags(input.Tags);
   const refs = input.Resources.map((id) => findTaggable(world, rs, id));
   for (const ref of refs) {
@@ -43,10 +59,16 @@ const createTags: Handler<CreateTagsRequest, void> = ({ world, rs }, input) => {
 
 const deleteTags: Handler<DeleteTagsRequest, void> = ({ world, rs }, input) => {
   if (!input.Resources?.length) throw missingParameter("ResourceId.1");
+  checkCallSize(input.Resources, input.Tags);
+  for (const t of input.Tags ?? []) {
+    if (t.Key?.toLowerCase().startsWith("aws:")) {
+      throw invalidParameterValue(`Value ( ${t.Key} ) for parameter key is invalid. Tag keys starting with 'aws:' are reserved for internal use`);
+    }
+  }
   const refs = input.Resources.map((id) => findTaggable(world, rs, id));
   for (const ref of refs) {
     if (!input.Tags || input.Tags.length === 0) {
-      ref.tags.clear();
+      for (const k of [...ref.tags.keys()]) if (!k.toLowerCase().startsWith("aws:")) ref.tags.delete(k);
       continue;
     }
     for (const t of input.Tags) {
@@ -59,8 +81,11 @@ const deleteTags: Handler<DeleteTagsRequest, void> = ({ world, rs }, input) => {
 const describeTags: Handler<DescribeTagsRequest, DescribeTagsResult> = ({ world, rs }, input) => {
   const rows: TagRow[] = [];
   for (const ref of taggables(world, rs)) for (const [key, value] of ref.tags) rows.push({ ref, key, value });
-  const filtered = applyFilters(rows, input.Filters, TAG_FILTERS, (r) => new Map([[r.key, r.value]]));
-  const page = paginate(filtered, input, [5, 1000]);
+  for (const f of input.Filters ?? []) {
+    if (f.Name === "tag-key" || f.Name === "tag-value") throw invalidFilter(f.Name);
+  }
+  const filtered = applyFilters(rows, input.Filters, TAG_FILTERS, (r) => r.ref.tags);
+  const page = paginate(filtered, input, [5, 1000], (r) => `${r.ref.id}\u0000${r.key}`);
   return {
     Tags: page.items.map((r) => ({ Key: r.key, Value: r.value, ResourceId: r.ref.id, ResourceType: r.ref.resourceType as never })),
     NextToken: page.nextToken,

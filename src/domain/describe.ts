@@ -2,13 +2,15 @@
  * What every Describe call shares: `Filter.N` matching, id lists, and `MaxResults`/`NextToken` paging.
  *
  * Reference: EC2 API "Filter" data type and "Pagination" (Query API). Filter values may use `*` (any
- * run of characters) and `?` (one character); several values of one filter are OR-ed, several
- * filters AND-ed; `tag:<key>`, `tag-key` and `tag-value` work on every taggable resource.
+ * run of characters) and `?` (one character), and `\` escapes either; several values of one filter are
+ * OR-ed, several filters AND-ed; `tag:<key>` and `tag-key` (and the older `tag-value`) work on every
+ * taggable resource. Matching is case-sensitive, as on EC2.
  *
  * Fidelity notes:
  * - An unknown filter name gets `InvalidParameterValue` "The filter 'x' is invalid", as EC2 answers.
- * - NextToken is opaque (base64 of an offset into the filtered, id-sorted list); a token that does not
- *   decode gets `InvalidNextToken`. Lists are sorted by creation order, as AWS roughly shows them.
+ * - NextToken is opaque (base64 of the last item returned and its offset in the filtered list); a token
+ *   that does not decode gets `InvalidNextToken`. Lists are in creation order, as AWS roughly shows them.
+ * - MaxResults is range-checked even when the ids requested are fewer than a page.
  */
 import type { Tags } from "./types.js";
 import { invalidFilter, invalidNextToken, invalidParameterValue } from "./errors.js";
@@ -24,19 +26,34 @@ export type FilterSpec<T> = Record<string, (item: T) => FilterValue>;
 
 const patternCache = new Map<string, RegExp>();
 
+/**
+ * Compiles an EC2 filter pattern: `*` any run, `?` one character, and a backslash escapes the next
+ * character (`\*` is a literal star, `\\` a literal backslash), as the Filter data type documents.
+ */
 function wildcard(pattern: string): RegExp {
   let re = patternCache.get(pattern);
   if (!re) {
-    const body = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-    re = new RegExp(`^${body}$`, "s");
+    let body = "";
+    for (let i = 0; i < pattern.length; i++) {
+      const c = pattern[i]!;
+      if (c === "\\" && i + 1 < pattern.length) body += escapeRe(pattern[++i]!);
+      else if (c === "*") body += "[\\s\\S]*";
+      else if (c === "?") body += "[\\s\\S]";
+      else body += escapeRe(c);
+    }
+    re = new RegExp(`^${body}$`);
     if (patternCache.size > 10_000) patternCache.clear();
     patternCache.set(pattern, re);
   }
   return re;
 }
 
+function escapeRe(c: string): string {
+  return /[.*+?^${}()|[\]\\/-]/.test(c) ? "\\" + c : c;
+}
+
 export function matchesValue(pattern: string, value: string): boolean {
-  if (!pattern.includes("*") && !pattern.includes("?")) return pattern === value;
+  if (!pattern.includes("*") && !pattern.includes("?") && !pattern.includes("\\")) return pattern === value;
   return wildcard(pattern).test(value);
 }
 
@@ -114,36 +131,58 @@ export interface Page<T> {
   nextToken?: string;
 }
 
-/** Pages a list; `range` is the call's documented MaxResults range (5–1000 for most Describe calls). */
-export function paginate<T>(items: T[], input: PageInput, range: [number, number] = [5, 1000]): Page<T> {
+/**
+ * Pages a list; `range` is the call's documented MaxResults range (5–1000 for most Describe calls).
+ * With `idOf`, the token remembers the last item returned, so a page boundary survives items being
+ * created or deleted between two calls (AWS's tokens are stable the same way); without it, or when
+ * that item is gone, the token's offset is used.
+ */
+export function paginate<T>(
+  items: T[],
+  input: PageInput,
+  range: [number, number] = [5, 1000],
+  idOf?: (item: T) => string,
+): Page<T> {
+  if (input.MaxResults !== undefined) {
+    const [min, max] = range;
+    if (!Number.isInteger(input.MaxResults) || input.MaxResults < min || input.MaxResults > max) {
+      throw invalidParameterValue(
+        `Value ( ${input.MaxResults} ) for parameter maxResults is invalid. Parameter must be between ${min} and ${max}.`,
+      );
+    }
+  }
   let offset = 0;
   if (input.NextToken !== undefined) {
     const decoded = decodeToken(input.NextToken);
-    if (decoded === undefined || decoded > items.length) throw invalidNextToken();
-    offset = decoded;
+    if (decoded === undefined) throw invalidNextToken();
+    offset = decoded.offset;
+    if (idOf && decoded.after !== undefined) {
+      const at = items.findIndex((it) => idOf(it) === decoded.after);
+      if (at >= 0) offset = at + 1;
+    }
+    offset = Math.min(offset, items.length);
   }
   if (input.MaxResults === undefined) {
-    return { items: items.slice(offset) };
-  }
-  const [min, max] = range;
-  if (!Number.isInteger(input.MaxResults) || input.MaxResults < min || input.MaxResults > max) {
-    throw invalidParameterValue(
-      `Value ( ${input.MaxResults} ) for parameter maxResults is invalid. Parameter must be between ${min} and ${max}.`,
-    );
+    return { items: offset === 0 ? items : items.slice(offset) };
   }
   const end = offset + input.MaxResults;
   const page = items.slice(offset, end);
-  return end < items.length ? { items: page, nextToken: encodeToken(end) } : { items: page };
+  if (end >= items.length) return { items: page };
+  return { items: page, nextToken: encodeToken(end, idOf && page.length > 0 ? idOf(page[page.length - 1]!) : undefined) };
 }
 
-function encodeToken(offset: number): string {
-  return Buffer.from(JSON.stringify({ v: 1, o: offset })).toString("base64url");
+function encodeToken(offset: number, after: string | undefined): string {
+  return Buffer.from(JSON.stringify(after === undefined ? { v: 1, o: offset } : { v: 1, o: offset, a: after })).toString(
+    "base64url",
+  );
 }
 
-function decodeToken(token: string): number | undefined {
+function decodeToken(token: string): { offset: number; after?: string } | undefined {
   try {
-    const parsed = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as { v?: number; o?: number };
-    return parsed.v === 1 && Number.isInteger(parsed.o) && parsed.o! >= 0 ? parsed.o : undefined;
+    const parsed = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as { v?: unknown; o?: unknown; a?: unknown };
+    if (parsed.v !== 1 || typeof parsed.o !== "number" || !Number.isSafeInteger(parsed.o) || parsed.o < 0) return undefined;
+    if (parsed.a !== undefined && typeof parsed.a !== "string") return undefined;
+    return { offset: parsed.o, after: parsed.a as string | undefined };
   } catch {
     return undefined;
   }

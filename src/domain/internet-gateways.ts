@@ -5,7 +5,10 @@
  * DeleteInternetGateway.
  *
  * Fidelity notes:
- * - One gateway per VPC and one VPC per gateway (`Resource.AlreadyAssociated`).
+ * - One VPC per gateway: attaching an attached gateway gets `Resource.AlreadyAssociated` ("resource igw-…
+ *   is already attached to network vpc-…"). One gateway per VPC: attaching a second gateway to a VPC gets
+ *   `InvalidParameterValue` "Network vpc-… already has an internet gateway attached", the code and
+ *   wording EC2 really returns for that case (seen in Terraform and CloudFormation logs).
  * - Detaching is refused with DependencyViolation while an instance in the VPC has a public or elastic
  *   IP address, as AWS does ("has some mapped public address(es)"). Routes to a detached gateway stay
  *   and turn `blackhole`.
@@ -18,6 +21,7 @@ import {
   Ec2Error,
   gatewayNotAttached,
   internetGatewayNotFound,
+  invalidParameterValue,
   resourceAlreadyAssociated,
 } from "./errors.js";
 import { getVpc } from "./vpcs.js";
@@ -55,7 +59,7 @@ export function attachInternetGateway(world: World, rs: RegionState, igwId: stri
   }
   for (const other of rs.internetGateways.values()) {
     if (other.attachments.some((a) => a.vpcId === vpc.id)) {
-      throw resourceAlreadyAssociated(`network ${vpc.id} already has an internet gateway attached`);
+      throw invalidParameterValue(`Network ${vpc.id} already has an internet gateway attached`);
     }
   }
   attachGateway(igw, vpc.id);
@@ -70,6 +74,13 @@ export function detachInternetGateway(world: World, rs: RegionState, igwId: stri
     if (eni.vpcId === vpc.id && eni.association) {
       throw dependencyViolation(
         `Network ${vpc.id} has some mapped public address(es). Please unmap those public address(es) before detaching the gateway.`,
+      );
+    }
+  }
+  for (const rt of rs.routeTables.values()) {
+    if (rt.associations.some((a) => a.gatewayId === igw.id)) {
+      throw dependencyViolation(
+        `The internetGateway '${igw.id}' is associated with route table ${rt.id}. Disassociate it before detaching the gateway.`,
       );
     }
   }

@@ -24,7 +24,6 @@ import {
   gatewayNotFound,
   invalidParameterCombination,
   invalidParameterValue,
-  missingParameter,
   notFound,
   resourceAlreadyAssociated,
   routeAlreadyExists,
@@ -57,7 +56,13 @@ export function createRouteTableRecord(world: World, rs: RegionState, vpc: Vpc, 
 
 /** Adds a route, keeping `local` routes first and the rest in insertion order, as AWS lists them. */
 export function addRoute(rt: RouteTable, route: Route): void {
-  rt.routes.push(route);
+  if (route.target.kind === "local") {
+    let i = 0;
+    while (i < rt.routes.length && rt.routes[i]!.origin === "CreateRouteTable") i++;
+    rt.routes.splice(i, 0, route);
+  } else {
+    rt.routes.push(route);
+  }
 }
 
 export function createRouteTable(world: World, rs: RegionState, vpc: Vpc, tags: Tags): RouteTable {
@@ -100,8 +105,10 @@ export function associateRouteTable(
 ): string {
   const rt = getRouteTable(rs, routeTableId);
   if ((subnetId === undefined) === (gatewayId === undefined)) {
-    if (subnetId === undefined) throw missingParameter("SubnetId");
-    throw invalidParameterCombination("Only one of subnetId or gatewayId may be specified.");
+    if (subnetId === undefined) {
+      throw new Ec2Error("MissingParameter", "The request must contain the parameter subnetId or gatewayId");
+    }
+    throw invalidParameterCombination("The parameter subnetId cannot be used with the parameter gatewayId");
   }
   let assoc;
   if (subnetId !== undefined) {
@@ -122,6 +129,14 @@ export function associateRouteTable(
     if (!igw) throw gatewayNotFound(gatewayId!);
     if (!igw.attachments.some((a) => a.vpcId === rt.vpcId)) {
       throw invalidParameterValue(`Route table ${rt.id} and gateway ${igw.id} belong to different networks`);
+    }
+    // A gateway route table (ingress routing) may hold only local routes and routes to a middlebox
+    // inside the VPC (VPC User Guide, "Gateway route tables": rules for routes).
+    const unsupported = rt.routes.find((r) => r.target.kind !== "local" && !MIDDLEBOX.has(r.target.kind));
+    if (unsupported) {
+      throw invalidParameterValue(
+        `Route table ${rt.id} contains unsupported route target for a gateway association: the route to ${unsupported.destinationCidr}. A gateway route table may only target a network interface or local.`,
+      );
     }
     for (const other of rs.routeTables.values()) {
       if (other.associations.some((a) => a.gatewayId === igw.id)) {
@@ -203,14 +218,22 @@ const TARGET_PARAMS: (keyof RouteTargetInput)[] = [
   "CoreNetworkArn",
 ];
 
+/** `GatewayId` → `gatewayId`, the spelling EC2's messages use for parameters. */
+function queryName(param: string): string {
+  return param[0]!.toLowerCase() + param.slice(1);
+}
+
 /** Validates a route's target against the table's VPC and resolves it. */
 export function resolveTarget(world: World, rs: RegionState, rt: RouteTable, input: RouteTargetInput, allowLocal: boolean): RouteTarget {
   const given = TARGET_PARAMS.filter((k) => input[k] !== undefined);
   if (given.length === 0) {
-    throw missingParameter("GatewayId, NatGatewayId, InstanceId, NetworkInterfaceId, VpcPeeringConnectionId or TransitGatewayId");
+    throw new Ec2Error(
+      "MissingParameter",
+      "The request must contain exactly one of gatewayId, natGatewayId, networkInterfaceId, vpcPeeringConnectionId, egressOnlyInternetGatewayId, transitGatewayId, localGatewayId, carrierGatewayId, vpcEndpointId, coreNetworkArn or instanceId",
+    );
   }
   if (given.length > 1) {
-    throw invalidParameterCombination(`The parameter ${given[0]} cannot be used with the parameter ${given[1]}`);
+    throw invalidParameterCombination(`The parameter ${queryName(given[0]!)} cannot be used with the parameter ${queryName(given[1]!)}`);
   }
   const param = given[0]!;
   const id = input[param]!;
@@ -271,8 +294,11 @@ export function resolveTarget(world: World, rs: RegionState, rt: RouteTable, inp
   }
 }
 
+/** A route destination, canonicalised (`100.68.0.18/18` → `100.68.0.0/18`) as CreateRoute documents. */
 function destination(text: string | undefined): string {
-  if (text === undefined) throw missingParameter("DestinationCidrBlock");
+  if (text === undefined || text === "") {
+    throw new Ec2Error("MissingParameter", "The request must contain the parameter destinationCidrBlock or destinationIpv6CidrBlock");
+  }
   const c = parseCidr(text);
   if (!c) throw invalidParameterValue(`Value (${text}) for parameter destinationCidrBlock is invalid. This is not a valid CIDR block.`);
   return formatCidr(c);

@@ -6,10 +6,13 @@
  * blocks" (the first four and the last address of every subnet are reserved).
  *
  * Fidelity notes:
- * - A subnet CIDR with host bits set is refused with `InvalidSubnet.Range`, not canonicalised.
+ * - A subnet CIDR with host bits set is canonicalised (`10.0.1.9/24` → `10.0.1.0/24`), as CreateSubnet
+ *   documents; the checks (inside one VPC block, /16–/28, no overlap) apply to the canonical block.
  * - A new subnet is associated with its VPC's default network ACL and, implicitly, the main route table.
- * - `AvailabilityZone` or `AvailabilityZoneId` may be given; with neither, AWS picks a zone: vpclab picks
- *   the region's first zone.
+ * - `AvailabilityZone` or `AvailabilityZoneId` may be given (both only if they name the same zone); with
+ *   neither, AWS picks a zone: vpclab picks the region's first zone.
+ * - ModifySubnetAttribute changes one attribute per call, as AWS requires. IPv6 attributes and
+ *   customer-owned (Outpost) addresses can only be set to false: vpclab's network is IPv4 only.
  */
 import type { RegionState, World } from "../state/world.js";
 import type { Subnet, Tags, Vpc } from "./types.js";
@@ -19,8 +22,7 @@ import {
   Ec2Error,
   invalidParameterCombination,
   invalidParameterValue,
-  invalidZone,
-  invalidZoneId,
+  missingParameter,
   subnetConflict,
   subnetNotFound,
   subnetRange,
@@ -67,22 +69,45 @@ export function createSubnetRecord(
   return subnet;
 }
 
+/**
+ * The zone a CreateSubnet names, by name or by id. The message lists the region's zones, as EC2's does
+ * ("Subnets can currently only be created in the following availability zones: …").
+ */
 export function resolveZone(region: string, zoneName: string | undefined, zoneId: string | undefined): ZoneInfo {
   const zones = zonesOf(region);
-  if (zoneName !== undefined && zoneId !== undefined) {
-    throw invalidParameterCombination("Only one of availabilityZone or availabilityZoneId can be specified.");
-  }
+  let byName: ZoneInfo | undefined;
+  let byId: ZoneInfo | undefined;
   if (zoneName !== undefined) {
-    const z = zones.find((z) => z.zoneName === zoneName);
-    if (!z) throw invalidZone(zoneName);
-    return z;
+    byName = zones.find((z) => z.zoneName === zoneName);
+    if (!byName) {
+      throw invalidParameterValue(
+        `Value (${zoneName}) for parameter availabilityZone is invalid. Subnets can currently only be created in the following availability zones: ${zones.map((z) => z.zoneName).join(", ")}.`,
+      );
+    }
   }
   if (zoneId !== undefined) {
-    const z = zones.find((z) => z.zoneId === zoneId);
-    if (!z) throw invalidZoneId(zoneId);
-    return z;
+    byId = zones.find((z) => z.zoneId === zoneId);
+    if (!byId) {
+      throw invalidParameterValue(
+        `Value (${zoneId}) for parameter availabilityZoneId is invalid. Subnets can currently only be created in the following availability zone ids: ${zones.map((z) => z.zoneId).join(", ")}.`,
+      );
+    }
   }
-  return zones[0]!;
+  if (byName && byId && byName !== byId) {
+    throw invalidParameterCombination(
+      `The availability zone ${zoneName} and the availability zone ID ${zoneId} do not name the same zone.`,
+    );
+  }
+  return byName ?? byId ?? zones[0]!;
+}
+
+/** Parses and canonicalises a subnet's IPv4 block; refuses malformed text and sizes outside /16–/28. */
+export function subnetCidr(text: string | undefined): string {
+  if (text === undefined || text === "") throw missingParameter("cidrBlock");
+  const c = parseCidr(text);
+  if (!c) throw invalidParameterValue(`Value (${text}) for parameter cidrBlock is invalid. This is not a valid CIDR block.`);
+  if (c.prefix < 16 || c.prefix > 28) throw subnetRange(text);
+  return formatCidr(c);
 }
 
 export function createSubnet(
@@ -94,14 +119,12 @@ export function createSubnet(
   zoneId: string | undefined,
   tags: Tags,
 ): Subnet {
-  if (cidrText === undefined) throw new Ec2Error("MissingParameter", "The request must contain the parameter cidrBlock");
-  const c = parseCidr(cidrText);
-  if (!c) throw invalidParameterValue(`Value (${cidrText}) for parameter cidrBlock is invalid. This is not a valid CIDR block.`);
-  if (c.hadHostBits || c.prefix < 16 || c.prefix > 28) throw subnetRange(cidrText);
+  const cidr = subnetCidr(cidrText);
+  const c = cidrOf(cidr);
   const inVpc = vpc.cidrBlocks.some((b) => containsCidr(cidrOf(b.cidr), c));
-  if (!inVpc) throw subnetRange(cidrText);
+  if (!inVpc) throw subnetRange(cidr);
   for (const s of rs.subnets.values()) {
-    if (s.vpcId === vpc.id && overlaps(cidrOf(s.cidr), c)) throw subnetConflict(cidrText);
+    if (s.vpcId === vpc.id && overlaps(cidrOf(s.cidr), c)) throw subnetConflict(cidr);
   }
   const zone = resolveZone(rs.region, zoneName, zoneId);
   let count = 0;
@@ -109,7 +132,7 @@ export function createSubnet(
   if (count >= world.quotas.subnetsPerVpc) {
     throw new Ec2Error("SubnetLimitExceeded", `The maximum number of subnets has been reached.`);
   }
-  return createSubnetRecord(world, rs, vpc, { cidr: formatCidr(c), zone, tags });
+  return createSubnetRecord(world, rs, vpc, { cidr, zone, tags });
 }
 
 /** Private addresses in use in a subnet (every ENI's primary and secondary addresses). */
@@ -136,29 +159,52 @@ export function deleteSubnet(world: World, rs: RegionState, id: string | undefin
   world.generation++;
 }
 
+/** One attribute change, named by its query parameter (the names AWS's messages use). */
 export interface SubnetAttributeChange {
   mapPublicIpOnLaunch?: boolean;
   assignIpv6AddressOnCreation?: boolean;
   enableDns64?: boolean;
-  privateDnsHostnameType?: string;
+  privateDnsHostnameTypeOnLaunch?: string;
+  enableResourceNameDnsARecordOnLaunch?: boolean;
+  enableResourceNameDnsAAAARecordOnLaunch?: boolean;
+  mapCustomerOwnedIpOnLaunch?: boolean;
+  customerOwnedIpv4Pool?: string;
+  enableLniAtDeviceIndex?: number;
+  disableLniAtDeviceIndex?: boolean;
 }
 
 export function modifySubnetAttribute(world: World, rs: RegionState, id: string | undefined, change: SubnetAttributeChange): void {
   const subnet = getSubnet(rs, id);
-  const set = Object.entries(change).filter(([, v]) => v !== undefined);
-  if (set.length !== 1) {
-    throw invalidParameterCombination("Specify exactly one attribute to modify.");
+  const set = Object.entries(change).filter(([, v]) => v !== undefined).map(([k]) => k);
+  if (set.length === 0) {
+    throw missingParameter("mapPublicIpOnLaunch, enableDns64, privateDnsHostnameTypeOnLaunch or another subnet attribute");
   }
-  if (change.assignIpv6AddressOnCreation) {
-    throw invalidParameterValue("Subnet does not have an IPv6 CIDR block associated with it: vpclab supports IPv4 only.");
+  if (set.length > 1) {
+    throw invalidParameterCombination(`Fields for multiple attribute types specified: ${set.join(", ")}`);
   }
-  if (change.privateDnsHostnameType !== undefined && !["ip-name", "resource-name"].includes(change.privateDnsHostnameType)) {
-    throw invalidParameterValue(`Value (${change.privateDnsHostnameType}) for parameter PrivateDnsHostnameTypeOnLaunch is invalid.`);
+  if (change.assignIpv6AddressOnCreation || change.enableResourceNameDnsAAAARecordOnLaunch) {
+    throw invalidParameterValue(
+      `Invalid value 'true' for ${set[0]}. The subnet ${subnet.id} does not have an IPv6 CIDR block (vpclab's network is IPv4 only).`,
+    );
+  }
+  if (change.enableDns64) {
+    throw invalidParameterValue(`Invalid value 'true' for enableDns64. The subnet ${subnet.id} does not have an IPv6 CIDR block (vpclab's network is IPv4 only).`);
+  }
+  if (change.mapCustomerOwnedIpOnLaunch || change.customerOwnedIpv4Pool !== undefined) {
+    throw invalidParameterValue(`The subnet ${subnet.id} is not an Outpost subnet; it cannot map customer-owned IP addresses.`);
+  }
+  if (change.enableLniAtDeviceIndex !== undefined || change.disableLniAtDeviceIndex !== undefined) {
+    throw invalidParameterValue(`The subnet ${subnet.id} is not an Outpost subnet; local network interfaces are not available.`);
+  }
+  const hostnameType = change.privateDnsHostnameTypeOnLaunch;
+  if (hostnameType !== undefined && hostnameType !== "ip-name" && hostnameType !== "resource-name") {
+    throw invalidParameterValue(`Value (${hostnameType}) for parameter privateDnsHostnameTypeOnLaunch is invalid. Valid values: ip-name, resource-name.`);
   }
   if (change.mapPublicIpOnLaunch !== undefined) subnet.mapPublicIpOnLaunch = change.mapPublicIpOnLaunch;
   if (change.enableDns64 !== undefined) subnet.enableDns64 = change.enableDns64;
-  if (change.privateDnsHostnameType !== undefined) {
-    subnet.privateDnsHostnameType = change.privateDnsHostnameType as Subnet["privateDnsHostnameType"];
+  if (hostnameType !== undefined) subnet.privateDnsHostnameType = hostnameType;
+  if (change.enableResourceNameDnsARecordOnLaunch !== undefined) {
+    subnet.enableResourceNameDnsARecord = change.enableResourceNameDnsARecordOnLaunch;
   }
   world.generation++;
 }

@@ -45,11 +45,10 @@ export interface TagSpecificationInput {
 
 function validateKey(key: string | undefined): string {
   if (key === undefined) throw missingParameter("Tag.Key");
-  if (key.length < 1 || key.length > 128) {
-    throw invalidParameterValue(`Tag key exceeds the maximum length of 128 characters`);
-  }
+  if (key.length < 1) throw invalidParameterValue(`Value ( ) for parameter key is invalid. Tag keys must not be empty`);
+  if (key.length > 128) throw invalidParameterValue(`Tag key exceeds the maximum length of 128 characters`);
   if (key.toLowerCase().startsWith("aws:")) {
-    throw invalidParameterValue(`Tag keys starting with 'aws:' are reserved for internal use`);
+    throw invalidParameterValue(`Value ( ${key} ) for parameter key is invalid. Tag keys starting with 'aws:' are reserved for internal use`);
   }
   return key;
 }
@@ -68,6 +67,7 @@ export function parseTags(input: TagInput[] | undefined): [string, string][] {
 /** The tags that a Create call's TagSpecifications give a resource of `resourceType`. */
 export function tagsFromSpecifications(specs: TagSpecificationInput[] | undefined, resourceType: string): Tags {
   const tags: Tags = new Map();
+  const seen = new Set<string>();
   for (const spec of specs ?? []) {
     if (spec.ResourceType === undefined) throw missingParameter("TagSpecification.ResourceType");
     if (spec.ResourceType !== resourceType) {
@@ -75,6 +75,10 @@ export function tagsFromSpecifications(specs: TagSpecificationInput[] | undefine
         `'${spec.ResourceType}' is not a valid taggable resource type for this operation.`,
       );
     }
+    if (seen.has(spec.ResourceType)) {
+      throw invalidParameterValue(`The same resource type may not be specified more than once in tag specifications`);
+    }
+    seen.add(spec.ResourceType);
     for (const [k, v] of parseTags(spec.Tags)) tags.set(k, v);
   }
   if (tags.size > MAX_TAGS) throw tagLimitExceeded();
