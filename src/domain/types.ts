@@ -45,6 +45,8 @@ export interface Subnet extends Scoped {
   assignIpv6AddressOnCreation: boolean;
   enableDns64: boolean;
   privateDnsHostnameType: "ip-name" | "resource-name";
+  /** ModifySubnetAttribute EnableResourceNameDnsARecordOnLaunch; absent means false (AWS's default). */
+  enableResourceNameDnsARecord?: boolean;
 }
 
 /** Where a route sends traffic. `instance` routes resolve to the instance's primary ENI. */
