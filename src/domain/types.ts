@@ -152,6 +152,12 @@ export interface Instance extends Scoped {
   userData?: string;
   amiLaunchIndex: number;
   clientToken?: string;
+  /** Optional fields added by the instances issue (DescribeInstanceAttribute / ModifyInstanceAttribute). */
+  disableApiTermination?: boolean;
+  disableApiStop?: boolean;
+  shutdownBehavior?: "stop" | "terminate";
+  /** When the instance reached `terminated` (it stays visible for about an hour after). */
+  terminatedAt?: number;
 }
 
 export interface PrivateIp {
@@ -179,6 +185,12 @@ export interface NetworkInterface extends Scoped {
     deleteOnTermination: boolean;
     attachTime: number;
   };
+  /**
+   * Whether the interface gets an auto-assigned public IPv4 address while its instance runs (set at
+   * launch from the subnet's MapPublicIpOnLaunch or AssociatePublicIpAddress). Optional field added
+   * by the instances issue: Stop releases the address and Start assigns a new one.
+   */
+  publicIpOnLaunch?: boolean;
   /** A public IPv4 address: auto-assigned at launch, or an elastic IP's. */
   association?: { publicIp: string; allocationId?: string; associationId?: string; ipOwnerId: string; privateIp: string };
 }

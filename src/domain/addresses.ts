@@ -1,0 +1,270 @@
+/**
+ * Public IPv4 addresses: the emulator's public address pool, auto-assigned public addresses of
+ * instances, and elastic IPs (AllocateAddress, AssociateAddress, DisassociateAddress, ReleaseAddress).
+ *
+ * References: EC2 API AllocateAddress, AssociateAddress, DisassociateAddress, ReleaseAddress,
+ * DescribeAddresses; EC2 User Guide "Elastic IP addresses" (an EIP replaces the instance's public
+ * IPv4 address while associated; the VPC needs an attached internet gateway; AllowReassociation) and
+ * "Public IPv4 addresses" (released at stop and termination, a new one at start).
+ *
+ * Fidelity notes:
+ * - Public addresses are fake but deterministic: each region owns one /14 of 3.0.0.0/9, in the order of
+ *   state/regions.ts (ap-northeast-1 is 3.8.0.0/14, …), handed out in sequence (x.y.z.0 and x.y.z.255
+ *   skipped) from a counter that restarts with the world. vpclab never sends a packet to them: they
+ *   exist for the network engine, which only reaches them through an internet gateway.
+ * - Only `Domain=vpc` exists (EC2-Classic is retired). `Address=` (recovering a specific address)
+ *   works for an address of the region's pool that is not in use.
+ * - Disassociating an EIP from an instance's only interface gives it a new auto-assigned address if
+ *   it was launched with one, as AWS does ("within a few minutes": at once here).
+ * - BYOIP pools, carrier IPs and network border groups other than the region are not modelled.
+ */
+import type { RegionState, World } from "../state/world.js";
+import type { ElasticIp, NetworkInterface, Tags } from "./types.js";
+import { formatIp, parseIp } from "./cidr.js";
+import { Ec2Error, invalidParameterCombination, invalidParameterValue, missingParameter, notFound, resourceAlreadyAssociated } from "./errors.js";
+import { REGIONS } from "../state/regions.js";
+import type { IdSource } from "../state/clock.js";
+import { clearPublicAddress, enisOf, getEni, primaryIp } from "./network-interfaces.js";
+
+const EIPALLOC_ID = /^eipalloc-([0-9a-f]{8}|[0-9a-f]{17})$/;
+const EIPASSOC_ID = /^eipassoc-([0-9a-f]{8}|[0-9a-f]{17})$/;
+
+export const allocationNotFound = (id: string) => notFound("InvalidAllocationID.NotFound", "allocation ID", id);
+export const allocationMalformed = (id: string) =>
+  new Ec2Error("InvalidAllocationID.Malformed", `Invalid id: "${id}" (expecting "eipalloc-...")`);
+export const eipAssociationNotFound = (id: string) => new Ec2Error("InvalidAssociationID.NotFound", `The association ID '${id}' does not exist`);
+export const addressNotFound = (ip: string) => new Ec2Error("InvalidAddress.NotFound", `Address '${ip}' not found.`);
+export const eipInUse = (ip: string) => new Ec2Error("InvalidIPAddress.InUse", `Address ${ip} is in use.`);
+export const addressLimitExceeded = () => new Ec2Error("AddressLimitExceeded", "The maximum number of addresses has been reached.");
+export const vpcWithoutIgw = (vpcId: string) =>
+  new Ec2Error("Gateway.NotAttached", `Network ${vpcId} is not attached to any internet gateway`);
+
+// ---- the public pool ----------------------------------------------------------------------------
+
+const POOL_BASE = parseIp("3.0.0.0")!;
+const POOL_SIZE = 1 << 18; // a /14 per region
+
+/** Counters live beside the id source, so they restart when the world is reset (a new IdSource). */
+const counters = new WeakMap<IdSource, Map<string, number>>();
+
+function regionIndex(region: string): number {
+  const i = REGIONS.findIndex((r) => r.name === region);
+  return i < 0 ? 0 : i;
+}
+
+export function poolOf(region: string): { base: number; size: number } {
+  return { base: (POOL_BASE + regionIndex(region) * POOL_SIZE) >>> 0, size: POOL_SIZE };
+}
+
+function inUsePublicIps(world: World, region: string): Set<string> {
+  const used = new Set<string>();
+  for (const rs of world.regionStates()) {
+    if (rs.region !== region) continue;
+    for (const e of rs.addresses.values()) used.add(e.publicIp);
+    for (const eni of rs.networkInterfaces.values()) if (eni.association) used.add(eni.association.publicIp);
+  }
+  return used;
+}
+
+/** The next public address of the region's pool. */
+export function allocatePublicIp(world: World, region: string): string {
+  let byRegion = counters.get(world.ids);
+  if (!byRegion) {
+    byRegion = new Map();
+    counters.set(world.ids, byRegion);
+  }
+  const { base, size } = poolOf(region);
+  let n = byRegion.get(region) ?? 256; // start at x.y.1.1-ish, past the block's first /24
+  let used: Set<string> | undefined;
+  for (let tries = 0; tries < size; tries++) {
+    n = (n + 1) % size;
+    const last = n & 255;
+    if (last === 0 || last === 255) continue;
+    const ip = formatIp((base + n) >>> 0);
+    used ??= inUsePublicIps(world, region);
+    if (used.has(ip)) continue;
+    byRegion.set(region, n);
+    return ip;
+  }
+  throw new Ec2Error("InsufficientAddressCapacity", "There are no free public addresses in this region.");
+}
+
+/** Gives an interface an auto-assigned public address (not an EIP) if it should have one. */
+export function assignAutoPublicIp(world: World, rs: RegionState, eni: NetworkInterface): void {
+  if (eni.association || !eni.publicIpOnLaunch) return;
+  eni.association = { publicIp: allocatePublicIp(world, rs.region), ipOwnerId: "amazon", privateIp: primaryIp(eni) };
+}
+
+/** Drops an auto-assigned public address; an elastic IP stays. */
+export function releaseAutoPublicIp(eni: NetworkInterface): void {
+  if (eni.association && !eni.association.allocationId) delete eni.association;
+}
+
+// ---- elastic IPs --------------------------------------------------------------------------------
+
+export function getAllocation(rs: RegionState, id: string | undefined): ElasticIp {
+  if (id === undefined) throw missingParameter("AllocationId");
+  if (!EIPALLOC_ID.test(id)) throw allocationMalformed(id);
+  const eip = rs.addresses.get(id);
+  if (!eip) throw allocationNotFound(id);
+  return eip;
+}
+
+function byPublicIp(rs: RegionState, ip: string): ElasticIp {
+  for (const e of rs.addresses.values()) if (e.publicIp === ip) return e;
+  throw addressNotFound(ip);
+}
+
+function vpcHasIgw(rs: RegionState, vpcId: string): boolean {
+  for (const igw of rs.internetGateways.values()) {
+    if (igw.attachments.some((a) => a.vpcId === vpcId && a.state === "available")) return true;
+  }
+  return false;
+}
+
+export function allocateAddress(
+  world: World,
+  rs: RegionState,
+  opts: { domain?: string; address?: string; networkBorderGroup?: string; publicIpv4Pool?: string; tags: Tags },
+): ElasticIp {
+  if (opts.domain !== undefined && opts.domain !== "vpc") {
+    throw invalidParameterValue(`Value (${opts.domain}) for parameter domain is invalid. Only 'vpc' is supported: EC2-Classic is retired.`);
+  }
+  if (opts.networkBorderGroup !== undefined && opts.networkBorderGroup !== rs.region) {
+    throw invalidParameterValue(`Invalid value '${opts.networkBorderGroup}' for networkBorderGroup.`);
+  }
+  if (opts.publicIpv4Pool !== undefined && opts.publicIpv4Pool !== "amazon") {
+    throw new Ec2Error("InvalidPublicIpv4PoolID.NotFound", `The pool ID '${opts.publicIpv4Pool}' does not exist`);
+  }
+  if (rs.addresses.size >= world.quotas.elasticIpsPerRegion) throw addressLimitExceeded();
+  let publicIp: string;
+  if (opts.address !== undefined) {
+    const ip = parseIp(opts.address);
+    const { base, size } = poolOf(rs.region);
+    if (ip === undefined || ip < base || ip >= base + size || inUsePublicIps(world, rs.region).has(opts.address)) {
+      throw addressNotFound(opts.address);
+    }
+    publicIp = opts.address;
+  } else {
+    publicIp = allocatePublicIp(world, rs.region);
+  }
+  const eip: ElasticIp = {
+    id: world.ids.next("eipalloc"),
+    ownerId: rs.account,
+    region: rs.region,
+    tags: opts.tags,
+    publicIp,
+    domain: "vpc",
+    networkBorderGroup: rs.region,
+  };
+  rs.addresses.set(eip.id, eip);
+  world.generation++;
+  return eip;
+}
+
+export interface AssociateInput {
+  allocationId?: string;
+  publicIp?: string;
+  instanceId?: string;
+  networkInterfaceId?: string;
+  privateIpAddress?: string;
+  allowReassociation?: boolean;
+}
+
+export function associateAddress(world: World, rs: RegionState, input: AssociateInput): string {
+  if (input.allocationId === undefined && input.publicIp === undefined) throw missingParameter("AllocationId");
+  const eip = input.allocationId !== undefined ? getAllocation(rs, input.allocationId) : byPublicIp(rs, input.publicIp!);
+  if (input.instanceId === undefined && input.networkInterfaceId === undefined) throw missingParameter("InstanceId or NetworkInterfaceId");
+  let eni: NetworkInterface;
+  if (input.networkInterfaceId !== undefined) {
+    eni = getEni(rs, input.networkInterfaceId);
+    if (input.instanceId !== undefined && eni.attachment?.instanceId !== input.instanceId) {
+      throw invalidParameterCombination(`Network interface ${eni.id} is not attached to instance ${input.instanceId}.`);
+    }
+  } else {
+    const inst = rs.instances.get(input.instanceId!);
+    if (!/^i-([0-9a-f]{8}|[0-9a-f]{17})$/.test(input.instanceId!)) {
+      throw new Ec2Error("InvalidInstanceID.Malformed", `Invalid id: "${input.instanceId}"`);
+    }
+    if (!inst || inst.state === "terminated") throw notFound("InvalidInstanceID.NotFound", "instance ID", input.instanceId!);
+    if (inst.state !== "running" && inst.state !== "stopped" && inst.state !== "pending") {
+      throw new Ec2Error("IncorrectInstanceState", `The instance '${inst.id}' is not in a valid state for this operation.`);
+    }
+    const enis = enisOf(rs, inst.id);
+    if (enis.length > 1) {
+      throw new Ec2Error(
+        "InvalidInstanceID",
+        `There are multiple interfaces attached to instance '${inst.id}'. Please specify an interface ID for the operation instead.`,
+      );
+    }
+    eni = rs.networkInterfaces.get(inst.primaryEniId)!;
+  }
+  const privateIp = input.privateIpAddress ?? primaryIp(eni);
+  if (!eni.privateIps.some((p) => p.address === privateIp)) {
+    throw invalidParameterValue(`The specified private IP address ${privateIp} is not assigned to interface ${eni.id}.`);
+  }
+  if (!vpcHasIgw(rs, eni.vpcId)) throw vpcWithoutIgw(eni.vpcId);
+  const sameTarget = eip.association?.networkInterfaceId === eni.id && eip.association.privateIp === privateIp;
+  if (eip.association && !sameTarget && !input.allowReassociation) {
+    throw resourceAlreadyAssociated(`resource ${eip.id} is already associated with associate-id ${eip.association.id}`);
+  }
+  // Move: the EIP leaves its old interface, and whatever public address the target had goes.
+  if (eip.association) {
+    const old = rs.networkInterfaces.get(eip.association.networkInterfaceId);
+    if (old) {
+      delete old.association;
+      if (old.id !== eni.id) restoreAutoPublicIp(world, rs, old);
+    }
+    delete eip.association;
+  }
+  clearPublicAddress(rs, eni);
+  const associationId = world.ids.next("eipassoc");
+  eip.association = { id: associationId, networkInterfaceId: eni.id, instanceId: eni.attachment?.instanceId, privateIp };
+  eni.association = { publicIp: eip.publicIp, allocationId: eip.id, associationId, ipOwnerId: rs.account, privateIp };
+  world.generation++;
+  return associationId;
+}
+
+/** After an EIP leaves, an instance's only interface gets a fresh auto-assigned address if it had one. */
+function restoreAutoPublicIp(world: World, rs: RegionState, eni: NetworkInterface): void {
+  const instId = eni.attachment?.instanceId;
+  if (!instId) return;
+  const inst = rs.instances.get(instId);
+  if (!inst || (inst.state !== "running" && inst.state !== "pending")) return;
+  if (enisOf(rs, instId).length !== 1) return;
+  assignAutoPublicIp(world, rs, eni);
+}
+
+export function disassociateAddress(world: World, rs: RegionState, associationId: string | undefined, publicIp: string | undefined): void {
+  let eip: ElasticIp | undefined;
+  if (associationId !== undefined) {
+    if (!EIPASSOC_ID.test(associationId)) {
+      throw new Ec2Error("InvalidAssociationID.Malformed", `Invalid id: "${associationId}" (expecting "eipassoc-...")`);
+    }
+    for (const e of rs.addresses.values()) if (e.association?.id === associationId) eip = e;
+    if (!eip) throw eipAssociationNotFound(associationId);
+  } else if (publicIp !== undefined) {
+    eip = byPublicIp(rs, publicIp);
+    if (!eip.association) throw invalidParameterValue(`The address ${publicIp} is not associated.`);
+  } else {
+    throw missingParameter("AssociationId");
+  }
+  const eni = rs.networkInterfaces.get(eip.association!.networkInterfaceId);
+  delete eip.association;
+  if (eni) {
+    delete eni.association;
+    restoreAutoPublicIp(world, rs, eni);
+  }
+  world.generation++;
+}
+
+export function releaseAddress(world: World, rs: RegionState, allocationId: string | undefined, publicIp: string | undefined): void {
+  let eip: ElasticIp;
+  if (allocationId !== undefined) eip = getAllocation(rs, allocationId);
+  else if (publicIp !== undefined) {
+    throw invalidParameterValue("You must specify an allocation id when releasing a VPC elastic IP address");
+  } else throw missingParameter("AllocationId");
+  if (eip.association) throw eipInUse(eip.publicIp);
+  rs.addresses.delete(eip.id);
+  world.generation++;
+}
