@@ -31,6 +31,7 @@ import { zonesOf } from "../state/regions.js";
 import { createSubnetRecord } from "./subnets.js";
 import { createRouteTableRecord, addRoute } from "./route-tables.js";
 import { attachGateway, createInternetGatewayRecord } from "./internet-gateways.js";
+import { deletePeering } from "./peering.js";
 
 /** Parses and range-checks a VPC IPv4 block (/16 to /28), canonicalising host bits. */
 export function vpcCidr(text: string | undefined, param = "cidrBlock"): string {
@@ -219,19 +220,35 @@ function vpcDependencies(world: World, rs: RegionState, vpc: Vpc): string[] {
   for (const sg of rs.securityGroups.values()) if (sg.vpcId === vpc.id && !sg.isDefault) deps.push(sg.id);
   for (const acl of rs.networkAcls.values()) if (acl.vpcId === vpc.id && !acl.isDefault) deps.push(acl.id);
   for (const eni of rs.networkInterfaces.values()) if (eni.vpcId === vpc.id) deps.push(eni.id);
-  for (const pcx of world.peerings.values()) {
-    const sides = [pcx.requester, pcx.accepter];
-    const live = ["pending-acceptance", "active", "provisioning", "initiating-request"].includes(pcx.status.code);
-    if (live && sides.some((s) => s.vpcId === vpc.id && s.ownerId === rs.account && s.region === rs.region)) deps.push(pcx.id);
+  for (const pcx of livePeeringsOf(world, rs, vpc)) {
+    // AWS: "You cannot delete a VPC for which you have a pending-acceptance request from a VPC in
+    // another account. You must first reject the VPC peering connection request."
+    const isAccepter = pcx.accepter.vpcId === vpc.id && pcx.accepter.ownerId === rs.account && pcx.accepter.region === rs.region;
+    if (pcx.status.code === "pending-acceptance" && isAccepter && pcx.requester.ownerId !== rs.account) deps.push(pcx.id);
   }
   return deps;
 }
 
+function livePeeringsOf(world: World, rs: RegionState, vpc: Vpc) {
+  const live = ["initiating-request", "pending-acceptance", "provisioning", "active"];
+  return [...world.peerings.values()].filter(
+    (pcx) =>
+      live.includes(pcx.status.code) &&
+      [pcx.requester, pcx.accepter].some((s) => s.vpcId === vpc.id && s.ownerId === rs.account && s.region === rs.region),
+  );
+}
+
+/**
+ * Deleting a VPC also deletes its active peering connections and the requests it made that are
+ * still pending (VPC Peering Guide, "Delete a VPC peering connection"); a pending request *from
+ * another account* blocks the deletion until it is rejected.
+ */
 export function deleteVpc(world: World, rs: RegionState, id: string | undefined): void {
   const vpc = getVpc(rs, id);
   if (vpcDependencies(world, rs, vpc).length > 0) {
     throw dependencyViolation(`The vpc '${vpc.id}' has dependencies and cannot be deleted.`);
   }
+  for (const pcx of livePeeringsOf(world, rs, vpc)) deletePeering(world, rs.account, rs.region, pcx.id);
   for (const [rid, rt] of rs.routeTables) if (rt.vpcId === vpc.id) rs.routeTables.delete(rid);
   for (const [sid, sg] of rs.securityGroups) if (sg.vpcId === vpc.id) rs.securityGroups.delete(sid);
   for (const [aid, acl] of rs.networkAcls) if (acl.vpcId === vpc.id) rs.networkAcls.delete(aid);

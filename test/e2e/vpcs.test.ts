@@ -3,7 +3,12 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
+  AcceptVpcPeeringConnectionCommand,
   AssociateVpcCidrBlockCommand,
+  CreateRouteCommand,
+  CreateVpcPeeringConnectionCommand,
+  DescribeVpcPeeringConnectionsCommand,
+  RejectVpcPeeringConnectionCommand,
   CreateDefaultVpcCommand,
   CreateSubnetCommand,
   CreateVpcCommand,
@@ -213,4 +218,31 @@ test("filters with wildcards, tag filters and paging", async () => {
   assert.equal(new Set(seen).size, 8);
   await expectEc2Error(c.send(new DescribeVpcsCommand({ MaxResults: 4 })), "InvalidParameterValue");
   await expectEc2Error(c.send(new DescribeVpcsCommand({ Filters: [{ Name: "colour", Values: ["x"] }] })), "InvalidParameterValue");
+});
+
+test("deleting a VPC deletes its active peerings; a pending request from another account blocks it", async () => {
+  const tokyo = lab.ec2("ap-northeast-1");
+  const sg = lab.ec2("ap-southeast-1");
+  const a = (await tokyo.send(new CreateVpcCommand({ CidrBlock: "10.70.0.0/16" }))).Vpc!;
+  const peerVpc = (await sg.send(new DescribeVpcsCommand({}))).Vpcs![0]!;
+  const pcx = (await tokyo.send(new CreateVpcPeeringConnectionCommand({ VpcId: a.VpcId, PeerVpcId: peerVpc.VpcId, PeerRegion: "ap-southeast-1" }))).VpcPeeringConnection!;
+  await sg.send(new DescribeVpcPeeringConnectionsCommand({}));
+  await sg.send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: pcx.VpcPeeringConnectionId }));
+  const peerRt = (await sg.send(new DescribeRouteTablesCommand({ Filters: [{ Name: "vpc-id", Values: [peerVpc.VpcId!] }] }))).RouteTables![0]!;
+  await sg.send(new CreateRouteCommand({ RouteTableId: peerRt.RouteTableId, DestinationCidrBlock: "10.70.0.0/16", VpcPeeringConnectionId: pcx.VpcPeeringConnectionId }));
+  await tokyo.send(new DeleteVpcCommand({ VpcId: a.VpcId }));
+  const seen = (await sg.send(new DescribeVpcPeeringConnectionsCommand({ VpcPeeringConnectionIds: [pcx.VpcPeeringConnectionId!] }))).VpcPeeringConnections![0]!;
+  assert.ok(["deleting", "deleted"].includes(seen.Status!.Code!), seen.Status!.Code);
+  const route = (await sg.send(new DescribeRouteTablesCommand({ RouteTableIds: [peerRt.RouteTableId!] }))).RouteTables![0]!.Routes!.find((r) => r.DestinationCidrBlock === "10.70.0.0/16")!;
+  assert.equal(route.State, "blackhole");
+
+  // Another account asks to peer with a VPC of ours: we cannot delete that VPC until we reject.
+  const other = lab.ec2("ap-northeast-1", "444455556666");
+  const theirs = (await other.send(new CreateVpcCommand({ CidrBlock: "10.80.0.0/16" }))).Vpc!;
+  const ours = (await tokyo.send(new CreateVpcCommand({ CidrBlock: "10.81.0.0/16" }))).Vpc!;
+  const req = (await other.send(new CreateVpcPeeringConnectionCommand({ VpcId: theirs.VpcId, PeerVpcId: ours.VpcId, PeerOwnerId: "000000000000" }))).VpcPeeringConnection!;
+  await tokyo.send(new DescribeVpcPeeringConnectionsCommand({}));
+  await expectEc2Error(tokyo.send(new DeleteVpcCommand({ VpcId: ours.VpcId })), "DependencyViolation");
+  await tokyo.send(new RejectVpcPeeringConnectionCommand({ VpcPeeringConnectionId: req.VpcPeeringConnectionId }));
+  await tokyo.send(new DeleteVpcCommand({ VpcId: ours.VpcId }));
 });
