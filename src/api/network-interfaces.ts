@@ -1,2 +1,277 @@
-/** Placeholder: this family's operations are added by its own issue. */
-export const networkInterfaceOperations = {};
+/**
+ * Network interface operations: Create/Delete/Describe NetworkInterfaces, Attach/Detach,
+ * ModifyNetworkInterfaceAttribute, DescribeNetworkInterfaceAttribute, Assign/UnassignPrivateIpAddresses.
+ *
+ * Reference: EC2 API reference for each action; DescribeNetworkInterfaces filters as documented there.
+ * Fidelity notes: see domain/network-interfaces.ts and domain/instances.ts (attachment). IPv6,
+ * prefix delegation and ENA Express filters match nothing.
+ */
+import type {
+  AssignPrivateIpAddressesRequest,
+  AssignPrivateIpAddressesResult,
+  AttachNetworkInterfaceRequest,
+  AttachNetworkInterfaceResult,
+  CreateNetworkInterfaceRequest,
+  CreateNetworkInterfaceResult,
+  DeleteNetworkInterfaceRequest,
+  DescribeNetworkInterfaceAttributeRequest,
+  DescribeNetworkInterfaceAttributeResult,
+  DescribeNetworkInterfacesRequest,
+  DescribeNetworkInterfacesResult,
+  DetachNetworkInterfaceRequest,
+  GroupIdentifier,
+  ModifyNetworkInterfaceAttributeRequest,
+  NetworkInterface as NetworkInterfaceView,
+  NetworkInterfaceAssociation,
+  UnassignPrivateIpAddressesRequest,
+} from "@aws-sdk/client-ec2";
+import type { NetworkInterface } from "../domain/types.js";
+import type { RegionState } from "../state/world.js";
+import type { Handler } from "./context.js";
+import { tagList } from "./context.js";
+import { applyFilters, paginate, type FilterSpec } from "../domain/describe.js";
+import { tagsFromSpecifications } from "../domain/tags.js";
+import {
+  assignPrivateIpAddresses,
+  createNetworkInterface,
+  deleteNetworkInterface,
+  eniMalformed,
+  eniNotFound,
+  getEni,
+  modifyNetworkInterfaceAttribute,
+  primaryIp,
+  privateDnsName,
+  publicDnsName,
+  unassignPrivateIpAddresses,
+} from "../domain/network-interfaces.js";
+import { attachNetworkInterface, detachNetworkInterface } from "../domain/instances.js";
+import { invalidParameterValue, missingParameter } from "../domain/errors.js";
+
+export function groupIdentifiers(rs: RegionState, ids: string[]): GroupIdentifier[] {
+  return ids.map((id) => ({ GroupId: id, GroupName: rs.securityGroups.get(id)?.name ?? "" }));
+}
+
+/** Whether AWS would give the VPC's interfaces public DNS names (enableDnsHostnames). */
+function publicDns(rs: RegionState, eni: NetworkInterface, ip: string): string {
+  return rs.vpcs.get(eni.vpcId)?.enableDnsHostnames ? publicDnsName(rs.region, ip) : "";
+}
+
+export function associationView(rs: RegionState, eni: NetworkInterface): NetworkInterfaceAssociation | undefined {
+  const a = eni.association;
+  if (!a) return undefined;
+  return {
+    AllocationId: a.allocationId,
+    AssociationId: a.associationId,
+    IpOwnerId: a.ipOwnerId,
+    PublicDnsName: publicDns(rs, eni, a.publicIp),
+    PublicIp: a.publicIp,
+  };
+}
+
+export function networkInterfaceView(rs: RegionState, eni: NetworkInterface): NetworkInterfaceView {
+  const subnet = rs.subnets.get(eni.subnetId);
+  const primary = primaryIp(eni);
+  return {
+    Association: associationView(rs, eni),
+    Attachment: eni.attachment && {
+      AttachTime: new Date(eni.attachment.attachTime),
+      AttachmentId: eni.attachment.id,
+      DeleteOnTermination: eni.attachment.deleteOnTermination,
+      DeviceIndex: eni.attachment.deviceIndex,
+      NetworkCardIndex: 0,
+      InstanceId: eni.attachment.instanceId,
+      InstanceOwnerId: eni.ownerId,
+      Status: eni.attachment.status,
+    },
+    AvailabilityZone: eni.availabilityZone,
+    AvailabilityZoneId: subnet?.availabilityZoneId,
+    Description: eni.description,
+    Groups: groupIdentifiers(rs, eni.securityGroupIds),
+    InterfaceType: eni.interfaceType as NetworkInterfaceView["InterfaceType"],
+    Ipv6Addresses: [],
+    MacAddress: eni.macAddress,
+    NetworkInterfaceId: eni.id,
+    OwnerId: eni.ownerId,
+    PrivateDnsName: privateDnsName(rs.region, primary),
+    PublicDnsName: eni.association ? publicDns(rs, eni, eni.association.publicIp) : undefined,
+    PrivateIpAddress: primary,
+    PrivateIpAddresses: eni.privateIps.map((p) => ({
+      Association: eni.association && eni.association.privateIp === p.address ? associationView(rs, eni) : undefined,
+      Primary: p.primary,
+      PrivateDnsName: privateDnsName(rs.region, p.address),
+      PrivateIpAddress: p.address,
+    })),
+    RequesterId: eni.requesterManaged ? "amazon-elb" : undefined,
+    RequesterManaged: eni.requesterManaged,
+    SourceDestCheck: eni.sourceDestCheck,
+    Status: eni.status,
+    SubnetId: eni.subnetId,
+    TagSet: tagList(eni.tags) ?? [],
+    VpcId: eni.vpcId,
+    DenyAllIgwTraffic: false,
+  };
+}
+
+function eniFilters(rs: RegionState): FilterSpec<NetworkInterface> {
+  const a = (e: NetworkInterface) => e.association;
+  const t = (e: NetworkInterface) => e.attachment;
+  return {
+    "association.allocation-id": (e) => a(e)?.allocationId,
+    "association.association-id": (e) => a(e)?.associationId,
+    "association.ip-owner-id": (e) => a(e)?.ipOwnerId,
+    "association.public-ip": (e) => a(e)?.publicIp,
+    "association.public-dns-name": (e) => (a(e) ? publicDns(rs, e, a(e)!.publicIp) : undefined),
+    "addresses.association.owner-id": (e) => a(e)?.ipOwnerId,
+    "addresses.association.public-ip": (e) => a(e)?.publicIp,
+    "addresses.primary": (e) => e.privateIps.map((p) => p.primary),
+    "addresses.private-ip-address": (e) => e.privateIps.map((p) => p.address),
+    "attachment.attachment-id": (e) => t(e)?.id,
+    "attachment.attach-time": (e) => (t(e) ? new Date(t(e)!.attachTime).toISOString() : undefined),
+    "attachment.delete-on-termination": (e) => t(e)?.deleteOnTermination,
+    "attachment.device-index": (e) => t(e)?.deviceIndex,
+    "attachment.instance-id": (e) => t(e)?.instanceId,
+    "attachment.instance-owner-id": (e) => (t(e) ? e.ownerId : undefined),
+    "attachment.nat-gateway-id": () => [],
+    "attachment.network-card-index": (e) => (t(e) ? 0 : undefined),
+    "attachment.status": (e) => t(e)?.status,
+    "availability-zone": (e) => e.availabilityZone,
+    "availability-zone-id": (e) => rs.subnets.get(e.subnetId)?.availabilityZoneId,
+    description: (e) => e.description,
+    "group-id": (e) => e.securityGroupIds,
+    "group-name": (e) => e.securityGroupIds.map((id) => rs.securityGroups.get(id)?.name),
+    "interface-type": (e) => e.interfaceType,
+    "ipv6-addresses.ipv6-address": () => [],
+    "mac-address": (e) => e.macAddress,
+    "network-interface-id": (e) => e.id,
+    "operator.managed": () => false,
+    "operator.principal": () => [],
+    "owner-id": (e) => e.ownerId,
+    "private-dns-name": (e) => privateDnsName(rs.region, primaryIp(e)),
+    "private-ip-address": (e) => e.privateIps.map((p) => p.address),
+    "public-dns-name": (e) => (a(e) ? publicDns(rs, e, a(e)!.publicIp) : undefined),
+    "requester-id": (e) => (e.requesterManaged ? "amazon-elb" : undefined),
+    "requester-managed": (e) => e.requesterManaged,
+    "source-dest-check": (e) => e.sourceDestCheck,
+    status: (e) => e.status,
+    "subnet-id": (e) => e.subnetId,
+    "vpc-id": (e) => e.vpcId,
+  };
+}
+
+const createNetworkInterfaceOp: Handler<CreateNetworkInterfaceRequest, CreateNetworkInterfaceResult> = ({ world, rs }, input) => {
+  const tags = tagsFromSpecifications(input.TagSpecifications, "network-interface");
+  const eni = createNetworkInterface(world, rs, {
+    subnetId: input.SubnetId,
+    description: input.Description,
+    privateIpAddress: input.PrivateIpAddress,
+    privateIpAddresses: input.PrivateIpAddresses,
+    secondaryCount: input.SecondaryPrivateIpAddressCount,
+    groups: input.Groups,
+    interfaceType: input.InterfaceType,
+    tags,
+  });
+  return { NetworkInterface: networkInterfaceView(rs, eni), ClientToken: input.ClientToken };
+};
+
+const deleteNetworkInterfaceOp: Handler<DeleteNetworkInterfaceRequest, void> = ({ world, rs }, input) => {
+  deleteNetworkInterface(world, rs, input.NetworkInterfaceId);
+};
+
+const describeNetworkInterfaces: Handler<DescribeNetworkInterfacesRequest, DescribeNetworkInterfacesResult> = ({ rs }, input) => {
+  let list = [...rs.networkInterfaces.values()];
+  if (input.NetworkInterfaceIds && input.NetworkInterfaceIds.length > 0) {
+    for (const id of input.NetworkInterfaceIds) if (!/^eni-([0-9a-f]{8}|[0-9a-f]{17})$/.test(id)) throw eniMalformed(id);
+    const missing = input.NetworkInterfaceIds.filter((id) => !rs.networkInterfaces.has(id));
+    if (missing.length > 0) throw eniNotFound(missing.join(", "));
+    list = list.filter((e) => input.NetworkInterfaceIds!.includes(e.id));
+  }
+  const filtered = applyFilters(list, input.Filters, eniFilters(rs), (e) => e.tags);
+  const page = paginate(filtered, input);
+  return { NetworkInterfaces: page.items.map((e) => networkInterfaceView(rs, e)), NextToken: page.nextToken };
+};
+
+const attachNetworkInterfaceOp: Handler<AttachNetworkInterfaceRequest, AttachNetworkInterfaceResult> = ({ world, rs }, input) => {
+  const id = attachNetworkInterface(world, rs, input.NetworkInterfaceId, input.InstanceId, input.DeviceIndex, input.NetworkCardIndex);
+  return { AttachmentId: id, NetworkCardIndex: 0 };
+};
+
+const detachNetworkInterfaceOp: Handler<DetachNetworkInterfaceRequest, void> = ({ world, rs }, input) => {
+  detachNetworkInterface(world, rs, input.AttachmentId);
+};
+
+const modifyNetworkInterfaceAttributeOp: Handler<ModifyNetworkInterfaceAttributeRequest, void> = ({ world, rs }, input) => {
+  modifyNetworkInterfaceAttribute(world, rs, input.NetworkInterfaceId, {
+    description: input.Description?.Value,
+    sourceDestCheck: input.SourceDestCheck?.Value,
+    groups: input.Groups,
+    deleteOnTermination: input.Attachment
+      ? { attachmentId: input.Attachment.AttachmentId, value: input.Attachment.DeleteOnTermination }
+      : undefined,
+  });
+};
+
+const describeNetworkInterfaceAttributeOp: Handler<DescribeNetworkInterfaceAttributeRequest, DescribeNetworkInterfaceAttributeResult> = (
+  { rs },
+  input,
+) => {
+  const eni = getEni(rs, input.NetworkInterfaceId);
+  const out: DescribeNetworkInterfaceAttributeResult = { NetworkInterfaceId: eni.id };
+  switch (input.Attribute) {
+    case undefined:
+      throw missingParameter("Attribute");
+    case "description":
+      out.Description = { Value: eni.description };
+      break;
+    case "groupSet":
+      out.Groups = groupIdentifiers(rs, eni.securityGroupIds);
+      break;
+    case "sourceDestCheck":
+      out.SourceDestCheck = { Value: eni.sourceDestCheck };
+      break;
+    case "attachment":
+      out.Attachment = networkInterfaceView(rs, eni).Attachment;
+      break;
+    case "associatePublicIpAddress":
+      out.AssociatePublicIpAddress = eni.publicIpOnLaunch === true;
+      break;
+    default:
+      throw invalidParameterValue(`Value (${input.Attribute}) for parameter attribute is invalid.`);
+  }
+  return out;
+};
+
+const assignPrivateIpAddressesOp: Handler<AssignPrivateIpAddressesRequest, AssignPrivateIpAddressesResult> = ({ world, rs }, input) => {
+  if (input.Ipv4Prefixes?.length || input.Ipv4PrefixCount !== undefined) {
+    throw invalidParameterValue("vpclab does not support IPv4 prefix delegation.");
+  }
+  const ips = assignPrivateIpAddresses(
+    world,
+    rs,
+    input.NetworkInterfaceId,
+    input.PrivateIpAddresses,
+    input.SecondaryPrivateIpAddressCount,
+    input.AllowReassignment === true,
+  );
+  return {
+    NetworkInterfaceId: input.NetworkInterfaceId,
+    AssignedPrivateIpAddresses: ips.map((PrivateIpAddress) => ({ PrivateIpAddress })),
+    AssignedIpv4Prefixes: [],
+  };
+};
+
+const unassignPrivateIpAddressesOp: Handler<UnassignPrivateIpAddressesRequest, void> = ({ world, rs }, input) => {
+  if (input.Ipv4Prefixes?.length) throw invalidParameterValue("vpclab does not support IPv4 prefix delegation.");
+  unassignPrivateIpAddresses(world, rs, input.NetworkInterfaceId, input.PrivateIpAddresses);
+};
+
+export const networkInterfaceOperations = {
+  CreateNetworkInterface: createNetworkInterfaceOp,
+  DeleteNetworkInterface: deleteNetworkInterfaceOp,
+  DescribeNetworkInterfaces: describeNetworkInterfaces,
+  AttachNetworkInterface: attachNetworkInterfaceOp,
+  DetachNetworkInterface: detachNetworkInterfaceOp,
+  ModifyNetworkInterfaceAttribute: modifyNetworkInterfaceAttributeOp,
+  DescribeNetworkInterfaceAttribute: describeNetworkInterfaceAttributeOp,
+  AssignPrivateIpAddresses: assignPrivateIpAddressesOp,
+  UnassignPrivateIpAddresses: unassignPrivateIpAddressesOp,
+};
