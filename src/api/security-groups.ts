@@ -51,6 +51,7 @@ import {
   getRule,
   getSecurityGroup,
   groupByNameInDefaultVpc,
+  groupNotFound,
   modifyRules,
   referencedGroupName,
   resolveGroup,
@@ -294,11 +295,13 @@ const describeSecurityGroups: Handler<DescribeSecurityGroupsRequest, DescribeSec
     const chosen = new Set<SecurityGroup>();
     const missing: string[] = [];
     for (const id of new Set(ids)) {
-      const sg = id.startsWith("sg-") ? rs.securityGroups.get(id) : getSecurityGroup(rs, id);
+      if (!id.startsWith("sg-")) getSecurityGroup(rs, id); // throws InvalidGroupId.Malformed
+      const sg = rs.securityGroups.get(id);
       if (sg) chosen.add(sg);
       else missing.push(id);
     }
-    if (missing.length > 0) getSecurityGroup(rs, missing.join(", "));
+    // EC2 names every missing id in one error.
+    if (missing.length > 0) throw groupNotFound(missing.join(", "));
     for (const name of new Set(names)) chosen.add(groupByNameInDefaultVpc(rs, name));
     selected = [...rs.securityGroups.values()].filter((sg) => chosen.has(sg));
   }
