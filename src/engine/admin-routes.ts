@@ -1,4 +1,116 @@
-/** Placeholder: the network engine's admin routes (ping, trace, connect, analyze) come with its issue. */
+/**
+ * The engine's admin JSON routes under `/_vpclab/`: `POST /ping`, `POST /trace`, `POST /connect`,
+ * `POST /analyze`. The CLI (`vpclab ping|trace|connect|why`) is a client of these.
+ *
+ * Bodies: `{from, to, account?, region?, toAccount?, toRegion?, seed?}` plus
+ *   ping: `count?, size? (payload bytes), intervalMs?, df?`;
+ *   connect: `protocol? ("tcp"|"udp", default tcp), port`;
+ *   trace: `protocol?, port?`;
+ *   analyze: `protocol?, port?, sourcePort?, size? (IP bytes), df?, explain?` (`source`/`destination` are
+ *   accepted as synonyms of `from`/`to`).
+ * `from`/`to` take an instance id, an ENI id, a Name tag or an IP; they resolve within `account`
+ * (default 000000000000), in every region unless `region` (`toRegion` for `to`) is given.
+ * Bad input → 4xx `{error: {code, message}}` (EC2-style codes from the engine's Ec2Errors).
+ *
+ * Errors are thrown as `Ec2Error` (the admin server answers them as 4xx JSON) rather than AdminError, so
+ * this module needs no runtime import of server/admin.ts, which imports it (no import cycle).
+ *
+ * Fidelity notes: ping answers at once with the figures the pings would have; pacing in real time is
+ * the CLI's job.
+ */
 import type { AdminRoutes } from "../server/admin.js";
+import { Ec2Error } from "../domain/errors.js";
+import { DEFAULT_ACCOUNT } from "../state/world.js";
+import { engineOf, type Ends } from "./index.js";
 
-export const engineRoutes: AdminRoutes = {};
+function str(body: Record<string, unknown>, name: string, alias?: string): string {
+  const v = body[name] ?? (alias !== undefined ? body[alias] : undefined);
+  if (typeof v !== "string" || v.trim() === "") {
+    throw new Ec2Error("MissingParameter", `The request must contain the parameter ${name} (an instance id, ENI id, Name tag or IP address)`);
+  }
+  return v.trim();
+}
+
+function optStr(body: Record<string, unknown>, name: string): string | undefined {
+  const v = body[name];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "string" || v === "") throw new Ec2Error("InvalidParameterValue", `${name} must be a non-empty string`);
+  return v;
+}
+
+function optNum(body: Record<string, unknown>, name: string): number | undefined {
+  const v = body[name];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "number" || !Number.isFinite(v)) throw new Ec2Error("InvalidParameterValue", `${name} must be a number`);
+  return v;
+}
+
+function optBool(body: Record<string, unknown>, name: string): boolean | undefined {
+  const v = body[name];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "boolean") throw new Ec2Error("InvalidParameterValue", `${name} must be true or false`);
+  return v;
+}
+
+function ends(body: Record<string, unknown>): Ends {
+  const account = optStr(body, "account") ?? DEFAULT_ACCOUNT;
+  if (!/^\d{12}$/.test(account)) throw new Ec2Error("InvalidParameterValue", `account must be a 12-digit account id`);
+  return {
+    from: str(body, "from", "source"),
+    to: str(body, "to", "destination"),
+    account,
+    region: optStr(body, "region"),
+    toAccount: optStr(body, "toAccount"),
+    toRegion: optStr(body, "toRegion"),
+    seed: optNum(body, "seed"),
+  };
+}
+
+function protocolOf(body: Record<string, unknown>): "icmp" | "tcp" | "udp" | undefined {
+  const p = optStr(body, "protocol");
+  if (p === undefined) return undefined;
+  const v = p.toLowerCase();
+  if (v !== "icmp" && v !== "tcp" && v !== "udp") throw new Ec2Error("InvalidParameterValue", `protocol must be icmp, tcp or udp`);
+  return v;
+}
+
+export const engineRoutes: AdminRoutes = {
+  "POST /ping": ({ world }, { body }) =>
+    engineOf(world).ping({
+      ...ends(body),
+      count: optNum(body, "count"),
+      size: optNum(body, "size"),
+      intervalMs: optNum(body, "intervalMs"),
+      df: optBool(body, "df"),
+    }),
+
+  "POST /connect": ({ world }, { body }) => {
+    const protocol = protocolOf(body);
+    if (protocol === "icmp") throw new Ec2Error("InvalidParameterValue", "connect takes tcp or udp");
+    const port = optNum(body, "port");
+    if (port === undefined) throw new Ec2Error("MissingParameter", "The request must contain the parameter port");
+    return engineOf(world).connect({ ...ends(body), protocol, port });
+  },
+
+  "POST /trace": ({ world }, { body }) => engineOf(world).trace({ ...ends(body), protocol: protocolOf(body), port: optNum(body, "port") }),
+
+  "POST /analyze": ({ world }, { body }) => {
+    const e = ends(body);
+    const a = engineOf(world).analyze({
+      source: e.from,
+      destination: e.to,
+      account: e.account,
+      region: e.region,
+      destinationAccount: e.toAccount,
+      destinationRegion: e.toRegion,
+      protocol: protocolOf(body),
+      port: optNum(body, "port"),
+      sourcePort: optNum(body, "sourcePort"),
+      size: optNum(body, "size"),
+      df: optBool(body, "df"),
+      explain: optBool(body, "explain"),
+    });
+    const { segments: _segments, ...rest } = a;
+    return rest;
+  },
+};

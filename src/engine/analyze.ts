@@ -1,0 +1,965 @@
+/**
+ * One packet through the compiled network: the forward leg hop by hop (ENI → SG egress → NACL out →
+ * route table → local / peering / internet gateway / appliance ENI → NACL in → SG ingress → ENI), the
+ * return leg (security groups stateful, NACLs checked again on the reply's ephemeral port), the
+ * address the receiver sees, the path MTU, the round-trip time, and, when the packet does not get
+ * through, every component that blocks it with AWS Reachability Analyzer's explanation code.
+ *
+ * References: VPC User Guide "Route tables" (longest prefix match, route priority), "VPC peering"
+ * (active only, non-transitive, no edge-to-edge routing, no NAT), "Internet gateways" (1:1 NAT of a
+ * private address to its public/elastic IP; a default route to an attached gateway), "Security groups"
+ * (stateful), "Network ACLs" (stateless; traffic inside one subnet is not evaluated; ephemeral ports),
+ * "Network MTU"; Reachability Analyzer "Explanation codes".
+ *
+ * "Blocked path" mode: filters (security groups, NACLs, the public-address rule of the gateway,
+ * source/destination check, instance states) are recorded as blockers and the walk goes on, so one
+ * answer lists them all; a routing failure (no route, blackhole, address outside a peer's CIDRs, no
+ * interface with the address) ends the leg, as there is no next hop to walk to. With
+ * `explain: false` the walk stops at the first blocker (the fast path for yes/no questions).
+ *
+ * Fidelity notes:
+ * - The reply's destination port is `sourcePort` (default 49152, inside both Linux's 32768–60999 and
+ *   Windows' 49152–65535 ephemeral ranges); NACL return checks use it.
+ * - Replies from the Internet are assumed: the outside world answers. A destination on the Internet
+ *   that is in fact the public IP of a simulated ENI is delivered to that ENI through its VPC's gateway.
+ * - A route to an appliance ENI delivers the packet to it; the appliance forwards it by its own subnet's
+ *   route table with the original addresses (source/destination check must be off). Security group
+ *   references are not preserved past an appliance (AWS: SG_REFERENCES_NOT_PRESERVED).
+ * - Transit gateways, NAT gateways, VPN gateways and egress-only gateways are not modelled: routes to
+ *   them are reported as not functional (BAD_STATE_ROUTE).
+ * - Unlike AWS's analyzer, paths may cross regions and accounts.
+ */
+import type { World } from "../state/world.js";
+import type { Route, RouteTable, SecurityGroup } from "../domain/types.js";
+import { formatIp, isPrivate } from "../domain/cidr.js";
+import { invalidParameterValue } from "../domain/errors.js";
+import { routeState } from "../domain/route-tables.js";
+import type { CidrInt, EniInfo, NetworkModel, VpcInfo } from "./model.js";
+import { cidrInt, inCidr } from "./model.js";
+import { matchAcl, matchSgRules, PROTO_ICMP, PROTO_TCP, PROTO_UDP, type CompiledAclEntry, type CompiledSgRule, type PacketKey } from "./filters.js";
+import { MTU_INTER_REGION_PEERING, MTU_INTERNET, MTU_VPC, type LatencyModel, type Place, type SegmentRtt } from "./latency.js";
+import { resolveDestination, resolveSource } from "./resolve.js";
+
+export type Protocol = "icmp" | "tcp" | "udp";
+
+export interface PacketQuery {
+  /** Instance id, ENI id, Name tag, or an address held by an ENI. */
+  source: string;
+  /** Any IPv4 address, or an instance id, ENI id or Name tag (its primary private address). */
+  destination: string;
+  /** Scope used to resolve the source (and the destination unless `destinationAccount/Region` say otherwise). */
+  account?: string;
+  region?: string;
+  destinationAccount?: string;
+  destinationRegion?: string;
+  protocol?: Protocol;
+  /** Destination port (tcp/udp); ignored for icmp. */
+  port?: number;
+  /** The sender's (ephemeral) source port, which the reply is sent to. Default 49152. */
+  sourcePort?: number;
+  /** IP packet size in bytes (default 84: a default ping). */
+  size?: number;
+  /** Don't-fragment flag. */
+  df?: boolean;
+  /** Walk past every blocker and write reasons and fixes (default true); false stops at the first blocker. */
+  explain?: boolean;
+}
+
+export type HopKind =
+  | "eni"
+  | "sg-egress"
+  | "nacl-out"
+  | "route-table"
+  | "local"
+  | "pcx"
+  | "vpc"
+  | "igw"
+  | "internet"
+  | "appliance"
+  | "nacl-in"
+  | "sg-ingress";
+
+export interface Hop {
+  leg: "forward" | "return";
+  kind: HopKind;
+  /** The component's id (`eni-…`, `sg-…`, `acl-…`, `rtb-…`, `pcx-…`, `igw-…`, `vpc-…`), or the address for the Internet. */
+  id: string;
+  account?: string;
+  region?: string;
+  verdict: "allow" | "deny" | "pass";
+  /** What decided: the security-group rule, the NACL entry, the route. */
+  securityGroupId?: string;
+  securityGroupRuleId?: string;
+  aclRuleNumber?: number;
+  route?: { destinationCidr: string; target: string; state: "active" | "blackhole" };
+  detail: string;
+}
+
+export type ExplanationCode =
+  | "NO_ROUTE_TO_DESTINATION"
+  | "BAD_STATE_ROUTE"
+  | "BAD_STATE"
+  | "BAD_STATE_ATTACHMENT"
+  | "ENI_SG_RULES_MISMATCH"
+  | "SUBNET_ACL_RESTRICTION"
+  | "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR"
+  | "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS"
+  | "IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS"
+  | "IGW_DESTINATION_ADDRESS_NOT_IN_RFC6598_EGRESS"
+  | "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS"
+  | "ENI_SOURCE_DEST_CHECK_RESTRICTION"
+  | "NO_POSSIBLE_DESTINATION";
+
+export interface Explanation {
+  code: ExplanationCode;
+  leg: "forward" | "return";
+  /** False for a lint about a component that is not on the packet's path (see PCX_REQUIRES_ADDRESS_IN_VPC_CIDR). */
+  onPath: boolean;
+  direction?: "ingress" | "egress";
+  component: { id: string; type: string; account: string; region: string };
+  vpcId?: string;
+  subnetId?: string;
+  networkInterfaceId?: string;
+  instanceId?: string;
+  routeTableId?: string;
+  route?: { destinationCidr: string; target: string; state: "active" | "blackhole" };
+  securityGroupIds?: string[];
+  aclId?: string;
+  aclRule?: { ruleNumber: number; ruleAction: string; protocol: string; cidrBlock?: string; egress: boolean; portRange?: { from: number; to: number } };
+  vpcPeeringConnectionId?: string;
+  internetGatewayId?: string;
+  /** The packet address concerned (destination for routes and egress, source for ingress). */
+  address?: string;
+  reason: string;
+  fix: string;
+}
+
+export interface EndpointView {
+  kind: "eni" | "internet";
+  address: string;
+  networkInterfaceId?: string;
+  instanceId?: string;
+  vpcId?: string;
+  subnetId?: string;
+  availabilityZone?: string;
+  account?: string;
+  region?: string;
+  publicIp?: string;
+}
+
+export interface Analysis {
+  verdict: "reachable" | "blocked";
+  protocol: Protocol;
+  port?: number;
+  source: EndpointView;
+  destination: EndpointView;
+  /** The address the packet was sent to. */
+  destinationAddress: string;
+  forward: Hop[];
+  return: Hop[];
+  /** The source address as the receiver sees it (the private IP, or the public IP through an internet gateway). */
+  sourceAddressSeenByReceiver?: string;
+  pathMtu: number;
+  /** Median round trip of the path (both legs); ping draws jittered samples around it. */
+  rttMs: number;
+  /** Set when the packet is larger than the path MTU with DF set. */
+  fragmentationNeeded?: { mtu: number; at: string };
+  /** Every blocker (and, when blocked, lints of the route tables used). Empty when reachable. */
+  explanations: Explanation[];
+  /** Lints that do not block this packet (e.g. an unusable pcx route in a table it used). */
+  warnings: Explanation[];
+  /** RTT model segments (internal; used by ping). */
+  segments: SegmentRtt[];
+  /** IP hops that would answer a traceroute probe (appliances), in order. */
+  routerHops: { address: string; id: string }[];
+}
+
+// ---- internals ------------------------------------------------------------------------------------
+
+type Leg = "forward" | "return";
+
+interface Arrival {
+  kind: "eni" | "internet";
+  eni?: EniInfo;
+  ip: number;
+  seenSrc: number;
+}
+
+class Walk {
+  blocked = false;
+  fwd: Hop[] = [];
+  ret: Hop[] = [];
+  expl: Explanation[] = [];
+  lints: Explanation[] = [];
+  rtsUsed = new Set<RouteTable>();
+  segFwd: SegmentRtt[] = [];
+  segRet: SegmentRtt[] = [];
+  mtu = MTU_VPC;
+  mtuAt = "";
+  routerHops: { address: string; id: string }[] = [];
+  constructor(
+    readonly m: NetworkModel,
+    readonly world: World,
+    readonly lat: LatencyModel,
+    readonly explain: boolean,
+  ) {}
+
+  hops(leg: Leg): Hop[] {
+    return leg === "forward" ? this.fwd : this.ret;
+  }
+  segs(leg: Leg): SegmentRtt[] {
+    return leg === "forward" ? this.segFwd : this.segRet;
+  }
+  /** Records a blocker; true when the walk must stop (fast mode). */
+  block(e: Explanation): boolean {
+    this.blocked = true;
+    this.expl.push(e);
+    return !this.explain;
+  }
+  get stop(): boolean {
+    return this.blocked && !this.explain;
+  }
+  lowerMtu(mtu: number, at: string): void {
+    if (mtu < this.mtu) {
+      this.mtu = mtu;
+      this.mtuAt = at;
+    }
+  }
+}
+
+function place(e: EniInfo): Place {
+  return { region: e.rs.region, zone: e.subnet.subnet.availabilityZone };
+}
+
+function where(e: { rs: { account: string; region: string } }) {
+  return { account: e.rs.account, region: e.rs.region };
+}
+
+function targetText(route: Route): string {
+  const t = route.target;
+  if (t.kind === "local") return "local";
+  if (t.kind === "instance") return t.id;
+  return t.id;
+}
+
+function routeView(route: Route, rsState: "active" | "blackhole") {
+  return { destinationCidr: route.destinationCidr, target: targetText(route), state: rsState };
+}
+
+function protoName(k: PacketKey): string {
+  if (k.proto === PROTO_ICMP) return `icmp type ${k.a} code ${k.b}`;
+  return `${k.proto === PROTO_TCP ? "tcp" : "udp"} port ${k.a}`;
+}
+
+function sgRuleText(r: CompiledSgRule): string {
+  const rule = r.rule;
+  const proto = rule.ipProtocol === "-1" ? "all traffic" : rule.ipProtocol;
+  const ports = rule.ipProtocol === "-1" ? "" : rule.fromPort === -1 ? " (all)" : rule.fromPort === rule.toPort ? ` ${rule.fromPort}` : ` ${rule.fromPort}-${rule.toPort}`;
+  const peer = rule.referencedGroup ? rule.referencedGroup.groupId : rule.cidrIpv4 ?? rule.prefixListId ?? rule.cidrIpv6 ?? "?";
+  return `${rule.id} ${proto}${ports} ${rule.isEgress ? "to" : "from"} ${peer}`;
+}
+
+function aclEntryText(e: CompiledAclEntry): string {
+  const n = e.entry.ruleNumber === 32767 ? "*" : String(e.entry.ruleNumber);
+  const proto = e.entry.protocol === "-1" ? "all" : e.entry.protocol;
+  const ports = e.entry.portRange ? ` ${e.entry.portRange.from}-${e.entry.portRange.to}` : "";
+  return `rule ${n} ${e.entry.ruleAction} ${proto}${ports} ${e.entry.cidrBlock ?? ""}`.trim();
+}
+
+/** The packet key filters see on the forward leg and on the reply. */
+function keys(protocol: Protocol, port: number, sourcePort: number): { fwd: PacketKey; ret: PacketKey } {
+  if (protocol === "icmp") return { fwd: { proto: PROTO_ICMP, a: 8, b: 0 }, ret: { proto: PROTO_ICMP, a: 0, b: 0 } };
+  const proto = protocol === "tcp" ? PROTO_TCP : PROTO_UDP;
+  return { fwd: { proto, a: port, b: 0 }, ret: { proto, a: sourcePort, b: 0 } };
+}
+
+const RFC6598 = cidrInt("100.64.0.0/10")!;
+const NOT_ROUTABLE = ["0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.0/3"].map((c) => cidrInt(c)!);
+
+// ---- filters ---------------------------------------------------------------------------------------
+
+function sgCheck(
+  w: Walk,
+  leg: Leg,
+  eni: EniInfo,
+  dir: "ingress" | "egress",
+  k: PacketKey,
+  peerAddr: number,
+  peerGroups: readonly string[] | undefined,
+  stateful: boolean,
+): void {
+  const hops = w.hops(leg);
+  const kind: HopKind = dir === "egress" ? "sg-egress" : "sg-ingress";
+  const groups = w.m.groupsOf(eni);
+  const ids = eni.eni.securityGroupIds.join(",");
+  if (stateful) {
+    hops.push({ leg, kind, id: ids, ...where(eni), verdict: "allow", detail: "stateful: the reply to an allowed request is allowed" });
+    return;
+  }
+  let hit: CompiledSgRule | undefined;
+  let hitSg: SecurityGroup | undefined;
+  for (const sg of groups) {
+    const c = w.m.sg(sg);
+    hit = matchSgRules(dir === "egress" ? c.egress : c.ingress, k, peerAddr, peerGroups);
+    if (hit) {
+      hitSg = sg;
+      break;
+    }
+  }
+  if (hit && hitSg) {
+    hops.push({
+      leg,
+      kind,
+      id: hitSg.id,
+      ...where(eni),
+      verdict: "allow",
+      securityGroupId: hitSg.id,
+      securityGroupRuleId: hit.rule.id,
+      detail: `${dir} allowed by ${sgRuleText(hit)}`,
+    });
+    return;
+  }
+  hops.push({ leg, kind, id: ids, ...where(eni), verdict: "deny", detail: `no ${dir} rule of ${ids || "(no groups)"} allows ${protoName(k)} ${dir === "egress" ? "to" : "from"} ${formatIp(peerAddr)}` });
+  if (!w.explain) {
+    w.block({ code: "ENI_SG_RULES_MISMATCH", leg, onPath: true, direction: dir, component: { id: eni.eni.id, type: "network-interface", ...where(eni) }, reason: "", fix: "" });
+    return;
+  }
+  const peer = formatIp(peerAddr);
+  const empty = groups.every((g) => !g.rules.some((r) => r.isEgress === (dir === "egress")));
+  const proto = k.proto === PROTO_ICMP ? "ICMP" : `${k.proto === PROTO_TCP ? "TCP" : "UDP"} port ${k.a}`;
+  const first = groups[0]?.id ?? "<group>";
+  const cli =
+    k.proto === PROTO_ICMP
+      ? `--protocol icmp --port -1`
+      : `--protocol ${k.proto === PROTO_TCP ? "tcp" : "udp"} --port ${k.a}`;
+  w.block({
+    code: "ENI_SG_RULES_MISMATCH",
+    leg,
+    onPath: true,
+    direction: dir,
+    component: { id: first, type: "security-group", ...where(eni) },
+    networkInterfaceId: eni.eni.id,
+    instanceId: eni.instance?.id,
+    vpcId: eni.vpc.vpc.id,
+    securityGroupIds: [...eni.eni.securityGroupIds],
+    address: peer,
+    reason: `${empty ? "security group(s) " + (ids || "(none)") + " have no " + (dir === "egress" ? "outbound" : "inbound") + " rules" : "no " + (dir === "egress" ? "outbound" : "inbound") + " rule of security group(s) " + (ids || "(none)")} ${empty ? "so nothing" : "allows"} ${proto} ${dir === "egress" ? "to" : "from"} ${peer} (network interface ${eni.eni.id}${eni.instance ? ", instance " + eni.instance.id : ""})`,
+    fix: `add a rule to ${first}: aws ec2 authorize-security-group-${dir} --group-id ${first} ${cli} --cidr ${dir === "ingress" ? peer + "/32" : peer + "/32"} (or the peer's CIDR block)`,
+  });
+}
+
+function aclCheck(w: Walk, leg: Leg, eni: EniInfo, dir: "ingress" | "egress", k: PacketKey, remote: number): void {
+  const hops = w.hops(leg);
+  const kind: HopKind = dir === "egress" ? "nacl-out" : "nacl-in";
+  const acl = eni.subnet.acl;
+  if (!acl) {
+    hops.push({ leg, kind, id: "(none)", ...where(eni), verdict: "pass", detail: `subnet ${eni.subnet.subnet.id} has no network ACL` });
+    return;
+  }
+  const c = w.m.acl(acl);
+  const hit = matchAcl(dir === "egress" ? c.outbound : c.inbound, k, remote);
+  if (hit && hit.allow) {
+    hops.push({ leg, kind, id: acl.id, ...where(eni), verdict: "allow", aclRuleNumber: hit.entry.ruleNumber, detail: `${aclEntryText(hit)} (${dir === "egress" ? "outbound" : "inbound"})` });
+    return;
+  }
+  hops.push({
+    leg,
+    kind,
+    id: acl.id,
+    ...where(eni),
+    verdict: "deny",
+    aclRuleNumber: hit?.entry.ruleNumber,
+    detail: `${hit ? aclEntryText(hit) : "no entry matches"} (${dir === "egress" ? "outbound" : "inbound"})`,
+  });
+  if (!w.explain) {
+    w.block({ code: "SUBNET_ACL_RESTRICTION", leg, onPath: true, direction: dir, component: { id: acl.id, type: "network-acl", ...where(eni) }, reason: "", fix: "" });
+    return;
+  }
+  const remoteText = formatIp(remote);
+  const portText = k.proto === PROTO_ICMP ? "ICMP" : `${k.proto === PROTO_TCP ? "TCP" : "UDP"} port ${k.a}`;
+  const isReplyPort = leg === "return" && k.proto !== PROTO_ICMP;
+  w.block({
+    code: "SUBNET_ACL_RESTRICTION",
+    leg,
+    onPath: true,
+    direction: dir,
+    component: { id: acl.id, type: "network-acl", ...where(eni) },
+    aclId: acl.id,
+    subnetId: eni.subnet.subnet.id,
+    vpcId: eni.vpc.vpc.id,
+    aclRule: hit
+      ? {
+          ruleNumber: hit.entry.ruleNumber,
+          ruleAction: hit.entry.ruleAction,
+          protocol: hit.entry.protocol,
+          cidrBlock: hit.entry.cidrBlock,
+          egress: hit.entry.egress,
+          portRange: hit.entry.portRange,
+        }
+      : undefined,
+    address: remoteText,
+    reason: `network ACL ${acl.id} of subnet ${eni.subnet.subnet.id} ${hit ? "denies" : "has no entry for"} ${dir === "egress" ? "outbound" : "inbound"} ${portText} ${dir === "egress" ? "to" : "from"} ${remoteText}${hit ? ` (${aclEntryText(hit)})` : ""}${isReplyPort ? " — this is the reply, on an ephemeral port" : ""}`,
+    fix: `add an allow entry numbered below ${hit ? hit.entry.ruleNumber : 32767} to ${acl.id}: aws ec2 create-network-acl-entry --network-acl-id ${acl.id} ${dir === "egress" ? "--egress" : "--ingress"} --rule-number <n> --protocol ${k.proto === PROTO_ICMP ? "icmp --icmp-type-code Type=-1,Code=-1" : (k.proto === PROTO_TCP ? "tcp" : "udp") + " --port-range From=" + (isReplyPort ? "1024,To=65535" : `${k.a},To=${k.a}`)} --cidr-block ${remoteText}/32 --rule-action allow${isReplyPort ? " (NACLs are stateless: replies need the ephemeral ports 1024-65535)" : ""}`,
+  });
+}
+
+function instanceRunning(e: EniInfo): boolean {
+  return e.instance?.state === "running";
+}
+
+function stateCheck(w: Walk, leg: Leg, e: EniInfo, role: "source" | "destination"): void {
+  if (instanceRunning(e)) return;
+  const state = e.instance ? `instance ${e.instance.id} is ${e.instance.state}` : `network interface ${e.eni.id} is not attached to an instance`;
+  w.block({
+    code: "BAD_STATE",
+    leg,
+    onPath: true,
+    component: e.instance ? { id: e.instance.id, type: "instance", ...where(e) } : { id: e.eni.id, type: "network-interface", ...where(e) },
+    networkInterfaceId: e.eni.id,
+    instanceId: e.instance?.id,
+    reason: `the ${role}'s ${state}: only a running instance's interfaces send and receive`,
+    fix: e.instance ? `start it: aws ec2 start-instances --instance-ids ${e.instance.id}` : `attach ${e.eni.id} to a running instance`,
+  });
+}
+
+// ---- routing ---------------------------------------------------------------------------------------
+
+function peerFix(w: Walk, vpc: VpcInfo, dst: number): string | undefined {
+  for (const pcx of w.m.peerings.values()) {
+    const mine = pcx.requester.vpcId === vpc.vpc.id ? pcx.accepter : pcx.accepter.vpcId === vpc.vpc.id ? pcx.requester : undefined;
+    if (!mine) continue;
+    const other = w.m.vpcs.get(mine.vpcId);
+    const block = other?.cidrs.find((c) => inCidr(c, dst));
+    if (other && block) return `${block.text} → ${pcx.id} (peering with ${other.vpc.id} in ${other.rs.region}, ${pcx.status.code})`;
+  }
+  return undefined;
+}
+
+function lintPcxRoutes(w: Walk, rt: RouteTable, e: EniInfo): void {
+  for (const route of rt.routes) {
+    if (route.target.kind !== "pcx") continue;
+    const pcx = w.m.peerings.get(route.target.id);
+    if (!pcx) continue;
+    const peerSide = pcx.requester.vpcId === rt.vpcId ? pcx.accepter : pcx.requester;
+    const peer = w.m.vpcs.get(peerSide.vpcId);
+    const dest = cidrInt(route.destinationCidr);
+    if (!peer || !dest) continue;
+    const overlapsPeer = peer.cidrs.some((c) => inCidr(c, dest.base) || inCidr(dest, c.base));
+    if (overlapsPeer) continue;
+    w.lints.push({
+      code: "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR",
+      leg: "forward",
+      onPath: false,
+      component: { id: pcx.id, type: "vpc-peering-connection", ...where(e) },
+      routeTableId: rt.id,
+      route: { destinationCidr: route.destinationCidr, target: pcx.id, state: routeState(w.world, e.rs, rt, route) },
+      vpcPeeringConnectionId: pcx.id,
+      vpcId: rt.vpcId,
+      reason: `route ${route.destinationCidr} → ${pcx.id} in ${rt.id} can never carry traffic: the peer VPC ${peer.vpc.id} has ${peer.cidrs.map((c) => c.text).join(", ")}, and a peering only carries packets addressed inside the peer VPC's CIDR blocks`,
+      fix: `replace the destination with the peer's CIDR block: aws ec2 delete-route --route-table-id ${rt.id} --destination-cidr-block ${route.destinationCidr} && aws ec2 create-route --route-table-id ${rt.id} --destination-cidr-block ${peer.cidrs[0]?.text} --vpc-peering-connection-id ${pcx.id}`,
+    });
+  }
+}
+
+interface RouteOutcome {
+  /** The next interface: the destination or an appliance. */
+  next?: EniInfo;
+  appliance?: boolean;
+  internet?: boolean;
+  seenSrc: number;
+  viaIgw: boolean;
+  /** Hops after the route-table hop (pcx, vpc, igw, internet). */
+  after: Hop[];
+  /** Routing failed: no next hop. */
+  dead: boolean;
+}
+
+function route(w: Walk, leg: Leg, s: EniInfo, src: number, dst: number, depth: number): { hop: Hop; out: RouteOutcome } {
+  const rt = s.subnet.rt;
+  const out: RouteOutcome = { seenSrc: src, viaIgw: false, after: [], dead: true };
+  const loc = where(s);
+  if (!rt) {
+    const hop: Hop = { leg, kind: "route-table", id: "(none)", ...loc, verdict: "deny", detail: `subnet ${s.subnet.subnet.id} has no route table` };
+    w.block({
+      code: "NO_ROUTE_TO_DESTINATION",
+      leg,
+      onPath: true,
+      component: { id: s.subnet.subnet.id, type: "subnet", ...loc },
+      subnetId: s.subnet.subnet.id,
+      address: formatIp(dst),
+      reason: `subnet ${s.subnet.subnet.id} has no route table (the VPC has no main route table)`,
+      fix: `associate a route table with ${s.subnet.subnet.id}`,
+    });
+    return { hop, out };
+  }
+  w.rtsUsed.add(rt);
+  const dstText = formatIp(dst);
+  const found = w.m.lookup(rt, dst);
+  if (!found) {
+    const hop: Hop = { leg, kind: "route-table", id: rt.id, ...loc, verdict: "deny", detail: `no route matches ${dstText}` };
+    if (!w.explain) {
+      w.block({ code: "NO_ROUTE_TO_DESTINATION", leg, onPath: true, component: { id: rt.id, type: "route-table", ...loc }, reason: "", fix: "" });
+      return { hop, out };
+    }
+    let reason: string;
+    let fix: string;
+    if (!isPrivate(dst) && !inCidr(RFC6598, dst)) {
+      const igw = s.vpc.igw;
+      reason = `route table ${rt.id} has no route to ${dstText}: there is no route to an internet gateway (no 0.0.0.0/0 → igw-…)${igw ? "" : `, and VPC ${s.vpc.vpc.id} has no internet gateway attached`}`;
+      fix = igw
+        ? `add a default route to the internet gateway: aws ec2 create-route --route-table-id ${rt.id} --destination-cidr-block 0.0.0.0/0 --gateway-id ${igw.id}`
+        : `create and attach an internet gateway (aws ec2 create-internet-gateway; aws ec2 attach-internet-gateway --vpc-id ${s.vpc.vpc.id} --internet-gateway-id <igw>), then aws ec2 create-route --route-table-id ${rt.id} --destination-cidr-block 0.0.0.0/0 --gateway-id <igw>; the instance also needs a public or elastic IP`;
+    } else {
+      const pf = peerFix(w, s.vpc, dst);
+      reason = `route table ${rt.id} has no route that covers ${dstText}`;
+      fix = pf
+        ? `add a route ${pf}: aws ec2 create-route --route-table-id ${rt.id} --destination-cidr-block ${pf.split(" ")[0]} --vpc-peering-connection-id ${pf.split(" ")[2]}`
+        : `add a route for ${dstText} to ${rt.id} (to a peering connection whose peer VPC holds the address, or to an appliance)`;
+    }
+    w.block({
+      code: "NO_ROUTE_TO_DESTINATION",
+      leg,
+      onPath: true,
+      component: { id: rt.id, type: "route-table", ...loc },
+      routeTableId: rt.id,
+      vpcId: rt.vpcId,
+      subnetId: s.subnet.subnet.id,
+      address: dstText,
+      reason,
+      fix,
+    });
+    return { hop, out };
+  }
+  const r = found.route;
+  const state = routeState(w.world, s.rs, rt, r);
+  const rv = routeView(r, state);
+  const hop: Hop = { leg, kind: "route-table", id: rt.id, ...loc, verdict: state === "active" ? "allow" : "deny", route: rv, detail: `${r.destinationCidr} → ${rv.target} (${state})` };
+  const t = r.target;
+  if (state === "blackhole") {
+    let why: string;
+    let fix: string;
+    switch (t.kind) {
+      case "pcx": {
+        const pcx = w.m.peerings.get(t.id);
+        why = `peering connection ${t.id} is ${pcx ? pcx.status.code : "deleted"}`;
+        fix = pcx?.status.code === "pending-acceptance" ? `accept it from the accepter's region: aws ec2 accept-vpc-peering-connection --region ${pcx.accepter.region} --vpc-peering-connection-id ${t.id}` : `create a new peering connection and point ${r.destinationCidr} at it`;
+        break;
+      }
+      case "igw":
+        why = `internet gateway ${t.id} is not attached to ${rt.vpcId}`;
+        fix = `aws ec2 attach-internet-gateway --internet-gateway-id ${t.id} --vpc-id ${rt.vpcId}`;
+        break;
+      case "instance":
+      case "eni": {
+        const eniId = t.kind === "instance" ? t.eniId : t.id;
+        const a = w.m.enis.get(eniId);
+        why = a?.instance ? `instance ${a.instance.id} behind ${eniId} is ${a.instance.state}` : `network interface ${eniId} is missing or not attached to a running instance`;
+        fix = a?.instance ? `start it (aws ec2 start-instances --instance-ids ${a.instance.id}) or route ${r.destinationCidr} elsewhere` : `route ${r.destinationCidr} to a working target`;
+        break;
+      }
+      default:
+        why = `vpclab does not model ${t.kind} targets (or ${"id" in t ? t.id : ""} no longer exists)`;
+        fix = `route ${r.destinationCidr} to a local, peering, internet gateway or network interface target`;
+    }
+    w.block({
+      code: "BAD_STATE_ROUTE",
+      leg,
+      onPath: true,
+      component: { id: rt.id, type: "route-table", ...loc },
+      routeTableId: rt.id,
+      route: rv,
+      vpcId: rt.vpcId,
+      vpcPeeringConnectionId: t.kind === "pcx" ? t.id : undefined,
+      internetGatewayId: t.kind === "igw" ? t.id : undefined,
+      address: dstText,
+      reason: `route ${r.destinationCidr} → ${rv.target} in ${rt.id} is a blackhole: ${why}`,
+      fix,
+    });
+    return { hop, out };
+  }
+  switch (t.kind) {
+    case "local": {
+      const d = s.vpc.enisByIp.get(dst);
+      out.after.push({ leg, kind: "local", id: s.vpc.vpc.id, ...loc, verdict: d ? "pass" : "deny", detail: d ? `delivered inside ${s.vpc.vpc.id} to ${d.eni.id}` : `no network interface in ${s.vpc.vpc.id} has ${dstText}` });
+      if (!d) {
+        noDestination(w, leg, s, s.vpc, dst, `no network interface in ${s.vpc.vpc.id} has the address ${dstText}`);
+        return { hop, out };
+      }
+      out.next = d;
+      out.dead = false;
+      w.lowerMtu(MTU_VPC, s.vpc.vpc.id);
+      return { hop, out };
+    }
+    case "pcx": {
+      const pcx = w.m.peerings.get(t.id)!;
+      const peerSide = pcx.requester.vpcId === s.vpc.vpc.id ? pcx.accepter : pcx.requester;
+      const peer = w.m.vpcs.get(peerSide.vpcId);
+      out.after.push({ leg, kind: "pcx", id: pcx.id, ...loc, verdict: "pass", detail: `${pcx.status.code} peering ${pcx.requester.vpcId} (${pcx.requester.region}) ↔ ${pcx.accepter.vpcId} (${pcx.accepter.region}); source address preserved` });
+      if (!peer) {
+        w.block({
+          code: "BAD_STATE",
+          leg,
+          onPath: true,
+          component: { id: pcx.id, type: "vpc-peering-connection", ...loc },
+          vpcPeeringConnectionId: pcx.id,
+          reason: `the peer VPC ${peerSide.vpcId} of ${pcx.id} no longer exists`,
+          fix: `delete route ${r.destinationCidr} → ${pcx.id}`,
+        });
+        return { hop, out };
+      }
+      if (!peer.cidrs.some((c) => inCidr(c, dst))) {
+        w.block({
+          code: "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR",
+          leg,
+          onPath: true,
+          component: { id: pcx.id, type: "vpc-peering-connection", ...loc },
+          routeTableId: rt.id,
+          route: rv,
+          vpcPeeringConnectionId: pcx.id,
+          vpcId: peer.vpc.id,
+          address: dstText,
+          reason: `${dstText} is outside the peer VPC ${peer.vpc.id}'s CIDR blocks (${peer.cidrs.map((c) => c.text).join(", ")}); peering is not transitive and carries only addresses of the peer VPC`,
+          fix: `route ${dstText} through a peering with the VPC that holds it, or narrow ${r.destinationCidr} to ${peer.cidrs[0]?.text}`,
+        });
+        return { hop, out };
+      }
+      out.after.push({ leg, kind: "vpc", id: peer.vpc.id, account: peer.rs.account, region: peer.rs.region, verdict: "pass", detail: `arrives in ${peer.vpc.id} (${peer.cidrs.map((c) => c.text).join(", ")}); may only end on one of its interfaces (no edge-to-edge routing)` });
+      const d = peer.enisByIp.get(dst);
+      if (!d) {
+        noDestination(w, leg, s, peer, dst, `no network interface in the peer VPC ${peer.vpc.id} has the address ${dstText}`);
+        return { hop, out };
+      }
+      out.next = d;
+      out.dead = false;
+      w.lowerMtu(peer.rs.region === s.rs.region ? MTU_VPC : MTU_INTER_REGION_PEERING, pcx.id);
+      return { hop, out };
+    }
+    case "igw": {
+      out.after.push({ leg, kind: "igw", id: t.id, ...loc, verdict: "pass", detail: `internet gateway ${t.id}` });
+      if (isPrivate(dst) || inCidr(RFC6598, dst)) {
+        const rfc1918 = isPrivate(dst);
+        w.block({
+          code: rfc1918 ? "IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS" : "IGW_DESTINATION_ADDRESS_NOT_IN_RFC6598_EGRESS",
+          leg,
+          onPath: true,
+          component: { id: t.id, type: "internet-gateway", ...loc },
+          internetGatewayId: t.id,
+          routeTableId: rt.id,
+          route: rv,
+          address: dstText,
+          reason: `${dstText} is a ${rfc1918 ? "private (RFC 1918)" : "shared (RFC 6598)"} address: internet gateway ${t.id} does not forward it, and route ${r.destinationCidr} → ${t.id} is the most specific match in ${rt.id}`,
+          fix: `add a more specific route for ${dstText} in ${rt.id} (to the peering connection or appliance that leads to it)`,
+        });
+        return { hop, out };
+      }
+      if (NOT_ROUTABLE.some((c) => inCidr(c, dst))) {
+        noDestination(w, leg, s, undefined, dst, `${dstText} is not a routable Internet address`);
+        return { hop, out };
+      }
+      // The gateway translates the packet's source (a private address of this VPC) to its public IP.
+      const sender = s.vpc.enisByIp.get(src);
+      if (sender?.publicIp === undefined) {
+        w.block({
+          code: "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS",
+          leg,
+          onPath: true,
+          component: { id: t.id, type: "internet-gateway", ...loc },
+          internetGatewayId: t.id,
+          networkInterfaceId: sender?.eni.id,
+          address: formatIp(src),
+          reason: `${formatIp(src)}${sender ? ` (${sender.eni.id})` : ""} has no public or elastic IP, so internet gateway ${t.id} cannot carry its traffic`,
+          fix: `allocate and associate an elastic IP: aws ec2 allocate-address; aws ec2 associate-address --network-interface-id ${sender?.eni.id ?? "<eni>"} --allocation-id <eipalloc>`,
+        });
+        if (w.stop) return { hop, out };
+      } else out.seenSrc = sender.publicIp;
+      out.viaIgw = true;
+      w.lowerMtu(MTU_INTERNET, t.id);
+      const x = w.m.publicIps.get(dst);
+      if (x) {
+        out.after.push({ leg, kind: "internet", id: dstText, verdict: "pass", detail: `across the Internet to ${dstText}, the public IP of ${x.eni.id}` });
+        if (!x.vpc.igw) {
+          w.block({
+            code: "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
+            leg,
+            onPath: true,
+            component: { id: x.vpc.vpc.id, type: "vpc", ...where(x) },
+            vpcId: x.vpc.vpc.id,
+            address: dstText,
+            reason: `${dstText} belongs to ${x.eni.id}, but its VPC ${x.vpc.vpc.id} has no attached internet gateway`,
+            fix: `attach an internet gateway to ${x.vpc.vpc.id}`,
+          });
+          return { hop, out };
+        }
+        out.after.push({ leg, kind: "igw", id: x.vpc.igw.id, ...where(x), verdict: "pass", detail: `internet gateway ${x.vpc.igw.id} translates ${dstText} to ${formatIp(x.primaryIp)}` });
+        out.next = x;
+        out.dead = false;
+        return { hop, out };
+      }
+      out.after.push({ leg, kind: "internet", id: dstText, verdict: "pass", detail: `the Internet (simulated): ${dstText} answers` });
+      out.internet = true;
+      out.dead = false;
+      return { hop, out };
+    }
+    case "eni":
+    case "instance": {
+      const eniId = t.kind === "instance" ? t.eniId : t.id;
+      const a = w.m.enis.get(eniId)!;
+      if (depth >= 4) {
+        noDestination(w, leg, s, s.vpc, dst, `routing loop: the packet passed through ${depth} appliances`);
+        return { hop, out };
+      }
+      out.next = a;
+      out.appliance = true;
+      out.dead = false;
+      w.lowerMtu(MTU_VPC, a.eni.id);
+      return { hop, out };
+    }
+    default:
+      // routeState() reports every other kind as blackhole, handled above.
+      return { hop, out };
+  }
+}
+
+function noDestination(w: Walk, leg: Leg, s: EniInfo, vpc: VpcInfo | undefined, dst: number, reason: string): void {
+  w.block({
+    code: "NO_POSSIBLE_DESTINATION",
+    leg,
+    onPath: true,
+    component: vpc ? { id: vpc.vpc.id, type: "vpc", ...where(vpc) } : { id: s.eni.id, type: "network-interface", ...where(s) },
+    vpcId: vpc?.vpc.id,
+    address: formatIp(dst),
+    reason,
+    fix: `send to an address that an interface holds (check the destination), or fix the route that leads here`,
+  });
+}
+
+// ---- legs ------------------------------------------------------------------------------------------
+
+/**
+ * Walks a packet from interface `s` (the original sender, or an appliance forwarding it) with source
+ * `src` and destination `dst`. `stateful` marks a reply (security groups let it through).
+ */
+function walkFrom(
+  w: Walk,
+  leg: Leg,
+  s: EniInfo,
+  src: number,
+  dst: number,
+  k: PacketKey,
+  stateful: boolean,
+  depth: number,
+  senderGroups: readonly string[] | undefined,
+): Arrival | undefined {
+  const hops = w.hops(leg);
+  const loc = where(s);
+  if (depth === 0) {
+    hops.push({ leg, kind: "eni", id: s.eni.id, ...loc, verdict: instanceRunning(s) ? "allow" : "deny", detail: `${formatIp(src)} on ${s.eni.id}${s.instance ? ` (${s.instance.id}, ${s.instance.state})` : ""} in ${s.subnet.subnet.id}, ${s.subnet.subnet.availabilityZone}` });
+    stateCheck(w, leg, s, leg === "forward" ? "source" : "destination");
+    if (w.stop) return undefined;
+  }
+  if (s.ips.includes(dst)) {
+    hops.push({ leg, kind: "local", id: s.eni.id, ...loc, verdict: "pass", detail: "loopback: the address is the sender's own" });
+    return { kind: "eni", eni: s, ip: dst, seenSrc: src };
+  }
+  const { hop: rtHop, out } = route(w, leg, s, src, dst, depth);
+  if (w.stop) {
+    hops.push(rtHop, ...out.after);
+    return undefined;
+  }
+  const next = out.next;
+  // Egress filters run before routing on AWS; the engine resolved the route first so that a group
+  // reference can match the receiving interface's identity, and lists the hops in AWS's order.
+  const privatePeer = next && !out.viaIgw && !out.appliance ? next.eni.securityGroupIds : undefined;
+  sgCheck(w, leg, s, "egress", k, dst, privatePeer, stateful);
+  if (w.stop) return undefined;
+  const sameSubnet = next !== undefined && !out.viaIgw && next.subnet === s.subnet;
+  if (!sameSubnet) {
+    aclCheck(w, leg, s, "egress", k, dst);
+    if (w.stop) return undefined;
+  }
+  hops.push(rtHop, ...out.after);
+  if (out.dead) return undefined;
+  if (out.internet) {
+    w.segs(leg).push(w.lat.segment(place(s), undefined));
+    return { kind: "internet", ip: dst, seenSrc: out.seenSrc };
+  }
+  const x = next!;
+  w.segs(leg).push(w.lat.segment(place(s), place(x)));
+  if (!sameSubnet) {
+    aclCheck(w, leg, x, "ingress", k, out.seenSrc);
+    if (w.stop) return undefined;
+  }
+  sgCheck(w, leg, x, "ingress", k, out.seenSrc, out.viaIgw ? undefined : senderGroups, stateful);
+  if (w.stop) return undefined;
+  if (out.appliance) {
+    hops.push({ leg, kind: "appliance", id: x.eni.id, ...where(x), verdict: instanceRunning(x) && !x.eni.sourceDestCheck ? "pass" : "deny", detail: `appliance ${x.eni.id}${x.instance ? ` (${x.instance.id})` : ""} forwards ${formatIp(src)} → ${formatIp(dst)}` });
+    w.routerHops.push({ address: formatIp(x.primaryIp), id: x.instance?.id ?? x.eni.id });
+    if (x.eni.sourceDestCheck) {
+      w.block({
+        code: "ENI_SOURCE_DEST_CHECK_RESTRICTION",
+        leg,
+        onPath: true,
+        component: { id: x.eni.id, type: "network-interface", ...where(x) },
+        networkInterfaceId: x.eni.id,
+        instanceId: x.instance?.id,
+        address: formatIp(dst),
+        reason: `${x.eni.id} receives traffic for ${formatIp(dst)} through a route, but its source/destination check is on, so it drops packets not addressed to itself`,
+        fix: `aws ec2 modify-network-interface-attribute --network-interface-id ${x.eni.id} --no-source-dest-check`,
+      });
+      if (w.stop) return undefined;
+    }
+    // Group identity is not preserved past an appliance.
+    return walkFrom(w, leg, x, src, dst, k, stateful, depth + 1, undefined);
+  }
+  hops.push({ leg, kind: "eni", id: x.eni.id, ...where(x), verdict: instanceRunning(x) ? "allow" : "deny", detail: `${formatIp(x.primaryIp)} on ${x.eni.id}${x.instance ? ` (${x.instance.id}, ${x.instance.state})` : ""} sees source ${formatIp(out.seenSrc)}` });
+  stateCheck(w, leg, x, leg === "forward" ? "destination" : "source");
+  if (w.stop) return undefined;
+  return { kind: "eni", eni: x, ip: dst, seenSrc: out.seenSrc };
+}
+
+/** The Internet answers: the reply enters the sender's VPC through its internet gateway. */
+function replyFromInternet(w: Walk, s: EniInfo, from: number, k: PacketKey): void {
+  const hops = w.ret;
+  const loc = where(s);
+  hops.push({ leg: "return", kind: "internet", id: formatIp(from), verdict: "pass", detail: `the Internet (simulated) replies from ${formatIp(from)}` });
+  const igw = s.vpc.igw;
+  hops.push({ leg: "return", kind: "igw", id: igw?.id ?? "(none)", ...loc, verdict: igw ? "pass" : "deny", detail: igw ? `internet gateway ${igw.id} translates ${s.publicIp !== undefined ? formatIp(s.publicIp) : "?"} back to ${formatIp(s.primaryIp)}` : "no internet gateway" });
+  w.segRet.push(w.lat.segment(place(s), undefined));
+  aclCheck(w, "return", s, "ingress", k, from);
+  if (w.stop) return;
+  sgCheck(w, "return", s, "ingress", k, from, undefined, true);
+  hops.push({ leg: "return", kind: "eni", id: s.eni.id, ...loc, verdict: "allow", detail: `reply reaches ${s.eni.id}` });
+}
+
+function endpointView(e: EniInfo): EndpointView {
+  return {
+    kind: "eni",
+    address: formatIp(e.primaryIp),
+    networkInterfaceId: e.eni.id,
+    instanceId: e.instance?.id,
+    vpcId: e.vpc.vpc.id,
+    subnetId: e.subnet.subnet.id,
+    availabilityZone: e.subnet.subnet.availabilityZone,
+    account: e.rs.account,
+    region: e.rs.region,
+    publicIp: e.publicIp !== undefined ? formatIp(e.publicIp) : undefined,
+  };
+}
+
+export interface NormalizedPacket {
+  protocol: Protocol;
+  port: number;
+  sourcePort: number;
+  size: number;
+  df: boolean;
+  explain: boolean;
+}
+
+/** Validates the packet fields of a query (AWS-style InvalidParameterValue on bad input). */
+export function normalizePacket(q: Partial<PacketQuery>): NormalizedPacket {
+  const protocol = q.protocol ?? "icmp";
+  if (protocol !== "icmp" && protocol !== "tcp" && protocol !== "udp") {
+    throw invalidParameterValue(`Value (${String(protocol)}) for parameter protocol is invalid. Valid values: icmp, tcp, udp`);
+  }
+  const intIn = (v: unknown, name: string, lo: number, hi: number, dflt: number): number => {
+    if (v === undefined || v === null) return dflt;
+    if (typeof v !== "number" || !Number.isInteger(v) || v < lo || v > hi) {
+      throw invalidParameterValue(`Value (${String(v)}) for parameter ${name} is invalid. It must be an integer from ${lo} to ${hi}`);
+    }
+    return v;
+  };
+  let port = 0;
+  if (protocol !== "icmp") {
+    if (q.port === undefined) throw invalidParameterValue(`A destination port is required for ${protocol}`);
+    port = intIn(q.port, "port", 0, 65535, 0);
+  }
+  const sourcePort = intIn(q.sourcePort, "sourcePort", 1, 65535, 49152);
+  const size = intIn(q.size, "size", 28, 65535, 84);
+  if (q.df !== undefined && typeof q.df !== "boolean") throw invalidParameterValue("df must be true or false");
+  return { protocol, port, sourcePort, size, df: q.df ?? false, explain: q.explain ?? true };
+}
+
+/** Analyzes a packet between two already-resolved ends. */
+export function analyzeResolved(
+  m: NetworkModel,
+  lat: LatencyModel,
+  source: EniInfo,
+  dst: { address: number; eni?: EniInfo },
+  p: NormalizedPacket,
+): Analysis {
+  const w = new Walk(m, m.world, lat, p.explain);
+  const { fwd: kf, ret: kr } = keys(p.protocol, p.port, p.sourcePort);
+  const arrival = walkFrom(w, "forward", source, source.primaryIp, dst.address, kf, false, 0, source.eni.securityGroupIds);
+  if (arrival && dst.eni && arrival.kind === "eni" && arrival.eni !== dst.eni && !w.stop) {
+    const got = arrival.eni!;
+    w.block({
+      code: "NO_POSSIBLE_DESTINATION",
+      leg: "forward",
+      onPath: true,
+      component: { id: got.vpc.vpc.id, type: "vpc", ...where(got) },
+      vpcId: got.vpc.vpc.id,
+      networkInterfaceId: got.eni.id,
+      address: formatIp(dst.address),
+      reason: `the routes deliver ${formatIp(dst.address)} to ${got.eni.id} in ${got.vpc.vpc.id} (${got.rs.region}), not to ${dst.eni.eni.id} in ${dst.eni.vpc.vpc.id} (${dst.eni.rs.region})`,
+      fix: `point the route for ${formatIp(dst.address)} at the peering connection to ${dst.eni.vpc.vpc.id}`,
+    });
+  }
+  if (arrival && !w.stop) {
+    if (arrival.kind === "internet") {
+      replyFromInternet(w, source, arrival.ip, kr);
+    } else {
+      const d = arrival.eni!;
+      const back = walkFrom(w, "return", d, d.ips.includes(arrival.ip) ? arrival.ip : d.primaryIp, arrival.seenSrc, kr, true, 0, d.eni.securityGroupIds);
+      if (back && !w.stop && (back.kind !== "eni" || back.eni !== source)) {
+        const got = back.eni;
+        w.block({
+          code: "NO_POSSIBLE_DESTINATION",
+          leg: "return",
+          onPath: true,
+          component: got ? { id: got.vpc.vpc.id, type: "vpc", ...where(got) } : { id: formatIp(arrival.seenSrc), type: "internet", account: d.rs.account, region: d.rs.region },
+          address: formatIp(arrival.seenSrc),
+          reason: `the reply to ${formatIp(arrival.seenSrc)} is routed to ${got ? `${got.eni.id} in ${got.vpc.vpc.id}` : "the Internet"}, not back to the sender ${source.eni.id}`,
+          fix: `fix the route for ${formatIp(arrival.seenSrc)} in the receiver's route table so that replies go back the way they came`,
+        });
+      }
+    }
+  }
+  if (w.explain) for (const rt of w.rtsUsed) lintPcxRoutes(w, rt, source.subnet.rt === rt ? source : arrival?.eni ?? source);
+  const blocked = w.blocked;
+  const segments = [...w.segFwd, ...w.segRet].map((s) => ({ medianMs: s.medianMs / 2, lo: s.lo / 2, hi: s.hi / 2 }));
+  let rtt = 0;
+  for (const s of segments) rtt += s.medianMs;
+  const destination: EndpointView =
+    arrival?.kind === "eni" && arrival.eni
+      ? endpointView(arrival.eni)
+      : dst.eni
+        ? endpointView(dst.eni)
+        : { kind: "internet", address: formatIp(dst.address) };
+  const result: Analysis = {
+    verdict: blocked ? "blocked" : "reachable",
+    protocol: p.protocol,
+    port: p.protocol === "icmp" ? undefined : p.port,
+    source: endpointView(source),
+    destination,
+    destinationAddress: formatIp(dst.address),
+    forward: w.fwd,
+    return: w.ret,
+    sourceAddressSeenByReceiver: arrival ? formatIp(arrival.seenSrc) : undefined,
+    pathMtu: w.mtu,
+    rttMs: blocked ? 0 : rtt,
+    explanations: blocked ? [...w.expl, ...w.lints] : [],
+    warnings: blocked ? [] : w.lints,
+    segments,
+    routerHops: w.routerHops,
+  };
+  if (p.df && p.size > w.mtu) result.fragmentationNeeded = { mtu: w.mtu, at: w.mtuAt };
+  return result;
+}
+
+/** Resolves the query's ends (see `resolveSource` / `resolveDestination`) and analyzes the packet. */
+export function analyzeQuery(m: NetworkModel, lat: LatencyModel, q: PacketQuery): Analysis {
+  const p = normalizePacket(q);
+  const source = resolveSource(m, q.source, { account: q.account, region: q.region });
+  const dst = resolveDestination(m, q.destination, { account: q.destinationAccount ?? q.account, region: q.destinationRegion });
+  return analyzeResolved(m, lat, source, dst, p);
+}

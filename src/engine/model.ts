@@ -1,0 +1,416 @@
+/**
+ * The compiled network: every account × region of a `World` turned into integer-keyed indexes (ENIs by
+ * private and public address, subnets, VPC CIDR blocks, subnet → route table and NACL) plus compiled
+ * route tables (LPM intervals), security groups and NACLs, cached per record.
+ *
+ * Recompiling only what changed: `world.generation` says *that* something changed, not what. On a new
+ * generation the engine re-checks its index against a flat snapshot of the fields it was built from
+ * (references, sizes, addresses, states: comparisons only, no parsing, no allocation) and rebuilds the
+ * index only when one of them differs. Route tables, security groups and NACLs are compiled lazily,
+ * on first use by a query, and each cached compilation is re-validated against its own record (routes,
+ * rules, entries) the first time it is used in a new generation: a route change therefore costs the
+ * index check plus the recompilation of that one table.
+ *
+ * Reference: DESIGN.md rule 7.
+ *
+ * Fidelity notes: the snapshot compares the fields the engine reads; a helper that mutated some other
+ * field in place would not trigger a rebuild, which is harmless since the engine does not read it.
+ */
+import type { RegionState, World } from "../state/world.js";
+import type {
+  Instance,
+  InternetGateway,
+  NetworkAcl,
+  NetworkInterface,
+  Route,
+  RouteTable,
+  SecurityGroup,
+  Subnet,
+  Vpc,
+  VpcPeeringConnection,
+} from "../domain/types.js";
+import { parseCidr, parseIp } from "../domain/cidr.js";
+import { compileLpm, lookupLpm, originPriority, type LpmEntry, type LpmTable } from "./lpm.js";
+import { compileAcl, compileSg, type CompiledAcl, type CompiledSg } from "./filters.js";
+
+export interface CidrInt {
+  text: string;
+  base: number;
+  prefix: number;
+  mask: number;
+}
+
+export function cidrInt(text: string): CidrInt | undefined {
+  const c = parseCidr(text);
+  if (!c) return undefined;
+  return { text, base: c.base, prefix: c.prefix, mask: c.prefix === 0 ? 0 : (0xffffffff << (32 - c.prefix)) >>> 0 };
+}
+
+export function inCidr(c: CidrInt, ip: number): boolean {
+  return ((ip & c.mask) >>> 0) === c.base;
+}
+
+export interface VpcInfo {
+  vpc: Vpc;
+  rs: RegionState;
+  cidrs: CidrInt[];
+  enisByIp: Map<number, EniInfo>;
+  /** The attached (available) internet gateway, if any. */
+  igw?: InternetGateway;
+  mainRt?: RouteTable;
+  defaultAcl?: NetworkAcl;
+}
+
+export interface SubnetInfo {
+  subnet: Subnet;
+  rs: RegionState;
+  vpc: VpcInfo;
+  cidr: CidrInt;
+  rt?: RouteTable;
+  acl?: NetworkAcl;
+}
+
+export interface EniInfo {
+  eni: NetworkInterface;
+  rs: RegionState;
+  vpc: VpcInfo;
+  subnet: SubnetInfo;
+  ips: number[];
+  primaryIp: number;
+  publicIp?: number;
+  instance?: Instance;
+}
+
+export interface CompiledRouteTable {
+  rt: RouteTable;
+  lpm: LpmTable;
+  /** Parsed destinations, index-aligned with `rt.routes`. */
+  dests: (CidrInt | undefined)[];
+}
+
+interface Cached<T> {
+  value: T;
+  snap: unknown[];
+  checkedGen: number;
+}
+
+/** Records or compares a flat list of values (the "what the index was built from" snapshot). */
+class Snap {
+  arr: unknown[] = [];
+  i = 0;
+  ok = true;
+  constructor(private readonly recording: boolean) {}
+  v(x: unknown): void {
+    if (this.recording) this.arr.push(x);
+    else if (this.ok && this.arr[this.i++] !== x) this.ok = false;
+  }
+  reset(arr: unknown[]): void {
+    this.arr = arr;
+    this.i = 0;
+    this.ok = true;
+  }
+}
+
+export class NetworkModel {
+  vpcs = new Map<string, VpcInfo>();
+  subnets = new Map<string, SubnetInfo>();
+  enis = new Map<string, EniInfo>();
+  instances = new Map<string, { instance: Instance; rs: RegionState }>();
+  /** Public IPv4 address → the ENI that holds it. */
+  publicIps = new Map<number, EniInfo>();
+  /** Private address → every ENI that holds it (VPCs in different places may reuse an address). */
+  privateIps = new Map<number, EniInfo[]>();
+  peerings = new Map<string, VpcPeeringConnection>();
+  /** Index builds so far (for tests and the benchmark). */
+  builds = 0;
+  private builtGen = -1;
+  private snapshot: unknown[] = [];
+  private readonly rtCache = new WeakMap<RouteTable, Cached<CompiledRouteTable>>();
+  private readonly sgCache = new WeakMap<SecurityGroup, Cached<CompiledSg>>();
+  private readonly aclCache = new WeakMap<NetworkAcl, Cached<CompiledAcl>>();
+  private readonly ipCache = new Map<string, number>();
+
+  constructor(readonly world: World) {}
+
+  /** Brings the index up to date with the world; cheap when nothing it reads has changed. */
+  refresh(): this {
+    const gen = this.world.generation;
+    if (gen === this.builtGen) return this;
+    const s = new Snap(false);
+    s.reset(this.snapshot);
+    this.scan(s);
+    if (!s.ok || s.i !== this.snapshot.length) this.build();
+    this.builtGen = gen;
+    return this;
+  }
+
+  /** Rebuilds the whole index (the compiled route tables, groups and ACLs stay cached per record). */
+  build(): void {
+    this.builds++;
+    this.vpcs = new Map();
+    this.subnets = new Map();
+    this.enis = new Map();
+    this.instances = new Map();
+    this.publicIps = new Map();
+    this.privateIps = new Map();
+    this.peerings = this.world.peerings;
+    for (const rs of this.world.regionStates()) {
+      for (const vpc of rs.vpcs.values()) {
+        const cidrs: CidrInt[] = [];
+        for (const b of vpc.cidrBlocks) {
+          if (b.state !== "associated" && b.state !== "associating") continue;
+          const c = cidrInt(b.cidr);
+          if (c) cidrs.push(c);
+        }
+        this.vpcs.set(vpc.id, { vpc, rs, cidrs, enisByIp: new Map() });
+      }
+      for (const igw of rs.internetGateways.values()) {
+        for (const a of igw.attachments) {
+          const v = this.vpcs.get(a.vpcId);
+          if (v && a.state === "available") v.igw = igw;
+        }
+      }
+      const explicitRt = new Map<string, RouteTable>();
+      for (const rt of rs.routeTables.values()) {
+        for (const a of rt.associations) {
+          if (a.main) {
+            const v = this.vpcs.get(rt.vpcId);
+            if (v) v.mainRt = rt;
+          } else if (a.subnetId !== undefined) explicitRt.set(a.subnetId, rt);
+        }
+      }
+      const aclOf = new Map<string, NetworkAcl>();
+      for (const acl of rs.networkAcls.values()) {
+        if (acl.isDefault) {
+          const v = this.vpcs.get(acl.vpcId);
+          if (v) v.defaultAcl = acl;
+        }
+        for (const a of acl.associations) aclOf.set(a.subnetId, acl);
+      }
+      for (const subnet of rs.subnets.values()) {
+        const vpc = this.vpcs.get(subnet.vpcId);
+        const cidr = cidrInt(subnet.cidr);
+        if (!vpc || !cidr) continue;
+        this.subnets.set(subnet.id, {
+          subnet,
+          rs,
+          vpc,
+          cidr,
+          rt: explicitRt.get(subnet.id) ?? vpc.mainRt,
+          acl: aclOf.get(subnet.id) ?? vpc.defaultAcl,
+        });
+      }
+      for (const instance of rs.instances.values()) this.instances.set(instance.id, { instance, rs });
+      for (const eni of rs.networkInterfaces.values()) {
+        const subnet = this.subnets.get(eni.subnetId);
+        if (!subnet) continue;
+        const ips: number[] = [];
+        let primaryIp = -1;
+        for (const p of eni.privateIps) {
+          const ip = this.ip(p.address);
+          if (ip === undefined) continue;
+          ips.push(ip);
+          if (p.primary) primaryIp = ip;
+        }
+        if (ips.length === 0) continue;
+        if (primaryIp < 0) primaryIp = ips[0]!;
+        const info: EniInfo = { eni, rs, vpc: subnet.vpc, subnet, ips, primaryIp };
+        const pub = eni.association ? this.ip(eni.association.publicIp) : undefined;
+        if (pub !== undefined) {
+          info.publicIp = pub;
+          this.publicIps.set(pub, info);
+        }
+        const instId = eni.attachment?.instanceId;
+        if (instId !== undefined) info.instance = rs.instances.get(instId);
+        this.enis.set(eni.id, info);
+        for (const ip of ips) {
+          subnet.vpc.enisByIp.set(ip, info);
+          const list = this.privateIps.get(ip);
+          if (list) list.push(info);
+          else this.privateIps.set(ip, [info]);
+        }
+      }
+    }
+    const rec = new Snap(true);
+    this.scan(rec);
+    this.snapshot = rec.arr;
+  }
+
+  private ip(text: string): number | undefined {
+    let v = this.ipCache.get(text);
+    if (v === undefined) {
+      v = parseIp(text);
+      if (v !== undefined) this.ipCache.set(text, v);
+    }
+    return v;
+  }
+
+  /** Walks every field the index is built from, in a fixed order. */
+  private scan(s: Snap): void {
+    for (const rs of this.world.regionStates()) {
+      s.v(rs);
+      s.v(rs.vpcs.size);
+      for (const vpc of rs.vpcs.values()) {
+        s.v(vpc);
+        s.v(vpc.cidrBlocks.length);
+        for (const b of vpc.cidrBlocks) {
+          s.v(b.cidr);
+          s.v(b.state);
+        }
+      }
+      s.v(rs.subnets.size);
+      for (const sn of rs.subnets.values()) {
+        s.v(sn);
+        s.v(sn.cidr);
+      }
+      s.v(rs.routeTables.size);
+      for (const rt of rs.routeTables.values()) {
+        s.v(rt);
+        s.v(rt.associations.length);
+        for (const a of rt.associations) {
+          s.v(a.subnetId);
+          s.v(a.main);
+        }
+      }
+      s.v(rs.networkAcls.size);
+      for (const acl of rs.networkAcls.values()) {
+        s.v(acl);
+        s.v(acl.associations.length);
+        for (const a of acl.associations) s.v(a.subnetId);
+      }
+      s.v(rs.internetGateways.size);
+      for (const igw of rs.internetGateways.values()) {
+        s.v(igw);
+        s.v(igw.attachments.length);
+        for (const a of igw.attachments) {
+          s.v(a.vpcId);
+          s.v(a.state);
+        }
+      }
+      s.v(rs.instances.size);
+      for (const inst of rs.instances.values()) s.v(inst);
+      s.v(rs.networkInterfaces.size);
+      for (const eni of rs.networkInterfaces.values()) {
+        s.v(eni);
+        s.v(eni.subnetId);
+        s.v(eni.privateIps.length);
+        for (const p of eni.privateIps) s.v(p.address);
+        s.v(eni.association?.publicIp);
+        s.v(eni.attachment?.instanceId);
+      }
+    }
+    s.v(this.world.peerings);
+  }
+
+  // ---- lazily compiled records -------------------------------------------------------------------
+
+  routeTable(rt: RouteTable): CompiledRouteTable {
+    const gen = this.world.generation;
+    const c = this.rtCache.get(rt);
+    if (c && (c.checkedGen === gen || sameSnap(c.snap, rtSnap(rt)))) {
+      c.checkedGen = gen;
+      return c.value;
+    }
+    const dests = rt.routes.map((r) => cidrInt(r.destinationCidr));
+    const entries: LpmEntry[] = [];
+    rt.routes.forEach((r, i) => {
+      const d = dests[i];
+      if (d) entries.push({ base: d.base, prefix: d.prefix, priority: originPriority(r.origin, r.target.kind === "local"), value: i });
+    });
+    const value = { rt, lpm: compileLpm(entries), dests };
+    this.rtCache.set(rt, { value, snap: rtSnap(rt), checkedGen: gen });
+    return value;
+  }
+
+  /** The route (and its index) that the table uses for `ip`, or undefined. */
+  lookup(rt: RouteTable, ip: number): { route: Route; index: number; dest: CidrInt } | undefined {
+    const c = this.routeTable(rt);
+    const i = lookupLpm(c.lpm, ip);
+    if (i < 0) return undefined;
+    return { route: rt.routes[i]!, index: i, dest: c.dests[i]! };
+  }
+
+  sg(sg: SecurityGroup): CompiledSg {
+    const gen = this.world.generation;
+    const c = this.sgCache.get(sg);
+    if (c && (c.checkedGen === gen || sameSnap(c.snap, sgSnap(sg)))) {
+      c.checkedGen = gen;
+      return c.value;
+    }
+    const value = compileSg(sg);
+    this.sgCache.set(sg, { value, snap: sgSnap(sg), checkedGen: gen });
+    return value;
+  }
+
+  acl(acl: NetworkAcl): CompiledAcl {
+    const gen = this.world.generation;
+    const c = this.aclCache.get(acl);
+    if (c && (c.checkedGen === gen || sameSnap(c.snap, aclSnap(acl)))) {
+      c.checkedGen = gen;
+      return c.value;
+    }
+    const value = compileAcl(acl);
+    this.aclCache.set(acl, { value, snap: aclSnap(acl), checkedGen: gen });
+    return value;
+  }
+
+  /** Security groups of an ENI, looked up in its own region (missing ids are skipped). */
+  groupsOf(e: EniInfo): SecurityGroup[] {
+    const out: SecurityGroup[] = [];
+    for (const id of e.eni.securityGroupIds) {
+      const sg = e.rs.securityGroups.get(id);
+      if (sg) out.push(sg);
+    }
+    return out;
+  }
+
+  /** Compiles every route table, group and ACL now (the benchmark's "compile the model"). */
+  compileAll(): void {
+    for (const rs of this.world.regionStates()) {
+      for (const rt of rs.routeTables.values()) this.routeTable(rt);
+      for (const sg of rs.securityGroups.values()) this.sg(sg);
+      for (const acl of rs.networkAcls.values()) this.acl(acl);
+    }
+  }
+}
+
+function sameSnap(a: unknown[], b: unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function rtSnap(rt: RouteTable): unknown[] {
+  const s: unknown[] = [rt.routes.length];
+  for (const r of rt.routes) {
+    const t = r.target as { kind: string; id?: string; eniId?: string };
+    s.push(r, r.destinationCidr, r.origin, t, t.kind, t.id, t.eniId);
+  }
+  return s;
+}
+
+function sgSnap(sg: SecurityGroup): unknown[] {
+  const s: unknown[] = [sg.rules.length];
+  for (const r of sg.rules) s.push(r, r.isEgress, r.ipProtocol, r.fromPort, r.toPort, r.cidrIpv4, r.referencedGroup?.groupId);
+  return s;
+}
+
+function aclSnap(acl: NetworkAcl): unknown[] {
+  const s: unknown[] = [acl.entries.length];
+  for (const e of acl.entries) {
+    s.push(e, e.ruleNumber, e.egress, e.protocol, e.ruleAction, e.cidrBlock, e.portRange?.from, e.portRange?.to, e.icmp?.type, e.icmp?.code);
+  }
+  return s;
+}
+
+const models = new WeakMap<World, NetworkModel>();
+
+/** The (shared) compiled model of a world, brought up to date. */
+export function modelOf(world: World): NetworkModel {
+  let m = models.get(world);
+  if (!m) {
+    m = new NetworkModel(world);
+    models.set(world, m);
+  }
+  return m.refresh();
+}
