@@ -1,0 +1,352 @@
+/**
+ * Differential test: the compiled engine against a slow, direct oracle written from the rules (linear
+ * route scans, string CIDR parsing per packet, no indexes, no caches) on small random networks:
+ * 2–3 regions, VPCs with reused CIDRs, random subnets, SG rules (CIDR and group references), NACLs,
+ * routes (local, peering active or pending, internet gateway, typo'd peering routes), instance states
+ * and public IPs. Compared: verdict, the multiset of on-path explanation codes, the source address
+ * the receiver sees, and the path MTU.
+ *
+ * Appliance (ENI/instance) routes are left out of the random networks; analyze.test.ts covers them.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { NetBuilder } from "./builder.js";
+import { analyze } from "./index.js";
+import { mulberry32 } from "./latency.js";
+import { formatIp, isPrivate, parseCidr, parseIp } from "../domain/cidr.js";
+import type { World, RegionState } from "../state/world.js";
+import type { NetworkInterface, RouteTable, SecurityGroup, Vpc } from "../domain/types.js";
+
+// ---- the oracle ------------------------------------------------------------------------------------
+
+interface E {
+  eni: NetworkInterface;
+  rs: RegionState;
+}
+
+function inC(cidr: string | undefined, ip: number): boolean {
+  const c = cidr === undefined ? undefined : parseCidr(cidr);
+  if (!c) return false;
+  const mask = c.prefix === 0 ? 0 : (0xffffffff << (32 - c.prefix)) >>> 0;
+  return ((ip & mask) >>> 0) === c.base;
+}
+
+function allEnis(world: World): E[] {
+  const out: E[] = [];
+  for (const rs of world.regionStates()) for (const eni of rs.networkInterfaces.values()) out.push({ eni, rs });
+  return out;
+}
+
+function running(e: E): boolean {
+  const id = e.eni.attachment?.instanceId;
+  return id !== undefined && e.rs.instances.get(id)?.state === "running";
+}
+
+function ipsOf(e: E): number[] {
+  return e.eni.privateIps.map((p) => parseIp(p.address)!);
+}
+
+function subnetOf(e: E) {
+  return e.rs.subnets.get(e.eni.subnetId)!;
+}
+
+function rtOf(e: E): RouteTable | undefined {
+  const s = subnetOf(e);
+  let main: RouteTable | undefined;
+  for (const rt of e.rs.routeTables.values()) {
+    if (rt.vpcId !== s.vpcId) continue;
+    if (rt.associations.some((a) => a.subnetId === s.id)) return rt;
+    if (rt.associations.some((a) => a.main)) main = rt;
+  }
+  return main;
+}
+
+function vpcById(world: World, id: string): { vpc: Vpc; rs: RegionState } | undefined {
+  for (const rs of world.regionStates()) {
+    const vpc = rs.vpcs.get(id);
+    if (vpc) return { vpc, rs };
+  }
+  return undefined;
+}
+
+function eniInVpc(world: World, vpcId: string, ip: number): E | undefined {
+  return allEnis(world).find((e) => e.eni.vpcId === vpcId && ipsOf(e).includes(ip));
+}
+
+type Key = { proto: string; a: number; b: number };
+
+function sgAllows(world: World, e: E, egress: boolean, k: Key, peer: number, peerGroups: string[] | undefined): boolean {
+  for (const id of e.eni.securityGroupIds) {
+    const sg = e.rs.securityGroups.get(id) as SecurityGroup | undefined;
+    for (const r of sg?.rules ?? []) {
+      if (r.isEgress !== egress) continue;
+      if (r.ipProtocol !== "-1") {
+        if (r.ipProtocol !== k.proto) continue;
+        if (k.proto === "icmp") {
+          if (r.fromPort !== -1 && r.fromPort !== k.a) continue;
+          if (r.toPort !== -1 && r.toPort !== k.b) continue;
+        } else if (!(k.a >= r.fromPort && k.a <= r.toPort)) continue;
+      }
+      if (r.referencedGroup) {
+        if (peerGroups?.includes(r.referencedGroup.groupId)) return true;
+      } else if (inC(r.cidrIpv4, peer)) return true;
+    }
+  }
+  return false;
+}
+
+const NUM: Record<string, string> = { icmp: "1", tcp: "6", udp: "17" };
+
+function aclAllows(e: E, egress: boolean, k: Key, remote: number): boolean {
+  const s = subnetOf(e);
+  const acl = [...e.rs.networkAcls.values()].find((a) => a.associations.some((x) => x.subnetId === s.id));
+  if (!acl) return true;
+  const entries = acl.entries.filter((x) => x.egress === egress).sort((x, y) => x.ruleNumber - y.ruleNumber);
+  for (const x of entries) {
+    if (!inC(x.cidrBlock, remote)) continue;
+    if (x.protocol !== "-1") {
+      if (x.protocol !== NUM[k.proto]) continue;
+      if (k.proto === "icmp" && x.icmp) {
+        if (x.icmp.type !== -1 && x.icmp.type !== k.a) continue;
+        if (x.icmp.code !== -1 && x.icmp.code !== k.b) continue;
+      }
+      if (k.proto !== "icmp" && x.portRange && !(k.a >= x.portRange.from && k.a <= x.portRange.to)) continue;
+    }
+    return x.ruleAction === "allow";
+  }
+  return false;
+}
+
+interface OracleResult {
+  codes: string[];
+  seen?: string;
+  mtu: number;
+}
+
+function oracle(world: World, src: E, dstIp: number, expected: E | undefined, proto: string, port: number): OracleResult {
+  const codes: string[] = [];
+  let mtu = 9001;
+  const fk: Key = proto === "icmp" ? { proto, a: 8, b: 0 } : { proto, a: port, b: 0 };
+  const rk: Key = proto === "icmp" ? { proto, a: 0, b: 0 } : { proto, a: 49152, b: 0 };
+
+  function leg(s: E, from: number, to: number, k: Key, stateful: boolean, ret: boolean): { e?: E; internet?: boolean; seen: number } | undefined {
+    if (!running(s)) codes.push("BAD_STATE");
+    if (ipsOf(s).includes(to)) return { e: s, seen: from };
+    const rt = rtOf(s);
+    let best: RouteTable["routes"][number] | undefined;
+    let bestLen = -1;
+    for (const r of rt?.routes ?? []) {
+      const c = parseCidr(r.destinationCidr)!;
+      if (inC(r.destinationCidr, to) && c.prefix > bestLen) {
+        best = r;
+        bestLen = c.prefix;
+      }
+    }
+    let next: E | undefined;
+    let viaIgw = false;
+    let internet = false;
+    let seen = from;
+    let dead = true;
+    if (!best) codes.push("NO_ROUTE_TO_DESTINATION");
+    else if (best.target.kind === "local") {
+      next = eniInVpc(world, s.eni.vpcId, to);
+      if (!next) codes.push("NO_POSSIBLE_DESTINATION");
+      else dead = false;
+    } else if (best.target.kind === "pcx") {
+      const pcx = world.peerings.get(best.target.id)!;
+      if (pcx.status.code !== "active") codes.push("BAD_STATE_ROUTE");
+      else {
+        const other = pcx.requester.vpcId === s.eni.vpcId ? pcx.accepter : pcx.requester;
+        const pv = vpcById(world, other.vpcId)!;
+        if (!pv.vpc.cidrBlocks.some((b) => inC(b.cidr, to))) codes.push("PCX_REQUIRES_ADDRESS_IN_VPC_CIDR");
+        else {
+          next = eniInVpc(world, pv.vpc.id, to);
+          if (!next) codes.push("NO_POSSIBLE_DESTINATION");
+          else {
+            dead = false;
+            mtu = Math.min(mtu, pv.rs.region === s.rs.region ? 9001 : 8500);
+          }
+        }
+      }
+    } else if (best.target.kind === "igw") {
+      const igw = s.rs.internetGateways.get(best.target.id);
+      if (!igw?.attachments.some((a) => a.vpcId === s.eni.vpcId && a.state === "available")) codes.push("BAD_STATE_ROUTE");
+      else if (isPrivate(to)) codes.push("IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS");
+      else if (inC("100.64.0.0/10", to)) codes.push("IGW_DESTINATION_ADDRESS_NOT_IN_RFC6598_EGRESS");
+      else {
+        const sender = eniInVpc(world, s.eni.vpcId, from);
+        if (!sender?.eni.association) codes.push("IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS");
+        else seen = parseIp(sender.eni.association.publicIp)!;
+        viaIgw = true;
+        mtu = Math.min(mtu, 1500);
+        const x = allEnis(world).find((e) => e.eni.association && parseIp(e.eni.association.publicIp) === to);
+        const xHasIgw = (x: E) => [...x.rs.internetGateways.values()].some((g) => g.attachments.some((a) => a.vpcId === x.eni.vpcId && a.state === "available"));
+        if (x && !xHasIgw(x)) codes.push("IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS");
+        else if (x) {
+          next = x;
+          dead = false;
+        } else {
+          internet = true;
+          dead = false;
+        }
+      }
+    }
+    const peerGroups = next && !viaIgw ? next.eni.securityGroupIds : undefined;
+    if (!stateful && !sgAllows(world, s, true, k, to, peerGroups)) codes.push("ENI_SG_RULES_MISMATCH");
+    const same = next !== undefined && !viaIgw && next.eni.subnetId === s.eni.subnetId;
+    if (!same && !aclAllows(s, true, k, to)) codes.push("SUBNET_ACL_RESTRICTION");
+    if (dead) return undefined;
+    if (internet) return { internet: true, seen };
+    if (!same && !aclAllows(next!, false, k, seen)) codes.push("SUBNET_ACL_RESTRICTION");
+    if (!stateful && !sgAllows(world, next!, false, k, seen, viaIgw ? undefined : s.eni.securityGroupIds)) codes.push("ENI_SG_RULES_MISMATCH");
+    if (!running(next!)) codes.push("BAD_STATE");
+    void ret;
+    return { e: next, seen };
+  }
+
+  const srcIp = parseIp(src.eni.privateIps.find((p) => p.primary)!.address)!;
+  const arr = leg(src, srcIp, dstIp, fk, false, false);
+  if (arr && expected && arr.e && arr.e.eni !== expected.eni) codes.push("NO_POSSIBLE_DESTINATION");
+  if (arr) {
+    if (arr.internet) {
+      if (!aclAllows(src, false, rk, dstIp)) codes.push("SUBNET_ACL_RESTRICTION");
+    } else {
+      const d = arr.e!;
+      const back = leg(d, ipsOf(d).includes(dstIp) ? dstIp : ipsOf(d)[0]!, arr.seen, rk, true, true);
+      if (back && (back.internet || back.e!.eni !== src.eni)) codes.push("NO_POSSIBLE_DESTINATION");
+    }
+  }
+  return { codes: codes.sort(), seen: arr ? formatIp(arr.seen) : undefined, mtu };
+}
+
+// ---- random networks ---------------------------------------------------------------------------------
+
+const REGIONS = ["ap-northeast-1", "ap-southeast-1", "us-east-1"];
+const VPC_CIDRS = ["10.0.0.0/16", "10.1.0.0/16", "10.0.0.0/16", "172.31.0.0/16"];
+
+function randomNetwork(seed: number) {
+  const rnd = mulberry32(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const chance = (p: number) => rnd() < p;
+  const b = new NetBuilder();
+  const vpcs: { rs: RegionState; vpc: Vpc; subnets: ReturnType<NetBuilder["subnet"]>[] }[] = [];
+  const nVpc = 2 + Math.floor(rnd() * 3);
+  for (let i = 0; i < nVpc; i++) {
+    const rs = b.rs(pick(REGIONS), chance(0.2) ? "111111111111" : "000000000000");
+    const cidr = pick(VPC_CIDRS);
+    const vpc = b.vpc(rs, cidr);
+    const base = parseCidr(cidr)!.base;
+    const subnets = [0, 1, 2].slice(0, 1 + Math.floor(rnd() * 3)).map((k) => b.subnet(rs, vpc, formatIp(base + k * 256) + "/24", k));
+    if (chance(0.5)) b.igw(rs, vpc, b.mainRt(rs, vpc));
+    if (subnets.length > 1 && chance(0.4)) b.routeTable(b.world.region(rs.account, rs.region), vpc, [subnets[1]!]);
+    vpcs.push({ rs, vpc, subnets });
+  }
+  for (let i = 0; i < vpcs.length; i++) {
+    for (let j = i + 1; j < vpcs.length; j++) {
+      if (!chance(0.6)) continue;
+      const pcx = b.peering(vpcs[i]!, vpcs[j]!, chance(0.8) ? "active" : "pending-acceptance");
+      for (const [x, y] of [[vpcs[i]!, vpcs[j]!], [vpcs[j]!, vpcs[i]!]] as const) {
+        const tables = [...x.rs.routeTables.values()].filter((t) => t.vpcId === x.vpc.id);
+        for (const t of tables) {
+          if (!chance(0.7)) continue;
+          const dest = chance(0.8) ? y.vpc.cidrBlocks[0]!.cidr : pick(["172.16.0.0/24", "192.168.0.0/16", "10.0.1.0/24"]);
+          if (t.routes.some((r) => r.destinationCidr === dest)) continue;
+          b.route(t, dest, { kind: "pcx", id: pcx.id });
+        }
+      }
+    }
+  }
+  const enis: { rs: RegionState; eni: NetworkInterface; instanceId: string }[] = [];
+  const groups: string[] = [];
+  for (const v of vpcs) {
+    const sgs = [0, 1].map(() => {
+      const rules = [];
+      for (let k = 0; k < 1 + Math.floor(rnd() * 4); k++) {
+        const proto = pick(["icmp", "tcp", "udp", "-1"]);
+        const from = proto === "icmp" ? pick([-1, 8]) : proto === "-1" ? -1 : pick([22, 80, 1000]);
+        const to = proto === "icmp" ? -1 : proto === "-1" ? -1 : from + pick([0, 100]);
+        const peer = chance(0.25) && groups.length > 0 ? { group: pick(groups) } : { cidr: pick(["0.0.0.0/0", "10.0.0.0/8", "10.1.0.0/16", "172.31.0.0/16", "10.0.0.0/24"]) };
+        rules.push({ egress: chance(0.3), proto, from, to, ...peer });
+      }
+      const sg = b.sg(v.rs, v.vpc, rules, { allEgress: chance(0.7) });
+      groups.push(sg.id);
+      return sg;
+    });
+    if (chance(0.4)) {
+      const entries = [];
+      for (let k = 0; k < 1 + Math.floor(rnd() * 4); k++) {
+        const proto = pick(["-1", "6", "17", "1"]);
+        entries.push({
+          ruleNumber: 10 * (k + 1),
+          egress: chance(0.5),
+          protocol: proto,
+          ruleAction: chance(0.7) ? ("allow" as const) : ("deny" as const),
+          cidrBlock: pick(["0.0.0.0/0", "10.0.0.0/8", "172.31.0.0/16", "10.1.0.0/16"]),
+          portRange: proto === "6" || proto === "17" ? pick([{ from: 0, to: 65535 }, { from: 22, to: 22 }, { from: 1024, to: 65535 }]) : undefined,
+          icmp: proto === "1" ? pick([{ type: -1, code: -1 }, { type: 8, code: -1 }]) : undefined,
+        });
+      }
+      b.acl(v.rs, v.vpc, entries, v.subnets.filter(() => chance(0.6)));
+    }
+    for (const s of v.subnets) {
+      for (let k = 0; k < 1 + Math.floor(rnd() * 2); k++) {
+        const ip = formatIp(parseCidr(s.cidr)!.base + 10 + k);
+        const chosen = sgs.filter(() => chance(0.6));
+        const inst = b.instance(v.rs, s, ip, {
+          sgs: chosen.length > 0 ? chosen : [sgs[0]!],
+          publicIp: chance(0.4) ? `54.${enis.length}.${seed & 255}.${k + 1}` : undefined,
+          state: chance(0.9) ? "running" : "stopped",
+        });
+        enis.push({ rs: v.rs, eni: inst.eni, instanceId: inst.instance.id });
+      }
+    }
+  }
+  return { world: b.world, enis, rnd, pick, chance };
+}
+
+test("differential: the compiled engine agrees with a brute-force oracle on random networks", () => {
+  let compared = 0;
+  let reachable = 0;
+  for (let seed = 1; seed <= 150; seed++) {
+    const { world, enis, pick, chance } = randomNetwork(seed);
+    for (let q = 0; q < 12; q++) {
+      const src = pick(enis);
+      const proto = pick(["icmp", "tcp", "udp"] as const);
+      const port = pick([22, 80, 443, 1050]);
+      let destination: string;
+      let expected: E | undefined;
+      let dstIp: number;
+      const r = chance(0.6) ? 0 : chance(0.5) ? 1 : 2;
+      if (r === 0) {
+        const d = pick(enis);
+        destination = d.instanceId;
+        expected = { eni: d.eni, rs: d.rs };
+        dstIp = parseIp(d.eni.privateIps[0]!.address)!;
+      } else if (r === 1) {
+        const d = pick(enis);
+        dstIp = d.eni.association ? parseIp(d.eni.association.publicIp)! : parseIp(pick(["8.8.8.8", "1.1.1.1", "10.1.0.10", "192.168.5.5"]))!;
+        destination = formatIp(dstIp);
+      } else {
+        dstIp = parseIp(pick(["8.8.8.8", "10.0.0.11", "10.1.1.10", "172.31.0.10", "100.64.1.1", "192.168.1.1"]))!;
+        destination = formatIp(dstIp);
+      }
+      const a = analyze(world, { source: src.eni.id, destination, protocol: proto, port });
+      const o = oracle(world, { eni: src.eni, rs: src.rs }, dstIp, expected, proto, port);
+      const engineCodes = a.explanations.filter((e) => e.onPath).map((e) => e.code).sort();
+      const ctx = `seed ${seed} q ${q}: ${src.eni.id} → ${destination} ${proto}/${port}`;
+      assert.deepEqual(engineCodes, o.codes, ctx);
+      assert.equal(a.verdict, o.codes.length === 0 ? "reachable" : "blocked", ctx);
+      assert.equal(a.sourceAddressSeenByReceiver, o.seen, ctx);
+      if (a.verdict === "reachable") {
+        assert.equal(a.pathMtu, o.mtu, ctx);
+        reachable++;
+      }
+      // The fast path agrees on the verdict.
+      assert.equal(analyze(world, { source: src.eni.id, destination, protocol: proto, port, explain: false }).verdict, a.verdict, ctx);
+      compared++;
+    }
+  }
+  assert.equal(compared, 1800);
+  // The random networks must exercise both outcomes, or the comparison proves little.
+  assert.ok(reachable > 100 && reachable < compared - 100, `reachable ${reachable} of ${compared}`);
+});
