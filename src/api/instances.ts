@@ -36,7 +36,7 @@ import type { Handler } from "./context.js";
 import { tagList } from "./context.js";
 import { applyFilters, paginate, type FilterSpec } from "../domain/describe.js";
 import { tagsForType, type TagSpecificationInput } from "../domain/tags.js";
-import { invalidParameterValue, missingParameter } from "../domain/errors.js";
+import { invalidParameterCombination, invalidParameterValue, missingParameter } from "../domain/errors.js";
 import { findImage } from "../domain/images.js";
 import {
   getInstance,
@@ -371,7 +371,12 @@ const runInstancesOp: Handler<RunInstancesRequest, Reservation> = ({ world, rs }
 
 const describeInstances: Handler<DescribeInstancesRequest, DescribeInstancesResult> = ({ rs }, input) => {
   let list = [...rs.instances.values()];
-  if (input.InstanceIds && input.InstanceIds.length > 0) list = getInstances(rs, input.InstanceIds);
+  if (input.InstanceIds && input.InstanceIds.length > 0) {
+    if (input.MaxResults !== undefined) {
+      throw invalidParameterCombination("The parameter instancesSet cannot be used with the parameter maxResults");
+    }
+    list = getInstances(rs, input.InstanceIds);
+  }
   const filtered = applyFilters(list, input.Filters, instanceFilters(rs), (i) => i.tags);
   const page = paginate(filtered, input);
   return { Reservations: reservationsOf(rs, page.items), NextToken: page.nextToken };
@@ -416,7 +421,12 @@ const STATUS_FILTERS: FilterSpec<InstanceStatus> = {
 
 const describeInstanceStatus: Handler<DescribeInstanceStatusRequest, DescribeInstanceStatusResult> = ({ rs }, input) => {
   let list = [...rs.instances.values()];
-  if (input.InstanceIds && input.InstanceIds.length > 0) list = getInstances(rs, input.InstanceIds);
+  if (input.InstanceIds && input.InstanceIds.length > 0) {
+    if (input.MaxResults !== undefined) {
+      throw invalidParameterCombination("The parameter instancesSet cannot be used with the parameter maxResults");
+    }
+    list = getInstances(rs, input.InstanceIds);
+  }
   if (!input.IncludeAllInstances) list = list.filter((i) => i.state === "running");
   const statuses = applyFilters(list.map((i) => statusView(rs, i)), input.Filters, STATUS_FILTERS);
   const page = paginate(statuses, input);

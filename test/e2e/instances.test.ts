@@ -354,6 +354,10 @@ describe("describe and attributes", () => {
     assert.equal(running.PublicIpAddress, undefined);
     assert.deepEqual(await ids([{ Name: "ip-address", Values: ["3.*"] }]), []);
     await expectEc2Error(ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: "no-such-filter", Values: ["x"] }] })), "InvalidParameterValue");
+    await expectEc2Error(ec2.send(new DescribeInstancesCommand({ InstanceIds: A as string[], MaxResults: 5 })), "InvalidParameterCombination");
+    const page1 = await ec2.send(new DescribeInstancesCommand({ MaxResults: 5, Filters: [{ Name: "instance-state-name", Values: ["running", "stopped"] }] }));
+    assert.equal(page1.Reservations!.flatMap((r) => r.Instances!).length, 2);
+    assert.equal(page1.NextToken, undefined);
 
     const st = await ec2.send(new DescribeInstanceStatusCommand({}));
     assert.deepEqual(st.InstanceStatuses!.map((s) => s.InstanceId), A);
