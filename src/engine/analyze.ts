@@ -315,11 +315,11 @@ function sgCheck(
       verdict: "allow",
       securityGroupId: hitSg.id,
       securityGroupRuleId: hit.rule.id,
-      detail: `${dir} allowed by ${sgRuleText(hit)}`,
+      detail: w.explain ? `${dir} allowed by ${sgRuleText(hit)}` : "",
     });
     return;
   }
-  hops.push({ leg, kind, id: ids, ...where(eni), verdict: "deny", detail: `no ${dir} rule of ${ids || "(no groups)"} allows ${protoName(k)} ${dir === "egress" ? "to" : "from"} ${formatIp(peerAddr)}` });
+  hops.push({ leg, kind, id: ids, ...where(eni), verdict: "deny", detail: w.explain ? `no ${dir} rule of ${ids || "(no groups)"} allows ${protoName(k)} ${dir === "egress" ? "to" : "from"} ${formatIp(peerAddr)}` : "" });
   if (!w.explain) {
     w.block({ code: "ENI_SG_RULES_MISMATCH", leg, onPath: true, direction: dir, component: { id: eni.eni.id, type: "network-interface", ...where(eni) }, reason: "", fix: "" });
     return;
@@ -353,13 +353,13 @@ function aclCheck(w: Walk, leg: Leg, eni: EniInfo, dir: "ingress" | "egress", k:
   const kind: HopKind = dir === "egress" ? "nacl-out" : "nacl-in";
   const acl = eni.subnet.acl;
   if (!acl) {
-    hops.push({ leg, kind, id: "(none)", ...where(eni), verdict: "pass", detail: `subnet ${eni.subnet.subnet.id} has no network ACL` });
+    hops.push({ leg, kind, id: "(none)", ...where(eni), verdict: "pass", detail: w.explain ? `subnet ${eni.subnet.subnet.id} has no network ACL` : "" });
     return;
   }
   const c = w.m.acl(acl);
   const hit = matchAcl(dir === "egress" ? c.outbound : c.inbound, k, remote);
   if (hit && hit.allow) {
-    hops.push({ leg, kind, id: acl.id, ...where(eni), verdict: "allow", aclRuleNumber: hit.entry.ruleNumber, detail: `${aclEntryText(hit)} (${dir === "egress" ? "outbound" : "inbound"})` });
+    hops.push({ leg, kind, id: acl.id, ...where(eni), verdict: "allow", aclRuleNumber: hit.entry.ruleNumber, detail: w.explain ? `${aclEntryText(hit)} (${dir === "egress" ? "outbound" : "inbound"})` : "" });
     return;
   }
   hops.push({
@@ -369,7 +369,7 @@ function aclCheck(w: Walk, leg: Leg, eni: EniInfo, dir: "ingress" | "egress", k:
     ...where(eni),
     verdict: "deny",
     aclRuleNumber: hit?.entry.ruleNumber,
-    detail: `${hit ? aclEntryText(hit) : "no entry matches"} (${dir === "egress" ? "outbound" : "inbound"})`,
+    detail: w.explain ? `${hit ? aclEntryText(hit) : "no entry matches"} (${dir === "egress" ? "outbound" : "inbound"})` : "",
   });
   if (!w.explain) {
     w.block({ code: "SUBNET_ACL_RESTRICTION", leg, onPath: true, direction: dir, component: { id: acl.id, type: "network-acl", ...where(eni) }, reason: "", fix: "" });
@@ -425,7 +425,7 @@ function stateCheck(w: Walk, leg: Leg, e: EniInfo, role: "source" | "destination
 // ---- routing ---------------------------------------------------------------------------------------
 
 function peerFix(w: Walk, vpc: VpcInfo, dst: number): string | undefined {
-  for (const pcx of w.m.peerings.values()) {
+  for (const pcx of vpc.peerings) {
     const mine = pcx.requester.vpcId === vpc.vpc.id ? pcx.accepter : pcx.accepter.vpcId === vpc.vpc.id ? pcx.requester : undefined;
     if (!mine) continue;
     const other = w.m.vpcs.get(mine.vpcId);
@@ -435,30 +435,48 @@ function peerFix(w: Walk, vpc: VpcInfo, dst: number): string | undefined {
   return undefined;
 }
 
+/** Lints of a route table depend only on it, the peerings and VPC blocks: cached per world generation. */
+const lintCache = new WeakMap<RouteTable, { gen: number; lints: Explanation[] }>();
+
 function lintPcxRoutes(w: Walk, rt: RouteTable, e: EniInfo): void {
+  const gen = w.world.generation;
+  let c = lintCache.get(rt);
+  if (!c || c.gen !== gen) {
+    c = { gen, lints: computeLints(w, rt, e) };
+    lintCache.set(rt, c);
+  }
+  for (const l of c.lints) w.lints.push(l);
+}
+
+function computeLints(w: Walk, rt: RouteTable, e: EniInfo): Explanation[] {
+  const out: Explanation[] = [];
+  const home = w.m.vpcs.get(rt.vpcId);
+  const rs = home?.rs ?? e.rs;
+  const loc = home ? where(home) : where(e);
   for (const route of rt.routes) {
     if (route.target.kind !== "pcx") continue;
     const pcx = w.m.peerings.get(route.target.id);
     if (!pcx) continue;
     const peerSide = pcx.requester.vpcId === rt.vpcId ? pcx.accepter : pcx.requester;
     const peer = w.m.vpcs.get(peerSide.vpcId);
-    const dest = cidrInt(route.destinationCidr);
+    const dest = w.m.cidr(route.destinationCidr);
     if (!peer || !dest) continue;
     const overlapsPeer = peer.cidrs.some((c) => inCidr(c, dest.base) || inCidr(dest, c.base));
     if (overlapsPeer) continue;
-    w.lints.push({
+    out.push({
       code: "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR",
       leg: "forward",
       onPath: false,
-      component: { id: pcx.id, type: "vpc-peering-connection", ...where(e) },
+      component: { id: pcx.id, type: "vpc-peering-connection", ...loc },
       routeTableId: rt.id,
-      route: { destinationCidr: route.destinationCidr, target: pcx.id, state: routeState(w.world, e.rs, rt, route) },
+      route: { destinationCidr: route.destinationCidr, target: pcx.id, state: routeState(w.world, rs, rt, route) },
       vpcPeeringConnectionId: pcx.id,
       vpcId: rt.vpcId,
       reason: `route ${route.destinationCidr} → ${pcx.id} in ${rt.id} can never carry traffic: the peer VPC ${peer.vpc.id} has ${peer.cidrs.map((c) => c.text).join(", ")}, and a peering only carries packets addressed inside the peer VPC's CIDR blocks`,
       fix: `replace the destination with the peer's CIDR block: aws ec2 delete-route --route-table-id ${rt.id} --destination-cidr-block ${route.destinationCidr} && aws ec2 create-route --route-table-id ${rt.id} --destination-cidr-block ${peer.cidrs[0]?.text} --vpc-peering-connection-id ${pcx.id}`,
     });
   }
+  return out;
 }
 
 interface RouteOutcome {
@@ -479,7 +497,7 @@ function route(w: Walk, leg: Leg, s: EniInfo, src: number, dst: number, depth: n
   const out: RouteOutcome = { seenSrc: src, viaIgw: false, after: [], dead: true };
   const loc = where(s);
   if (!rt) {
-    const hop: Hop = { leg, kind: "route-table", id: "(none)", ...loc, verdict: "deny", detail: `subnet ${s.subnet.subnet.id} has no route table` };
+    const hop: Hop = { leg, kind: "route-table", id: "(none)", ...loc, verdict: "deny", detail: w.explain ? `subnet ${s.subnet.subnet.id} has no route table` : "" };
     w.block({
       code: "NO_ROUTE_TO_DESTINATION",
       leg,
@@ -496,7 +514,7 @@ function route(w: Walk, leg: Leg, s: EniInfo, src: number, dst: number, depth: n
   const dstText = formatIp(dst);
   const found = w.m.lookup(rt, dst);
   if (!found) {
-    const hop: Hop = { leg, kind: "route-table", id: rt.id, ...loc, verdict: "deny", detail: `no route matches ${dstText}` };
+    const hop: Hop = { leg, kind: "route-table", id: rt.id, ...loc, verdict: "deny", detail: w.explain ? `no route matches ${dstText}` : "" };
     if (!w.explain) {
       w.block({ code: "NO_ROUTE_TO_DESTINATION", leg, onPath: true, component: { id: rt.id, type: "route-table", ...loc }, reason: "", fix: "" });
       return { hop, out };
@@ -533,7 +551,7 @@ function route(w: Walk, leg: Leg, s: EniInfo, src: number, dst: number, depth: n
   const r = found.route;
   const state = routeState(w.world, s.rs, rt, r);
   const rv = routeView(r, state);
-  const hop: Hop = { leg, kind: "route-table", id: rt.id, ...loc, verdict: state === "active" ? "allow" : "deny", route: rv, detail: `${r.destinationCidr} → ${rv.target} (${state})` };
+  const hop: Hop = { leg, kind: "route-table", id: rt.id, ...loc, verdict: state === "active" ? "allow" : "deny", route: rv, detail: w.explain ? `${r.destinationCidr} → ${rv.target} (${state})` : "" };
   const t = r.target;
   if (state === "blackhole") {
     let why: string;
@@ -594,7 +612,7 @@ function route(w: Walk, leg: Leg, s: EniInfo, src: number, dst: number, depth: n
       const pcx = w.m.peerings.get(t.id)!;
       const peerSide = pcx.requester.vpcId === s.vpc.vpc.id ? pcx.accepter : pcx.requester;
       const peer = w.m.vpcs.get(peerSide.vpcId);
-      out.after.push({ leg, kind: "pcx", id: pcx.id, ...loc, verdict: "pass", detail: `${pcx.status.code} peering ${pcx.requester.vpcId} (${pcx.requester.region}) ↔ ${pcx.accepter.vpcId} (${pcx.accepter.region}); source address preserved` });
+      out.after.push({ leg, kind: "pcx", id: pcx.id, ...loc, verdict: "pass", detail: w.explain ? `${pcx.status.code} peering ${pcx.requester.vpcId} (${pcx.requester.region}) ↔ ${pcx.accepter.vpcId} (${pcx.accepter.region}); source address preserved` : "" });
       if (!peer) {
         w.block({
           code: "BAD_STATE",
@@ -623,7 +641,7 @@ function route(w: Walk, leg: Leg, s: EniInfo, src: number, dst: number, depth: n
         });
         return { hop, out };
       }
-      out.after.push({ leg, kind: "vpc", id: peer.vpc.id, account: peer.rs.account, region: peer.rs.region, verdict: "pass", detail: `arrives in ${peer.vpc.id} (${peer.cidrs.map((c) => c.text).join(", ")}); may only end on one of its interfaces (no edge-to-edge routing)` });
+      out.after.push({ leg, kind: "vpc", id: peer.vpc.id, account: peer.rs.account, region: peer.rs.region, verdict: "pass", detail: w.explain ? `arrives in ${peer.vpc.id} (${peer.cidrs.map((c) => c.text).join(", ")}); may only end on one of its interfaces (no edge-to-edge routing)` : "" });
       const d = peer.enisByIp.get(dst);
       if (!d) {
         noDestination(w, leg, s, peer, dst, `no network interface in the peer VPC ${peer.vpc.id} has the address ${dstText}`);
@@ -635,7 +653,7 @@ function route(w: Walk, leg: Leg, s: EniInfo, src: number, dst: number, depth: n
       return { hop, out };
     }
     case "igw": {
-      out.after.push({ leg, kind: "igw", id: t.id, ...loc, verdict: "pass", detail: `internet gateway ${t.id}` });
+      out.after.push({ leg, kind: "igw", id: t.id, ...loc, verdict: "pass", detail: w.explain ? `internet gateway ${t.id}` : "" });
       if (isPrivate(dst) || inCidr(RFC6598, dst)) {
         const rfc1918 = isPrivate(dst);
         w.block({
@@ -676,7 +694,7 @@ function route(w: Walk, leg: Leg, s: EniInfo, src: number, dst: number, depth: n
       w.lowerMtu(MTU_INTERNET, t.id);
       const x = w.m.publicIps.get(dst);
       if (x) {
-        out.after.push({ leg, kind: "internet", id: dstText, verdict: "pass", detail: `across the Internet to ${dstText}, the public IP of ${x.eni.id}` });
+        out.after.push({ leg, kind: "internet", id: dstText, verdict: "pass", detail: w.explain ? `across the Internet to ${dstText}, the public IP of ${x.eni.id}` : "" });
         if (!x.vpc.igw) {
           w.block({
             code: "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
@@ -690,12 +708,12 @@ function route(w: Walk, leg: Leg, s: EniInfo, src: number, dst: number, depth: n
           });
           return { hop, out };
         }
-        out.after.push({ leg, kind: "igw", id: x.vpc.igw.id, ...where(x), verdict: "pass", detail: `internet gateway ${x.vpc.igw.id} translates ${dstText} to ${formatIp(x.primaryIp)}` });
+        out.after.push({ leg, kind: "igw", id: x.vpc.igw.id, ...where(x), verdict: "pass", detail: w.explain ? `internet gateway ${x.vpc.igw.id} translates ${dstText} to ${formatIp(x.primaryIp)}` : "" });
         out.next = x;
         out.dead = false;
         return { hop, out };
       }
-      out.after.push({ leg, kind: "internet", id: dstText, verdict: "pass", detail: `the Internet (simulated): ${dstText} answers` });
+      out.after.push({ leg, kind: "internet", id: dstText, verdict: "pass", detail: w.explain ? `the Internet (simulated): ${dstText} answers` : "" });
       out.internet = true;
       out.dead = false;
       return { hop, out };
@@ -753,7 +771,7 @@ function walkFrom(
   const hops = w.hops(leg);
   const loc = where(s);
   if (depth === 0) {
-    hops.push({ leg, kind: "eni", id: s.eni.id, ...loc, verdict: instanceRunning(s) ? "allow" : "deny", detail: `${formatIp(src)} on ${s.eni.id}${s.instance ? ` (${s.instance.id}, ${s.instance.state})` : ""} in ${s.subnet.subnet.id}, ${s.subnet.subnet.availabilityZone}` });
+    hops.push({ leg, kind: "eni", id: s.eni.id, ...loc, verdict: instanceRunning(s) ? "allow" : "deny", detail: w.explain ? `${formatIp(src)} on ${s.eni.id}${s.instance ? ` (${s.instance.id}, ${s.instance.state})` : ""} in ${s.subnet.subnet.id}, ${s.subnet.subnet.availabilityZone}` : "" });
     stateCheck(w, leg, s, leg === "forward" ? "source" : "destination");
     if (w.stop) return undefined;
   }
@@ -792,7 +810,7 @@ function walkFrom(
   sgCheck(w, leg, x, "ingress", k, out.seenSrc, out.viaIgw ? undefined : senderGroups, stateful);
   if (w.stop) return undefined;
   if (out.appliance) {
-    hops.push({ leg, kind: "appliance", id: x.eni.id, ...where(x), verdict: instanceRunning(x) && !x.eni.sourceDestCheck ? "pass" : "deny", detail: `appliance ${x.eni.id}${x.instance ? ` (${x.instance.id})` : ""} forwards ${formatIp(src)} → ${formatIp(dst)}` });
+    hops.push({ leg, kind: "appliance", id: x.eni.id, ...where(x), verdict: instanceRunning(x) && !x.eni.sourceDestCheck ? "pass" : "deny", detail: w.explain ? `appliance ${x.eni.id}${x.instance ? ` (${x.instance.id})` : ""} forwards ${formatIp(src)} → ${formatIp(dst)}` : "" });
     w.routerHops.push({ address: formatIp(x.primaryIp), id: x.instance?.id ?? x.eni.id });
     if (x.eni.sourceDestCheck) {
       w.block({
@@ -811,7 +829,7 @@ function walkFrom(
     // Group identity is not preserved past an appliance.
     return walkFrom(w, leg, x, src, dst, k, stateful, depth + 1, undefined);
   }
-  hops.push({ leg, kind: "eni", id: x.eni.id, ...where(x), verdict: instanceRunning(x) ? "allow" : "deny", detail: `${formatIp(x.primaryIp)} on ${x.eni.id}${x.instance ? ` (${x.instance.id}, ${x.instance.state})` : ""} sees source ${formatIp(out.seenSrc)}` });
+  hops.push({ leg, kind: "eni", id: x.eni.id, ...where(x), verdict: instanceRunning(x) ? "allow" : "deny", detail: w.explain ? `${formatIp(x.primaryIp)} on ${x.eni.id}${x.instance ? ` (${x.instance.id}, ${x.instance.state})` : ""} sees source ${formatIp(out.seenSrc)}` : "" });
   stateCheck(w, leg, x, leg === "forward" ? "destination" : "source");
   if (w.stop) return undefined;
   return { kind: "eni", eni: x, ip: dst, seenSrc: out.seenSrc };
@@ -821,14 +839,14 @@ function walkFrom(
 function replyFromInternet(w: Walk, s: EniInfo, from: number, k: PacketKey): void {
   const hops = w.ret;
   const loc = where(s);
-  hops.push({ leg: "return", kind: "internet", id: formatIp(from), verdict: "pass", detail: `the Internet (simulated) replies from ${formatIp(from)}` });
+  hops.push({ leg: "return", kind: "internet", id: formatIp(from), verdict: "pass", detail: w.explain ? `the Internet (simulated) replies from ${formatIp(from)}` : "" });
   const igw = s.vpc.igw;
   hops.push({ leg: "return", kind: "igw", id: igw?.id ?? "(none)", ...loc, verdict: igw ? "pass" : "deny", detail: igw ? `internet gateway ${igw.id} translates ${s.publicIp !== undefined ? formatIp(s.publicIp) : "?"} back to ${formatIp(s.primaryIp)}` : "no internet gateway" });
   w.segRet.push(w.lat.segment(place(s), undefined));
   aclCheck(w, "return", s, "ingress", k, from);
   if (w.stop) return;
   sgCheck(w, "return", s, "ingress", k, from, undefined, true);
-  hops.push({ leg: "return", kind: "eni", id: s.eni.id, ...loc, verdict: "allow", detail: `reply reaches ${s.eni.id}` });
+  hops.push({ leg: "return", kind: "eni", id: s.eni.id, ...loc, verdict: "allow", detail: w.explain ? `reply reaches ${s.eni.id}` : "" });
 }
 
 function endpointView(e: EniInfo): EndpointView {

@@ -41,8 +41,9 @@ export interface RuleSpec {
 export class NetBuilder {
   readonly world: World;
 
-  constructor(opts: { defaults?: boolean } & WorldOptions = {}) {
-    this.world = new World(opts.defaults ? (w, rs) => void createDefaultVpcIn(w, rs) : () => {}, opts);
+  /** Builds into `opts.world` (e.g. a running server's) or a new World (with default VPCs if `defaults`). */
+  constructor(opts: { defaults?: boolean; world?: World } & WorldOptions = {}) {
+    this.world = opts.world ?? new World(opts.defaults ? (w, rs) => void createDefaultVpcIn(w, rs) : () => {}, opts);
   }
 
   rs(region: string, account = "000000000000"): RegionState {

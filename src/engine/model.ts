@@ -55,6 +55,8 @@ export interface VpcInfo {
   rs: RegionState;
   cidrs: CidrInt[];
   enisByIp: Map<number, EniInfo>;
+  /** Peering connections (any state) that name this VPC on either side. */
+  peerings: VpcPeeringConnection[];
   /** The attached (available) internet gateway, if any. */
   igw?: InternetGateway;
   mainRt?: RouteTable;
@@ -94,21 +96,99 @@ interface Cached<T> {
   checkedGen: number;
 }
 
-/** Records or compares a flat list of values (the "what the index was built from" snapshot). */
-class Snap {
-  arr: unknown[] = [];
-  i = 0;
-  ok = true;
-  constructor(private readonly recording: boolean) {}
-  v(x: unknown): void {
-    if (this.recording) this.arr.push(x);
-    else if (this.ok && this.arr[this.i++] !== x) this.ok = false;
+/**
+ * What the index was built from, as three homogeneous arrays (object references, strings, numbers) so
+ * that the check is a tight loop of identity comparisons: no parsing, no allocation, no megamorphic
+ * call site. In-place edits the API makes (a pushed or spliced address, association, attachment or
+ * route-table association) change a reference or a length recorded here.
+ */
+class IndexSnapshot {
+  objs: unknown[] = [];
+  strs: (string | undefined)[] = [];
+  nums: number[] = [];
+}
+
+function walkIndex(world: World, snap: IndexSnapshot, record: boolean): boolean {
+  const O = snap.objs;
+  const S = snap.strs;
+  const N = snap.nums;
+  let io = 0;
+  let is = 0;
+  let iN = 0;
+  if (record) {
+    for (const rs of world.regionStates()) {
+      O.push(rs);
+      N.push(rs.vpcs.size, rs.subnets.size, rs.routeTables.size, rs.networkAcls.size, rs.internetGateways.size, rs.instances.size, rs.networkInterfaces.size);
+      for (const v of rs.vpcs.values()) {
+        O.push(v, v.cidrBlocks);
+        N.push(v.cidrBlocks.length);
+        for (const b of v.cidrBlocks) S.push(b.cidr, b.state);
+      }
+      for (const sn of rs.subnets.values()) O.push(sn);
+      for (const rt of rs.routeTables.values()) {
+        O.push(rt, rt.associations);
+        N.push(rt.associations.length);
+      }
+      for (const acl of rs.networkAcls.values()) {
+        O.push(acl, acl.associations);
+        N.push(acl.associations.length);
+      }
+      for (const igw of rs.internetGateways.values()) {
+        O.push(igw, igw.attachments);
+        N.push(igw.attachments.length);
+        for (const a of igw.attachments) S.push(a.vpcId, a.state);
+      }
+      for (const inst of rs.instances.values()) O.push(inst);
+      for (const e of rs.networkInterfaces.values()) {
+        O.push(e, e.privateIps, e.association, e.attachment);
+        N.push(e.privateIps.length);
+        for (const p of e.privateIps) S.push(p.address);
+      }
+    }
+    O.push(world.peerings);
+    N.push(world.peerings.size);
+    for (const pcx of world.peerings.values()) O.push(pcx);
+    return true;
   }
-  reset(arr: unknown[]): void {
-    this.arr = arr;
-    this.i = 0;
-    this.ok = true;
+  for (const rs of world.regionStates()) {
+    if (O[io++] !== rs) return false;
+    if (
+      N[iN++] !== rs.vpcs.size ||
+      N[iN++] !== rs.subnets.size ||
+      N[iN++] !== rs.routeTables.size ||
+      N[iN++] !== rs.networkAcls.size ||
+      N[iN++] !== rs.internetGateways.size ||
+      N[iN++] !== rs.instances.size ||
+      N[iN++] !== rs.networkInterfaces.size
+    ) {
+      return false;
+    }
+    for (const v of rs.vpcs.values()) {
+      if (O[io++] !== v || O[io++] !== v.cidrBlocks || N[iN++] !== v.cidrBlocks.length) return false;
+      for (const b of v.cidrBlocks) if (S[is++] !== b.cidr || S[is++] !== b.state) return false;
+    }
+    for (const sn of rs.subnets.values()) if (O[io++] !== sn) return false;
+    for (const rt of rs.routeTables.values()) {
+      if (O[io++] !== rt || O[io++] !== rt.associations || N[iN++] !== rt.associations.length) return false;
+    }
+    for (const acl of rs.networkAcls.values()) {
+      if (O[io++] !== acl || O[io++] !== acl.associations || N[iN++] !== acl.associations.length) return false;
+    }
+    for (const igw of rs.internetGateways.values()) {
+      if (O[io++] !== igw || O[io++] !== igw.attachments || N[iN++] !== igw.attachments.length) return false;
+      for (const a of igw.attachments) if (S[is++] !== a.vpcId || S[is++] !== a.state) return false;
+    }
+    for (const inst of rs.instances.values()) if (O[io++] !== inst) return false;
+    for (const e of rs.networkInterfaces.values()) {
+      if (O[io++] !== e || O[io++] !== e.privateIps || O[io++] !== e.association || O[io++] !== e.attachment) return false;
+      const ips = e.privateIps;
+      if (N[iN++] !== ips.length) return false;
+      for (let k = 0; k < ips.length; k++) if (S[is++] !== ips[k]!.address) return false;
+    }
   }
+  if (O[io++] !== world.peerings || N[iN++] !== world.peerings.size) return false;
+  for (const pcx of world.peerings.values()) if (O[io++] !== pcx) return false;
+  return io === O.length && is === S.length && iN === N.length;
 }
 
 export class NetworkModel {
@@ -124,11 +204,22 @@ export class NetworkModel {
   /** Index builds so far (for tests and the benchmark). */
   builds = 0;
   private builtGen = -1;
-  private snapshot: unknown[] = [];
+  private snapshot = new IndexSnapshot();
   private readonly rtCache = new WeakMap<RouteTable, Cached<CompiledRouteTable>>();
   private readonly sgCache = new WeakMap<SecurityGroup, Cached<CompiledSg>>();
   private readonly aclCache = new WeakMap<NetworkAcl, Cached<CompiledAcl>>();
   private readonly ipCache = new Map<string, number>();
+  private readonly cidrCache = new Map<string, CidrInt | null>();
+
+  /** Parses a CIDR once per distinct text (records keep addresses as strings). */
+  cidr(text: string): CidrInt | undefined {
+    let v = this.cidrCache.get(text);
+    if (v === undefined) {
+      v = cidrInt(text) ?? null;
+      this.cidrCache.set(text, v);
+    }
+    return v ?? undefined;
+  }
 
   constructor(readonly world: World) {}
 
@@ -136,10 +227,7 @@ export class NetworkModel {
   refresh(): this {
     const gen = this.world.generation;
     if (gen === this.builtGen) return this;
-    const s = new Snap(false);
-    s.reset(this.snapshot);
-    this.scan(s);
-    if (!s.ok || s.i !== this.snapshot.length) this.build();
+    if (!walkIndex(this.world, this.snapshot, false)) this.build();
     this.builtGen = gen;
     return this;
   }
@@ -159,10 +247,10 @@ export class NetworkModel {
         const cidrs: CidrInt[] = [];
         for (const b of vpc.cidrBlocks) {
           if (b.state !== "associated" && b.state !== "associating") continue;
-          const c = cidrInt(b.cidr);
+          const c = this.cidr(b.cidr);
           if (c) cidrs.push(c);
         }
-        this.vpcs.set(vpc.id, { vpc, rs, cidrs, enisByIp: new Map() });
+        this.vpcs.set(vpc.id, { vpc, rs, cidrs, enisByIp: new Map(), peerings: [] });
       }
       for (const igw of rs.internetGateways.values()) {
         for (const a of igw.attachments) {
@@ -189,7 +277,7 @@ export class NetworkModel {
       }
       for (const subnet of rs.subnets.values()) {
         const vpc = this.vpcs.get(subnet.vpcId);
-        const cidr = cidrInt(subnet.cidr);
+        const cidr = this.cidr(subnet.cidr);
         if (!vpc || !cidr) continue;
         this.subnets.set(subnet.id, {
           subnet,
@@ -231,9 +319,12 @@ export class NetworkModel {
         }
       }
     }
-    const rec = new Snap(true);
-    this.scan(rec);
-    this.snapshot = rec.arr;
+    for (const pcx of this.world.peerings.values()) {
+      this.vpcs.get(pcx.requester.vpcId)?.peerings.push(pcx);
+      if (pcx.accepter.vpcId !== pcx.requester.vpcId) this.vpcs.get(pcx.accepter.vpcId)?.peerings.push(pcx);
+    }
+    this.snapshot = new IndexSnapshot();
+    walkIndex(this.world, this.snapshot, true);
   }
 
   private ip(text: string): number | undefined {
@@ -245,63 +336,6 @@ export class NetworkModel {
     return v;
   }
 
-  /** Walks every field the index is built from, in a fixed order. */
-  private scan(s: Snap): void {
-    for (const rs of this.world.regionStates()) {
-      s.v(rs);
-      s.v(rs.vpcs.size);
-      for (const vpc of rs.vpcs.values()) {
-        s.v(vpc);
-        s.v(vpc.cidrBlocks.length);
-        for (const b of vpc.cidrBlocks) {
-          s.v(b.cidr);
-          s.v(b.state);
-        }
-      }
-      s.v(rs.subnets.size);
-      for (const sn of rs.subnets.values()) {
-        s.v(sn);
-        s.v(sn.cidr);
-      }
-      s.v(rs.routeTables.size);
-      for (const rt of rs.routeTables.values()) {
-        s.v(rt);
-        s.v(rt.associations.length);
-        for (const a of rt.associations) {
-          s.v(a.subnetId);
-          s.v(a.main);
-        }
-      }
-      s.v(rs.networkAcls.size);
-      for (const acl of rs.networkAcls.values()) {
-        s.v(acl);
-        s.v(acl.associations.length);
-        for (const a of acl.associations) s.v(a.subnetId);
-      }
-      s.v(rs.internetGateways.size);
-      for (const igw of rs.internetGateways.values()) {
-        s.v(igw);
-        s.v(igw.attachments.length);
-        for (const a of igw.attachments) {
-          s.v(a.vpcId);
-          s.v(a.state);
-        }
-      }
-      s.v(rs.instances.size);
-      for (const inst of rs.instances.values()) s.v(inst);
-      s.v(rs.networkInterfaces.size);
-      for (const eni of rs.networkInterfaces.values()) {
-        s.v(eni);
-        s.v(eni.subnetId);
-        s.v(eni.privateIps.length);
-        for (const p of eni.privateIps) s.v(p.address);
-        s.v(eni.association?.publicIp);
-        s.v(eni.attachment?.instanceId);
-      }
-    }
-    s.v(this.world.peerings);
-  }
-
   // ---- lazily compiled records -------------------------------------------------------------------
 
   routeTable(rt: RouteTable): CompiledRouteTable {
@@ -311,7 +345,7 @@ export class NetworkModel {
       c.checkedGen = gen;
       return c.value;
     }
-    const dests = rt.routes.map((r) => cidrInt(r.destinationCidr));
+    const dests = rt.routes.map((r) => this.cidr(r.destinationCidr));
     const entries: LpmEntry[] = [];
     rt.routes.forEach((r, i) => {
       const d = dests[i];
