@@ -81,6 +81,7 @@ export class PeerError extends Error {
     message: string,
   ) {
     super(message);
+    this.name = code;
   }
 }
 
@@ -404,6 +405,11 @@ export interface PeerReport {
   steps: { title: string; status: string; detail: string }[];
 }
 
+/** "tokyo vpc-0abc…", or the id alone when the VPC has no Name tag. */
+function show(s: VpcSide): string {
+  return s.name === s.vpcId ? s.vpcId : `${s.name} ${s.vpcId}`;
+}
+
 function sideInfo(s: VpcSide) {
   return { region: s.region, account: s.account, vpcId: s.vpcId, name: s.name, cidrs: s.cidrs };
 }
@@ -430,7 +436,7 @@ export async function runPeer(aText: string, bText: string, opts: PeerOptions): 
 
     const [A, B] = await progress.step("Find the two VPCs", async (h) => {
       const sides = await openSides(refA, refB, opts, clients, book);
-      h.detail(sides.map((s) => `${s.name} ${s.vpcId} ${s.cidrs.join(",")} in ${s.label}`).join("  ↔  "));
+      h.detail(sides.map((s) => `${show(s)} ${s.cidrs.join(",")} in ${s.label}`).join("  ↔  "));
       return sides;
     });
     if (A.vpcId === B.vpcId) throw new PeerError("SameVpc", `both arguments name ${A.vpcId}; a VPC cannot peer with itself`);
@@ -485,7 +491,10 @@ export async function runPeer(aText: string, bText: string, opts: PeerOptions): 
     // ---- 3. accept
     await progress.step(`Accept it in ${B.name} (${B.label})`, async (h) => {
       if (pcx?.Status?.Code === "active") return h.unchanged("already active");
-      if (!pcx) return h.detail(`would accept ${pcxId} from ${B.label}`);
+      if (!pcx) {
+        await book.write(B, new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: pcxId }));
+        return h.detail(`would accept ${pcxId} from ${B.label}`);
+      }
       // The accepter's region may see the request a moment later (AWS: initiating-request first).
       const seen = dryRun ? pcx : await waitFor(book, B, pcxId, ["pending-acceptance", "active", "provisioning"], timeoutMs, fast);
       if (seen.Status?.Code !== "pending-acceptance") return h.unchanged(`already ${seen.Status?.Code}`);
@@ -682,7 +691,7 @@ export async function runPeer(aText: string, bText: string, opts: PeerOptions): 
     progress.table(
       ["", "requester", "accepter"],
       [
-        ["VPC", `${A.name} ${A.vpcId}`, `${B.name} ${B.vpcId}`],
+        ["VPC", show(A), show(B)],
         ["where", A.label, B.label],
         ["CIDR", A.cidrs.join(","), B.cidrs.join(",")],
         ["routes to peer", countSide(report, A.label), countSide(report, B.label)],
@@ -741,7 +750,7 @@ export async function runUnpeer(aText: string, bText: string, opts: PeerOptions)
     progress.line(`${dryRun ? "Planning to undo" : "Undoing"} the peering ${aText} ↔ ${bText}`);
     const [A, B] = await progress.step("Find the two VPCs", async (h) => {
       const sides = await openSides(refA, refB, opts, clients, book);
-      h.detail(sides.map((s) => `${s.name} ${s.vpcId} in ${s.label}`).join("  ↔  "));
+      h.detail(sides.map((s) => `${show(s)} in ${s.label}`).join("  ↔  "));
       return sides;
     });
     const bySide = new Map([[A.vpcId, A], [B.vpcId, B]]);

@@ -43,6 +43,8 @@ export class Progress {
   constructor(
     private readonly quiet: boolean,
     private readonly out: NodeJS.WriteStream = process.stdout,
+    /** false: print only each step's line, not the lines under it */
+    private readonly notes = true,
   ) {
     this.tty = Boolean(out.isTTY) && !quiet && process.env.TERM !== "dumb";
   }
@@ -98,7 +100,7 @@ export class Progress {
     if (this.quiet) return;
     const head = `${MARK[rec.status]} ${rec.title}${rec.detail ? `: ${rec.detail}` : ""}`;
     this.out.write(`${this.tty ? "\r\x1b[K" : ""}${head}\n`);
-    for (const n of rec.notes) this.out.write(`    ${n}\n`);
+    if (this.notes || rec.status === "warning" || rec.status === "failed") for (const n of rec.notes) this.out.write(`    ${n.replace(/\n/g, "\n    ")}\n`);
   }
 }
 

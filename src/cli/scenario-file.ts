@@ -103,7 +103,7 @@ export interface SchemaProblem {
 }
 
 export class ScenarioError extends Error {
-  readonly code = "InvalidScenario";
+  override readonly name = "InvalidScenario";
   constructor(readonly problems: SchemaProblem[]) {
     super(
       problems.length === 1

@@ -94,7 +94,7 @@ export interface ScenarioReport {
 
 /** A failure applying a valid file to the account's current state. */
 export class ApplyError extends Error {
-  readonly code = "ScenarioConflict";
+  override readonly name = "ScenarioConflict";
 }
 
 const SCN_TAG = "vpclab:scenario";

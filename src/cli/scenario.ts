@@ -106,7 +106,6 @@ export function registerScenarioCommands(program: Command): void {
     });
 
   withGlobalOptions(program.command("demo").description("the seed walkthrough, locally, in one go: build it, ping both ways, show what fails and why"))
-    .option("--keep", "leave the seed topology in place on a running server (default: keep; use --clean to remove it)")
     .option("--clean", "remove the seed topology at the end (when the demo used an already running server)")
     .action(async (opts: DemoOptions) => {
       try {

@@ -37,7 +37,7 @@ export type { Analysis, ConnectResult, Explanation, PingResult };
 /** `CODE on <component>: reason (fix: …)`, one per blocker, on the packet's path first. */
 export function explain(list: Explanation[] | undefined, withFix = false): string[] {
   const sorted = [...(list ?? [])].sort((a, b) => Number(b.onPath) - Number(a.onPath));
-  return sorted.map((e) => `${e.code} at ${e.component.id}: ${e.reason}${withFix && e.fix ? ` Fix: ${e.fix}` : ""}`);
+  return sorted.map((e) => `${e.code} at ${e.component.id}: ${e.reason}${withFix && e.fix ? `\n  Fix: ${e.fix}` : ""}`);
 }
 
 function ends(from: Endpoint, to: Endpoint) {
