@@ -91,7 +91,7 @@ export class Progress {
   }
 
   /** Prints a table with a header row, columns padded to their widest cell. */
-  table(header: string[], rows: string[][]): void {
+  table(header: string[], rows: (string | undefined)[][]): void {
     if (this.quiet) return;
     this.out.write(formatTable(header, rows));
   }
@@ -104,7 +104,8 @@ export class Progress {
   }
 }
 
-export function formatTable(header: string[], rows: string[][]): string {
+export function formatTable(header: string[], body: (string | undefined)[][]): string {
+  const rows = body.map((r) => r.map((c) => c ?? ""));
   const all = [header, ...rows];
   const widths = header.map((_, i) => Math.max(...all.map((r) => [...(r[i] ?? "")].length)));
   const fmt = (r: string[]) =>

@@ -471,7 +471,11 @@ export async function applyScenario(scn: Scenario, ctx: Ctx, progress: Progress)
         const found = tableOf(ctx, tables, t);
         let id = found?.RouteTableId;
         if (!id && t.main && !ctx.isPlanned(vpcId)) throw new ApplyError(`${t.vpc} has no main route table`);
-        if (!id) {
+        if (!id && t.main) {
+          // The VPC itself is only planned (dry run): AWS will make its main table with it.
+          id = `(main table of ${t.vpc})`;
+          rows.push({ kind: "route-table", name: label, region: v.region, id, result: "used" });
+        } else if (!id) {
           const out = await book.write(side, new CreateRouteTableCommand({ VpcId: vpcId!, TagSpecifications: ctx.spec("route-table", t.name!) }));
           id = out?.RouteTable?.RouteTableId ?? ctx.planned(label);
           rows.push({ kind: "route-table", name: t.name!, region: v.region, id, result: out ? "created" : "planned" });
