@@ -1,0 +1,320 @@
+/**
+ * `vpclab ping|trace|connect|why` end to end: the seed scenario (Tokyo 10.20.0.0/16 peered with
+ * Singapore's default VPC) built through the SDK and the AWS CLI against a real server, then the vpclab
+ * CLI run as a subprocess against it, its printed output parsed as a user would read it.
+ */
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  CreateRouteCommand,
+  CreateSubnetCommand,
+  CreateVpcCommand,
+  CreateVpcPeeringConnectionCommand,
+  DeleteRouteCommand,
+  DescribeRouteTablesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcPeeringConnectionsCommand,
+  DescribeVpcsCommand,
+  RevokeSecurityGroupIngressCommand,
+  RunInstancesCommand,
+  type EC2Client,
+  type IpPermission,
+} from "@aws-sdk/client-ec2";
+import { startLab, type Lab } from "../support/harness.js";
+
+const run = promisify(execFile);
+
+interface Seed {
+  vpc: string;
+  defVpc: string;
+  pcx: string;
+  rtT: string;
+  rtS: string;
+  sgT: string;
+  sgS: string;
+  tokyo: string;
+  tokyoIp: string;
+  singapore: string;
+  singaporeIp: string;
+}
+
+const icmpFrom = (cidr: string): IpPermission => ({ IpProtocol: "icmp", FromPort: -1, ToPort: -1, IpRanges: [{ CidrIp: cidr }] });
+const sshFrom = (cidr: string): IpPermission => ({ IpProtocol: "tcp", FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: cidr }] });
+
+/** The seed walkthrough: steps 2–6 of SCENARIO.md (the accept through the AWS CLI, the rest through the SDK). */
+async function buildSeed(lab: Lab, tokyo: EC2Client, sg: EC2Client): Promise<Seed> {
+  const vpc = (await tokyo.send(new CreateVpcCommand({ CidrBlock: "10.20.0.0/16" }))).Vpc!.VpcId!;
+  const subnet = (await tokyo.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: "10.20.1.0/24", AvailabilityZone: "ap-northeast-1a" }))).Subnet!.SubnetId!;
+  const defVpc = (await sg.send(new DescribeVpcsCommand({ Filters: [{ Name: "is-default", Values: ["true"] }] }))).Vpcs![0]!.VpcId!;
+  const sgSubnet = (await sg.send(new DescribeSubnetsCommand({ Filters: [{ Name: "vpc-id", Values: [defVpc] }, { Name: "availability-zone", Values: ["ap-southeast-1a"] }] }))).Subnets![0]!.SubnetId!;
+  const pcx = (await tokyo.send(new CreateVpcPeeringConnectionCommand({ VpcId: vpc, PeerVpcId: defVpc, PeerRegion: "ap-southeast-1" }))).VpcPeeringConnection!.VpcPeeringConnectionId!;
+  await sg.send(new DescribeVpcPeeringConnectionsCommand({ VpcPeeringConnectionIds: [pcx] }));
+  const accepted = await lab.cli(["ec2", "accept-vpc-peering-connection", "--vpc-peering-connection-id", pcx], { region: "ap-southeast-1" });
+  assert.equal(accepted.code, 0, accepted.stderr);
+  const mainRt = async (c: EC2Client, v: string) =>
+    (await c.send(new DescribeRouteTablesCommand({ Filters: [{ Name: "vpc-id", Values: [v] }, { Name: "association.main", Values: ["true"] }] }))).RouteTables![0]!.RouteTableId!;
+  const rtT = await mainRt(tokyo, vpc);
+  const rtS = await mainRt(sg, defVpc);
+  await tokyo.send(new CreateRouteCommand({ RouteTableId: rtT, DestinationCidrBlock: "172.31.0.0/16", VpcPeeringConnectionId: pcx }));
+  await sg.send(new CreateRouteCommand({ RouteTableId: rtS, DestinationCidrBlock: "10.20.0.0/16", VpcPeeringConnectionId: pcx }));
+  const defaultSg = async (c: EC2Client, v: string) =>
+    (await c.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: "vpc-id", Values: [v] }, { Name: "group-name", Values: ["default"] }] }))).SecurityGroups![0]!.GroupId!;
+  const sgT = await defaultSg(tokyo, vpc);
+  const sgS = await defaultSg(sg, defVpc);
+  await tokyo.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: sgT, IpPermissions: [icmpFrom("172.31.0.0/16"), sshFrom("172.31.0.0/16")] }));
+  await sg.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: sgS, IpPermissions: [icmpFrom("10.20.0.0/16"), sshFrom("10.20.0.0/16")] }));
+  const launch = async (c: EC2Client, subnetId: string, name: string) =>
+    (
+      await c.send(
+        new RunInstancesCommand({
+          ImageId: "ami-0123456789abcdef0",
+          InstanceType: "t3.micro",
+          MinCount: 1,
+          MaxCount: 1,
+          SubnetId: subnetId,
+          TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "Name", Value: name }] }],
+        }),
+      )
+    ).Instances![0]!;
+  const t = await launch(tokyo, subnet, "tokyo-box");
+  const s = await launch(sg, sgSubnet, "singapore-box");
+  return { vpc, defVpc, pcx, rtT, rtS, sgT, sgS, tokyo: t.InstanceId!, tokyoIp: t.PrivateIpAddress!, singapore: s.InstanceId!, singaporeIp: s.PrivateIpAddress! };
+}
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function vpclab(lab: Lab, args: string[]): Promise<Run> {
+  try {
+    const r = await run(process.execPath, ["--import", "tsx", "src/bin/vpclab.ts", ...args, "--endpoint-url", lab.url], {
+      env: { ...process.env, AWS_ACCESS_KEY_ID: "", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+      timeout: 60_000,
+    });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === "number" ? e.code : -1, stdout: e.stdout ?? "", stderr: e.stderr ?? String(err) };
+  }
+}
+
+/** The figures of ping's summary block. */
+function pingSummary(out: string) {
+  const tx = /^(\d+) packets transmitted, (\d+) received(?:, \+(\d+) errors)?, ([\d.]+)% packet loss, time (\d+)ms$/m.exec(out);
+  assert.ok(tx, `no statistics line in:\n${out}`);
+  const rtt = /^rtt min\/avg\/max\/mdev = ([\d.]+)\/([\d.]+)\/([\d.]+)\/([\d.]+) ms$/m.exec(out);
+  return {
+    transmitted: Number(tx[1]),
+    received: Number(tx[2]),
+    errors: tx[3] ? Number(tx[3]) : 0,
+    loss: Number(tx[4]),
+    timeMs: Number(tx[5]),
+    rtt: rtt ? { min: Number(rtt[1]), avg: Number(rtt[2]), max: Number(rtt[3]), mdev: Number(rtt[4]) } : undefined,
+  };
+}
+
+const TOKYO_SINGAPORE_MS = 70.6;
+
+describe("vpclab network CLI on the seed scenario", () => {
+  let lab: Lab;
+  let tokyo: EC2Client;
+  let sg: EC2Client;
+  let s: Seed;
+
+  before(async () => {
+    lab = await startLab();
+    tokyo = lab.ec2("ap-northeast-1");
+    sg = lab.ec2("ap-southeast-1");
+    s = await buildSeed(lab, tokyo, sg);
+  });
+  after(async () => {
+    await lab?.close();
+  });
+
+  it("pings Singapore from Tokyo by Name tag: Linux ping's output, ~70.6 ms, 0% loss", async () => {
+    const r = await vpclab(lab, ["ping", "tokyo-box", "singapore-box", "-c", "10", "--fast"]);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.split("\n");
+    assert.equal(lines[0], `PING singapore-box (${s.singaporeIp}) 56(84) bytes of data.`);
+    const replies = lines.filter((l) => l.startsWith("64 bytes from"));
+    assert.equal(replies.length, 10);
+    replies.forEach((l, i) => assert.match(l, new RegExp(`^64 bytes from ${s.singaporeIp.replace(/\./g, "\\.")}: icmp_seq=${i + 1} ttl=64 time=\\d+\\.\\d ms$`)));
+    assert.ok(lines.includes("--- singapore-box ping statistics ---"), r.stdout);
+    const sum = pingSummary(r.stdout);
+    assert.deepEqual([sum.transmitted, sum.received, sum.loss], [10, 10, 0]);
+    assert.ok(sum.rtt, "rtt line");
+    assert.ok(Math.abs(sum.rtt.avg - TOKYO_SINGAPORE_MS) <= TOKYO_SINGAPORE_MS * 0.1, `avg ${sum.rtt.avg}`);
+    assert.ok(sum.rtt.min <= sum.rtt.avg && sum.rtt.avg <= sum.rtt.max);
+  });
+
+  it("pings Tokyo from Singapore by instance id, and the other way by IP", async () => {
+    const back = await vpclab(lab, ["ping", s.singapore, s.tokyo, "-c", "5", "--fast"]);
+    assert.equal(back.code, 0, back.stderr);
+    const sum = pingSummary(back.stdout);
+    assert.deepEqual([sum.transmitted, sum.received, sum.loss], [5, 5, 0]);
+    assert.ok(Math.abs(sum.rtt!.avg - TOKYO_SINGAPORE_MS) <= TOKYO_SINGAPORE_MS * 0.1, `avg ${sum.rtt!.avg}`);
+    assert.match(back.stdout, new RegExp(`^PING ${s.tokyo} \\(${s.tokyoIp.replace(/\./g, "\\.")}\\) 56\\(84\\)`));
+    const byIp = await vpclab(lab, ["ping", s.tokyoIp, s.singaporeIp, "-c", "3", "--fast", "--region", "ap-northeast-1"]);
+    assert.equal(byIp.code, 0, byIp.stderr);
+    assert.match(byIp.stdout, new RegExp(`^PING ${s.singaporeIp.replace(/\./g, "\\.")} \\(${s.singaporeIp.replace(/\./g, "\\.")}\\)`));
+    assert.equal(pingSummary(byIp.stdout).received, 3);
+  });
+
+  it("paces in real time without --fast (interval -i)", async () => {
+    const r = await vpclab(lab, ["ping", "tokyo-box", "singapore-box", "-c", "3", "-i", "0.25"]);
+    assert.equal(r.code, 0, r.stderr);
+    const sum = pingSummary(r.stdout);
+    assert.equal(sum.received, 3);
+    // Two intervals plus the last reply's round trip, in real time.
+    assert.ok(sum.timeMs >= 500 + 60, `time ${sum.timeMs}ms`);
+    assert.equal(r.stdout.split("\n").filter((l) => /icmp_seq=\d+ ttl=64/.test(l)).length, 3);
+  });
+
+  it("connect on TCP 22 shows the sender's private IP", async () => {
+    const r = await vpclab(lab, ["connect", "tokyo-box", "singapore-box:22"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`^Connection to ${s.singaporeIp.replace(/\./g, "\\.")} port 22 \\[tcp\\] succeeded`, "m"));
+    assert.match(r.stdout, new RegExp(`come from ${s.tokyoIp.replace(/\./g, "\\.")} \\(the sender's private IP`));
+    const json = await vpclab(lab, ["connect", s.singapore, `${s.tokyoIp}:22`, "--json"]);
+    assert.equal(json.code, 0, json.stderr);
+    const body = JSON.parse(json.stdout) as { result: string; sourceAddressSeenByReceiver: string };
+    assert.equal(body.result, "connected");
+    assert.equal(body.sourceAddressSeenByReceiver, s.singaporeIp);
+  });
+
+  it("connect to a port no rule opens times out and points to `vpclab why`", async () => {
+    const r = await vpclab(lab, ["connect", "tokyo-box", "singapore-box:80"]);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /port 80 \(tcp\) failed: Connection timed out/);
+    assert.match(r.stdout, /Blocked: ENI_SG_RULES_MISMATCH at sg-[0-9a-f]+ \(ap-southeast-1\)\. Run `vpclab why tokyo-box singapore-box --protocol tcp --port 80`/);
+  });
+
+  it("Tokyo cannot reach 8.8.8.8: ping loses everything, why names the missing route to an internet gateway", async () => {
+    const p = await vpclab(lab, ["ping", "tokyo-box", "8.8.8.8", "-c", "3", "--fast"]);
+    assert.equal(p.code, 1);
+    assert.ok(!p.stdout.includes("bytes from"), p.stdout);
+    const sum = pingSummary(p.stdout);
+    assert.deepEqual([sum.transmitted, sum.received, sum.loss], [3, 0, 100]);
+    assert.equal(sum.rtt, undefined);
+    assert.match(p.stdout, new RegExp(`Blocked: NO_ROUTE_TO_DESTINATION at ${s.rtT}`));
+    const w = await vpclab(lab, ["why", "tokyo-box", "8.8.8.8"]);
+    assert.equal(w.code, 1);
+    assert.match(w.stdout, new RegExp(`NO_ROUTE_TO_DESTINATION — route table ${s.rtT} \\(ap-northeast-1`));
+    assert.match(w.stdout, /no route to an internet gateway/);
+    assert.match(w.stdout, /fix: +create and attach an internet gateway/);
+    assert.match(w.stdout, /^Verdict: BLOCKED — .* cannot reach 8\.8\.8\.8/m);
+    const t = await vpclab(lab, ["trace", "tokyo-box", "8.8.8.8"]);
+    assert.equal(t.code, 1);
+    assert.match(t.stdout, /^traceroute to 8\.8\.8\.8 \(8\.8\.8\.8\), 30 hops max, 60 byte packets$/m);
+    assert.match(t.stdout, /^ 1  \* \* \*$/m);
+    assert.match(t.stdout, new RegExp(`stopped at ${s.rtT} \\(route table, ap-northeast-1\\): NO_ROUTE_TO_DESTINATION`));
+  });
+
+  it("trace crosses the peering and names the components", async () => {
+    const r = await vpclab(lab, ["trace", "tokyo-box", "singapore-box"]);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trim().split("\n");
+    assert.equal(lines[0], `traceroute to singapore-box (${s.singaporeIp}), 30 hops max, 60 byte packets`);
+    const hop = new RegExp(`^ 1  ${s.singaporeIp.replace(/\./g, "\\.")} \\(${s.singaporeIp.replace(/\./g, "\\.")}\\)  ([\\d.]+) ms  ([\\d.]+) ms  ([\\d.]+) ms  \\[${s.singapore} via ${s.rtT} \\(172\\.31\\.0\\.0/16 → ${s.pcx}\\) → ${s.pcx} → ${s.defVpc}\\]$`).exec(lines[1]!);
+    assert.ok(hop, lines[1]);
+    for (const ms of hop.slice(1, 4).map(Number)) assert.ok(Math.abs(ms - TOKYO_SINGAPORE_MS) < 7, `${ms}`);
+  });
+
+  it("why on a working path prints every hop with what decided it, and a one-line verdict", async () => {
+    const r = await vpclab(lab, ["why", "tokyo-box", "singapore-box", "--protocol", "tcp", "--port", "22"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^Forward path/m);
+    assert.match(r.stdout, new RegExp(`route table — decided by route 172\\.31\\.0\\.0/16 → ${s.pcx} \\(active\\)`));
+    assert.match(r.stdout, new RegExp(`${s.sgS} \\[ap-southeast-1\\]  security group, inbound — decided by rule sgr-[0-9a-f]+ of ${s.sgS}`));
+    assert.match(r.stdout, /network ACL, outbound — decided by NACL rule #100/);
+    assert.match(r.stdout, /^Return path/m);
+    assert.match(r.stdout, new RegExp(`^Verdict: REACHABLE — ${s.tokyoIp.replace(/\./g, "\\.")} reaches ${s.singaporeIp.replace(/\./g, "\\.")} over TCP port 22; .*path MTU 8500, the receiver sees source ${s.tokyoIp.replace(/\./g, "\\.")}\\.$`, "m"));
+    const json = await vpclab(lab, ["why", "tokyo-box", "singapore-box", "--json"]);
+    assert.equal(json.code, 0);
+    const a = JSON.parse(json.stdout) as { verdict: string; pathMtu: number; forward: { kind: string }[] };
+    assert.equal(a.verdict, "reachable");
+    assert.equal(a.pathMtu, 8500);
+    assert.ok(a.forward.some((h) => h.kind === "pcx"));
+  });
+
+  it("ping -M do with a jumbo packet across regions: Frag needed and DF set (mtu = 8500)", async () => {
+    const r = await vpclab(lab, ["ping", "tokyo-box", "singapore-box", "-M", "do", "-s", "8972", "-c", "2", "--fast"]);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /^PING singapore-box \([\d.]+\) 8972\(9000\) bytes of data\.$/m);
+    assert.match(r.stdout, new RegExp(`^From ${s.tokyoIp.replace(/\./g, "\\.")} icmp_seq=1 Frag needed and DF set \\(mtu = 8500\\)$`, "m"));
+    assert.match(r.stdout, /^From .* icmp_seq=2 Frag needed and DF set \(mtu = 8500\)$/m);
+    const sum = pingSummary(r.stdout);
+    assert.deepEqual([sum.transmitted, sum.received, sum.errors, sum.loss], [2, 0, 2, 100]);
+    // A 9028-byte packet does not even fit the sender's own 9001-byte interface: Linux refuses it locally.
+    const big = await vpclab(lab, ["ping", "tokyo-box", "singapore-box", "-M", "do", "-s", "9000", "-c", "1", "--fast"]);
+    assert.equal(big.code, 1);
+    assert.match(big.stdout, /^ping: local error: message too long, mtu=9001$/m);
+    // Without DF the same size goes through (fragmented).
+    const frag = await vpclab(lab, ["ping", "tokyo-box", "singapore-box", "-s", "8972", "-c", "1", "--fast"]);
+    assert.equal(frag.code, 0, frag.stdout);
+    assert.match(frag.stdout, /^8980 bytes from .*icmp_seq=1 ttl=64/m);
+  });
+
+  it("revoking the ICMP rule makes ping fail, and why names the security group and the missing rule", async () => {
+    await sg.send(new RevokeSecurityGroupIngressCommand({ GroupId: s.sgS, IpPermissions: [icmpFrom("10.20.0.0/16")] }));
+    try {
+      const p = await vpclab(lab, ["ping", "tokyo-box", "singapore-box", "-c", "2", "--fast"]);
+      assert.equal(p.code, 1);
+      assert.deepEqual(pingSummary(p.stdout).loss, 100);
+      assert.match(p.stdout, new RegExp(`Blocked: ENI_SG_RULES_MISMATCH at ${s.sgS} \\(ap-southeast-1\\)`));
+      const w = await vpclab(lab, ["why", "tokyo-box", "singapore-box"]);
+      assert.equal(w.code, 1);
+      assert.match(w.stdout, new RegExp(`ENI_SG_RULES_MISMATCH — security group ${s.sgS} \\(ap-southeast-1, account 000000000000; forward path, inbound\\)`));
+      assert.match(w.stdout, new RegExp(`ids: +security group ${s.sgS}`));
+      assert.match(w.stdout, /reason: no inbound rule of security group\(s\) sg-[0-9a-f]+ allows ICMP from 10\.20\.\d+\.\d+/);
+      assert.match(w.stdout, new RegExp(`fix: +add a rule to ${s.sgS}: aws ec2 authorize-security-group-ingress --group-id ${s.sgS} --protocol icmp`));
+      // SSH still works: only ICMP was revoked (the walkthrough's "SSH works but ping does not").
+      const c = await vpclab(lab, ["connect", "tokyo-box", "singapore-box:22"]);
+      assert.equal(c.code, 0);
+    } finally {
+      await sg.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: s.sgS, IpPermissions: [icmpFrom("10.20.0.0/16")] }));
+    }
+    const again = await vpclab(lab, ["ping", "tokyo-box", "singapore-box", "-c", "1", "--fast"]);
+    assert.equal(again.code, 0);
+  });
+
+  it("the walkthrough's typo route 172.16.0.0/24: NO_ROUTE_TO_DESTINATION and PCX_REQUIRES_ADDRESS_IN_VPC_CIDR", async () => {
+    await tokyo.send(new DeleteRouteCommand({ RouteTableId: s.rtT, DestinationCidrBlock: "172.31.0.0/16" }));
+    await tokyo.send(new CreateRouteCommand({ RouteTableId: s.rtT, DestinationCidrBlock: "172.16.0.0/24", VpcPeeringConnectionId: s.pcx }));
+    try {
+      const w = await vpclab(lab, ["why", "tokyo-box", "singapore-box"]);
+      assert.equal(w.code, 1);
+      assert.match(w.stdout, new RegExp(`NO_ROUTE_TO_DESTINATION — route table ${s.rtT}`));
+      assert.match(w.stdout, new RegExp(`PCX_REQUIRES_ADDRESS_IN_VPC_CIDR — VPC peering connection ${s.pcx}`));
+      assert.match(w.stdout, new RegExp(`route 172\\.16\\.0\\.0/24 → ${s.pcx}`));
+      assert.match(w.stdout, /add a route 172\.31\.0\.0\/16 → pcx-/);
+      const p = await vpclab(lab, ["ping", "tokyo-box", "singapore-box", "-c", "1", "--fast"]);
+      assert.equal(p.code, 1);
+      assert.match(p.stdout, /Blocked: NO_ROUTE_TO_DESTINATION/);
+    } finally {
+      await tokyo.send(new DeleteRouteCommand({ RouteTableId: s.rtT, DestinationCidrBlock: "172.16.0.0/24" }));
+      await tokyo.send(new CreateRouteCommand({ RouteTableId: s.rtT, DestinationCidrBlock: "172.31.0.0/16", VpcPeeringConnectionId: s.pcx }));
+    }
+  });
+
+  it("bad input: exit code 2 with the server's error, never a stack trace", async () => {
+    const unknown = await vpclab(lab, ["ping", "i-0123456789abcdef0", "singapore-box", "-c", "1", "--fast"]);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /^vpclab: InvalidInstanceID\.NotFound: The instance ID 'i-0123456789abcdef0' does not exist$/m);
+    const noPort = await vpclab(lab, ["connect", "tokyo-box", "singapore-box"]);
+    assert.equal(noPort.code, 2);
+    assert.match(noPort.stderr, /must be <to>:<port>/);
+    const badProto = await vpclab(lab, ["why", "tokyo-box", "singapore-box", "--protocol", "gre"]);
+    assert.equal(badProto.code, 2);
+    assert.match(badProto.stderr, /must be icmp, tcp or udp/);
+    const noServer = await run(process.execPath, ["--import", "tsx", "src/bin/vpclab.ts", "why", "a", "b", "--endpoint-url", "http://127.0.0.1:9"]).catch((e: Run) => e);
+    assert.equal(noServer.code, 2);
+    assert.match(noServer.stderr, /cannot reach vpclab at http:\/\/127\.0\.0\.1:9/);
+  });
+});
