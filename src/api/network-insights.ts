@@ -162,9 +162,10 @@ function componentsView(recs: ComponentRec[], r: AnalysisResult, leg: "forward" 
   const outHeader = leg === "forward" ? header(fwdSrc, dstAddr, protocol, r.sourcePort, r.port) : header(dstAddr, seen, protocol, r.port, r.sourcePort);
   const inHeader = leg === "forward" ? header(seen, dstAddr, protocol, r.sourcePort, r.port) : header(dstAddr, fwdSrc, protocol, r.port, r.sourcePort);
   const push = (c: PathComponent) => out.push({ SequenceNumber: out.length + 1, ...c });
-  const eniRecs = recs.filter((x) => x.hop.kind === "eni");
-  const first = eniRecs[0];
-  const last = eniRecs.length > 1 ? eniRecs[eniRecs.length - 1] : undefined;
+  // The sender's interface opens a leg, the receiver's closes it (a leg from the Internet opens with
+  // the gateway, a leg to the Internet closes with it).
+  const first = recs[0]?.hop.kind === "eni" ? recs[0] : undefined;
+  const last = recs.length > 1 && recs[recs.length - 1]!.hop.kind === "eni" ? recs[recs.length - 1] : undefined;
   for (const rec of recs) {
     const h: Hop = rec.hop;
     const where = [h.account, h.region] as const;
