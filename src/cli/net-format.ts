@@ -293,7 +293,11 @@ export function whyLines(a: Omit<Analysis, "segments">): string[] {
   lines.push(...(a.forward.length ? hopLines(a.forward) : ["  (none)"]));
   if (a.return.length) {
     lines.push("");
-    lines.push("Return path (the reply; security groups let replies through, network ACLs check them again):");
+    lines.push(
+      a.verdict === "reachable"
+        ? "Return path (the reply; security groups let replies through, network ACLs check them again):"
+        : "Return path (the reply, once the request gets through; security groups let replies through, network ACLs check them again):",
+    );
     lines.push(...hopLines(a.return));
   }
   const onPath = a.explanations.filter((e) => e.onPath);

@@ -85,7 +85,11 @@ function protocolArg(value: string): "icmp" | "tcp" | "udp" {
 
 /** The options every network command takes. */
 function withNetOptions(cmd: Command): Command {
-  return withGlobalOptions(cmd)
+  withGlobalOptions(cmd);
+  // Here --region only narrows where <from> is looked up: a packet may cross regions.
+  const region = cmd.options.find((o) => o.long === "--region");
+  if (region) region.description = "look <from> up in this region (default: every region)";
+  return cmd
     .addOption(new Option("--account <id>", "look names and addresses up in this 12-digit account").argParser(accountArg))
     .option("--to-region <region>", "look <to> up in this region (default: every region)")
     .addOption(new Option("--to-account <id>", "look <to> up in this account (default: --account)").argParser(accountArg))

@@ -379,6 +379,15 @@ describe("Reachability Analyzer API on the seed scenario", () => {
     assert.equal(await count(), before);
   });
 
+  it("a DestinationIp alone, in the peered region: the analyzer crosses the region boundary", async () => {
+    const path = await createPath({ DestinationIp: s.singaporeIp, DestinationPort: 22 });
+    const a = await analyze(path.NetworkInsightsPathId!);
+    assert.equal(a.NetworkPathFound, true, JSON.stringify(a.Explanations));
+    const fwd = a.ForwardPathComponents!;
+    assert.equal(fwd[fwd.length - 1]!.Component!.Id, s.singapore);
+    assert.equal(fwd[fwd.length - 1]!.Component!.Arn!.split(":")[3], "ap-southeast-1");
+  });
+
   it("ids and ARNs: an ENI source, an ARN destination in another region, a repeated client token", async () => {
     const arn = `arn:aws:ec2:ap-southeast-1:000000000000:instance/${s.singapore}`;
     const input = { Source: s.tokyoEni, Destination: arn, Protocol: "tcp" as const, DestinationPort: 22, ClientToken: "same-token" };
