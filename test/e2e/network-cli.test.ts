@@ -11,6 +11,8 @@ import {
   AuthorizeSecurityGroupIngressCommand,
   CreateRouteCommand,
   CreateSubnetCommand,
+  CreateTagsCommand,
+  DeleteTagsCommand,
   CreateVpcCommand,
   CreateVpcPeeringConnectionCommand,
   DeleteRouteCommand,
@@ -186,6 +188,18 @@ describe("vpclab network CLI on the seed scenario", () => {
     const body = JSON.parse(json.stdout) as { result: string; sourceAddressSeenByReceiver: string };
     assert.equal(body.result, "connected");
     assert.equal(body.sourceAddressSeenByReceiver, s.singaporeIp);
+  });
+
+  it("connect to a reachable port where nothing listens is refused (vpclab:listen tag)", async () => {
+    await sg.send(new CreateTagsCommand({ Resources: [s.singapore], Tags: [{ Key: "vpclab:listen", Value: "80,443" }] }));
+    try {
+      const r = await vpclab(lab, ["connect", "tokyo-box", "singapore-box:22"]);
+      assert.equal(r.code, 1);
+      assert.match(r.stdout, new RegExp(`^connect to ${s.singaporeIp.replace(/\./g, "\\.")} port 22 \\(tcp\\) failed: Connection refused$`, "m"));
+      assert.match(r.stdout, new RegExp(`the receiver saw source ${s.tokyoIp.replace(/\./g, "\\.")}`));
+    } finally {
+      await sg.send(new DeleteTagsCommand({ Resources: [s.singapore], Tags: [{ Key: "vpclab:listen" }] }));
+    }
   });
 
   it("connect to a port no rule opens times out and points to `vpclab why`", async () => {
