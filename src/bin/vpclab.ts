@@ -5,8 +5,6 @@
  */
 import { Command, InvalidArgumentError } from "commander";
 import { VERSION } from "../version.js";
-import { registerNetworkCommands } from "../cli/network.js";
-import { registerScenarioCommands } from "../cli/scenario.js";
 
 const program = new Command();
 program.name("vpclab").description("AWS multi-region VPC networking on one machine").version(VERSION);
@@ -55,7 +53,15 @@ program
     process.on("SIGTERM", stop);
   });
 
-registerNetworkCommands(program);
-registerScenarioCommands(program);
+// The client commands load the AWS SDK, which costs most of a second; `serve` needs none of it, so
+// they are loaded only when another command (or the help) is asked for. This keeps cold start short.
+if (process.argv[2] !== "serve") {
+  const [{ registerNetworkCommands }, { registerScenarioCommands }] = await Promise.all([
+    import("../cli/network.js"),
+    import("../cli/scenario.js"),
+  ]);
+  registerNetworkCommands(program);
+  registerScenarioCommands(program);
+}
 
 await program.parseAsync(process.argv);

@@ -32,9 +32,22 @@ export class IdSource {
     this.state = BigInt(seed ?? 0) & 0xffffffffffffffffn;
   }
 
+  /** Random bytes are drawn 4 KiB at a time: one `randomBytes` call per id was a large part of a Create call's cost. */
+  private pool = Buffer.alloc(0);
+  private poolAt = 0;
+
+  private randomHex(bytes: number): string {
+    if (this.poolAt + bytes > this.pool.length) {
+      this.pool = randomBytes(4096);
+      this.poolAt = 0;
+    }
+    const hex = this.pool.toString("hex", this.poolAt, this.poolAt + bytes);
+    this.poolAt += bytes;
+    return hex;
+  }
+
   /** splitmix64: a tiny, well-studied generator, enough for repeatable ids. */
   private nextBits(): bigint {
-    if (!this.seeded) return BigInt("0x" + randomBytes(9).toString("hex"));
     this.state = (this.state + 0x9e3779b97f4a7c15n) & 0xffffffffffffffffn;
     let z = this.state;
     z = ((z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n) & 0xffffffffffffffffn;
@@ -43,6 +56,7 @@ export class IdSource {
   }
 
   hex(digits: number): string {
+    if (!this.seeded) return this.randomHex(Math.ceil(digits / 2)).slice(0, digits);
     return (this.nextBits() & ((1n << BigInt(digits * 4)) - 1n)).toString(16).padStart(digits, "0");
   }
 
