@@ -15,6 +15,7 @@
  *   cannot carry traffic (detached IGW, peering not active, stopped instance, detached ENI).
  */
 import type { RegionState, World } from "../state/world.js";
+import { isVisible } from "./peering.js";
 import type { Route, RouteTable, RouteTarget, Tags, Vpc } from "./types.js";
 import { cidrOf, containsCidr, formatCidr, parseCidr } from "./cidr.js";
 import {
@@ -253,8 +254,7 @@ export function resolveTarget(world: World, rs: RegionState, rt: RouteTable, inp
     case "VpcPeeringConnectionId": {
       const pcx = world.peerings.get(id);
       const sides = pcx ? [pcx.requester, pcx.accepter] : [];
-      const visible = sides.some((s) => s.ownerId === rs.account && s.region === rs.region);
-      if (!pcx || !visible) throw notFound("InvalidVpcPeeringConnectionID.NotFound", "vpcPeeringConnection ID", id);
+      if (!pcx || !isVisible(world, rs.account, rs.region, pcx)) throw notFound("InvalidVpcPeeringConnectionID.NotFound", "vpcPeeringConnection ID", id);
       if (!sides.some((s) => s.vpcId === rt.vpcId && s.ownerId === rs.account && s.region === rs.region)) {
         throw invalidParameterValue(`route table ${rt.id} and peering connection ${id} belong to different networks`);
       }

@@ -12,6 +12,8 @@
  */
 import type { SecurityGroupRule, Tags, VpcPeeringConnection } from "./types.js";
 import type { RegionState, World } from "../state/world.js";
+import { isVisible } from "./peering.js";
+import { analysesOf, pathsOf } from "./network-insights.js";
 import { Ec2Error, invalidParameterValue, tagLimitExceeded, missingParameter, notFound } from "./errors.js";
 
 /** The NotFound code and noun EC2 uses for each id prefix. */
@@ -29,6 +31,8 @@ const NOT_FOUND: Record<string, [string, string]> = {
   key: ["InvalidKeyPair.NotFound", "key pair ID"],
   sgr: ["InvalidSecurityGroupRuleId.NotFound", "security group rule ID"],
   pcx: ["InvalidVpcPeeringConnectionID.NotFound", "vpcPeeringConnection ID"],
+  nip: ["InvalidNetworkInsightsPathId.NotFound", "network insights path ID"],
+  nia: ["InvalidNetworkInsightsAnalysisId.NotFound", "network insights analysis ID"],
 };
 
 export const MAX_TAGS = 50;
@@ -139,11 +143,12 @@ export function* taggables(world: World, rs: RegionState): Iterable<TaggableRef>
     for (const rule of sg.rules) yield { id: rule.id, resourceType: "security-group-rule", tags: rule.tags };
   }
   for (const pcx of world.peerings.values()) {
-    const mine =
-      (pcx.requester.ownerId === rs.account && pcx.requester.region === rs.region) ||
-      (pcx.accepter.ownerId === rs.account && pcx.accepter.region === rs.region);
-    if (mine) yield { id: pcx.id, resourceType: "vpc-peering-connection", tags: peeringTags(pcx, rs.account) };
+    if (isVisible(world, rs.account, rs.region, pcx)) {
+      yield { id: pcx.id, resourceType: "vpc-peering-connection", tags: peeringTags(pcx, rs.account) };
+    }
   }
+  for (const p of pathsOf(rs).values()) yield { id: p.id, resourceType: "network-insights-path", tags: p.tags };
+  for (const a of analysesOf(rs).values()) yield { id: a.id, resourceType: "network-insights-analysis", tags: a.tags };
 }
 
 /** Finds the resource behind an id for CreateTags/DeleteTags; refuses ids of unknown kinds. */
@@ -165,17 +170,16 @@ export function findTaggable(world: World, rs: RegionState, id: string): Taggabl
     sgr: () => findRule(rs, id),
     pcx: () => {
       const pcx = world.peerings.get(id);
-      if (!pcx) return undefined;
-      const visible =
-        (pcx.requester.ownerId === rs.account && pcx.requester.region === rs.region) ||
-        (pcx.accepter.ownerId === rs.account && pcx.accepter.region === rs.region);
-      return visible ? { tags: peeringTags(pcx, rs.account) } : undefined;
+      return pcx && isVisible(world, rs.account, rs.region, pcx) ? { tags: peeringTags(pcx, rs.account) } : undefined;
     },
+    nip: () => pathsOf(rs).get(id),
+    nia: () => analysesOf(rs).get(id),
   };
   const types: Record<string, string> = {
     vpc: "vpc", subnet: "subnet", rtb: "route-table", igw: "internet-gateway", dopt: "dhcp-options",
     sg: "security-group", acl: "network-acl", i: "instance", eni: "network-interface", eipalloc: "elastic-ip",
     key: "key-pair", sgr: "security-group-rule", pcx: "vpc-peering-connection",
+    nip: "network-insights-path", nia: "network-insights-analysis",
   };
   const find = lookup[prefix];
   if (!find) throw new Ec2Error("InvalidID", `The ID '${id}' is not valid`);

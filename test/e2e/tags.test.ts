@@ -5,6 +5,9 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
   CreateInternetGatewayCommand,
+  CreateNetworkInsightsPathCommand,
+  DescribeNetworkInsightsPathsCommand,
+  RunInstancesCommand,
   CreateRouteTableCommand,
   CreateSubnetCommand,
   CreateTagsCommand,
@@ -193,4 +196,21 @@ test("DescribeTags filters (key, value, resource-type, resource-id, tag:) with w
   } while (token);
   assert.deepEqual(seen, Array.from({ length: 8 }, (_, i) => `page-${i}`));
   await expectEc2Error(ec2.send(new DescribeTagsCommand({ MaxResults: 1001 })), "InvalidParameterValue");
+});
+
+test("Reachability Analyzer paths take tags through CreateTags, and DescribeTags lists them", async () => {
+  const c = lab.ec2("ap-south-1");
+  const inst = (await c.send(new RunInstancesCommand({ ImageId: "ami-0123456789abcdef0", MinCount: 1, MaxCount: 1 }))).Instances![0]!;
+  const path = (await c.send(new CreateNetworkInsightsPathCommand({ Source: inst.InstanceId, DestinationIp: "8.8.8.8", Protocol: "tcp" })))
+    .NetworkInsightsPath!;
+  await c.send(new CreateTagsCommand({ Resources: [path.NetworkInsightsPathId!], Tags: [{ Key: "Name", Value: "to-dns" }] }));
+  const read = (await c.send(new DescribeNetworkInsightsPathsCommand({ NetworkInsightsPathIds: [path.NetworkInsightsPathId!] })))
+    .NetworkInsightsPaths![0]!;
+  assert.deepEqual(read.Tags, [{ Key: "Name", Value: "to-dns" }]);
+  const listed = (await c.send(new DescribeTagsCommand({ Filters: [{ Name: "resource-type", Values: ["network-insights-path"] }] }))).Tags!;
+  assert.deepEqual(listed.map((t) => [t.ResourceId, t.Key, t.Value]), [[path.NetworkInsightsPathId, "Name", "to-dns"]]);
+  await expectEc2Error(
+    c.send(new CreateTagsCommand({ Resources: ["nip-00000000000000000"], Tags: [{ Key: "a", Value: "b" }] })),
+    "InvalidNetworkInsightsPathId.NotFound",
+  );
 });
