@@ -56,6 +56,9 @@ program
 // The client commands load the AWS SDK, which costs most of a second; `serve` needs none of it, so
 // they are loaded only when another command (or the help) is asked for. This keeps cold start short.
 if (process.argv[2] !== "serve") {
+  // The SDK warns on stderr that its releases after January 2027 need Node 22; vpclab pins the SDK's
+  // version (README), so that warning says nothing to a user of these commands.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const [{ registerNetworkCommands }, { registerScenarioCommands }] = await Promise.all([
     import("../cli/network.js"),
     import("../cli/scenario.js"),

@@ -38,9 +38,6 @@ function printJson(json: boolean | undefined, value: unknown): void {
 }
 
 export function registerScenarioCommands(program: Command): void {
-  // The SDK warns on stderr, once per process, that releases after January 2027 need Node 22; vpclab pins
-  // the SDK's version, so the warning says nothing to a user of these commands.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const peerOptions = (cmd: Command) =>
     withTargetOptions(cmd)
       .option("--peer-profile <name>", "AWS profile for the second VPC's account (cross-account peering)")
