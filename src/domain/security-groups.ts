@@ -190,22 +190,25 @@ export function createSecurityGroup(
     name,
     description,
     isDefault: false,
-    rules: [
-      {
-        id: world.ids.next("sgr"),
-        groupId: id,
-        isEgress: true,
-        ipProtocol: "-1",
-        fromPort: -1,
-        toPort: -1,
-        cidrIpv4: "0.0.0.0/0",
-        tags: new Map(),
-      },
-    ],
+    rules: [allowAllEgressRule(world, id)],
   };
   rs.securityGroups.set(id, sg);
   world.generation++;
   return sg;
+}
+
+/** The rule every new group starts with (the default group too): all traffic out to anywhere. */
+export function allowAllEgressRule(world: World, groupId: string): SecurityGroupRule {
+  return {
+    id: world.ids.next("sgr"),
+    groupId,
+    isEgress: true,
+    ipProtocol: "-1",
+    fromPort: -1,
+    toPort: -1,
+    cidrIpv4: "0.0.0.0/0",
+    tags: new Map(),
+  };
 }
 
 /** Why a group cannot be deleted: an ENI uses it, or another group's rule references it. */

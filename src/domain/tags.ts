@@ -10,9 +10,10 @@
  * - A TagSpecification whose ResourceType does not fit the Create call is refused with
  *   `InvalidParameterValue`, as EC2 does.
  */
-import type { SecurityGroupRule, Tags, VpcPeeringConnection } from "./types.js";
+import type { Tags, VpcPeeringConnection } from "./types.js";
 import type { RegionState, World } from "../state/world.js";
 import { isVisible } from "./peering.js";
+import { findRule } from "./security-groups.js";
 import { analysesOf, pathsOf } from "./network-insights.js";
 import { Ec2Error, invalidParameterValue, tagLimitExceeded, missingParameter, notFound } from "./errors.js";
 
@@ -113,13 +114,6 @@ export function peeringTags(pcx: VpcPeeringConnection, account: string): Tags {
   return t;
 }
 
-function findRule(rs: RegionState, id: string): SecurityGroupRule | undefined {
-  for (const sg of rs.securityGroups.values()) {
-    const rule = sg.rules.find((r) => r.id === id);
-    if (rule) return rule;
-  }
-  return undefined;
-}
 
 /** Every taggable resource of one account and region (for DescribeTags). */
 export function* taggables(world: World, rs: RegionState): Iterable<TaggableRef> {
@@ -167,7 +161,7 @@ export function findTaggable(world: World, rs: RegionState, id: string): Taggabl
     eni: () => rs.networkInterfaces.get(id),
     eipalloc: () => rs.addresses.get(id),
     key: () => [...rs.keyPairs.values()].find((k) => k.id === id),
-    sgr: () => findRule(rs, id),
+    sgr: () => findRule(rs, id)?.rule,
     pcx: () => {
       const pcx = world.peerings.get(id);
       return pcx && isVisible(world, rs.account, rs.region, pcx) ? { tags: peeringTags(pcx, rs.account) } : undefined;

@@ -32,6 +32,7 @@ import { createSubnetRecord } from "./subnets.js";
 import { createRouteTableRecord, addRoute } from "./route-tables.js";
 import { attachGateway, createInternetGatewayRecord } from "./internet-gateways.js";
 import { deletePeering } from "./peering.js";
+import { allowAllEgressRule } from "./security-groups.js";
 
 /** Parses and range-checks a VPC IPv4 block (/16 to /28), canonicalising host bits. */
 export function vpcCidr(text: string | undefined, param = "cidrBlock"): string {
@@ -137,16 +138,7 @@ export function createVpcRecord(
         referencedGroup: { groupId: sgId, userId: rs.account },
         tags: new Map(),
       },
-      {
-        id: world.ids.next("sgr"),
-        groupId: sgId,
-        isEgress: true,
-        ipProtocol: "-1",
-        fromPort: -1,
-        toPort: -1,
-        cidrIpv4: "0.0.0.0/0",
-        tags: new Map(),
-      },
+      allowAllEgressRule(world, sgId),
     ],
   };
   rs.securityGroups.set(sgId, sg);
