@@ -5,26 +5,12 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { createServer } from "node:net";
-import { promisify } from "node:util";
 import { DescribeInstancesCommand, DescribeRouteTablesCommand } from "@aws-sdk/client-ec2";
-import { startLab, type Lab } from "../support/harness.js";
+import { startLab, type Lab, runVpclab } from "../support/harness.js";
 
-const run = promisify(execFile);
 
-async function vpclab(args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "src/bin/vpclab.ts", ...args], {
-      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", AWS_CONFIG_FILE: "/dev/null", AWS_SHARED_CREDENTIALS_FILE: "/dev/null" },
-      timeout: 90_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === "number" ? e.code : 1, stdout: e.stdout ?? "", stderr: e.stderr ?? String(err) };
-  }
-}
+const vpclab = (args: string[]) => runVpclab(args, 90_000);
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {

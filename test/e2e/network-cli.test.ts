@@ -5,8 +5,6 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import {
   AuthorizeSecurityGroupIngressCommand,
   CreateRouteCommand,
@@ -26,9 +24,8 @@ import {
   type EC2Client,
   type IpPermission,
 } from "@aws-sdk/client-ec2";
-import { startLab, type Lab } from "../support/harness.js";
+import { startLab, type Lab, runVpclab } from "../support/harness.js";
 
-const run = promisify(execFile);
 
 interface Seed {
   vpc: string;
@@ -87,24 +84,7 @@ async function buildSeed(lab: Lab, tokyo: EC2Client, sg: EC2Client): Promise<See
   return { vpc, defVpc, pcx, rtT, rtS, sgT, sgS, tokyo: t.InstanceId!, tokyoIp: t.PrivateIpAddress!, singapore: s.InstanceId!, singaporeIp: s.PrivateIpAddress! };
 }
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function vpclab(lab: Lab, args: string[]): Promise<Run> {
-  try {
-    const r = await run(process.execPath, ["--import", "tsx", "src/bin/vpclab.ts", ...args, "--endpoint-url", lab.url], {
-      env: { ...process.env, AWS_ACCESS_KEY_ID: "", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
-      timeout: 60_000,
-    });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === "number" ? e.code : -1, stdout: e.stdout ?? "", stderr: e.stderr ?? String(err) };
-  }
-}
+const vpclab = (lab: Lab, args: string[]) => runVpclab([...args, "--endpoint-url", lab.url]);
 
 /** The figures of ping's summary block. */
 function pingSummary(out: string) {
@@ -327,10 +307,7 @@ describe("vpclab network CLI on the seed scenario", () => {
     const badProto = await vpclab(lab, ["why", "tokyo-box", "singapore-box", "--protocol", "gre"]);
     assert.equal(badProto.code, 2);
     assert.match(badProto.stderr, /must be icmp, tcp or udp/);
-    const noServer = (await run(process.execPath, ["--import", "tsx", "src/bin/vpclab.ts", "why", "a", "b", "--endpoint-url", "http://127.0.0.1:9"]).then(
-      (r) => ({ ...r, code: 0 }),
-      (e: Run) => e,
-    )) as Run;
+    const noServer = await runVpclab(["why", "a", "b", "--endpoint-url", "http://127.0.0.1:9"]);
     assert.equal(noServer.code, 2);
     assert.match(noServer.stderr, /cannot reach vpclab at http:\/\/127\.0\.0\.1:9/);
   });

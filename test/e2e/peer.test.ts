@@ -5,8 +5,6 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import {
   CreateSubnetCommand,
   CreateVpcCommand,
@@ -17,28 +15,11 @@ import {
   RunInstancesCommand,
   type EC2Client,
 } from "@aws-sdk/client-ec2";
-import { startLab, type Lab } from "../support/harness.js";
+import { startLab, type Lab, runVpclab } from "../support/harness.js";
 
-const run = promisify(execFile);
 
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
-async function vpclab(lab: Lab, args: string[]): Promise<CliRun> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "src/bin/vpclab.ts", ...args, "--endpoint-url", lab.url], {
-      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", AWS_CONFIG_FILE: "/dev/null", AWS_SHARED_CREDENTIALS_FILE: "/dev/null" },
-      timeout: 60_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === "number" ? e.code : 1, stdout: e.stdout ?? "", stderr: e.stderr ?? String(err) };
-  }
-}
+const vpclab = (lab: Lab, args: string[]) => runVpclab([...args, "--endpoint-url", lab.url]);
 
 interface LogEntry {
   action: string;

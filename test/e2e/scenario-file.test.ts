@@ -6,11 +6,9 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import {
   DescribeInstancesCommand,
   DescribeRouteTablesCommand,
@@ -19,22 +17,10 @@ import {
   DescribeVpcsCommand,
   type EC2Client,
 } from "@aws-sdk/client-ec2";
-import { startLab, type Lab } from "../support/harness.js";
+import { startLab, type Lab, runVpclab } from "../support/harness.js";
 
-const run = promisify(execFile);
 
-async function vpclab(lab: Lab, args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "src/bin/vpclab.ts", ...args, "--endpoint-url", lab.url], {
-      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", AWS_CONFIG_FILE: "/dev/null", AWS_SHARED_CREDENTIALS_FILE: "/dev/null" },
-      timeout: 60_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === "number" ? e.code : 1, stdout: e.stdout ?? "", stderr: e.stderr ?? String(err) };
-  }
-}
+const vpclab = (lab: Lab, args: string[]) => runVpclab([...args, "--endpoint-url", lab.url]);
 
 interface LogEntry {
   action: string;

@@ -106,3 +106,31 @@ export async function expectEc2Error(p: Promise<unknown>, code: string): Promise
   }
   throw new Error(`expected ${code}, but the call succeeded`);
 }
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs the vpclab command line (`src/bin/vpclab.ts` through tsx) as a user would, in a clean
+ * environment with no AWS configuration. Pass `--endpoint-url` in `args` to aim it at a lab.
+ */
+export async function runVpclab(args: string[], timeout = 60_000): Promise<CliRun> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "src/bin/vpclab.ts", ...args], {
+      env: {
+        PATH: process.env.PATH ?? "/usr/bin:/bin",
+        HOME: process.env.HOME ?? "/tmp",
+        AWS_CONFIG_FILE: "/dev/null",
+        AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
+      },
+      timeout,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === "number" ? e.code : 1, stdout: e.stdout ?? "", stderr: e.stderr ?? String(err) };
+  }
+}
