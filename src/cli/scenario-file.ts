@@ -23,7 +23,7 @@
  * default VPC, used as it is and never created or deleted, and its default subnets are named by zone.
  */
 import { readFileSync } from "node:fs";
-import { LineCounter, isMap, isSeq, parseDocument, type Document } from "yaml";
+import { LineCounter, isMap, parseDocument, type Document } from "yaml";
 import { cidrOf, containsCidr, overlaps, parseCidr } from "../domain/cidr.js";
 
 export interface SubnetDecl {

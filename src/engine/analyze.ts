@@ -34,7 +34,7 @@ import type { Route, RouteTable, SecurityGroup } from "../domain/types.js";
 import { formatIp, isPrivate } from "../domain/cidr.js";
 import { invalidParameterValue } from "../domain/errors.js";
 import { routeState } from "../domain/route-tables.js";
-import type { CidrInt, EniInfo, NetworkModel, VpcInfo } from "./model.js";
+import type { EniInfo, NetworkModel, VpcInfo } from "./model.js";
 import { cidrInt, inCidr } from "./model.js";
 import { matchAcl, matchSgRules, PROTO_ICMP, PROTO_TCP, PROTO_UDP, type CompiledAclEntry, type CompiledSgRule, type PacketKey } from "./filters.js";
 import { MTU_INTER_REGION_PEERING, MTU_INTERNET, MTU_VPC, type LatencyModel, type Place, type SegmentRtt } from "./latency.js";

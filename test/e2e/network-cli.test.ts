@@ -8,81 +8,15 @@ import assert from "node:assert/strict";
 import {
   AuthorizeSecurityGroupIngressCommand,
   CreateRouteCommand,
-  CreateSubnetCommand,
   CreateTagsCommand,
   DeleteTagsCommand,
-  CreateVpcCommand,
-  CreateVpcPeeringConnectionCommand,
   DeleteRouteCommand,
-  DescribeRouteTablesCommand,
-  DescribeSecurityGroupsCommand,
-  DescribeSubnetsCommand,
-  DescribeVpcPeeringConnectionsCommand,
-  DescribeVpcsCommand,
   RevokeSecurityGroupIngressCommand,
-  RunInstancesCommand,
   type EC2Client,
-  type IpPermission,
 } from "@aws-sdk/client-ec2";
 import { startLab, type Lab, runVpclab } from "../support/harness.js";
+import { buildSeed, icmpFrom, type Seed } from "../support/seed.js";
 
-
-interface Seed {
-  vpc: string;
-  defVpc: string;
-  pcx: string;
-  rtT: string;
-  rtS: string;
-  sgT: string;
-  sgS: string;
-  tokyo: string;
-  tokyoIp: string;
-  singapore: string;
-  singaporeIp: string;
-}
-
-const icmpFrom = (cidr: string): IpPermission => ({ IpProtocol: "icmp", FromPort: -1, ToPort: -1, IpRanges: [{ CidrIp: cidr }] });
-const sshFrom = (cidr: string): IpPermission => ({ IpProtocol: "tcp", FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: cidr }] });
-
-/** The seed walkthrough: steps 2–6 of SCENARIO.md (the accept through the AWS CLI, the rest through the SDK). */
-async function buildSeed(lab: Lab, tokyo: EC2Client, sg: EC2Client): Promise<Seed> {
-  const vpc = (await tokyo.send(new CreateVpcCommand({ CidrBlock: "10.20.0.0/16" }))).Vpc!.VpcId!;
-  const subnet = (await tokyo.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: "10.20.1.0/24", AvailabilityZone: "ap-northeast-1a" }))).Subnet!.SubnetId!;
-  const defVpc = (await sg.send(new DescribeVpcsCommand({ Filters: [{ Name: "is-default", Values: ["true"] }] }))).Vpcs![0]!.VpcId!;
-  const sgSubnet = (await sg.send(new DescribeSubnetsCommand({ Filters: [{ Name: "vpc-id", Values: [defVpc] }, { Name: "availability-zone", Values: ["ap-southeast-1a"] }] }))).Subnets![0]!.SubnetId!;
-  const pcx = (await tokyo.send(new CreateVpcPeeringConnectionCommand({ VpcId: vpc, PeerVpcId: defVpc, PeerRegion: "ap-southeast-1" }))).VpcPeeringConnection!.VpcPeeringConnectionId!;
-  await sg.send(new DescribeVpcPeeringConnectionsCommand({ VpcPeeringConnectionIds: [pcx] }));
-  const accepted = await lab.cli(["ec2", "accept-vpc-peering-connection", "--vpc-peering-connection-id", pcx], { region: "ap-southeast-1" });
-  assert.equal(accepted.code, 0, accepted.stderr);
-  const mainRt = async (c: EC2Client, v: string) =>
-    (await c.send(new DescribeRouteTablesCommand({ Filters: [{ Name: "vpc-id", Values: [v] }, { Name: "association.main", Values: ["true"] }] }))).RouteTables![0]!.RouteTableId!;
-  const rtT = await mainRt(tokyo, vpc);
-  const rtS = await mainRt(sg, defVpc);
-  await tokyo.send(new CreateRouteCommand({ RouteTableId: rtT, DestinationCidrBlock: "172.31.0.0/16", VpcPeeringConnectionId: pcx }));
-  await sg.send(new CreateRouteCommand({ RouteTableId: rtS, DestinationCidrBlock: "10.20.0.0/16", VpcPeeringConnectionId: pcx }));
-  const defaultSg = async (c: EC2Client, v: string) =>
-    (await c.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: "vpc-id", Values: [v] }, { Name: "group-name", Values: ["default"] }] }))).SecurityGroups![0]!.GroupId!;
-  const sgT = await defaultSg(tokyo, vpc);
-  const sgS = await defaultSg(sg, defVpc);
-  await tokyo.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: sgT, IpPermissions: [icmpFrom("172.31.0.0/16"), sshFrom("172.31.0.0/16")] }));
-  await sg.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: sgS, IpPermissions: [icmpFrom("10.20.0.0/16"), sshFrom("10.20.0.0/16")] }));
-  const launch = async (c: EC2Client, subnetId: string, name: string) =>
-    (
-      await c.send(
-        new RunInstancesCommand({
-          ImageId: "ami-0123456789abcdef0",
-          InstanceType: "t3.micro",
-          MinCount: 1,
-          MaxCount: 1,
-          SubnetId: subnetId,
-          TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "Name", Value: name }] }],
-        }),
-      )
-    ).Instances![0]!;
-  const t = await launch(tokyo, subnet, "tokyo-box");
-  const s = await launch(sg, sgSubnet, "singapore-box");
-  return { vpc, defVpc, pcx, rtT, rtS, sgT, sgS, tokyo: t.InstanceId!, tokyoIp: t.PrivateIpAddress!, singapore: s.InstanceId!, singaporeIp: s.PrivateIpAddress! };
-}
 
 const vpclab = (lab: Lab, args: string[]) => runVpclab([...args, "--endpoint-url", lab.url]);
 
@@ -113,7 +47,7 @@ describe("vpclab network CLI on the seed scenario", () => {
     lab = await startLab();
     tokyo = lab.ec2("ap-northeast-1");
     sg = lab.ec2("ap-southeast-1");
-    s = await buildSeed(lab, tokyo, sg);
+    s = await buildSeed(lab, tokyo, sg, "cli");
   });
   after(async () => {
     await lab?.close();

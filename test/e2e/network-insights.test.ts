@@ -6,23 +6,14 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
-  AuthorizeSecurityGroupIngressCommand,
   CreateNetworkInsightsPathCommand,
   CreateRouteCommand,
-  CreateSubnetCommand,
-  CreateVpcCommand,
-  CreateVpcPeeringConnectionCommand,
   DeleteNetworkInsightsAnalysisCommand,
   DeleteNetworkInsightsPathCommand,
   DeleteRouteCommand,
   DescribeNetworkInsightsAnalysesCommand,
   DescribeNetworkInsightsPathsCommand,
-  DescribeRouteTablesCommand,
-  DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
-  DescribeVpcPeeringConnectionsCommand,
-  DescribeVpcsCommand,
-  AcceptVpcPeeringConnectionCommand,
   RunInstancesCommand,
   StartNetworkInsightsAnalysisCommand,
   TerminateInstancesCommand,
@@ -32,71 +23,7 @@ import {
   type PathComponent,
 } from "@aws-sdk/client-ec2";
 import { expectEc2Error, startLab, type Lab } from "../support/harness.js";
-
-interface Seed {
-  vpc: string;
-  subnet: string;
-  defVpc: string;
-  pcx: string;
-  rtT: string;
-  rtS: string;
-  sgT: string;
-  sgS: string;
-  tokyo: string;
-  tokyoIp: string;
-  tokyoEni: string;
-  singapore: string;
-  singaporeIp: string;
-  sgIgw: string;
-}
-
-async function buildSeed(tokyo: EC2Client, sg: EC2Client): Promise<Seed> {
-  const vpc = (await tokyo.send(new CreateVpcCommand({ CidrBlock: "10.20.0.0/16" }))).Vpc!.VpcId!;
-  const subnet = (await tokyo.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: "10.20.1.0/24", AvailabilityZone: "ap-northeast-1a" }))).Subnet!.SubnetId!;
-  const defVpc = (await sg.send(new DescribeVpcsCommand({ Filters: [{ Name: "is-default", Values: ["true"] }] }))).Vpcs![0]!.VpcId!;
-  const sgSubnet = (await sg.send(new DescribeSubnetsCommand({ Filters: [{ Name: "vpc-id", Values: [defVpc] }, { Name: "availability-zone", Values: ["ap-southeast-1a"] }] }))).Subnets![0]!.SubnetId!;
-  const pcx = (await tokyo.send(new CreateVpcPeeringConnectionCommand({ VpcId: vpc, PeerVpcId: defVpc, PeerRegion: "ap-southeast-1" }))).VpcPeeringConnection!.VpcPeeringConnectionId!;
-  await sg.send(new DescribeVpcPeeringConnectionsCommand({ VpcPeeringConnectionIds: [pcx] }));
-  await sg.send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: pcx }));
-  const mainRt = async (c: EC2Client, v: string) =>
-    (await c.send(new DescribeRouteTablesCommand({ Filters: [{ Name: "vpc-id", Values: [v] }, { Name: "association.main", Values: ["true"] }] }))).RouteTables![0]!;
-  const rtT = (await mainRt(tokyo, vpc)).RouteTableId!;
-  const rtSTable = await mainRt(sg, defVpc);
-  const rtS = rtSTable.RouteTableId!;
-  const sgIgw = rtSTable.Routes!.find((r) => r.DestinationCidrBlock === "0.0.0.0/0")!.GatewayId!;
-  await tokyo.send(new CreateRouteCommand({ RouteTableId: rtT, DestinationCidrBlock: "172.31.0.0/16", VpcPeeringConnectionId: pcx }));
-  await sg.send(new CreateRouteCommand({ RouteTableId: rtS, DestinationCidrBlock: "10.20.0.0/16", VpcPeeringConnectionId: pcx }));
-  const defaultSg = async (c: EC2Client, v: string) =>
-    (await c.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: "vpc-id", Values: [v] }, { Name: "group-name", Values: ["default"] }] }))).SecurityGroups![0]!.GroupId!;
-  const sgT = await defaultSg(tokyo, vpc);
-  const sgS = await defaultSg(sg, defVpc);
-  const perms = (cidr: string) => [
-    { IpProtocol: "icmp", FromPort: -1, ToPort: -1, IpRanges: [{ CidrIp: cidr }] },
-    { IpProtocol: "tcp", FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: cidr }] },
-  ];
-  await tokyo.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: sgT, IpPermissions: perms("172.31.0.0/16") }));
-  await sg.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: sgS, IpPermissions: perms("10.20.0.0/16") }));
-  const launch = async (c: EC2Client, subnetId: string) =>
-    (await c.send(new RunInstancesCommand({ ImageId: "ami-0123456789abcdef0", InstanceType: "t3.micro", MinCount: 1, MaxCount: 1, SubnetId: subnetId }))).Instances![0]!;
-  const t = await launch(tokyo, subnet);
-  const s = await launch(sg, sgSubnet);
-  return {
-    vpc,
-    subnet,
-    defVpc,
-    pcx,
-    rtT,
-    rtS,
-    sgT,
-    sgS,
-    tokyo: t.InstanceId!,
-    tokyoIp: t.PrivateIpAddress!,
-    tokyoEni: t.NetworkInterfaces![0]!.NetworkInterfaceId!,
-    singapore: s.InstanceId!,
-    singaporeIp: s.PrivateIpAddress!,
-    sgIgw,
-  };
-}
+import { buildSeed, type Seed } from "../support/seed.js";
 
 const ids = (cs: PathComponent[] | undefined) => (cs ?? []).map((c) => c.Component?.Id);
 
@@ -123,7 +50,7 @@ describe("Reachability Analyzer API on the seed scenario", () => {
     lab = await startLab();
     tokyo = lab.ec2("ap-northeast-1");
     sg = lab.ec2("ap-southeast-1");
-    s = await buildSeed(tokyo, sg);
+    s = await buildSeed(lab, tokyo, sg);
   });
   after(async () => {
     await lab?.close();
