@@ -78,7 +78,9 @@ const createVpcOp: Handler<CreateVpcRequest, CreateVpcResult> = ({ world, rs }, 
   if (input.AmazonProvidedIpv6CidrBlock) {
     throw invalidParameterValue("IPv6 CIDR blocks are not supported by vpclab (its network is IPv4 only).");
   }
-  return { Vpc: vpcView(createVpc(world, rs, input.CidrBlock, input.InstanceTenancy, tags)) };
+  // CreateVpc's answer carries an empty IPv6 association list, as AWS's own create-vpc example shows;
+  // DescribeVpcs omits it for IPv4-only VPCs.
+  return { Vpc: { ...vpcView(createVpc(world, rs, input.CidrBlock, input.InstanceTenancy, tags)), Ipv6CidrBlockAssociationSet: [] } };
 };
 
 const deleteVpcOp: Handler<DeleteVpcRequest, void> = ({ world, rs }, input) => {
@@ -111,7 +113,7 @@ const modifyVpcAttribute: Handler<ModifyVpcAttributeRequest, void> = ({ world, r
   if (input.EnableNetworkAddressUsageMetrics?.Value !== undefined) {
     vpc.enableNetworkAddressUsageMetrics = input.EnableNetworkAddressUsageMetrics.Value;
   }
-  world.generation++;
+  world.changed();
 };
 
 const describeVpcAttribute: Handler<DescribeVpcAttributeRequest, DescribeVpcAttributeResult> = ({ rs }, input) => {

@@ -158,7 +158,7 @@ export function allocateAddress(
     networkBorderGroup: rs.region,
   };
   rs.addresses.set(eip.id, eip);
-  world.generation++;
+  world.changed();
   return eip;
 }
 
@@ -221,7 +221,7 @@ export function associateAddress(world: World, rs: RegionState, input: Associate
   const associationId = world.ids.next("eipassoc");
   eip.association = { id: associationId, networkInterfaceId: eni.id, instanceId: eni.attachment?.instanceId, privateIp };
   eni.association = { publicIp: eip.publicIp, allocationId: eip.id, associationId, ipOwnerId: rs.account, privateIp };
-  world.generation++;
+  world.changed();
   return associationId;
 }
 
@@ -255,7 +255,7 @@ export function disassociateAddress(world: World, rs: RegionState, associationId
     delete eni.association;
     restoreAutoPublicIp(world, rs, eni);
   }
-  world.generation++;
+  world.changed();
 }
 
 export function releaseAddress(world: World, rs: RegionState, allocationId: string | undefined, publicIp: string | undefined): void {
@@ -266,5 +266,5 @@ export function releaseAddress(world: World, rs: RegionState, allocationId: stri
   } else throw missingParameter("AllocationId");
   if (eip.association) throw eipInUse(eip.publicIp);
   rs.addresses.delete(eip.id);
-  world.generation++;
+  world.changed();
 }

@@ -502,7 +502,7 @@ export function runInstances(world: World, rs: RegionState, input: RunInput): Ru
     instances.push(inst);
     scheduleRunning(world, inst);
   }
-  world.generation++;
+  world.changed();
   return { reservationId, instances };
 }
 
@@ -539,7 +539,7 @@ export function startInstances(world: World, rs: RegionState, ids: string[] | un
     }
     changes.push({ instanceId: inst.id, previous, current: inst.state });
   }
-  world.generation++;
+  world.changed();
   return changes;
 }
 
@@ -570,7 +570,7 @@ export function stopInstances(world: World, rs: RegionState, ids: string[] | und
     }
     changes.push({ instanceId: inst.id, previous, current: inst.state });
   }
-  world.generation++;
+  world.changed();
   return changes;
 }
 
@@ -603,7 +603,7 @@ export function terminateInstances(world: World, rs: RegionState, ids: string[] 
     }
     changes.push({ instanceId: inst.id, previous, current: inst.state });
   }
-  world.generation++;
+  world.changed();
   return changes;
 }
 
@@ -725,7 +725,7 @@ export function modifyInstanceAttribute(world: World, rs: RegionState, id: strin
     if (c.shutdownBehavior === "terminate") inst.shutdownBehavior = "terminate";
     else delete inst.shutdownBehavior;
   }
-  world.generation++;
+  world.changed();
 }
 
 // ---- interface attachment -----------------------------------------------------------------------
@@ -777,7 +777,7 @@ export function attachNetworkInterface(
     const eip = rs.addresses.get(eni.association.allocationId);
     if (eip?.association) eip.association.instanceId = inst.id;
   }
-  world.generation++;
+  world.changed();
   return attachmentId;
 }
 
@@ -797,5 +797,5 @@ export function detachNetworkInterface(world: World, rs: RegionState, attachment
     const eip = rs.addresses.get(eni.association.allocationId);
     if (eip?.association) delete eip.association.instanceId;
   }
-  world.generation++;
+  world.changed();
 }

@@ -36,7 +36,7 @@ export function createInternetGatewayRecord(world: World, rs: RegionState, tags:
   const id = world.ids.next("igw");
   const igw: InternetGateway = { id, ownerId: rs.account, region: rs.region, tags, attachments: [] };
   rs.internetGateways.set(id, igw);
-  world.generation++;
+  world.changed();
   return igw;
 }
 
@@ -63,7 +63,7 @@ export function attachInternetGateway(world: World, rs: RegionState, igwId: stri
     }
   }
   attachGateway(igw, vpc.id);
-  world.generation++;
+  world.changed();
 }
 
 export function detachInternetGateway(world: World, rs: RegionState, igwId: string | undefined, vpcId: string | undefined): void {
@@ -85,7 +85,7 @@ export function detachInternetGateway(world: World, rs: RegionState, igwId: stri
     }
   }
   igw.attachments = [];
-  world.generation++;
+  world.changed();
 }
 
 export function deleteInternetGateway(world: World, rs: RegionState, igwId: string | undefined): void {
@@ -94,5 +94,5 @@ export function deleteInternetGateway(world: World, rs: RegionState, igwId: stri
     throw dependencyViolation(`The internetGateway '${igw.id}' has dependencies and cannot be deleted.`);
   }
   rs.internetGateways.delete(igw.id);
-  world.generation++;
+  world.changed();
 }

@@ -182,13 +182,13 @@ export function getVisiblePeering(world: World, account: string, region: string,
 function setStatus(world: World, pcx: VpcPeeringConnection, code: PeeringStatusCode, message: string): void {
   pcx.status = { code, message };
   pcx.statusChangedAt = world.clock.now();
-  world.generation++;
+  world.changed();
   if (code === "failed" || code === "expired" || code === "rejected" || code === "deleted") {
     // Dropped once nobody sees it; the guard keeps a later change of state from being undone.
     world.at(forgottenAt(pcx), () => {
       if (pcx.status.code === code && world.peerings.get(pcx.id) === pcx && world.clock.now() >= forgottenAt(pcx)) {
         world.peerings.delete(pcx.id);
-        world.generation++;
+        world.changed();
       }
     });
   }
@@ -261,7 +261,7 @@ export function createPeering(world: World, rs: RegionState, input: CreatePeerin
   };
   metas.set(pcx, { accepted: false });
   world.peerings.set(pcx.id, pcx);
-  world.generation++;
+  world.changed();
 
   world.after("peering.pending", () => {
     if (pcx.status.code !== "initiating-request") return;
@@ -392,6 +392,6 @@ export function modifyPeeringOptions(
   for (const [opts, side] of checks) {
     if (opts?.AllowDnsResolutionFromRemoteVpc !== undefined) side.allowDnsResolutionFromRemoteVpc = opts.AllowDnsResolutionFromRemoteVpc;
   }
-  world.generation++;
+  world.changed();
   return pcx;
 }

@@ -155,7 +155,7 @@ export function createVpcRecord(
     associations: [],
   };
   rs.networkAcls.set(aclId, acl);
-  world.generation++;
+  world.changed();
   return vpc;
 }
 
@@ -245,7 +245,7 @@ export function deleteVpc(world: World, rs: RegionState, id: string | undefined)
   for (const [sid, sg] of rs.securityGroups) if (sg.vpcId === vpc.id) rs.securityGroups.delete(sid);
   for (const [aid, acl] of rs.networkAcls) if (acl.vpcId === vpc.id) rs.networkAcls.delete(aid);
   rs.vpcs.delete(vpc.id);
-  world.generation++;
+  world.changed();
 }
 
 const RESTRICTED_SECONDARY = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "198.19.0.0/16"].map(cidrOf);
@@ -283,7 +283,7 @@ export function associateVpcCidrBlock(world: World, rs: RegionState, vpcId: stri
   for (const rt of rs.routeTables.values()) {
     if (rt.vpcId === vpc.id) addRoute(rt, { destinationCidr: cidr, target: { kind: "local" }, origin: "CreateRouteTable" });
   }
-  world.generation++;
+  world.changed();
   return { vpc, assoc };
 }
 
@@ -317,7 +317,7 @@ export function disassociateVpcCidrBlock(world: World, rs: RegionState, associat
         rt.routes = rt.routes.filter((r) => !(r.target.kind === "local" && r.destinationCidr === block.cidr));
       }
     }
-    world.generation++;
+    world.changed();
     return { vpc, assoc: { ...block, state: "disassociating" as const } };
   }
   throw cidrAssociationNotFound(associationId ?? "");

@@ -178,7 +178,7 @@ test("blocked-path mode lists every blocker: SG egress + NACL out + SG ingress; 
   n.tsg.rules = n.tsg.rules.filter((r) => !r.isEgress);
   n.b.acl(n.tk, n.tv, [{ ruleNumber: 50, egress: true, protocol: "6", ruleAction: "allow", cidrBlock: "0.0.0.0/0", portRange: { from: 0, to: 65535 } }, { ruleNumber: 100, egress: false, protocol: "-1", ruleAction: "allow", cidrBlock: "0.0.0.0/0" }], [n.ts]);
   n.ssg.rules = n.ssg.rules.filter((r) => r.ipProtocol !== "icmp");
-  n.world.generation++;
+  n.world.changed();
   const a = analyze(n.world, { source: "tokyo", destination: "singapore" });
   assert.deepEqual(codes(a), ["ENI_SG_RULES_MISMATCH", "SUBNET_ACL_RESTRICTION", "ENI_SG_RULES_MISMATCH"]);
   assert.equal(a.explanations[0]!.direction, "egress");
@@ -208,17 +208,17 @@ test("NACLs are stateless: the reply on the ephemeral port must be allowed; same
   assert.equal(a.explanations[0]!.aclId, acl.id);
   assert.match(a.explanations[0]!.fix, /1024/);
   acl.entries.push({ ruleNumber: 110, egress: true, protocol: "6", ruleAction: "allow", cidrBlock: "172.31.0.0/16", portRange: { from: 1024, to: 65535 } });
-  n.world.generation++;
+  n.world.changed();
   assert.equal(analyze(n.world, { source: "singapore", destination: "tokyo", protocol: "tcp", port: 22 }).verdict, "reachable");
   // Deny rule numbered before an allow wins (first match by rule number).
   acl.entries.push({ ruleNumber: 90, egress: false, protocol: "6", ruleAction: "deny", cidrBlock: "172.31.5.20/32", portRange: { from: 22, to: 22 } });
-  n.world.generation++;
+  n.world.changed();
   const d = analyze(n.world, { source: "singapore", destination: "tokyo", protocol: "tcp", port: 22 });
   assert.equal(d.explanations[0]!.aclRule?.ruleNumber, 90);
   // Same subnet: the NACL that denies everything else is not consulted.
   const peer = n.b.instance(n.tk, n.ts, "10.20.1.11", { sgs: [n.tsg] });
   n.tsg.rules.push({ ...n.tsg.rules[0]!, id: "sgr-self", cidrIpv4: "10.20.1.0/24" });
-  n.world.generation++;
+  n.world.changed();
   const same = analyze(n.world, { source: peer.instance.id, destination: "tokyo" });
   assert.equal(same.verdict, "reachable", JSON.stringify(same.explanations));
   assert.ok(!same.forward.some((h) => h.kind === "nacl-out"));
@@ -252,7 +252,7 @@ test("appliance routing: a running middlebox forwards; source/destination check 
   const a = analyze(n.world, { source: "tokyo", destination: "singapore" });
   assert.ok(codes(a).includes("ENI_SOURCE_DEST_CHECK_RESTRICTION"), JSON.stringify(codes(a)));
   app.eni.sourceDestCheck = false;
-  n.world.generation++;
+  n.world.changed();
   const ok = analyze(n.world, { source: "tokyo", destination: "singapore" });
   assert.equal(ok.verdict, "reachable", JSON.stringify(ok.explanations));
   assert.ok(ok.forward.some((h) => h.kind === "appliance" && h.id === app.eni.id));
@@ -287,7 +287,7 @@ test("peering is non-transitive and has no edge-to-edge routing", () => {
   assert.equal(s2.verdict, "blocked"); // Virginia has no route back yet
   n.b.route(n.b.mainRt(us, uv), "172.31.0.0/16", { kind: "pcx", id: p2.id });
   n.ssg.rules.push({ ...n.ssg.rules[0]!, id: "sgr-x", isEgress: true, ipProtocol: "-1", cidrIpv4: "0.0.0.0/0" });
-  n.world.generation++;
+  n.world.changed();
   const s3 = analyze(n.world, { source: "singapore", destination: "virginia" });
   assert.equal(s3.verdict, "reachable", JSON.stringify(s3.explanations));
 });
@@ -301,7 +301,7 @@ test("NO_POSSIBLE_DESTINATION: a local address nobody holds; a route delivering 
 test("BAD_STATE: a stopped source or destination instance cannot send or receive", () => {
   const n = seed();
   n.s.instance.state = "stopped";
-  n.world.generation++;
+  n.world.changed();
   const a = analyze(n.world, { source: "tokyo", destination: "singapore" });
   assert.ok(codes(a).includes("BAD_STATE"));
   assert.equal(a.explanations.find((e) => e.code === "BAD_STATE")!.instanceId, n.s.instance.id);
@@ -332,7 +332,7 @@ test("latency overrides per region pair; recompiles when the world changes", () 
   engineOf(n.world).configure({});
   const rt = n.b.mainRt(n.tk, n.tv);
   rt.routes = rt.routes.filter((r) => r.target.kind === "local");
-  n.world.generation++;
+  n.world.changed();
   assert.deepEqual(codes(analyze(n.world, { source: "tokyo", destination: "singapore" })), ["NO_ROUTE_TO_DESTINATION"]);
 });
 

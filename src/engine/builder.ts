@@ -78,14 +78,14 @@ export class NetBuilder {
 
   route(rt: RouteTable, destinationCidr: string, target: RouteTarget): void {
     addRoute(rt, { destinationCidr, target, origin: "CreateRoute" });
-    this.world.generation++;
+    this.world.changed();
   }
 
   igw(rs: RegionState, vpc: Vpc, defaultRouteIn?: RouteTable) {
     const igw = createInternetGatewayRecord(this.world, rs, new Map());
     attachGateway(igw, vpc.id);
     if (defaultRouteIn) this.route(defaultRouteIn, "0.0.0.0/0", { kind: "igw", id: igw.id });
-    this.world.generation++;
+    this.world.changed();
     return igw;
   }
 
@@ -95,7 +95,7 @@ export class NetBuilder {
     const specs = opts.allEgress === false ? rules : [...rules, { egress: true, proto: "-1", cidr: "0.0.0.0/0" }];
     for (const r of specs) this.rule(sg, r);
     rs.securityGroups.set(id, sg);
-    this.world.generation++;
+    this.world.changed();
     return sg;
   }
 
@@ -112,7 +112,7 @@ export class NetBuilder {
     if (r.cidr !== undefined) rule.cidrIpv4 = r.cidr;
     if (r.group !== undefined) rule.referencedGroup = { groupId: r.group, userId: sg.ownerId };
     sg.rules.push(rule);
-    this.world.generation++;
+    this.world.changed();
     return rule;
   }
 
@@ -129,7 +129,7 @@ export class NetBuilder {
       acl.associations.push({ id: this.world.ids.next("aclassoc"), subnetId: s.id });
     }
     rs.networkAcls.set(id, acl);
-    this.world.generation++;
+    this.world.changed();
     return acl;
   }
 
@@ -162,7 +162,7 @@ export class NetBuilder {
     eni.status = "in-use";
     eni.attachment = { id: this.world.ids.next("eni-attach"), instanceId, deviceIndex: 0, status: "attached", deleteOnTermination: true, attachTime: 0 };
     rs.instances.set(instanceId, instance);
-    this.world.generation++;
+    this.world.changed();
     return { instance, eni };
   }
 
@@ -192,7 +192,7 @@ export class NetBuilder {
     };
     if (opts.publicIp) eni.association = { publicIp: opts.publicIp, ipOwnerId: "amazon", privateIp: ip };
     rs.networkInterfaces.set(id, eni);
-    this.world.generation++;
+    this.world.changed();
     return eni;
   }
 
@@ -214,7 +214,7 @@ export class NetBuilder {
       tags: new Map(),
     };
     this.world.peerings.set(id, pcx);
-    this.world.generation++;
+    this.world.changed();
     return pcx;
   }
 }

@@ -3,13 +3,14 @@
  * private and public address, subnets, VPC CIDR blocks, subnet → route table and NACL) plus compiled
  * route tables (LPM intervals), security groups and NACLs, cached per record.
  *
- * Recompiling only what changed: `world.generation` says *that* something changed, not what. On a new
- * generation the engine re-checks its index against a flat snapshot of the fields it was built from
- * (references, sizes, addresses, states: comparisons only, no parsing, no allocation) and rebuilds the
- * index only when one of them differs. Route tables, security groups and NACLs are compiled lazily,
- * on first use by a query, and each cached compilation is re-validated against its own record (routes,
- * rules, entries) the first time it is used in a new generation: a route change therefore costs the
- * index check plus the recompilation of that one table.
+ * Recompiling only what changed: `world.generation` says *that* something changed; `world.indexGeneration`
+ * moves too unless the change was confined to one table's routes, rules or entries
+ * (`World.tableChanged`). When `indexGeneration` moved, the engine re-checks its index against a flat
+ * snapshot of the fields it was built from (references, sizes, addresses, states: comparisons only, no
+ * parsing, no allocation) and rebuilds the index only when one of them differs. Route tables, security
+ * groups and NACLs are compiled lazily, on first use by a query, and each cached compilation is
+ * re-validated against its own record (routes, rules, entries) the first time it is used in a new
+ * generation: a route change therefore costs the recompilation of that one table only.
  *
  * Reference: DESIGN.md rule 7.
  *
@@ -204,6 +205,7 @@ export class NetworkModel {
   /** Index builds so far (for tests and the benchmark). */
   builds = 0;
   private builtGen = -1;
+  private builtIndexGen = -1;
   private snapshot = new IndexSnapshot();
   private readonly rtCache = new WeakMap<RouteTable, Cached<CompiledRouteTable>>();
   private readonly sgCache = new WeakMap<SecurityGroup, Cached<CompiledSg>>();
@@ -227,8 +229,12 @@ export class NetworkModel {
   refresh(): this {
     const gen = this.world.generation;
     if (gen === this.builtGen) return this;
-    if (!walkIndex(this.world, this.snapshot, false)) this.build();
+    // A change confined to one table's routes/rules/entries leaves the index alone: only that
+    // table's own cache notices it (see World.tableChanged).
+    const indexGen = this.world.indexGeneration;
+    if (indexGen !== this.builtIndexGen && !walkIndex(this.world, this.snapshot, false)) this.build();
     this.builtGen = gen;
+    this.builtIndexGen = indexGen;
     return this;
   }
 
