@@ -84,6 +84,7 @@ test("CreateVpc through the AWS CLI prints what AWS prints, then the VPC becomes
   assert.equal(vpc.CidrBlock, "10.20.0.0/16");
   assert.equal(vpc.State, "pending");
   assert.equal(vpc.IsDefault, false);
+  assert.deepEqual(vpc.Ipv6CidrBlockAssociationSet, []);
   assert.equal(vpc.OwnerId, "000000000000");
   assert.deepEqual(vpc.Tags, [{ Key: "Name", Value: "tokyo" }]);
   const assoc = (vpc.CidrBlockAssociationSet as { CidrBlock: string; CidrBlockState: { State: string } }[])[0]!;
