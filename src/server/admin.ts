@@ -54,9 +54,12 @@ const coreRoutes: AdminRoutes = {
     world.settle();
     return { now: new Date(world.clock.now()).toISOString(), epochMs: world.clock.now() };
   },
+  // `since` is a sequence number (the `total` of an earlier call), so it stays right after old entries
+  // have dropped off the end of the log.
   "GET /requests": ({ world }, { query }) => {
     const since = Number(query.get("since") ?? 0);
-    return { requests: world.requestLog.slice(Number.isInteger(since) && since > 0 ? since : 0), total: world.requestLog.length };
+    const from = Number.isInteger(since) && since > 0 ? since : 0;
+    return { requests: world.requestLog.filter((e) => e.seq >= from), total: world.requestCount };
   },
 };
 

@@ -84,6 +84,8 @@ export interface WorldOptions {
   delays?: Delays;
   clock?: Clock;
   quotas?: Partial<Quotas>;
+  /** How many recent requests the request log keeps (default 10,000). */
+  requestLogSize?: number;
 }
 
 interface Task {
@@ -93,6 +95,8 @@ interface Task {
 }
 
 export interface RequestLogEntry {
+  /** Position in the log since the world began (or was reset): stays valid when old entries drop off. */
+  seq: number;
   time: string;
   requestId: string;
   account: string;
@@ -103,7 +107,6 @@ export interface RequestLogEntry {
   errorCode?: string;
 }
 
-const REQUEST_LOG_SIZE = 10_000;
 
 export type RegionInitializer = (world: World, rs: RegionState) => void;
 
@@ -117,7 +120,9 @@ export class World {
   peerings = new Map<string, VpcPeeringConnection>();
   private tasks: Task[] = [];
   private seq = 0;
+  /** The most recent requests, oldest first; `requestCount` counts every request ever logged. */
   readonly requestLog: RequestLogEntry[] = [];
+  requestCount = 0;
   /** Bumped on every state change that the engine may care about; the engine recompiles lazily. */
   generation = 0;
   /**
@@ -204,9 +209,10 @@ export class World {
     }
   }
 
-  logRequest(entry: RequestLogEntry): void {
-    this.requestLog.push(entry);
-    if (this.requestLog.length > REQUEST_LOG_SIZE) this.requestLog.splice(0, this.requestLog.length - REQUEST_LOG_SIZE);
+  logRequest(entry: Omit<RequestLogEntry, "seq">): void {
+    this.requestLog.push({ seq: this.requestCount++, ...entry });
+    const size = this.options.requestLogSize ?? 10_000;
+    if (this.requestLog.length > size) this.requestLog.splice(0, this.requestLog.length - size);
   }
 
   /** Back to a fresh world: every account and region returns to its defaults. The clock is kept. */
@@ -216,6 +222,7 @@ export class World {
     this.tasks = [];
     this.ids = new IdSource(this.options.seed);
     this.requestLog.length = 0;
+    this.requestCount = 0;
     this.changed();
   }
 }

@@ -139,3 +139,21 @@ test("admin: health, reset and the clock", async () => {
   assert.equal(bad.status, 400);
   assert.equal((await fetch(lab.url + "/_vpclab/nothing")).status, 404);
 });
+
+test("the request log's `since` stays right after old entries have dropped off", async () => {
+  const small = await startLab({ requestLogSize: 3 });
+  try {
+    type Log = { requests: { seq: number; action: string }[]; total: number };
+    for (let i = 0; i < 4; i++) await rawQuery(small.url, "Action=DescribeRegions");
+    const before = (await small.admin<Log>("GET", "/requests")).body;
+    assert.equal(before.total, 4);
+    assert.deepEqual(before.requests.map((r) => r.seq), [1, 2, 3]);
+    await rawQuery(small.url, "Action=DescribeVpcs");
+    await rawQuery(small.url, "Action=DescribeSubnets");
+    const after = (await small.admin<Log>("GET", `/requests?since=${before.total}`)).body;
+    assert.deepEqual(after.requests.map((r) => r.action), ["DescribeVpcs", "DescribeSubnets"]);
+    assert.equal(after.total, 6);
+  } finally {
+    await small.close();
+  }
+});
