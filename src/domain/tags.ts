@@ -17,25 +17,6 @@ import { findRule } from "./security-groups.js";
 import { analysesOf, pathsOf } from "./network-insights.js";
 import { Ec2Error, invalidParameterValue, tagLimitExceeded, missingParameter, notFound } from "./errors.js";
 
-/** The NotFound code and noun EC2 uses for each id prefix. */
-const NOT_FOUND: Record<string, [string, string]> = {
-  vpc: ["InvalidVpcID.NotFound", "vpc ID"],
-  subnet: ["InvalidSubnetID.NotFound", "subnet ID"],
-  rtb: ["InvalidRouteTableID.NotFound", "routeTable ID"],
-  igw: ["InvalidInternetGatewayID.NotFound", "internetGateway ID"],
-  dopt: ["InvalidDhcpOptionID.NotFound", "dhcpOption ID"],
-  sg: ["InvalidGroup.NotFound", "security group"],
-  acl: ["InvalidNetworkAclID.NotFound", "networkAcl ID"],
-  i: ["InvalidInstanceID.NotFound", "instance ID"],
-  eni: ["InvalidNetworkInterfaceID.NotFound", "networkInterface ID"],
-  eipalloc: ["InvalidAllocationID.NotFound", "allocation ID"],
-  key: ["InvalidKeyPair.NotFound", "key pair ID"],
-  sgr: ["InvalidSecurityGroupRuleId.NotFound", "security group rule ID"],
-  pcx: ["InvalidVpcPeeringConnectionID.NotFound", "vpcPeeringConnection ID"],
-  nip: ["InvalidNetworkInsightsPathId.NotFound", "network insights path ID"],
-  nia: ["InvalidNetworkInsightsAnalysisId.NotFound", "network insights analysis ID"],
-};
-
 export const MAX_TAGS = 50;
 
 export interface TagInput {
@@ -114,73 +95,77 @@ export function peeringTags(pcx: VpcPeeringConnection, account: string): Tags {
   return t;
 }
 
+interface Tagged {
+  id: string;
+  tags: Tags;
+}
+
+/**
+ * Every kind of taggable resource, once: its id prefix, its DescribeTags resource type, EC2's NotFound
+ * code and noun for an unknown id, how to list those the caller sees, and (when a Map holds them by id)
+ * how to find one.
+ */
+interface TaggableKind {
+  prefix: string;
+  resourceType: string;
+  notFound: [string, string];
+  all(world: World, rs: RegionState): Iterable<Tagged>;
+  get?(world: World, rs: RegionState, id: string): Tagged | undefined;
+}
+
+const byId = (map: (rs: RegionState) => Map<string, Tagged>) => ({
+  all: (_w: World, rs: RegionState) => map(rs).values(),
+  get: (_w: World, rs: RegionState, id: string) => map(rs).get(id),
+});
+
+const KINDS: TaggableKind[] = [
+  { prefix: "vpc", resourceType: "vpc", notFound: ["InvalidVpcID.NotFound", "vpc ID"], ...byId((rs) => rs.vpcs) },
+  { prefix: "subnet", resourceType: "subnet", notFound: ["InvalidSubnetID.NotFound", "subnet ID"], ...byId((rs) => rs.subnets) },
+  { prefix: "rtb", resourceType: "route-table", notFound: ["InvalidRouteTableID.NotFound", "routeTable ID"], ...byId((rs) => rs.routeTables) },
+  { prefix: "igw", resourceType: "internet-gateway", notFound: ["InvalidInternetGatewayID.NotFound", "internetGateway ID"], ...byId((rs) => rs.internetGateways) },
+  { prefix: "dopt", resourceType: "dhcp-options", notFound: ["InvalidDhcpOptionID.NotFound", "dhcpOption ID"], ...byId((rs) => rs.dhcpOptions) },
+  { prefix: "sg", resourceType: "security-group", notFound: ["InvalidGroup.NotFound", "security group"], ...byId((rs) => rs.securityGroups) },
+  { prefix: "acl", resourceType: "network-acl", notFound: ["InvalidNetworkAclID.NotFound", "networkAcl ID"], ...byId((rs) => rs.networkAcls) },
+  { prefix: "i", resourceType: "instance", notFound: ["InvalidInstanceID.NotFound", "instance ID"], ...byId((rs) => rs.instances) },
+  { prefix: "eni", resourceType: "network-interface", notFound: ["InvalidNetworkInterfaceID.NotFound", "networkInterface ID"], ...byId((rs) => rs.networkInterfaces) },
+  { prefix: "eipalloc", resourceType: "elastic-ip", notFound: ["InvalidAllocationID.NotFound", "allocation ID"], ...byId((rs) => rs.addresses) },
+  // Key pairs are held by name, so an id is found by scanning.
+  { prefix: "key", resourceType: "key-pair", notFound: ["InvalidKeyPair.NotFound", "key pair ID"], all: (_w, rs) => rs.keyPairs.values() },
+  {
+    prefix: "sgr",
+    resourceType: "security-group-rule",
+    notFound: ["InvalidSecurityGroupRuleId.NotFound", "security group rule ID"],
+    all: (_w, rs) => [...rs.securityGroups.values()].flatMap((sg) => sg.rules),
+    get: (_w, rs, id) => findRule(rs, id)?.rule,
+  },
+  {
+    prefix: "pcx",
+    resourceType: "vpc-peering-connection",
+    notFound: ["InvalidVpcPeeringConnectionID.NotFound", "vpcPeeringConnection ID"],
+    all: (world, rs) =>
+      [...world.peerings.values()]
+        .filter((pcx) => isVisible(world, rs.account, rs.region, pcx))
+        .map((pcx) => ({ id: pcx.id, tags: peeringTags(pcx, rs.account) })),
+  },
+  { prefix: "nip", resourceType: "network-insights-path", notFound: ["InvalidNetworkInsightsPathId.NotFound", "network insights path ID"], ...byId(pathsOf) },
+  { prefix: "nia", resourceType: "network-insights-analysis", notFound: ["InvalidNetworkInsightsAnalysisId.NotFound", "network insights analysis ID"], ...byId(analysesOf) },
+];
+
+const KIND_BY_PREFIX = new Map(KINDS.map((k) => [k.prefix, k]));
 
 /** Every taggable resource of one account and region (for DescribeTags). */
 export function* taggables(world: World, rs: RegionState): Iterable<TaggableRef> {
-  const simple: [Map<string, { id: string; tags: Tags }>, string][] = [
-    [rs.vpcs, "vpc"],
-    [rs.subnets, "subnet"],
-    [rs.routeTables, "route-table"],
-    [rs.internetGateways, "internet-gateway"],
-    [rs.dhcpOptions, "dhcp-options"],
-    [rs.securityGroups, "security-group"],
-    [rs.networkAcls, "network-acl"],
-    [rs.instances, "instance"],
-    [rs.networkInterfaces, "network-interface"],
-    [rs.addresses, "elastic-ip"],
-    [rs.keyPairs, "key-pair"],
-  ];
-  for (const [map, resourceType] of simple) {
-    for (const r of map.values()) yield { id: r.id, resourceType, tags: r.tags };
+  for (const kind of KINDS) {
+    for (const r of kind.all(world, rs)) yield { id: r.id, resourceType: kind.resourceType, tags: r.tags };
   }
-  for (const sg of rs.securityGroups.values()) {
-    for (const rule of sg.rules) yield { id: rule.id, resourceType: "security-group-rule", tags: rule.tags };
-  }
-  for (const pcx of world.peerings.values()) {
-    if (isVisible(world, rs.account, rs.region, pcx)) {
-      yield { id: pcx.id, resourceType: "vpc-peering-connection", tags: peeringTags(pcx, rs.account) };
-    }
-  }
-  for (const p of pathsOf(rs).values()) yield { id: p.id, resourceType: "network-insights-path", tags: p.tags };
-  for (const a of analysesOf(rs).values()) yield { id: a.id, resourceType: "network-insights-analysis", tags: a.tags };
 }
 
 /** Finds the resource behind an id for CreateTags/DeleteTags; refuses ids of unknown kinds. */
 export function findTaggable(world: World, rs: RegionState, id: string): TaggableRef {
   const dash = id.indexOf("-");
-  const prefix = dash > 0 ? id.slice(0, dash) : "";
-  const lookup: Record<string, () => { tags: Tags } | undefined> = {
-    vpc: () => rs.vpcs.get(id),
-    subnet: () => rs.subnets.get(id),
-    rtb: () => rs.routeTables.get(id),
-    igw: () => rs.internetGateways.get(id),
-    dopt: () => rs.dhcpOptions.get(id),
-    sg: () => rs.securityGroups.get(id),
-    acl: () => rs.networkAcls.get(id),
-    i: () => rs.instances.get(id),
-    eni: () => rs.networkInterfaces.get(id),
-    eipalloc: () => rs.addresses.get(id),
-    key: () => [...rs.keyPairs.values()].find((k) => k.id === id),
-    sgr: () => findRule(rs, id)?.rule,
-    pcx: () => {
-      const pcx = world.peerings.get(id);
-      return pcx && isVisible(world, rs.account, rs.region, pcx) ? { tags: peeringTags(pcx, rs.account) } : undefined;
-    },
-    nip: () => pathsOf(rs).get(id),
-    nia: () => analysesOf(rs).get(id),
-  };
-  const types: Record<string, string> = {
-    vpc: "vpc", subnet: "subnet", rtb: "route-table", igw: "internet-gateway", dopt: "dhcp-options",
-    sg: "security-group", acl: "network-acl", i: "instance", eni: "network-interface", eipalloc: "elastic-ip",
-    key: "key-pair", sgr: "security-group-rule", pcx: "vpc-peering-connection",
-    nip: "network-insights-path", nia: "network-insights-analysis",
-  };
-  const find = lookup[prefix];
-  if (!find) throw new Ec2Error("InvalidID", `The ID '${id}' is not valid`);
-  const found = find();
-  if (!found) {
-    const [code, noun] = NOT_FOUND[prefix]!;
-    throw notFound(code, noun, id);
-  }
-  return { id, resourceType: types[prefix]!, tags: found.tags };
+  const kind = KIND_BY_PREFIX.get(dash > 0 ? id.slice(0, dash) : "");
+  if (!kind) throw new Ec2Error("InvalidID", `The ID '${id}' is not valid`);
+  const found = kind.get ? kind.get(world, rs, id) : [...kind.all(world, rs)].find((r) => r.id === id);
+  if (!found) throw notFound(kind.notFound[0], kind.notFound[1], id);
+  return { id, resourceType: kind.resourceType, tags: found.tags };
 }
