@@ -85,24 +85,19 @@ function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /** A minimal EC2 Query request over raw HTTP; resolves with the status, or rejects if nobody answers. */
-function rawQuery(port: number, body: string, agent?: Agent): Promise<{ status: number; bytes: number }> {
+function rawQuery(port: number, body: string, agent?: Agent, authorization?: string): Promise<{ status: number; bytes: number }> {
   return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: "127.0.0.1",
-        port,
-        method: "POST",
-        path: "/",
-        agent: agent ?? false,
-        headers: { "content-type": "application/x-www-form-urlencoded", "content-length": Buffer.byteLength(body) },
-      },
-      (res) => {
-        let bytes = 0;
-        res.on("data", (c: Buffer) => (bytes += c.length));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, bytes }));
-        res.on("error", reject);
-      },
-    );
+    const headers: Record<string, string | number> = {
+      "content-type": "application/x-www-form-urlencoded",
+      "content-length": Buffer.byteLength(body),
+    };
+    if (authorization) headers.authorization = authorization;
+    const req = request({ host: "127.0.0.1", port, method: "POST", path: "/", agent: agent ?? false, headers }, (res) => {
+      let bytes = 0;
+      res.on("data", (c: Buffer) => (bytes += c.length));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, bytes }));
+      res.on("error", reject);
+    });
     req.on("error", reject);
     req.end(body);
   });
@@ -318,25 +313,9 @@ async function rawRows(server: Server, rows: Row[], what: string, region: string
   }
 }
 
-function rawWithAuth(port: number, body: string, authorization: string, agent: Agent): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: "127.0.0.1",
-        port,
-        method: "POST",
-        path: "/",
-        agent,
-        headers: { "content-type": "application/x-www-form-urlencoded", "content-length": Buffer.byteLength(body), authorization },
-      },
-      (res) => {
-        res.on("data", () => undefined);
-        res.on("end", () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))));
-      },
-    );
-    req.on("error", reject);
-    req.end(body);
-  });
+async function rawWithAuth(port: number, body: string, authorization: string, agent: Agent): Promise<void> {
+  const { status } = await rawQuery(port, body, agent, authorization);
+  if (status !== 200) throw new Error(`HTTP ${status}`);
 }
 
 async function benchCreateRoute(server: Server, rows: Row[]): Promise<void> {
