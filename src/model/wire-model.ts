@@ -3,7 +3,7 @@
  * Parsing the ~1.3 MB digest costs a few milliseconds, against about a second for the SDK's own schema
  * module, so the server can load it on its start-up path.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ServiceModel, WireModel } from "./wire-model-types.js";
@@ -18,12 +18,8 @@ function modelPath(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 5; i++) {
     const candidate = join(dir, "generated", "wire-model.json");
-    try {
-      readFileSync(candidate, { flag: "r" }).length;
-      return candidate;
-    } catch {
-      dir = dirname(dir);
-    }
+    if (existsSync(candidate)) return candidate;
+    dir = dirname(dir);
   }
   throw new Error("generated/wire-model.json is missing: run `npm run build` first");
 }
