@@ -16,7 +16,6 @@ export interface Ctx {
   readonly rs: RegionState;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Handler<I = any, O = any> = (ctx: Ctx, input: I) => O;
 
 /** Converts a domain tag map to AWS's TagSet (undefined when empty, as EC2 omits the element). */

@@ -72,7 +72,6 @@ export interface RecordedCall {
 }
 
 /** Any EC2 command of the SDK, typed by its input and output. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Ec2Command<I extends ServiceInputTypes, O extends ServiceOutputTypes> = SdkCommand<ServiceInputTypes, I, ServiceOutputTypes, O, any>;
 
 export function actionOf(command: object): string {

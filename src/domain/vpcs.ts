@@ -72,10 +72,6 @@ function createDefaultDhcpOptions(world: World, rs: RegionState): string {
 }
 const defaultDhcp = new WeakMap<RegionState, string>();
 
-export function isDefaultDhcpOptions(rs: RegionState, id: string): boolean {
-  return defaultDhcp.get(rs) === id;
-}
-
 function regionDefaultDhcp(world: World, rs: RegionState): string {
   const id = defaultDhcp.get(rs);
   return id !== undefined && rs.dhcpOptions.has(id) ? id : createDefaultDhcpOptions(world, rs);
