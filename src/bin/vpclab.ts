@@ -53,8 +53,10 @@ program
     process.on("SIGTERM", stop);
   });
 
-// The client commands load the AWS SDK, which costs most of a second; `serve` needs none of it, so
-// they are loaded only when another command (or the help) is asked for. This keeps cold start short.
+// `serve` needs none of the client commands, so they are registered only when another command (or the
+// help) is asked for. Registering them is light: the modules that load the AWS SDK (most of a second)
+// are imported only when a scenario command runs, so --version, --help and the network commands start
+// without it (test/e2e/cli-startup.test.ts checks; bench/cli-start.ts times it).
 if (process.argv[2] !== "serve") {
   // The SDK warns on stderr that its releases after January 2027 need Node 22; vpclab pins the SDK's
   // version (README), so that warning says nothing to a user of these commands.

@@ -1,6 +1,7 @@
 /**
- * What every client-side CLI command shares: where the endpoint is, which credentials to use, an EC2
- * client per region, and a small client for vpclab's JSON admin API.
+ * What every client-side CLI command shares: where the endpoint is and a small client for vpclab's JSON
+ * admin API. It must not load the AWS SDK (the network commands import it, and loading the SDK costs
+ * most of a second); the EC2 client lives in ec2-calls.ts.
  *
  * The endpoint comes from `--endpoint-url`, then `AWS_ENDPOINT_URL`, then the local default
  * `http://127.0.0.1:4566`. Real AWS is only ever used with an explicit `--aws` flag (then no endpoint
@@ -8,7 +9,6 @@
  * the SDK's standard chain; against vpclab, with no credentials configured at all, the static `test`
  * key (default account) is used.
  */
-import { EC2Client } from "@aws-sdk/client-ec2";
 import type { Command } from "commander";
 
 export const DEFAULT_ENDPOINT = "http://127.0.0.1:4566";
@@ -33,22 +33,6 @@ export function resolveTarget(opts: GlobalOptions): Target {
     return { endpoint: undefined, isVpclab: false };
   }
   return { endpoint: opts.endpointUrl ?? process.env.AWS_ENDPOINT_URL ?? DEFAULT_ENDPOINT, isVpclab: true };
-}
-
-function hasConfiguredCredentials(): boolean {
-  return Boolean(process.env.AWS_ACCESS_KEY_ID || process.env.AWS_PROFILE);
-}
-
-/** An EC2 client for one region of the target, optionally under a named profile. */
-export function ec2Client(target: Target, region: string, profile?: string): EC2Client {
-  const useStatic = target.isVpclab && !profile && !hasConfiguredCredentials();
-  return new EC2Client({
-    region,
-    endpoint: target.endpoint,
-    profile,
-    credentials: useStatic ? { accessKeyId: "test", secretAccessKey: "test" } : undefined,
-    maxAttempts: target.isVpclab ? 1 : 3,
-  });
 }
 
 export class AdminApiError extends Error {

@@ -6,9 +6,15 @@
  */
 import { Command, InvalidArgumentError, Option } from "commander";
 import { reportError, withGlobalOptions } from "./common.js";
-import { runPeer, runUnpeer, type PeerOptions } from "./peer.js";
-import { runDown, runUp, type ScenarioOptions } from "./scenario-run.js";
-import { runDemo, type DemoOptions } from "./demo.js";
+import type { PeerOptions } from "./peer.js";
+import type { ScenarioOptions } from "./scenario-run.js";
+import type { DemoOptions } from "./demo.js";
+
+// The implementations load the AWS SDK (most of a second), so they are imported only when their
+// command runs: registering the commands (for --help, --version and the network commands) stays light.
+const peer = () => import("./peer.js");
+const scenarioRun = () => import("./scenario-run.js");
+const demo = () => import("./demo.js");
 
 function seconds(value: string): number {
   const n = Number(value);
@@ -60,7 +66,7 @@ export function registerScenarioCommands(program: Command): void {
     .option("--no-verify", "skip the engine check at the end")
     .action(async (first: string, second: string, opts: PeerOptions) => {
       try {
-        printJson(opts.json, await runPeer(first, second, opts));
+        printJson(opts.json, await (await peer()).runPeer(first, second, opts));
       } catch (err) {
         reportError(err, opts.json);
       }
@@ -74,7 +80,7 @@ export function registerScenarioCommands(program: Command): void {
       .argument("<second>", "<region>:<vpc-id or Name tag>"),
   ).action(async (first: string, second: string, opts: PeerOptions) => {
     try {
-      printJson(opts.json, await runUnpeer(first, second, opts));
+      printJson(opts.json, await (await peer()).runUnpeer(first, second, opts));
     } catch (err) {
       reportError(err, opts.json);
     }
@@ -85,7 +91,7 @@ export function registerScenarioCommands(program: Command): void {
     .option("-y, --yes", "do not ask before changing a real AWS account")
     .action(async (file: string, opts: ScenarioOptions) => {
       try {
-        printJson(opts.json, await runUp(file, opts));
+        printJson(opts.json, await (await scenarioRun()).runUp(file, opts));
       } catch (err) {
         reportError(err, opts.json);
       }
@@ -96,7 +102,7 @@ export function registerScenarioCommands(program: Command): void {
     .option("-y, --yes", "do not ask before changing a real AWS account")
     .action(async (file: string, opts: ScenarioOptions) => {
       try {
-        printJson(opts.json, await runDown(file, opts));
+        printJson(opts.json, await (await scenarioRun()).runDown(file, opts));
       } catch (err) {
         reportError(err, opts.json);
       }
@@ -106,7 +112,7 @@ export function registerScenarioCommands(program: Command): void {
     .option("--clean", "remove the seed topology at the end (when the demo used an already running server)")
     .action(async (opts: DemoOptions) => {
       try {
-        const report = await runDemo(opts);
+        const report = await (await demo()).runDemo(opts);
         printJson(opts.json, report);
       } catch (err) {
         reportError(err, opts.json);
