@@ -8,7 +8,7 @@
  */
 import type { AccountAttribute, DescribeAccountAttributesRequest, DescribeAccountAttributesResult } from "@aws-sdk/client-ec2";
 import type { Handler } from "./context.js";
-import { defaultVpc } from "../domain/vpcs.js";
+import { defaultVpc } from "../domain/lookup.js";
 import { invalidParameterValue } from "../domain/errors.js";
 
 const describeAccountAttributes: Handler<DescribeAccountAttributesRequest, DescribeAccountAttributesResult> = ({ world, rs }, input) => {

@@ -42,7 +42,7 @@ import {
   replaceRouteTableAssociation,
   routeState,
 } from "../domain/route-tables.js";
-import { getVpc } from "../domain/vpcs.js";
+import { getVpc } from "../domain/lookup.js";
 import { applyFilters, paginate, selectByIds, type FilterSpec } from "../domain/describe.js";
 import { tagsFromSpecifications } from "../domain/tags.js";
 import { invalidParameterValue, routeTableNotFound } from "../domain/errors.js";

@@ -23,7 +23,7 @@ import type { RegionState } from "../state/world.js";
 import type { Handler } from "./context.js";
 import { tagList } from "./context.js";
 import { availableIpAddressCount, createSubnet, deleteSubnet, modifySubnetAttribute } from "../domain/subnets.js";
-import { getVpc } from "../domain/vpcs.js";
+import { getVpc } from "../domain/lookup.js";
 import { applyFilters, paginate, selectByIds, type FilterSpec } from "../domain/describe.js";
 import { tagsFromSpecifications } from "../domain/tags.js";
 import { invalidParameterValue, subnetNotFound } from "../domain/errors.js";

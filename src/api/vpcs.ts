@@ -32,8 +32,8 @@ import {
   createVpc,
   deleteVpc,
   disassociateVpcCidrBlock,
-  getVpc,
 } from "../domain/vpcs.js";
+import { getVpc } from "../domain/lookup.js";
 import { applyFilters, paginate, selectByIds, type FilterSpec } from "../domain/describe.js";
 import { tagsFromSpecifications } from "../domain/tags.js";
 import { invalidParameterCombination, invalidParameterValue, missingParameter, vpcNotFound } from "../domain/errors.js";

@@ -42,7 +42,7 @@ import {
 } from "./errors.js";
 import { getSubnet, RESERVED_PER_SUBNET } from "./subnets.js";
 import { cidrOf, sizeOf } from "./cidr.js";
-import { defaultVpc } from "./vpcs.js";
+import { defaultVpc } from "./lookup.js";
 import { zonesOf } from "../state/regions.js";
 import { imageForLaunch } from "./images.js";
 import {

@@ -24,7 +24,7 @@ import {
   invalidParameterValue,
   resourceAlreadyAssociated,
 } from "./errors.js";
-import { getVpc } from "./vpcs.js";
+import { getVpc } from "./lookup.js";
 
 export function getInternetGateway(rs: RegionState, id: string | undefined): InternetGateway {
   const igw = id === undefined ? undefined : rs.internetGateways.get(id);

@@ -25,7 +25,7 @@ import type { RegionState, World } from "../state/world.js";
 import type { NetworkAcl, NetworkAclEntry, Tags } from "./types.js";
 import { formatCidr, parseCidr } from "./cidr.js";
 import { associationNotFound, dependencyViolation, Ec2Error, invalidParameterValue, missingParameter, notFound } from "./errors.js";
-import { getVpc } from "./vpcs.js";
+import { getVpc } from "./lookup.js";
 
 export const IMPLICIT_DENY_RULE = 32767;
 

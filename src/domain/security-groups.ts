@@ -39,7 +39,7 @@ import {
   notFound,
   vpcNotFound,
 } from "./errors.js";
-import { defaultVpc } from "./vpcs.js";
+import { defaultVpc } from "./lookup.js";
 
 // ---- errors (AWS's codes and wording) ---------------------------------------------------------
 

@@ -24,10 +24,10 @@ import {
   invalidCidr,
   invalidParameterValue,
   vpcLimitExceeded,
-  vpcNotFound,
   vpcRange,
 } from "./errors.js";
 import { zonesOf } from "../state/regions.js";
+import { defaultVpc, getVpc } from "./lookup.js";
 import { createSubnetRecord } from "./subnets.js";
 import { createRouteTableRecord, addRoute } from "./route-tables.js";
 import { attachGateway, createInternetGatewayRecord } from "./internet-gateways.js";
@@ -45,12 +45,6 @@ export function vpcCidr(text: string | undefined, param = "cidrBlock"): string {
   }
   if (c.prefix < 16 || c.prefix > 28) throw vpcRange(text);
   return formatCidr(c);
-}
-
-export function getVpc(rs: RegionState, id: string | undefined): Vpc {
-  const vpc = id === undefined ? undefined : rs.vpcs.get(id);
-  if (!vpc) throw vpcNotFound(id ?? "");
-  return vpc;
 }
 
 /** The region's default DHCP options set, created with the region. */
@@ -167,11 +161,6 @@ export function createDefaultVpcIn(world: World, rs: RegionState): Vpc {
   attachGateway(igw, vpc.id);
   addRoute(mainRouteTable(rs, vpc.id), { destinationCidr: "0.0.0.0/0", target: { kind: "igw", id: igw.id }, origin: "CreateRoute" });
   return vpc;
-}
-
-export function defaultVpc(rs: RegionState): Vpc | undefined {
-  for (const v of rs.vpcs.values()) if (v.isDefault) return v;
-  return undefined;
 }
 
 export function mainRouteTable(rs: RegionState, vpcId: string) {

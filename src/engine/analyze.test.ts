@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { NetBuilder } from "./builder.js";
 import { analyze, connect, engineOf, ping, trace, type Analysis } from "./index.js";
-import { defaultVpc } from "../domain/vpcs.js";
+import { defaultVpc } from "../domain/lookup.js";
 import type { RegionState } from "../state/world.js";
 import type { Subnet, Vpc } from "../domain/types.js";
 

@@ -1,0 +1,23 @@
+/**
+ * Find-or-throw lookups that many resource families share. They live apart from the families'
+ * own modules so that a family which only needs to look a VPC up (internet gateways, peering, security
+ * groups, …) does not import vpcs.ts, which itself imports those families to build a VPC's defaults:
+ * that was an import cycle. This module depends on state types and the error catalog only.
+ *
+ * Fidelity notes: none; AWS's not-found errors come from the catalog.
+ */
+import type { RegionState } from "../state/world.js";
+import type { Vpc } from "./types.js";
+import { vpcNotFound } from "./errors.js";
+
+export function getVpc(rs: RegionState, id: string | undefined): Vpc {
+  const vpc = id === undefined ? undefined : rs.vpcs.get(id);
+  if (!vpc) throw vpcNotFound(id ?? "");
+  return vpc;
+}
+
+/** The region's default VPC, if it has one (DeleteVpc can remove it; CreateDefaultVpc brings it back). */
+export function defaultVpc(rs: RegionState): Vpc | undefined {
+  for (const v of rs.vpcs.values()) if (v.isDefault) return v;
+  return undefined;
+}
