@@ -1,5 +1,5 @@
 /**
- * DescribeRegions and DescribeAvailabilityZones, from the built-in region catalogue (state/regions.ts).
+ * DescribeRegions and DescribeAvailabilityZones, from the built-in region catalogue (model/regions.ts).
  *
  * Reference: EC2 API DescribeRegions, DescribeAvailabilityZones (filters as documented there). Zones
  * show the zone group EC2 now reports (`GroupName` `us-west-2-zg-1`, `GroupLongName`
@@ -19,7 +19,7 @@ import type {
   Region,
 } from "@aws-sdk/client-ec2";
 import type { Handler } from "./context.js";
-import { REGIONS, regionInfo, zonesOf, type RegionInfo, type ZoneInfo } from "../state/regions.js";
+import { REGIONS, regionInfo, zonesOf, type RegionInfo, type ZoneInfo } from "../model/regions.js";
 import { applyFilters, type FilterSpec } from "../domain/describe.js";
 import { invalidParameterValue } from "../domain/errors.js";
 

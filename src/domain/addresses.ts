@@ -9,7 +9,7 @@
  *
  * Fidelity notes:
  * - Public addresses are fake but deterministic: each region owns one /14 of 3.0.0.0/9, in the order of
- *   state/regions.ts (ap-northeast-1 is 3.8.0.0/14, …), handed out in sequence (x.y.z.0 and x.y.z.255
+ *   model/regions.ts (ap-northeast-1 is 3.8.0.0/14, …), handed out in sequence (x.y.z.0 and x.y.z.255
  *   skipped) from a counter that restarts with the world. vpclab never sends a packet to them: they
  *   exist for the network engine, which only reaches them through an internet gateway.
  * - Only `Domain=vpc` exists (EC2-Classic is retired). `Address=` (recovering a specific address)
@@ -22,7 +22,7 @@ import type { RegionState, World } from "../state/world.js";
 import type { ElasticIp, NetworkInterface, Tags } from "./types.js";
 import { formatIp, parseIp } from "./cidr.js";
 import { Ec2Error, invalidParameterCombination, invalidParameterValue, missingParameter, notFound, resourceAlreadyAssociated } from "./errors.js";
-import { REGIONS } from "../state/regions.js";
+import { REGIONS } from "../model/regions.js";
 import type { IdSource } from "../state/clock.js";
 import { clearPublicAddress, enisOf, getEni, primaryIp } from "./network-interfaces.js";
 

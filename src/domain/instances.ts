@@ -43,7 +43,7 @@ import {
 import { getSubnet, RESERVED_PER_SUBNET } from "./subnets.js";
 import { cidrOf, sizeOf } from "./cidr.js";
 import { defaultVpc } from "./lookup.js";
-import { zonesOf } from "../state/regions.js";
+import { zonesOf } from "../model/regions.js";
 import { imageForLaunch } from "./images.js";
 import {
   addressRequest,

@@ -40,7 +40,7 @@
  */
 import type { RegionState, World } from "../state/world.js";
 import type { PeeringSide, PeeringStatusCode, Tags, Vpc, VpcPeeringConnection } from "./types.js";
-import { regionInfo } from "../state/regions.js";
+import { regionInfo } from "../model/regions.js";
 import { cidrOf, overlaps } from "./cidr.js";
 import { getVpc } from "./lookup.js";
 import {

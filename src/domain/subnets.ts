@@ -27,7 +27,7 @@ import {
   subnetNotFound,
   subnetRange,
 } from "./errors.js";
-import { zonesOf, type ZoneInfo } from "../state/regions.js";
+import { zonesOf, type ZoneInfo } from "../model/regions.js";
 
 /** Addresses AWS reserves in every subnet: network, router, DNS, future use, broadcast. */
 export const RESERVED_PER_SUBNET = 5;

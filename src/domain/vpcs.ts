@@ -26,7 +26,7 @@ import {
   vpcLimitExceeded,
   vpcRange,
 } from "./errors.js";
-import { zonesOf } from "../state/regions.js";
+import { zonesOf } from "../model/regions.js";
 import { defaultVpc, getVpc } from "./lookup.js";
 import { createSubnetRecord } from "./subnets.js";
 import { createRouteTableRecord, addRoute } from "./route-tables.js";

@@ -27,7 +27,7 @@ import { createDefaultVpcIn, createVpcRecord, mainRouteTable } from "../domain/v
 import { createSubnetRecord } from "../domain/subnets.js";
 import { addRoute, createRouteTableRecord } from "../domain/route-tables.js";
 import { attachGateway, createInternetGatewayRecord } from "../domain/internet-gateways.js";
-import { zonesOf } from "../state/regions.js";
+import { zonesOf } from "../model/regions.js";
 
 export interface RuleSpec {
   egress?: boolean;

@@ -28,7 +28,7 @@ import { ec2OperationTable } from "../api/table.js";
 import { stsOperationTable } from "../api/sts.js";
 import type { Ctx, Handler } from "../api/context.js";
 import { scopeOf } from "./scope.js";
-import { regionInfo } from "../state/regions.js";
+import { regionInfo } from "../model/regions.js";
 import { createDefaultVpcIn } from "../domain/vpcs.js";
 import { adminRoutes, AdminError, type AdminContext } from "./admin.js";
 import { VERSION } from "../version.js";

@@ -2,6 +2,7 @@
  * AWS's commercial regions and their availability zones, as `DescribeRegions` and
  * `DescribeAvailabilityZones` show them. The region list is the 32 regions of
  * `shared/data/aws-region-rtt-p50.json`; zone letters and zone ids are AWS's.
+ * Reference data, not state: fixed for every account and never written, so it lives with the model.
  *
  * Fidelity notes: only Availability Zones are listed (no Local or Wavelength Zones). On AWS the mapping of zone names to zone ids differs per account (except in a few
  * regions); vpclab uses one fixed mapping for every account, so `ap-northeast-1a` is always `apne1-az4`.
