@@ -6,7 +6,7 @@
  * (`arn:aws:iam::<account>:root`); IAM users and roles are not modelled.
  */
 import type { GetCallerIdentityRequest, GetCallerIdentityResponse } from "@aws-sdk/client-sts";
-import type { Handler } from "./context.js";
+import type { DispatchHandler, Handler } from "./context.js";
 
 const getCallerIdentity: Handler<GetCallerIdentityRequest, GetCallerIdentityResponse> = ({ account }) => ({
   UserId: account,
@@ -14,6 +14,6 @@ const getCallerIdentity: Handler<GetCallerIdentityRequest, GetCallerIdentityResp
   Arn: `arn:aws:iam::${account}:root`,
 });
 
-export const stsOperationTable: Readonly<Record<string, Handler>> = {
+export const stsOperationTable: Readonly<Record<string, DispatchHandler>> = {
   GetCallerIdentity: getCallerIdentity,
 };

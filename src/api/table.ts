@@ -3,10 +3,11 @@
  * the SDK's operation list when the server starts (DESIGN.md rule 2). An action the SDK does not know
  * gets `InvalidAction`; a known one that is not here gets one uniform `NotImplemented` error.
  *
- * Each resource family registers its handlers in its own `api/<family>.ts` and is spread in here.
+ * Each resource family registers its handlers in its own `api/<family>.ts` and is spread in here. The
+ * spread is checked per action (`satisfies Operations`): CreateVpc's handler must take CreateVpc's input
+ * and return CreateVpc's output, as the SDK types them.
  */
-import type { EC2 } from "@aws-sdk/client-ec2";
-import type { Handler } from "./context.js";
+import type { DispatchHandler, Operations } from "./context.js";
 import { vpcOperations } from "./vpcs.js";
 import { subnetOperations } from "./subnets.js";
 import { routeTableOperations } from "./route-tables.js";
@@ -24,9 +25,6 @@ import { keyPairOperations } from "./key-pairs.js";
 import { imageOperations } from "./images.js";
 import { dhcpOptionsOperations } from "./dhcp-options.js";
 import { accountOperations } from "./account.js";
-
-/** AWS's EC2 operation names, from the SDK's client type (`createVpc` → `CreateVpc`). */
-export type Action = Capitalize<Extract<keyof EC2, string>>;
 
 export const ec2Operations = {
   ...vpcOperations,
@@ -46,6 +44,6 @@ export const ec2Operations = {
   ...imageOperations,
   ...dhcpOptionsOperations,
   ...accountOperations,
-} satisfies Partial<Record<Action, Handler>>;
+} satisfies Operations;
 
-export const ec2OperationTable: Readonly<Record<string, Handler>> = ec2Operations;
+export const ec2OperationTable: Readonly<Record<string, DispatchHandler>> = ec2Operations;

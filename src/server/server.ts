@@ -26,7 +26,7 @@ import {
 } from "../domain/errors.js";
 import { ec2OperationTable } from "../api/table.js";
 import { stsOperationTable } from "../api/sts.js";
-import type { Ctx, Handler } from "../api/context.js";
+import type { Ctx, DispatchHandler } from "../api/context.js";
 import { scopeOf } from "./scope.js";
 import { regionInfo } from "../model/regions.js";
 import { createDefaultVpcIn } from "../domain/vpcs.js";
@@ -48,10 +48,10 @@ interface ServiceBinding {
   codec: QueryCodec;
   xmlns: string;
   operations: Record<string, { input: string | null; output: string | null }>;
-  table: Readonly<Record<string, Handler>>;
+  table: Readonly<Record<string, DispatchHandler>>;
 }
 
-function binding(name: ServiceName, dialect: Dialect, table: Readonly<Record<string, Handler>>): ServiceBinding {
+function binding(name: ServiceName, dialect: Dialect, table: Readonly<Record<string, DispatchHandler>>): ServiceBinding {
   const model = serviceModel(name);
   for (const action of Object.keys(table)) {
     if (!model.operations[action]) throw new Error(`operation table names ${action}, which the ${name} model lacks`);

@@ -1,11 +1,12 @@
 /**
  * `vpclab --version`, `--help` and the network commands (ping, trace, connect, why) must start without
  * the AWS SDK, which costs most of a second to load. Checked by the modules each run imports (a preload
- * records every resolved URL), not by timing: bench/cli-start.ts measures the time.
+ * records every resolved URL), not by timing: bench/cli-start.ts measures the time. `vpclab serve` must
+ * not load it either: the operation table is typed by the SDK's command types, imported as types only.
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -89,6 +90,41 @@ describe("CLI start-up loads no AWS SDK", () => {
     assert.notEqual(up.code, 0);
     assert.match(up.stderr, /missing\.yaml/);
     assert.ok(sdkModules(up).length > 0, `vpclab up should load @aws-sdk/client-ec2; imports:\n${up.imports.join("\n")}`);
+  });
+
+  it("vpclab serve answers EC2 requests without loading the SDK (the operation table imports its types only)", async () => {
+    const log = join(logDir, "serve.txt");
+    const child = spawn(process.execPath, ["--import", "tsx", "--import", "./test/support/import-log.mjs", "src/bin/vpclab.ts", "serve", "--port", "0"], {
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", VPCLAB_IMPORT_LOG: log },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = "";
+        child.stdout!.on("data", (chunk: Buffer) => {
+          out += chunk.toString();
+          const m = /serving the EC2 API on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+          if (m) resolve(m[1]!);
+        });
+        child.on("exit", (code) => reject(new Error(`vpclab serve exited ${code}: ${out}`)));
+      });
+      const res = await fetch(url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          authorization: "AWS4-HMAC-SHA256 Credential=test/20260101/eu-west-1/ec2/aws4_request, SignedHeaders=host, Signature=0",
+        },
+        body: "Action=CreateVpc&Version=2016-11-15&CidrBlock=10.9.0.0%2F16",
+      });
+      const xml = await res.text();
+      assert.equal(res.status, 200, xml);
+      assert.match(xml, /<CreateVpcResponse[^>]*>[\s\S]*<vpcId>vpc-[0-9a-f]{17}<\/vpcId>/);
+    } finally {
+      child.kill();
+    }
+    const imports = readFileSync(log, "utf8").split("\n").filter(Boolean);
+    assertNoSdk({ code: 0, stdout: "", stderr: "", imports }, "serve");
+    assert.ok(imports.some((u) => u.includes("/src/api/table.")), "the log shows the operation table loading");
   });
 
   describe("network commands against a running server", () => {
