@@ -23,14 +23,12 @@ import { tagList } from "./context.js";
 import { applyFilters, type FilterSpec } from "../domain/describe.js";
 import { tagsFromSpecifications } from "../domain/tags.js";
 import {
-  addressNotFound,
   allocateAddress,
-  allocationMalformed,
-  allocationNotFound,
   associateAddress,
   disassociateAddress,
   releaseAddress,
 } from "../domain/addresses.js";
+import { allocationNotFound, allocationMalformed, addressNotFound } from "../domain/errors.js";
 
 export function addressView(rs: RegionState, e: ElasticIp): AddressView {
   const eni = e.association ? rs.networkInterfaces.get(e.association.networkInterfaceId) : undefined;

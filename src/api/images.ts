@@ -8,7 +8,8 @@
 import type { DescribeImagesRequest, DescribeImagesResult, Image as ImageView } from "@aws-sdk/client-ec2";
 import type { Handler } from "./context.js";
 import { applyFilters, paginate, type FilterSpec } from "../domain/describe.js";
-import { catalogue, imageMalformed, imageNotFound, isWellFormedImageId, matchesOwners, type CatalogueImage } from "../domain/images.js";
+import { catalogue, isWellFormedImageId, matchesOwners, type CatalogueImage } from "../domain/images.js";
+import { imageMalformed, imageNotFound } from "../domain/errors.js";
 
 export function imageView(img: CatalogueImage): ImageView {
   return {

@@ -26,9 +26,8 @@ import {
   deleteKeyPair,
   findKeyPairById,
   importKeyPair,
-  keyPairIdNotFound,
-  keyPairNotFound,
 } from "../domain/key-pairs.js";
+import { keyPairNotFound, keyPairIdNotFound } from "../domain/errors.js";
 
 export function keyPairView(k: KeyPair, includePublicKey = false): KeyPairInfo {
   return {

@@ -28,13 +28,13 @@ import {
   createNetworkAclEntry,
   deleteNetworkAcl,
   deleteNetworkAclEntry,
-  networkAclNotFound,
   replaceNetworkAclAssociation,
   replaceNetworkAclEntry,
   type EntryInput,
 } from "../domain/network-acls.js";
 import { applyFilters, paginate, selectByIds, type FilterSpec } from "../domain/describe.js";
 import { tagsFromSpecifications } from "../domain/tags.js";
+import { networkAclNotFound } from "../domain/errors.js";
 
 function entryView(e: NetworkAclEntry): NetworkAclEntryView {
   const v: NetworkAclEntryView = {

@@ -52,13 +52,11 @@ import { applyFilters, paginate, selectByIds, type FilterSpec } from "../domain/
 import { tagsFromSpecifications } from "../domain/tags.js";
 import {
   analysesOf,
-  analysisNotFound,
   arnOf,
   createPath,
   deleteAnalysis,
   deletePath,
   getPath,
-  pathNotFound,
   pathsOf,
   startAnalysis,
   type AnalysisResult,
@@ -68,6 +66,7 @@ import {
   type PathFilterRec,
   type PortRangeRec,
 } from "../domain/network-insights.js";
+import { pathNotFound, analysisNotFound } from "../domain/errors.js";
 
 // ---- input ---------------------------------------------------------------------------------------
 

@@ -35,8 +35,6 @@ import {
   assignPrivateIpAddresses,
   createNetworkInterface,
   deleteNetworkInterface,
-  eniMalformed,
-  eniNotFound,
   getEni,
   modifyNetworkInterfaceAttribute,
   primaryIp,
@@ -45,7 +43,7 @@ import {
   unassignPrivateIpAddresses,
 } from "../domain/network-interfaces.js";
 import { attachNetworkInterface, detachNetworkInterface } from "../domain/instances.js";
-import { invalidParameterValue, missingParameter } from "../domain/errors.js";
+import { invalidParameterValue, missingParameter, eniNotFound, eniMalformed } from "../domain/errors.js";
 
 export function groupIdentifiers(rs: RegionState, ids: string[]): GroupIdentifier[] {
   return ids.map((id) => ({ GroupId: id, GroupName: rs.securityGroups.get(id)?.name ?? "" }));

@@ -51,7 +51,6 @@ import {
   getRule,
   getSecurityGroup,
   groupByNameInDefaultVpc,
-  groupNotFound,
   modifyRules,
   referencedGroupName,
   resolveGroup,
@@ -61,7 +60,7 @@ import {
 } from "../domain/security-groups.js";
 import { applyFilters, paginate, type FilterSpec } from "../domain/describe.js";
 import { tagsFromSpecifications } from "../domain/tags.js";
-import { invalidParameterCombination } from "../domain/errors.js";
+import { invalidParameterCombination, groupNotFound } from "../domain/errors.js";
 
 // ---- views --------------------------------------------------------------------------------------
 

@@ -21,23 +21,32 @@
 import type { RegionState, World } from "../state/world.js";
 import type { ElasticIp, NetworkInterface, Tags } from "./types.js";
 import { formatIp, parseIp } from "./cidr.js";
-import { Ec2Error, invalidParameterCombination, invalidParameterValue, missingParameter, notFound, resourceAlreadyAssociated } from "./errors.js";
+import {
+  invalidParameterCombination,
+  invalidParameterValue,
+  missingParameter,
+  resourceAlreadyAssociated,
+  allocationNotFound,
+  allocationMalformed,
+  associationNotFound,
+  eipAssociationMalformed,
+  addressNotFound,
+  addressInUse,
+  addressLimitExceeded,
+  vpcWithoutIgw,
+  insufficientAddressCapacity,
+  publicIpv4PoolNotFound,
+  instanceMalformed,
+  instanceNotFound,
+  instanceStateInvalid,
+  multipleInterfaces,
+} from "./errors.js";
 import { REGIONS } from "../model/regions.js";
 import type { IdSource } from "../state/clock.js";
 import { clearPublicAddress, enisOf, getEni, primaryIp } from "./network-interfaces.js";
 
 const EIPALLOC_ID = /^eipalloc-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const EIPASSOC_ID = /^eipassoc-([0-9a-f]{8}|[0-9a-f]{17})$/;
-
-export const allocationNotFound = (id: string) => notFound("InvalidAllocationID.NotFound", "allocation ID", id);
-export const allocationMalformed = (id: string) =>
-  new Ec2Error("InvalidAllocationID.Malformed", `Invalid id: "${id}" (expecting "eipalloc-...")`);
-export const eipAssociationNotFound = (id: string) => new Ec2Error("InvalidAssociationID.NotFound", `The association ID '${id}' does not exist`);
-export const addressNotFound = (ip: string) => new Ec2Error("InvalidAddress.NotFound", `Address '${ip}' not found.`);
-export const eipInUse = (ip: string) => new Ec2Error("InvalidIPAddress.InUse", `Address ${ip} is in use.`);
-export const addressLimitExceeded = () => new Ec2Error("AddressLimitExceeded", "The maximum number of addresses has been reached.");
-export const vpcWithoutIgw = (vpcId: string) =>
-  new Ec2Error("Gateway.NotAttached", `Network ${vpcId} is not attached to any internet gateway`);
 
 // ---- the public pool ----------------------------------------------------------------------------
 
@@ -86,7 +95,7 @@ export function allocatePublicIp(world: World, region: string): string {
     byRegion.set(region, n);
     return ip;
   }
-  throw new Ec2Error("InsufficientAddressCapacity", "There are no free public addresses in this region.");
+  throw insufficientAddressCapacity();
 }
 
 /** Gives an interface an auto-assigned public address (not an EIP) if it should have one. */
@@ -134,7 +143,7 @@ export function allocateAddress(
     throw invalidParameterValue(`Invalid value '${opts.networkBorderGroup}' for networkBorderGroup.`);
   }
   if (opts.publicIpv4Pool !== undefined && opts.publicIpv4Pool !== "amazon") {
-    throw new Ec2Error("InvalidPublicIpv4PoolID.NotFound", `The pool ID '${opts.publicIpv4Pool}' does not exist`);
+    throw publicIpv4PoolNotFound(opts.publicIpv4Pool);
   }
   if (rs.addresses.size >= world.quotas.elasticIpsPerRegion) throw addressLimitExceeded();
   let publicIp: string;
@@ -184,18 +193,15 @@ export function associateAddress(world: World, rs: RegionState, input: Associate
   } else {
     const inst = rs.instances.get(input.instanceId!);
     if (!/^i-([0-9a-f]{8}|[0-9a-f]{17})$/.test(input.instanceId!)) {
-      throw new Ec2Error("InvalidInstanceID.Malformed", `Invalid id: "${input.instanceId}"`);
+      throw instanceMalformed(input.instanceId!);
     }
-    if (!inst || inst.state === "terminated") throw notFound("InvalidInstanceID.NotFound", "instance ID", input.instanceId!);
+    if (!inst || inst.state === "terminated") throw instanceNotFound(input.instanceId!);
     if (inst.state !== "running" && inst.state !== "stopped" && inst.state !== "pending") {
-      throw new Ec2Error("IncorrectInstanceState", `The instance '${inst.id}' is not in a valid state for this operation.`);
+      throw instanceStateInvalid(inst.id);
     }
     const enis = enisOf(rs, inst.id);
     if (enis.length > 1) {
-      throw new Ec2Error(
-        "InvalidInstanceID",
-        `There are multiple interfaces attached to instance '${inst.id}'. Please specify an interface ID for the operation instead.`,
-      );
+      throw multipleInterfaces(inst.id);
     }
     eni = rs.networkInterfaces.get(inst.primaryEniId)!;
   }
@@ -239,10 +245,10 @@ export function disassociateAddress(world: World, rs: RegionState, associationId
   let eip: ElasticIp | undefined;
   if (associationId !== undefined) {
     if (!EIPASSOC_ID.test(associationId)) {
-      throw new Ec2Error("InvalidAssociationID.Malformed", `Invalid id: "${associationId}" (expecting "eipassoc-...")`);
+      throw eipAssociationMalformed(associationId);
     }
     for (const e of rs.addresses.values()) if (e.association?.id === associationId) eip = e;
-    if (!eip) throw eipAssociationNotFound(associationId);
+    if (!eip) throw associationNotFound(associationId);
   } else if (publicIp !== undefined) {
     eip = byPublicIp(rs, publicIp);
     if (!eip.association) throw invalidParameterValue(`The address ${publicIp} is not associated.`);
@@ -264,7 +270,7 @@ export function releaseAddress(world: World, rs: RegionState, allocationId: stri
   else if (publicIp !== undefined) {
     throw invalidParameterValue("You must specify an allocation id when releasing a VPC elastic IP address");
   } else throw missingParameter("AllocationId");
-  if (eip.association) throw eipInUse(eip.publicIp);
+  if (eip.association) throw addressInUse(eip.publicIp);
   rs.addresses.delete(eip.id);
   world.changed();
 }

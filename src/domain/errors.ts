@@ -1,5 +1,7 @@
 /**
- * The error catalog: every error vpclab returns, with AWS's own codes and message wording.
+ * The error catalog: every error vpclab returns, with AWS's own codes and message wording, one factory
+ * per distinct error, grouped by resource family. Nothing outside this module constructs an `Ec2Error`
+ * (errors.test.ts checks the source tree), so a message is worded in one place only.
  *
  * Reference: EC2 API "Error codes for the Amazon EC2 API" (client errors) and the messages EC2 really
  * returns for each. Protocol errors (a missing action, malformed parameters) are their own family,
@@ -49,6 +51,8 @@ export const requestTooLarge = (limit: number) =>
 export const authFailure = (message: string) => new ProtocolError("AuthFailure", message, 401);
 export const dryRunOperation = () =>
   new Ec2Error("DryRunOperation", "Request would have succeeded, but DryRun flag is set.", 412);
+/** A handler failed unexpectedly: the server logs the cause and answers with EC2's generic 500. */
+export const internalServerError = () => new Ec2Error("InternalError", "An internal error has occurred", 500);
 
 // ---- generic parameter errors ------------------------------------------------------------------
 
@@ -67,6 +71,12 @@ export const invalidZone = (zone: string) =>
 export const invalidZoneId = (zoneId: string) =>
   new Ec2Error("InvalidParameterValue", `Invalid availability zone ID: [${zoneId}]`);
 export const limitExceeded = (code: string, message: string) => new Ec2Error(code, message);
+/** A client token reused with a different request (ClientToken idempotency). */
+export const idempotentParameterMismatch = (token: string) =>
+  new Ec2Error("IdempotentParameterMismatch", `The client token '${token}' was already used with different parameters.`);
+/** The association id space is shared by route-table, network-ACL and Elastic IP associations. */
+export const associationNotFound = (id: string) =>
+  new Ec2Error("InvalidAssociationID.NotFound", `The association ID '${id}' does not exist`);
 
 /** `Invalid<Kind>ID.NotFound`, the one family with a uniform message. */
 export const notFound = (code: string, noun: string, id: string) =>
@@ -87,6 +97,24 @@ export const vpcLimitExceeded = () =>
   limitExceeded("VpcLimitExceeded", "The maximum number of VPCs has been reached.");
 export const defaultVpcAlreadyExists = (id: string) =>
   new Ec2Error("DefaultVpcAlreadyExists", `A Default VPC already exists for this account in this region. (${id})`);
+/** CreateVpc / AssociateVpcCidrBlock with no block: `alternatives` are the parameters that could give one. */
+export const missingVpcCidr = (alternatives: string[]) =>
+  new Ec2Error("MissingParameter", `Either ${alternatives.map((a) => `'${a}'`).join(" or ")} should be provided.`);
+export const vpcCidrOverlap = (cidr: string) =>
+  new Ec2Error("InvalidVpc.Range", `The CIDR '${cidr}' conflicts with another subnet`);
+export const vpcCidrRestricted = (cidr: string) =>
+  new Ec2Error(
+    "InvalidVpc.Range",
+    `The CIDR '${cidr}' is restricted. Use a CIDR from the same private address range as the current VPC CIDR, or use a publicly-routable CIDR.`,
+  );
+export const cidrLimitExceeded = (vpcId: string, limit: number) =>
+  new Ec2Error("CidrLimitExceeded", `This network '${vpcId}' has met its maximum number of allowed CIDRs: ${limit}`);
+export const primaryCidrNotDisassociable = (associationId: string | undefined) =>
+  operationNotPermitted(
+    `The vpc CIDR block with association ID ${associationId} may not be disassociated. It is the primary IPv4 CIDR block of the VPC`,
+  );
+/** No VpcId given and the region has no default VPC to fall back on. */
+export const noDefaultVpc = () => new Ec2Error("VPCIdNotSpecified", "No default VPC for this user");
 
 // ---- subnets -----------------------------------------------------------------------------------
 
@@ -94,12 +122,24 @@ export const subnetNotFound = (id: string) => notFound("InvalidSubnetID.NotFound
 export const subnetRange = (cidr: string) => new Ec2Error("InvalidSubnet.Range", `The CIDR '${cidr}' is invalid.`);
 export const subnetConflict = (cidr: string) =>
   new Ec2Error("InvalidSubnet.Conflict", `The CIDR '${cidr}' conflicts with another subnet`);
+export const subnetLimitExceeded = () =>
+  limitExceeded("SubnetLimitExceeded", "The maximum number of subnets has been reached.");
 
 // ---- route tables and routes -------------------------------------------------------------------
 
 export const routeTableNotFound = (id: string) => notFound("InvalidRouteTableID.NotFound", "routeTable ID", id);
-export const associationNotFound = (id: string) =>
-  new Ec2Error("InvalidAssociationID.NotFound", `The association ID '${id}' does not exist`);
+export const routeTableLimitExceeded = () =>
+  limitExceeded("RouteTableLimitExceeded", "The maximum number of route tables has been reached.");
+export const routeLimitExceeded = () => limitExceeded("RouteLimitExceeded", "The maximum number of routes has been reached.");
+export const missingRouteTarget = () =>
+  new Ec2Error(
+    "MissingParameter",
+    "The request must contain exactly one of gatewayId, natGatewayId, networkInterfaceId, vpcPeeringConnectionId, egressOnlyInternetGatewayId, transitGatewayId, localGatewayId, carrierGatewayId, vpcEndpointId, coreNetworkArn or instanceId",
+  );
+export const transitGatewayNotFound = (id: string) => notFound("InvalidTransitGatewayID.NotFound", "transitGateway ID", id);
+export const natGatewayNotFound = (id: string) => notFound("InvalidNatGatewayID.NotFound", "natGateway ID", id);
+export const egressOnlyInternetGatewayNotFound = (id: string) =>
+  notFound("InvalidEgressOnlyInternetGatewayId.NotFound", "egressOnlyInternetGateway ID", id);
 export const routeAlreadyExists = (rtb: string, dest: string) =>
   new Ec2Error(
     "RouteAlreadyExists",
@@ -116,6 +156,11 @@ export const internetGatewayNotFound = (id: string) =>
   notFound("InvalidInternetGatewayID.NotFound", "internetGateway ID", id);
 export const gatewayNotAttached = (igw: string, vpc: string) =>
   new Ec2Error("Gateway.NotAttached", `resource ${igw} is not attached to network ${vpc}`);
+/** An Elastic IP for an address in a VPC that has no internet gateway. */
+export const vpcWithoutIgw = (vpcId: string) =>
+  new Ec2Error("Gateway.NotAttached", `Network ${vpcId} is not attached to any internet gateway`);
+export const internetGatewayLimitExceeded = () =>
+  limitExceeded("InternetGatewayLimitExceeded", "The maximum number of internet gateways has been reached.");
 
 // ---- DHCP options, tags ------------------------------------------------------------------------
 
@@ -124,10 +169,187 @@ export const invalidResourceId = (id: string) => new Ec2Error("InvalidID", `The 
 export const tagLimitExceeded = () =>
   new Ec2Error("TagLimitExceeded", "The maximum number of Tags for a resource has been reached.");
 
-// ---- VPC peering connections (generic codes; peering-specific ones live in domain/peering.ts) ----
+// ---- VPC peering connections ---------------------------------------------------------------------
 
 export const peeringNotFound = (id: string) =>
   notFound("InvalidVpcPeeringConnectionID.NotFound", "vpcPeeringConnection ID", id);
 /** AWS's wording: "Invalid state transition for pcx-…, attempted to transition from rejected to deleting". */
 export const invalidStateTransition = (id: string, from: string, to: string) =>
   new Ec2Error("InvalidStateTransition", `Invalid state transition for ${id}, attempted to transition from ${from} to ${to}`);
+export const peeringAlreadyExists = () =>
+  new Ec2Error("VpcPeeringConnectionAlreadyExists", "A VPC peering connection between the VPCs already exists.");
+export const outstandingPeeringLimitExceeded = (limit: number) =>
+  limitExceeded(
+    "OutstandingVpcPeeringConnectionLimitExceeded",
+    `You've reached the limit on the number of VPC peering connection requests that you can create (${limit}).`,
+  );
+export const activePeeringLimitExceeded = (vpcId: string, limit: number) =>
+  limitExceeded(
+    "ActiveVpcPeeringConnectionPerVpcLimitExceeded",
+    `You've reached the limit on the number of active VPC peering connections you can have for the specified VPC (${vpcId}: ${limit}).`,
+  );
+export const peeringWrongAccount = (account: string, id: string, verb: string) =>
+  operationNotPermitted(`User (${account}) cannot ${verb} peering ${id}`);
+export const peeringWrongAcceptRegion = (region: string, id: string, accepterRegion: string) =>
+  operationNotPermitted(
+    `Incorrect region (${region}) specified for this request. VPC peering connection ${id} must be accepted in region ${accepterRegion}`,
+  );
+export const peeringWrongRejectRegion = (region: string, id: string, accepterRegion: string) =>
+  operationNotPermitted(
+    `Incorrect region (${region}) specified for this request. VPC peering connection ${id} must be accepted or rejected in region ${accepterRegion}`,
+  );
+
+// ---- security groups and their rules ----------------------------------------------------------
+
+export const groupNotFound = (id: string) => notFound("InvalidGroup.NotFound", "security group", id);
+export const groupNameNotFoundInDefaultVpc = (name: string, vpcId: string) =>
+  new Ec2Error("InvalidGroup.NotFound", `The security group '${name}' does not exist in default VPC '${vpcId}'`);
+export const groupNameNotFoundInVpc = (name: string, vpcId: string) =>
+  new Ec2Error("InvalidGroup.NotFound", `The security group '${name}' does not exist in VPC '${vpcId}'`);
+export const groupIdMalformed = (id: string) => new Ec2Error("InvalidGroupId.Malformed", `Invalid id: "${id}" (expecting "sg-...")`);
+export const groupDuplicate = (name: string, vpcId: string) =>
+  new Ec2Error("InvalidGroup.Duplicate", `The security group '${name}' already exists for VPC '${vpcId}'`);
+export const groupReserved = (name: string) => new Ec2Error("InvalidGroup.Reserved", `The security group '${name}' is reserved`);
+export const groupsInDifferentNetworks = () =>
+  new Ec2Error("InvalidGroup.NotFound", "You have specified two resources that belong to different networks.");
+export const groupNameNeedsDefaultVpc = () =>
+  new Ec2Error("VPCIdNotSpecified", "No default VPC for this user. GroupName is only supported for EC2-Classic and default VPC.");
+export const cannotDeleteGroup = (id: string, name: string) =>
+  new Ec2Error("CannotDelete", `the specified group: "${id}" name: "${name}" cannot be deleted by a user`);
+/** `protocol` as AWS prints it in the message, e.g. "tcp, from port: 22, to port: 22". */
+export const permissionDuplicate = (peer: string, protocol: string) =>
+  new Ec2Error("InvalidPermission.Duplicate", `the specified rule "peer: ${peer}, ${protocol}, ALLOW" already exists`);
+export const permissionNotFound = () =>
+  new Ec2Error("InvalidPermission.NotFound", "The specified rule does not exist in this security group.");
+export const permissionPortOutOfRange = (port: number) =>
+  new Ec2Error("InvalidPermission.Malformed", `TCP/UDP port (${port}) out of range`);
+export const securityGroupRuleNotFound = (id: string) =>
+  new Ec2Error("InvalidSecurityGroupRuleId.NotFound", `The security group rule ID '${id}' does not exist`);
+export const securityGroupRuleMalformed = (id: string) =>
+  new Ec2Error("InvalidSecurityGroupRuleId.Malformed", `Invalid id: "${id}" (expecting "sgr-...")`);
+export const rulesPerGroupLimitExceeded = () =>
+  limitExceeded("RulesPerSecurityGroupLimitExceeded", "The maximum number of rules per security group has been reached.");
+export const securityGroupLimitExceeded = () =>
+  limitExceeded("SecurityGroupLimitExceeded", "The maximum number of security groups has been reached.");
+export const prefixListNotFound = (id: string) =>
+  new Ec2Error("InvalidPrefixListID.NotFound", `The prefix list ID '${id}' does not exist`);
+
+// ---- network ACLs ------------------------------------------------------------------------------
+
+export const networkAclNotFound = (id: string) => notFound("InvalidNetworkAclID.NotFound", "networkAcl ID", id);
+export const aclEntryExists = (n: number) =>
+  new Ec2Error("NetworkAclEntryAlreadyExists", `The network acl entry identified by ${n} already exists.`);
+export const aclEntryNotFound = (n: number, egress: boolean) =>
+  new Ec2Error(
+    "InvalidNetworkAclEntry.NotFound",
+    `The network acl entry identified by ${n} (${egress ? "egress" : "ingress"}) does not exist.`,
+  );
+export const aclEntryLimitExceeded = () =>
+  limitExceeded("NetworkAclEntryLimitExceeded", "The maximum number of network ACL entries has been reached.");
+export const aclLimitExceeded = () =>
+  limitExceeded("NetworkAclLimitExceeded", "The maximum number of network ACLs has been reached.");
+
+// ---- network interfaces and their attachments --------------------------------------------------
+
+export const eniNotFound = (id: string) => notFound("InvalidNetworkInterfaceID.NotFound", "networkInterface ID", id);
+export const eniMalformed = (id: string) =>
+  new Ec2Error("InvalidNetworkInterfaceID.Malformed", `Invalid id: "${id}" (expecting "eni-...")`);
+export const eniInUse = (id: string) => new Ec2Error("InvalidNetworkInterface.InUse", `Interface: [${id}] in use.`);
+/** A private address taken by another interface, or an Elastic IP already associated. */
+export const addressInUse = (ip: string) => new Ec2Error("InvalidIPAddress.InUse", `Address ${ip} is in use.`);
+export const insufficientAddresses = (subnetId: string) =>
+  new Ec2Error(
+    "InsufficientFreeAddressesInSubnet",
+    `There are not enough free addresses in subnet '${subnetId}' to satisfy the requested number of instances.`,
+  );
+export const insufficientAddressesForRequest = () =>
+  new Ec2Error("InsufficientFreeAddressesInSubnet", "The specified subnet does not have enough free addresses to satisfy the request.");
+export const securityGroupsPerInterfaceLimitExceeded = () =>
+  limitExceeded("SecurityGroupsPerInterfaceLimitExceeded", "The maximum number of security groups per interface has been reached.");
+export const privateIpAddressLimitExceeded = () =>
+  limitExceeded("PrivateIpAddressLimitExceeded", "Number of private addresses will exceed limit.");
+/** Interfaces that AWS services own (e.g. a NAT gateway's) are not the caller's to detach or delete. */
+export const interfaceTypeNotManaged = (interfaceType: string) =>
+  operationNotPermitted(`You are not allowed to manage '${interfaceType}' attachments.`);
+export const attachmentNotFound = (id: string) =>
+  new Ec2Error("InvalidAttachmentID.NotFound", `The attachment ID '${id}' does not exist`);
+export const attachmentMalformed = (id: string) =>
+  new Ec2Error("InvalidAttachmentID.Malformed", `Invalid id: "${id}" (expecting "eni-attach-...")`);
+
+// ---- instances ---------------------------------------------------------------------------------
+
+export const instanceMalformed = (id: string) => new Ec2Error("InvalidInstanceID.Malformed", `Invalid id: "${id}"`);
+export const instanceNotFound = (id: string) => notFound("InvalidInstanceID.NotFound", "instance ID", id);
+export const instancesNotFound = (ids: string[]) =>
+  ids.length === 1
+    ? instanceNotFound(ids[0]!)
+    : new Ec2Error("InvalidInstanceID.NotFound", `The instance IDs '${ids.join(", ")}' do not exist`);
+export const incorrectState = (id: string, verb: string) =>
+  new Ec2Error("IncorrectInstanceState", `The instance '${id}' is not in a state from which it can be ${verb}.`);
+export const instanceNotStopped = (id: string) =>
+  new Ec2Error("IncorrectInstanceState", `The instance '${id}' is not in the 'stopped' state.`);
+export const instanceStateInvalid = (id: string) =>
+  new Ec2Error("IncorrectInstanceState", `The instance '${id}' is not in a valid state for this operation.`);
+/** An instance id where an interface is needed, and the instance has more than one. */
+export const multipleInterfaces = (id: string) =>
+  new Ec2Error(
+    "InvalidInstanceID",
+    `There are multiple interfaces attached to instance '${id}'. Please specify an interface ID for the operation instead.`,
+  );
+export const noDefaultSubnets = (vpcId: string) =>
+  new Ec2Error("MissingInput", `No subnets found for the default VPC '${vpcId}'. Please specify a subnet.`);
+export const noDefaultSubnetInZone = (zone: string) =>
+  new Ec2Error("MissingInput", `No default subnet for availability zone: '${zone}'.`);
+export const tooManyNetworkInterfaces = (instanceType: string, max: number) =>
+  invalidParameterValue(`The maximum number of network interfaces for ${instanceType} is ${max}.`);
+export const instanceLimitExceeded = (left: number, requested: number) =>
+  limitExceeded("InstanceLimitExceeded", `Your quota allows for ${left} more running instance(s). You requested at least ${requested}`);
+export const attachmentLimitExceeded = (count: number, instanceType: string) =>
+  limitExceeded("AttachmentLimitExceeded", `Interface count ${count} exceeds the limit for ${instanceType}`);
+
+// ---- Elastic IP addresses ----------------------------------------------------------------------
+
+export const allocationNotFound = (id: string) => notFound("InvalidAllocationID.NotFound", "allocation ID", id);
+export const allocationMalformed = (id: string) =>
+  new Ec2Error("InvalidAllocationID.Malformed", `Invalid id: "${id}" (expecting "eipalloc-...")`);
+export const eipAssociationMalformed = (id: string) =>
+  new Ec2Error("InvalidAssociationID.Malformed", `Invalid id: "${id}" (expecting "eipassoc-...")`);
+export const addressNotFound = (ip: string) => new Ec2Error("InvalidAddress.NotFound", `Address '${ip}' not found.`);
+export const addressLimitExceeded = () => limitExceeded("AddressLimitExceeded", "The maximum number of addresses has been reached.");
+export const insufficientAddressCapacity = () =>
+  new Ec2Error("InsufficientAddressCapacity", "There are no free public addresses in this region.");
+export const publicIpv4PoolNotFound = (id: string) =>
+  new Ec2Error("InvalidPublicIpv4PoolID.NotFound", `The pool ID '${id}' does not exist`);
+
+// ---- key pairs and images ----------------------------------------------------------------------
+
+export const keyPairNotFound = (name: string) => new Ec2Error("InvalidKeyPair.NotFound", `The key pair '${name}' does not exist`);
+export const keyPairIdNotFound = (id: string) => new Ec2Error("InvalidKeyPair.NotFound", `The key pair ID '${id}' does not exist`);
+export const keyPairDuplicate = (name: string) => new Ec2Error("InvalidKeyPair.Duplicate", `The keypair '${name}' already exists.`);
+export const keyFormat = (message = "Key is not in valid OpenSSH public key format") => new Ec2Error("InvalidKey.Format", message);
+export const imageNotFound = (ids: string[]) =>
+  new Ec2Error("InvalidAMIID.NotFound", `The image id '[${ids.join(", ")}]' does not exist`);
+export const imageMalformed = (id: string) => new Ec2Error("InvalidAMIID.Malformed", `Invalid id: "${id}" (expecting "ami-...")`);
+
+// ---- Reachability Analyzer (network insights) --------------------------------------------------
+
+export const pathNotFound = (id: string) => notFound("InvalidNetworkInsightsPathId.NotFound", "network insights path ID", id);
+export const analysisNotFound = (id: string) =>
+  notFound("InvalidNetworkInsightsAnalysisId.NotFound", "network insights analysis ID", id);
+export const analysisExists = (ids: string[], pathId: string) =>
+  new Ec2Error(
+    "AnalysisExistsForNetworkInsightsPath",
+    `At least one analysis [${ids.join(", ")}] exists for path ${pathId}. Delete all the analyses before deleting this network path.`,
+  );
+
+// ---- vpclab's admin API (/_vpclab/ping|trace|connect|analyze): vpclab's own requests, EC2's codes ----
+
+/** `from` / `to` missing: they name an endpoint, which the message says how to give. */
+export const missingEndpoint = (name: string) =>
+  new Ec2Error("MissingParameter", `The request must contain the parameter ${name} (an instance id, ENI id, Name tag or IP address)`);
+/** A JSON field of the wrong type or form; `expected` completes "<name> must be …". */
+export const badAdminField = (name: string, expected: string) => invalidParameterValue(`${name} must be ${expected}`);
+export const connectNeedsTcpOrUdp = () => invalidParameterValue("connect takes tcp or udp");
+/** A Name tag or address that matches several endpoints; `matches` lists them as the message shows them. */
+export const ambiguousEndpoint = (text: string, matches: string[]) =>
+  invalidParameterCombination(`'${text}' is ambiguous: it matches ${matches.join(", ")}; give a region or an id`);

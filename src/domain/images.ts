@@ -19,7 +19,7 @@
  * - There are no private images: `Owners=self` finds nothing, and CreateImage is not built.
  */
 import { createHash } from "node:crypto";
-import { Ec2Error } from "./errors.js";
+import { imageMalformed, missingParameter } from "./errors.js";
 
 export interface CatalogueImage {
   id: string;
@@ -158,14 +158,9 @@ export function isWellFormedImageId(id: string): boolean {
   return AMI_ID.test(id);
 }
 
-export const imageNotFound = (ids: string[]) =>
-  new Ec2Error("InvalidAMIID.NotFound", `The image id '[${ids.join(", ")}]' does not exist`);
-export const imageMalformed = (id: string) =>
-  new Ec2Error("InvalidAMIID.Malformed", `Invalid id: "${id}" (expecting "ami-...")`);
-
 /** What RunInstances needs to know of an image: the catalogue's facts, or a generic Linux image. */
 export function imageForLaunch(region: string, id: string | undefined): { architecture: "x86_64" | "arm64"; platform?: "windows"; platformDetails: string; usageOperation: string; rootDeviceName: string } {
-  if (id === undefined) throw new Ec2Error("MissingParameter", "The request must contain the parameter ImageId");
+  if (id === undefined) throw missingParameter("ImageId");
   if (!isWellFormedImageId(id)) throw imageMalformed(id);
   const img = findImage(region, id);
   if (img) return img;

@@ -34,11 +34,28 @@
 import type { RegionState, World } from "../state/world.js";
 import type { Instance, InstanceStateName, NetworkInterface, Subnet, Tags } from "./types.js";
 import {
-  Ec2Error,
   invalidParameterCombination,
   invalidParameterValue,
   missingParameter,
   operationNotPermitted,
+  instanceMalformed,
+  instancesNotFound,
+  incorrectState,
+  eniInUse,
+  insufficientAddresses,
+  keyPairNotFound,
+  noDefaultVpc,
+  noDefaultSubnets,
+  noDefaultSubnetInZone,
+  groupNameNotFoundInDefaultVpc,
+  tooManyNetworkInterfaces,
+  instanceLimitExceeded,
+  instanceNotStopped,
+  multipleInterfaces,
+  instanceStateInvalid,
+  attachmentLimitExceeded,
+  attachmentMalformed,
+  attachmentNotFound,
 } from "./errors.js";
 import { getSubnet, RESERVED_PER_SUBNET } from "./subnets.js";
 import { cidrOf, sizeOf } from "./cidr.js";
@@ -51,16 +68,13 @@ import {
   clearPublicAddress,
   createEniRecord,
   defaultGroupOf,
-  eniInUse,
   enisOf,
   getEni,
-  insufficientAddresses,
   pickAddresses,
   resolveGroupIds,
   takenAddresses,
 } from "./network-interfaces.js";
 import { assignAutoPublicIp, releaseAutoPublicIp } from "./addresses.js";
-import { keyPairNotFound } from "./key-pairs.js";
 
 // ---- instance types -----------------------------------------------------------------------------
 
@@ -122,14 +136,6 @@ export const STATE_CODES: Record<InstanceStateName, number> = {
   stopping: 64,
   stopped: 80,
 };
-
-export const instanceMalformed = (id: string) => new Ec2Error("InvalidInstanceID.Malformed", `Invalid id: "${id}"`);
-export const instancesNotFound = (ids: string[]) =>
-  ids.length === 1
-    ? new Ec2Error("InvalidInstanceID.NotFound", `The instance ID '${ids[0]}' does not exist`)
-    : new Ec2Error("InvalidInstanceID.NotFound", `The instance IDs '${ids.join(", ")}' do not exist`);
-export const incorrectState = (id: string, verb: string) =>
-  new Ec2Error("IncorrectInstanceState", `The instance '${id}' is not in a state from which it can be ${verb}.`);
 
 export function getInstance(rs: RegionState, id: string | undefined): Instance {
   if (id === undefined) throw missingParameter("InstanceId");
@@ -213,15 +219,15 @@ interface PlannedEni {
 
 function defaultSubnet(rs: RegionState, zone: string | undefined): Subnet {
   const vpc = defaultVpc(rs);
-  if (!vpc) throw new Ec2Error("VPCIdNotSpecified", "No default VPC for this user");
+  if (!vpc) throw noDefaultVpc();
   const candidates = [...rs.subnets.values()].filter((s) => s.vpcId === vpc.id && s.defaultForAz);
   if (candidates.length === 0) {
-    throw new Ec2Error("MissingInput", `No subnets found for the default VPC '${vpc.id}'. Please specify a subnet.`);
+    throw noDefaultSubnets(vpc.id);
   }
   if (zone !== undefined) {
     if (!zonesOf(rs.region).some((z) => z.zoneName === zone)) throw invalidParameterValue(`Invalid availability zone: [${zone}]`);
     const s = candidates.find((c) => c.availabilityZone === zone);
-    if (!s) throw new Ec2Error("MissingInput", `No default subnet for availability zone: '${zone}'.`);
+    if (!s) throw noDefaultSubnetInZone(zone);
     return s;
   }
   const order = zonesOf(rs.region).map((z) => z.zoneName);
@@ -232,7 +238,7 @@ function defaultSubnet(rs: RegionState, zone: string | undefined): Subnet {
 function groupsByName(rs: RegionState, vpcId: string, names: string[]): string[] {
   return names.map((name) => {
     for (const sg of rs.securityGroups.values()) if (sg.vpcId === vpcId && sg.name === name) return sg.id;
-    throw new Ec2Error("InvalidGroup.NotFound", `The security group '${name}' does not exist in default VPC '${vpcId}'`);
+    throw groupNameNotFoundInDefaultVpc(name, vpcId);
   });
 }
 
@@ -390,7 +396,7 @@ export function runInstances(world: World, rs: RegionState, input: RunInput): Ru
 
   const plan = planInterfaces(rs, input, maxCount);
   if (plan.length > typeInfo.maxEnis) {
-    throw new Ec2Error("InvalidParameterValue", `The maximum number of network interfaces for ${type} is ${typeInfo.maxEnis}.`);
+    throw tooManyNetworkInterfaces(type, typeInfo.maxEnis);
   }
 
   // Requested addresses are validated once against what is in use now (count is 1 when any is given).
@@ -429,10 +435,7 @@ export function runInstances(world: World, rs: RegionState, input: RunInput): Ru
   for (const i of rs.instances.values()) if (i.state !== "terminated" && i.state !== "shutting-down") live++;
   const quotaLeft = Math.max(0, world.quotas.instancesPerRegion - live);
   if (quotaLeft < minCount) {
-    throw new Ec2Error(
-      "InstanceLimitExceeded",
-      `Your quota allows for ${quotaLeft} more running instance(s). You requested at least ${minCount}`,
-    );
+    throw instanceLimitExceeded(quotaLeft, minCount);
   }
   const count = Math.min(fit, quotaLeft);
 
@@ -680,7 +683,7 @@ export function modifyInstanceAttribute(world: World, rs: RegionState, id: strin
   if (c.instanceType !== undefined) {
     const info = checkInstanceType(c.instanceType);
     if (inst.state !== "stopped") {
-      throw new Ec2Error("IncorrectInstanceState", `The instance '${inst.id}' is not in the 'stopped' state.`);
+      throw instanceNotStopped(inst.id);
     }
     const image = imageForLaunch(rs.region, inst.imageId);
     if (info.architecture !== image.architecture) {
@@ -692,17 +695,14 @@ export function modifyInstanceAttribute(world: World, rs: RegionState, id: strin
     inst.instanceType = c.instanceType;
   } else if (c.userData !== undefined) {
     if (inst.state !== "stopped") {
-      throw new Ec2Error("IncorrectInstanceState", `The instance '${inst.id}' is not in the 'stopped' state.`);
+      throw instanceNotStopped(inst.id);
     }
     checkUserData(c.userData);
     inst.userData = c.userData === "" ? undefined : c.userData.replace(/\s+/g, "");
   } else if (c.sourceDestCheck !== undefined || c.groups !== undefined) {
     const enis = enisOf(rs, inst.id);
     if (enis.length > 1) {
-      throw new Ec2Error(
-        "InvalidInstanceID",
-        `There are multiple interfaces attached to instance '${inst.id}'. Please specify an interface ID for the operation instead.`,
-      );
+      throw multipleInterfaces(inst.id);
     }
     const eni = enis[0];
     if (!eni) throw incorrectState(inst.id, "modified");
@@ -746,7 +746,7 @@ export function attachNetworkInterface(
     throw invalidParameterValue(`Invalid value '${networkCardIndex}' for networkCardIndex: ${inst.instanceType} has one network card.`);
   }
   if (inst.state !== "running" && inst.state !== "stopped") {
-    throw new Ec2Error("IncorrectInstanceState", `The instance '${inst.id}' is not in a valid state for this operation.`);
+    throw instanceStateInvalid(inst.id);
   }
   if (eni.attachment || eni.status !== "available") throw eniInUse(eni.id);
   if (eni.availabilityZone !== inst.availabilityZone) {
@@ -761,7 +761,7 @@ export function attachNetworkInterface(
   }
   const limit = instanceTypeInfo(inst.instanceType)?.maxEnis ?? 2;
   if (attached.length + 1 > limit) {
-    throw new Ec2Error("AttachmentLimitExceeded", `Interface count ${attached.length + 1} exceeds the limit for ${inst.instanceType}`);
+    throw attachmentLimitExceeded(attached.length + 1, inst.instanceType);
   }
   const attachmentId = world.ids.next("eni-attach");
   eni.attachment = {
@@ -784,10 +784,10 @@ export function attachNetworkInterface(
 export function detachNetworkInterface(world: World, rs: RegionState, attachmentId: string | undefined): void {
   if (attachmentId === undefined) throw missingParameter("AttachmentId");
   if (!/^eni-attach-([0-9a-f]{8}|[0-9a-f]{17})$/.test(attachmentId)) {
-    throw new Ec2Error("InvalidAttachmentID.Malformed", `Invalid id: "${attachmentId}" (expecting "eni-attach-...")`);
+    throw attachmentMalformed(attachmentId);
   }
   const eni = [...rs.networkInterfaces.values()].find((e) => e.attachment?.id === attachmentId);
-  if (!eni) throw new Ec2Error("InvalidAttachmentID.NotFound", `The attachment ID '${attachmentId}' does not exist`);
+  if (!eni) throw attachmentNotFound(attachmentId);
   if (eni.attachment!.deviceIndex === 0) {
     throw operationNotPermitted("The network interface at device index 0 cannot be detached.");
   }

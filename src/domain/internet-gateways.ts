@@ -18,11 +18,11 @@ import type { RegionState, World } from "../state/world.js";
 import type { InternetGateway, Tags } from "./types.js";
 import {
   dependencyViolation,
-  Ec2Error,
   gatewayNotAttached,
   internetGatewayNotFound,
   invalidParameterValue,
   resourceAlreadyAssociated,
+  internetGatewayLimitExceeded,
 } from "./errors.js";
 import { getVpc } from "./lookup.js";
 
@@ -42,7 +42,7 @@ export function createInternetGatewayRecord(world: World, rs: RegionState, tags:
 
 export function createInternetGateway(world: World, rs: RegionState, tags: Tags): InternetGateway {
   if (rs.internetGateways.size >= world.quotas.internetGatewaysPerRegion) {
-    throw new Ec2Error("InternetGatewayLimitExceeded", "The maximum number of internet gateways has been reached.");
+    throw internetGatewayLimitExceeded();
   }
   return createInternetGatewayRecord(world, rs, tags);
 }

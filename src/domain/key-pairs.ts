@@ -19,12 +19,14 @@
 import { createHash, createPublicKey, generateKeyPairSync, type KeyObject } from "node:crypto";
 import type { RegionState, World } from "../state/world.js";
 import type { KeyPair, Tags } from "./types.js";
-import { Ec2Error, invalidParameterValue, missingParameter } from "./errors.js";
-
-export const keyPairNotFound = (name: string) => new Ec2Error("InvalidKeyPair.NotFound", `The key pair '${name}' does not exist`);
-export const keyPairIdNotFound = (id: string) => new Ec2Error("InvalidKeyPair.NotFound", `The key pair ID '${id}' does not exist`);
-export const keyPairDuplicate = (name: string) => new Ec2Error("InvalidKeyPair.Duplicate", `The keypair '${name}' already exists.`);
-export const keyFormat = (message = "Key is not in valid OpenSSH public key format") => new Ec2Error("InvalidKey.Format", message);
+import {
+  invalidParameterValue,
+  missingParameter,
+  keyPairNotFound,
+  keyPairIdNotFound,
+  keyPairDuplicate,
+  keyFormat,
+} from "./errors.js";
 
 function colonHex(buf: Buffer): string {
   return buf.toString("hex").replace(/(..)(?!$)/g, "$1:");

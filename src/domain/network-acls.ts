@@ -24,22 +24,20 @@
 import type { RegionState, World } from "../state/world.js";
 import type { NetworkAcl, NetworkAclEntry, Tags } from "./types.js";
 import { formatCidr, parseCidr } from "./cidr.js";
-import { associationNotFound, dependencyViolation, Ec2Error, invalidParameterValue, missingParameter, notFound } from "./errors.js";
+import {
+  associationNotFound,
+  dependencyViolation,
+  invalidParameterValue,
+  missingParameter,
+  networkAclNotFound,
+  aclEntryExists,
+  aclEntryNotFound,
+  aclEntryLimitExceeded,
+  aclLimitExceeded,
+} from "./errors.js";
 import { getVpc } from "./lookup.js";
 
 export const IMPLICIT_DENY_RULE = 32767;
-
-export const networkAclNotFound = (id: string) => notFound("InvalidNetworkAclID.NotFound", "networkAcl ID", id);
-const entryExists = (n: number) =>
-  new Ec2Error("NetworkAclEntryAlreadyExists", `The network acl entry identified by ${n} already exists.`);
-const entryNotFound = (n: number, egress: boolean) =>
-  new Ec2Error(
-    "InvalidNetworkAclEntry.NotFound",
-    `The network acl entry identified by ${n} (${egress ? "egress" : "ingress"}) does not exist.`,
-  );
-const entryLimit = () =>
-  new Ec2Error("NetworkAclEntryLimitExceeded", "The maximum number of network ACL entries has been reached.");
-const aclLimit = () => new Ec2Error("NetworkAclLimitExceeded", "The maximum number of network ACLs has been reached.");
 
 export function getNetworkAcl(rs: RegionState, id: string | undefined): NetworkAcl {
   const acl = id === undefined ? undefined : rs.networkAcls.get(id);
@@ -56,7 +54,7 @@ export function createNetworkAcl(world: World, rs: RegionState, vpcId: string | 
   const vpc = getVpc(rs, vpcId);
   let n = 0;
   for (const acl of rs.networkAcls.values()) if (acl.vpcId === vpc.id) n++;
-  if (n >= world.quotas.networkAclsPerVpc) throw aclLimit();
+  if (n >= world.quotas.networkAclsPerVpc) throw aclLimitExceeded();
   const id = world.ids.next("acl");
   const deny = (egress: boolean): NetworkAclEntry => ({
     ruleNumber: IMPLICIT_DENY_RULE,
@@ -183,8 +181,8 @@ export function createNetworkAclEntry(world: World, rs: RegionState, aclId: stri
   const acl = getNetworkAcl(rs, aclId);
   const entry = buildEntry(input);
   const same = entriesIn(acl, entry.egress);
-  if (same.some((e) => e.ruleNumber === entry.ruleNumber)) throw entryExists(entry.ruleNumber);
-  if (same.length >= world.quotas.rulesPerNetworkAcl) throw entryLimit();
+  if (same.some((e) => e.ruleNumber === entry.ruleNumber)) throw aclEntryExists(entry.ruleNumber);
+  if (same.length >= world.quotas.rulesPerNetworkAcl) throw aclEntryLimitExceeded();
   acl.entries.push(entry);
   sortEntries(acl.entries);
   world.tableChanged();
@@ -194,7 +192,7 @@ export function replaceNetworkAclEntry(world: World, rs: RegionState, aclId: str
   const acl = getNetworkAcl(rs, aclId);
   const entry = buildEntry(input);
   const i = acl.entries.findIndex((e) => e.egress === entry.egress && e.ruleNumber === entry.ruleNumber);
-  if (i < 0) throw entryNotFound(entry.ruleNumber, entry.egress);
+  if (i < 0) throw aclEntryNotFound(entry.ruleNumber, entry.egress);
   acl.entries[i] = entry;
   world.tableChanged();
 }
@@ -210,7 +208,7 @@ export function deleteNetworkAclEntry(
   const n = checkRuleNumber(ruleNumber);
   if (egress === undefined) throw missingParameter("egress");
   const i = acl.entries.findIndex((e) => e.egress === egress && e.ruleNumber === n);
-  if (i < 0) throw entryNotFound(n, egress);
+  if (i < 0) throw aclEntryNotFound(n, egress);
   acl.entries.splice(i, 1);
   world.tableChanged();
 }

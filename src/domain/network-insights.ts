@@ -37,7 +37,17 @@
  */
 import type { RegionState, World } from "../state/world.js";
 import type { NetworkAclEntry, SecurityGroupRule, Tags } from "./types.js";
-import { Ec2Error, invalidParameterCombination, invalidParameterValue, notFound } from "./errors.js";
+import {
+  Ec2Error,
+  invalidParameterCombination,
+  invalidParameterValue,
+  notFound,
+  pathNotFound,
+  analysisNotFound,
+  analysisExists,
+  idempotentParameterMismatch,
+  missingParameter,
+} from "./errors.js";
 import { parseIp } from "./cidr.js";
 import { engineOf, type Analysis, type Hop } from "../engine/index.js";
 
@@ -141,18 +151,6 @@ function store<T>(rs: RegionState, key: string): Map<string, T> {
 export const pathsOf = (rs: RegionState) => store<InsightsPath>(rs, "insights.paths");
 export const analysesOf = (rs: RegionState) => store<InsightsAnalysis>(rs, "insights.analyses");
 const tokensOf = (rs: RegionState) => store<{ id: string; fingerprint: string }>(rs, "insights.tokens");
-
-// ---- errors ----------------------------------------------------------------------------------------
-
-export const pathNotFound = (id: string) => notFound("InvalidNetworkInsightsPathId.NotFound", "network insights path ID", id);
-export const analysisNotFound = (id: string) => notFound("InvalidNetworkInsightsAnalysisId.NotFound", "network insights analysis ID", id);
-export const analysisExists = (ids: string[], pathId: string) =>
-  new Ec2Error(
-    "AnalysisExistsForNetworkInsightsPath",
-    `At least one analysis [${ids.join(", ")}] exists for path ${pathId}. Delete all the analyses before deleting this network path.`,
-  );
-const idempotentMismatch = (token: string) =>
-  new Ec2Error("IdempotentParameterMismatch", `The client token '${token}' was already used with different parameters.`);
 
 export function getPath(rs: RegionState, id: string | undefined): InsightsPath {
   const p = id === undefined ? undefined : pathsOf(rs).get(id);
@@ -320,7 +318,7 @@ export function createPath(world: World, rs: RegionState, input: CreatePathInput
   if (input.clientToken !== undefined) {
     const seen = tokensOf(rs).get("nip:" + input.clientToken);
     if (seen) {
-      if (seen.fingerprint !== fingerprint) throw idempotentMismatch(input.clientToken);
+      if (seen.fingerprint !== fingerprint) throw idempotentParameterMismatch(input.clientToken);
       const existing = pathsOf(rs).get(seen.id);
       if (existing) return existing;
     }
@@ -328,7 +326,7 @@ export function createPath(world: World, rs: RegionState, input: CreatePathInput
   if (input.protocol !== "tcp" && input.protocol !== "udp") {
     throw invalidParameterValue(`Value (${input.protocol}) for parameter Protocol is invalid. Valid values: tcp | udp`);
   }
-  if (input.source === undefined || input.source.trim() === "") throw new Ec2Error("MissingParameter", "The request must contain the parameter Source");
+  if (input.source === undefined || input.source.trim() === "") throw missingParameter("Source");
   checkIp(input.sourceIp, "SourceIp");
   checkIp(input.destinationIp, "DestinationIp");
   checkPort(input.destinationPort, "DestinationPort");
@@ -344,7 +342,7 @@ export function createPath(world: World, rs: RegionState, input: CreatePathInput
   const destination = input.destination !== undefined && input.destination.trim() !== "" ? resolveEnd(world, rs, input.destination, "Destination") : undefined;
   const dstAddress = input.destinationIp ?? input.filterAtDestination?.destinationAddress ?? input.filterAtSource?.destinationAddress;
   if (!destination && dstAddress === undefined) {
-    throw new Ec2Error("MissingParameter", "The request must contain the parameter Destination or DestinationIp");
+    throw missingParameter("Destination or DestinationIp");
   }
   const srcAddress = input.sourceIp ?? input.filterAtSource?.sourceAddress;
   if (srcAddress !== undefined && !addressesOf(world, source).includes(srcAddress)) {
@@ -613,7 +611,7 @@ export function startAnalysis(world: World, rs: RegionState, input: StartAnalysi
   if (input.clientToken !== undefined) {
     const seen = tokensOf(rs).get("nia:" + input.clientToken);
     if (seen) {
-      if (seen.fingerprint !== fingerprint) throw idempotentMismatch(input.clientToken);
+      if (seen.fingerprint !== fingerprint) throw idempotentParameterMismatch(input.clientToken);
       const existing = analysesOf(rs).get(seen.id);
       if (existing) return existing;
     }

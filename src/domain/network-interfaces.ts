@@ -28,7 +28,17 @@ import {
   invalidParameterCombination,
   invalidParameterValue,
   missingParameter,
-  notFound,
+  eniNotFound,
+  eniMalformed,
+  addressInUse,
+  groupNotFound,
+  groupIdMalformed,
+  insufficientAddresses,
+  insufficientAddressesForRequest,
+  securityGroupsPerInterfaceLimitExceeded,
+  privateIpAddressLimitExceeded,
+  interfaceTypeNotManaged,
+  attachmentNotFound,
 } from "./errors.js";
 import { getSubnet } from "./subnets.js";
 
@@ -36,20 +46,6 @@ export const MAX_IPS_PER_ENI = 50;
 
 const ENI_ID = /^eni-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const SG_ID = /^sg-([0-9a-f]{8}|[0-9a-f]{17})$/;
-
-export const eniNotFound = (id: string) => notFound("InvalidNetworkInterfaceID.NotFound", "networkInterface ID", id);
-export const eniMalformed = (id: string) =>
-  new Ec2Error("InvalidNetworkInterfaceID.Malformed", `Invalid id: "${id}" (expecting "eni-...")`);
-export const eniInUse = (id: string) => new Ec2Error("InvalidNetworkInterface.InUse", `Interface: [${id}] in use.`);
-export const addressInUse = (ip: string) => new Ec2Error("InvalidIPAddress.InUse", `Address ${ip} is in use.`);
-export const groupNotFound = (id: string) => new Ec2Error("InvalidGroup.NotFound", `The security group '${id}' does not exist`);
-export const groupMalformed = (id: string) =>
-  new Ec2Error("InvalidGroupId.Malformed", `Invalid id: "${id}" (expecting "sg-...")`);
-export const insufficientAddresses = (subnetId: string) =>
-  new Ec2Error(
-    "InsufficientFreeAddressesInSubnet",
-    `There are not enough free addresses in subnet '${subnetId}' to satisfy the requested number of instances.`,
-  );
 
 export function getEni(rs: RegionState, id: string | undefined): NetworkInterface {
   if (id === undefined) throw missingParameter("NetworkInterfaceId");
@@ -129,14 +125,14 @@ export function pickAddresses(rs: RegionState, subnet: Subnet, requested: string
 export function resolveGroupIds(rs: RegionState, vpcId: string, ids: string[], subnetId: string): string[] {
   const out: string[] = [];
   for (const id of ids) {
-    if (!SG_ID.test(id)) throw groupMalformed(id);
+    if (!SG_ID.test(id)) throw groupIdMalformed(id);
     const sg = rs.securityGroups.get(id);
     if (!sg) throw groupNotFound(id);
     if (sg.vpcId !== vpcId) throw invalidParameter(`Security group ${id} and subnet ${subnetId} belong to different networks.`);
     if (!out.includes(id)) out.push(id);
   }
   if (out.length > 5) {
-    throw new Ec2Error("SecurityGroupsPerInterfaceLimitExceeded", "The maximum number of security groups per interface has been reached.");
+    throw securityGroupsPerInterfaceLimitExceeded();
   }
   return out;
 }
@@ -222,7 +218,7 @@ export function addressRequest(
   // Without a primary, the first listed address becomes primary; with no address at all, one is picked.
   const extra = (requested.length === 0 ? 1 : 0) + (secondaryCount ?? 0);
   if (requested.length + extra > MAX_IPS_PER_ENI) {
-    throw new Ec2Error("PrivateIpAddressLimitExceeded", "Number of private addresses will exceed limit.");
+    throw privateIpAddressLimitExceeded();
   }
   return { requested, extra };
 }
@@ -244,7 +240,7 @@ export function createNetworkInterface(world: World, rs: RegionState, input: Cre
     ips = pickAddresses(rs, subnet, requested, extra);
   } catch (err) {
     if (err instanceof Ec2Error && err.code === "InsufficientFreeAddressesInSubnet") {
-      throw new Ec2Error("InsufficientFreeAddressesInSubnet", "The specified subnet does not have enough free addresses to satisfy the request.");
+      throw insufficientAddressesForRequest();
     }
     throw err;
   }
@@ -268,7 +264,7 @@ export function deleteNetworkInterface(world: World, rs: RegionState, id: string
     throw invalidParameterValue(`Network interface '${eni.id}' is currently in use.`);
   }
   if (eni.requesterManaged) {
-    throw new Ec2Error("OperationNotPermitted", `You are not allowed to manage '${eni.interfaceType}' attachments.`);
+    throw interfaceTypeNotManaged(eni.interfaceType);
   }
   clearPublicAddress(rs, eni);
   rs.networkInterfaces.delete(eni.id);
@@ -299,7 +295,7 @@ export function modifyNetworkInterfaceAttribute(world: World, rs: RegionState, i
     const d = change.deleteOnTermination;
     if (d.attachmentId === undefined) throw missingParameter("Attachment.AttachmentId");
     if (!eni.attachment || eni.attachment.id !== d.attachmentId) {
-      throw new Ec2Error("InvalidAttachmentID.NotFound", `The attachment ID '${d.attachmentId}' does not exist`);
+      throw attachmentNotFound(d.attachmentId);
     }
     if (d.value === undefined) throw missingParameter("Attachment.DeleteOnTermination");
     eni.attachment.deleteOnTermination = d.value;
@@ -325,7 +321,7 @@ export function assignPrivateIpAddresses(
     throw invalidParameterValue(`Value (${count}) for parameter secondaryPrivateIpAddressCount is invalid.`);
   }
   if (eni.privateIps.length + list.length + (count ?? 0) > MAX_IPS_PER_ENI) {
-    throw new Ec2Error("PrivateIpAddressLimitExceeded", "Number of private addresses will exceed limit.");
+    throw privateIpAddressLimitExceeded();
   }
   const subnet = getSubnet(rs, eni.subnetId);
   const taken = takenAddresses(rs, subnet.id);

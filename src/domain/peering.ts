@@ -44,13 +44,18 @@ import { regionInfo } from "../model/regions.js";
 import { cidrOf, overlaps } from "./cidr.js";
 import { getVpc } from "./lookup.js";
 import {
-  Ec2Error,
   invalidParameterValue,
   invalidStateTransition,
   missingParameter,
   operationNotPermitted,
   peeringNotFound,
   unsupportedOperation,
+  peeringAlreadyExists,
+  outstandingPeeringLimitExceeded,
+  activePeeringLimitExceeded,
+  peeringWrongAccount,
+  peeringWrongAcceptRegion,
+  peeringWrongRejectRegion,
 } from "./errors.js";
 
 const HOUR = 3_600_000;
@@ -95,31 +100,6 @@ function metaOf(pcx: VpcPeeringConnection): PeeringMeta {
 export function isAccepted(pcx: VpcPeeringConnection): boolean {
   return metaOf(pcx).accepted;
 }
-
-// ---- errors specific to peering -----------------------------------------------------------------
-
-const alreadyExists = () =>
-  new Ec2Error("VpcPeeringConnectionAlreadyExists", "A VPC peering connection between the VPCs already exists.");
-const outstandingLimitExceeded = (limit: number) =>
-  new Ec2Error(
-    "OutstandingVpcPeeringConnectionLimitExceeded",
-    `You've reached the limit on the number of VPC peering connection requests that you can create (${limit}).`,
-  );
-const activeLimitExceeded = (vpcId: string, limit: number) =>
-  new Ec2Error(
-    "ActiveVpcPeeringConnectionPerVpcLimitExceeded",
-    `You've reached the limit on the number of active VPC peering connections you can have for the specified VPC (${vpcId}: ${limit}).`,
-  );
-const wrongAccount = (account: string, id: string, verb: string) =>
-  operationNotPermitted(`User (${account}) cannot ${verb} peering ${id}`);
-const wrongAcceptRegion = (region: string, id: string, accepterRegion: string) =>
-  operationNotPermitted(
-    `Incorrect region (${region}) specified for this request. VPC peering connection ${id} must be accepted in region ${accepterRegion}`,
-  );
-const wrongRejectRegion = (region: string, id: string, accepterRegion: string) =>
-  operationNotPermitted(
-    `Incorrect region (${region}) specified for this request. VPC peering connection ${id} must be accepted or rejected in region ${accepterRegion}`,
-  );
 
 // ---- visibility -----------------------------------------------------------------------------------
 
@@ -234,13 +214,13 @@ export function createPeering(world: World, rs: RegionState, input: CreatePeerin
 
   for (const p of world.peerings.values()) {
     if (!LIVE.has(p.status.code)) continue;
-    if (joins(p, rs.account, rs.region, vpc.id) && joins(p, peerOwner, peerRegion, peerVpcId)) throw alreadyExists();
+    if (joins(p, rs.account, rs.region, vpc.id) && joins(p, peerOwner, peerRegion, peerVpcId)) throw peeringAlreadyExists();
   }
   let outstanding = 0;
   for (const p of world.peerings.values()) {
     if (OUTSTANDING.has(p.status.code) && isSide(p.requester, rs.account, rs.region)) outstanding++;
   }
-  if (outstanding >= world.quotas.outstandingPeeringRequests) throw outstandingLimitExceeded(world.quotas.outstandingPeeringRequests);
+  if (outstanding >= world.quotas.outstandingPeeringRequests) throw outstandingPeeringLimitExceeded(world.quotas.outstandingPeeringRequests);
 
   // Everything is valid: from here on the request is made, and only its outcome remains to be seen.
   const peerVpc = accountExists(world, rs.account, peerOwner) ? world.region(peerOwner, peerRegion).vpcs.get(peerVpcId) : undefined;
@@ -279,9 +259,9 @@ export function createPeering(world: World, rs: RegionState, input: CreatePeerin
 
 /** The accepter's own check shared by Accept and Reject: its account, then its region. */
 function checkAccepter(pcx: VpcPeeringConnection, account: string, region: string, verb: "accept" | "reject"): void {
-  if (account !== pcx.accepter.ownerId) throw wrongAccount(account, pcx.id, verb);
+  if (account !== pcx.accepter.ownerId) throw peeringWrongAccount(account, pcx.id, verb);
   if (region !== pcx.accepter.region) {
-    throw verb === "accept" ? wrongAcceptRegion(region, pcx.id, pcx.accepter.region) : wrongRejectRegion(region, pcx.id, pcx.accepter.region);
+    throw verb === "accept" ? peeringWrongAcceptRegion(region, pcx.id, pcx.accepter.region) : peeringWrongRejectRegion(region, pcx.id, pcx.accepter.region);
   }
 }
 
@@ -303,7 +283,7 @@ export function acceptPeering(world: World, account: string, region: string, id:
     for (const p of world.peerings.values()) {
       if (ACTIVE_LIKE.has(p.status.code) && joins(p, side.ownerId, side.region, side.vpcId)) active++;
     }
-    if (active >= limit) throw activeLimitExceeded(side.vpcId, limit);
+    if (active >= limit) throw activePeeringLimitExceeded(side.vpcId, limit);
   }
 
   for (const side of [pcx.requester, pcx.accepter]) {
@@ -331,7 +311,7 @@ export function deletePeering(world: World, account: string, region: string, id:
   const code = pcx.status.code;
   if (code === "pending-acceptance") {
     // Only the requester withdraws a request; the accepter rejects it instead.
-    if (account !== pcx.requester.ownerId) throw wrongAccount(account, pcx.id, "delete");
+    if (account !== pcx.requester.ownerId) throw peeringWrongAccount(account, pcx.id, "delete");
   } else if (!ACTIVE_LIKE.has(code)) {
     throw invalidStateTransition(pcx.id, code, "deleting");
   }

@@ -21,15 +21,24 @@ import { cidrOf, containsCidr, formatCidr, parseCidr } from "./cidr.js";
 import {
   associationNotFound,
   dependencyViolation,
-  Ec2Error,
   gatewayNotFound,
   invalidParameterCombination,
   invalidParameterValue,
-  notFound,
   resourceAlreadyAssociated,
   routeAlreadyExists,
   routeNotFound,
   routeTableNotFound,
+  missingParameter,
+  routeTableLimitExceeded,
+  routeLimitExceeded,
+  missingRouteTarget,
+  multipleInterfaces,
+  peeringNotFound,
+  eniNotFound,
+  instanceNotFound,
+  transitGatewayNotFound,
+  natGatewayNotFound,
+  egressOnlyInternetGatewayNotFound,
 } from "./errors.js";
 import { getSubnet } from "./subnets.js";
 
@@ -70,7 +79,7 @@ export function createRouteTable(world: World, rs: RegionState, vpc: Vpc, tags: 
   let n = 0;
   for (const rt of rs.routeTables.values()) if (rt.vpcId === vpc.id) n++;
   if (n >= world.quotas.routeTablesPerVpc) {
-    throw new Ec2Error("RouteTableLimitExceeded", "The maximum number of route tables has been reached.");
+    throw routeTableLimitExceeded();
   }
   return createRouteTableRecord(world, rs, vpc, tags);
 }
@@ -107,7 +116,7 @@ export function associateRouteTable(
   const rt = getRouteTable(rs, routeTableId);
   if ((subnetId === undefined) === (gatewayId === undefined)) {
     if (subnetId === undefined) {
-      throw new Ec2Error("MissingParameter", "The request must contain the parameter subnetId or gatewayId");
+      throw missingParameter("subnetId or gatewayId");
     }
     throw invalidParameterCombination("The parameter subnetId cannot be used with the parameter gatewayId");
   }
@@ -228,10 +237,7 @@ function queryName(param: string): string {
 export function resolveTarget(world: World, rs: RegionState, rt: RouteTable, input: RouteTargetInput, allowLocal: boolean): RouteTarget {
   const given = TARGET_PARAMS.filter((k) => input[k] !== undefined);
   if (given.length === 0) {
-    throw new Ec2Error(
-      "MissingParameter",
-      "The request must contain exactly one of gatewayId, natGatewayId, networkInterfaceId, vpcPeeringConnectionId, egressOnlyInternetGatewayId, transitGatewayId, localGatewayId, carrierGatewayId, vpcEndpointId, coreNetworkArn or instanceId",
-    );
+    throw missingRouteTarget();
   }
   if (given.length > 1) {
     throw invalidParameterCombination(`The parameter ${queryName(given[0]!)} cannot be used with the parameter ${queryName(given[1]!)}`);
@@ -254,7 +260,7 @@ export function resolveTarget(world: World, rs: RegionState, rt: RouteTable, inp
     case "VpcPeeringConnectionId": {
       const pcx = world.peerings.get(id);
       const sides = pcx ? [pcx.requester, pcx.accepter] : [];
-      if (!pcx || !isVisible(world, rs.account, rs.region, pcx)) throw notFound("InvalidVpcPeeringConnectionID.NotFound", "vpcPeeringConnection ID", id);
+      if (!pcx || !isVisible(world, rs.account, rs.region, pcx)) throw peeringNotFound(id);
       if (!sides.some((s) => s.vpcId === rt.vpcId && s.ownerId === rs.account && s.region === rs.region)) {
         throw invalidParameterValue(`route table ${rt.id} and peering connection ${id} belong to different networks`);
       }
@@ -262,7 +268,7 @@ export function resolveTarget(world: World, rs: RegionState, rt: RouteTable, inp
     }
     case "NetworkInterfaceId": {
       const eni = rs.networkInterfaces.get(id);
-      if (!eni) throw notFound("InvalidNetworkInterfaceID.NotFound", "networkInterface ID", id);
+      if (!eni) throw eniNotFound(id);
       if (eni.vpcId !== rt.vpcId) {
         throw invalidParameterValue(`route table ${rt.id} and interface ${id} belong to different networks`);
       }
@@ -270,25 +276,22 @@ export function resolveTarget(world: World, rs: RegionState, rt: RouteTable, inp
     }
     case "InstanceId": {
       const inst = rs.instances.get(id);
-      if (!inst || inst.state === "terminated") throw notFound("InvalidInstanceID.NotFound", "instance ID", id);
+      if (!inst || inst.state === "terminated") throw instanceNotFound(id);
       if (inst.vpcId !== rt.vpcId) {
         throw invalidParameterValue(`route table ${rt.id} and instance ${id} belong to different networks`);
       }
       const enis = [...rs.networkInterfaces.values()].filter((e) => e.attachment?.instanceId === id);
       if (enis.length > 1) {
-        throw new Ec2Error(
-          "InvalidInstanceID",
-          `There are multiple interfaces attached to instance '${id}'. Please specify an interface ID for the operation instead.`,
-        );
+        throw multipleInterfaces(id);
       }
       return { kind: "instance", id, eniId: inst.primaryEniId };
     }
     case "TransitGatewayId":
-      throw notFound("InvalidTransitGatewayID.NotFound", "transitGateway ID", id);
+      throw transitGatewayNotFound(id);
     case "NatGatewayId":
-      throw notFound("InvalidNatGatewayID.NotFound", "natGateway ID", id);
+      throw natGatewayNotFound(id);
     case "EgressOnlyInternetGatewayId":
-      throw notFound("InvalidEgressOnlyInternetGatewayId.NotFound", "egressOnlyInternetGateway ID", id);
+      throw egressOnlyInternetGatewayNotFound(id);
     default:
       throw invalidParameterValue(`vpclab does not support ${param} route targets`);
   }
@@ -297,7 +300,7 @@ export function resolveTarget(world: World, rs: RegionState, rt: RouteTable, inp
 /** A route destination, canonicalised (`100.68.0.18/18` → `100.68.0.0/18`) as CreateRoute documents. */
 function destination(text: string | undefined): string {
   if (text === undefined || text === "") {
-    throw new Ec2Error("MissingParameter", "The request must contain the parameter destinationCidrBlock or destinationIpv6CidrBlock");
+    throw missingParameter("destinationCidrBlock or destinationIpv6CidrBlock");
   }
   const c = parseCidr(text);
   if (!c) throw invalidParameterValue(`Value (${text}) for parameter destinationCidrBlock is invalid. This is not a valid CIDR block.`);
@@ -337,7 +340,7 @@ export function createRoute(
   if (rt.routes.some((r) => r.destinationCidr === dest)) throw routeAlreadyExists(rt.id, dest);
   checkInsideVpc(rs, rt, dest, resolved);
   if (countStaticRoutes(rt) >= world.quotas.routesPerRouteTable) {
-    throw new Ec2Error("RouteLimitExceeded", `The maximum number of routes has been reached.`);
+    throw routeLimitExceeded();
   }
   addRoute(rt, { destinationCidr: dest, target: resolved, origin: "CreateRoute" });
   world.tableChanged();

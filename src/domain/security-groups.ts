@@ -31,48 +31,31 @@ import type { RegionState, World } from "../state/world.js";
 import type { SecurityGroup, SecurityGroupRule, Tags, VpcPeeringConnection } from "./types.js";
 import { formatCidr, parseCidr } from "./cidr.js";
 import {
-  Ec2Error,
   dependencyViolation,
   invalidParameterCombination,
   invalidParameterValue,
   missingParameter,
-  notFound,
   vpcNotFound,
+  groupNotFound,
+  groupNameNotFoundInDefaultVpc,
+  groupNameNotFoundInVpc,
+  groupIdMalformed,
+  groupDuplicate,
+  groupReserved,
+  groupsInDifferentNetworks,
+  groupNameNeedsDefaultVpc,
+  cannotDeleteGroup,
+  permissionDuplicate,
+  permissionNotFound,
+  permissionPortOutOfRange,
+  securityGroupRuleNotFound,
+  securityGroupRuleMalformed,
+  rulesPerGroupLimitExceeded,
+  securityGroupLimitExceeded,
+  prefixListNotFound,
+  noDefaultVpc,
 } from "./errors.js";
 import { defaultVpc } from "./lookup.js";
-
-// ---- errors (AWS's codes and wording) ---------------------------------------------------------
-
-export const groupNotFound = (id: string) => notFound("InvalidGroup.NotFound", "security group", id);
-const groupNameNotFound = (name: string, vpcId: string) =>
-  new Ec2Error("InvalidGroup.NotFound", `The security group '${name}' does not exist in default VPC '${vpcId}'`);
-const groupNameNotFoundInVpc = (name: string, vpcId: string) =>
-  new Ec2Error("InvalidGroup.NotFound", `The security group '${name}' does not exist in VPC '${vpcId}'`);
-const groupIdMalformed = (id: string) =>
-  new Ec2Error("InvalidGroupId.Malformed", `Invalid id: "${id}" (expecting "sg-...")`);
-const groupDuplicate = (name: string, vpcId: string) =>
-  new Ec2Error("InvalidGroup.Duplicate", `The security group '${name}' already exists for VPC '${vpcId}'`);
-const groupReserved = (name: string) => new Ec2Error("InvalidGroup.Reserved", `The security group '${name}' is reserved`);
-const differentNetworks = () =>
-  new Ec2Error("InvalidGroup.NotFound", "You have specified two resources that belong to different networks.");
-const noDefaultVpc = () =>
-  new Ec2Error("VPCIdNotSpecified", "No default VPC for this user. GroupName is only supported for EC2-Classic and default VPC.");
-const cannotDelete = (sg: SecurityGroup) =>
-  new Ec2Error("CannotDelete", `the specified group: "${sg.id}" name: "${sg.name}" cannot be deleted by a user`);
-const permissionDuplicate = (peer: string, r: RuleShape) =>
-  new Ec2Error("InvalidPermission.Duplicate", `the specified rule "peer: ${peer}, ${describeProtocol(r)}, ALLOW" already exists`);
-const permissionNotFound = () =>
-  new Ec2Error("InvalidPermission.NotFound", "The specified rule does not exist in this security group.");
-export const ruleNotFound = (id: string) =>
-  new Ec2Error("InvalidSecurityGroupRuleId.NotFound", `The security group rule ID '${id}' does not exist`);
-const ruleIdMalformed = (id: string) =>
-  new Ec2Error("InvalidSecurityGroupRuleId.Malformed", `Invalid id: "${id}" (expecting "sgr-...")`);
-const rulesLimit = () =>
-  new Ec2Error("RulesPerSecurityGroupLimitExceeded", "The maximum number of rules per security group has been reached.");
-const groupLimit = () =>
-  new Ec2Error("SecurityGroupLimitExceeded", "The maximum number of security groups has been reached.");
-const prefixListNotFound = (id: string) =>
-  new Ec2Error("InvalidPrefixListID.NotFound", `The prefix list ID '${id}' does not exist`);
 
 // ---- lookups ------------------------------------------------------------------------------------
 
@@ -87,9 +70,9 @@ export function getSecurityGroup(rs: RegionState, id: string | undefined): Secur
 /** A group by name in the region's default VPC (the only place AWS resolves bare names). */
 export function groupByNameInDefaultVpc(rs: RegionState, name: string): SecurityGroup {
   const vpc = defaultVpc(rs);
-  if (!vpc) throw noDefaultVpc();
+  if (!vpc) throw groupNameNeedsDefaultVpc();
   for (const sg of rs.securityGroups.values()) if (sg.vpcId === vpc.id && sg.name === name) return sg;
-  throw groupNameNotFound(name, vpc.id);
+  throw groupNameNotFoundInDefaultVpc(name, vpc.id);
 }
 
 /** GroupId, else GroupName (default VPC), as Authorize/Revoke/DeleteSecurityGroup take them. */
@@ -108,9 +91,9 @@ export function findRule(rs: RegionState, id: string): { sg: SecurityGroup; rule
 }
 
 export function getRule(rs: RegionState, id: string): { sg: SecurityGroup; rule: SecurityGroupRule } {
-  if (!id.startsWith("sgr-")) throw ruleIdMalformed(id);
+  if (!id.startsWith("sgr-")) throw securityGroupRuleMalformed(id);
   const found = findRule(rs, id);
-  if (!found) throw ruleNotFound(id);
+  if (!found) throw securityGroupRuleNotFound(id);
   return found;
 }
 
@@ -167,7 +150,7 @@ export function createSecurityGroup(
   let vpcId = input.vpcId;
   if (vpcId === undefined || vpcId === "") {
     const def = defaultVpc(rs);
-    if (!def) throw new Ec2Error("VPCIdNotSpecified", "No default VPC for this user");
+    if (!def) throw noDefaultVpc();
     vpcId = def.id;
   } else if (!rs.vpcs.has(vpcId)) {
     throw vpcNotFound(vpcId);
@@ -178,7 +161,7 @@ export function createSecurityGroup(
     count++;
     if (sg.name === name) throw groupDuplicate(name, vpcId);
   }
-  if (count >= world.quotas.securityGroupsPerVpc) throw groupLimit();
+  if (count >= world.quotas.securityGroupsPerVpc) throw securityGroupLimitExceeded();
 
   const id = world.ids.next("sg");
   const sg: SecurityGroup = {
@@ -231,7 +214,7 @@ export function deleteSecurityGroup(
   groupName: string | undefined,
 ): SecurityGroup {
   const sg = resolveGroup(rs, groupId, groupName);
-  if (sg.isDefault) throw cannotDelete(sg);
+  if (sg.isDefault) throw cannotDeleteGroup(sg.id, sg.name);
   if (groupInUse(world, rs, sg)) throw dependencyViolation(`resource ${sg.id} has a dependent object`);
   rs.securityGroups.delete(sg.id);
   world.changed();
@@ -298,7 +281,7 @@ export function ruleShape(protocol: string | undefined, fromPort: number | undef
       }
       for (const port of [fromPort, toPort]) {
         if (!Number.isInteger(port) || port < 0 || port > 65535) {
-          throw new Ec2Error("InvalidPermission.Malformed", `TCP/UDP port (${port}) out of range`);
+          throw permissionPortOutOfRange(port);
         }
       }
       if (fromPort > toPort) {
@@ -410,8 +393,8 @@ function resolveReference(world: World, rs: RegionState, sg: SecurityGroup, pair
     { ownerId: sg.ownerId, region: sg.region, vpcId: sg.vpcId },
     { ownerId: target.ownerId, region: target.region, vpcId: target.vpcId },
   );
-  if (!pcx) throw differentNetworks();
-  if (pair.vpcPeeringConnectionId && pair.vpcPeeringConnectionId !== pcx.id) throw differentNetworks();
+  if (!pcx) throw groupsInDifferentNetworks();
+  if (pair.vpcPeeringConnectionId && pair.vpcPeeringConnectionId !== pcx.id) throw groupsInDifferentNetworks();
   return { groupId: target.id, userId: target.ownerId, vpcId: target.vpcId, vpcPeeringConnectionId: pcx.id };
 }
 
@@ -482,7 +465,7 @@ function checkQuota(world: World, rules: (Candidate | SecurityGroupRule)[], isEg
       v6++;
     }
   }
-  if (v4 > world.quotas.rulesPerSecurityGroup || v6 > world.quotas.rulesPerSecurityGroup) throw rulesLimit();
+  if (v4 > world.quotas.rulesPerSecurityGroup || v6 > world.quotas.rulesPerSecurityGroup) throw rulesPerGroupLimitExceeded();
 }
 
 export function authorize(
@@ -498,7 +481,7 @@ export function authorize(
   const existing = new Set(sg.rules.map(ruleKey));
   for (const { candidate } of expanded) {
     const key = ruleKey(candidate);
-    if (existing.has(key)) throw permissionDuplicate(peerText(candidate), candidate);
+    if (existing.has(key)) throw permissionDuplicate(peerText(candidate), describeProtocol(candidate));
     existing.add(key);
   }
   const candidates = expanded.map((e) => e.candidate);
@@ -534,8 +517,8 @@ export function revoke(
     for (const id of ruleIds!) {
       const rule = sg.rules.find((r) => r.id === id && r.isEgress === isEgress);
       if (!rule) {
-        if (!id.startsWith("sgr-")) throw ruleIdMalformed(id);
-        throw ruleNotFound(id);
+        if (!id.startsWith("sgr-")) throw securityGroupRuleMalformed(id);
+        throw securityGroupRuleNotFound(id);
       }
       doomed.add(rule);
     }
@@ -579,8 +562,8 @@ export function modifyRules(world: World, rs: RegionState, groupId: string | und
     if (u.ruleId === undefined || u.ruleId === "") throw missingParameter("SecurityGroupRule.N.SecurityGroupRuleId");
     const rule = sg.rules.find((r) => r.id === u.ruleId);
     if (!rule) {
-      if (!u.ruleId.startsWith("sgr-")) throw ruleIdMalformed(u.ruleId);
-      throw ruleNotFound(u.ruleId);
+      if (!u.ruleId.startsWith("sgr-")) throw securityGroupRuleMalformed(u.ruleId);
+      throw securityGroupRuleNotFound(u.ruleId);
     }
     if (!u.rule) throw missingParameter("SecurityGroupRule.N.SecurityGroupRule");
     const r = u.rule;
@@ -613,7 +596,7 @@ export function modifyRules(world: World, rs: RegionState, groupId: string | und
   const seen = new Set<string>();
   for (const r of after) {
     const key = ruleKey(r);
-    if (seen.has(key)) throw permissionDuplicate(peerText(r), r);
+    if (seen.has(key)) throw permissionDuplicate(peerText(r), describeProtocol(r));
     seen.add(key);
   }
   checkQuota(world, after, false);
@@ -644,7 +627,7 @@ export function updateRuleDescriptions(
   if (byId && byId.length > 0) {
     for (const d of byId) {
       const rule = sg.rules.find((r) => r.id === d.ruleId && r.isEgress === isEgress);
-      if (!rule) throw ruleNotFound(d.ruleId ?? "");
+      if (!rule) throw securityGroupRuleNotFound(d.ruleId ?? "");
       changes.set(rule, validateRuleDescription(d.description));
     }
   } else if (perms && perms.length > 0) {

@@ -19,13 +19,13 @@ import type { Subnet, Tags, Vpc } from "./types.js";
 import { cidrOf, containsCidr, formatCidr, overlaps, parseCidr, sizeOf } from "./cidr.js";
 import {
   dependencyViolation,
-  Ec2Error,
   invalidParameterCombination,
   invalidParameterValue,
   missingParameter,
   subnetConflict,
   subnetNotFound,
   subnetRange,
+  subnetLimitExceeded,
 } from "./errors.js";
 import { zonesOf, type ZoneInfo } from "../model/regions.js";
 
@@ -130,7 +130,7 @@ export function createSubnet(
   let count = 0;
   for (const s of rs.subnets.values()) if (s.vpcId === vpc.id) count++;
   if (count >= world.quotas.subnetsPerVpc) {
-    throw new Ec2Error("SubnetLimitExceeded", `The maximum number of subnets has been reached.`);
+    throw subnetLimitExceeded();
   }
   return createSubnetRecord(world, rs, vpc, { cidr, zone, tags });
 }

@@ -15,7 +15,7 @@ import type { RegionState, World } from "../state/world.js";
 import { isVisible } from "./peering.js";
 import { findRule } from "./security-groups.js";
 import { analysesOf, pathsOf } from "./network-insights.js";
-import { Ec2Error, invalidParameterValue, tagLimitExceeded, missingParameter, notFound } from "./errors.js";
+import { invalidParameterValue, tagLimitExceeded, missingParameter, notFound, invalidResourceId } from "./errors.js";
 
 export const MAX_TAGS = 50;
 
@@ -164,7 +164,7 @@ export function* taggables(world: World, rs: RegionState): Iterable<TaggableRef>
 export function findTaggable(world: World, rs: RegionState, id: string): TaggableRef {
   const dash = id.indexOf("-");
   const kind = KIND_BY_PREFIX.get(dash > 0 ? id.slice(0, dash) : "");
-  if (!kind) throw new Ec2Error("InvalidID", `The ID '${id}' is not valid`);
+  if (!kind) throw invalidResourceId(id);
   const found = kind.get ? kind.get(world, rs, id) : [...kind.all(world, rs)].find((r) => r.id === id);
   if (!found) throw notFound(kind.notFound[0], kind.notFound[1], id);
   return { id, resourceType: kind.resourceType, tags: found.tags };

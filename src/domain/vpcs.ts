@@ -20,11 +20,15 @@ import {
   cidrAssociationNotFound,
   defaultVpcAlreadyExists,
   dependencyViolation,
-  Ec2Error,
   invalidCidr,
   invalidParameterValue,
   vpcLimitExceeded,
   vpcRange,
+  missingVpcCidr,
+  vpcCidrOverlap,
+  vpcCidrRestricted,
+  cidrLimitExceeded,
+  primaryCidrNotDisassociable,
 } from "./errors.js";
 import { zonesOf } from "../model/regions.js";
 import { defaultVpc, getVpc } from "./lookup.js";
@@ -37,7 +41,7 @@ import { allowAllEgressRule } from "./security-groups.js";
 /** Parses and range-checks a VPC IPv4 block (/16 to /28), canonicalising host bits. */
 export function vpcCidr(text: string | undefined, param = "cidrBlock"): string {
   if (text === undefined || text === "") {
-    throw new Ec2Error("MissingParameter", `Either 'cidrBlock' or 'ipv4IpamPoolId' should be provided.`);
+    throw missingVpcCidr(["cidrBlock", "ipv4IpamPoolId"]);
   }
   const c = parseCidr(text);
   if (!c) {
@@ -242,7 +246,7 @@ const RESTRICTED_SECONDARY = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "
 export function associateVpcCidrBlock(world: World, rs: RegionState, vpcId: string | undefined, cidrText: string | undefined) {
   const vpc = getVpc(rs, vpcId);
   if (cidrText === undefined) {
-    throw new Ec2Error("MissingParameter", "Either 'cidrBlock' or 'ipv4IpamPoolId' or 'amazonProvidedIpv6CidrBlock' should be provided.");
+    throw missingVpcCidr(["cidrBlock", "ipv4IpamPoolId", "amazonProvidedIpv6CidrBlock"]);
   }
   const parsed = parseCidr(cidrText);
   if (!parsed) throw invalidCidr(cidrText);
@@ -257,11 +261,11 @@ export function associateVpcCidrBlock(world: World, rs: RegionState, vpcId: stri
   }
   for (const b of vpc.cidrBlocks) {
     if (overlaps(cidrOf(b.cidr), c)) {
-      throw new Ec2Error("InvalidVpc.Range", `The CIDR '${cidr}' conflicts with another subnet`);
+      throw vpcCidrOverlap(cidr);
     }
   }
   if (vpc.cidrBlocks.length >= world.quotas.cidrBlocksPerVpc) {
-    throw new Ec2Error("CidrLimitExceeded", `This network '${vpc.id}' has met its maximum number of allowed CIDRs: ${world.quotas.cidrBlocksPerVpc}`);
+    throw cidrLimitExceeded(vpc.id, world.quotas.cidrBlocksPerVpc);
   }
   const assoc = { associationId: world.ids.next("vpc-cidr-assoc"), cidr, state: "associated" as const };
   vpc.cidrBlocks.push(assoc);
@@ -272,23 +276,13 @@ export function associateVpcCidrBlock(world: World, rs: RegionState, vpcId: stri
   return { vpc, assoc };
 }
 
-function vpcCidrRestricted(cidr: string) {
-  return new Ec2Error(
-    "InvalidVpc.Range",
-    `The CIDR '${cidr}' is restricted. Use a CIDR from the same private address range as the current VPC CIDR, or use a publicly-routable CIDR.`,
-  );
-}
-
 export function disassociateVpcCidrBlock(world: World, rs: RegionState, associationId: string | undefined) {
   for (const vpc of rs.vpcs.values()) {
     const i = vpc.cidrBlocks.findIndex((b) => b.associationId === associationId);
     if (i < 0) continue;
     const block = vpc.cidrBlocks[i]!;
     if (i === 0) {
-      throw new Ec2Error(
-        "OperationNotPermitted",
-        `The vpc CIDR block with association ID ${associationId} may not be disassociated. It is the primary IPv4 CIDR block of the VPC`,
-      );
+      throw primaryCidrNotDisassociable(associationId);
     }
     const c = cidrOf(block.cidr);
     for (const s of rs.subnets.values()) {

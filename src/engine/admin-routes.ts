@@ -19,14 +19,14 @@
  * the CLI's job.
  */
 import type { AdminRoutes } from "../server/admin.js";
-import { Ec2Error } from "../domain/errors.js";
+import { missingEndpoint, badAdminField, connectNeedsTcpOrUdp, missingParameter } from "../domain/errors.js";
 import { DEFAULT_ACCOUNT } from "../state/world.js";
 import { engineOf, type Ends } from "./index.js";
 
 function str(body: Record<string, unknown>, name: string, alias?: string): string {
   const v = body[name] ?? (alias !== undefined ? body[alias] : undefined);
   if (typeof v !== "string" || v.trim() === "") {
-    throw new Ec2Error("MissingParameter", `The request must contain the parameter ${name} (an instance id, ENI id, Name tag or IP address)`);
+    throw missingEndpoint(name);
   }
   return v.trim();
 }
@@ -34,27 +34,27 @@ function str(body: Record<string, unknown>, name: string, alias?: string): strin
 function optStr(body: Record<string, unknown>, name: string): string | undefined {
   const v = body[name];
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== "string" || v === "") throw new Ec2Error("InvalidParameterValue", `${name} must be a non-empty string`);
+  if (typeof v !== "string" || v === "") throw badAdminField(name, "a non-empty string");
   return v;
 }
 
 function optNum(body: Record<string, unknown>, name: string): number | undefined {
   const v = body[name];
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== "number" || !Number.isFinite(v)) throw new Ec2Error("InvalidParameterValue", `${name} must be a number`);
+  if (typeof v !== "number" || !Number.isFinite(v)) throw badAdminField(name, "a number");
   return v;
 }
 
 function optBool(body: Record<string, unknown>, name: string): boolean | undefined {
   const v = body[name];
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== "boolean") throw new Ec2Error("InvalidParameterValue", `${name} must be true or false`);
+  if (typeof v !== "boolean") throw badAdminField(name, "true or false");
   return v;
 }
 
 function ends(body: Record<string, unknown>): Ends {
   const account = optStr(body, "account") ?? DEFAULT_ACCOUNT;
-  if (!/^\d{12}$/.test(account)) throw new Ec2Error("InvalidParameterValue", `account must be a 12-digit account id`);
+  if (!/^\d{12}$/.test(account)) throw badAdminField("account", "a 12-digit account id");
   return {
     from: str(body, "from", "source"),
     to: str(body, "to", "destination"),
@@ -70,7 +70,7 @@ function protocolOf(body: Record<string, unknown>): "icmp" | "tcp" | "udp" | und
   const p = optStr(body, "protocol");
   if (p === undefined) return undefined;
   const v = p.toLowerCase();
-  if (v !== "icmp" && v !== "tcp" && v !== "udp") throw new Ec2Error("InvalidParameterValue", `protocol must be icmp, tcp or udp`);
+  if (v !== "icmp" && v !== "tcp" && v !== "udp") throw badAdminField("protocol", "icmp, tcp or udp");
   return v;
 }
 
@@ -86,9 +86,9 @@ export const engineRoutes: AdminRoutes = {
 
   "POST /connect": ({ world }, { body }) => {
     const protocol = protocolOf(body);
-    if (protocol === "icmp") throw new Ec2Error("InvalidParameterValue", "connect takes tcp or udp");
+    if (protocol === "icmp") throw connectNeedsTcpOrUdp();
     const port = optNum(body, "port");
-    if (port === undefined) throw new Ec2Error("MissingParameter", "The request must contain the parameter port");
+    if (port === undefined) throw missingParameter("port");
     return engineOf(world).connect({ ...ends(body), protocol, port });
   },
 

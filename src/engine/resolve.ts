@@ -6,7 +6,7 @@
  * addresses, as the `vpclab ping` CLI does. An address or name that matches several interfaces (two
  * default VPCs both use 172.31.0.0/16) is refused with the candidates listed, rather than guessed.
  */
-import { Ec2Error, invalidParameterValue } from "../domain/errors.js";
+import { invalidParameterValue, ambiguousEndpoint, instanceNotFound, eniNotFound } from "../domain/errors.js";
 import { formatIp, parseIp } from "../domain/cidr.js";
 import type { EniInfo, NetworkModel } from "./model.js";
 
@@ -37,16 +37,13 @@ function one(list: EniInfo[], text: string, what: string): EniInfo {
   if (list.length === 0) {
     throw invalidParameterValue(`No ${what} matches '${text}' (give an instance id, a network interface id, a Name tag or an address)`);
   }
-  throw new Ec2Error(
-    "InvalidParameterCombination",
-    `'${text}' is ambiguous: it matches ${list.map(describe).join(", ")}; give a region or an id`,
-  );
+  throw ambiguousEndpoint(text, list.map(describe));
 }
 
 function byInstance(m: NetworkModel, id: string, scope: Scope): EniInfo {
   const inst = m.instances.get(id);
   if (!inst || (scope.account !== undefined && inst.rs.account !== scope.account)) {
-    throw new Ec2Error("InvalidInstanceID.NotFound", `The instance ID '${id}' does not exist`);
+    throw instanceNotFound(id);
   }
   const eni = m.enis.get(inst.instance.primaryEniId);
   if (!eni) throw invalidParameterValue(`Instance ${id} has no network interface (state: ${inst.instance.state})`);
@@ -56,7 +53,7 @@ function byInstance(m: NetworkModel, id: string, scope: Scope): EniInfo {
 function byEni(m: NetworkModel, id: string, scope: Scope): EniInfo {
   const eni = m.enis.get(id);
   if (!eni || (scope.account !== undefined && eni.rs.account !== scope.account)) {
-    throw new Ec2Error("InvalidNetworkInterfaceID.NotFound", `The networkInterface ID '${id}' does not exist`);
+    throw eniNotFound(id);
   }
   return eni;
 }

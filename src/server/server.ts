@@ -18,6 +18,7 @@ import {
   authFailure,
   dryRunOperation,
   Ec2Error,
+  internalServerError,
   invalidAction,
   malformedQuery,
   missingAction,
@@ -218,7 +219,7 @@ export class VpclabServer {
 
 function internalError(err: unknown, verbose?: boolean): Ec2Error {
   if (verbose) console.error(err);
-  return new Ec2Error("InternalError", "An internal error has occurred", 500);
+  return internalServerError();
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
