@@ -9,7 +9,7 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
@@ -437,6 +437,57 @@ describe("--verify-signatures", () => {
     await assert.rejects(startVpclab({ verifySignatures: true }), /--verify-signatures needs the keys to accept: --credentials FILE/);
     await assert.rejects(startVpclab({ credentials: credsFile }), /add --verify-signatures/);
     await assert.rejects(startVpclab({ verifySignatures: true, credentials: join(credsFile, "..", "absent") }), /cannot read credentials file/);
+  });
+});
+
+describe("vpclab serve's security options", () => {
+  it("takes the admin token from $VPCLAB_ADMIN_TOKEN and verifies signatures with --credentials", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "vpclab-serve-"));
+    const file = join(dir, "credentials");
+    writeFileSync(file, "[default]\naws_access_key_id = AKIASERVETEST0000001\naws_secret_access_key = serve-secret\n");
+    const child = spawn(process.execPath, ["--import", "tsx", "src/bin/vpclab.ts", "serve", "--port", "0", "--verify-signatures", "--credentials", file], {
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", VPCLAB_ADMIN_TOKEN: "from-env" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = "";
+        child.stdout.on("data", (c: Buffer) => {
+          out += c.toString();
+          const m = /serving the EC2 API on (http:\/\/\S+)/.exec(out);
+          if (m) resolve(m[1]!);
+        });
+        child.on("exit", (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
+      });
+      const port = Number(new URL(url).port);
+      assert.equal((await send({ port }, "POST", "/_vpclab/reset", {})).status, 401);
+      assert.equal((await send({ port }, "POST", "/_vpclab/reset", { authorization: "Bearer from-env" })).status, 200);
+      const unsigned = await send({ port }, "POST", "/", { "content-type": FORM }, "Action=DescribeVpcs&Version=2016-11-15");
+      assert.equal(ec2ErrorCode(unsigned.text), "MissingAuthenticationToken");
+      const client = new EC2Client({ endpoint: url, region: "us-east-1", credentials: { accessKeyId: "AKIASERVETEST0000001", secretAccessKey: "serve-secret" }, maxAttempts: 1 });
+      try {
+        assert.equal((await vpcCidrs(client)).length, 1, "the default VPC");
+      } finally {
+        client.destroy();
+      }
+      assert.equal(stderr, "", "no exposure warning on loopback");
+    } finally {
+      child.kill("SIGTERM");
+    }
+  });
+
+  it("exits with a clear message when --verify-signatures has no keys or the file is bad", async () => {
+    const none = await vpclabCli(["serve", "--port", "0", "--verify-signatures"], {});
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /^vpclab: --verify-signatures needs the keys to accept: --credentials FILE/);
+    const dir = mkdtempSync(join(tmpdir(), "vpclab-serve-"));
+    const file = join(dir, "credentials");
+    writeFileSync(file, "[default]\naws_access_key_id = K\n");
+    const bad = await vpclabCli(["serve", "--port", "0", "--verify-signatures", "--credentials", file], {});
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /profile \[default\] has aws_access_key_id but no aws_secret_access_key/);
   });
 });
 
