@@ -137,6 +137,16 @@ export class SignatureVerifier {
 
   /** The error to answer with, or undefined when the request is signed by a known key. */
   async verify(req: RawRequest): Promise<Ec2Error | undefined> {
+    try {
+      return await this.check(req);
+    } catch {
+      // Whatever the signer cannot canonicalise (say, a path escape it rejects) is not a signature
+      // that matches; it must never become a 500.
+      return signatureDoesNotMatch();
+    }
+  }
+
+  private async check(req: RawRequest): Promise<Ec2Error | undefined> {
     const headers = headerMap(req.rawHeaders);
     const q = req.url.indexOf("?");
     const path = q < 0 ? req.url : req.url.slice(0, q);
