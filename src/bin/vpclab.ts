@@ -55,7 +55,7 @@ program
   .option("--quota <name=count>", "raise or lower a service quota, e.g. vpcsPerRegion=100 (repeatable)", quotaOption, {})
   .option("-v, --verbose", "log every request to stderr")
   // Security options (README "Security"); the env var keeps the token out of `ps` output.
-  .option("--admin-token <token>", "require this token on admin API changes (default: $VPCLAB_ADMIN_TOKEN)", process.env.VPCLAB_ADMIN_TOKEN || undefined)
+  .option("--admin-token <token>", "require this token on admin API changes (default: $VPCLAB_ADMIN_TOKEN)")
   .option("--allow-origin <origin>", "let web pages from this origin call vpclab, e.g. http://localhost:3000 (repeatable)", collect, [])
   .option("--allow-host <name>", "accept requests addressed to this host name, e.g. a container name (repeatable; * for any)", collect, [])
   .option("--verify-signatures", "check SigV4 signatures against the keys in --credentials")
@@ -71,7 +71,8 @@ program
         delays: opts.delay,
         quotas: opts.quota,
         verbose: opts.verbose,
-        adminToken: opts.adminToken,
+        // Read here rather than as the option's default, which --help would print.
+        adminToken: opts.adminToken ?? (process.env.VPCLAB_ADMIN_TOKEN || undefined),
         allowOrigins: opts.allowOrigin,
         allowHosts: opts.allowHost,
         verifySignatures: opts.verifySignatures,
