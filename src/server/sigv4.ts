@@ -126,13 +126,15 @@ async function loadSigner(): Promise<ExpectedSignature> {
 
 export class SignatureVerifier {
   private readonly keys = new Map<string, AccessKey>();
-  private signer: Promise<ExpectedSignature> | undefined;
+  private readonly signer: Promise<ExpectedSignature>;
 
   constructor(
     keys: readonly AccessKey[],
     private readonly now: () => number = Date.now,
   ) {
     for (const k of keys) this.keys.set(k.accessKeyId, k);
+    // Started now so that the first signed request does not wait for the module.
+    this.signer = loadSigner();
   }
 
   /** The error to answer with, or undefined when the request is signed by a known key. */
@@ -178,7 +180,6 @@ export class SignatureVerifier {
       if (v !== undefined) signedOnly[name] = v;
     }
     const request = { method: req.method, protocol: "http:", hostname: "", path, query, headers: signedOnly };
-    this.signer ??= loadSigner();
     const expected = await (await this.signer)(key, s, request, bodyHash);
     return sameHex(expected, s.signature) ? undefined : signatureDoesNotMatch();
   }

@@ -433,6 +433,21 @@ describe("--verify-signatures", () => {
     assert.ok((await vpcCidrs(ec2(ACCOUNT, ACCOUNT_SECRET))).includes("10.95.0.0/16"));
   });
 
+  it("boto3 with the right secret works; with a wrong one it gets SignatureDoesNotMatch", async () => {
+    const script = [
+      "import sys, boto3, botocore.config, botocore.exceptions",
+      "c = boto3.client('ec2', endpoint_url=sys.argv[1], region_name='us-east-1', aws_access_key_id=sys.argv[2], aws_secret_access_key=sys.argv[3], config=botocore.config.Config(retries={'total_max_attempts': 1}))",
+      "try:",
+      "    print('ok', len(c.describe_vpcs(Filters=[{'Name': 'cidr', 'Values': ['10.90.0.0/16']}])['Vpcs']))",
+      "except botocore.exceptions.ClientError as e:",
+      "    print('error', e.response['Error']['Code'], e.response['ResponseMetadata']['HTTPStatusCode'])",
+    ].join("\n");
+    const py = async (secret: string) =>
+      (await run("python3", ["-c", script, lab.url, KEY, secret], { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", AWS_CONFIG_FILE: "/dev/null", AWS_SHARED_CREDENTIALS_FILE: "/dev/null" }, timeout: 60_000 })).stdout.trim();
+    assert.equal(await py(SECRET), "ok 1");
+    assert.equal(await py("wrong-secret"), "error SignatureDoesNotMatch 403");
+  });
+
   it("refuses to start without keys, or with keys but no verification", async () => {
     await assert.rejects(startVpclab({ verifySignatures: true }), /--verify-signatures needs the keys to accept: --credentials FILE/);
     await assert.rejects(startVpclab({ credentials: credsFile }), /add --verify-signatures/);
