@@ -9,8 +9,9 @@
  * Before either pipeline, guard.ts refuses requests from web pages vpclab was not told to trust and admin
  * changes without the admin token, and sigv4.ts checks signatures when `verifySignatures` is on.
  *
- * Fidelity notes: signatures are checked only with `verifySignatures`. Any unexpected exception in a handler is reported as EC2's
- * `InternalError` (500), but that is a bug: the e2e suite asserts that no bad input produces one.
+ * Fidelity notes: signatures are checked only with `verifySignatures`. Any unexpected exception in a
+ * handler is reported as EC2's `InternalError` (500), but that is a bug: the e2e suite asserts that no
+ * bad input produces one.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { World, type WorldOptions } from "../state/world.js";
@@ -130,7 +131,6 @@ export class VpclabServer {
       const e = err instanceof Ec2Error ? err : malformedQuery("The request body could not be read");
       return this.sendError(res, e, this.world.ids.requestId());
     }
-    const body = raw.toString("utf8");
     const isAdmin = url.pathname.startsWith("/_vpclab/");
     // ---- security gate (guard.ts, sigv4.ts) ----
     const gate = this.guard.check(req, isAdmin);
@@ -147,6 +147,7 @@ export class VpclabServer {
       if (denied) return this.sendError(res, denied, this.world.ids.requestId());
     }
     // ---- end of security gate ----
+    const body = raw.toString("utf8");
     if (isAdmin) return this.handleAdmin(req, res, url, body);
     this.handleQuery(req, res, url, body);
   }
