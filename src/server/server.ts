@@ -136,6 +136,7 @@ export class VpclabServer {
     const gate = this.guard.check(req, isAdmin);
     for (const [name, value] of Object.entries(gate.headers)) res.setHeader(name, value);
     if (gate.refusal) {
+      if (this.options.verbose) console.error(`refused ${req.method} ${url.pathname}: ${gate.refusal.message}`);
       if (!isAdmin) return this.sendError(res, browserRequestRefused(gate.refusal.message), this.world.ids.requestId());
       const r = adminRefusal(gate.refusal);
       res.writeHead(r.status, { "content-type": "application/json", ...r.headers });
@@ -144,7 +145,10 @@ export class VpclabServer {
     if (gate.preflight) return void res.writeHead(204).end();
     if (!isAdmin && this.verifier) {
       const denied = await this.verifier.verify({ method: req.method ?? "GET", url: req.url ?? "/", rawHeaders: req.rawHeaders, body: raw });
-      if (denied) return this.sendError(res, denied, this.world.ids.requestId());
+      if (denied) {
+        if (this.options.verbose) console.error(`refused ${req.method} ${url.pathname}: ${denied.code} ${denied.message}`);
+        return this.sendError(res, denied, this.world.ids.requestId());
+      }
     }
     // ---- end of security gate ----
     const body = raw.toString("utf8");
