@@ -98,7 +98,7 @@ type ExpectedSignature = (
 ) => Promise<string>;
 
 async function loadSigner(): Promise<ExpectedSignature> {
-  // Loaded on first use so that `serve` without --verify-signatures never pays for it.
+  // Imported only when verification is configured, so that `serve` without it never pays for it.
   const { SignatureV4, getCanonicalHeaders, getSigningKey, createScope } = await import("@smithy/signature-v4");
   class Verifier extends SignatureV4 {
     async expected(...[key, s, request, payloadHash]: Parameters<ExpectedSignature>): Promise<string> {
@@ -112,16 +112,10 @@ async function loadSigner(): Promise<ExpectedSignature> {
       return Buffer.from(await h.digest()).toString("hex");
     }
   }
-  const signers = new Map<string, Verifier>();
-  return (key, s, request, payloadHash) => {
-    const id = `${s.region}/${s.service}`;
-    let v = signers.get(id);
-    if (!v) {
-      v = new Verifier({ credentials: key, region: s.region, service: s.service, sha256: Sha256, applyChecksum: false, uriEscapePath: true });
-      signers.set(id, v);
-    }
-    return v.expected(key, s, request, payloadHash);
-  };
+  // The canonical request and string to sign depend on neither region nor service (those enter
+  // through the scope and the signing key), so one instance serves every request.
+  const v = new Verifier({ credentials: { accessKeyId: "", secretAccessKey: "" }, region: "us-east-1", service: "ec2", sha256: Sha256, applyChecksum: false, uriEscapePath: true });
+  return (key, s, request, payloadHash) => v.expected(key, s, request, payloadHash);
 }
 
 export class SignatureVerifier {
