@@ -5,6 +5,7 @@
 import { VpclabServer, type ServerOptions } from "./server/server.js";
 
 export type { ServerOptions } from "./server/server.js";
+export type { AccessKey } from "./server/credentials.js";
 export { VpclabServer } from "./server/server.js";
 
 export interface Vpclab {

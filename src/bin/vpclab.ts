@@ -27,6 +27,24 @@ function quotaOption(value: string, previous: Record<string, number>): Record<st
   return { ...previous, [m[1]!]: Number(m[2]) };
 }
 
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+interface ServeOptions {
+  port: number;
+  host: string;
+  seed?: number;
+  delay: Record<string, number>;
+  quota: Record<string, number>;
+  verbose?: boolean;
+  adminToken?: string;
+  allowOrigin: string[];
+  allowHost: string[];
+  verifySignatures?: boolean;
+  credentials?: string;
+}
+
 program
   .command("serve")
   .description("serve the EC2 API and the vpclab admin API")
@@ -36,16 +54,34 @@ program
   .option("--delay <name=ms>", "model AWS's timing for a state transition (repeatable)", delayOption, {})
   .option("--quota <name=count>", "raise or lower a service quota, e.g. vpcsPerRegion=100 (repeatable)", quotaOption, {})
   .option("-v, --verbose", "log every request to stderr")
-  .action(async (opts: { port: number; host: string; seed?: number; delay: Record<string, number>; quota: Record<string, number>; verbose?: boolean }) => {
+  // Security options (README "Security"); the env var keeps the token out of `ps` output.
+  .option("--admin-token <token>", "require this token on admin API changes (default: $VPCLAB_ADMIN_TOKEN)")
+  .option("--allow-origin <origin>", "let web pages from this origin call vpclab, e.g. http://localhost:3000 (repeatable)", collect, [])
+  .option("--allow-host <name>", "accept requests addressed to this host name, e.g. a container name (repeatable; * for any)", collect, [])
+  .option("--verify-signatures", "check SigV4 signatures against the keys in --credentials")
+  .option("--credentials <file>", "AWS shared-credentials file with the keys --verify-signatures accepts")
+  .action(async (opts: ServeOptions) => {
     const { VpclabServer } = await import("../server/server.js");
-    const server = new VpclabServer({
-      port: opts.port,
-      host: opts.host,
-      seed: opts.seed,
-      delays: opts.delay,
-      quotas: opts.quota,
-      verbose: opts.verbose,
-    });
+    let server: InstanceType<typeof VpclabServer>;
+    try {
+      server = new VpclabServer({
+        port: opts.port,
+        host: opts.host,
+        seed: opts.seed,
+        delays: opts.delay,
+        quotas: opts.quota,
+        verbose: opts.verbose,
+        // Read here rather than as the option's default, which --help would print.
+        adminToken: opts.adminToken ?? (process.env.VPCLAB_ADMIN_TOKEN || undefined),
+        allowOrigins: opts.allowOrigin,
+        allowHosts: opts.allowHost,
+        verifySignatures: opts.verifySignatures,
+        credentials: opts.credentials,
+      });
+    } catch (err) {
+      console.error(`vpclab: ${(err as Error).message}`);
+      process.exit(2);
+    }
     const { url } = await server.listen();
     console.log(`vpclab ${VERSION} serving the EC2 API on ${url}`);
     const stop = () => void server.close().then(() => process.exit(0));

@@ -7,7 +7,8 @@
  * `http://127.0.0.1:4566`. Real AWS is only ever used with an explicit `--aws` flag (then no endpoint
  * override is applied), so nobody touches an account by accident. Credentials and profiles come from
  * the SDK's standard chain; against vpclab, with no credentials configured at all, the static `test`
- * key (default account) is used.
+ * key (default account) is used. Admin API calls carry the admin token from `--admin-token`, then
+ * `$VPCLAB_ADMIN_TOKEN`, for a server started with one.
  */
 import type { Command } from "commander";
 
@@ -19,12 +20,15 @@ export interface GlobalOptions {
   profile?: string;
   json?: boolean;
   aws?: boolean;
+  adminToken?: string;
 }
 
 export interface Target {
   /** undefined when talking to real AWS */
   endpoint?: string;
   isVpclab: boolean;
+  /** Sent on admin API calls (a server started with --admin-token requires it). */
+  adminToken?: string;
 }
 
 export function resolveTarget(opts: GlobalOptions): Target {
@@ -32,7 +36,11 @@ export function resolveTarget(opts: GlobalOptions): Target {
     if (opts.endpointUrl) throw new Error("--aws and --endpoint-url exclude each other");
     return { endpoint: undefined, isVpclab: false };
   }
-  return { endpoint: opts.endpointUrl ?? process.env.AWS_ENDPOINT_URL ?? DEFAULT_ENDPOINT, isVpclab: true };
+  return {
+    endpoint: opts.endpointUrl ?? process.env.AWS_ENDPOINT_URL ?? DEFAULT_ENDPOINT,
+    isVpclab: true,
+    adminToken: opts.adminToken ?? (process.env.VPCLAB_ADMIN_TOKEN || undefined),
+  };
 }
 
 export class AdminApiError extends Error {
@@ -52,7 +60,10 @@ export async function adminCall<T>(target: Target, method: "GET" | "POST", path:
   try {
     res = await fetch(`${target.endpoint.replace(/\/$/, "")}/_vpclab${path}`, {
       method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
+      headers: {
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+        ...(target.adminToken ? { authorization: `Bearer ${target.adminToken}` } : {}),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {
@@ -77,6 +88,7 @@ export function withGlobalOptions(cmd: Command): Command {
   return cmd
     .option("--endpoint-url <url>", "vpclab endpoint (default: $AWS_ENDPOINT_URL, then http://127.0.0.1:4566)")
     .option("--region <region>", "region (default: $AWS_REGION, $AWS_DEFAULT_REGION, then us-east-1)")
+    .option("--admin-token <token>", "admin token of a vpclab started with one (default: $VPCLAB_ADMIN_TOKEN)")
     .option("--json", "print machine-readable JSON");
 }
 

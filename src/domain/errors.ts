@@ -49,6 +49,23 @@ export const malformedQuery = (detail: string) => new ProtocolError("MalformedQu
 export const requestTooLarge = (limit: number) =>
   new ProtocolError("RequestEntityTooLarge", `The request body exceeds the maximum of ${limit} bytes.`, 413);
 export const authFailure = (message: string) => new ProtocolError("AuthFailure", message, 401);
+
+// ---- authentication (--verify-signatures) and browser refusals ---------------------------------
+// Statuses as AWS answers them: EC2 says AuthFailure (401) for a key it does not know, STS and the
+// other Query services InvalidClientTokenId (403); a wrong signature is SignatureDoesNotMatch (403)
+// everywhere; a stale date is EC2's RequestExpired (400) but STS's SignatureDoesNotMatch.
+export const unknownAccessKeyEc2 = () => authFailure("AWS was not able to validate the provided access credentials");
+export const invalidClientTokenId = () =>
+  new ProtocolError("InvalidClientTokenId", "The security token included in the request is invalid.", 403);
+export const signatureDoesNotMatch = (message =
+  "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.") =>
+  new ProtocolError("SignatureDoesNotMatch", message, 403);
+export const requestExpired = () => new ProtocolError("RequestExpired", "Request has expired.", 400);
+export const missingAuthenticationToken = () =>
+  new ProtocolError("MissingAuthenticationToken", "Request is missing Authentication Token", 403);
+export const incompleteSignature = (message: string) => new ProtocolError("IncompleteSignature", message, 400);
+/** A request from a web page vpclab was not told to trust (guard.ts). */
+export const browserRequestRefused = (message: string) => new ProtocolError("UnauthorizedOperation", message, 403);
 export const dryRunOperation = () =>
   new Ec2Error("DryRunOperation", "Request would have succeeded, but DryRun flag is set.", 412);
 /** A handler failed unexpectedly: the server logs the cause and answers with EC2's generic 500. */

@@ -3,7 +3,8 @@
  * `Authorization` header, or `X-Amz-Credential` in a presigned query), the account from the access key.
  *
  * Reference: AWS Signature Version 4 (credential scope `<key>/<date>/<region>/<service>/aws4_request`).
- * Fidelity notes: signatures are not checked. A 12-digit access key id *is* the account; any other key
+ * Fidelity notes: signatures are checked only with `--verify-signatures` (sigv4.ts), before the scope is
+ * read. A 12-digit access key id *is* the account; any other key
  * (or none) is the default account 000000000000. A request without a scope is in us-east-1.
  */
 import { DEFAULT_ACCOUNT, DEFAULT_REGION } from "../state/world.js";

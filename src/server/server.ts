@@ -6,8 +6,12 @@
  * header; errors in EC2's `<Response><Errors>` envelope with HTTP 400, DryRun success as
  * `DryRunOperation` with HTTP 412), STS awsQuery for GetCallerIdentity.
  *
- * Fidelity notes: no signature check. Any unexpected exception in a handler is reported as EC2's
- * `InternalError` (500), but that is a bug: the e2e suite asserts that no bad input produces one.
+ * Before either pipeline, guard.ts refuses requests from web pages vpclab was not told to trust and admin
+ * changes without the admin token, and sigv4.ts checks signatures when `verifySignatures` is on.
+ *
+ * Fidelity notes: signatures are checked only with `verifySignatures`. Any unexpected exception in a
+ * handler is reported as EC2's `InternalError` (500), but that is a bug: the e2e suite asserts that no
+ * bad input produces one.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { World, type WorldOptions } from "../state/world.js";
@@ -16,6 +20,7 @@ import { QueryCodec } from "../protocol/query-codec.js";
 import { errorXml, successXml, type Dialect } from "../protocol/envelope.js";
 import {
   authFailure,
+  browserRequestRefused,
   dryRunOperation,
   Ec2Error,
   internalServerError,
@@ -33,10 +38,12 @@ import { regionInfo } from "../model/regions.js";
 import { createDefaultVpcIn } from "../domain/vpcs.js";
 import { adminRoutes, AdminError, type AdminContext } from "./admin.js";
 import { VERSION } from "../version.js";
+import { adminRefusal, exposureWarning, RequestGuard, type SecurityOptions } from "./guard.js";
+import { createSignatureVerifier, type SignatureVerifier } from "./sigv4.js";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-export interface ServerOptions extends WorldOptions {
+export interface ServerOptions extends WorldOptions, SecurityOptions {
   port?: number;
   host?: string;
   /** Log each request to stderr. */
@@ -72,8 +79,12 @@ export class VpclabServer {
   private readonly services: { ec2: ServiceBinding; sts: ServiceBinding };
   private readonly http: Server;
   private readonly admin: AdminContext;
+  private readonly guard: RequestGuard;
+  private readonly verifier: SignatureVerifier | undefined;
 
   constructor(private readonly options: ServerOptions = {}) {
+    this.guard = new RequestGuard(options, options.host ?? "127.0.0.1");
+    this.verifier = createSignatureVerifier(options);
     this.world = createWorld(options);
     this.services = {
       ec2: binding("ec2", "ec2", ec2OperationTable),
@@ -98,6 +109,8 @@ export class VpclabServer {
         const addr = this.http.address();
         const port = typeof addr === "object" && addr ? addr.port : this.options.port ?? 4566;
         const host = this.options.host ?? "127.0.0.1";
+        const warning = exposureWarning(host, this.options);
+        if (warning) process.stderr.write(warning);
         resolve({ url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`, port });
       });
     });
@@ -112,14 +125,35 @@ export class VpclabServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://localhost");
-    let body: string;
+    let raw: Buffer;
     try {
-      body = await readBody(req);
+      raw = await readBody(req);
     } catch (err) {
       const e = err instanceof Ec2Error ? err : malformedQuery("The request body could not be read");
       return this.sendError(res, e, this.world.ids.requestId());
     }
-    if (url.pathname.startsWith("/_vpclab/")) return this.handleAdmin(req, res, url, body);
+    const isAdmin = url.pathname.startsWith("/_vpclab/");
+    // ---- security gate (guard.ts, sigv4.ts) ----
+    const gate = this.guard.check(req, isAdmin);
+    for (const [name, value] of Object.entries(gate.headers)) res.setHeader(name, value);
+    if (gate.refusal) {
+      if (this.options.verbose) console.error(`refused ${req.method} ${url.pathname}: ${gate.refusal.message}`);
+      if (!isAdmin) return this.sendError(res, browserRequestRefused(gate.refusal.message), this.world.ids.requestId());
+      const r = adminRefusal(gate.refusal);
+      res.writeHead(r.status, { "content-type": "application/json", ...r.headers });
+      return void res.end(JSON.stringify(r.body));
+    }
+    if (gate.preflight) return void res.writeHead(204).end();
+    if (!isAdmin && this.verifier) {
+      const denied = await this.verifier.verify({ method: req.method ?? "GET", url: req.url ?? "/", rawHeaders: req.rawHeaders, body: raw });
+      if (denied) {
+        if (this.options.verbose) console.error(`refused ${req.method} ${url.pathname}: ${denied.code} ${denied.message}`);
+        return this.sendError(res, denied, this.world.ids.requestId());
+      }
+    }
+    // ---- end of security gate ----
+    const body = raw.toString("utf8");
+    if (isAdmin) return this.handleAdmin(req, res, url, body);
     this.handleQuery(req, res, url, body);
   }
 
@@ -222,7 +256,8 @@ function internalError(err: unknown, verbose?: boolean): Ec2Error {
   return internalServerError();
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+/** The body's exact bytes: signatures cover them, so they are decoded only after the check. */
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -238,7 +273,7 @@ function readBody(req: IncomingMessage): Promise<string> {
       chunks.push(chunk);
     });
     req.on("end", () => {
-      if (!failed) resolve(Buffer.concat(chunks).toString("utf8"));
+      if (!failed) resolve(Buffer.concat(chunks));
     });
     req.on("error", reject);
   });
