@@ -31,20 +31,22 @@
  */
 import type { World } from "../state/world.js";
 import type { Route, RouteTable, SecurityGroup } from "../domain/types.js";
-import { formatIp, isPrivate } from "../domain/cidr.js";
+import { formatIp, isPrivate, parseIp } from "../domain/cidr.js";
 import { invalidParameterValue } from "../domain/errors.js";
 import { routeState } from "../domain/route-tables.js";
 import type { EniInfo, NetworkModel, VpcInfo } from "./model.js";
 import { inCidr, NOT_ROUTABLE, RFC6598 } from "./model.js";
 import { matchAcl, matchSgRules, PROTO_ICMP, PROTO_TCP, PROTO_UDP, type CompiledAclEntry, type CompiledSgRule, type PacketKey } from "./filters.js";
 import { MTU_INTER_REGION_PEERING, MTU_INTERNET, MTU_VPC, type LatencyModel, type Place, type SegmentRtt } from "./latency.js";
-import { isInternet, resolveDestination, resolveSource, type InternetSender, type ResolvedDestination, type Sender } from "./resolve.js";
+import { isInternet, isInternetAddress, resolveDestination, resolveSource, type InternetSender, type ResolvedDestination, type Sender } from "./resolve.js";
 
 export type Protocol = "icmp" | "tcp" | "udp";
 
 export interface PacketQuery {
   /** Instance id, ENI id, Name tag, or an address held by an ENI. */
   source: string;
+  /** For a sender on the Internet (`internet`, `igw-…`): its public address (default 203.0.113.10). */
+  sourceIp?: string;
   /** Any IPv4 address, or an instance id, ENI id or Name tag (its primary private address). */
   destination: string;
   /** Scope used to resolve the source (and the destination unless `destinationAccount/Region` say otherwise). */
@@ -1121,7 +1123,14 @@ export function analyzeResolved(m: NetworkModel, lat: LatencyModel, sender: Send
 /** Resolves the query's ends (see `resolveSource` / `resolveDestination`) and analyzes the packet. */
 export function analyzeQuery(m: NetworkModel, lat: LatencyModel, q: PacketQuery): Analysis {
   const p = normalizePacket(q);
-  const source = resolveSource(m, q.source, { account: q.account, region: q.region });
+  let source = resolveSource(m, q.source, { account: q.account, region: q.region });
+  if (q.sourceIp !== undefined && isInternet(source)) {
+    const ip = parseIp(q.sourceIp);
+    if (ip === undefined || !isInternetAddress(m, ip)) {
+      throw invalidParameterValue(`The source IP ${q.sourceIp} is not an address on the Internet (it is private, shared, or held by a VPC of the lab)`);
+    }
+    source = { ...source, address: ip };
+  }
   const dst = resolveDestination(m, q.destination, { account: q.destinationAccount ?? q.account, region: q.destinationRegion });
   return analyzeResolved(m, lat, source, dst, p);
 }
