@@ -724,7 +724,7 @@ function route(w: Walk, leg: Leg, s: EniInfo, src: number, dst: number, depth: n
         privateIngress(w, leg, pv, dst, pv.enisByIp.get(dst));
         return { hop, out };
       }
-      out.after.push({ leg, kind: "internet", id: dstText, verdict: "pass", detail: w.explain ? `the Internet (simulated): ${dstText} answers` : "" });
+      out.after.push({ leg, kind: "internet", id: dstText, verdict: "pass", detail: w.explain ? (leg === "return" ? `the Internet (simulated): the reply reaches the sender ${dstText}` : `the Internet (simulated): ${dstText} answers`) : "" });
       out.internet = true;
       out.dead = false;
       return { hop, out };
