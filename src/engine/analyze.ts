@@ -7,9 +7,19 @@
  *
  * References: VPC User Guide "Route tables" (longest prefix match, route priority), "VPC peering"
  * (active only, non-transitive, no edge-to-edge routing, no NAT), "Internet gateways" (1:1 NAT of a
- * private address to its public/elastic IP; a default route to an attached gateway), "Security groups"
- * (stateful), "Network ACLs" (stateless; traffic inside one subnet is not evaluated; ephemeral ports),
- * "Network MTU"; Reachability Analyzer "Explanation codes".
+ * private address to its public/elastic IP; a default route to an attached gateway; inbound only to a
+ * public or elastic IP), "VPC CIDR blocks" (no direct Internet access to a VPC's CIDR, even a publicly
+ * routable one), "Gateway route tables" and "Middlebox routing" (traffic to another interface of the
+ * same subnet is layer-2 delivery: no route table, no appliance), "Security groups" (stateful),
+ * "Network ACLs" (stateless; subnet boundary, so traffic inside one subnet is not evaluated; ephemeral
+ * ports), "Network MTU"; Reachability Analyzer "How Reachability Analyzer works" (an internet gateway
+ * as the source) and "Explanation codes".
+ *
+ * Senders: an interface, or a host on the Internet (`internet`, a public address outside every VPC, or
+ * an internet gateway id). From the Internet a packet can only be addressed to a public or elastic IP;
+ * it enters through the destination VPC's attached gateway, the subnet's NACL and the interface's groups
+ * see the sender's own address, and the reply leaves by the subnet's route table, which must lead back
+ * to that gateway.
  *
  * "Blocked path" mode: filters (security groups, NACLs, the public-address rule of the gateway,
  * source/destination check, instance states) are recorded as blockers and the walk goes on, so one
@@ -22,6 +32,22 @@
  *   Windows' 49152–65535 ephemeral ranges); NACL return checks use it.
  * - Replies from the Internet are assumed: the outside world answers. A destination on the Internet
  *   that is in fact the public IP of a simulated ENI is delivered to that ENI through its VPC's gateway.
+ *   The simulated Internet never answers for an address inside a VPC's CIDR block (AWS does not route a
+ *   VPC's range from the Internet, even a publicly routable one): such a packet is blocked with
+ *   IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS at that VPC's gateway (AWS's analyzer, which stops at the
+ *   source's gateway, has no code for "the Internet does not route this"; that is the closest
+ *   documented one: the gateway rejects inbound traffic not addressed to a public IP).
+ * - Same-subnet traffic is layer-2 delivery: no route table hop, no NACL; an address of the subnet that
+ *   no interface holds is NO_POSSIBLE_DESTINATION (a real ARP would go unanswered). An appliance that
+ *   forwards to an address of its own subnet does the same.
+ * - From the Internet: a destination named by instance or ENI is reached at its public IP (AWS analyzes
+ *   an internet-gateway → instance path the same way); one without a public IP, a private address, or
+ *   a gateway that is not the destination VPC's, is IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS. Internet →
+ *   Internet is refused (InvalidParameterValue). Gateway route tables (edge associations, ingress
+ *   routing to an appliance) are not applied to inbound traffic: it goes straight to the interface.
+ * - `internet` and an internet gateway source send from 203.0.113.10 (RFC 5737 documentation range),
+ *   or from `sourceIp`; the Internet leg's round trip is latency.ts's `internetRttMs` (3 ms), the same
+ *   figure as an instance → 8.8.8.8, so both directions agree.
  * - A route to an appliance ENI delivers the packet to it; the appliance forwards it by its own subnet's
  *   route table with the original addresses (source/destination check must be off). Security group
  *   references are not preserved past an appliance (AWS: SG_REFERENCES_NOT_PRESERVED).
