@@ -11,7 +11,13 @@
  * Fidelity notes:
  * - IPv6 destinations and prefix-list destinations are not supported (IPv4-only network).
  * - NAT gateways, transit gateways, virtual private gateways and VPC endpoints are not modelled yet:
- *   naming one as a target gets that kind's NotFound error.
+ *   naming one as a target gets that kind's NotFound error. So the middlebox targets a route more
+ *   specific than `local` can have here are a network interface and an instance (AWS also allows a NAT
+ *   gateway and a Gateway Load Balancer endpoint); any other target gets AWS's "This route can target
+ *   only an interface or an instance." message, and a destination that is not exactly a subnet's block
+ *   gets "Route destination doesn't match any subnet CIDR blocks."
+ * - The subnet rule is checked when the route is created or replaced; deleting the subnet afterwards
+ *   leaves the route in place (what AWS does then is not documented).
  * - A route's State is computed when read (`routeState`): `blackhole` when its target is gone or
  *   cannot carry traffic (detached IGW, peering not active, stopped instance, detached ENI).
  */

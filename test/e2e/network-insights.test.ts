@@ -196,6 +196,7 @@ describe("Reachability Analyzer API on the seed scenario", () => {
       const open = await analyze(path.NetworkInsightsPathId!, sg);
       assert.equal(open.NetworkPathFound, true, JSON.stringify(open.Explanations));
       assert.equal(open.ForwardPathComponents![0]!.Component!.Id, s.sgIgw, "the path enters through the gateway");
+      assert.deepEqual(open.ForwardPathComponents![0]!.OutboundHeader?.SourceAddresses, ["203.0.113.10/32"], "sent by a host on the Internet");
       assert.ok(ids(open.ForwardPathComponents).includes(s.singapore));
       assert.ok(ids(open.ReturnPathComponents).includes(s.sgIgw), "the reply leaves through the gateway");
     } finally {
