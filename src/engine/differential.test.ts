@@ -135,6 +135,10 @@ function inAnyVpc(world: World, ip: number): boolean {
   return false;
 }
 
+function vpcsOf(world: World): Vpc[] {
+  return [...world.regionStates()].flatMap((x) => [...x.vpcs.values()]);
+}
+
 function byPublicIp(world: World, ip: number): E | undefined {
   return allEnis(world).find((e) => e.eni.association && parseIp(e.eni.association.publicIp) === ip);
 }
@@ -295,7 +299,7 @@ function oracle(world: World, src: E, dstIp: number, expected: E | undefined, pr
  * gateway (VPC User Guide, "Enable internet access for a VPC using an internet gateway":
  * https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html).
  */
-function oracleFromInternet(world: World, from: number, dstIp: number, expected: E | undefined, proto: string, port: number): OracleResult {
+function oracleFromInternet(world: World, from: number, dstIp: number, expected: E | undefined, proto: string, port: number, viaIgw?: string): OracleResult {
   const codes: string[] = [];
   const mtuRef = { mtu: 1500 };
   const leg = makeLeg(world, codes, mtuRef);
@@ -304,7 +308,11 @@ function oracleFromInternet(world: World, from: number, dstIp: number, expected:
   const address = expected?.eni.association ? parseIp(expected.eni.association.publicIp)! : dstIp;
   if (!target && !inAnyVpc(world, address)) return { codes: [], mtu: 1500, invalid: true };
   let seen: string | undefined;
-  if (!target || !target.eni.association || parseIp(target.eni.association.publicIp) !== address || !hasIgw(world, target)) {
+  // The gateway named as the source must be the one attached to the destination's VPC.
+  const holderVpc = target?.eni.vpcId ?? vpcsOf(world).find((v) => v.cidrBlocks.some((b) => inC(b.cidr, address)))?.id;
+  const igwOfHolder = [...world.regionStates()].flatMap((x) => [...x.internetGateways.values()]).find((g) => g.attachments.some((a) => a.vpcId === holderVpc && a.state === "available"));
+  if (viaIgw && igwOfHolder?.id !== viaIgw) codes.push("IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS");
+  else if (!target || !target.eni.association || parseIp(target.eni.association.publicIp) !== address || !hasIgw(world, target)) {
     codes.push("IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS");
   } else {
     if (!aclAllows(target, false, fk, from)) codes.push("SUBNET_ACL_RESTRICTION");
@@ -427,7 +435,9 @@ test("differential: the compiled engine agrees with a brute-force oracle on rand
     for (let q = 0; q < 12; q++) {
       const src = pick(enis);
       // A sender on the Internet: `internet` or a public address no VPC holds.
-      const internetSrc = chance(0.15) ? pick(["internet", "8.8.4.4", "1.2.3.4"]) : undefined;
+      // …or entering through a given internet gateway (Reachability Analyzer's internet-gateway source).
+      const igws = [...world.regionStates()].flatMap((x) => [...x.internetGateways.values()]);
+      const internetSrc = chance(0.15) ? pick(["internet", "8.8.4.4", "1.2.3.4", ...(igws.length > 0 ? [pick(igws).id] : [])]) : undefined;
       const proto = pick(["icmp", "tcp", "udp"] as const);
       const port = pick([22, 80, 443, 1050]);
       let destination: string;
@@ -465,8 +475,9 @@ test("differential: the compiled engine agrees with a brute-force oracle on rand
       const ctx = `seed ${seed} q ${q}: ${source} → ${destination} ${proto}/${port}`;
       let o: OracleResult;
       if (internetSrc) {
-        const from = internetSrc === "internet" ? parseIp("203.0.113.10")! : parseIp(internetSrc)!;
-        o = oracleFromInternet(world, from, dstIp, expected, proto, port);
+        const viaIgw = internetSrc.startsWith("igw-") ? internetSrc : undefined;
+        const from = internetSrc === "internet" || viaIgw ? parseIp("203.0.113.10")! : parseIp(internetSrc)!;
+        o = oracleFromInternet(world, from, dstIp, expected, proto, port, viaIgw);
         if (o.invalid) {
           assert.throws(() => analyze(world, { source, destination, protocol: proto, port }), { code: "InvalidParameterValue" }, ctx);
           compared++;
