@@ -285,6 +285,10 @@ describe("vpclab network CLI on the seed scenario", () => {
     const badProto = await vpclab(lab, ["why", "tokyo-box", "singapore-box", "--protocol", "gre"]);
     assert.equal(badProto.code, 2);
     assert.match(badProto.stderr, /must be icmp, tcp or udp/);
+    // The Internet cannot be both ends: vpclab models only the lab's side of a packet.
+    const outside = await vpclab(lab, ["why", "internet", "8.8.8.8"]);
+    assert.equal(outside.code, 2);
+    assert.match(outside.stderr, /^vpclab: InvalidParameterValue: 8\.8\.8\.8 is neither a public or elastic IP of a network interface nor an address in a VPC/m);
     const noServer = await runVpclab(["why", "a", "b", "--endpoint-url", "http://127.0.0.1:9"]);
     assert.equal(noServer.code, 2);
     assert.match(noServer.stderr, /cannot reach vpclab at http:\/\/127\.0\.0\.1:9/);
