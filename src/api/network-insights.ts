@@ -15,7 +15,8 @@
  *   groups, NACLs, route tables, peering connections, internet gateways, appliances, and the
  *   destination's interface and instance. A packet header (OutboundHeader at the source, InboundHeader
  *   at the destination, with the address translated by an internet gateway where one is crossed) sits
- *   on the first and last components. Packet header protocols are IANA numbers ("6", "17"), NACL rule
+ *   on the first and last components (on the internet gateway when a leg starts on the Internet: an
+ *   internet gateway as the path source). Packet header protocols are IANA numbers ("6", "17"), NACL rule
  *   protocols "all" or a number, security-group rule protocols as the rule has them.
  * - Explanations carry ComponentAccount and ComponentRegion, which matter here because vpclab's paths
  *   cross regions and accounts.
@@ -248,7 +249,8 @@ function componentsView(recs: ComponentRec[], r: AnalysisResult, leg: "forward" 
         });
         break;
       case "igw":
-        push({ Component: comp(h.id, ...where), Vpc: vpc });
+        // A leg from the Internet opens with the gateway: it carries the packet as it arrives.
+        push({ Component: comp(h.id, ...where), Vpc: vpc, OutboundHeader: out.length === 0 ? outHeader : undefined });
         break;
       case "appliance":
         push({ Component: comp(h.id, ...where), AttachedTo: comp(rec.instanceId, ...where), Subnet: comp(rec.subnetId, ...where), Vpc: vpc });

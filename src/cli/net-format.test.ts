@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { cG, pingErrorLine, pingHeader, pingReplyLine, pingStatsLines, pingTime, rttStats, whyPointer } from "./net-format.js";
+import { cG, connectLines, pingErrorLine, pingHeader, pingReplyLine, pingStatsLines, pingTime, rttStats, whyPointer } from "./net-format.js";
 import { splitHostPort } from "./network.js";
 
 describe("ping output, as iputils prints it", () => {
@@ -67,5 +67,21 @@ describe("connect's <to>:<port>", () => {
     assert.throws(() => splitHostPort(":22"), /must be <to>:<port>/);
     assert.throws(() => splitHostPort("a:70000"), /must be <to>:<port>/);
     assert.throws(() => splitHostPort("a:2x"), /must be <to>:<port>/);
+  });
+});
+
+describe("connect output", () => {
+  const base = { result: "connected" as const, protocol: "tcp" as const, port: 22, destination: "54.9.9.4", rttMs: 3.01, detail: "", explanations: [] };
+  it("a private sender seen as itself: no NAT on the way", () => {
+    const lines = connectLines({ ...base, source: "10.20.1.4", sourceAddressSeenByReceiver: "10.20.1.4" });
+    assert.match(lines[1]!, /come from 10\.20\.1\.4 \(the sender's private IP: no NAT on the way\)/);
+  });
+  it("a sender on the Internet seen as itself: its own public address", () => {
+    const lines = connectLines({ ...base, source: "203.0.113.10", sourceAddressSeenByReceiver: "203.0.113.10" });
+    assert.match(lines[1]!, /come from 203\.0\.113\.10 \(the sender's own public address: it came from the Internet\)/);
+  });
+  it("a private sender translated by a gateway", () => {
+    const lines = connectLines({ ...base, source: "10.20.1.4", sourceAddressSeenByReceiver: "54.1.2.3" });
+    assert.match(lines[1]!, /the sender 10\.20\.1\.4 was translated/);
   });
 });

@@ -16,6 +16,7 @@
  *   time): the CLI still talks to the server only over HTTP.
  */
 import type { Analysis, Explanation, Hop, PingReply, PingError, TraceResult, ConnectResult } from "../engine/index.js";
+import { isPrivate, parseIp } from "../domain/cidr.js";
 
 // ---- ping --------------------------------------------------------------------------------------
 
@@ -149,12 +150,17 @@ export function traceLines(target: string, traces: TraceResult[]): string[] {
 
 // ---- connect -----------------------------------------------------------------------------------
 
+function isPrivateText(address: string): boolean {
+  const ip = parseIp(address);
+  return ip !== undefined && isPrivate(ip);
+}
+
 export function connectLines(c: ConnectResult): string[] {
   const proto = c.protocol;
   if (c.result === "connected") {
     return [
       `Connection to ${c.destination} port ${c.port} [${proto}] succeeded (${c.rttMs?.toFixed(3)} ms round trip).`,
-      `The receiver saw the connection come from ${c.sourceAddressSeenByReceiver}${c.sourceAddressSeenByReceiver === c.source ? " (the sender's private IP: no NAT on the way)" : c.sourceAddressSeenByReceiver ? ` (the sender ${c.source} was translated, e.g. by an internet gateway)` : ""}.`,
+      `The receiver saw the connection come from ${c.sourceAddressSeenByReceiver}${c.sourceAddressSeenByReceiver === c.source ? (isPrivateText(c.source) ? " (the sender's private IP: no NAT on the way)" : " (the sender's own public address: it came from the Internet)") : c.sourceAddressSeenByReceiver ? ` (the sender ${c.source} was translated, e.g. by an internet gateway)` : ""}.`,
     ];
   }
   if (c.result === "refused") {

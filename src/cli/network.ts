@@ -4,7 +4,10 @@
  * instance would print (ping, traceroute, a TCP/UDP connect), or, for `why`, the path hop by hop and
  * every blocker with AWS Reachability Analyzer's code and the fix.
  *
- * `<from>` and `<to>` take an instance id, an ENI id, a Name tag or an IP. `--region` scopes `<from>`
+ * `<from>` and `<to>` take an instance id, an ENI id, a Name tag or an IP; `<from>` may also be the
+ * Internet: `internet`, any public IP outside the lab's VPCs, or an internet gateway id (the traffic
+ * enters through that gateway), so `vpclab why internet web-1 --protocol tcp --port 22` asks what AWS's
+ * Reachability Analyzer asks with an internet gateway as the source. `--region` scopes `<from>`
  * (`--to-region` scopes `<to>`); without them names are looked up in every region. `--account` scopes
  * names to one account (default: a 12-digit $AWS_ACCESS_KEY_ID, which vpclab treats as the account,
  * else vpclab's default account).
@@ -280,7 +283,7 @@ export function registerNetworkCommands(program: Command): void {
     program
       .command("ping")
       .description("ping from one instance to another (or to an Internet address), printed like Linux ping")
-      .argument("<from>", "instance id, ENI id, Name tag or IP of the sender")
+      .argument("<from>", "instance id, ENI id, Name tag or IP of the sender, or `internet` / a public IP / an igw-… id for a host on the Internet")
       .argument("<to>", "instance id, ENI id, Name tag or IP address to ping"),
   )
     .addOption(new Option("-c, --count <n>", "stop after n packets (default: until Ctrl-C; 4 with --fast/--json)").argParser(intArg(1, 100_000, "a packet count")))
@@ -294,7 +297,7 @@ export function registerNetworkCommands(program: Command): void {
     program
       .command("trace")
       .description("trace the route to an address, printed like traceroute, naming the components crossed")
-      .argument("<from>", "instance id, ENI id, Name tag or IP of the sender")
+      .argument("<from>", "instance id, ENI id, Name tag or IP of the sender, or `internet` / a public IP / an igw-… id for a host on the Internet")
       .argument("<to>", "instance id, ENI id, Name tag or IP address"),
   )
     .addOption(new Option("--protocol <p>", "probe protocol: icmp (default), tcp or udp").argParser(protocolArg))
@@ -305,7 +308,7 @@ export function registerNetworkCommands(program: Command): void {
     program
       .command("connect")
       .description("open a TCP (or UDP) connection: connected, refused or timed out, and the source address the receiver saw")
-      .argument("<from>", "instance id, ENI id, Name tag or IP of the client")
+      .argument("<from>", "instance id, ENI id, Name tag or IP of the client, or `internet` / a public IP / an igw-… id for a host on the Internet")
       .argument("<to:port>", "instance id, ENI id, Name tag or IP, a colon, and the port (e.g. 172.31.0.4:22)"),
   )
     .addOption(new Option("--protocol <p>", "tcp (default) or udp").argParser(protocolArg))
@@ -315,7 +318,7 @@ export function registerNetworkCommands(program: Command): void {
     program
       .command("why")
       .description("explain whether traffic gets through: the path hop by hop, every blocker with its AWS code, and the fix")
-      .argument("<from>", "instance id, ENI id, Name tag or IP of the sender")
+      .argument("<from>", "instance id, ENI id, Name tag or IP of the sender, or `internet` / a public IP / an igw-… id for a host on the Internet")
       .argument("<to>", "instance id, ENI id, Name tag or IP address"),
   )
     .addOption(new Option("--protocol <p>", "icmp (default), tcp or udp").argParser(protocolArg))

@@ -166,6 +166,13 @@ export const routeNotFound = (rtb: string, dest: string) =>
   new Ec2Error("InvalidRoute.NotFound", `no route with destination-cidr-block ${dest} in route table ${rtb}`);
 export const gatewayNotFound = (id: string) => notFound("InvalidGatewayID.NotFound", "gateway ID", id);
 export const resourceAlreadyAssociated = (message: string) => new Ec2Error("Resource.AlreadyAssociated", message);
+/** A route inside the VPC's range to a target that cannot route more specifically than `local` (AWS's wording). */
+export const routeInsideVpcTarget = (dest: string) =>
+  invalidParameterValue(
+    `The destination CIDR block ${dest} is equal to or more specific than one of this VPC's CIDR blocks. This route can target only an interface or an instance.`,
+  );
+/** A route more specific than `local` whose destination is not exactly a subnet's CIDR block (AWS's wording). */
+export const routeNotSubnetCidr = () => invalidParameterValue("Route destination doesn't match any subnet CIDR blocks.");
 
 // ---- internet gateways -------------------------------------------------------------------------
 

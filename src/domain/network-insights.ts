@@ -13,9 +13,12 @@
  *   follows the packet across regions and accounts: a destination IP or instance in a peered region
  *   is analyzed end to end. A plain resource id may name a resource in any region of the caller's
  *   account (AWS: the caller's region); an ARN may name any account and region.
- * - Sources: instances and network interfaces. Destinations: instances, network interfaces and
- *   internet gateways (or only a DestinationIp). AWS's other kinds (VPC endpoints, transit gateway
- *   attachments, VPN gateways, load balancers…) are refused with InvalidParameterValue.
+ * - Sources and destinations: instances, network interfaces and internet gateways (or only a
+ *   DestinationIp). AWS's other kinds (VPC endpoints, transit gateway attachments, VPN gateways, load
+ *   balancers…) are refused with InvalidParameterValue. An internet gateway as the source is a host on
+ *   the Internet entering through that gateway: it sends from SourceIp (a public address) or, without
+ *   one, from 203.0.113.10 (a documentation address standing for "any Internet host"), to the
+ *   destination's public or elastic IP.
  * - An internet gateway destination without a DestinationIp is analyzed towards 203.0.113.1 (a
  *   documentation address standing for "any Internet address"); the path is found when it leaves
  *   through that gateway.
@@ -48,7 +51,7 @@ import {
   idempotentParameterMismatch,
   missingParameter,
 } from "./errors.js";
-import { parseIp } from "./cidr.js";
+import { isPrivate, parseIp } from "./cidr.js";
 import { engineOf, type Analysis, type Hop } from "../engine/index.js";
 
 export type InsightsProtocol = "tcp" | "udp";
@@ -214,7 +217,7 @@ export function resolveEnd(world: World, rs: RegionState, text: string, param: "
     kind = ARN_TYPES[m[3]!];
     id = m[4]!;
     if (!kind || kindOfId(id) !== kind) {
-      throw invalidParameterValue(`vpclab does not support ${m[3]} resources as a path ${param.toLowerCase()} (supported: instance, network-interface${param === "Destination" ? ", internet-gateway" : ""}).`);
+      throw invalidParameterValue(`vpclab does not support ${m[3]} resources as a path ${param.toLowerCase()} (supported: instance, network-interface, internet-gateway).`);
     }
   } else {
     kind = kindOfId(id);
@@ -222,13 +225,10 @@ export function resolveEnd(world: World, rs: RegionState, text: string, param: "
       const prefix = /^([a-z]+)-/.exec(id)?.[1];
       throw invalidParameterValue(
         prefix
-          ? `vpclab does not support ${prefix}- resources as a path ${param.toLowerCase()} (supported: instances, network interfaces${param === "Destination" ? ", internet gateways" : ""}).`
+          ? `vpclab does not support ${prefix}- resources as a path ${param.toLowerCase()} (supported: instances, network interfaces, internet gateways).`
           : `Value (${text}) for parameter ${param} is invalid. Expected a resource ID or ARN.`,
       );
     }
-  }
-  if (param === "Source" && kind === "internet-gateway") {
-    throw invalidParameterValue(`vpclab does not support an internet gateway as a path source (traffic from the Internet); use an instance or a network interface.`);
   }
   const acct = account ?? rs.account;
   const candidates: RegionState[] = [];
@@ -345,7 +345,14 @@ export function createPath(world: World, rs: RegionState, input: CreatePathInput
     throw missingParameter("Destination or DestinationIp");
   }
   const srcAddress = input.sourceIp ?? input.filterAtSource?.sourceAddress;
-  if (srcAddress !== undefined && !addressesOf(world, source).includes(srcAddress)) {
+  if (source.kind === "internet-gateway") {
+    if (destination?.kind === "internet-gateway") throw invalidParameterValue("The source and the destination cannot both be internet gateways.");
+    // Traffic from an internet gateway comes from the Internet: its address must be a public one.
+    const ip = srcAddress === undefined ? undefined : parseIp(srcAddress);
+    if (ip !== undefined && (isPrivate(ip) || ((ip & 0xffc00000) >>> 0) === 0x64400000 /* 100.64.0.0/10 */)) {
+      throw invalidParameterValue(`The source IP ${srcAddress} is not a public address: traffic from internet gateway ${source.id} comes from the Internet.`);
+    }
+  } else if (srcAddress !== undefined && !addressesOf(world, source).includes(srcAddress)) {
     throw invalidParameterValue(`The source IP ${srcAddress} is not an address of ${source.id}.`);
   }
   if (destination && destination.kind !== "internet-gateway" && dstAddress !== undefined && !addressesOf(world, destination).includes(dstAddress)) {
@@ -519,6 +526,8 @@ function runPath(world: World, path: InsightsPath, filterIn: string[], filterOut
   const query = (port: number, sourcePort: number | undefined, explain: boolean) =>
     engine.analyze({
       source: path.source.id,
+      // From an internet gateway the sender is a host on the Internet: SourceIp chooses its address.
+      sourceIp: path.source.kind === "internet-gateway" ? (path.sourceIp ?? fas?.sourceAddress) : undefined,
       account: path.source.account,
       destination,
       destinationAccount: destinationAccount ?? path.source.account,

@@ -5,12 +5,19 @@
  * References: EC2 API CreateRouteTable, DeleteRouteTable, AssociateRouteTable, DisassociateRouteTable,
  * ReplaceRouteTableAssociation, CreateRoute, ReplaceRoute, DeleteRoute; VPC User Guide "Route tables"
  * (route priority, "routes for middlebox appliances": a route more specific than `local` may target
- * only a network interface, an instance, a NAT gateway or a Gateway Load Balancer endpoint).
+ * only a network interface, an instance, a NAT gateway or a Gateway Load Balancer endpoint, and its
+ * destination must be exactly the CIDR block of a subnet of the VPC).
  *
  * Fidelity notes:
  * - IPv6 destinations and prefix-list destinations are not supported (IPv4-only network).
  * - NAT gateways, transit gateways, virtual private gateways and VPC endpoints are not modelled yet:
- *   naming one as a target gets that kind's NotFound error.
+ *   naming one as a target gets that kind's NotFound error. So the middlebox targets a route more
+ *   specific than `local` can have here are a network interface and an instance (AWS also allows a NAT
+ *   gateway and a Gateway Load Balancer endpoint); any other target gets AWS's "This route can target
+ *   only an interface or an instance." message, and a destination that is not exactly a subnet's block
+ *   gets "Route destination doesn't match any subnet CIDR blocks."
+ * - The subnet rule is checked when the route is created or replaced; deleting the subnet afterwards
+ *   leaves the route in place (what AWS does then is not documented).
  * - A route's State is computed when read (`routeState`): `blackhole` when its target is gone or
  *   cannot carry traffic (detached IGW, peering not active, stopped instance, detached ENI).
  */
@@ -27,6 +34,8 @@ import {
   resourceAlreadyAssociated,
   routeAlreadyExists,
   routeNotFound,
+  routeInsideVpcTarget,
+  routeNotSubnetCidr,
   routeTableNotFound,
   missingParameter,
   routeTableLimitExceeded,
@@ -310,17 +319,30 @@ function destination(text: string | undefined): string {
 /** Targets that may route more specifically than `local` (middlebox routing). */
 const MIDDLEBOX = new Set<RouteTarget["kind"]>(["eni", "instance", "nat"]);
 
+/**
+ * A route more specific than `local` (its destination inside one of the VPC's CIDR blocks) sends traffic
+ * for part of the VPC to a middlebox. AWS allows it only to a middlebox target, and only for exactly a
+ * subnet's CIDR block (VPC User Guide, "Subnet route tables" › "Routes" and "Middlebox routing":
+ * https://docs.aws.amazon.com/vpc/latest/userguide/subnet-route-tables.html,
+ * https://docs.aws.amazon.com/vpc/latest/userguide/route-table-options.html#route-tables-appliance-routing).
+ * The target check comes first: AWS answers a gateway or peering target with the target message even
+ * for a subnet's CIDR, and an interface target for a non-subnet range with the subnet message.
+ */
 function checkInsideVpc(rs: RegionState, rt: RouteTable, dest: string, target: RouteTarget): void {
   const vpc = rs.vpcs.get(rt.vpcId)!;
   const d = cidrOf(dest);
-  for (const b of vpc.cidrBlocks) {
+  const inside = vpc.cidrBlocks.some((b) => {
     const block = cidrOf(b.cidr);
-    if (containsCidr(block, d) && d.prefix > block.prefix && !MIDDLEBOX.has(target.kind)) {
-      throw invalidParameterValue(
-        `The destination CIDR block ${dest} is equal to or more specific than one of this VPC's CIDR blocks. This route can target only an interface or an instance.`,
-      );
-    }
+    return containsCidr(block, d) && d.prefix > block.prefix;
+  });
+  if (!inside) return;
+  if (!MIDDLEBOX.has(target.kind)) throw routeInsideVpcTarget(dest);
+  for (const sn of rs.subnets.values()) {
+    if (sn.vpcId !== vpc.id) continue;
+    const c = cidrOf(sn.cidr);
+    if (c.base === d.base && c.prefix === d.prefix) return;
   }
+  throw routeNotSubnetCidr();
 }
 
 function countStaticRoutes(rt: RouteTable): number {

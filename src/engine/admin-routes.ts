@@ -8,7 +8,8 @@
  *   trace: `protocol?, port?`;
  *   analyze: `protocol?, port?, sourcePort?, size? (IP bytes), df?, explain?` (`source`/`destination` are
  *   accepted as synonyms of `from`/`to`).
- * `from`/`to` take an instance id, an ENI id, a Name tag or an IP; they resolve within `account`
+ * `from`/`to` take an instance id, an ENI id, a Name tag or an IP (`from` also `internet`, a public IP
+ * outside the lab's VPCs, or an internet gateway id: a host on the Internet); they resolve within `account`
  * (default 000000000000), in every region unless `region` (`toRegion` for `to`) is given.
  * Bad input → 4xx `{error: {code, message}}` (EC2-style codes from the engine's Ec2Errors).
  *

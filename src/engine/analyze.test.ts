@@ -358,4 +358,177 @@ test("bad input: unknown ids, ambiguous addresses, bad protocol/port", () => {
   assert.equal(analyze(n.world, { source: "10.20.1.10", region: TOKYO, destination: "8.8.8.8" }).source.region, TOKYO);
 });
 
+// ---- issue 17: where the engine disagreed with AWS, and the Internet as a sender -------------------
+
+/** VPC 10.21.0.0/16 in eu-west-1 with an IGW, a public subnet 10.21.5.0/24 and an appliance subnet. */
+function publicVpc() {
+  const b = new NetBuilder();
+  const rs = b.rs("eu-west-1");
+  const v = b.vpc(rs, "10.21.0.0/16");
+  const pub = b.subnet(rs, v, "10.21.5.0/24", 0);
+  const appSub = b.subnet(rs, v, "10.21.9.0/24", 1);
+  const main = b.mainRt(rs, v);
+  const igw = b.igw(rs, v, main);
+  const sg = b.sg(rs, v, [{ proto: "tcp", from: 22, to: 22, cidr: "0.0.0.0/0" }, { proto: "icmp", from: -1, to: -1, cidr: "10.21.0.0/16" }]);
+  const web = b.instance(rs, pub, "10.21.5.4", { sgs: [sg], publicIp: "54.9.9.4", name: "web" });
+  const peer = b.instance(rs, pub, "10.21.5.5", { sgs: [sg], name: "peer" });
+  const allSg = b.sg(rs, v, [{ proto: "-1", cidr: "0.0.0.0/0" }]);
+  const app = b.instance(rs, appSub, "10.21.9.9", { sgs: [allSg], sourceDestCheck: false, name: "appliance" });
+  return { b, world: b.world, rs, v, pub, appSub, main, igw, sg, web, peer, app };
+}
+
+// VPC User Guide, "Middlebox routing" (https://docs.aws.amazon.com/vpc/latest/userguide/route-table-options.html#route-tables-appliance-routing):
+// "You cannot route traffic between hosts in the same subnet through an appliance"; "Gateway route tables"
+// rules (https://docs.aws.amazon.com/vpc/latest/userguide/gateway-route-tables.html): traffic to another
+// interface's MAC address in the subnet uses layer-2 routing, so route tables do not apply to it.
+test("same subnet: delivered at layer 2 even when the subnet's CIDR is routed to an appliance; SGs still apply", () => {
+  const n = publicVpc();
+  n.b.route(n.main, "10.21.5.0/24", { kind: "eni", id: n.app.eni.id });
+  const a = analyze(n.world, { source: "10.21.5.4", destination: "10.21.5.5" });
+  assert.equal(a.verdict, "reachable", JSON.stringify(a.explanations));
+  assert.deepEqual(a.forward.map((h) => h.kind), ["eni", "sg-egress", "local", "sg-ingress", "eni"]);
+  assert.ok(!a.forward.some((h) => h.kind === "appliance" || h.kind === "route-table"));
+  assert.equal(a.forward[2]!.id, n.pub.id);
+  assert.match(a.forward[2]!.detail, /layer 2/);
+  assert.equal(a.sourceAddressSeenByReceiver, "10.21.5.4");
+  assert.ok(a.rttMs >= 0.1 && a.rttMs <= 0.3, `same-AZ rtt ${a.rttMs}`);
+  // From another subnet the same route does take the appliance.
+  const other = n.b.instance(n.rs, n.appSub, "10.21.9.20", { sgs: [n.sg] });
+  n.b.rule(n.sg, { egress: false, proto: "-1", cidr: "10.21.0.0/16" });
+  const via = analyze(n.world, { source: other.instance.id, destination: "10.21.5.5" });
+  assert.ok(via.forward.some((h) => h.kind === "appliance" && h.id === n.app.eni.id), JSON.stringify(via.forward.map((h) => h.kind)));
+  // Security groups apply inside the subnet: TCP 80 has no rule.
+  const no = analyze(n.world, { source: "10.21.5.4", destination: "10.21.5.5", protocol: "udp", port: 53 });
+  n.sg.rules = n.sg.rules.filter((r) => !(r.ipProtocol === "-1" && !r.isEgress));
+  n.world.changed();
+  const blocked = analyze(n.world, { source: "10.21.5.4", destination: "10.21.5.5", protocol: "udp", port: 53 });
+  assert.equal(no.verdict, "reachable");
+  assert.deepEqual(codes(blocked), ["ENI_SG_RULES_MISMATCH"]);
+});
+
+// VPC User Guide, "Network ACL example: control access to instances in a subnet"
+// (https://docs.aws.amazon.com/vpc/latest/userguide/nacl-examples.html): a NACL that denies everything
+// but SSH from one remote host still lets the subnet's instances talk to each other.
+test("same subnet: a deny-all network ACL is not evaluated; an address nobody holds is NO_POSSIBLE_DESTINATION", () => {
+  const n = publicVpc();
+  n.b.acl(n.rs, n.v, [], [n.pub]);
+  const a = analyze(n.world, { source: "web", destination: "peer" });
+  assert.equal(a.verdict, "reachable", JSON.stringify(a.explanations));
+  assert.ok(!a.forward.some((h) => h.kind === "nacl-out" || h.kind === "nacl-in"));
+  assert.deepEqual(codes(analyze(n.world, { source: "web", destination: "10.21.5.77" })), ["NO_POSSIBLE_DESTINATION"]);
+});
+
+// VPC User Guide, "VPC CIDR blocks" (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html):
+// "we do not support direct access to the internet from your VPC's CIDR block, including a publicly-
+// routable CIDR block"; Reachability Analyzer "Explanation codes"
+// (https://docs.aws.amazon.com/vpc/latest/reachability/explanation-codes.html): IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS,
+// "Internet gateways reject inbound traffic with a destination address that is not the public IP address
+// of a network interface in the VPC".
+test("a VPC with a publicly routable CIDR: the Internet does not answer for its addresses", () => {
+  const n = publicVpc();
+  const pv = n.b.vpc(n.rs, "198.51.100.0/24");
+  const ps = n.b.subnet(n.rs, pv, "198.51.100.0/24");
+  const pIgw = n.b.igw(n.rs, pv, n.b.mainRt(n.rs, pv));
+  const psg = n.b.sg(n.rs, pv, [{ proto: "-1", cidr: "0.0.0.0/0" }]);
+  const inside = n.b.instance(n.rs, ps, "198.51.100.4", { sgs: [psg], name: "inside" });
+  const a = analyze(n.world, { source: "web", destination: "198.51.100.4" });
+  assert.equal(a.verdict, "blocked");
+  assert.deepEqual(codes(a), ["IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS"]);
+  const e = a.explanations[0]!;
+  assert.equal(e.component.id, pIgw.id);
+  assert.equal(e.vpcId, pv.id);
+  assert.equal(e.networkInterfaceId, inside.eni.id);
+  assert.match(e.reason, /publicly routable/);
+  assert.notEqual(a.destination.instanceId, inside.instance.id, "the instance is not reached");
+  // The public-CIDR VPC's own instance needs a public IP to reach the Internet, as any other.
+  assert.deepEqual(codes(analyze(n.world, { source: "inside", destination: "8.8.8.8" })), ["IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS"]);
+  // Its elastic IP is reachable from the public instance.
+  inside.eni.association = { publicIp: "3.3.3.3", ipOwnerId: "amazon", privateIp: "198.51.100.4" };
+  n.world.changed();
+  const ok = analyze(n.world, { source: "web", destination: "3.3.3.3", protocol: "tcp", port: 22 });
+  assert.equal(ok.verdict, "reachable", JSON.stringify(ok.explanations));
+  assert.equal(ok.sourceAddressSeenByReceiver, "54.9.9.4");
+  assert.deepEqual(codes(analyze(n.world, { source: "web", destination: "198.51.100.4" })), ["IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS"]);
+});
+
+// Reachability Analyzer, "How Reachability Analyzer works"
+// (https://docs.aws.amazon.com/vpc/latest/reachability/how-reachability-analyzer-works.html): an internet
+// gateway as the source, an instance as the destination, TCP 22; VPC User Guide, "Enable internet access
+// for a VPC using an internet gateway" (https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html):
+// a public IP, a route to the gateway for the return traffic, and rules that allow it.
+test("from the Internet: SSH to a public instance is reachable through its VPC's gateway; the receiver sees the sender", () => {
+  const n = publicVpc();
+  const a = analyze(n.world, { source: "internet", destination: "web", protocol: "tcp", port: 22 });
+  assert.equal(a.verdict, "reachable", JSON.stringify(a.explanations));
+  assert.equal(a.source.kind, "internet");
+  assert.equal(a.source.address, "203.0.113.10");
+  assert.equal(a.destinationAddress, "54.9.9.4", "a named instance is reached at its public IP");
+  assert.equal(a.sourceAddressSeenByReceiver, "203.0.113.10");
+  assert.equal(a.pathMtu, 1500);
+  assert.deepEqual(a.forward.map((h) => h.kind), ["internet", "igw", "nacl-in", "sg-ingress", "eni"]);
+  assert.equal(a.forward[1]!.id, n.igw.id);
+  assert.deepEqual(a.return.map((h) => h.kind), ["eni", "sg-egress", "nacl-out", "route-table", "igw", "internet"]);
+  assert.ok(Math.abs(a.rttMs - 3) < 1e-9, `the Internet is 3 ms away by default: ${a.rttMs}`);
+  // Any public address outside the lab's VPCs is a sender too; the address reaches the groups' rules.
+  n.sg.rules = n.sg.rules.filter((r) => r.ipProtocol !== "tcp");
+  n.b.rule(n.sg, { proto: "tcp", from: 22, to: 22, cidr: "8.8.4.4/32" });
+  assert.equal(analyze(n.world, { source: "8.8.4.4", destination: "54.9.9.4", protocol: "tcp", port: 22 }).sourceAddressSeenByReceiver, "8.8.4.4");
+  const denied = analyze(n.world, { source: "1.2.3.4", destination: "54.9.9.4", protocol: "tcp", port: 22 });
+  assert.deepEqual(codes(denied), ["ENI_SG_RULES_MISMATCH"]);
+  assert.equal(denied.explanations[0]!.component.id, n.sg.id);
+  assert.equal(denied.explanations[0]!.address, "1.2.3.4");
+  // ping from the Internet: replies come back with the Internet's TTL.
+  n.b.rule(n.sg, { proto: "icmp", from: -1, to: -1, cidr: "0.0.0.0/0" });
+  const p = ping(n.world, { from: "internet", to: "web", count: 2, seed: 3 });
+  assert.equal(p.stats.received, 2);
+  assert.equal(p.replies[0]!.ttl, 52);
+  assert.equal(p.replies[0]!.from, "54.9.9.4");
+});
+
+test("from the Internet: each way it fails names the component (NACL both ways, no route back, no public IP, wrong gateway)", () => {
+  const n = publicVpc();
+  // NACLs are stateless: inbound 22 allowed, the reply on the ephemeral port denied.
+  const acl = n.b.acl(n.rs, n.v, [
+    { ruleNumber: 100, egress: false, protocol: "6", ruleAction: "allow", cidrBlock: "0.0.0.0/0", portRange: { from: 22, to: 22 } },
+  ], [n.pub]);
+  const a = analyze(n.world, { source: "internet", destination: "web", protocol: "tcp", port: 22 });
+  assert.deepEqual(codes(a), ["SUBNET_ACL_RESTRICTION"]);
+  assert.equal(a.explanations[0]!.leg, "return");
+  assert.equal(a.explanations[0]!.aclId, acl.id);
+  acl.entries.push({ ruleNumber: 100, egress: true, protocol: "6", ruleAction: "allow", cidrBlock: "0.0.0.0/0", portRange: { from: 1024, to: 65535 } });
+  n.world.changed();
+  assert.equal(analyze(n.world, { source: "internet", destination: "web", protocol: "tcp", port: 22 }).verdict, "reachable");
+  // No route back to the gateway: the reply has nowhere to go.
+  n.main.routes = n.main.routes.filter((r) => r.target.kind === "local");
+  n.world.changed();
+  const noRoute = analyze(n.world, { source: "internet", destination: "web", protocol: "tcp", port: 22 });
+  assert.deepEqual(codes(noRoute), ["NO_ROUTE_TO_DESTINATION"]);
+  assert.equal(noRoute.explanations[0]!.leg, "return");
+  assert.equal(noRoute.explanations[0]!.routeTableId, n.main.id);
+  // No public IP: the gateway refuses traffic to a private address.
+  const priv = analyze(n.world, { source: "internet", destination: "peer", protocol: "tcp", port: 22 });
+  assert.deepEqual(codes(priv), ["IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS"]);
+  assert.equal(priv.explanations[0]!.component.id, n.igw.id);
+  assert.match(priv.explanations[0]!.fix, /associate-address/);
+  // Entering through another VPC's gateway.
+  const other = n.b.vpc(n.rs, "10.50.0.0/16");
+  const otherIgw = n.b.igw(n.rs, other);
+  const wrong = analyze(n.world, { source: otherIgw.id, destination: "web", protocol: "tcp", port: 22 });
+  assert.deepEqual(codes(wrong), ["IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS"]);
+  assert.equal(wrong.explanations[0]!.component.id, otherIgw.id);
+  n.b.route(n.main, "0.0.0.0/0", { kind: "igw", id: n.igw.id });
+  assert.equal(analyze(n.world, { source: n.igw.id, destination: "web", protocol: "tcp", port: 22 }).verdict, "reachable");
+});
+
+test("from the Internet: bad ends are refused with AWS-style errors", () => {
+  const n = publicVpc();
+  assert.throws(() => analyze(n.world, { source: "internet", destination: "8.8.8.8" }), { code: "InvalidParameterValue" });
+  assert.throws(() => analyze(n.world, { source: "igw-0123456789abcdef0", destination: "web" }), { code: "InvalidInternetGatewayID.NotFound" });
+  // A private address, or one inside a VPC's range, is not a host on the Internet.
+  assert.throws(() => analyze(n.world, { source: "10.99.0.1", destination: "web" }), { code: "InvalidParameterValue" });
+  assert.throws(() => analyze(n.world, { source: "100.64.0.1", destination: "web" }), { code: "InvalidParameterValue" });
+  // An instance's public IP names that instance, not the Internet.
+  assert.equal(analyze(n.world, { source: "54.9.9.4", destination: "peer" }).source.instanceId, n.web.instance.id);
+});
+
 export type { RegionState, Subnet, Vpc };

@@ -7,9 +7,19 @@
  *
  * References: VPC User Guide "Route tables" (longest prefix match, route priority), "VPC peering"
  * (active only, non-transitive, no edge-to-edge routing, no NAT), "Internet gateways" (1:1 NAT of a
- * private address to its public/elastic IP; a default route to an attached gateway), "Security groups"
- * (stateful), "Network ACLs" (stateless; traffic inside one subnet is not evaluated; ephemeral ports),
- * "Network MTU"; Reachability Analyzer "Explanation codes".
+ * private address to its public/elastic IP; a default route to an attached gateway; inbound only to a
+ * public or elastic IP), "VPC CIDR blocks" (no direct Internet access to a VPC's CIDR, even a publicly
+ * routable one), "Gateway route tables" and "Middlebox routing" (traffic to another interface of the
+ * same subnet is layer-2 delivery: no route table, no appliance), "Security groups" (stateful),
+ * "Network ACLs" (stateless; subnet boundary, so traffic inside one subnet is not evaluated; ephemeral
+ * ports), "Network MTU"; Reachability Analyzer "How Reachability Analyzer works" (an internet gateway
+ * as the source) and "Explanation codes".
+ *
+ * Senders: an interface, or a host on the Internet (`internet`, a public address outside every VPC, or
+ * an internet gateway id). From the Internet a packet can only be addressed to a public or elastic IP;
+ * it enters through the destination VPC's attached gateway, the subnet's NACL and the interface's groups
+ * see the sender's own address, and the reply leaves by the subnet's route table, which must lead back
+ * to that gateway.
  *
  * "Blocked path" mode: filters (security groups, NACLs, the public-address rule of the gateway,
  * source/destination check, instance states) are recorded as blockers and the walk goes on, so one
@@ -22,6 +32,22 @@
  *   Windows' 49152–65535 ephemeral ranges); NACL return checks use it.
  * - Replies from the Internet are assumed: the outside world answers. A destination on the Internet
  *   that is in fact the public IP of a simulated ENI is delivered to that ENI through its VPC's gateway.
+ *   The simulated Internet never answers for an address inside a VPC's CIDR block (AWS does not route a
+ *   VPC's range from the Internet, even a publicly routable one): such a packet is blocked with
+ *   IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS at that VPC's gateway (AWS's analyzer, which stops at the
+ *   source's gateway, has no code for "the Internet does not route this"; that is the closest
+ *   documented one: the gateway rejects inbound traffic not addressed to a public IP).
+ * - Same-subnet traffic is layer-2 delivery: no route table hop, no NACL; an address of the subnet that
+ *   no interface holds is NO_POSSIBLE_DESTINATION (a real ARP would go unanswered). An appliance that
+ *   forwards to an address of its own subnet does the same.
+ * - From the Internet: a destination named by instance or ENI is reached at its public IP (AWS analyzes
+ *   an internet-gateway → instance path the same way); one without a public IP, a private address, or
+ *   a gateway that is not the destination VPC's, is IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS. Internet →
+ *   Internet is refused (InvalidParameterValue). Gateway route tables (edge associations, ingress
+ *   routing to an appliance) are not applied to inbound traffic: it goes straight to the interface.
+ * - `internet` and an internet gateway source send from 203.0.113.10 (RFC 5737 documentation range),
+ *   or from `sourceIp`; the Internet leg's round trip is latency.ts's `internetRttMs` (3 ms), the same
+ *   figure as an instance → 8.8.8.8, so both directions agree.
  * - A route to an appliance ENI delivers the packet to it; the appliance forwards it by its own subnet's
  *   route table with the original addresses (source/destination check must be off). Security group
  *   references are not preserved past an appliance (AWS: SG_REFERENCES_NOT_PRESERVED).
@@ -31,20 +57,22 @@
  */
 import type { World } from "../state/world.js";
 import type { Route, RouteTable, SecurityGroup } from "../domain/types.js";
-import { formatIp, isPrivate } from "../domain/cidr.js";
+import { formatIp, isPrivate, parseIp } from "../domain/cidr.js";
 import { invalidParameterValue } from "../domain/errors.js";
 import { routeState } from "../domain/route-tables.js";
 import type { EniInfo, NetworkModel, VpcInfo } from "./model.js";
-import { cidrInt, inCidr } from "./model.js";
+import { inCidr, NOT_ROUTABLE, RFC6598 } from "./model.js";
 import { matchAcl, matchSgRules, PROTO_ICMP, PROTO_TCP, PROTO_UDP, type CompiledAclEntry, type CompiledSgRule, type PacketKey } from "./filters.js";
 import { MTU_INTER_REGION_PEERING, MTU_INTERNET, MTU_VPC, type LatencyModel, type Place, type SegmentRtt } from "./latency.js";
-import { resolveDestination, resolveSource } from "./resolve.js";
+import { isInternet, isInternetAddress, resolveDestination, resolveSource, type InternetSender, type ResolvedDestination, type Sender } from "./resolve.js";
 
 export type Protocol = "icmp" | "tcp" | "udp";
 
 export interface PacketQuery {
   /** Instance id, ENI id, Name tag, or an address held by an ENI. */
   source: string;
+  /** For a sender on the Internet (`internet`, `igw-…`): its public address (default 203.0.113.10). */
+  sourceIp?: string;
   /** Any IPv4 address, or an instance id, ENI id or Name tag (its primary private address). */
   destination: string;
   /** Scope used to resolve the source (and the destination unless `destinationAccount/Region` say otherwise). */
@@ -273,8 +301,6 @@ function keys(protocol: Protocol, port: number, sourcePort: number): { fwd: Pack
   return { fwd: { proto, a: port, b: 0 }, ret: { proto, a: sourcePort, b: 0 } };
 }
 
-const RFC6598 = cidrInt("100.64.0.0/10")!;
-const NOT_ROUTABLE = ["0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.0/3"].map((c) => cidrInt(c)!);
 
 // ---- filters ---------------------------------------------------------------------------------------
 
@@ -713,7 +739,18 @@ function route(w: Walk, leg: Leg, s: EniInfo, src: number, dst: number, depth: n
         out.dead = false;
         return { hop, out };
       }
-      out.after.push({ leg, kind: "internet", id: dstText, verdict: "pass", detail: w.explain ? `the Internet (simulated): ${dstText} answers` : "" });
+      // A VPC may use a publicly routable CIDR block, but AWS does not route it from the Internet: an
+      // internet gateway delivers inbound traffic only to a public or elastic IP (VPC User Guide, "VPC
+      // CIDR blocks": "we do not support direct access to the internet from your VPC's CIDR block,
+      // including a publicly-routable CIDR block"; Reachability Analyzer's
+      // IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS). The simulated Internet never answers for such an address.
+      const pv = w.m.publicVpcHolding(dst);
+      if (pv) {
+        out.after.push({ leg, kind: "internet", id: dstText, verdict: "deny", detail: w.explain ? `across the Internet to ${dstText}, an address of ${pv.vpc.id}, not a public IP` : "" });
+        privateIngress(w, leg, pv, dst, pv.enisByIp.get(dst));
+        return { hop, out };
+      }
+      out.after.push({ leg, kind: "internet", id: dstText, verdict: "pass", detail: w.explain ? (leg === "return" ? `the Internet (simulated): the reply reaches the sender ${dstText}` : `the Internet (simulated): ${dstText} answers`) : "" });
       out.internet = true;
       out.dead = false;
       return { hop, out };
@@ -736,6 +773,46 @@ function route(w: Walk, leg: Leg, s: EniInfo, src: number, dst: number, depth: n
       // routeState() reports every other kind as blackhole, handled above.
       return { hop, out };
   }
+}
+
+/** An internet gateway refuses inbound traffic addressed to anything but a public or elastic IP. */
+function privateIngress(w: Walk, leg: Leg, v: VpcInfo, addr: number, holder: EniInfo | undefined): void {
+  const text = formatIp(addr);
+  const block = v.cidrs.find((c) => inCidr(c, addr));
+  w.block({
+    code: "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
+    leg,
+    onPath: true,
+    component: v.igw ? { id: v.igw.id, type: "internet-gateway", ...where(v) } : { id: v.vpc.id, type: "vpc", ...where(v) },
+    vpcId: v.vpc.id,
+    internetGatewayId: v.igw?.id,
+    networkInterfaceId: holder?.eni.id,
+    instanceId: holder?.instance?.id,
+    address: text,
+    reason: `${text} is a private address of VPC ${v.vpc.id}${block ? ` (${block.text}${isPrivate(addr) ? "" : ", publicly routable but not routed from the Internet"})` : ""}${holder ? `, held by ${holder.eni.id}` : ""}: ${v.igw ? `internet gateway ${v.igw.id}` : "an internet gateway"} only delivers inbound traffic addressed to a public or elastic IP of an interface in the VPC`,
+    fix: holder
+      ? holder.publicIp !== undefined
+        ? `send to ${holder.eni.id}'s public IP ${formatIp(holder.publicIp)}`
+        : `give ${holder.eni.id} an elastic IP and send to it: aws ec2 allocate-address; aws ec2 associate-address --network-interface-id ${holder.eni.id} --allocation-id <eipalloc>`
+      : `send to the public or elastic IP of an interface in ${v.vpc.id}, or reach ${v.vpc.id} privately (peering)`,
+  });
+}
+
+/** Layer-2 delivery to another interface of the sender's subnet (see walkFrom). */
+function sameSubnet(w: Walk, leg: Leg, s: EniInfo, src: number, dst: number): { hop: Hop; out: RouteOutcome } {
+  const d = s.vpc.enisByIp.get(dst);
+  const sn = s.subnet.subnet;
+  const out: RouteOutcome = { next: d, seenSrc: src, viaIgw: false, after: [], dead: d === undefined };
+  const hop: Hop = {
+    leg,
+    kind: "local",
+    id: sn.id,
+    ...where(s),
+    verdict: d ? "pass" : "deny",
+    detail: w.explain ? (d ? `same subnet ${sn.id} (${sn.cidr}): delivered at layer 2 to ${d.eni.id}; the route table does not apply` : `no network interface in subnet ${sn.id} has ${formatIp(dst)}`) : "",
+  };
+  if (!d) noDestination(w, leg, s, s.vpc, dst, `no network interface in subnet ${sn.id} (${sn.cidr}) has the address ${formatIp(dst)}`);
+  return { hop, out };
 }
 
 function noDestination(w: Walk, leg: Leg, s: EniInfo, vpc: VpcInfo | undefined, dst: number, reason: string): void {
@@ -779,7 +856,14 @@ function walkFrom(
     hops.push({ leg, kind: "local", id: s.eni.id, ...loc, verdict: "pass", detail: "loopback: the address is the sender's own" });
     return { kind: "eni", eni: s, ip: dst, seenSrc: src };
   }
-  const { hop: rtHop, out } = route(w, leg, s, src, dst, depth);
+  // Inside the sender's own subnet the packet goes to the other interface's MAC address: layer-2
+  // delivery, where the route table does not apply (no appliance hop) and neither do network ACLs, which
+  // filter at the subnet's boundary; security groups still do. VPC User Guide, "Gateway route tables"
+  // (rules: "traffic destined for the MAC address of another network interface in the subnet uses data
+  // link (layer 2) routing") and "Middlebox routing" ("you cannot route traffic between hosts in the
+  // same subnet through an appliance"); "Network ACL example" (instances in one subnet talk freely).
+  const l2 = inCidr(s.subnet.cidr, dst);
+  const { hop: rtHop, out } = l2 ? sameSubnet(w, leg, s, src, dst) : route(w, leg, s, src, dst, depth);
   if (w.stop) {
     hops.push(rtHop, ...out.after);
     return undefined;
@@ -790,8 +874,8 @@ function walkFrom(
   const privatePeer = next && !out.viaIgw && !out.appliance ? next.eni.securityGroupIds : undefined;
   sgCheck(w, leg, s, "egress", k, dst, privatePeer, stateful);
   if (w.stop) return undefined;
-  const sameSubnet = next !== undefined && !out.viaIgw && next.subnet === s.subnet;
-  if (!sameSubnet) {
+  const inSubnet = l2 || (next !== undefined && !out.viaIgw && next.subnet === s.subnet);
+  if (!inSubnet) {
     aclCheck(w, leg, s, "egress", k, dst);
     if (w.stop) return undefined;
   }
@@ -803,7 +887,7 @@ function walkFrom(
   }
   const x = next!;
   w.segs(leg).push(w.lat.segment(place(s), place(x)));
-  if (!sameSubnet) {
+  if (!inSubnet) {
     aclCheck(w, leg, x, "ingress", k, out.seenSrc);
     if (w.stop) return undefined;
   }
@@ -897,14 +981,124 @@ export function normalizePacket(q: Partial<PacketQuery>): NormalizedPacket {
   return { protocol, port, sourcePort, size, df: q.df ?? false, explain: q.explain ?? true };
 }
 
+/**
+ * A packet from a host on the Internet. It can only be addressed to a public or elastic IP (a named
+ * instance or interface is reached at its public IP, as Reachability Analyzer does for an internet
+ * gateway source); the gateway of the destination's VPC translates it to the private address, the
+ * subnet's NACL and the interface's security groups see the sender's own address, and the reply must be
+ * routed back out through that gateway (the subnet's route table needs a route for the sender's address
+ * to it: 0.0.0.0/0 → igw, or narrower). VPC User Guide, "Enable internet access for a VPC using an
+ * internet gateway"; Reachability Analyzer, "How Reachability Analyzer works" (an internet gateway as
+ * the source) and IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS.
+ */
+function fromInternet(m: NetworkModel, lat: LatencyModel, src: InternetSender, dst: ResolvedDestination, p: NormalizedPacket): Analysis {
+  const target = dst.eni ?? m.publicIps.get(dst.address);
+  const address = dst.eni?.publicIp ?? dst.address;
+  const holders = target ? [target.vpc] : m.vpcsHolding(address);
+  if (!target && holders.length === 0) {
+    throw invalidParameterValue(
+      `${formatIp(address)} is neither a public or elastic IP of a network interface nor an address in a VPC: a packet from the Internet must be sent to one of the lab's interfaces`,
+    );
+  }
+  const w = new Walk(m, m.world, lat, p.explain);
+  const { fwd: kf, ret: kr } = keys(p.protocol, p.port, p.sourcePort);
+  const S = src.address;
+  const srcText = formatIp(S);
+  const dstText = formatIp(address);
+  w.lowerMtu(MTU_INTERNET, src.igw?.id ?? "internet");
+  w.fwd.push({ leg: "forward", kind: "internet", id: srcText, verdict: "pass", detail: w.explain ? `the Internet (simulated): ${srcText} sends to ${dstText}` : "" });
+  const vpc = holders[0]!;
+  let arrived: EniInfo | undefined;
+  if (src.igw && vpc.igw?.id !== src.igw.id) {
+    const g = src.igw;
+    w.fwd.push({ leg: "forward", kind: "igw", id: g.id, account: g.account, region: g.region, verdict: "deny", detail: w.explain ? `internet gateway ${g.id} has no interface with the public IP ${dstText}` : "" });
+    w.block({
+      code: "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
+      leg: "forward",
+      onPath: true,
+      component: { id: g.id, type: "internet-gateway", account: g.account, region: g.region },
+      internetGatewayId: g.id,
+      vpcId: g.vpcId,
+      address: dstText,
+      reason: `${dstText} is not the public IP of a network interface in ${g.vpcId ? `VPC ${g.vpcId}, to which internet gateway ${g.id} is attached` : `a VPC: internet gateway ${g.id} is not attached`}${vpc.vpc.id !== g.vpcId ? ` (it belongs to ${vpc.vpc.id})` : ""}`,
+      fix: g.vpcId ? `analyze from the internet gateway of ${vpc.vpc.id}${vpc.igw ? ` (${vpc.igw.id})` : ""}, or send to a public IP in ${g.vpcId}` : `aws ec2 attach-internet-gateway --internet-gateway-id ${g.id} --vpc-id ${vpc.vpc.id}`,
+    });
+  } else if (!target || target.publicIp !== address) {
+    privateIngress(w, "forward", vpc, address, target);
+  } else if (!vpc.igw) {
+    w.block({
+      code: "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
+      leg: "forward",
+      onPath: true,
+      component: { id: vpc.vpc.id, type: "vpc", ...where(vpc) },
+      vpcId: vpc.vpc.id,
+      networkInterfaceId: target.eni.id,
+      address: dstText,
+      reason: `${dstText} belongs to ${target.eni.id}, but its VPC ${vpc.vpc.id} has no attached internet gateway`,
+      fix: `create and attach one: aws ec2 create-internet-gateway; aws ec2 attach-internet-gateway --vpc-id ${vpc.vpc.id} --internet-gateway-id <igw>`,
+    });
+  } else {
+    const x = target;
+    w.fwd.push({ leg: "forward", kind: "igw", id: vpc.igw.id, ...where(x), verdict: "pass", detail: w.explain ? `internet gateway ${vpc.igw.id} translates ${dstText} to ${formatIp(x.primaryIp)}` : "" });
+    w.segFwd.push(lat.segment(place(x), undefined));
+    aclCheck(w, "forward", x, "ingress", kf, S);
+    if (!w.stop) sgCheck(w, "forward", x, "ingress", kf, S, undefined, false);
+    if (!w.stop) {
+      w.fwd.push({ leg: "forward", kind: "eni", id: x.eni.id, ...where(x), verdict: instanceRunning(x) ? "allow" : "deny", detail: w.explain ? `${formatIp(x.primaryIp)} on ${x.eni.id}${x.instance ? ` (${x.instance.id}, ${x.instance.state})` : ""} sees source ${srcText}` : "" });
+      stateCheck(w, "forward", x, "destination");
+      arrived = x;
+    }
+  }
+  if (arrived && !w.stop) {
+    // The reply leaves by the subnet's own route table: it must lead back out through the gateway.
+    const back = walkFrom(w, "return", arrived, arrived.primaryIp, S, kr, true, 0, undefined);
+    if (back && !w.stop && back.kind === "eni") {
+      w.block({
+        code: "NO_POSSIBLE_DESTINATION",
+        leg: "return",
+        onPath: true,
+        component: { id: back.eni!.vpc.vpc.id, type: "vpc", ...where(back.eni!) },
+        address: srcText,
+        reason: `the reply to ${srcText} is routed to ${back.eni!.eni.id} in ${back.eni!.vpc.vpc.id}, not back out to the Internet`,
+        fix: `route ${srcText} (or 0.0.0.0/0) to the internet gateway ${vpc.igw?.id ?? ""} in ${arrived.subnet.rt?.id ?? "the subnet's route table"}`,
+      });
+    }
+  }
+  if (w.explain && arrived) for (const rt of w.rtsUsed) lintPcxRoutes(w, rt, arrived);
+  return finish(w, p, { kind: "internet", address: srcText }, target ? endpointView(target) : { kind: "eni", address: dstText, vpcId: vpc.vpc.id, account: vpc.rs.account, region: vpc.rs.region }, dstText, arrived ? srcText : undefined);
+}
+
+/** The analysis of a walk. */
+function finish(w: Walk, p: NormalizedPacket, source: EndpointView, destination: EndpointView, destinationAddress: string, seen: string | undefined): Analysis {
+  const blocked = w.blocked;
+  const segments = [...w.segFwd, ...w.segRet].map((s) => ({ medianMs: s.medianMs / 2, lo: s.lo / 2, hi: s.hi / 2 }));
+  let rtt = 0;
+  for (const s of segments) rtt += s.medianMs;
+  const result: Analysis = {
+    verdict: blocked ? "blocked" : "reachable",
+    protocol: p.protocol,
+    port: p.protocol === "icmp" ? undefined : p.port,
+    source,
+    destination,
+    destinationAddress,
+    forward: w.fwd,
+    return: w.ret,
+    sourceAddressSeenByReceiver: seen,
+    pathMtu: w.mtu,
+    rttMs: blocked ? 0 : rtt,
+    explanations: blocked ? [...w.expl, ...w.lints] : [],
+    warnings: blocked ? [] : w.lints,
+    segments,
+    routerHops: w.routerHops,
+  };
+  if (p.df && p.size > w.mtu) result.fragmentationNeeded = { mtu: w.mtu, at: w.mtuAt };
+  return result;
+}
+
 /** Analyzes a packet between two already-resolved ends. */
-export function analyzeResolved(
-  m: NetworkModel,
-  lat: LatencyModel,
-  source: EniInfo,
-  dst: { address: number; eni?: EniInfo },
-  p: NormalizedPacket,
-): Analysis {
+export function analyzeResolved(m: NetworkModel, lat: LatencyModel, sender: Sender, dst: ResolvedDestination, p: NormalizedPacket): Analysis {
+  if (isInternet(sender)) return fromInternet(m, lat, sender, dst, p);
+  const source = sender;
   const w = new Walk(m, m.world, lat, p.explain);
   const { fwd: kf, ret: kr } = keys(p.protocol, p.port, p.sourcePort);
   const arrival = walkFrom(w, "forward", source, source.primaryIp, dst.address, kf, false, 0, source.eni.securityGroupIds);
@@ -943,41 +1137,26 @@ export function analyzeResolved(
     }
   }
   if (w.explain) for (const rt of w.rtsUsed) lintPcxRoutes(w, rt, source.subnet.rt === rt ? source : arrival?.eni ?? source);
-  const blocked = w.blocked;
-  const segments = [...w.segFwd, ...w.segRet].map((s) => ({ medianMs: s.medianMs / 2, lo: s.lo / 2, hi: s.hi / 2 }));
-  let rtt = 0;
-  for (const s of segments) rtt += s.medianMs;
   const destination: EndpointView =
     arrival?.kind === "eni" && arrival.eni
       ? endpointView(arrival.eni)
       : dst.eni
         ? endpointView(dst.eni)
         : { kind: "internet", address: formatIp(dst.address) };
-  const result: Analysis = {
-    verdict: blocked ? "blocked" : "reachable",
-    protocol: p.protocol,
-    port: p.protocol === "icmp" ? undefined : p.port,
-    source: endpointView(source),
-    destination,
-    destinationAddress: formatIp(dst.address),
-    forward: w.fwd,
-    return: w.ret,
-    sourceAddressSeenByReceiver: arrival ? formatIp(arrival.seenSrc) : undefined,
-    pathMtu: w.mtu,
-    rttMs: blocked ? 0 : rtt,
-    explanations: blocked ? [...w.expl, ...w.lints] : [],
-    warnings: blocked ? [] : w.lints,
-    segments,
-    routerHops: w.routerHops,
-  };
-  if (p.df && p.size > w.mtu) result.fragmentationNeeded = { mtu: w.mtu, at: w.mtuAt };
-  return result;
+  return finish(w, p, endpointView(source), destination, formatIp(dst.address), arrival ? formatIp(arrival.seenSrc) : undefined);
 }
 
 /** Resolves the query's ends (see `resolveSource` / `resolveDestination`) and analyzes the packet. */
 export function analyzeQuery(m: NetworkModel, lat: LatencyModel, q: PacketQuery): Analysis {
   const p = normalizePacket(q);
-  const source = resolveSource(m, q.source, { account: q.account, region: q.region });
+  let source = resolveSource(m, q.source, { account: q.account, region: q.region });
+  if (q.sourceIp !== undefined && isInternet(source)) {
+    const ip = parseIp(q.sourceIp);
+    if (ip === undefined || !isInternetAddress(m, ip)) {
+      throw invalidParameterValue(`The source IP ${q.sourceIp} is not an address on the Internet (it is private, shared, or held by a VPC of the lab)`);
+    }
+    source = { ...source, address: ip };
+  }
   const dst = resolveDestination(m, q.destination, { account: q.destinationAccount ?? q.account, region: q.destinationRegion });
   return analyzeResolved(m, lat, source, dst, p);
 }

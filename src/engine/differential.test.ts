@@ -121,108 +121,215 @@ interface OracleResult {
   codes: string[];
   seen?: string;
   mtu: number;
+  /** The engine must refuse the query (a packet from the Internet to an address no VPC holds). */
+  invalid?: boolean;
 }
 
-function oracle(world: World, src: E, dstIp: number, expected: E | undefined, proto: string, port: number): OracleResult {
-  const codes: string[] = [];
-  let mtu = 9001;
-  const fk: Key = proto === "icmp" ? { proto, a: 8, b: 0 } : { proto, a: port, b: 0 };
-  const rk: Key = proto === "icmp" ? { proto, a: 0, b: 0 } : { proto, a: 49152, b: 0 };
+function hasIgw(world: World, x: E): boolean {
+  return [...x.rs.internetGateways.values()].some((g) => g.attachments.some((a) => a.vpcId === x.eni.vpcId && a.state === "available"));
+}
 
-  function leg(s: E, from: number, to: number, k: Key, stateful: boolean, ret: boolean): { e?: E; internet?: boolean; seen: number } | undefined {
-    if (!running(s)) codes.push("BAD_STATE");
+/** Some VPC's CIDR blocks hold the address (any account, any region). */
+function inAnyVpc(world: World, ip: number): boolean {
+  for (const rs of world.regionStates()) for (const v of rs.vpcs.values()) if (v.cidrBlocks.some((b) => inC(b.cidr, ip))) return true;
+  return false;
+}
+
+function vpcsOf(world: World): Vpc[] {
+  return [...world.regionStates()].flatMap((x) => [...x.vpcs.values()]);
+}
+
+function byPublicIp(world: World, ip: number): E | undefined {
+  return allEnis(world).find((e) => e.eni.association && parseIp(e.eni.association.publicIp) === ip);
+}
+
+function eniById(world: World, id: string): E | undefined {
+  return allEnis(world).find((e) => e.eni.id === id);
+}
+
+type LegEnd = { e?: E; internet?: boolean; seen: number };
+
+function makeLeg(world: World, codes: string[], mtuRef: { mtu: number }) {
+  function leg(s: E, from: number, to: number, k: Key, stateful: boolean, depth: number, senderGroups: string[] | undefined): LegEnd | undefined {
+    if (depth === 0 && !running(s)) codes.push("BAD_STATE");
     if (ipsOf(s).includes(to)) return { e: s, seen: from };
-    const rt = rtOf(s);
-    let best: RouteTable["routes"][number] | undefined;
-    let bestLen = -1;
-    for (const r of rt?.routes ?? []) {
-      const c = parseCidr(r.destinationCidr)!;
-      if (inC(r.destinationCidr, to) && c.prefix > bestLen) {
-        best = r;
-        bestLen = c.prefix;
-      }
-    }
     let next: E | undefined;
     let viaIgw = false;
     let internet = false;
+    let appliance = false;
     let seen = from;
     let dead = true;
-    if (!best) codes.push("NO_ROUTE_TO_DESTINATION");
-    else if (best.target.kind === "local") {
+    // Same subnet: layer-2 delivery, no route table, no NACL (VPC User Guide, "Gateway route tables" ›
+    // rules: "traffic destined for the MAC address of another network interface in the subnet uses
+    // data link (layer 2) routing"; "Middlebox routing": "you cannot route traffic between hosts in the
+    // same subnet through an appliance"; "Network ACL example: control access to instances in a
+    // subnet" — instances of one subnet talk although the NACL denies everything else).
+    // https://docs.aws.amazon.com/vpc/latest/userguide/gateway-route-tables.html
+    // https://docs.aws.amazon.com/vpc/latest/userguide/nacl-examples.html
+    const l2 = inC(subnetOf(s).cidr, to);
+    if (l2) {
       next = eniInVpc(world, s.eni.vpcId, to);
       if (!next) codes.push("NO_POSSIBLE_DESTINATION");
       else dead = false;
-    } else if (best.target.kind === "pcx") {
-      const pcx = world.peerings.get(best.target.id)!;
-      if (pcx.status.code !== "active") codes.push("BAD_STATE_ROUTE");
-      else {
-        const other = pcx.requester.vpcId === s.eni.vpcId ? pcx.accepter : pcx.requester;
-        const pv = vpcById(world, other.vpcId)!;
-        if (!pv.vpc.cidrBlocks.some((b) => inC(b.cidr, to))) codes.push("PCX_REQUIRES_ADDRESS_IN_VPC_CIDR");
+    } else {
+      const rt = rtOf(s);
+      let best: RouteTable["routes"][number] | undefined;
+      let bestLen = -1;
+      for (const r of rt?.routes ?? []) {
+        const c = parseCidr(r.destinationCidr)!;
+        if (inC(r.destinationCidr, to) && c.prefix > bestLen) {
+          best = r;
+          bestLen = c.prefix;
+        }
+      }
+      if (!best) codes.push("NO_ROUTE_TO_DESTINATION");
+      else if (best.target.kind === "local") {
+        next = eniInVpc(world, s.eni.vpcId, to);
+        if (!next) codes.push("NO_POSSIBLE_DESTINATION");
+        else dead = false;
+      } else if (best.target.kind === "pcx") {
+        const pcx = world.peerings.get(best.target.id)!;
+        if (pcx.status.code !== "active") codes.push("BAD_STATE_ROUTE");
         else {
-          next = eniInVpc(world, pv.vpc.id, to);
-          if (!next) codes.push("NO_POSSIBLE_DESTINATION");
+          const other = pcx.requester.vpcId === s.eni.vpcId ? pcx.accepter : pcx.requester;
+          const pv = vpcById(world, other.vpcId)!;
+          if (!pv.vpc.cidrBlocks.some((b) => inC(b.cidr, to))) codes.push("PCX_REQUIRES_ADDRESS_IN_VPC_CIDR");
           else {
+            next = eniInVpc(world, pv.vpc.id, to);
+            if (!next) codes.push("NO_POSSIBLE_DESTINATION");
+            else {
+              dead = false;
+              mtuRef.mtu = Math.min(mtuRef.mtu, pv.rs.region === s.rs.region ? 9001 : 8500);
+            }
+          }
+        }
+      } else if (best.target.kind === "eni" || best.target.kind === "instance") {
+        // Middlebox routing: the appliance must be running (else the route is a blackhole) and have its
+        // source/destination check off; it forwards by its own subnet's route table.
+        const a = eniById(world, best.target.kind === "instance" ? best.target.eniId : best.target.id);
+        if (!a || !running(a)) codes.push("BAD_STATE_ROUTE");
+        else if (depth >= 4) codes.push("NO_POSSIBLE_DESTINATION");
+        else {
+          next = a;
+          appliance = true;
+          dead = false;
+        }
+      } else if (best.target.kind === "igw") {
+        const igw = s.rs.internetGateways.get(best.target.id);
+        if (!igw?.attachments.some((a) => a.vpcId === s.eni.vpcId && a.state === "available")) codes.push("BAD_STATE_ROUTE");
+        else if (isPrivate(to)) codes.push("IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS");
+        else if (inC("100.64.0.0/10", to)) codes.push("IGW_DESTINATION_ADDRESS_NOT_IN_RFC6598_EGRESS");
+        else {
+          const sender = eniInVpc(world, s.eni.vpcId, from);
+          if (!sender?.eni.association) codes.push("IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS");
+          else seen = parseIp(sender.eni.association.publicIp)!;
+          viaIgw = true;
+          mtuRef.mtu = Math.min(mtuRef.mtu, 1500);
+          const x = byPublicIp(world, to);
+          if (x && !hasIgw(world, x)) codes.push("IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS");
+          else if (x) {
+            next = x;
             dead = false;
-            mtu = Math.min(mtu, pv.rs.region === s.rs.region ? 9001 : 8500);
+          } else if (inAnyVpc(world, to)) {
+            // A VPC's publicly routable CIDR is not reachable from the Internet (VPC User Guide, "VPC
+            // CIDR blocks": "we do not support direct access to the internet from your VPC's CIDR
+            // block, including a publicly-routable CIDR block"; Reachability Analyzer explanation code
+            // IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS: "Internet gateways reject inbound traffic with a
+            // destination address that is not the public IP address of a network interface").
+            // https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html
+            // https://docs.aws.amazon.com/vpc/latest/reachability/explanation-codes.html
+            codes.push("IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS");
+          } else {
+            internet = true;
+            dead = false;
           }
         }
       }
-    } else if (best.target.kind === "igw") {
-      const igw = s.rs.internetGateways.get(best.target.id);
-      if (!igw?.attachments.some((a) => a.vpcId === s.eni.vpcId && a.state === "available")) codes.push("BAD_STATE_ROUTE");
-      else if (isPrivate(to)) codes.push("IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS");
-      else if (inC("100.64.0.0/10", to)) codes.push("IGW_DESTINATION_ADDRESS_NOT_IN_RFC6598_EGRESS");
-      else {
-        const sender = eniInVpc(world, s.eni.vpcId, from);
-        if (!sender?.eni.association) codes.push("IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS");
-        else seen = parseIp(sender.eni.association.publicIp)!;
-        viaIgw = true;
-        mtu = Math.min(mtu, 1500);
-        const x = allEnis(world).find((e) => e.eni.association && parseIp(e.eni.association.publicIp) === to);
-        const xHasIgw = (x: E) => [...x.rs.internetGateways.values()].some((g) => g.attachments.some((a) => a.vpcId === x.eni.vpcId && a.state === "available"));
-        if (x && !xHasIgw(x)) codes.push("IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS");
-        else if (x) {
-          next = x;
-          dead = false;
-        } else {
-          internet = true;
-          dead = false;
-        }
-      }
     }
-    const peerGroups = next && !viaIgw ? next.eni.securityGroupIds : undefined;
+    const peerGroups = next && !viaIgw && !appliance ? next.eni.securityGroupIds : undefined;
     if (!stateful && !sgAllows(world, s, true, k, to, peerGroups)) codes.push("ENI_SG_RULES_MISMATCH");
-    const same = next !== undefined && !viaIgw && next.eni.subnetId === s.eni.subnetId;
+    const same = l2 || (next !== undefined && !viaIgw && next.eni.subnetId === s.eni.subnetId);
     if (!same && !aclAllows(s, true, k, to)) codes.push("SUBNET_ACL_RESTRICTION");
     if (dead) return undefined;
     if (internet) return { internet: true, seen };
     if (!same && !aclAllows(next!, false, k, seen)) codes.push("SUBNET_ACL_RESTRICTION");
-    if (!stateful && !sgAllows(world, next!, false, k, seen, viaIgw ? undefined : s.eni.securityGroupIds)) codes.push("ENI_SG_RULES_MISMATCH");
+    if (!stateful && !sgAllows(world, next!, false, k, seen, viaIgw ? undefined : senderGroups)) codes.push("ENI_SG_RULES_MISMATCH");
+    if (appliance) {
+      if (next!.eni.sourceDestCheck) codes.push("ENI_SOURCE_DEST_CHECK_RESTRICTION");
+      return leg(next!, from, to, k, stateful, depth + 1, undefined);
+    }
     if (!running(next!)) codes.push("BAD_STATE");
-    void ret;
     return { e: next, seen };
   }
+  return leg;
+}
 
+function keysOf(proto: string, port: number): { fk: Key; rk: Key } {
+  return {
+    fk: proto === "icmp" ? { proto, a: 8, b: 0 } : { proto, a: port, b: 0 },
+    rk: proto === "icmp" ? { proto, a: 0, b: 0 } : { proto, a: 49152, b: 0 },
+  };
+}
+
+function oracle(world: World, src: E, dstIp: number, expected: E | undefined, proto: string, port: number): OracleResult {
+  const codes: string[] = [];
+  const mtuRef = { mtu: 9001 };
+  const leg = makeLeg(world, codes, mtuRef);
+  const { fk, rk } = keysOf(proto, port);
   const srcIp = parseIp(src.eni.privateIps.find((p) => p.primary)!.address)!;
-  const arr = leg(src, srcIp, dstIp, fk, false, false);
+  const arr = leg(src, srcIp, dstIp, fk, false, 0, src.eni.securityGroupIds);
   if (arr && expected && arr.e && arr.e.eni !== expected.eni) codes.push("NO_POSSIBLE_DESTINATION");
   if (arr) {
     if (arr.internet) {
       if (!aclAllows(src, false, rk, dstIp)) codes.push("SUBNET_ACL_RESTRICTION");
     } else {
       const d = arr.e!;
-      const back = leg(d, ipsOf(d).includes(dstIp) ? dstIp : ipsOf(d)[0]!, arr.seen, rk, true, true);
+      const back = leg(d, ipsOf(d).includes(dstIp) ? dstIp : ipsOf(d)[0]!, arr.seen, rk, true, 0, d.eni.securityGroupIds);
       if (back && (back.internet || back.e!.eni !== src.eni)) codes.push("NO_POSSIBLE_DESTINATION");
     }
   }
-  return { codes: codes.sort(), seen: arr ? formatIp(arr.seen) : undefined, mtu };
+  return { codes: codes.sort(), seen: arr ? formatIp(arr.seen) : undefined, mtu: mtuRef.mtu };
+}
+
+/**
+ * A packet from a host on the Internet (Reachability Analyzer accepts an internet gateway as a path
+ * source: https://docs.aws.amazon.com/vpc/latest/reachability/how-reachability-analyzer-works.html).
+ * Only a public or elastic IP is reachable, through the destination VPC's attached gateway; the subnet's
+ * NACL and the interface's groups see the sender's own address; the reply must route back out to the
+ * gateway (VPC User Guide, "Enable internet access for a VPC using an internet gateway":
+ * https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html).
+ */
+function oracleFromInternet(world: World, from: number, dstIp: number, expected: E | undefined, proto: string, port: number, viaIgw?: string): OracleResult {
+  const codes: string[] = [];
+  const mtuRef = { mtu: 1500 };
+  const leg = makeLeg(world, codes, mtuRef);
+  const { fk, rk } = keysOf(proto, port);
+  const target = expected ?? byPublicIp(world, dstIp);
+  const address = expected?.eni.association ? parseIp(expected.eni.association.publicIp)! : dstIp;
+  if (!target && !inAnyVpc(world, address)) return { codes: [], mtu: 1500, invalid: true };
+  let seen: string | undefined;
+  // The gateway named as the source must be the one attached to the destination's VPC.
+  const holderVpc = target?.eni.vpcId ?? vpcsOf(world).find((v) => v.cidrBlocks.some((b) => inC(b.cidr, address)))?.id;
+  const igwOfHolder = [...world.regionStates()].flatMap((x) => [...x.internetGateways.values()]).find((g) => g.attachments.some((a) => a.vpcId === holderVpc && a.state === "available"));
+  if (viaIgw && igwOfHolder?.id !== viaIgw) codes.push("IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS");
+  else if (!target || !target.eni.association || parseIp(target.eni.association.publicIp) !== address || !hasIgw(world, target)) {
+    codes.push("IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS");
+  } else {
+    if (!aclAllows(target, false, fk, from)) codes.push("SUBNET_ACL_RESTRICTION");
+    if (!sgAllows(world, target, false, fk, from, undefined)) codes.push("ENI_SG_RULES_MISMATCH");
+    if (!running(target)) codes.push("BAD_STATE");
+    seen = formatIp(from);
+    const back = leg(target, ipsOf(target)[0]!, from, rk, true, 0, target.eni.securityGroupIds);
+    if (back && !back.internet) codes.push("NO_POSSIBLE_DESTINATION");
+  }
+  return { codes: codes.sort(), seen, mtu: mtuRef.mtu };
 }
 
 // ---- random networks ---------------------------------------------------------------------------------
 
 const REGIONS = ["ap-northeast-1", "ap-southeast-1", "us-east-1"];
-const VPC_CIDRS = ["10.0.0.0/16", "10.1.0.0/16", "10.0.0.0/16", "172.31.0.0/16"];
+// 52.10.0.0/16 is a publicly routable VPC range (AWS allows one; the Internet must not answer for it).
+const VPC_CIDRS = ["10.0.0.0/16", "10.1.0.0/16", "10.0.0.0/16", "172.31.0.0/16", "52.10.0.0/16"];
 
 function randomNetwork(seed: number) {
   const rnd = mulberry32(seed);
@@ -296,9 +403,24 @@ function randomNetwork(seed: number) {
           sgs: chosen.length > 0 ? chosen : [sgs[0]!],
           publicIp: chance(0.4) ? `54.${enis.length}.${seed & 255}.${k + 1}` : undefined,
           state: chance(0.9) ? "running" : "stopped",
+          sourceDestCheck: chance(0.5),
         });
         enis.push({ rs: v.rs, eni: inst.eni, instanceId: inst.instance.id });
       }
+    }
+  }
+  // Middlebox routes, as AWS allows them: exactly a subnet's CIDR block (or a peer's range) → an
+  // interface or instance of the VPC. Traffic inside that subnet must not take them (layer 2).
+  for (const v of vpcs) {
+    const mine = enis.filter((e) => e.eni.vpcId === v.vpc.id);
+    if (mine.length === 0 || !chance(0.45)) continue;
+    const tables = [...v.rs.routeTables.values()].filter((t) => t.vpcId === v.vpc.id);
+    for (let n = 0; n < 1 + Math.floor(rnd() * 2); n++) {
+      const t = pick(tables);
+      const dest = chance(0.8) ? pick(v.subnets).cidr : pick(VPC_CIDRS.filter((c) => !v.vpc.cidrBlocks.some((blk) => blk.cidr === c)));
+      if (t.routes.some((r) => r.destinationCidr === dest)) continue;
+      const a = pick(mine);
+      b.route(t, dest, chance(0.5) ? { kind: "eni", id: a.eni.id } : { kind: "instance", id: a.instanceId, eniId: a.eni.id });
     }
   }
   return { world: b.world, enis, rnd, pick, chance };
@@ -307,33 +429,65 @@ function randomNetwork(seed: number) {
 test("differential: the compiled engine agrees with a brute-force oracle on random networks", () => {
   let compared = 0;
   let reachable = 0;
+  const seen = { sameSubnet: 0, appliance: 0, fromInternet: 0, fromInternetReachable: 0, publicCidrRefused: 0 };
   for (let seed = 1; seed <= 150; seed++) {
     const { world, enis, pick, chance } = randomNetwork(seed);
     for (let q = 0; q < 12; q++) {
       const src = pick(enis);
+      // A sender on the Internet: `internet` or a public address no VPC holds.
+      // …or entering through a given internet gateway (Reachability Analyzer's internet-gateway source).
+      const igws = [...world.regionStates()].flatMap((x) => [...x.internetGateways.values()]);
+      const internetSrc = chance(0.15) ? pick(["internet", "8.8.4.4", "1.2.3.4", ...(igws.length > 0 ? [pick(igws).id] : [])]) : undefined;
       const proto = pick(["icmp", "tcp", "udp"] as const);
       const port = pick([22, 80, 443, 1050]);
       let destination: string;
       let expected: E | undefined;
       let dstIp: number;
       const r = chance(0.6) ? 0 : chance(0.5) ? 1 : 2;
+      const neighbours = enis.filter((e) => e !== src && e.eni.subnetId === src.eni.subnetId && e.rs === src.rs);
       if (r === 0) {
-        const d = pick(enis);
+        const d = neighbours.length > 0 && chance(0.3) ? pick(neighbours) : pick(enis);
         destination = d.instanceId;
         expected = { eni: d.eni, rs: d.rs };
         dstIp = parseIp(d.eni.privateIps[0]!.address)!;
       } else if (r === 1) {
         const d = pick(enis);
-        dstIp = d.eni.association ? parseIp(d.eni.association.publicIp)! : parseIp(pick(["8.8.8.8", "1.1.1.1", "10.1.0.10", "192.168.5.5"]))!;
+        dstIp = d.eni.association ? parseIp(d.eni.association.publicIp)! : parseIp(pick(["8.8.8.8", "1.1.1.1", "10.1.0.10", "192.168.5.5", "52.10.0.10"]))!;
         destination = formatIp(dstIp);
       } else {
-        dstIp = parseIp(pick(["8.8.8.8", "10.0.0.11", "10.1.1.10", "172.31.0.10", "100.64.1.1", "192.168.1.1"]))!;
+        dstIp = parseIp(pick(["8.8.8.8", "10.0.0.11", "10.1.1.10", "172.31.0.10", "100.64.1.1", "192.168.1.1", "52.10.0.10", "52.10.1.11"]))!;
         destination = formatIp(dstIp);
       }
-      const a = analyze(world, { source: src.eni.id, destination, protocol: proto, port });
-      const o = oracle(world, { eni: src.eni, rs: src.rs }, dstIp, expected, proto, port);
+      const pubs = enis.filter((e) => e.eni.association);
+      if (internetSrc && pubs.length > 0 && chance(0.7)) {
+        const d = pick(pubs);
+        if (chance(0.5)) {
+          destination = d.instanceId;
+          expected = { eni: d.eni, rs: d.rs };
+          dstIp = parseIp(d.eni.privateIps[0]!.address)!;
+        } else {
+          expected = undefined;
+          dstIp = parseIp(d.eni.association!.publicIp)!;
+          destination = formatIp(dstIp);
+        }
+      }
+      const source = internetSrc ?? src.eni.id;
+      const ctx = `seed ${seed} q ${q}: ${source} → ${destination} ${proto}/${port}`;
+      let o: OracleResult;
+      if (internetSrc) {
+        const viaIgw = internetSrc.startsWith("igw-") ? internetSrc : undefined;
+        const from = internetSrc === "internet" || viaIgw ? parseIp("203.0.113.10")! : parseIp(internetSrc)!;
+        o = oracleFromInternet(world, from, dstIp, expected, proto, port, viaIgw);
+        if (o.invalid) {
+          assert.throws(() => analyze(world, { source, destination, protocol: proto, port }), { code: "InvalidParameterValue" }, ctx);
+          compared++;
+          continue;
+        }
+      } else {
+        o = oracle(world, { eni: src.eni, rs: src.rs }, dstIp, expected, proto, port);
+      }
+      const a = analyze(world, { source, destination, protocol: proto, port });
       const engineCodes = a.explanations.filter((e) => e.onPath).map((e) => e.code).sort();
-      const ctx = `seed ${seed} q ${q}: ${src.eni.id} → ${destination} ${proto}/${port}`;
       assert.deepEqual(engineCodes, o.codes, ctx);
       assert.equal(a.verdict, o.codes.length === 0 ? "reachable" : "blocked", ctx);
       assert.equal(a.sourceAddressSeenByReceiver, o.seen, ctx);
@@ -342,11 +496,18 @@ test("differential: the compiled engine agrees with a brute-force oracle on rand
         reachable++;
       }
       // The fast path agrees on the verdict.
-      assert.equal(analyze(world, { source: src.eni.id, destination, protocol: proto, port, explain: false }).verdict, a.verdict, ctx);
+      assert.equal(analyze(world, { source, destination, protocol: proto, port, explain: false }).verdict, a.verdict, ctx);
       compared++;
+      if (internetSrc) {
+        seen.fromInternet++;
+        if (a.verdict === "reachable") seen.fromInternetReachable++;
+      } else if (expected && expected.eni.subnetId === src.eni.subnetId && expected.rs === src.rs) seen.sameSubnet++;
+      if (a.forward.some((h) => h.kind === "appliance")) seen.appliance++;
+      if (!internetSrc && o.codes.includes("IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS") && !byPublicIp(world, dstIp)) seen.publicCidrRefused++;
     }
   }
   assert.equal(compared, 1800);
-  // The random networks must exercise both outcomes, or the comparison proves little.
+  // The random networks must exercise both outcomes and every case, or the comparison proves little.
   assert.ok(reachable > 100 && reachable < compared - 100, `reachable ${reachable} of ${compared}`);
+  for (const [k, n] of Object.entries(seen)) assert.ok(n >= 5, `${k}: ${n} cases (${JSON.stringify(seen)})`);
 });

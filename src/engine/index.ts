@@ -9,6 +9,7 @@
  *
  * const a = analyze(world, {
  *   source: "i-0123…" | "eni-…" | "10.20.1.5" | "<Name tag>",   // + account?, region? to disambiguate
+ *           | "internet" | "8.8.4.4" | "igw-…",                 // a host on the Internet (+ sourceIp? for internet/igw)
  *   destination: "8.8.8.8" | "i-…" | "eni-…" | "<Name tag>",     // + destinationAccount?, destinationRegion?
  *   protocol: "icmp" | "tcp" | "udp", port?: 22, sourcePort?: 49152, size?: 84, df?: false,
  *   explain?: true,            // false: stop at the first blocker, no text (fast yes/no)

@@ -7,7 +7,9 @@
  * - Different regions: the year-long p50 of `rtt-data.ts` for the pair, symmetrised
  *   ((a→b + b→a) / 2), e.g. Tokyo–Singapore 70.6 ms; overridable per pair.
  * - The Internet: a simulated outside world `internetRttMs` away (default 3 ms, a nearby anycast
- *   resolver such as 8.8.8.8), overridable.
+ *   resolver such as 8.8.8.8), overridable. The same figure serves a sender on the Internet: one place
+ *   "the Internet", equally near every region, so a ping out and a ping in agree. A real client's round
+ *   trip depends on where it is (tens of ms across a continent); set `internetRttMs` to model one.
  * - Jitter: a seedable PRNG (mulberry32) draws each sample; ±1.5 % around an inter-region median,
  *   uniform inside the intra-region ranges.
  * - MTU (VPC User Guide "Network maximum transmission unit (MTU) for your EC2 instance"): 9001 inside

@@ -30,7 +30,7 @@ import type {
   Vpc,
   VpcPeeringConnection,
 } from "../domain/types.js";
-import { parseCidr, parseIp } from "../domain/cidr.js";
+import { isPrivate, parseCidr, parseIp } from "../domain/cidr.js";
 import { compileLpm, lookupLpm, originPriority, type LpmEntry, type LpmTable } from "./lpm.js";
 import { compileAcl, compileSg, type CompiledAcl, type CompiledSg } from "./filters.js";
 
@@ -50,6 +50,17 @@ export function cidrInt(text: string): CidrInt | undefined {
 export function inCidr(c: CidrInt, ip: number): boolean {
   return ((ip & c.mask) >>> 0) === c.base;
 }
+
+/** RFC 6598 shared address space (carrier-grade NAT): not routed on the Internet. */
+export const RFC6598: CidrInt = { text: "100.64.0.0/10", base: 0x64400000, prefix: 10, mask: 0xffc00000 };
+
+/** Destinations no router forwards (this network, loopback, link-local, multicast and reserved). */
+export const NOT_ROUTABLE: readonly CidrInt[] = [
+  { text: "0.0.0.0/8", base: 0, prefix: 8, mask: 0xff000000 },
+  { text: "127.0.0.0/8", base: 0x7f000000, prefix: 8, mask: 0xff000000 },
+  { text: "169.254.0.0/16", base: 0xa9fe0000, prefix: 16, mask: 0xffff0000 },
+  { text: "224.0.0.0/3", base: 0xe0000000, prefix: 3, mask: 0xe0000000 },
+];
 
 export interface VpcInfo {
   vpc: Vpc;
@@ -202,6 +213,11 @@ export class NetworkModel {
   /** Private address → every ENI that holds it (VPCs in different places may reuse an address). */
   privateIps = new Map<number, EniInfo[]>();
   peerings = new Map<string, VpcPeeringConnection>();
+  /**
+   * VPC CIDR blocks outside RFC 1918 and RFC 6598 (a VPC may use a publicly routable range): the
+   * simulated Internet must never answer for them. Usually empty, so a scan costs nothing.
+   */
+  publicCidrVpcs: { cidr: CidrInt; vpc: VpcInfo }[] = [];
   /** Index builds so far (for tests and the benchmark). */
   builds = 0;
   private builtGen = -1;
@@ -248,6 +264,7 @@ export class NetworkModel {
     this.publicIps = new Map();
     this.privateIps = new Map();
     this.peerings = this.world.peerings;
+    this.publicCidrVpcs = [];
     for (const rs of this.world.regionStates()) {
       for (const vpc of rs.vpcs.values()) {
         const cidrs: CidrInt[] = [];
@@ -256,7 +273,9 @@ export class NetworkModel {
           const c = this.cidr(b.cidr);
           if (c) cidrs.push(c);
         }
-        this.vpcs.set(vpc.id, { vpc, rs, cidrs, enisByIp: new Map(), peerings: [] });
+        const info: VpcInfo = { vpc, rs, cidrs, enisByIp: new Map(), peerings: [] };
+        this.vpcs.set(vpc.id, info);
+        for (const c of cidrs) if (!isPrivate(c.base) && !inCidr(RFC6598, c.base)) this.publicCidrVpcs.push({ cidr: c, vpc: info });
       }
       for (const igw of rs.internetGateways.values()) {
         for (const a of igw.attachments) {
@@ -331,6 +350,19 @@ export class NetworkModel {
     }
     this.snapshot = new IndexSnapshot();
     walkIndex(this.world, this.snapshot, true);
+  }
+
+  /** The VPCs whose CIDR blocks hold `ip` (a linear scan: for the rare questions about the Internet). */
+  vpcsHolding(ip: number): VpcInfo[] {
+    const out: VpcInfo[] = [];
+    for (const v of this.vpcs.values()) if (v.cidrs.some((c) => inCidr(c, ip))) out.push(v);
+    return out;
+  }
+
+  /** The VPC with a publicly routable CIDR block that holds `ip`, if any. */
+  publicVpcHolding(ip: number): VpcInfo | undefined {
+    for (const p of this.publicCidrVpcs) if (inCidr(p.cidr, ip)) return p.vpc;
+    return undefined;
   }
 
   private ip(text: string): number | undefined {

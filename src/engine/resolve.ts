@@ -1,14 +1,57 @@
 /**
  * Naming the ends of a packet: an instance id, an ENI id, an instance's (or ENI's) Name tag, or an IPv4
- * address, resolved against the compiled model within an optional account and region.
+ * address, resolved against the compiled model within an optional account and region. A source may
+ * also be the Internet: `internet`, an internet gateway id (`igw-…`, the traffic enters through that
+ * gateway, as Reachability Analyzer's internet-gateway source), or any public address that no VPC of the
+ * lab holds.
  *
  * Fidelity notes: AWS's Reachability Analyzer takes resource ids only; vpclab also takes Name tags and
  * addresses, as the `vpclab ping` CLI does. An address or name that matches several interfaces (two
  * default VPCs both use 172.31.0.0/16) is refused with the candidates listed, rather than guessed.
+ * `internet` and `igw-…` send from 203.0.113.10 (RFC 5737's documentation range, standing for "a host
+ * on the Internet"), or 192.0.2.10 / 198.51.100.10 when a VPC of the lab uses that range.
  */
-import { invalidParameterValue, ambiguousEndpoint, instanceNotFound, eniNotFound } from "../domain/errors.js";
-import { formatIp, parseIp } from "../domain/cidr.js";
-import type { EniInfo, NetworkModel } from "./model.js";
+import { invalidParameterValue, ambiguousEndpoint, instanceNotFound, eniNotFound, internetGatewayNotFound } from "../domain/errors.js";
+import { formatIp, isPrivate, parseIp } from "../domain/cidr.js";
+import { inCidr, NOT_ROUTABLE, RFC6598, type EniInfo, type NetworkModel } from "./model.js";
+
+/** A sender on the Internet (a public address outside every VPC of the lab). */
+export interface InternetSender {
+  kind: "internet";
+  address: number;
+  /** Set when the source was named as an internet gateway: the traffic must enter through it. */
+  igw?: { id: string; account: string; region: string; vpcId?: string };
+}
+
+export type Sender = EniInfo | InternetSender;
+
+export function isInternet(s: Sender): s is InternetSender {
+  return (s as InternetSender).kind === "internet";
+}
+
+const INTERNET_SENDERS = ["203.0.113.10", "192.0.2.10", "198.51.100.10"].map((a) => parseIp(a)!);
+
+/** Whether an address can be a host on the Internet: public, routable, in no VPC and on no interface. */
+export function isInternetAddress(m: NetworkModel, ip: number): boolean {
+  if (isPrivate(ip) || inCidr(RFC6598, ip) || NOT_ROUTABLE.some((c) => inCidr(c, ip))) return false;
+  return !m.publicIps.has(ip) && m.vpcsHolding(ip).length === 0;
+}
+
+function internetSender(m: NetworkModel): number {
+  for (const a of INTERNET_SENDERS) if (isInternetAddress(m, a)) return a;
+  throw invalidParameterValue("Every documentation range (203.0.113.0/24, 192.0.2.0/24, 198.51.100.0/24) is used by a VPC; give the Internet sender's address instead of 'internet'");
+}
+
+function byIgw(m: NetworkModel, id: string, scope: Scope): InternetSender {
+  for (const rs of m.world.regionStates()) {
+    if (scope.account !== undefined && rs.account !== scope.account) continue;
+    const igw = rs.internetGateways.get(id);
+    if (!igw) continue;
+    const vpcId = igw.attachments.find((a) => a.state === "available")?.vpcId;
+    return { kind: "internet", address: internetSender(m), igw: { id, account: rs.account, region: rs.region, vpcId } };
+  }
+  throw internetGatewayNotFound(id);
+}
 
 export interface Scope {
   /** Only consider resources of this account (any account when undefined). */
@@ -78,13 +121,19 @@ function byAddress(m: NetworkModel, ip: number, scope: Scope): EniInfo[] {
   return out;
 }
 
-/** The interface a packet leaves from. */
-export function resolveSource(m: NetworkModel, text: string, scope: Scope = {}): EniInfo {
-  if (typeof text !== "string" || text === "") throw invalidParameterValue("The source must be an instance id, a network interface id, a Name tag or an address");
+/** The interface a packet leaves from, or the Internet. */
+export function resolveSource(m: NetworkModel, text: string, scope: Scope = {}): Sender {
+  if (typeof text !== "string" || text === "") throw invalidParameterValue("The source must be an instance id, a network interface id, a Name tag, an address or 'internet'");
   if (/^i-[0-9a-f]+$/.test(text)) return byInstance(m, text, scope);
   if (/^eni-[0-9a-f]+$/.test(text)) return byEni(m, text, scope);
+  if (/^igw-[0-9a-f]+$/.test(text)) return byIgw(m, text, scope);
+  if (text.toLowerCase() === "internet") return { kind: "internet", address: internetSender(m) };
   const ip = parseIp(text);
-  if (ip !== undefined) return one(byAddress(m, ip, scope), text, "network interface");
+  if (ip !== undefined) {
+    const list = byAddress(m, ip, scope);
+    if (list.length === 0 && isInternetAddress(m, ip)) return { kind: "internet", address: ip };
+    return one(list, text, "network interface");
+  }
   return one(byName(m, text, scope), text, "instance");
 }
 

@@ -15,7 +15,7 @@
  *   on every port unless it carries a `vpclab:listen` tag (e.g. `22,80,8000-8100`, or `none`); a port
  *   outside the list answers with a TCP RST (or ICMP port unreachable for UDP) = refused.
  * - Reply TTL: 64 minus the appliances on the reply path for an instance (Linux's initial TTL); 52
- *   for the simulated Internet (a dozen routers away).
+ *   when the Internet is on the path (a dozen routers away), either as the destination or as the sender.
  * - Ping does not sleep: `timeMs` reports the time the pings would take at `intervalMs`; the CLI paces.
  */
 import { invalidParameterValue } from "../domain/errors.js";
@@ -94,7 +94,7 @@ export function pingFrom(a: Analysis, o: Required<PingOptions>, rand: () => numb
   const replies: PingReply[] = [];
   const errors: PingError[] = [];
   const to = a.destinationAddress;
-  const internet = a.destination.kind === "internet";
+  const internet = a.destination.kind === "internet" || a.source.kind === "internet";
   const appliancesBack = a.return.filter((h: Hop) => h.kind === "appliance").length;
   const ttl = internet ? 52 : 64 - appliancesBack;
   const localMtu = 9001;

@@ -7,15 +7,19 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
   AuthorizeSecurityGroupIngressCommand,
+  CreateSecurityGroupCommand,
+  CreateSubnetCommand,
+  CreateVpcCommand,
   CreateRouteCommand,
   CreateTagsCommand,
   DeleteTagsCommand,
   DeleteRouteCommand,
   RevokeSecurityGroupIngressCommand,
+  RunInstancesCommand,
   type EC2Client,
 } from "@aws-sdk/client-ec2";
 import { startLab, type Lab, runVpclab } from "../support/harness.js";
-import { buildSeed, icmpFrom, type Seed } from "../support/seed.js";
+import { buildSeed, icmpFrom, sshFrom, type Seed } from "../support/seed.js";
 
 
 const vpclab = (lab: Lab, args: string[]) => runVpclab([...args, "--endpoint-url", lab.url]);
@@ -231,6 +235,46 @@ describe("vpclab network CLI on the seed scenario", () => {
     }
   });
 
+  // Reachability Analyzer accepts an internet gateway as a path source
+  // (https://docs.aws.amazon.com/vpc/latest/reachability/how-reachability-analyzer-works.html);
+  // `vpclab why internet …` asks the same, and names the component that blocks.
+  it("why internet <public instance> --protocol tcp --port 22: blocked by the group, then reachable once it allows SSH", async () => {
+    const blocked = await vpclab(lab, ["why", "internet", "singapore-box", "--protocol", "tcp", "--port", "22"]);
+    assert.equal(blocked.code, 1, blocked.stderr);
+    assert.match(blocked.stdout, /from: 203\.0\.113\.10 \(the Internet, simulated\)/);
+    assert.match(blocked.stdout, new RegExp(`Verdict: BLOCKED .* start with ENI_SG_RULES_MISMATCH at ${s.sgS}`));
+    await sg.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: s.sgS, IpPermissions: [sshFrom("0.0.0.0/0")] }));
+    try {
+      const ok = await vpclab(lab, ["why", "internet", "singapore-box", "--protocol", "tcp", "--port", "22"]);
+      assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+      assert.match(ok.stdout, /Verdict: REACHABLE .* path MTU 1500, the receiver sees source 203\.0\.113\.10/);
+      assert.match(ok.stdout, new RegExp(s.sgIgw));
+      // Any public address is a sender; the instance sees it as it is.
+      const c = await vpclab(lab, ["connect", "8.8.4.4", "singapore-box:22"]);
+      assert.equal(c.code, 0, c.stdout + c.stderr);
+      assert.match(c.stdout, /come from 8\.8\.4\.4 \(the sender's own public address/);
+    } finally {
+      await sg.send(new RevokeSecurityGroupIngressCommand({ GroupId: s.sgS, IpPermissions: [sshFrom("0.0.0.0/0")] }));
+    }
+  });
+
+  // VPC User Guide, "VPC CIDR blocks": "we do not support direct access to the internet from your VPC's
+  // CIDR block, including a publicly-routable CIDR block"
+  // (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html).
+  it("a VPC with a publicly routable CIDR is not reachable from the Internet at its private addresses", async () => {
+    const vpc = (await sg.send(new CreateVpcCommand({ CidrBlock: "198.51.100.0/24" }))).Vpc!.VpcId!;
+    const subnet = (await sg.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: "198.51.100.0/24" }))).Subnet!.SubnetId!;
+    const group = (await sg.send(new CreateSecurityGroupCommand({ VpcId: vpc, GroupName: "open", Description: "open" }))).GroupId!;
+    await sg.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: group, IpPermissions: [icmpFrom("0.0.0.0/0")] }));
+    const inst = (await sg.send(new RunInstancesCommand({ ImageId: "ami-0123456789abcdef0", InstanceType: "t3.micro", MinCount: 1, MaxCount: 1, SubnetId: subnet, SecurityGroupIds: [group] }))).Instances![0]!;
+    const ip = inst.PrivateIpAddress!;
+    assert.match(ip, /^198\.51\.100\./);
+    const r = await vpclab(lab, ["why", "singapore-box", ip]);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS/);
+    assert.doesNotMatch(r.stdout, /answers/, "the simulated Internet must not answer for a VPC's address");
+  });
+
   it("bad input: exit code 2 with the server's error, never a stack trace", async () => {
     const unknown = await vpclab(lab, ["ping", "i-0123456789abcdef0", "singapore-box", "-c", "1", "--fast"]);
     assert.equal(unknown.code, 2);
@@ -241,6 +285,10 @@ describe("vpclab network CLI on the seed scenario", () => {
     const badProto = await vpclab(lab, ["why", "tokyo-box", "singapore-box", "--protocol", "gre"]);
     assert.equal(badProto.code, 2);
     assert.match(badProto.stderr, /must be icmp, tcp or udp/);
+    // The Internet cannot be both ends: vpclab models only the lab's side of a packet.
+    const outside = await vpclab(lab, ["why", "internet", "8.8.8.8"]);
+    assert.equal(outside.code, 2);
+    assert.match(outside.stderr, /^vpclab: InvalidParameterValue: 8\.8\.8\.8 is neither a public or elastic IP of a network interface nor an address in a VPC/m);
     const noServer = await runVpclab(["why", "a", "b", "--endpoint-url", "http://127.0.0.1:9"]);
     assert.equal(noServer.code, 2);
     assert.match(noServer.stderr, /cannot reach vpclab at http:\/\/127\.0\.0\.1:9/);

@@ -6,6 +6,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
+  AuthorizeSecurityGroupIngressCommand,
   CreateNetworkInsightsPathCommand,
   CreateRouteCommand,
   DeleteNetworkInsightsAnalysisCommand,
@@ -14,6 +15,7 @@ import {
   DescribeNetworkInsightsAnalysesCommand,
   DescribeNetworkInsightsPathsCommand,
   DescribeSubnetsCommand,
+  RevokeSecurityGroupIngressCommand,
   RunInstancesCommand,
   StartNetworkInsightsAnalysisCommand,
   TerminateInstancesCommand,
@@ -23,7 +25,7 @@ import {
   type PathComponent,
 } from "@aws-sdk/client-ec2";
 import { expectEc2Error, startLab, type Lab } from "../support/harness.js";
-import { buildSeed, type Seed } from "../support/seed.js";
+import { buildSeed, sshFrom, type Seed } from "../support/seed.js";
 
 const ids = (cs: PathComponent[] | undefined) => (cs ?? []).map((c) => c.Component?.Id);
 
@@ -174,6 +176,41 @@ describe("Reachability Analyzer API on the seed scenario", () => {
     // The reply arrives at the instance's private address from the Internet.
     const back = a.ReturnPathComponents!;
     assert.equal(back[back.length - 1]!.Component!.Id, s.singapore);
+  });
+
+  // Reachability Analyzer, "How Reachability Analyzer works": "you could specify an internet gateway as
+  // the source, an EC2 instance as the destination, 22 as the destination port, and TCP as the protocol"
+  // (https://docs.aws.amazon.com/vpc/latest/reachability/how-reachability-analyzer-works.html).
+  it("an internet gateway as the source: SSH from the Internet to Singapore's public instance", async () => {
+    const path = (await sg.send(new CreateNetworkInsightsPathCommand({ Source: s.sgIgw, Destination: s.singapore, Protocol: "tcp", DestinationPort: 22 }))).NetworkInsightsPath!;
+    assert.equal(path.SourceArn, `arn:aws:ec2:ap-southeast-1:000000000000:internet-gateway/${s.sgIgw}`);
+    // The seed's group allows SSH from Tokyo's range only.
+    const closed = await analyze(path.NetworkInsightsPathId!, sg);
+    assert.equal(closed.NetworkPathFound, false);
+    const e = closed.Explanations!.find((x) => x.ExplanationCode === "ENI_SG_RULES_MISMATCH")!;
+    assert.ok(e, JSON.stringify(closed.Explanations));
+    assert.equal(e.Component!.Id, s.sgS);
+    assert.equal(e.Direction, "ingress");
+    await sg.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: s.sgS, IpPermissions: [sshFrom("0.0.0.0/0")] }));
+    try {
+      const open = await analyze(path.NetworkInsightsPathId!, sg);
+      assert.equal(open.NetworkPathFound, true, JSON.stringify(open.Explanations));
+      assert.equal(open.ForwardPathComponents![0]!.Component!.Id, s.sgIgw, "the path enters through the gateway");
+      assert.deepEqual(open.ForwardPathComponents![0]!.OutboundHeader?.SourceAddresses, ["203.0.113.10/32"], "sent by a host on the Internet");
+      assert.ok(ids(open.ForwardPathComponents).includes(s.singapore));
+      assert.ok(ids(open.ReturnPathComponents).includes(s.sgIgw), "the reply leaves through the gateway");
+    } finally {
+      await sg.send(new RevokeSecurityGroupIngressCommand({ GroupId: s.sgS, IpPermissions: [sshFrom("0.0.0.0/0")] }));
+    }
+    // Tokyo's instance has no public IP and its VPC no gateway: Singapore's gateway refuses the traffic.
+    const toTokyo = (await sg.send(new CreateNetworkInsightsPathCommand({ Source: s.sgIgw, Destination: s.tokyo, Protocol: "tcp", DestinationPort: 22 }))).NetworkInsightsPath!;
+    const refused = await analyze(toTokyo.NetworkInsightsPathId!, sg);
+    assert.equal(refused.NetworkPathFound, false);
+    assert.deepEqual(refused.Explanations!.map((x) => x.ExplanationCode), ["IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS"]);
+    assert.equal(refused.Explanations![0]!.Component!.Id, s.sgIgw);
+    // Traffic from a gateway comes from the Internet: a private SourceIp is refused.
+    await expectEc2Error(sg.send(new CreateNetworkInsightsPathCommand({ Source: s.sgIgw, SourceIp: "10.0.0.1", Destination: s.singapore, Protocol: "tcp" })), "InvalidParameterValue");
+    await expectEc2Error(sg.send(new CreateNetworkInsightsPathCommand({ Source: s.sgIgw, Destination: s.sgIgw, Protocol: "tcp" })), "InvalidParameterValue");
   });
 
   it("the typo route 172.16.0.0/24 gives NO_ROUTE_TO_DESTINATION and PCX_REQUIRES_ADDRESS_IN_VPC_CIDR", async () => {

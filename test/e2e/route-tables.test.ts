@@ -8,6 +8,7 @@ import {
   AssociateVpcCidrBlockCommand,
   AttachInternetGatewayCommand,
   CreateInternetGatewayCommand,
+  CreateNetworkInterfaceCommand,
   CreateRouteCommand,
   CreateRouteTableCommand,
   CreateSubnetCommand,
@@ -271,6 +272,36 @@ test("CreateRoute, ReplaceRoute and DeleteRoute with gateway targets and their e
     (await table(rtb)).Routes!.map((r) => r.DestinationCidrBlock),
     ["10.4.0.0/16", "192.168.0.0/16", "10.0.0.0/8"],
   );
+});
+
+// VPC User Guide, "Subnet route tables" › routes more specific than local
+// (https://docs.aws.amazon.com/vpc/latest/userguide/subnet-route-tables.html) and "Middlebox routing"
+// (https://docs.aws.amazon.com/vpc/latest/userguide/route-table-options.html#route-tables-appliance-routing):
+// the destination must be exactly a subnet's CIDR block, the target a middlebox (interface, instance…).
+test("a route more specific than local must match a subnet's whole CIDR block and target a middlebox", async () => {
+  const vpcId = await newVpc("10.21.0.0/16");
+  const sub = await newSubnet(vpcId, "10.21.1.0/24");
+  await newSubnet(vpcId, "10.21.5.0/24");
+  const rtb = await newTable(vpcId);
+  const igw = await attachedIgw(vpcId);
+  const eni = (await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: sub }))).NetworkInterface!.NetworkInterfaceId!;
+  const half = await expectEc2Error(
+    ec2.send(new CreateRouteCommand({ RouteTableId: rtb, DestinationCidrBlock: "10.21.1.0/25", NetworkInterfaceId: eni })),
+    "InvalidParameterValue",
+  );
+  assert.equal(half.message, "Route destination doesn't match any subnet CIDR blocks.");
+  await expectEc2Error(ec2.send(new CreateRouteCommand({ RouteTableId: rtb, DestinationCidrBlock: "10.21.9.0/24", NetworkInterfaceId: eni })), "InvalidParameterValue");
+  // A gateway target is refused with the target message, even for a subnet's exact block.
+  const gw = await expectEc2Error(ec2.send(new CreateRouteCommand({ RouteTableId: rtb, DestinationCidrBlock: "10.21.5.0/24", GatewayId: igw })), "InvalidParameterValue");
+  assert.equal(gw.message, "The destination CIDR block 10.21.5.0/24 is equal to or more specific than one of this VPC's CIDR blocks. This route can target only an interface or an instance.");
+  assert.deepEqual(routes(await table(rtb)).map((r) => r[0]), ["10.21.0.0/16"], "refused routes changed nothing");
+  // The subnet's whole block to an interface is the middlebox route AWS documents.
+  await ec2.send(new CreateRouteCommand({ RouteTableId: rtb, DestinationCidrBlock: "10.21.5.0/24", NetworkInterfaceId: eni }));
+  // Outside the VPC's range any CIDR is fine for an interface (a NAT instance's 0.0.0.0/0, a /25 elsewhere).
+  await ec2.send(new CreateRouteCommand({ RouteTableId: rtb, DestinationCidrBlock: "192.168.7.0/25", NetworkInterfaceId: eni }));
+  // ReplaceRoute checks the same: the subnet route cannot be pointed at a gateway.
+  await expectEc2Error(ec2.send(new ReplaceRouteCommand({ RouteTableId: rtb, DestinationCidrBlock: "10.21.5.0/24", GatewayId: igw })), "InvalidParameterValue");
+  assert.deepEqual(routes(await table(rtb)).map((r) => r.slice(0, 2)), [["10.21.0.0/16", "local"], ["10.21.5.0/24", eni], ["192.168.7.0/25", eni]]);
 });
 
 test("associations: explicit, main, replace (which moves main) and disassociate", async () => {
