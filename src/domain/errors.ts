@@ -59,6 +59,9 @@ export const operationNotPermitted = (message: string) => new Ec2Error("Operatio
 export const unsupportedOperation = (message: string) => new Ec2Error("UnsupportedOperation", message);
 export const dependencyViolation = (message: string) => new Ec2Error("DependencyViolation", message);
 export const invalidFilter = (name: string) => invalidParameterValue(`The filter '${name}' is invalid`);
+/** EC2's own answer when a call carries more than 200 filter values in all (seen from DescribeInstances). */
+export const filterLimitExceeded = (max: number) =>
+  new Ec2Error("FilterLimitExceeded", `The maximum number of filter values specified on a single call is ${max}`);
 export const invalidNextToken = () => new Ec2Error("InvalidNextToken", "The token provided is invalid");
 export const invalidRegion = (names: string[]) =>
   invalidParameterValue(`Invalid region names: ${names.join(", ")}`);
