@@ -47,6 +47,11 @@ export const malformedQuery = (detail: string) => new ProtocolError("MalformedQu
 export const requestTooLarge = (limit: number) =>
   new ProtocolError("RequestEntityTooLarge", `The request body exceeds the maximum of ${limit} bytes.`, 413);
 export const authFailure = (message: string) => new ProtocolError("AuthFailure", message, 401);
+/** vpclab's own codes (EC2 documents none for these): the Query API is served at `/` by GET and POST. */
+export const pathNotFound = (path: string) =>
+  new ProtocolError("NotFound", `No resource at ${path.length > 128 ? path.slice(0, 128) + "…" : path}: the EC2 Query API is served at /`, 404);
+export const methodNotAllowed = (method: string) =>
+  new ProtocolError("MethodNotAllowed", `The HTTP method ${method.slice(0, 32)} is not allowed: the EC2 Query API takes GET and POST`, 405);
 export const dryRunOperation = () =>
   new Ec2Error("DryRunOperation", "Request would have succeeded, but DryRun flag is set.", 412);
 
