@@ -50,6 +50,10 @@ export const authFailure = (message: string) => new ProtocolError("AuthFailure",
 /** vpclab's own codes (EC2 documents none for these): the Query API is served at `/` by GET and POST. */
 export const pathNotFound = (path: string) =>
   new ProtocolError("NotFound", `No resource at ${path.length > 128 ? path.slice(0, 128) + "…" : path}: the EC2 Query API is served at /`, 404);
+/** A request Node's HTTP parser refuses before vpclab sees it (a broken head, a body that is no HTTP). */
+export const malformedHttpRequest = () => new ProtocolError("MalformedHTTPRequest", "The request is not valid HTTP/1.1", 400);
+export const requestHeadTooLarge = () =>
+  new ProtocolError("RequestHeaderSectionTooLarge", "The request line and headers exceed 16 KB; send long parameters in a POST body", 431);
 export const methodNotAllowed = (method: string) =>
   new ProtocolError("MethodNotAllowed", `The HTTP method ${method.slice(0, 32)} is not allowed: the EC2 Query API takes GET and POST`, 405);
 export const dryRunOperation = () =>

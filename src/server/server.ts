@@ -11,7 +11,8 @@
  * Any unexpected exception in a handler is reported as EC2's
  * `InternalError` (500), but that is a bug: the e2e suite asserts that no bad input produces one.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
 import { World, type WorldOptions } from "../state/world.js";
 import { serviceModel, type ServiceName } from "../model/wire-model.js";
 import { clip, QueryCodec } from "../protocol/query-codec.js";
@@ -21,11 +22,13 @@ import {
   dryRunOperation,
   Ec2Error,
   invalidAction,
+  malformedHttpRequest,
   malformedQuery,
   missingAction,
   methodNotAllowed,
   notImplemented,
   pathNotFound,
+  requestHeadTooLarge,
   requestTooLarge,
 } from "../domain/errors.js";
 import { ec2OperationTable } from "../api/table.js";
@@ -92,6 +95,17 @@ export class VpclabServer {
       });
     });
     this.http.keepAliveTimeout = 65_000;
+    // Node answers a request its parser refuses (a head over 16 KB, bytes that are not HTTP) with a bare
+    // status line; answer in EC2's error envelope instead, so clients still find a code.
+    this.http.on("clientError", (err: NodeJS.ErrnoException, socket: Duplex) => {
+      if (!socket.writable || err.code === "ECONNRESET") return void socket.destroy();
+      const e = err.code === "HPE_HEADER_OVERFLOW" ? requestHeadTooLarge() : malformedHttpRequest();
+      const xml = errorXml(e.code, e.message, this.world.ids.requestId());
+      socket.end(
+        `HTTP/1.1 ${e.httpStatus} ${STATUS_CODES[e.httpStatus]}\r\ncontent-type: text/xml;charset=UTF-8\r\n` +
+          `content-length: ${Buffer.byteLength(xml)}\r\nconnection: close\r\n\r\n${xml}`,
+      );
+    });
   }
 
   listen(): Promise<{ url: string; port: number }> {
