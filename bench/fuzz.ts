@@ -312,7 +312,11 @@ function idLike(known: Known, scope: Scope, r: Rand, hint: string): Wire {
   return r.chance(0.5) ? r.pick(NASTY) : `${prefix}-${"0123456789abcdef".repeat(2).slice(0, r.pick([8, 17, 16, 18]))}`;
 }
 
+/** Names every plain object answers to: a lookup table keyed by input must not. */
+const PROTO_NAMES = ["constructor", "__proto__", "toString", "valueOf", "hasOwnProperty", "isPrototypeOf", "__defineGetter__", "propertyIsEnumerable"];
+
 function stringFor(member: string, known: Known, scope: Scope, r: Rand): Wire {
+  if (r.chance(0.04)) return r.pick(PROTO_NAMES);
   if (r.chance(0.2)) return r.pick(NASTY);
   if (/Ids?$/.test(member) || /^(VpcPeeringConnectionId|GatewayId|AllocationId|AssociationId|AttachmentId)$/.test(member)) {
     return idLike(known, scope, r, member);

@@ -113,6 +113,7 @@ describe("bad input never hurts the server", { timeout: 120_000 }, () => {
     test(`Action=${action} is InvalidAction (400), as any unknown action`, async () => {
       assertError(await rawQuery(lab.url, `Action=${action}`), 400, "InvalidAction");
       assertError(await rawQuery(lab.url, `Action=DescribeVpcs&Filter.1.Name=${action}&Filter.1.Value.1=x`), 400, "InvalidParameterValue");
+      assertError(await rawQuery(lab.url, `Action=DescribeAccountAttributes&AttributeName.1=${action}`), 400, "InvalidParameterValue");
     });
   }
 
