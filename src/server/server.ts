@@ -202,7 +202,8 @@ export class VpclabServer {
       account: scope.account,
       region: scope.region,
       service: service.name,
-      action,
+      // The log keeps 10,000 entries; an Action of a megabyte must not be kept 10,000 times.
+      action: clip(action, 128),
       status,
       errorCode,
     });
