@@ -25,6 +25,8 @@
  * (XML that XML 1.0 forbids, an error without a code, admin JSON that does not parse), and the invariant
  * checks it ran afterwards: every implemented Describe* without required parameters parses with the SDK
  * in each account × region, every subnet lies inside a CIDR block of its VPC, and no id is listed twice.
+ * Last, it sends each attack of issue 9 seven times against the grown state and prints its status and
+ * median / max answer time (a figure, not a pass mark: only the status counts toward the exit code).
  *
  * Exit status: non-zero on any 5xx other than 501 NotImplemented, any hang, any malformed response and
  * any invariant violation. Not a timed test; the figures it prints go to BENCHMARKS.md.
@@ -69,6 +71,8 @@ export interface FuzzReport {
   malformed: Finding[];
   invariantChecks: number;
   violations: string[];
+  /** The attacks of issue 9, each sent a few times after the run: status and answer times. */
+  attacks: { name: string; statuses: number[]; medianMs: number; maxMs: number }[];
   /** Resources seen in the final state, by kind, over every account × region checked. */
   resources: Record<string, number>;
   ok: boolean;
@@ -826,6 +830,36 @@ async function checkInvariants(url: string, model: ServiceModel, implemented: st
   }
 }
 
+// ---- the attacks of issue 9, timed ------------------------------------------------------------
+
+const ATTACKS: { name: string; method: string; path: string; body: string; json?: boolean; expect: number }[] = [
+  { name: "filter ************Z", method: "POST", path: "/", body: "Action=DescribeVpcs&Filter.1.Name=vpc-id&Filter.1.Value.1=************Z", expect: 200 },
+  { name: "filter of 30,000 *", method: "POST", path: "/", body: `Action=DescribeVpcs&Filter.1.Name=vpc-id&Filter.1.Value.1=${"*".repeat(30_000)}`, expect: 400 },
+  { name: "CreateTags Value=%01", method: "POST", path: "/", body: "Action=CreateTags&ResourceId.1=vpc-0123456789abcdef0&Tag.1.Key=k&Tag.1.Value=%01", expect: 400 },
+  { name: "CreateVpc CidrBlock=%01", method: "POST", path: "/", body: "Action=CreateVpc&CidrBlock=%01", expect: 400 },
+  { name: "clock advanceSeconds 1e13", method: "POST", path: "/_vpclab/clock", body: '{"advanceSeconds":1e13}', json: true, expect: 400 },
+  ...["constructor", "toString", "__proto__", "valueOf", "hasOwnProperty"].map((a) => ({ name: `Action=${a}`, method: "POST", path: "/", body: `Action=${a}`, expect: 400 })),
+  { name: "path //", method: "POST", path: "//", body: "Action=DescribeVpcs", expect: 404 },
+];
+
+async function timeAttacks(base: URL, agent: Agent, timeoutMs: number, report: FuzzReport): Promise<void> {
+  const scope: Scope = { ...ACCOUNTS[0]!, region: REGIONS[0]! };
+  for (const a of ATTACKS) {
+    const times: number[] = [];
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const headers = { "content-type": a.json ? "application/json" : "application/x-www-form-urlencoded" };
+      const ans = await send(base, agent, { method: a.method, path: a.path, headers, body: a.body, transport: "plain", scope, admin: !!a.json }, timeoutMs);
+      times.push(ans.ms);
+      statuses.push(typeof ans.status === "number" ? ans.status : -1);
+    }
+    times.sort((x, y) => x - y);
+    report.attacks.push({ name: a.name, statuses: [...new Set(statuses)], medianMs: times[3]!, maxMs: times[6]! });
+    report.invariantChecks++;
+    if (statuses.some((st) => st !== a.expect)) report.violations.push(`attack "${a.name}" answered ${statuses.join(", ")}, not ${a.expect}`);
+  }
+}
+
 // ---- the run -----------------------------------------------------------------------------------
 
 export async function runFuzz(options: FuzzOptions = {}): Promise<FuzzReport> {
@@ -863,6 +897,7 @@ export async function runFuzz(options: FuzzOptions = {}): Promise<FuzzReport> {
     invariantChecks: 0,
     violations: [],
     resources: {},
+    attacks: [],
     ok: false,
   };
   const known: Known = { ids: new Map(), vpcs: new Map(), amis: new Map() };
@@ -898,6 +933,7 @@ export async function runFuzz(options: FuzzOptions = {}): Promise<FuzzReport> {
     }
     report.seconds = (performance.now() - started) / 1000;
     await checkInvariants(url, model, implemented, report);
+    await timeAttacks(base, agent, timeoutMs, report);
     // The server must still answer a plain request after all that.
     const health = await send(base, agent, { method: "GET", path: "/_vpclab/health", headers: {}, body: "", transport: "plain", scope: { ...ACCOUNTS[0]!, region: REGIONS[0]! }, admin: true }, timeoutMs);
     report.invariantChecks++;
@@ -926,6 +962,8 @@ export function formatReport(rep: FuzzReport, seed: number): string {
   for (const f of rep.slow.slice(0, 20)) lines.push(`  #${f.index} ${f.status} ${f.ms} ms ${f.request}`);
   lines.push(`malformed answers: ${rep.malformed.length}`);
   for (const f of rep.malformed.slice(0, 20)) lines.push(`  #${f.index} ${f.status} ${f.request}\n    → ${JSON.stringify(f.response)}`);
+  lines.push("the attacks of issue 9 after the run (7 each): status, median / max ms");
+  for (const a of rep.attacks) lines.push(`  ${a.name.padEnd(28)} ${a.statuses.join("/")}  ${a.medianMs.toFixed(1)} / ${a.maxMs.toFixed(1)}`);
   lines.push(`final state: ${sorted(rep.resources).map(([k, v]) => `${v} ${k}`).join(", ")}`);
   lines.push(`invariant checks: ${rep.invariantChecks}, violations: ${rep.violations.length}`);
   for (const v of rep.violations.slice(0, 50)) lines.push(`  ${v}`);
