@@ -116,6 +116,22 @@ test("filter limits: 200 values in all (FilterLimitExceeded), name and value len
   assert.ok(message.length < 300, "the oversized value is not echoed back");
 });
 
+test("one call's wildcard matching has a step budget: ordinary filters never meet it, backtracking bombs do", () => {
+  const many = Array.from({ length: 50_000 }, (_, i) => ({ id: `id-${i}`, cidr: `prod-${i}`, zones: [], isDefault: false, tags: new Map() }));
+  const plain = applyFilters(many, [{ Name: "cidr", Values: ["*prod*", "prod-1?", "*-4*", "x*", "*9"] }], spec);
+  assert.ok(plain.length > 10_000);
+  const long = Array.from({ length: 2000 }, (_, i) => ({ ...many[0]!, id: String(i), cidr: "a".repeat(256) }));
+  const bombs = Array.from({ length: 200 }, (_, i) => "*" + "a".repeat(100 + i) + "b");
+  let err: unknown;
+  try {
+    applyFilters(long, [{ Name: "cidr", Values: bombs }], spec);
+  } catch (e) {
+    err = e;
+  }
+  assert.equal((err as Ec2Error).code, "InvalidParameterValue");
+  assert.match((err as Error).message, /too costly/);
+});
+
 test("filter names that are Object.prototype members are unknown filters", () => {
   for (const name of ["constructor", "__proto__", "toString", "hasOwnProperty", "valueOf"]) {
     assert.equal(code(() => ids([{ Name: name, Values: ["x"] }])), "InvalidParameterValue", name);

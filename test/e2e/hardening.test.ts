@@ -67,6 +67,20 @@ describe("bad input never hurts the server", { timeout: 120_000 }, () => {
     assert.deepEqual(ok.Vpcs, []);
   });
 
+  test("200 backtracking patterns against long tag values meet the matching budget: a 4xx, and the server stays healthy", async () => {
+    const ec2 = lab.ec2();
+    const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: "10.73.0.0/16" }))).Vpc!.VpcId!;
+    const tags = Array.from({ length: 50 }, (_, i) => ({ Key: `k${i}`, Value: "a".repeat(255) + String(i % 10) }));
+    await ec2.send(new CreateTagsCommand({ Resources: [vpc], Tags: tags }));
+    const bombs = Array.from({ length: 200 }, (_, i) => "*" + "a".repeat(100 + i) + "b");
+    const err = await expectEc2Error(ec2.send(new DescribeTagsCommand({ Filters: [{ Name: "value", Values: bombs }] })), "InvalidParameterValue");
+    assert.match(err.message, /too costly/);
+    // The same values with an ordinary pattern match.
+    const found = (await ec2.send(new DescribeTagsCommand({ Filters: [{ Name: "value", Values: ["*a7"] }] }))).Tags!;
+    assert.deepEqual(found.map((t) => t.Key).sort(), ["k17", "k27", "k37", "k47", "k7"]);
+    await healthy(lab);
+  });
+
   test("a tag value holding U+0001 is refused; DescribeVpcs and DescribeTags still parse with the SDK and the AWS CLI", async () => {
     const ec2 = lab.ec2();
     const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: "10.71.0.0/16" }))).Vpc!.VpcId!;
