@@ -54,7 +54,8 @@ function compile(pattern: string): Int32Array {
       else out.push(c);
     }
     tokens = Int32Array.from(out);
-    if (patternCache.size > 10_000) patternCache.clear();
+    // A compiled pattern takes 4 bytes a character: 1,000 of 1,024 characters stay within 4 MB.
+    if (patternCache.size >= 1000) patternCache.clear();
     patternCache.set(pattern, tokens);
   }
   return tokens;
