@@ -22,7 +22,7 @@ const describeAccountAttributes: Handler<DescribeAccountAttributesRequest, Descr
   };
   const names = input.AttributeNames?.length ? input.AttributeNames : Object.keys(all);
   const attrs: AccountAttribute[] = names.map((name) => {
-    const values = all[name];
+    const values = Object.hasOwn(all, name) ? all[name] : undefined;
     if (!values) throw invalidParameterValue(`Value (${name}) for parameter attributeName is invalid. Unknown attribute.`);
     return { AttributeName: name, AttributeValues: values.map((AttributeValue) => ({ AttributeValue })) };
   });

@@ -65,6 +65,79 @@ test("wildcard matching agrees with a naive oracle", () => {
   fc.assert(fc.property(pattern, text, (p, v) => matchesValue(p, v) === oracle(p, v)));
 });
 
+test("the two-pointer glob agrees with the regular expression it replaced, escapes and newlines included", () => {
+  // The former implementation, kept here as the oracle for its semantics on small inputs.
+  const escapeRe = (c: string) => (/[.*+?^${}()|[\]\\/-]/.test(c) ? "\\" + c : c);
+  const regexMatch = (pattern: string, value: string): boolean => {
+    let body = "";
+    for (let i = 0; i < pattern.length; i++) {
+      const c = pattern[i]!;
+      if (c === "\\" && i + 1 < pattern.length) body += escapeRe(pattern[++i]!);
+      else if (c === "*") body += "[\\s\\S]*";
+      else if (c === "?") body += "[\\s\\S]";
+      else body += escapeRe(c);
+    }
+    return new RegExp(`^${body}$`).test(value);
+  };
+  const alphabet = fc.constantFrom("a", "A", "b", ".", "\n", "\\", "*", "?", "(", "[", "\u00e9", "\ud83d\ude00");
+  const text = fc.array(alphabet, { maxLength: 10 }).map((a) => a.join(""));
+  const pattern = fc.array(alphabet, { maxLength: 8 }).map((a) => a.join(""));
+  fc.assert(fc.property(pattern, text, (p, v) => matchesValue(p, v) === regexMatch(p, v)), { numRuns: 5000 });
+  // Values drawn to match: a pattern made from the value itself by replacing characters with wildcards.
+  fc.assert(
+    fc.property(text, fc.array(fc.constantFrom(0, 1, 2), { maxLength: 10 }), (v, how) => {
+      const p = [...v].map((c, i) => (how[i] === 1 ? "?" : how[i] === 2 ? "*" : c === "*" || c === "?" || c === "\\" ? "\\" + c : c)).join("");
+      return matchesValue(p, v) === regexMatch(p, v);
+    }),
+  );
+});
+
+test("a pattern of many stars against a value it cannot match answers false (no exponential backtracking)", () => {
+  assert.equal(matchesValue("*".repeat(1000) + "Z", "vpc-0123456789abcdef0".repeat(10)), false);
+  assert.equal(matchesValue("*a*a*a*a*a*a*a*a*a*a*a*a*b", "a".repeat(1000)), false);
+  assert.equal(matchesValue("*a*a*a*a*a*a*a*a*a*a*a*a*", "a".repeat(1000)), true);
+});
+
+test("filter limits: 200 values in all (FilterLimitExceeded), name and value lengths (InvalidParameterValue)", () => {
+  const many = Array.from({ length: 201 }, (_, i) => `v${i}`);
+  assert.equal(code(() => ids([{ Name: "id", Values: many }])), "FilterLimitExceeded");
+  assert.equal(code(() => ids([{ Name: "id", Values: many.slice(0, 100) }, { Name: "cidr", Values: many.slice(0, 101) }])), "FilterLimitExceeded");
+  assert.equal(code(() => ids([{ Name: "id", Values: many.slice(0, 200) }])), "no error");
+  assert.equal(code(() => ids(Array.from({ length: 201 }, () => ({ Name: "id" })))), "FilterLimitExceeded");
+  assert.equal(code(() => ids([{ Name: "id", Values: ["x".repeat(1025)] }])), "InvalidParameterValue");
+  assert.equal(code(() => ids([{ Name: "id", Values: ["*".repeat(1024)] }])), "no error");
+  assert.equal(code(() => ids([{ Name: "tag:" + "k".repeat(252), Values: ["x"] }])), "InvalidParameterValue");
+  let message = "";
+  try {
+    ids([{ Name: "id", Values: ["x".repeat(50_000)] }]);
+  } catch (e) {
+    message = (e as Error).message;
+  }
+  assert.ok(message.length < 300, "the oversized value is not echoed back");
+});
+
+test("one call's wildcard matching has a step budget: ordinary filters never meet it, backtracking bombs do", () => {
+  const many = Array.from({ length: 50_000 }, (_, i) => ({ id: `id-${i}`, cidr: `prod-${i}`, zones: [], isDefault: false, tags: new Map() }));
+  const plain = applyFilters(many, [{ Name: "cidr", Values: ["*prod*", "prod-1?", "*-4*", "x*", "*9"] }], spec);
+  assert.ok(plain.length > 10_000);
+  const long = Array.from({ length: 2000 }, (_, i) => ({ ...many[0]!, id: String(i), cidr: "a".repeat(256) }));
+  const bombs = Array.from({ length: 200 }, (_, i) => "*" + "a".repeat(100 + i) + "b");
+  let err: unknown;
+  try {
+    applyFilters(long, [{ Name: "cidr", Values: bombs }], spec);
+  } catch (e) {
+    err = e;
+  }
+  assert.equal((err as Ec2Error).code, "InvalidParameterValue");
+  assert.match((err as Error).message, /too costly/);
+});
+
+test("filter names that are Object.prototype members are unknown filters", () => {
+  for (const name of ["constructor", "__proto__", "toString", "hasOwnProperty", "valueOf"]) {
+    assert.equal(code(() => ids([{ Name: name, Values: ["x"] }])), "InvalidParameterValue", name);
+  }
+});
+
 test("values of one filter are OR-ed, filters are AND-ed, list-valued fields match any element", () => {
   assert.deepEqual(ids([{ Name: "cidr", Values: ["10.*", "192.*"] }]), ["a", "b"]);
   assert.deepEqual(ids([{ Name: "cidr", Values: ["10.*"] }, { Name: "zone", Values: ["x1"] }]), ["a"]);

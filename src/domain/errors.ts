@@ -66,6 +66,15 @@ export const missingAuthenticationToken = () =>
 export const incompleteSignature = (message: string) => new ProtocolError("IncompleteSignature", message, 400);
 /** A request from a web page vpclab was not told to trust (guard.ts). */
 export const browserRequestRefused = (message: string) => new ProtocolError("UnauthorizedOperation", message, 403);
+/** vpclab's own codes (EC2 documents none for these): the Query API is served at `/` by GET and POST. */
+export const httpPathNotFound = (path: string) =>
+  new ProtocolError("NotFound", `No resource at ${path.length > 128 ? path.slice(0, 128) + "…" : path}: the EC2 Query API is served at /`, 404);
+/** A request Node's HTTP parser refuses before vpclab sees it (a broken head, a body that is no HTTP). */
+export const malformedHttpRequest = () => new ProtocolError("MalformedHTTPRequest", "The request is not valid HTTP/1.1", 400);
+export const requestHeadTooLarge = () =>
+  new ProtocolError("RequestHeaderSectionTooLarge", "The request line and headers exceed 16 KB; send long parameters in a POST body", 431);
+export const methodNotAllowed = (method: string) =>
+  new ProtocolError("MethodNotAllowed", `The HTTP method ${method.slice(0, 32)} is not allowed: the EC2 Query API takes GET and POST`, 405);
 export const dryRunOperation = () =>
   new Ec2Error("DryRunOperation", "Request would have succeeded, but DryRun flag is set.", 412);
 /** A handler failed unexpectedly: the server logs the cause and answers with EC2's generic 500. */
@@ -80,6 +89,9 @@ export const operationNotPermitted = (message: string) => new Ec2Error("Operatio
 export const unsupportedOperation = (message: string) => new Ec2Error("UnsupportedOperation", message);
 export const dependencyViolation = (message: string) => new Ec2Error("DependencyViolation", message);
 export const invalidFilter = (name: string) => invalidParameterValue(`The filter '${name}' is invalid`);
+/** EC2's own answer when a call carries more than 200 filter values in all (seen from DescribeInstances). */
+export const filterLimitExceeded = (max: number) =>
+  new Ec2Error("FilterLimitExceeded", `The maximum number of filter values specified on a single call is ${max}`);
 export const invalidNextToken = () => new Ec2Error("InvalidNextToken", "The token provided is invalid");
 export const invalidRegion = (names: string[]) =>
   invalidParameterValue(`Invalid region names: ${names.join(", ")}`);

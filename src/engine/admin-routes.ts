@@ -11,7 +11,9 @@
  * `from`/`to` take an instance id, an ENI id, a Name tag or an IP (`from` also `internet`, a public IP
  * outside the lab's VPCs, or an internet gateway id: a host on the Internet); they resolve within `account`
  * (default 000000000000), in every region unless `region` (`toRegion` for `to`) is given.
- * Bad input → 4xx `{error: {code, message}}` (EC2-style codes from the engine's Ec2Errors).
+ * Bad input → 4xx `{error: {code, message}}` (EC2-style codes from the engine's Ec2Errors). Strings are
+ * at most 256 characters; ping's count (1–100,000), size and interval, ports and packet sizes are
+ * range-checked by the engine before anything runs.
  *
  * Errors are thrown as `Ec2Error` (the admin server answers them as 4xx JSON) rather than AdminError, so
  * this module needs no runtime import of server/admin.ts, which imports it (no import cycle).
@@ -20,29 +22,51 @@
  * the CLI's job.
  */
 import type { AdminRoutes } from "../server/admin.js";
-import { missingEndpoint, badAdminField, connectNeedsTcpOrUdp, missingParameter } from "../domain/errors.js";
+import { missingEndpoint, badAdminField, connectNeedsTcpOrUdp, missingParameter, invalidParameterValue } from "../domain/errors.js";
 import { DEFAULT_ACCOUNT } from "../state/world.js";
 import { engineOf, type Ends } from "./index.js";
+
+/**
+ * The longest name or address an end may be given as: a Name tag value is at most 256 characters, and
+ * longer strings are refused before any lookup rather than echoed back in a not-found message.
+ */
+const MAX_STRING = 256;
+
+function bounded(name: string, v: string): string {
+  if (v.length > MAX_STRING) {
+    throw invalidParameterValue(`${name} is too long (${v.length} characters): at most ${MAX_STRING}`);
+  }
+  return v;
+}
 
 function str(body: Record<string, unknown>, name: string, alias?: string): string {
   const v = body[name] ?? (alias !== undefined ? body[alias] : undefined);
   if (typeof v !== "string" || v.trim() === "") {
     throw missingEndpoint(name);
   }
-  return v.trim();
+  return bounded(name, v.trim());
 }
 
 function optStr(body: Record<string, unknown>, name: string): string | undefined {
   const v = body[name];
   if (v === undefined || v === null) return undefined;
   if (typeof v !== "string" || v === "") throw badAdminField(name, "a non-empty string");
-  return v;
+  return bounded(name, v);
 }
 
 function optNum(body: Record<string, unknown>, name: string): number | undefined {
   const v = body[name];
   if (v === undefined || v === null) return undefined;
   if (typeof v !== "number" || !Number.isFinite(v)) throw badAdminField(name, "a number");
+  return v;
+}
+
+/** The jitter seed: an integer a 32-bit generator can take whole. */
+function optSeed(body: Record<string, unknown>): number | undefined {
+  const v = optNum(body, "seed");
+  if (v !== undefined && (!Number.isInteger(v) || v < 0 || v > 0xffffffff)) {
+    throw badAdminField("seed", "an integer from 0 to 4294967295");
+  }
   return v;
 }
 
@@ -63,7 +87,7 @@ function ends(body: Record<string, unknown>): Ends {
     region: optStr(body, "region"),
     toAccount: optStr(body, "toAccount"),
     toRegion: optStr(body, "toRegion"),
-    seed: optNum(body, "seed"),
+    seed: optSeed(body),
   };
 }
 

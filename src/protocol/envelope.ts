@@ -4,9 +4,14 @@
  * error envelope, which the SDKs and the AWS CLI parse for both.
  *
  * Reference: EC2 API "Query API responses" and "Error responses"; Smithy awsQuery protocol.
+ *
+ * Fidelity notes: an error message longer than 1,024 characters is cut there (EC2 echoes whole values).
  */
 import type { QueryCodec } from "./query-codec.js";
-import { escapeXml } from "./query-codec.js";
+import { clip, escapeXml } from "./query-codec.js";
+
+/** Longest error message sent: messages quote request values, and a request may be a megabyte. */
+export const MAX_ERROR_MESSAGE = 1024;
 
 export type Dialect = "ec2" | "awsQuery";
 
@@ -33,6 +38,6 @@ export function successXml(
 export function errorXml(code: string, message: string, requestId: string): string {
   return (
     `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${escapeXml(code)}</Code>` +
-    `<Message>${escapeXml(message)}</Message></Error></Errors><RequestID>${requestId}</RequestID></Response>`
+    `<Message>${escapeXml(clip(message, MAX_ERROR_MESSAGE))}</Message></Error></Errors><RequestID>${requestId}</RequestID></Response>`
   );
 }

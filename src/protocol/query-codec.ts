@@ -13,6 +13,11 @@
  * - Required members (the schema's required count) are checked here generically with
  *   `MissingParameter`; finer validation is the domain's.
  * - Operations the SDK models with no output answer `<return>true</return>`, as EC2 does.
+ * - A parameter (name or value) holding a character XML 1.0 forbids (C0 controls but tab/LF/CR,
+ *   U+FFFE/U+FFFF, lone surrogates) is refused with `InvalidParameterValue` for every operation, here
+ *   rather than per handler; EC2's wording for this case is not documented. The encoder replaces any
+ *   such character with U+FFFD, so no response can be unparseable XML.
+ * - Error messages quote at most 256 characters of a refused value.
  */
 import type { ListDef, MemberDef, ServiceModel, ShapeDef, StructDef } from "../model/wire-model.js";
 import { SCALARS } from "../model/wire-model.js";
@@ -27,11 +32,40 @@ interface ParamNode {
 const IGNORED_PARAMS = /^(Action|Version|X-Amz-.*|AWSAccessKeyId|Signature.*|Timestamp|Expires)$/i;
 const MAX_LIST_INDEX = 10_000;
 
+/**
+ * Characters XML 1.0 cannot carry, even as a character reference: C0 controls other than tab, LF and
+ * CR, U+FFFE and U+FFFF, and surrogates that are not part of a pair. A string holding one, once stored,
+ * would make every later response that shows it unparseable for the SDKs and the AWS CLI.
+ */
+const XML_FORBIDDEN = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function codePoint(s: string): string {
+  const c = XML_FORBIDDEN.exec(s)![0].charCodeAt(0);
+  return "U+" + c.toString(16).toUpperCase().padStart(4, "0");
+}
+
+/** Refuses a string parameter XML cannot carry: once here, for every operation and every member. */
+function checkXmlChars(key: string, value: string): void {
+  for (const s of [key, value]) {
+    if (XML_FORBIDDEN.test(s)) {
+      throw invalidParameterValue(
+        `Value for parameter ${clip(key, 128)} is invalid: it contains ${codePoint(s)}, a character that XML 1.0 does not allow.`,
+      );
+    }
+  }
+}
+
+/** At most `max` characters of an input echoed in a message, so an oversized value is not sent back whole. */
+export function clip(s: string, max = 256): string {
+  return s.length <= max ? s : `${s.slice(0, max)}… (${s.length} characters)`;
+}
+
 function buildTree(params: Iterable<[string, string]>): ParamNode {
   const root: ParamNode = { children: new Map() };
   for (const [key, value] of params) {
     if (IGNORED_PARAMS.test(key)) continue;
-    if (key === "" || key.split(".").some((p) => p === "")) throw malformedQuery(`Malformed parameter name: ${key}`);
+    checkXmlChars(key, value);
+    if (key === "" || key.split(".").some((p) => p === "")) throw malformedQuery(`Malformed parameter name: ${clip(key, 128)}`);
     let node = root;
     for (const part of key.split(".")) {
       node.children ??= new Map();
@@ -181,22 +215,23 @@ function decodeScalar(shape: string, raw: string, path: string): unknown {
       const lower = raw.toLowerCase();
       if (lower === "true") return true;
       if (lower === "false") return false;
-      throw invalidParameterValue(`Value (${raw}) for parameter ${path} is invalid. Expected: 'boolean'.`);
+      throw invalidParameterValue(`Value (${clip(raw)}) for parameter ${path} is invalid. Expected: 'boolean'.`);
     }
     case "number": {
       if (!/^-?\d+(\.\d+)?$/.test(raw.trim())) {
-        throw invalidParameterValue(`Value (${raw}) for parameter ${path} is invalid. Expected: 'number'.`);
+        throw invalidParameterValue(`Value (${clip(raw)}) for parameter ${path} is invalid. Expected: 'number'.`);
       }
       const n = Number(raw);
       if (!Number.isSafeInteger(Math.trunc(n))) {
-        throw invalidParameterValue(`Value (${raw}) for parameter ${path} is out of range.`);
+        throw invalidParameterValue(`Value (${clip(raw)}) for parameter ${path} is out of range.`);
       }
       return n;
     }
     case "timestamp": {
       const d = /^\d+(\.\d+)?$/.test(raw) ? new Date(Number(raw) * 1000) : new Date(raw);
-      if (Number.isNaN(d.getTime())) {
-        throw invalidParameterValue(`Value (${raw}) for parameter ${path} is invalid. Expected: 'timestamp'.`);
+      // Years past 9999 are valid Dates but print as `+010000-…`, which no SDK parses back.
+      if (Number.isNaN(d.getTime()) || d.getUTCFullYear() > 9999 || d.getUTCFullYear() < 1) {
+        throw invalidParameterValue(`Value (${clip(raw)}) for parameter ${path} is invalid. Expected: 'timestamp'.`);
       }
       return d;
     }
@@ -209,9 +244,18 @@ const XML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&
 
 // Hand-written on purpose: the encoder streams straight into a string from the schema walk, and a
 // five-character escape does not justify building a DOM for an XML library on every response.
-const NEEDS_ESCAPE = /[&<>"']/;
+// The test is one pass over the string; only strings that need it take the replacing path. Surrogates
+// send a string there too, where well-formed pairs are kept and lone halves replaced.
+const NEEDS_ESCAPE = /[&<>"'\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF\uD800-\uDFFF]/;
+const ESCAPE_ALL = /[\uD800-\uDBFF][\uDC00-\uDFFF]|[&<>"']|[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF\uD800-\uDFFF]/g;
 
+/**
+ * Escapes text for an XML element or attribute. Characters XML 1.0 forbids (which no character
+ * reference can carry either) become U+FFFD: input refuses them, so only data that reached state some
+ * other way (or an error message quoting a refused value) can hold them, and the document must parse.
+ */
 export function escapeXml(s: string): string {
   if (typeof s !== "string") s = String(s);
-  return NEEDS_ESCAPE.test(s) ? s.replace(/[&<>"']/g, (c) => XML_ESCAPES[c]!) : s;
+  if (!NEEDS_ESCAPE.test(s)) return s;
+  return s.replace(ESCAPE_ALL, (c) => (c.length === 2 ? c : XML_ESCAPES[c] ?? "\uFFFD"));
 }

@@ -2,10 +2,13 @@
  * The JSON admin API under `/_vpclab/`: health, reset, the emulator clock and the request log, plus the
  * routes that other modules register (the engine's ping/trace/connect/analyze).
  *
- * Every admin answer is JSON; a bad request gets `{"error": {"code", "message"}}` with a 4xx status.
+ * Every admin answer is JSON; a bad request gets `{"error": {"code", "message"}}` with a 4xx status
+ * (an unknown path 404 `NotFound`, a known path with another method 405 `MethodNotAllowed`), and a
+ * refused call changes nothing: inputs are checked before anything moves.
  */
 import type { World } from "../state/world.js";
 import { engineRoutes } from "../engine/admin-routes.js";
+import { MAX_ADVANCE_SECONDS } from "../state/clock.js";
 
 export interface AdminRequest {
   method: string;
@@ -47,10 +50,16 @@ const coreRoutes: AdminRoutes = {
   "GET /clock": ({ world }) => ({ now: new Date(world.clock.now()).toISOString(), epochMs: world.clock.now() }),
   "POST /clock": ({ world }, { body }) => {
     const s = body.advanceSeconds;
-    if (typeof s !== "number" || !Number.isFinite(s) || s < 0) {
-      throw new AdminError(400, "InvalidParameterValue", "advanceSeconds must be a non-negative number");
+    if (typeof s !== "number" || !Number.isFinite(s) || s < 0 || s > MAX_ADVANCE_SECONDS) {
+      throw new AdminError(400, "InvalidParameterValue", `advanceSeconds must be a number from 0 to ${MAX_ADVANCE_SECONDS} (10 years)`);
     }
-    world.clock.advance(s);
+    try {
+      world.clock.advance(s);
+    } catch (err) {
+      // The clock refuses (and stays put) when the total would pass its limit.
+      if (err instanceof RangeError) throw new AdminError(400, "InvalidParameterValue", err.message);
+      throw err;
+    }
     world.settle();
     return { now: new Date(world.clock.now()).toISOString(), epochMs: world.clock.now() };
   },

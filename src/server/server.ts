@@ -9,15 +9,17 @@
  * Before either pipeline, guard.ts refuses requests from web pages vpclab was not told to trust and admin
  * changes without the admin token, and sigv4.ts checks signatures when `verifySignatures` is on.
  *
- * Fidelity notes: signatures are checked only with `verifySignatures`. Any unexpected exception in a
- * handler is reported as EC2's `InternalError` (500), but that is a bug: the e2e suite asserts that no
- * bad input produces one.
+ * Fidelity notes: signatures are checked only with `verifySignatures`. The Query API answers at `/` only,
+ * to GET and POST; another path gets 404 `NotFound` and another method 405 `MethodNotAllowed` (vpclab's
+ * codes; EC2 documents none). Any unexpected exception in a handler is reported as EC2's `InternalError`
+ * (500), but that is a bug: the e2e suite asserts that no bad input produces one.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
 import { World, type WorldOptions } from "../state/world.js";
 import { serviceModel, type ServiceName } from "../model/wire-model.js";
-import { QueryCodec } from "../protocol/query-codec.js";
-import { errorXml, successXml, type Dialect } from "../protocol/envelope.js";
+import { clip, QueryCodec } from "../protocol/query-codec.js";
+import { errorXml, MAX_ERROR_MESSAGE, successXml, type Dialect } from "../protocol/envelope.js";
 import {
   authFailure,
   browserRequestRefused,
@@ -25,9 +27,13 @@ import {
   Ec2Error,
   internalServerError,
   invalidAction,
+  malformedHttpRequest,
   malformedQuery,
   missingAction,
+  methodNotAllowed,
   notImplemented,
+  httpPathNotFound,
+  requestHeadTooLarge,
   requestTooLarge,
 } from "../domain/errors.js";
 import { ec2OperationTable } from "../api/table.js";
@@ -100,6 +106,17 @@ export class VpclabServer {
       });
     });
     this.http.keepAliveTimeout = 65_000;
+    // Node answers a request its parser refuses (a head over 16 KB, bytes that are not HTTP) with a bare
+    // status line; answer in EC2's error envelope instead, so clients still find a code.
+    this.http.on("clientError", (err: NodeJS.ErrnoException, socket: Duplex) => {
+      if (!socket.writable || err.code === "ECONNRESET") return void socket.destroy();
+      const e = err.code === "HPE_HEADER_OVERFLOW" ? requestHeadTooLarge() : malformedHttpRequest();
+      const xml = errorXml(e.code, e.message, this.world.ids.requestId());
+      socket.end(
+        `HTTP/1.1 ${e.httpStatus} ${STATUS_CODES[e.httpStatus]}\r\ncontent-type: text/xml;charset=UTF-8\r\n` +
+          `content-length: ${Buffer.byteLength(xml)}\r\nconnection: close\r\n\r\n${xml}`,
+      );
+    });
   }
 
   listen(): Promise<{ url: string; port: number }> {
@@ -124,20 +141,21 @@ export class VpclabServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? "/", "http://localhost");
+    const url = requestTarget(req.url);
     let raw: Buffer;
     try {
       raw = await readBody(req);
     } catch (err) {
       const e = err instanceof Ec2Error ? err : malformedQuery("The request body could not be read");
+      if (url?.pathname.startsWith("/_vpclab/")) return sendJson(res, e.httpStatus, { error: { code: e.code, message: e.message } });
       return this.sendError(res, e, this.world.ids.requestId());
     }
-    const isAdmin = url.pathname.startsWith("/_vpclab/");
+    const isAdmin = url?.pathname.startsWith("/_vpclab/") ?? false;
     // ---- security gate (guard.ts, sigv4.ts) ----
     const gate = this.guard.check(req, isAdmin);
     for (const [name, value] of Object.entries(gate.headers)) res.setHeader(name, value);
     if (gate.refusal) {
-      if (this.options.verbose) console.error(`refused ${req.method} ${url.pathname}: ${gate.refusal.message}`);
+      if (this.options.verbose) console.error(`refused ${req.method} ${url?.pathname}: ${gate.refusal.message}`);
       if (!isAdmin) return this.sendError(res, browserRequestRefused(gate.refusal.message), this.world.ids.requestId());
       const r = adminRefusal(gate.refusal);
       res.writeHead(r.status, { "content-type": "application/json", ...r.headers });
@@ -147,17 +165,24 @@ export class VpclabServer {
     if (!isAdmin && this.verifier) {
       const denied = await this.verifier.verify({ method: req.method ?? "GET", url: req.url ?? "/", rawHeaders: req.rawHeaders, body: raw });
       if (denied) {
-        if (this.options.verbose) console.error(`refused ${req.method} ${url.pathname}: ${denied.code} ${denied.message}`);
+        if (this.options.verbose) console.error(`refused ${req.method} ${url?.pathname}: ${denied.code} ${denied.message}`);
         return this.sendError(res, denied, this.world.ids.requestId());
       }
     }
     // ---- end of security gate ----
     const body = raw.toString("utf8");
-    if (isAdmin) return this.handleAdmin(req, res, url, body);
+    if (isAdmin && url) return this.handleAdmin(req, res, url, body);
+    // The Query API lives at `/` only; anything else (`//`, `/foo`, `/../x`, a target that is not a
+    // path) is answered here rather than treated as `/`, so a typo in an endpoint URL shows up.
+    if (!url || url.pathname !== "/") return this.sendError(res, httpPathNotFound(url?.pathname ?? String(req.url)), this.world.ids.requestId());
+    if (req.method !== "GET" && req.method !== "POST") {
+      res.setHeader("allow", "GET, POST");
+      return this.sendError(res, methodNotAllowed(req.method ?? ""), this.world.ids.requestId());
+    }
     this.handleQuery(req, res, url, body);
   }
 
-  private handleQuery(req: IncomingMessage, res: ServerResponse, url: URL, body: string): void {
+  private handleQuery(req: IncomingMessage, res: ServerResponse, url: Target, body: string): void {
     const requestId = this.world.ids.requestId();
     const params = new URLSearchParams(url.search);
     const contentType = String(req.headers["content-type"] ?? "");
@@ -167,7 +192,7 @@ export class VpclabServer {
     const scope = scopeOf(req.headers.authorization, params);
     const action = params.get("Action") ?? "";
     let service: ServiceBinding = this.services.ec2;
-    if (scope.service === "sts" || (scope.service === undefined && this.services.sts.operations[action] && !this.services.ec2.operations[action])) {
+    if (scope.service === "sts" || (scope.service === undefined && own(this.services.sts.operations, action) && !own(this.services.ec2.operations, action))) {
       service = this.services.sts;
     }
     let status = 200;
@@ -175,9 +200,11 @@ export class VpclabServer {
     try {
       if (!regionInfo(scope.region)) throw authFailure("Credential should be scoped to a valid region.");
       if (!action) throw missingAction();
-      const op = service.operations[action];
+      // Own properties only: the tables are plain objects, and `constructor` or `__proto__` must be
+      // unknown actions, not Object.prototype's members.
+      const op = own(service.operations, action);
       if (!op) throw invalidAction(action);
-      const handler = service.table[action];
+      const handler = own(service.table, action);
       if (!handler) throw notImplemented(action);
       this.world.settle();
       const input = service.codec.decode(op.input, params.entries());
@@ -209,7 +236,8 @@ export class VpclabServer {
       account: scope.account,
       region: scope.region,
       service: service.name,
-      action,
+      // The log keeps 10,000 entries; an Action of a megabyte must not be kept 10,000 times.
+      action: clip(action, 128),
       status,
       errorCode,
     });
@@ -221,14 +249,18 @@ export class VpclabServer {
     res.end(errorXml(e.code, e.message, requestId));
   }
 
-  private async handleAdmin(req: IncomingMessage, res: ServerResponse, url: URL, body: string): Promise<void> {
+  private async handleAdmin(req: IncomingMessage, res: ServerResponse, url: Target, body: string): Promise<void> {
     const method = req.method ?? "GET";
-    const route = adminRoutes[`${method} ${url.pathname.slice("/_vpclab".length)}`];
-    const send = (status: number, value: unknown) => {
-      res.writeHead(status, { "content-type": "application/json" });
-      res.end(JSON.stringify(value));
-    };
-    if (!route) return send(404, { error: { code: "NotFound", message: `No admin route ${method} ${url.pathname}` } });
+    const path = url.pathname.slice("/_vpclab".length);
+    const route = own(adminRoutes, `${method} ${path}`);
+    const send = (status: number, value: unknown) => sendJson(res, status, value);
+    if (!route) {
+      const allowed = Object.keys(adminRoutes).filter((k) => k.slice(k.indexOf(" ") + 1) === path).map((k) => k.slice(0, k.indexOf(" ")));
+      const shown = clip(url.pathname, 128);
+      if (allowed.length === 0) return send(404, { error: { code: "NotFound", message: `No admin route ${clip(method, 32)} ${shown}` } });
+      res.setHeader("allow", allowed.join(", "));
+      return send(405, { error: { code: "MethodNotAllowed", message: `${shown} takes ${allowed.join(", ")}, not ${clip(method, 32)}` } });
+    }
     let parsed: Record<string, unknown> = {};
     if (body.trim() !== "") {
       try {
@@ -241,10 +273,10 @@ export class VpclabServer {
     }
     try {
       this.world.settle();
-      send(200, await route(this.admin, { method, body: parsed, query: url.searchParams }));
+      send(200, await route(this.admin, { method, body: parsed, query: new URLSearchParams(url.search) }));
     } catch (err) {
-      if (err instanceof AdminError) return send(err.status, { error: { code: err.code, message: err.message } });
-      if (err instanceof Ec2Error) return send(err.httpStatus, { error: { code: err.code, message: err.message } });
+      if (err instanceof AdminError) return send(err.status, { error: { code: err.code, message: clip(err.message, MAX_ERROR_MESSAGE) } });
+      if (err instanceof Ec2Error) return send(err.httpStatus, { error: { code: err.code, message: clip(err.message, MAX_ERROR_MESSAGE) } });
       if (this.options.verbose) console.error(err);
       send(500, { error: { code: "InternalError", message: String(err) } });
     }
@@ -256,25 +288,62 @@ function internalError(err: unknown, verbose?: boolean): Ec2Error {
   return internalServerError();
 }
 
+function own<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
+/** The parts of a request target vpclab reads. */
+interface Target {
+  pathname: string;
+  search: string;
+}
+
+/**
+ * Splits an origin-form request target (`/path?query`) by hand: `new URL("//", base)` throws (it reads
+ * `//` as a host), and a target is not a URL to resolve anyway. Dot segments are kept as sent, so
+ * `/../` is an unknown path rather than `/`. Undefined for a target that is not a path (`*`,
+ * absolute-form through a proxy).
+ */
+function requestTarget(raw: string | undefined): Target | undefined {
+  if (raw === undefined || !raw.startsWith("/")) return undefined;
+  const q = raw.indexOf("?");
+  return q < 0 ? { pathname: raw, search: "" } : { pathname: raw.slice(0, q), search: raw.slice(q) };
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify(value));
+}
+
 /** The body's exact bytes: signatures cover them, so they are decoded only after the check. */
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let failed = false;
+    let done = false;
     req.on("data", (chunk: Buffer) => {
-      if (failed) return;
+      if (done) return;
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
-        failed = true;
+        done = true;
         reject(requestTooLarge(MAX_BODY_BYTES));
         return;
       }
       chunks.push(chunk);
     });
     req.on("end", () => {
-      if (!failed) resolve(Buffer.concat(chunks));
+      if (done) return;
+      done = true;
+      resolve(Buffer.concat(chunks));
     });
-    req.on("error", reject);
+    const fail = (err?: unknown) => {
+      if (done) return;
+      done = true;
+      reject(err ?? malformedQuery("The request body ended early"));
+    };
+    req.on("error", fail);
+    // A client that hangs up mid-body (a truncated Content-Length or chunked body) ends with `close`
+    // and no `end`: settle, so nothing waits on it.
+    req.on("close", () => fail());
   });
 }

@@ -3,10 +3,15 @@
  * instance state transitions) and get repeatable ids.
  *
  * Fidelity notes: the clock starts at the real time and advances with it; `advance()` adds an offset,
- * so emulator time never runs backwards. Ids are `<prefix>-` plus 17 lowercase hex digits, as AWS's
+ * so emulator time never runs backwards; it moves at most 10 years per call and 1,000 years in all. Ids are `<prefix>-` plus 17 lowercase hex digits, as AWS's
  * long ids are; a seeded source yields the same sequence every run.
  */
 import { randomBytes } from "node:crypto";
+
+/** Ten years (of 365.25 days): the most one `advance` may move the clock. */
+export const MAX_ADVANCE_SECONDS = 10 * 365.25 * 86_400;
+/** A thousand years: the most the clock may run ahead of real time, far from Date's and ISO's limits. */
+export const MAX_OFFSET_SECONDS = 1000 * 365.25 * 86_400;
 
 export class Clock {
   private offsetMs = 0;
@@ -16,9 +21,21 @@ export class Clock {
     return this.realNow() + this.offsetMs;
   }
 
+  /**
+   * Moves the clock forward by at most MAX_ADVANCE_SECONDS at a time and MAX_OFFSET_SECONDS in all, so
+   * that every time vpclab derives from it (launch times, peering expiry a week on) stays a Date that
+   * prints as a four-digit-year ISO string: 1e13 seconds made `toISOString()` throw in every call that
+   * showed a time. A refused call leaves the clock as it was.
+   */
   advance(seconds: number): void {
-    if (!Number.isFinite(seconds) || seconds < 0) throw new RangeError("advance takes a non-negative number of seconds");
-    this.offsetMs += seconds * 1000;
+    if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds < 0 || seconds > MAX_ADVANCE_SECONDS) {
+      throw new RangeError(`advance takes a number of seconds from 0 to ${MAX_ADVANCE_SECONDS} (10 years)`);
+    }
+    const next = this.offsetMs + seconds * 1000;
+    if (next > MAX_OFFSET_SECONDS * 1000) {
+      throw new RangeError(`the clock may run at most ${MAX_OFFSET_SECONDS} seconds (1,000 years) ahead of real time`);
+    }
+    this.offsetMs = next;
   }
 }
 
