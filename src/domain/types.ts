@@ -240,6 +240,6 @@ export interface VpcPeeringConnection {
   /** When a pending request expires (ms on the emulator clock). */
   expirationTime?: number;
   statusChangedAt: number;
-  /** Tags are per account: each side tags its own view. */
+  /** Tags per side, keyed `account/region` (see domain/tags.ts `peeringTagKey`): each side's copy has its own. */
   tags: Map<string, Tags>;
 }
