@@ -42,7 +42,7 @@ import {
 } from "../domain/peering.js";
 import { applyFilters, paginate, selectByIds, type FilterSpec } from "../domain/describe.js";
 import { tagsFromSpecifications } from "../domain/tags.js";
-import { peeringNotFound } from "../domain/errors.js";
+import { peeringNotFound, peeringMalformed } from "../domain/errors.js";
 
 function sideView(side: PeeringSide, shown: boolean): VpcPeeringConnectionVpcInfo {
   return {
@@ -141,7 +141,7 @@ const describeVpcPeeringConnections: Handler<DescribeVpcPeeringConnectionsReques
   // other Describe call does: a peer may then address requests to it.
   void ctx.rs;
   const visible = visiblePeerings(world, account, region);
-  const selected = selectByIds(visible, input.VpcPeeringConnectionIds, peeringNotFound);
+  const selected = selectByIds(visible, input.VpcPeeringConnectionIds, peeringNotFound, { prefix: "pcx", error: peeringMalformed });
   const filtered = applyFilters(selected, input.Filters, PEERING_FILTERS, (p) => p.tags.get(peeringTagKey(account, region)));
   const page = paginate(filtered, input);
   return { VpcPeeringConnections: page.items.map((p) => peeringView(p, account, region)), NextToken: page.nextToken };

@@ -24,6 +24,7 @@ import { keyPairOperations } from "./key-pairs.js";
 import { imageOperations } from "./images.js";
 import { dhcpOptionsOperations } from "./dhcp-options.js";
 import { accountOperations } from "./account.js";
+import { classicLinkOperations } from "./classic-link.js";
 
 /** AWS's EC2 operation names, from the SDK's client type (`createVpc` → `CreateVpc`). */
 export type Action = Capitalize<Extract<keyof EC2, string>>;
@@ -46,6 +47,7 @@ export const ec2Operations = {
   ...imageOperations,
   ...dhcpOptionsOperations,
   ...accountOperations,
+  ...classicLinkOperations,
 } satisfies Partial<Record<Action, Handler>>;
 
 export const ec2OperationTable: Readonly<Record<string, Handler>> = ec2Operations;

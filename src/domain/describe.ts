@@ -13,7 +13,7 @@
  * - MaxResults is range-checked even when the ids requested are fewer than a page.
  */
 import type { Tags } from "./types.js";
-import { invalidFilter, invalidNextToken, invalidParameterValue } from "./errors.js";
+import { invalidFilter, invalidNextToken, invalidParameterValue, isWellFormedId } from "./errors.js";
 
 export interface FilterInput {
   Name?: string;
@@ -103,11 +103,15 @@ export function applyFilters<T>(
   return list.filter((item) => preds.every((p) => p(item)));
 }
 
-/** Looks up each requested id; reports the missing ones in one error, as EC2 does. */
+/**
+ * Looks up each requested id; reports the missing ones in one error, as EC2 does. With `malformed`,
+ * a missing id not shaped like one of the kind (`vpc-bogus`) is refused with that error first.
+ */
 export function selectByIds<T>(
   all: ReadonlyMap<string, T>,
   ids: string[] | undefined,
   notFound: (missing: string) => Error,
+  malformed?: { prefix: string; error: (id: string) => Error },
 ): T[] {
   if (!ids || ids.length === 0) return [...all.values()];
   const out: T[] = [];
@@ -117,6 +121,7 @@ export function selectByIds<T>(
     if (item === undefined) missing.push(id);
     else out.push(item);
   }
+  if (malformed) for (const id of missing) if (!isWellFormedId(malformed.prefix, id)) throw malformed.error(id);
   if (missing.length > 0) throw notFound(missing.join(", "));
   return out;
 }

@@ -50,8 +50,7 @@ import {
   missingParameter,
   operationNotPermitted,
   peeringNotFound,
-  unsupportedOperation,
-} from "./errors.js";
+  unsupportedOperation, isWellFormedId, peeringMalformed } from "./errors.js";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -176,7 +175,10 @@ export function visiblePeerings(world: World, account: string, region: string): 
 
 export function getVisiblePeering(world: World, account: string, region: string, id: string | undefined): VpcPeeringConnection {
   const pcx = id === undefined ? undefined : world.peerings.get(id);
-  if (!pcx || !isVisible(world, account, region, pcx)) throw peeringNotFound(id ?? "");
+  if (!pcx || !isVisible(world, account, region, pcx)) {
+    if (id !== undefined && !isWellFormedId("pcx", id)) throw peeringMalformed(id);
+    throw peeringNotFound(id ?? "");
+  }
   return pcx;
 }
 

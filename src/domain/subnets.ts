@@ -25,8 +25,7 @@ import {
   missingParameter,
   subnetConflict,
   subnetNotFound,
-  subnetRange,
-} from "./errors.js";
+  subnetRange, isWellFormedId, subnetMalformed } from "./errors.js";
 import { zonesOf, type ZoneInfo } from "../state/regions.js";
 
 /** Addresses AWS reserves in every subnet: network, router, DNS, future use, broadcast. */
@@ -34,7 +33,10 @@ export const RESERVED_PER_SUBNET = 5;
 
 export function getSubnet(rs: RegionState, id: string | undefined): Subnet {
   const s = id === undefined ? undefined : rs.subnets.get(id);
-  if (!s) throw subnetNotFound(id ?? "");
+  if (!s) {
+    if (id !== undefined && !isWellFormedId("subnet", id)) throw subnetMalformed(id);
+    throw subnetNotFound(id ?? "");
+  }
   return s;
 }
 

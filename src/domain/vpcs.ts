@@ -25,8 +25,7 @@ import {
   invalidParameterValue,
   vpcLimitExceeded,
   vpcNotFound,
-  vpcRange,
-} from "./errors.js";
+  vpcRange, isWellFormedId, vpcMalformed } from "./errors.js";
 import { zonesOf } from "../state/regions.js";
 import { createSubnetRecord } from "./subnets.js";
 import { createRouteTableRecord, addRoute } from "./route-tables.js";
@@ -49,7 +48,10 @@ export function vpcCidr(text: string | undefined, param = "cidrBlock"): string {
 
 export function getVpc(rs: RegionState, id: string | undefined): Vpc {
   const vpc = id === undefined ? undefined : rs.vpcs.get(id);
-  if (!vpc) throw vpcNotFound(id ?? "");
+  if (!vpc) {
+    if (id !== undefined && !isWellFormedId("vpc", id)) throw vpcMalformed(id);
+    throw vpcNotFound(id ?? "");
+  }
   return vpc;
 }
 
