@@ -39,9 +39,9 @@ import { tagsForType, type TagSpecificationInput } from "../domain/tags.js";
 import { invalidParameterCombination, invalidParameterValue, missingParameter } from "../domain/errors.js";
 import { findImage } from "../domain/images.js";
 import {
+  DEFAULT_INSTANCE_TYPE,
   getInstance,
   getInstances,
-  instanceTypeInfo,
   modifyInstanceAttribute,
   rebootInstances,
   runInstances,
@@ -53,6 +53,9 @@ import {
   type StateChange,
 } from "../domain/instances.js";
 import { enisOf, primaryIp, privateDnsName } from "../domain/network-interfaces.js";
+import { instanceTypeInfo } from "../domain/instance-types.js";
+import { applyLaunchOptions, checkLaunchOptions, metadataOptionsOf, privateDnsOptionsOf } from "../domain/instance-options.js";
+import { metadataOptionsView } from "./instance-options.js";
 import { associationView, groupIdentifiers } from "./network-interfaces.js";
 
 const state = (name: InstanceStateName) => ({ Code: STATE_CODES[name], Name: name });
@@ -123,6 +126,7 @@ export function instanceView(rs: RegionState, inst: Instance): InstanceView {
   const ip = primary ? primaryIp(primary) : undefined;
   const info = instanceTypeInfo(inst.instanceType);
   const assoc = primary ? associationView(rs, primary) : undefined;
+  const dns = privateDnsOptionsOf(inst);
   return {
     AmiLaunchIndex: inst.amiLaunchIndex,
     ImageId: inst.imageId,
@@ -130,7 +134,7 @@ export function instanceView(rs: RegionState, inst: Instance): InstanceView {
     InstanceType: inst.instanceType as InstanceView["InstanceType"],
     KeyName: inst.keyName,
     LaunchTime: new Date(inst.launchTime),
-    Monitoring: { State: "disabled" },
+    Monitoring: { State: inst.monitoring ? "enabled" : "disabled" },
     Placement: { AvailabilityZone: inst.availabilityZone, GroupName: "", Tenancy: "default" },
     Platform: p.platform as never,
     PrivateDnsName: ip ? privateDnsName(rs.region, ip) : "",
@@ -143,10 +147,10 @@ export function instanceView(rs: RegionState, inst: Instance): InstanceView {
     StateReason: stateReason(inst),
     SubnetId: primary ? inst.subnetId : undefined,
     VpcId: primary ? inst.vpcId : undefined,
-    Architecture: info?.architecture ?? "x86_64",
+    Architecture: (info?.architecture ?? "x86_64") as InstanceView["Architecture"],
     BlockDeviceMappings: [],
     ClientToken: inst.clientToken ?? "",
-    EbsOptimized: false,
+    EbsOptimized: inst.ebsOptimized ?? false,
     EnaSupport: true,
     Hypervisor: "xen",
     NetworkInterfaces: primary ? interfacesView(rs, inst) : [],
@@ -156,23 +160,21 @@ export function instanceView(rs: RegionState, inst: Instance): InstanceView {
     SourceDestCheck: primary?.sourceDestCheck,
     Tags: tagList(inst.tags),
     VirtualizationType: "hvm",
-    CpuOptions: { CoreCount: Math.max(1, (info?.vcpus ?? 1) / 2), ThreadsPerCore: (info?.vcpus ?? 1) > 1 ? 2 : 1 },
+    CpuOptions: { CoreCount: info?.defaultCores ?? 1, ThreadsPerCore: info?.threadsPerCore ?? 1 },
     CapacityReservationSpecification: { CapacityReservationPreference: "open" },
     HibernationOptions: { Configured: false },
-    MetadataOptions: {
-      State: "applied",
-      HttpTokens: "required",
-      HttpPutResponseHopLimit: 2,
-      HttpEndpoint: "enabled",
-      HttpProtocolIpv6: "disabled",
-      InstanceMetadataTags: "disabled",
-    },
+    MetadataOptions: metadataOptionsView(metadataOptionsOf(inst), "applied"),
+    IamInstanceProfile: inst.iamInstanceProfile ? { Arn: inst.iamInstanceProfile.arn, Id: inst.iamInstanceProfile.id } : undefined,
     EnclaveOptions: { Enabled: false },
     PlatformDetails: p.platformDetails,
     UsageOperation: p.usageOperation,
     UsageOperationUpdateTime: new Date(inst.launchTime),
-    PrivateDnsNameOptions: { HostnameType: "ip-name", EnableResourceNameDnsARecord: false, EnableResourceNameDnsAAAARecord: false },
-    MaintenanceOptions: { AutoRecovery: "default" },
+    PrivateDnsNameOptions: {
+      HostnameType: dns.hostnameType,
+      EnableResourceNameDnsARecord: dns.enableA,
+      EnableResourceNameDnsAAAARecord: dns.enableAaaa,
+    },
+    MaintenanceOptions: { AutoRecovery: inst.autoRecovery ?? "default" },
     CurrentInstanceBootMode: "legacy-bios",
   };
 }
@@ -222,8 +224,8 @@ function instanceFilters(rs: RegionState): FilterSpec<Instance> {
     "hibernation-options.configured": () => false,
     "host-id": () => [],
     "hypervisor": () => "xen",
-    "iam-instance-profile.arn": () => [],
-    "iam-instance-profile.id": () => [],
+    "iam-instance-profile.arn": (i) => i.iamInstanceProfile?.arn,
+    "iam-instance-profile.id": (i) => i.iamInstanceProfile?.id,
     "image-id": (i) => i.imageId,
     "instance-id": (i) => i.id,
     "instance-lifecycle": () => [],
@@ -240,11 +242,11 @@ function instanceFilters(rs: RegionState): FilterSpec<Instance> {
     "key-name": (i) => i.keyName,
     "launch-index": (i) => i.amiLaunchIndex,
     "launch-time": (i) => new Date(i.launchTime).toISOString(),
-    "metadata-options.http-tokens": () => "required",
-    "metadata-options.http-put-response-hop-limit": () => 2,
-    "metadata-options.http-endpoint": () => "enabled",
-    "metadata-options.instance-metadata-tags": () => "disabled",
-    "monitoring-state": () => "disabled",
+    "metadata-options.http-tokens": (i) => metadataOptionsOf(i).httpTokens,
+    "metadata-options.http-put-response-hop-limit": (i) => metadataOptionsOf(i).httpPutResponseHopLimit,
+    "metadata-options.http-endpoint": (i) => metadataOptionsOf(i).httpEndpoint,
+    "metadata-options.instance-metadata-tags": (i) => metadataOptionsOf(i).instanceMetadataTags,
+    "monitoring-state": (i) => (i.monitoring ? "enabled" : "disabled"),
     "network-interface.addresses.association.ip-owner-id": ni((e) => e.association?.ipOwnerId),
     "network-interface.addresses.association.public-ip": ni((e) => e.association?.publicIp),
     "network-interface.addresses.primary": ni((e) => e.privateIps.map((p) => p.primary)),
@@ -330,6 +332,17 @@ const runInstancesOp: Handler<RunInstancesRequest, Reservation> = ({ world, rs }
   if (input.InstanceMarketOptions) throw invalidParameterValue("vpclab does not support spot instances.");
   const tenancy = input.Placement?.Tenancy;
   if (tenancy !== undefined && tenancy !== "default") throw invalidParameterValue(`vpclab supports only the 'default' tenancy, not '${tenancy}'.`);
+  const options = checkLaunchOptions({
+    instanceType: input.InstanceType ?? DEFAULT_INSTANCE_TYPE,
+    account: rs.account,
+    cpuCredits: input.CreditSpecification?.CpuCredits,
+    monitoring: input.Monitoring?.Enabled,
+    metadataOptions: input.MetadataOptions,
+    autoRecovery: input.MaintenanceOptions?.AutoRecovery,
+    privateDnsNameOptions: input.PrivateDnsNameOptions,
+    iamInstanceProfile: input.IamInstanceProfile,
+    ebsOptimized: input.EbsOptimized,
+  });
   const result = runInstances(world, rs, {
     imageId: input.ImageId,
     instanceType: input.InstanceType,
@@ -361,6 +374,8 @@ const runInstancesOp: Handler<RunInstancesRequest, Reservation> = ({ world, rs }
     disableApiStop: input.DisableApiStop,
     shutdownBehavior: input.InstanceInitiatedShutdownBehavior,
   });
+  // A repeated client token answers the first launch unchanged (runInstances), options included.
+  if (!result.replayed) for (const inst of result.instances) applyLaunchOptions(world, inst, options);
   return {
     ReservationId: result.reservationId,
     OwnerId: rs.account,

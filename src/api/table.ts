@@ -25,6 +25,8 @@ import { imageOperations } from "./images.js";
 import { dhcpOptionsOperations } from "./dhcp-options.js";
 import { accountOperations } from "./account.js";
 import { classicLinkOperations } from "./classic-link.js";
+import { instanceTypeOperations } from "./instance-types.js";
+import { instanceOptionOperations } from "./instance-options.js";
 
 /** AWS's EC2 operation names, from the SDK's client type (`createVpc` → `CreateVpc`). */
 export type Action = Capitalize<Extract<keyof EC2, string>>;
@@ -48,6 +50,8 @@ export const ec2Operations = {
   ...dhcpOptionsOperations,
   ...accountOperations,
   ...classicLinkOperations,
+  ...instanceTypeOperations,
+  ...instanceOptionOperations,
 } satisfies Partial<Record<Action, Handler>>;
 
 export const ec2OperationTable: Readonly<Record<string, Handler>> = ec2Operations;

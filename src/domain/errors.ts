@@ -157,3 +157,17 @@ export const peeringNotFound = (id: string) =>
 /** AWS's wording: "Invalid state transition for pcx-…, attempted to transition from rejected to deleting". */
 export const invalidStateTransition = (id: string, from: string, to: string) =>
   new Ec2Error("InvalidStateTransition", `Invalid state transition for ${id}, attempted to transition from ${from} to ${to}`);
+
+// ---- instance types, instance options --------------------------------------------------------------
+
+/** DescribeInstanceTypes with a type EC2 does not have. */
+export const invalidInstanceTypes = (types: string[]) =>
+  new Ec2Error("InvalidInstanceType", `The following supplied instance types do not exist: [${types.join(", ")}]`);
+export const invalidIamInstanceProfile = (what: string, value: string) =>
+  invalidParameterValue(`Value (${value}) for parameter iamInstanceProfile.${what} is invalid. Invalid IAM Instance Profile ${what === "arn" ? "ARN" : "name"}`);
+export const iamAssociationExists = (instanceId: string) =>
+  new Ec2Error("IncorrectState", `There is an existing association for instance ${instanceId}`);
+export const iamAssociationNotFound = (id: string) =>
+  new Ec2Error("InvalidAssociationID.NotFound", `An association with ID ${id} does not exist.`);
+export const creditsNotSupported = (type: string) =>
+  new Ec2Error("InvalidParameterCombination", `The specified instance type ${type} does not support CPU credits.`);

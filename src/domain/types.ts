@@ -158,6 +158,22 @@ export interface Instance extends Scoped {
   shutdownBehavior?: "stop" | "terminate";
   /** When the instance reached `terminated` (it stays visible for about an hour after). */
   terminatedAt?: number;
+  /** Optional fields of the instance-options family (domain/instance-options.ts); absent = AWS's default. */
+  cpuCredits?: "standard" | "unlimited";
+  monitoring?: boolean;
+  metadataOptions?: InstanceMetadataOptions;
+  autoRecovery?: "default" | "disabled";
+  privateDnsNameOptions?: { hostnameType: "ip-name" | "resource-name"; enableA: boolean; enableAaaa: boolean };
+  iamInstanceProfile?: { arn: string; id: string; associationId: string };
+  ebsOptimized?: boolean;
+}
+
+export interface InstanceMetadataOptions {
+  httpTokens: "optional" | "required";
+  httpPutResponseHopLimit: number;
+  httpEndpoint: "enabled" | "disabled";
+  httpProtocolIpv6: "enabled" | "disabled";
+  instanceMetadataTags: "enabled" | "disabled";
 }
 
 export interface PrivateIp {
