@@ -27,6 +27,8 @@ import { accountOperations } from "./account.js";
 import { classicLinkOperations } from "./classic-link.js";
 import { instanceTypeOperations } from "./instance-types.js";
 import { instanceOptionOperations } from "./instance-options.js";
+import { addressAttributeOperations } from "./address-attributes.js";
+import { vpcEdgeOperations } from "./vpc-edges.js";
 
 /** AWS's EC2 operation names, from the SDK's client type (`createVpc` → `CreateVpc`). */
 export type Action = Capitalize<Extract<keyof EC2, string>>;
@@ -52,6 +54,8 @@ export const ec2Operations = {
   ...classicLinkOperations,
   ...instanceTypeOperations,
   ...instanceOptionOperations,
+  ...addressAttributeOperations,
+  ...vpcEdgeOperations,
 } satisfies Partial<Record<Action, Handler>>;
 
 export const ec2OperationTable: Readonly<Record<string, Handler>> = ec2Operations;

@@ -171,3 +171,12 @@ export const iamAssociationNotFound = (id: string) =>
   new Ec2Error("InvalidAssociationID.NotFound", `An association with ID ${id} does not exist.`);
 export const creditsNotSupported = (type: string) =>
   new Ec2Error("InvalidParameterCombination", `The specified instance type ${type} does not support CPU credits.`);
+
+// ---- address attributes, default subnets, VPC tenancy ----------------------------------------------
+
+export const invalidDomainName = (name: string) =>
+  invalidParameterValue(`Value (${name}) for parameter domainName is invalid. The domain name is not valid.`);
+export const defaultSubnetExists = (zone: string) =>
+  new Ec2Error("DefaultSubnetAlreadyExistsInAvailabilityZone", `Default subnet already exists in availability zone ${zone}.`);
+export const defaultVpcDoesNotExist = () =>
+  new Ec2Error("DefaultVpcDoesNotExist", "No default VPC exists for this account in this region.");

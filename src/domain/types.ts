@@ -217,6 +217,8 @@ export interface ElasticIp extends Scoped {
   domain: "vpc";
   networkBorderGroup: string;
   association?: { id: string; networkInterfaceId: string; instanceId?: string; privateIp: string };
+  /** The reverse DNS name set by ModifyAddressAttribute (domain/address-attributes.ts); absent = AWS's default. */
+  ptrRecord?: string;
 }
 
 export interface KeyPair extends Scoped {

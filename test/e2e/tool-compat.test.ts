@@ -17,6 +17,16 @@ import {
   DescribeVpcPeeringConnectionsCommand,
   DescribeVpcsCommand,
   EnableVpcClassicLinkCommand,
+  AllocateAddressCommand,
+  CreateDefaultSubnetCommand,
+  DeleteSubnetCommand,
+  DescribeAddressesAttributeCommand,
+  ModifyAddressAttributeCommand,
+  ModifyInstanceAttributeCommand,
+  ModifyVpcTenancyCommand,
+  ResetAddressAttributeCommand,
+  RunInstancesCommand,
+  TerminateInstancesCommand,
   type EC2Client,
 } from "@aws-sdk/client-ec2";
 import { expectEc2Error, startLab, type Lab } from "../support/harness.js";
@@ -99,4 +109,49 @@ test("DescribeSecurityGroupRules refuses a malformed group id in its group-id fi
   assert.equal(rules.SecurityGroupRules?.length, 1); // the default allow-all egress rule
   const none = await ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: "group-id", Values: ["sg-0123456789abcdef0"] }] }));
   assert.deepEqual(none.SecurityGroupRules ?? [], []);
+});
+
+test("elastic IP reverse DNS: DescribeAddressesAttribute, ModifyAddressAttribute, ResetAddressAttribute", async () => {
+  const eip = await ec2.send(new AllocateAddressCommand({ Domain: "vpc" }));
+  const id = eip.AllocationId!;
+  const dashed = eip.PublicIp!.replace(/\./g, "-");
+  const read = async () =>
+    (await ec2.send(new DescribeAddressesAttributeCommand({ AllocationIds: [id], Attribute: "domain-name" }))).Addresses![0]!;
+  assert.equal((await read()).PtrRecord, `ec2-${dashed}.eu-north-1.compute.amazonaws.com.`);
+  const mod = await ec2.send(new ModifyAddressAttributeCommand({ AllocationId: id, DomainName: "mail.example.com" }));
+  assert.deepEqual(mod.Address?.PtrRecordUpdate, { Value: "mail.example.com.", Status: "PENDING" });
+  assert.equal((await read()).PtrRecord, "mail.example.com.");
+  await ec2.send(new ResetAddressAttributeCommand({ AllocationId: id, Attribute: "domain-name" }));
+  assert.equal((await read()).PtrRecord, `ec2-${dashed}.eu-north-1.compute.amazonaws.com.`);
+  await expectEc2Error(ec2.send(new ModifyAddressAttributeCommand({ AllocationId: id, DomainName: "not a name" })), "InvalidParameterValue");
+  await expectEc2Error(ec2.send(new DescribeAddressesAttributeCommand({ AllocationIds: [id], Attribute: "ptr" as never })), "InvalidParameterValue");
+});
+
+test("CreateDefaultSubnet fills a zone of the default VPC that has none; ModifyVpcTenancy back to default", async () => {
+  const zoneSubnet = async () =>
+    (await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: "default-for-az", Values: ["true"] }, { Name: "availability-zone", Values: ["eu-north-1c"] }] })))
+      .Subnets ?? [];
+  const [old] = await zoneSubnet();
+  await expectEc2Error(ec2.send(new CreateDefaultSubnetCommand({ AvailabilityZone: "eu-north-1c" })), "DefaultSubnetAlreadyExistsInAvailabilityZone");
+  await ec2.send(new DeleteSubnetCommand({ SubnetId: old!.SubnetId }));
+  const made = (await ec2.send(new CreateDefaultSubnetCommand({ AvailabilityZone: "eu-north-1c" }))).Subnet!;
+  assert.equal(made.DefaultForAz, true);
+  assert.equal(made.MapPublicIpOnLaunch, true);
+  assert.equal(made.CidrBlock, old!.CidrBlock); // the /20 it left free
+  assert.deepEqual((await zoneSubnet()).map((s) => s.SubnetId), [made.SubnetId]);
+  await expectEc2Error(ec2.send(new CreateDefaultSubnetCommand({ AvailabilityZone: "eu-north-1z" })), "InvalidParameterValue");
+
+  const def = (await vpcIds("is-default", ["true"]))[0]!;
+  assert.equal((await ec2.send(new ModifyVpcTenancyCommand({ VpcId: def, InstanceTenancy: "default" }))).ReturnValue, true);
+  await expectEc2Error(ec2.send(new ModifyVpcTenancyCommand({ VpcId: def, InstanceTenancy: "dedicated" as never })), "InvalidParameterValue");
+});
+
+test("Terraform's aws_instance delete: ModifyInstanceAttribute(DisableApiTermination=false), then terminate", async () => {
+  const inst = (await ec2.send(
+    new RunInstancesCommand({ ImageId: "ami-0123456789abcdef0", InstanceType: "t3.micro", MinCount: 1, MaxCount: 1, DisableApiTermination: true }),
+  )).Instances![0]!;
+  await expectEc2Error(ec2.send(new TerminateInstancesCommand({ InstanceIds: [inst.InstanceId!] })), "OperationNotPermitted");
+  await ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: inst.InstanceId, DisableApiTermination: { Value: false } }));
+  const out = await ec2.send(new TerminateInstancesCommand({ InstanceIds: [inst.InstanceId!] }));
+  assert.equal(out.TerminatingInstances?.[0]?.CurrentState?.Name, "shutting-down");
 });
