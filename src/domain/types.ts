@@ -261,3 +261,54 @@ export interface VpcPeeringConnection {
   /** Tags per side, keyed `account/region` (see domain/tags.ts `peeringTagKey`): each side's copy has its own. */
   tags: Map<string, Tags>;
 }
+
+export type VolumeState = "creating" | "available" | "in-use" | "deleting" | "deleted" | "error";
+
+export interface VolumeAttachment {
+  instanceId: string;
+  device: string;
+  state: "attaching" | "attached" | "detaching" | "detached";
+  attachTime: number;
+  deleteOnTermination: boolean;
+}
+
+/** An EBS volume (domain/volumes.ts). */
+export interface Volume extends Scoped {
+  availabilityZone: string;
+  /** GiB. */
+  size: number;
+  volumeType: string;
+  iops?: number;
+  throughput?: number;
+  encrypted: boolean;
+  kmsKeyId?: string;
+  snapshotId: string;
+  state: VolumeState;
+  createTime: number;
+  multiAttachEnabled: boolean;
+  attachments: VolumeAttachment[];
+  /** The last ModifyVolume, as DescribeVolumesModifications shows it. */
+  modification?: {
+    startTime: number;
+    original: { size: number; volumeType: string; iops?: number; throughput?: number };
+    target: { size: number; volumeType: string; iops?: number; throughput?: number };
+  };
+}
+
+/** A launch template version's data: the RunInstances parameters it holds, as AWS's request shape. */
+export interface LaunchTemplateVersion {
+  versionNumber: number;
+  description?: string;
+  createTime: number;
+  /** RequestLaunchTemplateData, kept as plain data (strings, numbers, booleans, arrays, objects). */
+  data: Record<string, unknown>;
+}
+
+/** A launch template (domain/launch-templates.ts). */
+export interface LaunchTemplate extends Scoped {
+  name: string;
+  createTime: number;
+  defaultVersion: number;
+  latestVersion: number;
+  versions: LaunchTemplateVersion[];
+}
