@@ -5,10 +5,12 @@
  * Reference: EC2 API reference for each action; DescribeInstances and DescribeInstanceStatus filters
  * as documented there.
  * Fidelity notes: see domain/instances.ts. A terminated instance shows no interfaces, addresses,
- * subnet or VPC, as on AWS. Block-device, IAM, Elastic GPU/Inference, spot, capacity-reservation and
- * IPv6 filters match nothing (none of those exist in vpclab).
+ * subnet or VPC, as on AWS. Block-device filters see the instance's EBS volumes (domain/volumes.ts);
+ * Elastic GPU/Inference, spot, capacity-reservation and IPv6 filters match nothing (none of those
+ * exist in vpclab).
  */
 import type {
+  InstanceBlockDeviceMapping,
   DescribeInstanceAttributeRequest,
   DescribeInstanceStatusRequest,
   DescribeInstanceStatusResult,
@@ -37,7 +39,7 @@ import { tagList } from "./context.js";
 import { applyFilters, paginate, type FilterSpec } from "../domain/describe.js";
 import { tagsForType, type TagSpecificationInput } from "../domain/tags.js";
 import { invalidParameterCombination, invalidParameterValue, missingParameter } from "../domain/errors.js";
-import { findImage } from "../domain/images.js";
+import { findImage, imageForLaunch } from "../domain/images.js";
 import {
   DEFAULT_INSTANCE_TYPE,
   getInstance,
@@ -54,6 +56,7 @@ import {
 } from "../domain/instances.js";
 import { enisOf, primaryIp, privateDnsName } from "../domain/network-interfaces.js";
 import { instanceTypeInfo } from "../domain/instance-types.js";
+import { createLaunchVolumes, planLaunchVolumes, setDeleteOnTermination, volumesOf } from "../domain/volumes.js";
 import { applyLaunchOptions, checkLaunchOptions, metadataOptionsOf, privateDnsOptionsOf } from "../domain/instance-options.js";
 import { metadataOptionsView } from "./instance-options.js";
 import { associationView, groupIdentifiers } from "./network-interfaces.js";
@@ -119,6 +122,22 @@ function interfacesView(rs: RegionState, inst: Instance): InstanceNetworkInterfa
   }));
 }
 
+/** The instance's EBS volumes as DescribeInstances shows them, the root device first. */
+function blockDeviceMappings(rs: RegionState, inst: Instance): InstanceBlockDeviceMapping[] {
+  const root = platformOf(rs.region, inst).rootDeviceName;
+  return volumesOf(rs, inst.id)
+    .sort((a, b) => (a.attachment.device === root ? -1 : b.attachment.device === root ? 1 : a.attachment.attachTime - b.attachment.attachTime))
+    .map(({ volume, attachment }) => ({
+      DeviceName: attachment.device,
+      Ebs: {
+        AttachTime: new Date(attachment.attachTime),
+        DeleteOnTermination: attachment.deleteOnTermination,
+        Status: attachment.state,
+        VolumeId: volume.id,
+      },
+    }));
+}
+
 export function instanceView(rs: RegionState, inst: Instance): InstanceView {
   const p = platformOf(rs.region, inst);
   const eni = inst.state === "terminated" ? undefined : rs.networkInterfaces.get(inst.primaryEniId);
@@ -148,7 +167,7 @@ export function instanceView(rs: RegionState, inst: Instance): InstanceView {
     SubnetId: primary ? inst.subnetId : undefined,
     VpcId: primary ? inst.vpcId : undefined,
     Architecture: (info?.architecture ?? "x86_64") as InstanceView["Architecture"],
-    BlockDeviceMappings: [],
+    BlockDeviceMappings: blockDeviceMappings(rs, inst),
     ClientToken: inst.clientToken ?? "",
     EbsOptimized: inst.ebsOptimized ?? false,
     EnaSupport: true,
@@ -206,11 +225,11 @@ function instanceFilters(rs: RegionState): FilterSpec<Instance> {
     "architecture": (i) => instanceTypeInfo(i.instanceType)?.architecture,
     "availability-zone": (i) => i.availabilityZone,
     "availability-zone-id": (i) => rs.subnets.get(i.subnetId)?.availabilityZoneId,
-    "block-device-mapping.attach-time": () => [],
-    "block-device-mapping.delete-on-termination": () => [],
-    "block-device-mapping.device-name": () => [],
-    "block-device-mapping.status": () => [],
-    "block-device-mapping.volume-id": () => [],
+    "block-device-mapping.attach-time": (i) => volumesOf(rs, i.id).map((x) => new Date(x.attachment.attachTime).toISOString()),
+    "block-device-mapping.delete-on-termination": (i) => volumesOf(rs, i.id).map((x) => x.attachment.deleteOnTermination),
+    "block-device-mapping.device-name": (i) => volumesOf(rs, i.id).map((x) => x.attachment.device),
+    "block-device-mapping.status": (i) => volumesOf(rs, i.id).map((x) => x.attachment.state),
+    "block-device-mapping.volume-id": (i) => volumesOf(rs, i.id).map((x) => x.volume.id),
     "boot-mode": () => [],
     "capacity-reservation-id": () => [],
     "client-token": (i) => i.clientToken,
@@ -327,7 +346,9 @@ const runInstancesOp: Handler<RunInstancesRequest, Reservation> = ({ world, rs }
   }
   const instanceTags = tagsForType(input.TagSpecifications, "instance");
   const eniTags = tagsForType(input.TagSpecifications, "network-interface");
-  tagsForType(input.TagSpecifications, "volume"); // validated; vpclab has no volumes
+  const volumeTags = tagsForType(input.TagSpecifications, "volume");
+  // The image's root volume and the mappings' volumes, validated before anything is launched.
+  const volumePlan = planLaunchVolumes(rs.region, imageForLaunch(rs.region, input.ImageId), input.BlockDeviceMappings);
   if (input.LaunchTemplate) throw invalidParameterValue("vpclab does not support launch templates yet; pass the launch parameters directly.");
   if (input.InstanceMarketOptions) throw invalidParameterValue("vpclab does not support spot instances.");
   const tenancy = input.Placement?.Tenancy;
@@ -375,7 +396,12 @@ const runInstancesOp: Handler<RunInstancesRequest, Reservation> = ({ world, rs }
     shutdownBehavior: input.InstanceInitiatedShutdownBehavior,
   });
   // A repeated client token answers the first launch unchanged (runInstances), options included.
-  if (!result.replayed) for (const inst of result.instances) applyLaunchOptions(world, inst, options);
+  if (!result.replayed) {
+    for (const inst of result.instances) {
+      applyLaunchOptions(world, inst, options);
+      createLaunchVolumes(world, rs, inst, volumePlan, volumeTags);
+    }
+  }
   return {
     ReservationId: result.reservationId,
     OwnerId: rs.account,
@@ -470,7 +496,17 @@ const terminateInstancesOp: Handler<TerminateInstancesRequest, TerminateInstance
 });
 
 const modifyInstanceAttributeOp: Handler<ModifyInstanceAttributeRequest, void> = ({ world, rs }, input) => {
-  const unsupported = (["BlockDeviceMappings", "Kernel", "Ramdisk", "EbsOptimized", "SriovNetSupport", "EnaSupport", "EnclaveOptions"] as const).find(
+  if (input.BlockDeviceMappings && input.BlockDeviceMappings.length > 0) {
+    // AWS changes one attribute per call; this one is DeleteOnTermination of attached volumes.
+    const inst = getInstance(rs, input.InstanceId);
+    for (const m of input.BlockDeviceMappings) {
+      if (m.DeviceName === undefined) throw missingParameter("BlockDeviceMapping.DeviceName");
+      if (m.Ebs?.DeleteOnTermination === undefined) throw missingParameter("BlockDeviceMapping.Ebs.DeleteOnTermination");
+    }
+    for (const m of input.BlockDeviceMappings) setDeleteOnTermination(rs, inst, m.DeviceName!, m.Ebs!.DeleteOnTermination!);
+    return;
+  }
+  const unsupported = (["Kernel", "Ramdisk", "EbsOptimized", "SriovNetSupport", "EnaSupport", "EnclaveOptions"] as const).find(
     (k) => input[k] !== undefined,
   );
   const change: InstanceAttributeChange = {
@@ -523,7 +559,7 @@ const describeInstanceAttributeOp: Handler<DescribeInstanceAttributeRequest, Ins
       out.RootDeviceName = { Value: platformOf(rs.region, inst).rootDeviceName };
       break;
     case "blockDeviceMapping":
-      out.BlockDeviceMappings = [];
+      out.BlockDeviceMappings = blockDeviceMappings(rs, inst);
       break;
     case "productCodes":
       out.ProductCodes = [];

@@ -29,6 +29,7 @@ import { instanceTypeOperations } from "./instance-types.js";
 import { instanceOptionOperations } from "./instance-options.js";
 import { addressAttributeOperations } from "./address-attributes.js";
 import { vpcEdgeOperations } from "./vpc-edges.js";
+import { volumeOperations } from "./volumes.js";
 
 /** AWS's EC2 operation names, from the SDK's client type (`createVpc` → `CreateVpc`). */
 export type Action = Capitalize<Extract<keyof EC2, string>>;
@@ -56,6 +57,7 @@ export const ec2Operations = {
   ...instanceOptionOperations,
   ...addressAttributeOperations,
   ...vpcEdgeOperations,
+  ...volumeOperations,
 } satisfies Partial<Record<Action, Handler>>;
 
 export const ec2OperationTable: Readonly<Record<string, Handler>> = ec2Operations;

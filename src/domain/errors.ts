@@ -180,3 +180,21 @@ export const defaultSubnetExists = (zone: string) =>
   new Ec2Error("DefaultSubnetAlreadyExistsInAvailabilityZone", `Default subnet already exists in availability zone ${zone}.`);
 export const defaultVpcDoesNotExist = () =>
   new Ec2Error("DefaultVpcDoesNotExist", "No default VPC exists for this account in this region.");
+
+// ---- EBS volumes ---------------------------------------------------------------------------------
+
+export const volumeNotFound = (id: string) => new Ec2Error("InvalidVolume.NotFound", `The volume '${id}' does not exist.`);
+export const volumeMalformed = (id: string) => new Ec2Error("InvalidVolumeID.Malformed", `Invalid id: "${id}" (expecting "vol-...")`);
+export const volumeInUse = (message: string) => new Ec2Error("VolumeInUse", message);
+export const volumeZoneMismatch = (volumeId: string, instanceId: string) =>
+  new Ec2Error("InvalidVolume.ZoneMismatch", `The volume '${volumeId}' is not in the same availability zone as instance '${instanceId}'`);
+export const volumeIncorrectState = (id: string, state: string) =>
+  new Ec2Error("IncorrectState", `Volume '${id}' is in the '${state}' state.`);
+export const snapshotNotFound = (id: string) => new Ec2Error("InvalidSnapshot.NotFound", `The snapshot '${id}' does not exist.`);
+export const invalidDeviceName = (device: string) =>
+  invalidParameterValue(`Value (${device}) for parameter device is invalid. ${device} is not a valid EBS device name.`);
+export const deviceInUse = (device: string) =>
+  invalidParameterValue(`Invalid value '${device}' for unixDevice. Attachment point ${device} is already in use`);
+export const snapshotMalformed = (id: string) => new Ec2Error("InvalidSnapshotID.Malformed", `Invalid id: "${id}" (expecting "snap-...")`);
+export const volumeAttachmentNotFound = (volumeId: string, instanceId: string | undefined) =>
+  new Ec2Error("InvalidAttachment.NotFound", `The volume '${volumeId}' is not attached to ${instanceId ? `instance '${instanceId}'` : "that device"}.`);

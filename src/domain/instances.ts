@@ -24,7 +24,7 @@
  * - The private address is the lowest free non-reserved address of the subnet unless one is asked
  *   for. Public addresses come from the emulator's fake pool (addresses.ts) and are assigned at
  *   launch when the subnet maps them or AssociatePublicIpAddress asks.
- * - No volumes, no capacity limits beyond free subnet addresses and the `instancesPerRegion` quota
+ * - Volumes live in volumes.ts (root volume and mappings made at launch, released at termination). No capacity limits beyond free subnet addresses and the `instancesPerRegion` quota
  *   (counted in instances, not vCPUs). Launch templates, spot options, placement groups, Elastic
  *   Inference and the like are not built (refused with a clear error where they change behaviour;
  *   launch options (credits, monitoring, metadata, IAM profile, …) live in instance-options.ts).
@@ -62,6 +62,7 @@ import {
 import { assignAutoPublicIp, releaseAutoPublicIp } from "./addresses.js";
 import { keyPairNotFound } from "./key-pairs.js";
 import { checkArchitecture, checkInstanceType, instanceTypeInfo } from "./instance-types.js";
+import { releaseVolumes } from "./volumes.js";
 
 // ---- instance types (catalogue: instance-types.ts) -----------------------------------------------
 
@@ -568,6 +569,7 @@ function finishTermination(world: World, rs: RegionState, inst: Instance): void 
   if (inst.state !== "shutting-down") return;
   inst.state = "terminated";
   inst.terminatedAt = world.clock.now();
+  releaseVolumes(rs, inst.id);
   for (const eni of enisOf(rs, inst.id)) {
     if (eni.attachment!.deleteOnTermination) {
       clearPublicAddress(rs, eni);
