@@ -26,6 +26,7 @@ import {
   DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
   DescribeVpcPeeringConnectionsCommand,
+  DescribeVolumesCommand,
   DescribeVpcsCommand,
   type EC2Client,
 } from "@aws-sdk/client-ec2";
@@ -89,6 +90,7 @@ async function snapshot(ec2: EC2Client): Promise<unknown> {
     networkInterfaces: (await ec2.send(new DescribeNetworkInterfacesCommand({}))).NetworkInterfaces,
     addresses: (await ec2.send(new DescribeAddressesCommand({}))).Addresses,
     keyPairs: (await ec2.send(new DescribeKeyPairsCommand({}))).KeyPairs,
+    volumes: (await ec2.send(new DescribeVolumesCommand({}))).Volumes,
     // AWS keeps terminated instances and deleted connections visible for a while; they are not "in" the account.
     instances: instances.filter((i) => i.State?.Name !== "terminated"),
     peerings: peerings.filter((p) => p.Status?.Code !== "deleted"),
