@@ -57,6 +57,7 @@ import {
 import { enisOf, primaryIp, privateDnsName } from "../domain/network-interfaces.js";
 import { instanceTypeInfo } from "../domain/instance-types.js";
 import { createLaunchVolumes, planLaunchVolumes, setDeleteOnTermination, volumesOf } from "../domain/volumes.js";
+import { mergeLaunchTemplate } from "../domain/launch-templates.js";
 import { applyLaunchOptions, checkLaunchOptions, metadataOptionsOf, privateDnsOptionsOf } from "../domain/instance-options.js";
 import { metadataOptionsView } from "./instance-options.js";
 import { associationView, groupIdentifiers } from "./network-interfaces.js";
@@ -337,7 +338,10 @@ function instanceFilters(rs: RegionState): FilterSpec<Instance> {
 
 const TAGGABLE_AT_LAUNCH = new Set(["instance", "volume", "network-interface", "spot-instances-request", "elastic-gpu"]);
 
-const runInstancesOp: Handler<RunInstancesRequest, Reservation> = ({ world, rs }, input) => {
+const runInstancesOp: Handler<RunInstancesRequest, Reservation> = ({ world, rs }, request) => {
+  // A launch template supplies what the request leaves out (domain/launch-templates.ts).
+  const fromTemplate = request.LaunchTemplate ? mergeLaunchTemplate(rs, request as RunInstancesRequest & Record<string, unknown>) : undefined;
+  const input: RunInstancesRequest = fromTemplate ? fromTemplate.merged : request;
   for (const spec of (input.TagSpecifications ?? []) as TagSpecificationInput[]) {
     if (spec.ResourceType === undefined) throw missingParameter("TagSpecification.ResourceType");
     if (!TAGGABLE_AT_LAUNCH.has(spec.ResourceType)) {
@@ -345,11 +349,12 @@ const runInstancesOp: Handler<RunInstancesRequest, Reservation> = ({ world, rs }
     }
   }
   const instanceTags = tagsForType(input.TagSpecifications, "instance");
+  // AWS's own tags naming the template, which tools read back (Terraform's aws_instance does).
+  for (const [k, v] of fromTemplate?.templateTags ?? []) instanceTags.set(k, v);
   const eniTags = tagsForType(input.TagSpecifications, "network-interface");
   const volumeTags = tagsForType(input.TagSpecifications, "volume");
   // The image's root volume and the mappings' volumes, validated before anything is launched.
   const volumePlan = planLaunchVolumes(rs.region, imageForLaunch(rs.region, input.ImageId), input.BlockDeviceMappings);
-  if (input.LaunchTemplate) throw invalidParameterValue("vpclab does not support launch templates yet; pass the launch parameters directly.");
   if (input.InstanceMarketOptions) throw invalidParameterValue("vpclab does not support spot instances.");
   const tenancy = input.Placement?.Tenancy;
   if (tenancy !== undefined && tenancy !== "default") throw invalidParameterValue(`vpclab supports only the 'default' tenancy, not '${tenancy}'.`);

@@ -30,6 +30,7 @@ import { instanceOptionOperations } from "./instance-options.js";
 import { addressAttributeOperations } from "./address-attributes.js";
 import { vpcEdgeOperations } from "./vpc-edges.js";
 import { volumeOperations } from "./volumes.js";
+import { launchTemplateOperations } from "./launch-templates.js";
 
 /** AWS's EC2 operation names, from the SDK's client type (`createVpc` → `CreateVpc`). */
 export type Action = Capitalize<Extract<keyof EC2, string>>;
@@ -58,6 +59,7 @@ export const ec2Operations = {
   ...addressAttributeOperations,
   ...vpcEdgeOperations,
   ...volumeOperations,
+  ...launchTemplateOperations,
 } satisfies Partial<Record<Action, Handler>>;
 
 export const ec2OperationTable: Readonly<Record<string, Handler>> = ec2Operations;

@@ -198,3 +198,18 @@ export const deviceInUse = (device: string) =>
 export const snapshotMalformed = (id: string) => new Ec2Error("InvalidSnapshotID.Malformed", `Invalid id: "${id}" (expecting "snap-...")`);
 export const volumeAttachmentNotFound = (volumeId: string, instanceId: string | undefined) =>
   new Ec2Error("InvalidAttachment.NotFound", `The volume '${volumeId}' is not attached to ${instanceId ? `instance '${instanceId}'` : "that device"}.`);
+
+// ---- launch templates ------------------------------------------------------------------------------
+
+export const launchTemplateNotFoundById = () =>
+  new Ec2Error("InvalidLaunchTemplateId.NotFound", "At least one of the launch templates specified in the request does not exist.");
+export const launchTemplateNotFoundByName = () =>
+  new Ec2Error("InvalidLaunchTemplateName.NotFoundException", "At least one of the launch templates specified in the request does not exist.");
+export const launchTemplateMalformed = (id: string) =>
+  new Ec2Error("InvalidLaunchTemplateId.Malformed", `The specified ID for the launch template is not valid. Launch template IDs must be in the form "lt-xxxxxxxxxxxxxxxxx". (${id})`);
+export const launchTemplateNameExists = () =>
+  new Ec2Error("InvalidLaunchTemplateName.AlreadyExistsException", "Launch template name already in use.");
+export const launchTemplateNameMalformed = (name: string) =>
+  new Ec2Error("InvalidLaunchTemplateName.MalformedException", `The launch template name '${name}' is not valid: 3 to 128 characters, letters, digits and ( ) . - / _ only.`);
+export const launchTemplateVersionNotFound = (version: string) =>
+  new Ec2Error("InvalidLaunchTemplateId.VersionNotFound", `Could not find launch template version ${version}.`);
