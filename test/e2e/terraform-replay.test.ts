@@ -17,6 +17,16 @@ import {
   AssociateAddressCommand,
   AssociateRouteTableCommand,
   AttachInternetGatewayCommand,
+  AttachNetworkInterfaceCommand,
+  CreateNetworkAclCommand,
+  CreateNetworkAclEntryCommand,
+  CreateNetworkInterfaceCommand,
+  DeleteNetworkAclCommand,
+  DeleteNetworkAclEntryCommand,
+  DeleteNetworkInterfaceCommand,
+  DetachNetworkInterfaceCommand,
+  ModifyNetworkInterfaceAttributeCommand,
+  ReplaceNetworkAclAssociationCommand,
   AuthorizeSecurityGroupEgressCommand,
   AuthorizeSecurityGroupIngressCommand,
   CreateInternetGatewayCommand,
@@ -276,7 +286,6 @@ describe("Terraform replay", () => {
 
     // aws_route to a network interface: the route table read looks the ENI up.
     const eni = (await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: "10.102.2.0/24" }))).Subnet!.SubnetId!;
-    const { CreateNetworkInterfaceCommand, DeleteNetworkInterfaceCommand } = await import("@aws-sdk/client-ec2");
     const ni = (await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: eni }))).NetworkInterface!.NetworkInterfaceId!;
     await ec2.send(new CreateRouteCommand({ RouteTableId: rt, DestinationCidrBlock: "192.168.0.0/16", NetworkInterfaceId: ni }));
     const eniRoute = await route("192.168.0.0/16");
@@ -587,5 +596,79 @@ describe("Terraform replay", () => {
     await ec2.send(new DisassociateAddressCommand({ AssociationId: assoc }));
     await ec2.send(new ReleaseAddressCommand({ AllocationId: id }));
     await gone(async () => (await ec2.send(new DescribeAddressesCommand({ AllocationIds: [id] }))).Addresses?.[0], "InvalidAllocationID.NotFound");
+  });
+
+  test("aws_network_acl (+ aws_network_acl_rule, aws_default_network_acl), aws_network_interface (+ attachment), data sources aws_subnets / aws_route_table / aws_security_group", async () => {
+    const vpc = await createVpc("10.108.0.0/16", "tf-acl-vpc");
+    const subnet = (await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: "10.108.1.0/24", AvailabilityZone: `${REGION}a`, TagSpecifications: spec("subnet", { Tier: "app" }) })))
+      .Subnet!.SubnetId!;
+
+    // aws_network_acl with inline rules and a subnet: create, entries, move the subnet's association over.
+    const acl = (await ec2.send(new CreateNetworkAclCommand({ VpcId: vpc, TagSpecifications: spec("network-acl", { Name: "tf" }) }))).NetworkAcl!.NetworkAclId!;
+    await poll(async () => (await ec2.send(new DescribeNetworkAclsCommand({ NetworkAclIds: [acl] }))).NetworkAcls?.length, (n) => n === 1);
+    await ec2.send(new CreateNetworkAclEntryCommand({ NetworkAclId: acl, RuleNumber: 100, Protocol: "6", RuleAction: "allow", Egress: false, CidrBlock: "10.0.0.0/8", PortRange: { From: 22, To: 22 } }));
+    await ec2.send(new CreateNetworkAclEntryCommand({ NetworkAclId: acl, RuleNumber: 100, Protocol: "-1", RuleAction: "allow", Egress: true, CidrBlock: "0.0.0.0/0" }));
+    const current = (await ec2.send(new DescribeNetworkAclsCommand({ Filters: [{ Name: "association.subnet-id", Values: [subnet] }] }))).NetworkAcls![0]!;
+    const oldAssoc = current.Associations!.find((a) => a.SubnetId === subnet)!.NetworkAclAssociationId!;
+    await ec2.send(new ReplaceNetworkAclAssociationCommand({ AssociationId: oldAssoc, NetworkAclId: acl }));
+    const readAcl = async () => {
+      const a = (await ec2.send(new DescribeNetworkAclsCommand({ NetworkAclIds: [acl] }))).NetworkAcls![0]!;
+      return {
+        ingress: a.Entries!.filter((e) => !e.Egress && e.RuleNumber !== 32767).map((e) => [e.RuleNumber, e.Protocol, e.RuleAction, e.CidrBlock, e.PortRange?.From, e.PortRange?.To]),
+        egress: a.Entries!.filter((e) => e.Egress && e.RuleNumber !== 32767).map((e) => [e.RuleNumber, e.Protocol, e.RuleAction, e.CidrBlock]),
+        subnet_ids: a.Associations!.map((x) => x.SubnetId),
+        owner_id: a.OwnerId,
+        tags: tags(a.Tags),
+      };
+    };
+    const firstAcl = await readAcl();
+    assert.deepEqual(firstAcl, { ingress: [[100, "6", "allow", "10.0.0.0/8", 22, 22]], egress: [[100, "-1", "allow", "0.0.0.0/0"]], subnet_ids: [subnet], owner_id: "000000000000", tags: { Name: "tf" } });
+    assert.deepEqual(await readAcl(), firstAcl);
+    // aws_network_acl_rule: one entry, read back by number and direction, deleted.
+    await ec2.send(new CreateNetworkAclEntryCommand({ NetworkAclId: acl, RuleNumber: 200, Protocol: "1", RuleAction: "deny", Egress: false, CidrBlock: "192.0.2.0/24", IcmpTypeCode: { Type: -1, Code: -1 } }));
+    const entry = (await ec2.send(new DescribeNetworkAclsCommand({ NetworkAclIds: [acl], Filters: [{ Name: "entry.rule-number", Values: ["200"] }, { Name: "entry.egress", Values: ["false"] }] })))
+      .NetworkAcls![0]!.Entries!.find((e) => e.RuleNumber === 200 && !e.Egress)!;
+    assert.deepEqual([entry.Protocol, entry.RuleAction, entry.IcmpTypeCode], ["1", "deny", { Type: -1, Code: -1 }]);
+    await ec2.send(new DeleteNetworkAclEntryCommand({ NetworkAclId: acl, RuleNumber: 200, Egress: false }));
+    // Delete: the subnet goes back to the VPC's default ACL first (aws_default_network_acl finds it the same way).
+    const def = (await ec2.send(new DescribeNetworkAclsCommand({ Filters: [{ Name: "default", Values: ["true"] }, { Name: "vpc-id", Values: [vpc] }] }))).NetworkAcls![0]!;
+    const assocNow = (await ec2.send(new DescribeNetworkAclsCommand({ NetworkAclIds: [acl] }))).NetworkAcls![0]!.Associations![0]!.NetworkAclAssociationId!;
+    await ec2.send(new ReplaceNetworkAclAssociationCommand({ AssociationId: assocNow, NetworkAclId: def.NetworkAclId }));
+    await ec2.send(new DeleteNetworkAclCommand({ NetworkAclId: acl }));
+    await gone(async () => (await ec2.send(new DescribeNetworkAclsCommand({ NetworkAclIds: [acl] }))).NetworkAcls?.[0], "InvalidNetworkAclID.NotFound");
+
+    // aws_network_interface with an attachment.
+    const sg = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: "tf-eni", Description: "eni", VpcId: vpc }))).GroupId!;
+    const eni = (await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: subnet, Groups: [sg], PrivateIpAddresses: [{ PrivateIpAddress: "10.108.1.50", Primary: true }], TagSpecifications: spec("network-interface", { Name: "tf" }) })))
+      .NetworkInterface!.NetworkInterfaceId!;
+    const readEni = async () => (await ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [eni] }))).NetworkInterfaces![0]!;
+    await poll(readEni, (n) => n.Status === "available");
+    await ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eni, SourceDestCheck: { Value: false } }));
+    const n0 = await readEni();
+    assert.deepEqual(
+      [n0.PrivateIpAddress, n0.SourceDestCheck, n0.Groups?.map((g) => g.GroupId), n0.MacAddress?.length, n0.InterfaceType, tags(n0.TagSet)],
+      ["10.108.1.50", false, [sg], 17, "interface", { Name: "tf" }],
+    );
+    const inst = (await ec2.send(new RunInstancesCommand({ ImageId: "ami-0123456789abcdef0", InstanceType: "t3.micro", MinCount: 1, MaxCount: 1, SubnetId: subnet }))).Instances![0]!
+      .InstanceId!;
+    const attachment = (await ec2.send(new AttachNetworkInterfaceCommand({ NetworkInterfaceId: eni, InstanceId: inst, DeviceIndex: 1 }))).AttachmentId!;
+    const attached = await poll(readEni, (n) => n.Attachment?.Status === "attached");
+    assert.deepEqual([attached.Attachment?.AttachmentId, attached.Attachment?.InstanceId, attached.Attachment?.DeviceIndex], [attachment, inst, 1]);
+    await ec2.send(new DetachNetworkInterfaceCommand({ AttachmentId: attachment }));
+    await poll(readEni, (n) => n.Status === "available");
+
+    // Data sources.
+    const subnets = await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: "vpc-id", Values: [vpc] }, { Name: "tag:Tier", Values: ["app"] }] }));
+    assert.deepEqual(subnets.Subnets?.map((x) => x.SubnetId), [subnet]);
+    const rtOfSubnet = await ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: "association.subnet-id", Values: [subnet] }] }));
+    assert.deepEqual(rtOfSubnet.RouteTables, []); // implicitly on the main table: the data source then asks for association.main
+    const mainRt = await ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: "vpc-id", Values: [vpc] }, { Name: "association.main", Values: ["true"] }] }));
+    assert.equal(mainRt.RouteTables?.length, 1);
+    const sgData = await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: "group-name", Values: ["tf-eni"] }, { Name: "vpc-id", Values: [vpc] }] }));
+    assert.deepEqual(sgData.SecurityGroups?.map((g) => g.GroupId), [sg]);
+
+    await ec2.send(new TerminateInstancesCommand({ InstanceIds: [inst] }));
+    await ec2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: eni }));
+    await gone(async () => (await ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [eni] }))).NetworkInterfaces?.[0], "InvalidNetworkInterfaceID.NotFound");
   });
 });
