@@ -58,6 +58,7 @@ import { enisOf, primaryIp, privateDnsName } from "../domain/network-interfaces.
 import { instanceTypeInfo } from "../domain/instance-types.js";
 import { createLaunchVolumes, planLaunchVolumes, setDeleteOnTermination, volumesOf } from "../domain/volumes.js";
 import { mergeLaunchTemplate } from "../domain/launch-templates.js";
+import { resolveImageId } from "../domain/ssm-parameters.js";
 import { applyLaunchOptions, checkLaunchOptions, metadataOptionsOf, privateDnsOptionsOf } from "../domain/instance-options.js";
 import { metadataOptionsView } from "./instance-options.js";
 import { associationView, groupIdentifiers } from "./network-interfaces.js";
@@ -341,7 +342,9 @@ const TAGGABLE_AT_LAUNCH = new Set(["instance", "volume", "network-interface", "
 const runInstancesOp: Handler<RunInstancesRequest, Reservation> = ({ world, rs }, request) => {
   // A launch template supplies what the request leaves out (domain/launch-templates.ts).
   const fromTemplate = request.LaunchTemplate ? mergeLaunchTemplate(rs, request as RunInstancesRequest & Record<string, unknown>) : undefined;
-  const input: RunInstancesRequest = fromTemplate ? fromTemplate.merged : request;
+  const merged: RunInstancesRequest = fromTemplate ? fromTemplate.merged : request;
+  // `resolve:ssm:/aws/service/…` names an image through AWS's public parameters (domain/ssm-parameters.ts).
+  const input: RunInstancesRequest = { ...merged, ImageId: resolveImageId(rs.region, merged.ImageId) };
   for (const spec of (input.TagSpecifications ?? []) as TagSpecificationInput[]) {
     if (spec.ResourceType === undefined) throw missingParameter("TagSpecification.ResourceType");
     if (!TAGGABLE_AT_LAUNCH.has(spec.ResourceType)) {

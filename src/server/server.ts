@@ -26,6 +26,7 @@ import {
 } from "../domain/errors.js";
 import { ec2OperationTable } from "../api/table.js";
 import { stsOperationTable } from "../api/sts.js";
+import { handleSsm } from "./ssm.js";
 import type { Ctx, Handler } from "../api/context.js";
 import { scopeOf } from "./scope.js";
 import { regionInfo } from "../state/regions.js";
@@ -119,7 +120,25 @@ export class VpclabServer {
       return this.sendError(res, e, this.world.ids.requestId());
     }
     if (url.pathname.startsWith("/_vpclab/")) return this.handleAdmin(req, res, url, body);
+    const target = req.headers["x-amz-target"];
+    if (typeof target === "string" && target.startsWith("AmazonSSM.")) return this.handleSsmRequest(req, res, target, body);
     this.handleQuery(req, res, url, body);
+  }
+
+  /** SSM's JSON protocol, for AWS's public AMI parameters (server/ssm.ts). */
+  private handleSsmRequest(req: IncomingMessage, res: ServerResponse, target: string, body: string): void {
+    const scope = scopeOf(req.headers.authorization, new URLSearchParams());
+    const r = handleSsm(this.world, target, body, scope.region, res);
+    this.world.logRequest({
+      time: new Date(this.world.clock.now()).toISOString(),
+      requestId: r.requestId,
+      account: scope.account,
+      region: scope.region,
+      service: "ssm",
+      action: r.action,
+      status: r.status,
+      errorCode: r.errorCode,
+    });
   }
 
   private handleQuery(req: IncomingMessage, res: ServerResponse, url: URL, body: string): void {
