@@ -5,10 +5,12 @@
  * Reference: EC2 API reference for each action; DescribeInstances and DescribeInstanceStatus filters
  * as documented there.
  * Fidelity notes: see domain/instances.ts. A terminated instance shows no interfaces, addresses,
- * subnet or VPC, as on AWS. Block-device, IAM, Elastic GPU/Inference, spot, capacity-reservation and
- * IPv6 filters match nothing (none of those exist in vpclab).
+ * subnet or VPC, as on AWS. Block-device filters see the instance's EBS volumes (domain/volumes.ts);
+ * Elastic GPU/Inference, spot, capacity-reservation and IPv6 filters match nothing (none of those
+ * exist in vpclab).
  */
 import type {
+  InstanceBlockDeviceMapping,
   DescribeInstanceAttributeRequest,
   DescribeInstanceStatusRequest,
   DescribeInstanceStatusResult,
@@ -37,11 +39,11 @@ import { tagList } from "./context.js";
 import { applyFilters, paginate, type FilterSpec } from "../domain/describe.js";
 import { tagsForType, type TagSpecificationInput } from "../domain/tags.js";
 import { invalidParameterCombination, invalidParameterValue, missingParameter } from "../domain/errors.js";
-import { findImage } from "../domain/images.js";
+import { findImage, imageForLaunch } from "../domain/images.js";
 import {
+  DEFAULT_INSTANCE_TYPE,
   getInstance,
   getInstances,
-  instanceTypeInfo,
   modifyInstanceAttribute,
   rebootInstances,
   runInstances,
@@ -53,6 +55,12 @@ import {
   type StateChange,
 } from "../domain/instances.js";
 import { enisOf, primaryIp, privateDnsName } from "../domain/network-interfaces.js";
+import { instanceTypeInfo } from "../domain/instance-types.js";
+import { createLaunchVolumes, planLaunchVolumes, setDeleteOnTermination, volumesOf } from "../domain/volumes.js";
+import { mergeLaunchTemplate } from "../domain/launch-templates.js";
+import { resolveImageId } from "../domain/ssm-parameters.js";
+import { applyLaunchOptions, checkLaunchOptions, metadataOptionsOf, privateDnsOptionsOf } from "../domain/instance-options.js";
+import { metadataOptionsView } from "./instance-options.js";
 import { associationView, groupIdentifiers } from "./network-interfaces.js";
 
 const state = (name: InstanceStateName) => ({ Code: STATE_CODES[name], Name: name });
@@ -116,6 +124,22 @@ function interfacesView(rs: RegionState, inst: Instance): InstanceNetworkInterfa
   }));
 }
 
+/** The instance's EBS volumes as DescribeInstances shows them, the root device first. */
+function blockDeviceMappings(rs: RegionState, inst: Instance): InstanceBlockDeviceMapping[] {
+  const root = platformOf(rs.region, inst).rootDeviceName;
+  return volumesOf(rs, inst.id)
+    .sort((a, b) => (a.attachment.device === root ? -1 : b.attachment.device === root ? 1 : a.attachment.attachTime - b.attachment.attachTime))
+    .map(({ volume, attachment }) => ({
+      DeviceName: attachment.device,
+      Ebs: {
+        AttachTime: new Date(attachment.attachTime),
+        DeleteOnTermination: attachment.deleteOnTermination,
+        Status: attachment.state,
+        VolumeId: volume.id,
+      },
+    }));
+}
+
 export function instanceView(rs: RegionState, inst: Instance): InstanceView {
   const p = platformOf(rs.region, inst);
   const eni = inst.state === "terminated" ? undefined : rs.networkInterfaces.get(inst.primaryEniId);
@@ -123,6 +147,7 @@ export function instanceView(rs: RegionState, inst: Instance): InstanceView {
   const ip = primary ? primaryIp(primary) : undefined;
   const info = instanceTypeInfo(inst.instanceType);
   const assoc = primary ? associationView(rs, primary) : undefined;
+  const dns = privateDnsOptionsOf(inst);
   return {
     AmiLaunchIndex: inst.amiLaunchIndex,
     ImageId: inst.imageId,
@@ -130,7 +155,7 @@ export function instanceView(rs: RegionState, inst: Instance): InstanceView {
     InstanceType: inst.instanceType as InstanceView["InstanceType"],
     KeyName: inst.keyName,
     LaunchTime: new Date(inst.launchTime),
-    Monitoring: { State: "disabled" },
+    Monitoring: { State: inst.monitoring ? "enabled" : "disabled" },
     Placement: { AvailabilityZone: inst.availabilityZone, GroupName: "", Tenancy: "default" },
     Platform: p.platform as never,
     PrivateDnsName: ip ? privateDnsName(rs.region, ip) : "",
@@ -143,10 +168,10 @@ export function instanceView(rs: RegionState, inst: Instance): InstanceView {
     StateReason: stateReason(inst),
     SubnetId: primary ? inst.subnetId : undefined,
     VpcId: primary ? inst.vpcId : undefined,
-    Architecture: info?.architecture ?? "x86_64",
-    BlockDeviceMappings: [],
+    Architecture: (info?.architecture ?? "x86_64") as InstanceView["Architecture"],
+    BlockDeviceMappings: blockDeviceMappings(rs, inst),
     ClientToken: inst.clientToken ?? "",
-    EbsOptimized: false,
+    EbsOptimized: inst.ebsOptimized ?? false,
     EnaSupport: true,
     Hypervisor: "xen",
     NetworkInterfaces: primary ? interfacesView(rs, inst) : [],
@@ -156,23 +181,21 @@ export function instanceView(rs: RegionState, inst: Instance): InstanceView {
     SourceDestCheck: primary?.sourceDestCheck,
     Tags: tagList(inst.tags),
     VirtualizationType: "hvm",
-    CpuOptions: { CoreCount: Math.max(1, (info?.vcpus ?? 1) / 2), ThreadsPerCore: (info?.vcpus ?? 1) > 1 ? 2 : 1 },
+    CpuOptions: { CoreCount: info?.defaultCores ?? 1, ThreadsPerCore: info?.threadsPerCore ?? 1 },
     CapacityReservationSpecification: { CapacityReservationPreference: "open" },
     HibernationOptions: { Configured: false },
-    MetadataOptions: {
-      State: "applied",
-      HttpTokens: "required",
-      HttpPutResponseHopLimit: 2,
-      HttpEndpoint: "enabled",
-      HttpProtocolIpv6: "disabled",
-      InstanceMetadataTags: "disabled",
-    },
+    MetadataOptions: metadataOptionsView(metadataOptionsOf(inst), "applied"),
+    IamInstanceProfile: inst.iamInstanceProfile ? { Arn: inst.iamInstanceProfile.arn, Id: inst.iamInstanceProfile.id } : undefined,
     EnclaveOptions: { Enabled: false },
     PlatformDetails: p.platformDetails,
     UsageOperation: p.usageOperation,
     UsageOperationUpdateTime: new Date(inst.launchTime),
-    PrivateDnsNameOptions: { HostnameType: "ip-name", EnableResourceNameDnsARecord: false, EnableResourceNameDnsAAAARecord: false },
-    MaintenanceOptions: { AutoRecovery: "default" },
+    PrivateDnsNameOptions: {
+      HostnameType: dns.hostnameType,
+      EnableResourceNameDnsARecord: dns.enableA,
+      EnableResourceNameDnsAAAARecord: dns.enableAaaa,
+    },
+    MaintenanceOptions: { AutoRecovery: inst.autoRecovery ?? "default" },
     CurrentInstanceBootMode: "legacy-bios",
   };
 }
@@ -204,11 +227,11 @@ function instanceFilters(rs: RegionState): FilterSpec<Instance> {
     "architecture": (i) => instanceTypeInfo(i.instanceType)?.architecture,
     "availability-zone": (i) => i.availabilityZone,
     "availability-zone-id": (i) => rs.subnets.get(i.subnetId)?.availabilityZoneId,
-    "block-device-mapping.attach-time": () => [],
-    "block-device-mapping.delete-on-termination": () => [],
-    "block-device-mapping.device-name": () => [],
-    "block-device-mapping.status": () => [],
-    "block-device-mapping.volume-id": () => [],
+    "block-device-mapping.attach-time": (i) => volumesOf(rs, i.id).map((x) => new Date(x.attachment.attachTime).toISOString()),
+    "block-device-mapping.delete-on-termination": (i) => volumesOf(rs, i.id).map((x) => x.attachment.deleteOnTermination),
+    "block-device-mapping.device-name": (i) => volumesOf(rs, i.id).map((x) => x.attachment.device),
+    "block-device-mapping.status": (i) => volumesOf(rs, i.id).map((x) => x.attachment.state),
+    "block-device-mapping.volume-id": (i) => volumesOf(rs, i.id).map((x) => x.volume.id),
     "boot-mode": () => [],
     "capacity-reservation-id": () => [],
     "client-token": (i) => i.clientToken,
@@ -222,8 +245,8 @@ function instanceFilters(rs: RegionState): FilterSpec<Instance> {
     "hibernation-options.configured": () => false,
     "host-id": () => [],
     "hypervisor": () => "xen",
-    "iam-instance-profile.arn": () => [],
-    "iam-instance-profile.id": () => [],
+    "iam-instance-profile.arn": (i) => i.iamInstanceProfile?.arn,
+    "iam-instance-profile.id": (i) => i.iamInstanceProfile?.id,
     "image-id": (i) => i.imageId,
     "instance-id": (i) => i.id,
     "instance-lifecycle": () => [],
@@ -240,11 +263,11 @@ function instanceFilters(rs: RegionState): FilterSpec<Instance> {
     "key-name": (i) => i.keyName,
     "launch-index": (i) => i.amiLaunchIndex,
     "launch-time": (i) => new Date(i.launchTime).toISOString(),
-    "metadata-options.http-tokens": () => "required",
-    "metadata-options.http-put-response-hop-limit": () => 2,
-    "metadata-options.http-endpoint": () => "enabled",
-    "metadata-options.instance-metadata-tags": () => "disabled",
-    "monitoring-state": () => "disabled",
+    "metadata-options.http-tokens": (i) => metadataOptionsOf(i).httpTokens,
+    "metadata-options.http-put-response-hop-limit": (i) => metadataOptionsOf(i).httpPutResponseHopLimit,
+    "metadata-options.http-endpoint": (i) => metadataOptionsOf(i).httpEndpoint,
+    "metadata-options.instance-metadata-tags": (i) => metadataOptionsOf(i).instanceMetadataTags,
+    "monitoring-state": (i) => (i.monitoring ? "enabled" : "disabled"),
     "network-interface.addresses.association.ip-owner-id": ni((e) => e.association?.ipOwnerId),
     "network-interface.addresses.association.public-ip": ni((e) => e.association?.publicIp),
     "network-interface.addresses.primary": ni((e) => e.privateIps.map((p) => p.primary)),
@@ -316,7 +339,12 @@ function instanceFilters(rs: RegionState): FilterSpec<Instance> {
 
 const TAGGABLE_AT_LAUNCH = new Set(["instance", "volume", "network-interface", "spot-instances-request", "elastic-gpu"]);
 
-const runInstancesOp: Handler<RunInstancesRequest, Reservation> = ({ world, rs }, input) => {
+const runInstancesOp: Handler<RunInstancesRequest, Reservation> = ({ world, rs }, request) => {
+  // A launch template supplies what the request leaves out (domain/launch-templates.ts).
+  const fromTemplate = request.LaunchTemplate ? mergeLaunchTemplate(rs, request as RunInstancesRequest & Record<string, unknown>) : undefined;
+  const merged: RunInstancesRequest = fromTemplate ? fromTemplate.merged : request;
+  // `resolve:ssm:/aws/service/…` names an image through AWS's public parameters (domain/ssm-parameters.ts).
+  const input: RunInstancesRequest = { ...merged, ImageId: resolveImageId(rs.region, merged.ImageId) };
   for (const spec of (input.TagSpecifications ?? []) as TagSpecificationInput[]) {
     if (spec.ResourceType === undefined) throw missingParameter("TagSpecification.ResourceType");
     if (!TAGGABLE_AT_LAUNCH.has(spec.ResourceType)) {
@@ -324,12 +352,26 @@ const runInstancesOp: Handler<RunInstancesRequest, Reservation> = ({ world, rs }
     }
   }
   const instanceTags = tagsForType(input.TagSpecifications, "instance");
+  // AWS's own tags naming the template, which tools read back (Terraform's aws_instance does).
+  for (const [k, v] of fromTemplate?.templateTags ?? []) instanceTags.set(k, v);
   const eniTags = tagsForType(input.TagSpecifications, "network-interface");
-  tagsForType(input.TagSpecifications, "volume"); // validated; vpclab has no volumes
-  if (input.LaunchTemplate) throw invalidParameterValue("vpclab does not support launch templates yet; pass the launch parameters directly.");
+  const volumeTags = tagsForType(input.TagSpecifications, "volume");
+  // The image's root volume and the mappings' volumes, validated before anything is launched.
+  const volumePlan = planLaunchVolumes(rs.region, imageForLaunch(rs.region, input.ImageId), input.BlockDeviceMappings);
   if (input.InstanceMarketOptions) throw invalidParameterValue("vpclab does not support spot instances.");
   const tenancy = input.Placement?.Tenancy;
   if (tenancy !== undefined && tenancy !== "default") throw invalidParameterValue(`vpclab supports only the 'default' tenancy, not '${tenancy}'.`);
+  const options = checkLaunchOptions({
+    instanceType: input.InstanceType ?? DEFAULT_INSTANCE_TYPE,
+    account: rs.account,
+    cpuCredits: input.CreditSpecification?.CpuCredits,
+    monitoring: input.Monitoring?.Enabled,
+    metadataOptions: input.MetadataOptions,
+    autoRecovery: input.MaintenanceOptions?.AutoRecovery,
+    privateDnsNameOptions: input.PrivateDnsNameOptions,
+    iamInstanceProfile: input.IamInstanceProfile,
+    ebsOptimized: input.EbsOptimized,
+  });
   const result = runInstances(world, rs, {
     imageId: input.ImageId,
     instanceType: input.InstanceType,
@@ -361,6 +403,13 @@ const runInstancesOp: Handler<RunInstancesRequest, Reservation> = ({ world, rs }
     disableApiStop: input.DisableApiStop,
     shutdownBehavior: input.InstanceInitiatedShutdownBehavior,
   });
+  // A repeated client token answers the first launch unchanged (runInstances), options included.
+  if (!result.replayed) {
+    for (const inst of result.instances) {
+      applyLaunchOptions(world, inst, options);
+      createLaunchVolumes(world, rs, inst, volumePlan, volumeTags);
+    }
+  }
   return {
     ReservationId: result.reservationId,
     OwnerId: rs.account,
@@ -455,7 +504,17 @@ const terminateInstancesOp: Handler<TerminateInstancesRequest, TerminateInstance
 });
 
 const modifyInstanceAttributeOp: Handler<ModifyInstanceAttributeRequest, void> = ({ world, rs }, input) => {
-  const unsupported = (["BlockDeviceMappings", "Kernel", "Ramdisk", "EbsOptimized", "SriovNetSupport", "EnaSupport", "EnclaveOptions"] as const).find(
+  if (input.BlockDeviceMappings && input.BlockDeviceMappings.length > 0) {
+    // AWS changes one attribute per call; this one is DeleteOnTermination of attached volumes.
+    const inst = getInstance(rs, input.InstanceId);
+    for (const m of input.BlockDeviceMappings) {
+      if (m.DeviceName === undefined) throw missingParameter("BlockDeviceMapping.DeviceName");
+      if (m.Ebs?.DeleteOnTermination === undefined) throw missingParameter("BlockDeviceMapping.Ebs.DeleteOnTermination");
+    }
+    for (const m of input.BlockDeviceMappings) setDeleteOnTermination(rs, inst, m.DeviceName!, m.Ebs!.DeleteOnTermination!);
+    return;
+  }
+  const unsupported = (["Kernel", "Ramdisk", "EbsOptimized", "SriovNetSupport", "EnaSupport", "EnclaveOptions"] as const).find(
     (k) => input[k] !== undefined,
   );
   const change: InstanceAttributeChange = {
@@ -508,7 +567,7 @@ const describeInstanceAttributeOp: Handler<DescribeInstanceAttributeRequest, Ins
       out.RootDeviceName = { Value: platformOf(rs.region, inst).rootDeviceName };
       break;
     case "blockDeviceMapping":
-      out.BlockDeviceMappings = [];
+      out.BlockDeviceMappings = blockDeviceMappings(rs, inst);
       break;
     case "productCodes":
       out.ProductCodes = [];

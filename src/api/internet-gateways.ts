@@ -24,7 +24,7 @@ import {
 } from "../domain/internet-gateways.js";
 import { applyFilters, paginate, selectByIds, type FilterSpec } from "../domain/describe.js";
 import { tagsFromSpecifications } from "../domain/tags.js";
-import { internetGatewayNotFound } from "../domain/errors.js";
+import { internetGatewayNotFound, internetGatewayMalformed } from "../domain/errors.js";
 
 export function internetGatewayView(igw: InternetGateway): InternetGatewayView {
   return {
@@ -62,7 +62,10 @@ const deleteInternetGatewayOp: Handler<DeleteInternetGatewayRequest, void> = ({ 
 };
 
 const describeInternetGateways: Handler<DescribeInternetGatewaysRequest, DescribeInternetGatewaysResult> = ({ rs }, input) => {
-  const selected = selectByIds(rs.internetGateways, input.InternetGatewayIds, internetGatewayNotFound);
+  const selected = selectByIds(rs.internetGateways, input.InternetGatewayIds, internetGatewayNotFound, {
+    prefix: "igw",
+    error: internetGatewayMalformed,
+  });
   const filtered = applyFilters(selected, input.Filters, IGW_FILTERS, (g) => g.tags);
   const page = paginate(filtered, input, [5, 1000], (g) => g.id);
   return { InternetGateways: page.items.map(internetGatewayView), NextToken: page.nextToken };

@@ -8,7 +8,7 @@
  * status-message, tag:*, tag-key, tag-value, vpc-peering-connection-id).
  *
  * Fidelity notes: see domain/peering.ts. A connection is seen from both accounts and both regions,
- * each account with its own tags. The `*.cidr-block` filters match any IPv4 block of the side
+ * each side (account and region) with its own tags. The `*.cidr-block` filters match any IPv4 block of the side
  * (CidrBlockSet), as far as the side's blocks are shown.
  */
 import type {
@@ -36,12 +36,13 @@ import {
   deletePeering,
   isAccepted,
   modifyPeeringOptions,
+  peeringTagKey,
   rejectPeering,
   visiblePeerings,
 } from "../domain/peering.js";
 import { applyFilters, paginate, selectByIds, type FilterSpec } from "../domain/describe.js";
 import { tagsFromSpecifications } from "../domain/tags.js";
-import { peeringNotFound } from "../domain/errors.js";
+import { peeringNotFound, peeringMalformed } from "../domain/errors.js";
 
 function sideView(side: PeeringSide, shown: boolean): VpcPeeringConnectionVpcInfo {
   return {
@@ -60,15 +61,15 @@ function sideView(side: PeeringSide, shown: boolean): VpcPeeringConnectionVpcInf
   };
 }
 
-/** The connection as `account` sees it (tags are per account). */
-export function peeringView(pcx: VpcPeeringConnection, account: string): VpcPeeringConnectionView {
+/** The connection as `account` sees it in `region` (each side's copy has its own tags). */
+export function peeringView(pcx: VpcPeeringConnection, account: string, region: string): VpcPeeringConnectionView {
   const pending = pcx.status.code === "initiating-request" || pcx.status.code === "pending-acceptance";
   return {
     AccepterVpcInfo: sideView(pcx.accepter, isAccepted(pcx)),
     ExpirationTime: pending && pcx.expirationTime !== undefined ? new Date(pcx.expirationTime) : undefined,
     RequesterVpcInfo: sideView(pcx.requester, true),
     Status: { Code: pcx.status.code, Message: pcx.status.message },
-    Tags: tagList(pcx.tags.get(account) ?? new Map()),
+    Tags: tagList(pcx.tags.get(peeringTagKey(account, region)) ?? new Map()),
     VpcPeeringConnectionId: pcx.id,
   };
 }
@@ -96,7 +97,7 @@ const PEERING_FILTERS: FilterSpec<VpcPeeringConnection> = {
 };
 
 const createVpcPeeringConnection: Handler<CreateVpcPeeringConnectionRequest, CreateVpcPeeringConnectionResult> = (
-  { world, rs, account },
+  { world, rs, account, region },
   input,
 ) => {
   const tags = tagsFromSpecifications(input.TagSpecifications, "vpc-peering-connection");
@@ -107,13 +108,13 @@ const createVpcPeeringConnection: Handler<CreateVpcPeeringConnectionRequest, Cre
     peerOwnerId: input.PeerOwnerId,
     tags,
   });
-  return { VpcPeeringConnection: peeringView(pcx, account) };
+  return { VpcPeeringConnection: peeringView(pcx, account, region) };
 };
 
 const acceptVpcPeeringConnection: Handler<AcceptVpcPeeringConnectionRequest, AcceptVpcPeeringConnectionResult> = (
   { world, account, region },
   input,
-) => ({ VpcPeeringConnection: peeringView(acceptPeering(world, account, region, input.VpcPeeringConnectionId), account) });
+) => ({ VpcPeeringConnection: peeringView(acceptPeering(world, account, region, input.VpcPeeringConnectionId), account, region) });
 
 const rejectVpcPeeringConnection: Handler<RejectVpcPeeringConnectionRequest, RejectVpcPeeringConnectionResult> = (
   { world, account, region },
@@ -140,10 +141,10 @@ const describeVpcPeeringConnections: Handler<DescribeVpcPeeringConnectionsReques
   // other Describe call does: a peer may then address requests to it.
   void ctx.rs;
   const visible = visiblePeerings(world, account, region);
-  const selected = selectByIds(visible, input.VpcPeeringConnectionIds, peeringNotFound);
-  const filtered = applyFilters(selected, input.Filters, PEERING_FILTERS, (p) => p.tags.get(account));
+  const selected = selectByIds(visible, input.VpcPeeringConnectionIds, peeringNotFound, { prefix: "pcx", error: peeringMalformed });
+  const filtered = applyFilters(selected, input.Filters, PEERING_FILTERS, (p) => p.tags.get(peeringTagKey(account, region)));
   const page = paginate(filtered, input);
-  return { VpcPeeringConnections: page.items.map((p) => peeringView(p, account)), NextToken: page.nextToken };
+  return { VpcPeeringConnections: page.items.map((p) => peeringView(p, account, region)), NextToken: page.nextToken };
 };
 
 const modifyVpcPeeringConnectionOptions: Handler<ModifyVpcPeeringConnectionOptionsRequest, ModifyVpcPeeringConnectionOptionsResult> = (

@@ -45,7 +45,7 @@ import {
 import { getVpc } from "../domain/lookup.js";
 import { applyFilters, paginate, selectByIds, type FilterSpec } from "../domain/describe.js";
 import { tagsFromSpecifications } from "../domain/tags.js";
-import { invalidParameterValue, routeTableNotFound } from "../domain/errors.js";
+import { invalidParameterValue, routeTableNotFound, routeTableMalformed } from "../domain/errors.js";
 
 function routeView(world: World, rs: RegionState, rt: RouteTable, r: Route): RouteView {
   const t = r.target;
@@ -147,7 +147,7 @@ const deleteRouteTableOp: Handler<DeleteRouteTableRequest, void> = ({ world, rs 
 };
 
 const describeRouteTables: Handler<DescribeRouteTablesRequest, DescribeRouteTablesResult> = ({ world, rs }, input) => {
-  const selected = selectByIds(rs.routeTables, input.RouteTableIds, routeTableNotFound);
+  const selected = selectByIds(rs.routeTables, input.RouteTableIds, routeTableNotFound, { prefix: "rtb", error: routeTableMalformed });
   const filtered = applyFilters(selected, input.Filters, routeTableFilters(world, rs), (rt) => rt.tags);
   const page = paginate(filtered, input, [5, 100], (rt) => rt.id);
   return { RouteTables: page.items.map((rt) => routeTableView(world, rs, rt)), NextToken: page.nextToken };

@@ -60,7 +60,7 @@ import {
 } from "../domain/security-groups.js";
 import { applyFilters, paginate, type FilterSpec } from "../domain/describe.js";
 import { tagsFromSpecifications } from "../domain/tags.js";
-import { invalidParameterCombination, groupNotFound } from "../domain/errors.js";
+import { invalidParameterCombination, groupNotFound, groupIdMalformedFilter, isWellFormedId } from "../domain/errors.js";
 
 // ---- views --------------------------------------------------------------------------------------
 
@@ -359,6 +359,12 @@ const describeSecurityGroupRules: Handler<DescribeSecurityGroupRulesRequest, Des
   { rs },
   input,
 ) => {
+  // EC2 checks the shape of the group ids in a `group-id` filter (Terraform reads a group's rules
+  // that way): a value that cannot be a group id is refused, a well-formed unknown one matches nothing.
+  for (const f of input.Filters ?? []) {
+    if (f.Name !== "group-id") continue;
+    for (const v of f.Values ?? []) if (!/[*?]/.test(v) && !isWellFormedId("sg", v)) throw groupIdMalformedFilter(v);
+  }
   let rows: RuleRow[];
   if (input.SecurityGroupRuleIds && input.SecurityGroupRuleIds.length > 0) {
     rows = [...new Set(input.SecurityGroupRuleIds)].map((id) => getRule(rs, id));

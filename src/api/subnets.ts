@@ -26,7 +26,7 @@ import { availableIpAddressCount, createSubnet, deleteSubnet, modifySubnetAttrib
 import { getVpc } from "../domain/lookup.js";
 import { applyFilters, paginate, selectByIds, type FilterSpec } from "../domain/describe.js";
 import { tagsFromSpecifications } from "../domain/tags.js";
-import { invalidParameterValue, subnetNotFound } from "../domain/errors.js";
+import { invalidParameterValue, subnetNotFound, subnetMalformed } from "../domain/errors.js";
 
 export function subnetArn(s: Subnet): string {
   return `arn:aws:ec2:${s.region}:${s.ownerId}:subnet/${s.id}`;
@@ -114,7 +114,7 @@ const deleteSubnetOp: Handler<DeleteSubnetRequest, void> = ({ world, rs }, input
 };
 
 const describeSubnets: Handler<DescribeSubnetsRequest, DescribeSubnetsResult> = ({ rs }, input) => {
-  const selected = selectByIds(rs.subnets, input.SubnetIds, subnetNotFound);
+  const selected = selectByIds(rs.subnets, input.SubnetIds, subnetNotFound, { prefix: "subnet", error: subnetMalformed });
   const filtered = applyFilters(selected, input.Filters, subnetFilters(rs), (s) => s.tags);
   const page = paginate(filtered, input, [5, 1000], (s) => s.id);
   return { Subnets: page.items.map((s) => subnetView(rs, s)), NextToken: page.nextToken };

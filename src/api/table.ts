@@ -25,6 +25,13 @@ import { keyPairOperations } from "./key-pairs.js";
 import { imageOperations } from "./images.js";
 import { dhcpOptionsOperations } from "./dhcp-options.js";
 import { accountOperations } from "./account.js";
+import { classicLinkOperations } from "./classic-link.js";
+import { instanceTypeOperations } from "./instance-types.js";
+import { instanceOptionOperations } from "./instance-options.js";
+import { addressAttributeOperations } from "./address-attributes.js";
+import { vpcEdgeOperations } from "./vpc-edges.js";
+import { volumeOperations } from "./volumes.js";
+import { launchTemplateOperations } from "./launch-templates.js";
 
 export const ec2Operations = {
   ...vpcOperations,
@@ -44,6 +51,13 @@ export const ec2Operations = {
   ...imageOperations,
   ...dhcpOptionsOperations,
   ...accountOperations,
+  ...classicLinkOperations,
+  ...instanceTypeOperations,
+  ...instanceOptionOperations,
+  ...addressAttributeOperations,
+  ...vpcEdgeOperations,
+  ...volumeOperations,
+  ...launchTemplateOperations,
 } satisfies Operations;
 
 export const ec2OperationTable: Readonly<Record<string, DispatchHandler>> = ec2Operations;

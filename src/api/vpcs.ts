@@ -4,7 +4,9 @@
  *
  * Reference: EC2 API reference for each action; DescribeVpcs filters as documented there.
  * Fidelity notes: see domain/vpcs.ts. `is-default`, `cidr`, `cidr-block-association.*`, `dhcp-options-id`,
- * `owner-id`, `state`, `vpc-id` and the tag filters are supported; IPv6 filters match nothing.
+ * `owner-id`, `state`, `vpc-id` and the tag filters are supported, and the older names EC2 still accepts
+ * (`isDefault`, `cidr-block`, `cidrBlock`); IPv6 filters match nothing. A VPC id that is not shaped like
+ * one (`vpc-bogus`) gets `InvalidVpcID.Malformed`, a well-formed unknown one `InvalidVpcID.NotFound`.
  */
 import type {
   AssociateVpcCidrBlockRequest,
@@ -36,7 +38,7 @@ import {
 import { getVpc } from "../domain/lookup.js";
 import { applyFilters, paginate, selectByIds, type FilterSpec } from "../domain/describe.js";
 import { tagsFromSpecifications } from "../domain/tags.js";
-import { invalidParameterCombination, invalidParameterValue, missingParameter, vpcNotFound } from "../domain/errors.js";
+import { invalidParameterCombination, invalidParameterValue, missingParameter, vpcNotFound, vpcMalformed } from "../domain/errors.js";
 
 export function vpcView(vpc: Vpc): VpcView {
   return {
@@ -57,8 +59,15 @@ export function vpcView(vpc: Vpc): VpcView {
   };
 }
 
+const primaryCidr = (v: Vpc) => v.cidrBlocks[0]!.cidr;
+
 const VPC_FILTERS: FilterSpec<Vpc> = {
-  "cidr": (v) => v.cidrBlocks[0]!.cidr,
+  "cidr": primaryCidr,
+  // EC2 still accepts the older names, and tools send them: Ansible's ec2_vpc_net looks a VPC up by
+  // `cidr-block`, its ec2_instance finds the default VPC with `isDefault`.
+  "cidr-block": primaryCidr,
+  "cidrBlock": primaryCidr,
+  "isDefault": (v) => v.isDefault,
   "cidr-block-association.cidr-block": (v) => v.cidrBlocks.map((b) => b.cidr),
   "cidr-block-association.association-id": (v) => v.cidrBlocks.map((b) => b.associationId),
   "cidr-block-association.state": (v) => v.cidrBlocks.map((b) => b.state),
@@ -88,7 +97,7 @@ const deleteVpcOp: Handler<DeleteVpcRequest, void> = ({ world, rs }, input) => {
 };
 
 const describeVpcs: Handler<DescribeVpcsRequest, DescribeVpcsResult> = ({ rs }, input) => {
-  const selected = selectByIds(rs.vpcs, input.VpcIds, vpcNotFound);
+  const selected = selectByIds(rs.vpcs, input.VpcIds, vpcNotFound, { prefix: "vpc", error: vpcMalformed });
   const filtered = applyFilters(selected, input.Filters, VPC_FILTERS, (v) => v.tags);
   const page = paginate(filtered, input);
   return { Vpcs: page.items.map(vpcView), NextToken: page.nextToken };

@@ -20,7 +20,7 @@
  *   it; EC2 has no such refusal (its filters are not matched this way).
  */
 import type { Tags } from "./types.js";
-import { filterLimitExceeded, invalidFilter, invalidNextToken, invalidParameterValue } from "./errors.js";
+import { filterLimitExceeded, invalidFilter, invalidNextToken, invalidParameterValue, isWellFormedId } from "./errors.js";
 
 export interface FilterInput {
   Name?: string;
@@ -196,11 +196,15 @@ function checkFilterLimits(filters: FilterInput[]): void {
   }
 }
 
-/** Looks up each requested id; reports the missing ones in one error, as EC2 does. */
+/**
+ * Looks up each requested id; reports the missing ones in one error, as EC2 does. With `malformed`,
+ * a missing id not shaped like one of the kind (`vpc-bogus`) is refused with that error first.
+ */
 export function selectByIds<T>(
   all: ReadonlyMap<string, T>,
   ids: string[] | undefined,
   notFound: (missing: string) => Error,
+  malformed?: { prefix: string; error: (id: string) => Error },
 ): T[] {
   if (!ids || ids.length === 0) return [...all.values()];
   const out: T[] = [];
@@ -210,6 +214,7 @@ export function selectByIds<T>(
     if (item === undefined) missing.push(id);
     else out.push(item);
   }
+  if (malformed) for (const id of missing) if (!isWellFormedId(malformed.prefix, id)) throw malformed.error(id);
   if (missing.length > 0) throw notFound(missing.join(", "));
   return out;
 }

@@ -112,6 +112,32 @@ export const notFound = (code: string, noun: string, id: string) =>
   new Ec2Error(code, `The ${noun} '${id}' does not exist`);
 export const malformedId = (code: string, id: string) => new Ec2Error(code, `Invalid id: "${id}"`);
 
+/**
+ * Whether `id` has the shape of an id of kind `prefix` (the prefix, a dash, then 8 or 17 hex digits).
+ * EC2 answers an id of the wrong shape with `….Malformed` for the kinds below, and NotFound otherwise.
+ */
+export function isWellFormedId(prefix: string, id: string): boolean {
+  if (!id.startsWith(prefix + "-")) return false;
+  const rest = id.slice(prefix.length + 1);
+  return (rest.length === 8 || rest.length === 17) && /^[0-9a-f]+$/.test(rest);
+}
+
+// AWS's own spellings, inconsistent as they are (`InvalidVpcID` but `InvalidRouteTableId`): EC2 API
+// reference, "Error codes", client errors.
+export const vpcMalformed = (id: string) => malformedId("InvalidVpcID.Malformed", id);
+export const subnetMalformed = (id: string) => malformedId("InvalidSubnetID.Malformed", id);
+export const routeTableMalformed = (id: string) => malformedId("InvalidRouteTableId.Malformed", id);
+export const internetGatewayMalformed = (id: string) => malformedId("InvalidInternetGatewayId.Malformed", id);
+export const peeringMalformed = (id: string) => malformedId("InvalidVpcPeeringConnectionId.Malformed", id);
+export const groupIdMalformedFilter = (id: string) =>
+  new Ec2Error("InvalidGroupId.Malformed", `Invalid id: "${id}" (expecting "sg-...")`);
+
+// ---- EC2-Classic ---------------------------------------------------------------------------------
+
+/** What every current region answers the ClassicLink calls since EC2-Classic was retired (2022). */
+export const classicUnavailable = () =>
+  unsupportedOperation("The functionality you requested is not available in this region.");
+
 // ---- VPCs --------------------------------------------------------------------------------------
 
 export const vpcNotFound = (id: string) => notFound("InvalidVpcID.NotFound", "vpc ID", id);
@@ -389,3 +415,59 @@ export const connectNeedsTcpOrUdp = () => invalidParameterValue("connect takes t
 /** A Name tag or address that matches several endpoints; `matches` lists them as the message shows them. */
 export const ambiguousEndpoint = (text: string, matches: string[]) =>
   invalidParameterCombination(`'${text}' is ambiguous: it matches ${matches.join(", ")}; give a region or an id`);
+
+// ---- instance types, instance options --------------------------------------------------------------
+
+/** DescribeInstanceTypes with a type EC2 does not have. */
+export const invalidInstanceTypes = (types: string[]) =>
+  new Ec2Error("InvalidInstanceType", `The following supplied instance types do not exist: [${types.join(", ")}]`);
+export const invalidIamInstanceProfile = (what: string, value: string) =>
+  invalidParameterValue(`Value (${value}) for parameter iamInstanceProfile.${what} is invalid. Invalid IAM Instance Profile ${what === "arn" ? "ARN" : "name"}`);
+export const iamAssociationExists = (instanceId: string) =>
+  new Ec2Error("IncorrectState", `There is an existing association for instance ${instanceId}`);
+export const iamAssociationNotFound = (id: string) =>
+  new Ec2Error("InvalidAssociationID.NotFound", `An association with ID ${id} does not exist.`);
+export const creditsNotSupported = (type: string) =>
+  new Ec2Error("InvalidParameterCombination", `The specified instance type ${type} does not support CPU credits.`);
+
+// ---- address attributes, default subnets, VPC tenancy ----------------------------------------------
+
+export const invalidDomainName = (name: string) =>
+  invalidParameterValue(`Value (${name}) for parameter domainName is invalid. The domain name is not valid.`);
+export const defaultSubnetExists = (zone: string) =>
+  new Ec2Error("DefaultSubnetAlreadyExistsInAvailabilityZone", `Default subnet already exists in availability zone ${zone}.`);
+export const defaultVpcDoesNotExist = () =>
+  new Ec2Error("DefaultVpcDoesNotExist", "No default VPC exists for this account in this region.");
+
+// ---- EBS volumes ---------------------------------------------------------------------------------
+
+export const volumeNotFound = (id: string) => new Ec2Error("InvalidVolume.NotFound", `The volume '${id}' does not exist.`);
+export const volumeMalformed = (id: string) => new Ec2Error("InvalidVolumeID.Malformed", `Invalid id: "${id}" (expecting "vol-...")`);
+export const volumeInUse = (message: string) => new Ec2Error("VolumeInUse", message);
+export const volumeZoneMismatch = (volumeId: string, instanceId: string) =>
+  new Ec2Error("InvalidVolume.ZoneMismatch", `The volume '${volumeId}' is not in the same availability zone as instance '${instanceId}'`);
+export const volumeIncorrectState = (id: string, state: string) =>
+  new Ec2Error("IncorrectState", `Volume '${id}' is in the '${state}' state.`);
+export const snapshotNotFound = (id: string) => new Ec2Error("InvalidSnapshot.NotFound", `The snapshot '${id}' does not exist.`);
+export const invalidDeviceName = (device: string) =>
+  invalidParameterValue(`Value (${device}) for parameter device is invalid. ${device} is not a valid EBS device name.`);
+export const deviceInUse = (device: string) =>
+  invalidParameterValue(`Invalid value '${device}' for unixDevice. Attachment point ${device} is already in use`);
+export const snapshotMalformed = (id: string) => new Ec2Error("InvalidSnapshotID.Malformed", `Invalid id: "${id}" (expecting "snap-...")`);
+export const volumeAttachmentNotFound = (volumeId: string, instanceId: string | undefined) =>
+  new Ec2Error("InvalidAttachment.NotFound", `The volume '${volumeId}' is not attached to ${instanceId ? `instance '${instanceId}'` : "that device"}.`);
+
+// ---- launch templates ------------------------------------------------------------------------------
+
+export const launchTemplateNotFoundById = () =>
+  new Ec2Error("InvalidLaunchTemplateId.NotFound", "At least one of the launch templates specified in the request does not exist.");
+export const launchTemplateNotFoundByName = () =>
+  new Ec2Error("InvalidLaunchTemplateName.NotFoundException", "At least one of the launch templates specified in the request does not exist.");
+export const launchTemplateMalformed = (id: string) =>
+  new Ec2Error("InvalidLaunchTemplateId.Malformed", `The specified ID for the launch template is not valid. Launch template IDs must be in the form "lt-xxxxxxxxxxxxxxxxx". (${id})`);
+export const launchTemplateNameExists = () =>
+  new Ec2Error("InvalidLaunchTemplateName.AlreadyExistsException", "Launch template name already in use.");
+export const launchTemplateNameMalformed = (name: string) =>
+  new Ec2Error("InvalidLaunchTemplateName.MalformedException", `The launch template name '${name}' is not valid: 3 to 128 characters, letters, digits and ( ) . - / _ only.`);
+export const launchTemplateVersionNotFound = (version: string) =>
+  new Ec2Error("InvalidLaunchTemplateId.VersionNotFound", `Could not find launch template version ${version}.`);

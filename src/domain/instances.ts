@@ -19,15 +19,15 @@
  *
  * Fidelity notes:
  * - Any well-formed `ami-` id launches (see images.ts); an id outside the catalogue is an x86_64 Linux
- *   image. Instance types are checked against a built-in list of common families and sizes (plus the
- *   legacy default m1.small); an arm64 type with an x86_64 image (or the reverse) is refused.
+ *   image. Instance types are checked against the catalogue (instance-types.ts: every type AWS lists);
+ *   a type whose architectures do not include the image's is refused, in AWS's words.
  * - The private address is the lowest free non-reserved address of the subnet unless one is asked
  *   for. Public addresses come from the emulator's fake pool (addresses.ts) and are assigned at
  *   launch when the subnet maps them or AssociatePublicIpAddress asks.
- * - No volumes, no capacity limits beyond free subnet addresses and the `instancesPerRegion` quota
+ * - Volumes live in volumes.ts (root volume and mappings made at launch, released at termination). No capacity limits beyond free subnet addresses and the `instancesPerRegion` quota
  *   (counted in instances, not vCPUs). Launch templates, spot options, placement groups, Elastic
  *   Inference and the like are not built (refused with a clear error where they change behaviour;
- *   harmless options such as Monitoring, EbsOptimized or MetadataOptions are accepted and ignored).
+ *   launch options (credits, monitoring, metadata, IAM profile, …) live in instance-options.ts).
  * - Attaching an interface from another VPC (multi-VPC ENI attachments) is refused.
  * - Instance status checks report `ok` as soon as an instance runs (AWS shows `initializing` first).
  */
@@ -75,54 +75,13 @@ import {
   takenAddresses,
 } from "./network-interfaces.js";
 import { assignAutoPublicIp, releaseAutoPublicIp } from "./addresses.js";
+import { checkArchitecture, checkInstanceType, instanceTypeInfo } from "./instance-types.js";
+import { releaseVolumes } from "./volumes.js";
 
-// ---- instance types -----------------------------------------------------------------------------
+// ---- instance types (catalogue: instance-types.ts) -----------------------------------------------
 
-export interface InstanceTypeInfo {
-  architecture: "x86_64" | "arm64";
-  maxEnis: number;
-  vcpus: number;
-}
-
-const SIZES: [string, number, number][] = [
-  // size, vCPUs, max network interfaces
-  ["nano", 2, 2], ["micro", 2, 2], ["small", 2, 3], ["medium", 2, 3], ["large", 2, 3], ["xlarge", 4, 4],
-  ["2xlarge", 8, 4], ["4xlarge", 16, 8], ["8xlarge", 32, 8], ["12xlarge", 48, 8], ["16xlarge", 64, 15],
-  ["24xlarge", 96, 15],
-];
-const BURSTABLE = ["t2", "t3", "t3a", "t4g"];
-const GENERAL = ["m5", "m5a", "m6i", "m6a", "m6g", "m7i", "m7a", "m7g", "c5", "c5a", "c6i", "c6a", "c6g", "c7i", "c7g", "r5", "r5a", "r6i", "r6g", "r7i", "r7g"];
-
-const INSTANCE_TYPES = new Map<string, InstanceTypeInfo>();
-for (const fam of BURSTABLE) {
-  for (const [size, vcpus, maxEnis] of SIZES.slice(0, 7)) {
-    if (fam === "t2" && size === "nano") continue;
-    INSTANCE_TYPES.set(`${fam}.${size}`, { architecture: fam.endsWith("g") ? "arm64" : "x86_64", vcpus, maxEnis });
-  }
-}
-for (const fam of GENERAL) {
-  for (const [size, vcpus, maxEnis] of SIZES.slice(3)) {
-    if (size === "medium" && !fam.endsWith("g")) continue;
-    INSTANCE_TYPES.set(`${fam}.${size}`, { architecture: fam.endsWith("g") ? "arm64" : "x86_64", vcpus, maxEnis });
-  }
-}
-INSTANCE_TYPES.set("m1.small", { architecture: "x86_64", vcpus: 1, maxEnis: 2 });
-
+/** What RunInstances launches when no type is given (AWS's legacy default). */
 export const DEFAULT_INSTANCE_TYPE = "m1.small";
-
-export function instanceTypeInfo(type: string): InstanceTypeInfo | undefined {
-  return INSTANCE_TYPES.get(type);
-}
-
-export function instanceTypes(): string[] {
-  return [...INSTANCE_TYPES.keys()];
-}
-
-function checkInstanceType(type: string): InstanceTypeInfo {
-  const info = INSTANCE_TYPES.get(type);
-  if (!info) throw invalidParameterValue(`Invalid value '${type}' for InstanceType.`);
-  return info;
-}
 
 // ---- look-ups and errors ------------------------------------------------------------------------
 
@@ -362,6 +321,8 @@ function checkUserData(userData: string | undefined): void {
 export interface RunResult {
   reservationId: string;
   instances: Instance[];
+  /** The client token matched an earlier launch, whose instances these are. */
+  replayed?: boolean;
 }
 
 export function runInstances(world: World, rs: RegionState, input: RunInput): RunResult {
@@ -369,16 +330,12 @@ export function runInstances(world: World, rs: RegionState, input: RunInput): Ru
   if (input.clientToken !== undefined) {
     if (input.clientToken.length > 64) throw invalidParameterValue("The client token must be at most 64 characters long.");
     const prior = [...rs.instances.values()].filter((i) => i.clientToken === input.clientToken);
-    if (prior.length > 0) return { reservationId: prior[0]!.reservationId, instances: prior };
+    if (prior.length > 0) return { reservationId: prior[0]!.reservationId, instances: prior, replayed: true };
   }
   const image = imageForLaunch(rs.region, input.imageId);
   const type = input.instanceType ?? DEFAULT_INSTANCE_TYPE;
   const typeInfo = checkInstanceType(type);
-  if (typeInfo.architecture !== image.architecture) {
-    throw invalidParameterValue(
-      `The architecture '${typeInfo.architecture}' of the specified instance type does not match the architecture '${image.architecture}' of the specified AMI. Specify an instance type and an AMI that have matching architectures, and try again.`,
-    );
-  }
+  checkArchitecture(typeInfo, image.architecture);
   const minCount = input.minCount;
   const maxCount = input.maxCount;
   if (minCount === undefined) throw missingParameter("MinCount");
@@ -615,6 +572,7 @@ function finishTermination(world: World, rs: RegionState, inst: Instance): void 
   if (inst.state !== "shutting-down") return;
   inst.state = "terminated";
   inst.terminatedAt = world.clock.now();
+  releaseVolumes(rs, inst.id);
   for (const eni of enisOf(rs, inst.id)) {
     if (eni.attachment!.deleteOnTermination) {
       clearPublicAddress(rs, eni);
@@ -686,7 +644,7 @@ export function modifyInstanceAttribute(world: World, rs: RegionState, id: strin
       throw instanceNotStopped(inst.id);
     }
     const image = imageForLaunch(rs.region, inst.imageId);
-    if (info.architecture !== image.architecture) {
+    if (!info.architectures.includes(image.architecture)) {
       throw invalidParameterValue(`The instance type '${c.instanceType}' does not support the architecture '${image.architecture}' of the instance's AMI.`);
     }
     if (enisOf(rs, inst.id).length > info.maxEnis) {

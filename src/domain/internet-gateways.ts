@@ -23,12 +23,17 @@ import {
   invalidParameterValue,
   resourceAlreadyAssociated,
   internetGatewayLimitExceeded,
+  isWellFormedId,
+  internetGatewayMalformed,
 } from "./errors.js";
 import { getVpc } from "./lookup.js";
 
 export function getInternetGateway(rs: RegionState, id: string | undefined): InternetGateway {
   const igw = id === undefined ? undefined : rs.internetGateways.get(id);
-  if (!igw) throw internetGatewayNotFound(id ?? "");
+  if (!igw) {
+    if (id !== undefined && !isWellFormedId("igw", id)) throw internetGatewayMalformed(id);
+    throw internetGatewayNotFound(id ?? "");
+  }
   return igw;
 }
 

@@ -8,11 +8,14 @@
  */
 import type { RegionState } from "../state/world.js";
 import type { Vpc } from "./types.js";
-import { vpcNotFound } from "./errors.js";
+import { isWellFormedId, vpcMalformed, vpcNotFound } from "./errors.js";
 
 export function getVpc(rs: RegionState, id: string | undefined): Vpc {
   const vpc = id === undefined ? undefined : rs.vpcs.get(id);
-  if (!vpc) throw vpcNotFound(id ?? "");
+  if (!vpc) {
+    if (id !== undefined && !isWellFormedId("vpc", id)) throw vpcMalformed(id);
+    throw vpcNotFound(id ?? "");
+  }
   return vpc;
 }
 

@@ -56,11 +56,16 @@ import {
   peeringWrongAccount,
   peeringWrongAcceptRegion,
   peeringWrongRejectRegion,
+  isWellFormedId,
+  peeringMalformed,
 } from "./errors.js";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 /** A request that nobody accepts expires after 7 days (168 hours). */
+/** Key of one side's copy of a connection in `VpcPeeringConnection.tags` (each side tags its own copy). */
+export const peeringTagKey = (account: string, region: string) => `${account}/${region}`;
+
 export const PEERING_EXPIRY_MS = 168 * HOUR;
 
 export const FAILED_MESSAGE = "Failed due to incorrect VPC-ID, Account ID, or overlapping CIDR range";
@@ -153,7 +158,10 @@ export function visiblePeerings(world: World, account: string, region: string): 
 
 export function getVisiblePeering(world: World, account: string, region: string, id: string | undefined): VpcPeeringConnection {
   const pcx = id === undefined ? undefined : world.peerings.get(id);
-  if (!pcx || !isVisible(world, account, region, pcx)) throw peeringNotFound(id ?? "");
+  if (!pcx || !isVisible(world, account, region, pcx)) {
+    if (id !== undefined && !isWellFormedId("pcx", id)) throw peeringMalformed(id);
+    throw peeringNotFound(id ?? "");
+  }
   return pcx;
 }
 
@@ -237,7 +245,7 @@ export function createPeering(world: World, rs: RegionState, input: CreatePeerin
     // Whole seconds, as AWS shows it (…T09:12:43.000Z).
     expirationTime: Math.floor((now + PEERING_EXPIRY_MS) / 1000) * 1000,
     statusChangedAt: now,
-    tags: new Map([[rs.account, input.tags]]),
+    tags: new Map([[peeringTagKey(rs.account, rs.region), input.tags]]),
   };
   metas.set(pcx, { accepted: false });
   world.peerings.set(pcx.id, pcx);

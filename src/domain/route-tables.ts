@@ -48,12 +48,17 @@ import {
   transitGatewayNotFound,
   natGatewayNotFound,
   egressOnlyInternetGatewayNotFound,
+  isWellFormedId,
+  routeTableMalformed,
 } from "./errors.js";
 import { getSubnet } from "./subnets.js";
 
 export function getRouteTable(rs: RegionState, id: string | undefined): RouteTable {
   const rt = id === undefined ? undefined : rs.routeTables.get(id);
-  if (!rt) throw routeTableNotFound(id ?? "");
+  if (!rt) {
+    if (id !== undefined && !isWellFormedId("rtb", id)) throw routeTableMalformed(id);
+    throw routeTableNotFound(id ?? "");
+  }
   return rt;
 }
 

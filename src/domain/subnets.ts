@@ -26,6 +26,8 @@ import {
   subnetNotFound,
   subnetRange,
   subnetLimitExceeded,
+  isWellFormedId,
+  subnetMalformed,
 } from "./errors.js";
 import { zonesOf, type ZoneInfo } from "../model/regions.js";
 
@@ -34,7 +36,10 @@ export const RESERVED_PER_SUBNET = 5;
 
 export function getSubnet(rs: RegionState, id: string | undefined): Subnet {
   const s = id === undefined ? undefined : rs.subnets.get(id);
-  if (!s) throw subnetNotFound(id ?? "");
+  if (!s) {
+    if (id !== undefined && !isWellFormedId("subnet", id)) throw subnetMalformed(id);
+    throw subnetNotFound(id ?? "");
+  }
   return s;
 }
 

@@ -6,13 +6,16 @@
  * to 128 characters, value up to 256, the `aws:` prefix reserved) and the CreateTags API.
  *
  * Fidelity notes:
- * - A VPC peering connection's tags are per account, so each side tags its own view.
+ * - A VPC peering connection's tags are per side (account and region): each side's copy of the
+ *   connection carries its own tags, as on AWS, so tagging the accepter's copy of an inter-region or
+ *   cross-account connection leaves the requester's tags alone. A same-account, same-region connection
+ *   is one resource with one set of tags.
  * - A TagSpecification whose ResourceType does not fit the Create call is refused with
  *   `InvalidParameterValue`, as EC2 does.
  */
 import type { Tags, VpcPeeringConnection } from "./types.js";
 import type { RegionState, World } from "../state/world.js";
-import { isVisible } from "./peering.js";
+import { isVisible, peeringTagKey } from "./peering.js";
 import { findRule } from "./security-groups.js";
 import { analysesOf, pathsOf } from "./network-insights.js";
 import { invalidParameterValue, tagLimitExceeded, missingParameter, notFound, invalidResourceId } from "./errors.js";
@@ -85,12 +88,13 @@ export interface TaggableRef {
   tags: Tags;
 }
 
-/** Per-account tags of a peering connection, created on first use. */
-export function peeringTags(pcx: VpcPeeringConnection, account: string): Tags {
-  let t = pcx.tags.get(account);
+/** The tags of the copy of a peering connection that `account` sees in `region`, created on first use. */
+export function peeringTags(pcx: VpcPeeringConnection, account: string, region: string): Tags {
+  const key = peeringTagKey(account, region);
+  let t = pcx.tags.get(key);
   if (!t) {
     t = new Map();
-    pcx.tags.set(account, t);
+    pcx.tags.set(key, t);
   }
   return t;
 }
@@ -129,6 +133,8 @@ const KINDS: TaggableKind[] = [
   { prefix: "i", resourceType: "instance", notFound: ["InvalidInstanceID.NotFound", "instance ID"], ...byId((rs) => rs.instances) },
   { prefix: "eni", resourceType: "network-interface", notFound: ["InvalidNetworkInterfaceID.NotFound", "networkInterface ID"], ...byId((rs) => rs.networkInterfaces) },
   { prefix: "eipalloc", resourceType: "elastic-ip", notFound: ["InvalidAllocationID.NotFound", "allocation ID"], ...byId((rs) => rs.addresses) },
+  { prefix: "vol", resourceType: "volume", notFound: ["InvalidVolume.NotFound", "volume"], ...byId((rs) => rs.volumes) },
+  { prefix: "lt", resourceType: "launch-template", notFound: ["InvalidLaunchTemplateId.NotFound", "launch template"], ...byId((rs) => rs.launchTemplates) },
   // Key pairs are held by name, so an id is found by scanning.
   { prefix: "key", resourceType: "key-pair", notFound: ["InvalidKeyPair.NotFound", "key pair ID"], all: (_w, rs) => rs.keyPairs.values() },
   {
@@ -145,7 +151,7 @@ const KINDS: TaggableKind[] = [
     all: (world, rs) =>
       [...world.peerings.values()]
         .filter((pcx) => isVisible(world, rs.account, rs.region, pcx))
-        .map((pcx) => ({ id: pcx.id, tags: peeringTags(pcx, rs.account) })),
+        .map((pcx) => ({ id: pcx.id, tags: peeringTags(pcx, rs.account, rs.region) })),
   },
   { prefix: "nip", resourceType: "network-insights-path", notFound: ["InvalidNetworkInsightsPathId.NotFound", "network insights path ID"], ...byId(pathsOf) },
   { prefix: "nia", resourceType: "network-insights-analysis", notFound: ["InvalidNetworkInsightsAnalysisId.NotFound", "network insights analysis ID"], ...byId(analysesOf) },

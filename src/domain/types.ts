@@ -158,6 +158,22 @@ export interface Instance extends Scoped {
   shutdownBehavior?: "stop" | "terminate";
   /** When the instance reached `terminated` (it stays visible for about an hour after). */
   terminatedAt?: number;
+  /** Optional fields of the instance-options family (domain/instance-options.ts); absent = AWS's default. */
+  cpuCredits?: "standard" | "unlimited";
+  monitoring?: boolean;
+  metadataOptions?: InstanceMetadataOptions;
+  autoRecovery?: "default" | "disabled";
+  privateDnsNameOptions?: { hostnameType: "ip-name" | "resource-name"; enableA: boolean; enableAaaa: boolean };
+  iamInstanceProfile?: { arn: string; id: string; associationId: string };
+  ebsOptimized?: boolean;
+}
+
+export interface InstanceMetadataOptions {
+  httpTokens: "optional" | "required";
+  httpPutResponseHopLimit: number;
+  httpEndpoint: "enabled" | "disabled";
+  httpProtocolIpv6: "enabled" | "disabled";
+  instanceMetadataTags: "enabled" | "disabled";
 }
 
 export interface PrivateIp {
@@ -201,6 +217,8 @@ export interface ElasticIp extends Scoped {
   domain: "vpc";
   networkBorderGroup: string;
   association?: { id: string; networkInterfaceId: string; instanceId?: string; privateIp: string };
+  /** The reverse DNS name set by ModifyAddressAttribute (domain/address-attributes.ts); absent = AWS's default. */
+  ptrRecord?: string;
 }
 
 export interface KeyPair extends Scoped {
@@ -240,6 +258,57 @@ export interface VpcPeeringConnection {
   /** When a pending request expires (ms on the emulator clock). */
   expirationTime?: number;
   statusChangedAt: number;
-  /** Tags are per account: each side tags its own view. */
+  /** Tags per side, keyed `account/region` (see domain/tags.ts `peeringTagKey`): each side's copy has its own. */
   tags: Map<string, Tags>;
+}
+
+export type VolumeState = "creating" | "available" | "in-use" | "deleting" | "deleted" | "error";
+
+export interface VolumeAttachment {
+  instanceId: string;
+  device: string;
+  state: "attaching" | "attached" | "detaching" | "detached";
+  attachTime: number;
+  deleteOnTermination: boolean;
+}
+
+/** An EBS volume (domain/volumes.ts). */
+export interface Volume extends Scoped {
+  availabilityZone: string;
+  /** GiB. */
+  size: number;
+  volumeType: string;
+  iops?: number;
+  throughput?: number;
+  encrypted: boolean;
+  kmsKeyId?: string;
+  snapshotId: string;
+  state: VolumeState;
+  createTime: number;
+  multiAttachEnabled: boolean;
+  attachments: VolumeAttachment[];
+  /** The last ModifyVolume, as DescribeVolumesModifications shows it. */
+  modification?: {
+    startTime: number;
+    original: { size: number; volumeType: string; iops?: number; throughput?: number };
+    target: { size: number; volumeType: string; iops?: number; throughput?: number };
+  };
+}
+
+/** A launch template version's data: the RunInstances parameters it holds, as AWS's request shape. */
+export interface LaunchTemplateVersion {
+  versionNumber: number;
+  description?: string;
+  createTime: number;
+  /** RequestLaunchTemplateData, kept as plain data (strings, numbers, booleans, arrays, objects). */
+  data: Record<string, unknown>;
+}
+
+/** A launch template (domain/launch-templates.ts). */
+export interface LaunchTemplate extends Scoped {
+  name: string;
+  createTime: number;
+  defaultVersion: number;
+  latestVersion: number;
+  versions: LaunchTemplateVersion[];
 }

@@ -38,6 +38,7 @@ import {
 } from "../domain/errors.js";
 import { ec2OperationTable } from "../api/table.js";
 import { stsOperationTable } from "../api/sts.js";
+import { handleSsm } from "./ssm.js";
 import type { Ctx, DispatchHandler } from "../api/context.js";
 import { scopeOf } from "./scope.js";
 import { regionInfo } from "../model/regions.js";
@@ -179,7 +180,25 @@ export class VpclabServer {
       res.setHeader("allow", "GET, POST");
       return this.sendError(res, methodNotAllowed(req.method ?? ""), this.world.ids.requestId());
     }
+    const target = req.headers["x-amz-target"];
+    if (typeof target === "string" && target.startsWith("AmazonSSM.")) return this.handleSsmRequest(req, res, target, body);
     this.handleQuery(req, res, url, body);
+  }
+
+  /** SSM's JSON protocol, for AWS's public AMI parameters (server/ssm.ts). */
+  private handleSsmRequest(req: IncomingMessage, res: ServerResponse, target: string, body: string): void {
+    const scope = scopeOf(req.headers.authorization, new URLSearchParams());
+    const r = handleSsm(this.world, target, body, scope.region, res);
+    this.world.logRequest({
+      time: new Date(this.world.clock.now()).toISOString(),
+      requestId: r.requestId,
+      account: scope.account,
+      region: scope.region,
+      service: "ssm",
+      action: r.action,
+      status: r.status,
+      errorCode: r.errorCode,
+    });
   }
 
   private handleQuery(req: IncomingMessage, res: ServerResponse, url: Target, body: string): void {

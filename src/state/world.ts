@@ -20,11 +20,13 @@ import type {
   Instance,
   InternetGateway,
   KeyPair,
+  LaunchTemplate,
   NetworkAcl,
   NetworkInterface,
   RouteTable,
   SecurityGroup,
   Subnet,
+  Volume,
   Vpc,
   VpcPeeringConnection,
 } from "../domain/types.js";
@@ -45,6 +47,10 @@ export class RegionState {
   readonly networkInterfaces = new Map<string, NetworkInterface>();
   readonly addresses = new Map<string, ElasticIp>();
   readonly keyPairs = new Map<string, KeyPair>();
+  /** EBS volumes by id (domain/volumes.ts); not read by the network engine. */
+  readonly volumes = new Map<string, Volume>();
+  /** Launch templates by id (domain/launch-templates.ts); not read by the network engine. */
+  readonly launchTemplates = new Map<string, LaunchTemplate>();
   /** Family-specific extras (later issues may keep their own collections here without a schema change). */
   readonly extra = new Map<string, unknown>();
 

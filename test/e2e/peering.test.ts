@@ -1,7 +1,7 @@
 /**
  * VPC peering through real clients (the JS SDK and the AWS CLI): the seed's steps 3–5 (Tokyo requests,
  * Singapore accepts, routes on both sides), every refusal, the lifecycle on the emulator clock
- * (expiry, visibility windows), cross-account peering, quotas, per-account tags, filters and options.
+ * (expiry, visibility windows), cross-account peering, quotas, per-side tags, filters and options.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -9,6 +9,8 @@ import {
   AcceptVpcPeeringConnectionCommand,
   CreateRouteCommand,
   CreateTagsCommand,
+  DeleteTagsCommand,
+  DescribeTagsCommand,
   CreateVpcCommand,
   CreateVpcPeeringConnectionCommand,
   DeleteVpcCommand,
@@ -618,6 +620,39 @@ describe("cross-account peering between access-key accounts", () => {
       ),
       "InvalidParameterValue",
     );
+  });
+
+  test("an inter-region connection's two copies (same account) carry their own tags", async () => {
+    const tokyo = lab.ec2("eu-west-1", "333333333333");
+    const paris = lab.ec2("eu-west-3", "333333333333");
+    const vt = await newVpc(tokyo, "10.46.0.0/16");
+    const vp = await newVpc(paris, "10.47.0.0/16");
+    const out = await tokyo.send(
+      new CreateVpcPeeringConnectionCommand({
+        VpcId: vt,
+        PeerVpcId: vp,
+        PeerRegion: "eu-west-3",
+        TagSpecifications: [{ ResourceType: "vpc-peering-connection", Tags: [{ Key: "Name", Value: "requester" }] }],
+      }),
+    );
+    const id = out.VpcPeeringConnection!.VpcPeeringConnectionId!;
+    assert.equal((await seen(paris, id))!.Tags, undefined);
+    await paris.send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key: "Name", Value: "accepter" }, { Key: "Side", Value: "b" }] }));
+    assert.deepEqual((await seen(tokyo, id))!.Tags, [{ Key: "Name", Value: "requester" }]);
+    assert.deepEqual((await seen(paris, id))!.Tags, [
+      { Key: "Name", Value: "accepter" },
+      { Key: "Side", Value: "b" },
+    ]);
+    const tagsIn = async (ec2: EC2Client) =>
+      ((await ec2.send(new DescribeTagsCommand({ Filters: [{ Name: "resource-id", Values: [id] }] }))).Tags ?? [])
+        .map((t) => `${t.Key}=${t.Value}`)
+        .sort();
+    assert.deepEqual(await tagsIn(tokyo), ["Name=requester"]);
+    assert.deepEqual(await tagsIn(paris), ["Name=accepter", "Side=b"]);
+    await paris.send(new DeleteTagsCommand({ Resources: [id], Tags: [{ Key: "Name" }] }));
+    assert.deepEqual(await tagsIn(tokyo), ["Name=requester"]);
+    assert.deepEqual(await ids(paris, [{ Name: "tag:Side", Values: ["b"] }]), [id]);
+    assert.deepEqual(await ids(tokyo, [{ Name: "tag:Side", Values: ["b"] }]), []);
   });
 });
 
