@@ -31,10 +31,10 @@ import {
   invalidIamInstanceProfile,
   invalidParameterValue,
   missingParameter,
+  incorrectState,
 } from "./errors.js";
 import { defaultCpuCredits, instanceTypeInfo } from "./instance-types.js";
 import { getInstance } from "./instances.js";
-import { incorrectState } from "./errors.js";
 
 // ---- CPU credits ----------------------------------------------------------------------------------
 

@@ -36,11 +36,11 @@ import {
   volumeMalformed,
   volumeNotFound,
   volumeZoneMismatch,
+  incorrectState,
 } from "./errors.js";
 import { resolveZone } from "./subnets.js";
 import { catalogue } from "./images.js";
 import { getInstance } from "./instances.js";
-import { incorrectState } from "./errors.js";
 
 // ---- look-ups -------------------------------------------------------------------------------------
 
