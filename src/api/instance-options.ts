@@ -49,7 +49,8 @@ import {
   replaceProfile,
   setMonitoring,
 } from "../domain/instance-options.js";
-import { getInstance, getInstances } from "../domain/instances.js";
+import { getInstances } from "../domain/instances.js";
+import { getInstance } from "../domain/lookup.js";
 import { iamAssociationNotFound } from "../domain/errors.js";
 
 export function metadataOptionsView(o: InstanceMetadataOptions, state: "pending" | "applied"): InstanceMetadataOptionsResponse {

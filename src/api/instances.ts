@@ -40,9 +40,9 @@ import { applyFilters, paginate, type FilterSpec } from "../domain/describe.js";
 import { tagsForType, type TagSpecificationInput } from "../domain/tags.js";
 import { invalidParameterCombination, invalidParameterValue, missingParameter } from "../domain/errors.js";
 import { findImage, imageForLaunch } from "../domain/images.js";
+import { getInstance } from "../domain/lookup.js";
 import {
   DEFAULT_INSTANCE_TYPE,
-  getInstance,
   getInstances,
   modifyInstanceAttribute,
   rebootInstances,

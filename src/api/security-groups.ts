@@ -60,7 +60,8 @@ import {
 } from "../domain/security-groups.js";
 import { applyFilters, paginate, type FilterSpec } from "../domain/describe.js";
 import { tagsFromSpecifications } from "../domain/tags.js";
-import { invalidParameterCombination, groupNotFound, groupIdMalformedFilter, isWellFormedId } from "../domain/errors.js";
+import { invalidParameterCombination, groupNotFound, groupIdMalformed } from "../domain/errors.js";
+import { isWellFormedId } from "../domain/ids.js";
 
 // ---- views --------------------------------------------------------------------------------------
 
@@ -363,7 +364,7 @@ const describeSecurityGroupRules: Handler<DescribeSecurityGroupRulesRequest, Des
   // that way): a value that cannot be a group id is refused, a well-formed unknown one matches nothing.
   for (const f of input.Filters ?? []) {
     if (f.Name !== "group-id") continue;
-    for (const v of f.Values ?? []) if (!/[*?]/.test(v) && !isWellFormedId("sg", v)) throw groupIdMalformedFilter(v);
+    for (const v of f.Values ?? []) if (!/[*?]/.test(v) && !isWellFormedId("sg", v)) throw groupIdMalformed(v);
   }
   let rows: RuleRow[];
   if (input.SecurityGroupRuleIds && input.SecurityGroupRuleIds.length > 0) {

@@ -20,7 +20,8 @@
  *   it; EC2 has no such refusal (its filters are not matched this way).
  */
 import type { Tags } from "./types.js";
-import { filterLimitExceeded, invalidFilter, invalidNextToken, invalidParameterValue, isWellFormedId } from "./errors.js";
+import { filterLimitExceeded, invalidFilter, invalidNextToken, invalidParameterValue } from "./errors.js";
+import { isWellFormedId } from "./ids.js";
 
 export interface FilterInput {
   Name?: string;

@@ -112,16 +112,6 @@ export const notFound = (code: string, noun: string, id: string) =>
   new Ec2Error(code, `The ${noun} '${id}' does not exist`);
 export const malformedId = (code: string, id: string) => new Ec2Error(code, `Invalid id: "${id}"`);
 
-/**
- * Whether `id` has the shape of an id of kind `prefix` (the prefix, a dash, then 8 or 17 hex digits).
- * EC2 answers an id of the wrong shape with `….Malformed` for the kinds below, and NotFound otherwise.
- */
-export function isWellFormedId(prefix: string, id: string): boolean {
-  if (!id.startsWith(prefix + "-")) return false;
-  const rest = id.slice(prefix.length + 1);
-  return (rest.length === 8 || rest.length === 17) && /^[0-9a-f]+$/.test(rest);
-}
-
 // AWS's own spellings, inconsistent as they are (`InvalidVpcID` but `InvalidRouteTableId`): EC2 API
 // reference, "Error codes", client errors.
 export const vpcMalformed = (id: string) => malformedId("InvalidVpcID.Malformed", id);
@@ -129,8 +119,6 @@ export const subnetMalformed = (id: string) => malformedId("InvalidSubnetID.Malf
 export const routeTableMalformed = (id: string) => malformedId("InvalidRouteTableId.Malformed", id);
 export const internetGatewayMalformed = (id: string) => malformedId("InvalidInternetGatewayId.Malformed", id);
 export const peeringMalformed = (id: string) => malformedId("InvalidVpcPeeringConnectionId.Malformed", id);
-export const groupIdMalformedFilter = (id: string) =>
-  new Ec2Error("InvalidGroupId.Malformed", `Invalid id: "${id}" (expecting "sg-...")`);
 
 // ---- EC2-Classic ---------------------------------------------------------------------------------
 

@@ -34,7 +34,7 @@ import {
   incorrectState,
 } from "./errors.js";
 import { defaultCpuCredits, instanceTypeInfo } from "./instance-types.js";
-import { getInstance } from "./instances.js";
+import { getInstance } from "./lookup.js";
 
 // ---- CPU credits ----------------------------------------------------------------------------------
 

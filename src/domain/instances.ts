@@ -59,7 +59,7 @@ import {
 } from "./errors.js";
 import { getSubnet, RESERVED_PER_SUBNET } from "./subnets.js";
 import { cidrOf, sizeOf } from "./cidr.js";
-import { defaultVpc } from "./lookup.js";
+import { defaultVpc, getInstance, INSTANCE_ID } from "./lookup.js";
 import { zonesOf } from "../model/regions.js";
 import { imageForLaunch } from "./images.js";
 import {
@@ -85,7 +85,6 @@ export const DEFAULT_INSTANCE_TYPE = "m1.small";
 
 // ---- look-ups and errors ------------------------------------------------------------------------
 
-const INSTANCE_ID = /^i-([0-9a-f]{8}|[0-9a-f]{17})$/;
 
 export const STATE_CODES: Record<InstanceStateName, number> = {
   pending: 0,
@@ -95,14 +94,6 @@ export const STATE_CODES: Record<InstanceStateName, number> = {
   stopping: 64,
   stopped: 80,
 };
-
-export function getInstance(rs: RegionState, id: string | undefined): Instance {
-  if (id === undefined) throw missingParameter("InstanceId");
-  if (!INSTANCE_ID.test(id)) throw instanceMalformed(id);
-  const inst = rs.instances.get(id);
-  if (!inst) throw instancesNotFound([id]);
-  return inst;
-}
 
 /** Every id must be well-formed and exist; the missing ones are named together, as EC2 does. */
 export function getInstances(rs: RegionState, ids: string[] | undefined): Instance[] {

@@ -23,9 +23,9 @@ import {
   invalidParameterValue,
   resourceAlreadyAssociated,
   internetGatewayLimitExceeded,
-  isWellFormedId,
   internetGatewayMalformed,
 } from "./errors.js";
+import { isWellFormedId } from "./ids.js";
 import { getVpc } from "./lookup.js";
 
 export function getInternetGateway(rs: RegionState, id: string | undefined): InternetGateway {

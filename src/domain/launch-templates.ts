@@ -22,7 +22,6 @@ import type { LaunchTemplate, LaunchTemplateVersion, Tags } from "./types.js";
 import {
   invalidParameterCombination,
   invalidParameterValue,
-  isWellFormedId,
   launchTemplateMalformed,
   launchTemplateNameExists,
   launchTemplateNameMalformed,
@@ -31,6 +30,7 @@ import {
   launchTemplateVersionNotFound,
   missingParameter,
 } from "./errors.js";
+import { isWellFormedId } from "./ids.js";
 
 const NAME = /^[a-zA-Z0-9().\-/_]{3,128}$/;
 

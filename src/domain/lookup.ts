@@ -7,8 +7,12 @@
  * Fidelity notes: none; AWS's not-found errors come from the catalog.
  */
 import type { RegionState } from "../state/world.js";
-import type { Vpc } from "./types.js";
-import { isWellFormedId, vpcMalformed, vpcNotFound } from "./errors.js";
+import type { Instance, Vpc } from "./types.js";
+import { instanceMalformed, instancesNotFound, missingParameter, vpcMalformed, vpcNotFound } from "./errors.js";
+import { isWellFormedId } from "./ids.js";
+
+/** An instance id as AWS shapes them: 8 (older) or 17 hex digits. */
+export const INSTANCE_ID = /^i-([0-9a-f]{8}|[0-9a-f]{17})$/;
 
 export function getVpc(rs: RegionState, id: string | undefined): Vpc {
   const vpc = id === undefined ? undefined : rs.vpcs.get(id);
@@ -23,4 +27,12 @@ export function getVpc(rs: RegionState, id: string | undefined): Vpc {
 export function defaultVpc(rs: RegionState): Vpc | undefined {
   for (const v of rs.vpcs.values()) if (v.isDefault) return v;
   return undefined;
+}
+
+export function getInstance(rs: RegionState, id: string | undefined): Instance {
+  if (id === undefined) throw missingParameter("InstanceId");
+  if (!INSTANCE_ID.test(id)) throw instanceMalformed(id);
+  const inst = rs.instances.get(id);
+  if (!inst) throw instancesNotFound([id]);
+  return inst;
 }

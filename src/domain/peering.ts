@@ -56,9 +56,9 @@ import {
   peeringWrongAccount,
   peeringWrongAcceptRegion,
   peeringWrongRejectRegion,
-  isWellFormedId,
   peeringMalformed,
 } from "./errors.js";
+import { isWellFormedId } from "./ids.js";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -48,9 +48,9 @@ import {
   transitGatewayNotFound,
   natGatewayNotFound,
   egressOnlyInternetGatewayNotFound,
-  isWellFormedId,
   routeTableMalformed,
 } from "./errors.js";
+import { isWellFormedId } from "./ids.js";
 import { getSubnet } from "./subnets.js";
 
 export function getRouteTable(rs: RegionState, id: string | undefined): RouteTable {

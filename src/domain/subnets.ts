@@ -26,9 +26,9 @@ import {
   subnetNotFound,
   subnetRange,
   subnetLimitExceeded,
-  isWellFormedId,
   subnetMalformed,
 } from "./errors.js";
+import { isWellFormedId } from "./ids.js";
 import { zonesOf, type ZoneInfo } from "../model/regions.js";
 
 /** Addresses AWS reserves in every subnet: network, router, DNS, future use, broadcast. */

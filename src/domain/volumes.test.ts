@@ -6,7 +6,8 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { checkSpec, planLaunchVolumes } from "./volumes.js";
 import { checkArchitecture, checkInstanceType, defaultCpuCredits, instanceTypeInfo } from "./instance-types.js";
-import { Ec2Error, isWellFormedId } from "./errors.js";
+import { Ec2Error } from "./errors.js";
+import { isWellFormedId } from "./ids.js";
 
 const code = (f: () => unknown) => {
   try {

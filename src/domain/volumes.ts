@@ -25,7 +25,6 @@ import {
   invalidDeviceName,
   invalidParameterCombination,
   invalidParameterValue,
-  isWellFormedId,
   missingParameter,
   operationNotPermitted,
   snapshotMalformed,
@@ -38,9 +37,10 @@ import {
   volumeZoneMismatch,
   incorrectState,
 } from "./errors.js";
+import { isWellFormedId } from "./ids.js";
 import { resolveZone } from "./subnets.js";
 import { catalogue } from "./images.js";
-import { getInstance } from "./instances.js";
+import { getInstance } from "./lookup.js";
 
 // ---- look-ups -------------------------------------------------------------------------------------
 
