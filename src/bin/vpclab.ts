@@ -36,18 +36,31 @@ program
   .option("--delay <name=ms>", "model AWS's timing for a state transition (repeatable)", delayOption, {})
   .option("--quota <name=count>", "raise or lower a service quota, e.g. vpcsPerRegion=100 (repeatable)", quotaOption, {})
   .option("-v, --verbose", "log every request to stderr")
-  .action(async (opts: { port: number; host: string; seed?: number; delay: Record<string, number>; quota: Record<string, number>; verbose?: boolean }) => {
+  .option("--data-dir <dir>", "keep all state in DIR across restarts, crash-safe (default: $VPCLAB_DATA_DIR; none: memory only)")
+  .action(async (opts: { port: number; host: string; seed?: number; delay: Record<string, number>; quota: Record<string, number>; verbose?: boolean; dataDir?: string }) => {
     const { VpclabServer } = await import("../server/server.js");
-    const server = new VpclabServer({
-      port: opts.port,
-      host: opts.host,
-      seed: opts.seed,
-      delays: opts.delay,
-      quotas: opts.quota,
-      verbose: opts.verbose,
-    });
+    const dataDir = opts.dataDir ?? (process.env.VPCLAB_DATA_DIR || undefined);
+    let server: InstanceType<typeof VpclabServer>;
+    try {
+      server = new VpclabServer({
+        port: opts.port,
+        host: opts.host,
+        seed: opts.seed,
+        delays: opts.delay,
+        quotas: opts.quota,
+        verbose: opts.verbose,
+        dataDir,
+      });
+    } catch (err) {
+      // A data directory that cannot be trusted: say what and how to recover, never start empty over it.
+      if ((err as Error).name === "DataDirError") {
+        console.error((err as Error).message);
+        process.exit(2);
+      }
+      throw err;
+    }
     const { url } = await server.listen();
-    console.log(`vpclab ${VERSION} serving the EC2 API on ${url}`);
+    console.log(`vpclab ${VERSION} serving the EC2 API on ${url}${dataDir ? ` (state in ${dataDir})` : ""}`);
     const stop = () => void server.close().then(() => process.exit(0));
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
@@ -66,5 +79,8 @@ if (process.argv[2] !== "serve") {
   registerNetworkCommands(program);
   registerScenarioCommands(program);
 }
+
+// ---- persist: `vpclab state save|load FILE` (admin API only: no SDK to load).
+if (process.argv[2] !== "serve") (await import("../cli/state.js")).registerStateCommands(program);
 
 await program.parseAsync(process.argv);

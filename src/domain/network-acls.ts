@@ -76,7 +76,6 @@ export function createNetworkAcl(world: World, rs: RegionState, vpcId: string | 
     associations: [],
   };
   rs.networkAcls.set(id, acl);
-  world.changed();
   return acl;
 }
 
@@ -87,7 +86,6 @@ export function deleteNetworkAcl(world: World, rs: RegionState, id: string | und
     throw dependencyViolation(`The networkAcl '${acl.id}' has dependencies and cannot be deleted.`);
   }
   rs.networkAcls.delete(acl.id);
-  world.changed();
 }
 
 export interface EntryInput {
@@ -187,7 +185,6 @@ export function createNetworkAclEntry(world: World, rs: RegionState, aclId: stri
   if (same.length >= world.quotas.rulesPerNetworkAcl) throw entryLimit();
   acl.entries.push(entry);
   sortEntries(acl.entries);
-  world.tableChanged();
 }
 
 export function replaceNetworkAclEntry(world: World, rs: RegionState, aclId: string | undefined, input: EntryInput): void {
@@ -196,7 +193,6 @@ export function replaceNetworkAclEntry(world: World, rs: RegionState, aclId: str
   const i = acl.entries.findIndex((e) => e.egress === entry.egress && e.ruleNumber === entry.ruleNumber);
   if (i < 0) throw entryNotFound(entry.ruleNumber, entry.egress);
   acl.entries[i] = entry;
-  world.tableChanged();
 }
 
 export function deleteNetworkAclEntry(
@@ -212,7 +208,6 @@ export function deleteNetworkAclEntry(
   const i = acl.entries.findIndex((e) => e.egress === egress && e.ruleNumber === n);
   if (i < 0) throw entryNotFound(n, egress);
   acl.entries.splice(i, 1);
-  world.tableChanged();
 }
 
 /** Moves the subnet of an association to another ACL of the same VPC; returns the new association id. */
@@ -241,7 +236,6 @@ export function replaceNetworkAclAssociation(
   const id = world.ids.next("aclassoc");
   from.associations.splice(index, 1);
   to.associations.push({ id, subnetId });
-  world.changed();
   return id;
 }
 

@@ -242,4 +242,14 @@ export interface VpcPeeringConnection {
   statusChangedAt: number;
   /** Tags are per account: each side tags its own view. */
   tags: Map<string, Tags>;
+  /**
+   * What AWS's shape does not carry: whether the request was ever accepted (AWS then shows the
+   * accepter's CIDR and options) and which account ended it (the visibility windows depend on it).
+   */
+  meta?: PeeringMeta;
+}
+
+export interface PeeringMeta {
+  accepted: boolean;
+  endedBy?: string;
 }

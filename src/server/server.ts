@@ -10,7 +10,9 @@
  * `InternalError` (500), but that is a bug: the e2e suite asserts that no bad input produces one.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { World, type WorldOptions } from "../state/world.js";
+import { DEFAULT_QUOTAS, World, type WorldOptions } from "../state/world.js";
+import { Door, kindOfAction, type Entry } from "../state/door.js";
+import { restore, type DataDir, type Restored, type Settings } from "../state/persistence.js";
 import { serviceModel, type ServiceName } from "../model/wire-model.js";
 import { QueryCodec } from "../protocol/query-codec.js";
 import { errorXml, successXml, type Dialect } from "../protocol/envelope.js";
@@ -30,16 +32,22 @@ import type { Ctx, Handler } from "../api/context.js";
 import { scopeOf } from "./scope.js";
 import { regionInfo } from "../state/regions.js";
 import { createDefaultVpcIn } from "../domain/vpcs.js";
-import { adminRoutes, AdminError, type AdminContext } from "./admin.js";
+import { adminRoutes, AdminError, ADMIN_WRITES, RawJson, type AdminContext } from "./admin.js";
 import { VERSION } from "../version.js";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** A whole state document (`POST /_vpclab/state/load`) may be large: 10k VPCs with their routes is tens of MB. */
+export const MAX_STATE_BYTES = 512 * 1024 * 1024;
 
 export interface ServerOptions extends WorldOptions {
   port?: number;
   host?: string;
   /** Log each request to stderr. */
   verbose?: boolean;
+  /** Keep the state in this directory across restarts (state/persistence.ts). */
+  dataDir?: string;
+  /** Called if the data directory cannot be written; by default vpclab reports it and exits. */
+  onFatal?: (err: Error) => void;
 }
 
 interface ServiceBinding {
@@ -71,6 +79,9 @@ export class VpclabServer {
   private readonly services: { ec2: ServiceBinding; sts: ServiceBinding };
   private readonly http: Server;
   private readonly admin: AdminContext;
+  /** The one door every request goes through (state/door.ts). */
+  readonly door: Door;
+  private readonly dataDir: DataDir | undefined;
 
   constructor(private readonly options: ServerOptions = {}) {
     this.world = createWorld(options);
@@ -79,6 +90,26 @@ export class VpclabServer {
       sts: binding("sts", "awsQuery", stsOperationTable),
     };
     this.admin = { world: this.world, startedAt: Date.now(), version: VERSION };
+    // ---- persist: the data directory (restored before anything listens) and the one door.
+    const warn = (m: string) => console.error(m);
+    const replayer = (w: World, e: Entry) => this.replay(w, e);
+    let restored: Restored | undefined;
+    if (options.dataDir) {
+      const settings = (o: WorldOptions): Settings => ({ seed: o.seed, delays: { ...o.delays }, quotas: { ...DEFAULT_QUOTAS, ...o.quotas } });
+      restored = restore(this.world, options.dataDir, settings(options), replayer, (s) => createWorld({ ...options, ...s }), warn, { onFatal: options.onFatal });
+      for (const n of restored.notes) warn(`vpclab: ${n}`);
+    }
+    this.dataDir = restored?.sink;
+    this.door = new Door(this.world, {
+      isRefusal: (err) => err instanceof Ec2Error || err instanceof AdminError,
+      makeWorld: () => createWorld(options),
+      replayer,
+      sink: restored?.sink,
+      warn,
+      seq: restored?.lastSeq,
+      base: restored?.base,
+      since: restored?.since,
+    });
     this.http = createServer((req, res) => {
       this.handle(req, res).catch((err: unknown) => {
         // Only reached if writing the response itself failed.
@@ -102,18 +133,20 @@ export class VpclabServer {
     });
   }
 
-  close(): Promise<void> {
-    return new Promise((resolve) => {
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => {
       this.http.close(() => resolve());
       this.http.closeAllConnections();
     });
+    // A clean stop leaves one snapshot and no journal to replay.
+    await this.dataDir?.close(this.door.current());
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://localhost");
     let body: string;
     try {
-      body = await readBody(req);
+      body = await readBody(req, url.pathname === "/_vpclab/state/load" ? MAX_STATE_BYTES : MAX_BODY_BYTES);
     } catch (err) {
       const e = err instanceof Ec2Error ? err : malformedQuery("The request body could not be read");
       return this.sendError(res, e, this.world.ids.requestId());
@@ -137,37 +170,33 @@ export class VpclabServer {
     }
     let status = 200;
     let errorCode: string | undefined;
+    let reply: () => void;
     try {
       if (!regionInfo(scope.region)) throw authFailure("Credential should be scoped to a valid region.");
       if (!action) throw missingAction();
       const op = service.operations[action];
       if (!op) throw invalidAction(action);
-      const handler = service.table[action];
-      if (!handler) throw notImplemented(action);
-      this.world.settle();
-      const input = service.codec.decode(op.input, params.entries());
-      if (input.DryRun === true) throw dryRunOperation();
-      const world = this.world;
-      let rs: Ctx["rs"] | undefined;
-      const ctx: Ctx = {
-        world,
-        account: scope.account,
-        region: scope.region,
-        requestId,
-        get rs() {
-          return (rs ??= world.region(scope.account, scope.region));
-        },
+      if (!service.table[action]) throw notImplemented(action);
+      // ---- persist: one door. Everything from settling to the encoded response is one transaction
+      // (state/door.ts): it commits, or the world is as it was.
+      const entries = [...params.entries()];
+      const head = { op: "ec2" as const, service: service.name, action, account: scope.account, region: scope.region, params: entries };
+      const xml = this.door.run(head, kindOfAction(action), () => {
+        const output = this.execute(this.world, service, action, scope, entries, requestId);
+        return successXml(service.dialect, service.codec, service.xmlns, action, op.output, output, requestId);
+      });
+      reply = () => {
+        res.writeHead(200, { "content-type": "text/xml;charset=UTF-8", "x-amzn-requestid": requestId });
+        res.end(xml);
       };
-      const output = handler(ctx, input);
-      const xml = successXml(service.dialect, service.codec, service.xmlns, action, op.output, output, requestId);
-      res.writeHead(200, { "content-type": "text/xml;charset=UTF-8", "x-amzn-requestid": requestId });
-      res.end(xml);
     } catch (err) {
       const e = err instanceof Ec2Error ? err : internalError(err, this.options.verbose);
       status = e.httpStatus;
       errorCode = e.code;
-      this.sendError(res, e, requestId);
+      reply = () => this.sendError(res, e, requestId);
     }
+    // No answer leaves before what it saw is durable (group commit: persistence.ts).
+    this.door.whenDurable(reply);
     this.world.logRequest({
       time: new Date(this.world.clock.now()).toISOString(),
       requestId,
@@ -179,6 +208,42 @@ export class VpclabServer {
       errorCode,
     });
     if (this.options.verbose) console.error(`${scope.region} ${scope.account} ${action} ${status}${errorCode ? " " + errorCode : ""}`);
+  }
+
+  /** Settles, decodes and runs an EC2 request against `world`: the live path and the journal replay. */
+  private execute(world: World, service: ServiceBinding, action: string, scope: { account: string; region: string }, params: [string, string][], requestId: string): unknown {
+    const op = service.operations[action]!;
+    const handler = service.table[action]!;
+    world.settle();
+    const input = service.codec.decode(op.input, params);
+    if (input.DryRun === true) throw dryRunOperation();
+    let rs: Ctx["rs"] | undefined;
+    const ctx: Ctx = {
+      world,
+      account: scope.account,
+      region: scope.region,
+      requestId,
+      get rs() {
+        return (rs ??= world.region(scope.account, scope.region));
+      },
+    };
+    return handler(ctx, input);
+  }
+
+  /** Runs a journal entry again (a restart, or a rollback). */
+  private replay(world: World, e: Entry): void {
+    if (e.op === "settle") return world.settle();
+    if (e.op === "admin") {
+      world.settle();
+      const route = adminRoutes[e.route ?? ""];
+      if (!route) throw new Error(`unknown admin route ${e.route}`);
+      const raw = e.raw ?? "";
+      const body = raw.trim() === "" ? {} : (JSON.parse(raw) as Record<string, unknown>);
+      route({ ...this.admin, world }, { method: e.route!.split(" ")[0]!, body, raw, query: new URLSearchParams() });
+      return;
+    }
+    const service = e.service === "sts" ? this.services.sts : this.services.ec2;
+    this.execute(world, service, e.action ?? "", { account: e.account ?? "", region: e.region ?? "" }, e.params ?? [], "");
   }
 
   private sendError(res: ServerResponse, e: Ec2Error, requestId: string): void {
@@ -193,9 +258,14 @@ export class VpclabServer {
       res.writeHead(status, { "content-type": "application/json" });
       res.end(JSON.stringify(value));
     };
+    const sendRaw = (status: number, text: string) => {
+      res.writeHead(status, { "content-type": "application/json" });
+      res.end(text);
+    };
     if (!route) return send(404, { error: { code: "NotFound", message: `No admin route ${method} ${url.pathname}` } });
     let parsed: Record<string, unknown> = {};
-    if (body.trim() !== "") {
+    // The state document is read by its route from the raw text (parsing it twice costs a second at 40 MB).
+    if (body.trim() !== "" && url.pathname !== "/_vpclab/state/load") {
       try {
         const v: unknown = JSON.parse(body);
         if (typeof v !== "object" || v === null || Array.isArray(v)) throw new Error("not an object");
@@ -204,15 +274,34 @@ export class VpclabServer {
         return send(400, { error: { code: "MalformedJson", message: "The request body must be a JSON object" } });
       }
     }
+    // ---- persist: admin writes (reset, clock, state load) are transactions of the one door, journaled
+    // with their raw body; reads only settle through it.
+    const key = `${method} ${url.pathname.slice("/_vpclab".length)}`;
+    let reply: () => void;
     try {
-      this.world.settle();
-      send(200, await route(this.admin, { method, body: parsed, query: url.searchParams }));
+      const request = { method, body: parsed, raw: body, query: url.searchParams };
+      let value: unknown;
+      if (ADMIN_WRITES.has(key)) {
+        value = this.door.run({ op: "admin", route: key, raw: body }, "write", () => {
+          this.world.settle();
+          const v = route(this.admin, request);
+          if (v instanceof Promise) throw new Error(`admin route ${key} must be synchronous`);
+          return v;
+        });
+      } else {
+        this.door.run({ op: "settle" }, "read", () => this.world.settle());
+        value = await route(this.admin, request);
+      }
+      reply = () => (value instanceof RawJson ? sendRaw(200, value.text) : send(200, value));
     } catch (err) {
-      if (err instanceof AdminError) return send(err.status, { error: { code: err.code, message: err.message } });
-      if (err instanceof Ec2Error) return send(err.httpStatus, { error: { code: err.code, message: err.message } });
-      if (this.options.verbose) console.error(err);
-      send(500, { error: { code: "InternalError", message: String(err) } });
+      if (err instanceof AdminError) reply = () => send(err.status, { error: { code: err.code, message: err.message } });
+      else if (err instanceof Ec2Error) reply = () => send(err.httpStatus, { error: { code: err.code, message: err.message } });
+      else {
+        if (this.options.verbose) console.error(err);
+        reply = () => send(500, { error: { code: "InternalError", message: "An internal error has occurred; nothing was changed." } });
+      }
     }
+    this.door.whenDurable(reply);
   }
 }
 
@@ -221,7 +310,7 @@ function internalError(err: unknown, verbose?: boolean): Ec2Error {
   return new Ec2Error("InternalError", "An internal error has occurred", 500);
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -229,9 +318,9 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on("data", (chunk: Buffer) => {
       if (failed) return;
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
+      if (size > limit) {
         failed = true;
-        reject(requestTooLarge(MAX_BODY_BYTES));
+        reject(requestTooLarge(limit));
         return;
       }
       chunks.push(chunk);
