@@ -143,7 +143,7 @@ const at = <T>(xs: T[], i: number): T => xs[i % xs.length]!;
 
 const steps: fc.Arbitrary<Step>[] = [
   fc.tuple(fc.nat(), fc.nat(), fc.nat(), fc.nat()).map(([r, d, k, i]): Step => (lab) => {
-    const target = k % 3 === 0 ? { GatewayId: lab.igw } : k % 3 === 1 ? { VpcPeeringConnectionId: at(lab.pcx, i) } : { InstanceId: at(lab.instances, i) };
+    const target: Record<string, string> = k % 3 === 0 ? { GatewayId: lab.igw } : k % 3 === 1 ? { VpcPeeringConnectionId: at(lab.pcx, i) } : { InstanceId: at(lab.instances, i) };
     return ["CreateRoute", { RouteTableId: at(lab.rts, r), DestinationCidrBlock: at(DESTS, d), ...target }];
   }),
   fc.tuple(fc.nat(), fc.nat()).map(([r, d]): Step => (lab) => ["DeleteRoute", { RouteTableId: at(lab.rts, r), DestinationCidrBlock: at(DESTS, d) }]),

@@ -95,7 +95,12 @@ export interface DoorOptions {
   makeWorld: () => World;
   replayer: Replayer;
   sink?: JournalSink;
-  /** Committed entries after which the base is re-encoded (bounds memory and rollback time). */
+  /**
+   * Committed entries after which the base is re-encoded at the latest (default 10,000). It is
+   * re-encoded sooner once the entries since weigh more than the base itself (and at least 256 KB), so a
+   * small world never carries a long tail and a large one is not re-encoded too often: memory stays
+   * within about twice the state, and a rollback replays at most that much.
+   */
   rebaseEvery?: number;
   /** Where warnings go (replay divergence, failed rollback). */
   warn?: (message: string) => void;
@@ -108,6 +113,8 @@ export interface DoorOptions {
 export class Door {
   private base: string;
   private since: Entry[] = [];
+  /** Rough size of `since` (its parameters and bodies, in characters). */
+  private sinceWeight = 0;
   private seq: number;
   /** Rollbacks so far (for tests and the admin health figures). */
   rollbacks = 0;
@@ -165,13 +172,17 @@ export class Door {
     entry.seq = ++this.seq;
     this.since.push(entry);
     this.options.sink?.append(entry);
-    if (this.since.length >= (this.options.rebaseEvery ?? 10_000)) this.rebase();
+    let w = 64 + (entry.raw?.length ?? 0) + entry.draws.length * 20;
+    if (entry.params) for (const [k, v] of entry.params) w += k.length + v.length + 8;
+    this.sinceWeight += w;
+    if (this.since.length >= (this.options.rebaseEvery ?? 10_000) || this.sinceWeight > Math.max(1 << 18, this.base.length)) this.rebase();
   }
 
   /** Re-encodes the base from the live world (and hands it to the sink as a snapshot). */
   rebase(): void {
     this.base = encodeState(this.world);
     this.since = [];
+    this.sinceWeight = 0;
     this.options.sink?.snapshot(this.base, this.seq);
   }
 
