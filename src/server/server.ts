@@ -7,7 +7,10 @@
  * `DryRunOperation` with HTTP 412), STS awsQuery for GetCallerIdentity.
  *
  * Fidelity notes: no signature check. Any unexpected exception in a handler is reported as EC2's
- * `InternalError` (500), but that is a bug: the e2e suite asserts that no bad input produces one.
+ * `InternalError` (500), but that is a bug: the e2e suite asserts that no bad input produces one. Such a
+ * request changes nothing: every request runs through the one door (state/door.ts), which rolls back
+ * what a failed request did, and its response is encoded inside the transaction. With a data directory,
+ * no response leaves before the journal entries it may have seen are on disk (state/persistence.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { DEFAULT_QUOTAS, World, type WorldOptions } from "../state/world.js";

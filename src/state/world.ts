@@ -12,7 +12,17 @@
  *   is 0, which settles on the next request: a Create call answers `pending` and the next Describe
  *   shows the settled state. `ServerOptions.delays` models AWS's real timing on the emulator clock.
  * - Every request runs to completion before the next starts (one event loop, synchronous handlers),
- *   so each API call is atomic, including changes to cross-region objects.
+ *   so each API call is atomic, including changes to cross-region objects; the one door
+ *   (state/door.ts) makes it all or nothing even when a handler fails.
+ * - A transition runs at the first request after its due time, but with the clock standing at its due
+ *   time: the timestamps it writes (a peering's status change, a termination) are the due instant, as
+ *   if AWS had made the change then.
+ * - `accountsMax` is vpclab's own bound, not an AWS quota: AWS has no limit an emulator could copy, and
+ *   every new 12-digit access key would otherwise cost memory for good.
+ *
+ * State is data (DESIGN.md, "State is data"): records, pending transitions as `Transition` records run
+ * by a registry of kinds (no closures), the clock offset and the id source; document.ts writes it all
+ * to one JSON document and reads it back.
  */
 import type {
   DhcpOptions,
