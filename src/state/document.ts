@@ -100,12 +100,15 @@ export function encodeState(world: World, space?: number): string {
 
 /** Parses JSON text written by `encodeState` (Maps restored), without validating it. */
 export function parseState(text: string): unknown {
+  let doc: unknown;
   try {
-    return JSON.parse(text, reviver);
+    // A plain parse and one walk afterwards: a reviver function makes the parse of a 40 MB document
+    // two and a half times slower.
+    doc = JSON.parse(text);
   } catch (err) {
-    if (err instanceof StateDocumentError) throw err;
     throw new StateDocumentError(`not JSON: ${(err as Error).message}`);
   }
+  return reviveMaps(doc);
 }
 
 /**

@@ -44,6 +44,7 @@ import {
   writeSync,
 } from "node:fs";
 import { join } from "node:path";
+import * as zlib from "node:zlib";
 import { replayEntry, type Entry, type JournalSink, type Replayer } from "./door.js";
 import type { Delays, Quotas, World } from "./world.js";
 import { decodeState, encodeState, parseState } from "./document.js";
@@ -82,7 +83,11 @@ const CRC_TABLE = (() => {
   return t;
 })();
 
+/** zlib's native crc32 where Node has it (20.15+), else the table below: 39 MB in 30 ms instead of 150. */
+const nativeCrc32 = (zlib as { crc32?: (data: string | Buffer) => number }).crc32;
+
 export function crc32(text: string): string {
+  if (nativeCrc32) return (nativeCrc32(text) >>> 0).toString(16).padStart(8, "0");
   const buf = Buffer.from(text, "utf8");
   let c = -1;
   for (let i = 0; i < buf.length; i++) c = CRC_TABLE[(c ^ buf[i]!) & 0xff]! ^ (c >>> 8);

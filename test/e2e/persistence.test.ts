@@ -157,11 +157,11 @@ describe("persistence through kill -9", () => {
 
   test("pending transitions and the emulator clock survive a restart (--delay)", async () => {
     const dir = tempDir();
-    const args = ["--delay", "vpc.available=60000"];
+    const args = ["--delay", "vpc.available=3600000"];
     const first = await serve(dir, args);
     const c = client(first.url);
     const vpc = (await c.send(new CreateVpcCommand({ CidrBlock: "10.9.0.0/16" }))).Vpc!.VpcId!;
-    const clock = (await (await fetch(first.url + "/_vpclab/clock", { method: "POST", body: JSON.stringify({ advanceSeconds: 30 }) })).json()) as { epochMs: number };
+    const clock = (await (await fetch(first.url + "/_vpclab/clock", { method: "POST", body: JSON.stringify({ advanceSeconds: 1800 }) })).json()) as { epochMs: number };
     c.destroy();
     await kill9(first);
 
@@ -171,8 +171,8 @@ describe("persistence through kill -9", () => {
       const now = (await (await fetch(second.url + "/_vpclab/clock")).json()) as { epochMs: number };
       assert.ok(now.epochMs >= clock.epochMs, "the clock's advance survived");
       const state = async () => (await c2.send(new DescribeVpcsCommand({ VpcIds: [vpc] }))).Vpcs![0]!.State;
-      assert.equal(await state(), "pending", "30 of the 60 emulator seconds have passed");
-      await fetch(second.url + "/_vpclab/clock", { method: "POST", body: JSON.stringify({ advanceSeconds: 31 }) });
+      assert.equal(await state(), "pending", "half of the emulator hour has passed");
+      await fetch(second.url + "/_vpclab/clock", { method: "POST", body: JSON.stringify({ advanceSeconds: 1801 }) });
       assert.equal(await state(), "available");
     } finally {
       c2.destroy();

@@ -29,7 +29,8 @@ import {
 } from "@aws-sdk/client-ec2";
 import { runVpclab, startLab, type Lab } from "../support/harness.js";
 
-const DELAYS = { "vpc.available": 60_000, "peering.pending": 30_000 };
+// Long enough that real time (the emulator clock runs with it) never settles them during the test.
+const DELAYS = { "vpc.available": 3_600_000, "peering.pending": 7_200_000 };
 
 /** Everything a user would see, from two regions and two accounts (without response metadata). */
 async function everything(lab: Lab): Promise<unknown> {
@@ -142,8 +143,9 @@ describe("state save and load", () => {
       const vpc = async () => (await tokyo.send(new DescribeVpcsCommand({ VpcIds: [ids.vpc] }))).Vpcs![0]!;
       assert.equal((await vpc()).State, "pending");
       assert.equal((await vpc()).Tags?.find((t) => t.Key === "Name")?.Value, "tokyo");
-      await other.admin("POST", "/clock", { advanceSeconds: 61 });
+      await other.admin("POST", "/clock", { advanceSeconds: 3601 });
       assert.equal((await vpc()).State, "available");
+      await other.admin("POST", "/clock", { advanceSeconds: 3600 });
       const pcx = (await tokyo.send(new DescribeVpcPeeringConnectionsCommand({ VpcPeeringConnectionIds: [ids.pcx] }))).VpcPeeringConnections![0]!;
       assert.equal(pcx.Status?.Code, "pending-acceptance");
       // New ids continue the saved id source rather than restarting it.
