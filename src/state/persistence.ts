@@ -43,6 +43,7 @@ import {
   writeFileSync,
   writeSync,
 } from "node:fs";
+import { promises as fsp } from "node:fs";
 import { join } from "node:path";
 import * as zlib from "node:zlib";
 import { replayEntry, type Entry, type JournalSink, type Replayer } from "./door.js";
@@ -394,13 +395,25 @@ export class DataDir implements JournalSink {
       const buf = Buffer.from(job.lines!.join(""), "utf8");
       writeAll(job.fd!, buf, (err) => (err ? done(err) : fdatasync(job.fd!, done)));
     } else {
-      try {
-        this.writeSnapshot(job.text!, job.seq!);
-        done(null);
-      } catch (err) {
-        done(err as Error);
-      }
+      // Written off the event loop: requests keep being served (into the new journal) meanwhile.
+      this.writeSnapshotAsync(job.text!, job.seq!).then(
+        () => done(null),
+        (err: Error) => done(err),
+      );
     }
+  }
+
+  private async writeSnapshotAsync(text: string, seq: number): Promise<void> {
+    const tmp = join(this.dir, SNAPSHOT + ".tmp");
+    const fh = await fsp.open(tmp, "w");
+    try {
+      await fh.writeFile(snapshotHeader(text, seq) + text);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await fsp.rename(tmp, join(this.dir, SNAPSHOT));
+    this.afterSnapshot(seq);
   }
 
   /** Temp file, fsync, rename, fsync the directory; then drop the journals it covers. */
@@ -408,13 +421,17 @@ export class DataDir implements JournalSink {
     const tmp = join(this.dir, SNAPSHOT + ".tmp");
     const fd = openSync(tmp, "w");
     try {
-      writeSync(fd, JSON.stringify({ "vpclab-snapshot": 1, seq, bytes: Buffer.byteLength(text, "utf8"), crc32: crc32(text) }) + "\n");
+      writeSync(fd, snapshotHeader(text, seq));
       writeSync(fd, text);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
     renameSync(tmp, join(this.dir, SNAPSHOT));
+    this.afterSnapshot(seq);
+  }
+
+  private afterSnapshot(seq: number): void {
     fsyncDir(this.dir);
     const keep: typeof this.files = [];
     for (const f of this.files) {
@@ -450,6 +467,10 @@ export class DataDir implements JournalSink {
     this.files = [];
     rmSync(join(this.dir, "lock"), { force: true });
   }
+}
+
+function snapshotHeader(text: string, seq: number): string {
+  return JSON.stringify({ "vpclab-snapshot": 1, seq, bytes: Buffer.byteLength(text, "utf8"), crc32: crc32(text) }) + "\n";
 }
 
 function writeAll(fd: number, buf: Buffer, cb: (err: Error | null) => void, offset = 0): void {
