@@ -11,7 +11,8 @@
  *    Measured from spawning `vpclab serve` to its first answered DescribeVpcs. Target: < 2 s.
  *
  * Build and run: `npm run build && npm run bench:persist` (= `node dist/bench/persist.js`).
- * Options: `--seconds <n>` per throughput figure (default 5). Not a timed test: prints and exits 0.
+ * Options: `--seconds <n>` per throughput run (default 4), `--rounds <n>` runs of each, off and on
+ * alternating, medians compared (default 3). Not a timed test: prints and exits 0.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { Agent, request } from "node:http";
@@ -27,7 +28,9 @@ import { zonesOf } from "../src/state/regions.js";
 const here = dirname(fileURLToPath(import.meta.url));
 const VPCLAB_BIN = join(here, "..", "src", "bin", "vpclab.js");
 const i = process.argv.indexOf("--seconds");
-const SECONDS = i >= 0 ? Number(process.argv[i + 1]) : 5;
+const SECONDS = i >= 0 ? Number(process.argv[i + 1]) : 4;
+const r = process.argv.indexOf("--rounds");
+const ROUNDS = r >= 0 ? Number(process.argv[r + 1]) : 3;
 const AUTH = "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=0";
 
 interface Child {
@@ -92,7 +95,7 @@ async function throughput(port: number, body: (n: number) => string): Promise<nu
 }
 
 async function writes(): Promise<void> {
-  console.log(`write throughput, concurrency 16, ${SECONDS} s each (raw HTTP keep-alive; server in its own process):`);
+  console.log(`write throughput, concurrency 16, ${ROUNDS} × ${SECONDS} s each (raw HTTP keep-alive; server in its own process):`);
   const rows: [string, number, number][] = [];
   for (const [what, setup, body] of [
     ["CreateVpc", async (_port: number) => "", (n: number) => `Action=CreateVpc&Version=2016-11-15&CidrBlock=10.${(n >> 8) & 255}.${n & 255}.0%2F24`],
@@ -102,17 +105,26 @@ async function writes(): Promise<void> {
       (n: number, vpc?: string) => `Action=CreateTags&Version=2016-11-15&ResourceId.1=${vpc}&Tag.1.Key=k${n % 20}&Tag.1.Value=v${n}`,
     ],
   ] as [string, (port: number) => Promise<string>, (n: number, vpc?: string) => string][]) {
-    const rates: number[] = [];
-    for (const persist of [false, true]) {
-      const dir = persist ? mkdtempSync(join(tmpdir(), "vpclab-bench-")) : undefined;
-      const c = await serve(["--quota", "vpcsPerRegion=1000000", ...(dir ? ["--data-dir", dir] : [])]);
-      const vpc = await setup(c.port);
-      rates.push(await throughput(c.port, (n) => body(n, vpc)));
-      await end(c, "SIGKILL");
-      if (dir) rmSync(dir, { recursive: true, force: true });
+    // Off and on alternate, ROUNDS times each, and the medians are compared: on a shared machine the
+    // load of other processes moves single figures a lot.
+    const off: number[] = [];
+    const on: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const persist of [false, true]) {
+        const dir = persist ? mkdtempSync(join(tmpdir(), "vpclab-bench-")) : undefined;
+        const c = await serve(["--quota", "vpcsPerRegion=1000000", ...(dir ? ["--data-dir", dir] : [])]);
+        const vpc = await setup(c.port);
+        (persist ? on : off).push(await throughput(c.port, (n) => body(n, vpc)));
+        await end(c, "SIGKILL");
+        if (dir) rmSync(dir, { recursive: true, force: true });
+      }
     }
-    rows.push([what, rates[0]!, rates[1]!]);
-    console.log(`  ${what.padEnd(22)} off ${rates[0]!.toFixed(0).padStart(6)} req/s   on ${rates[1]!.toFixed(0).padStart(6)} req/s   on/off ${((rates[1]! / rates[0]!) * 100).toFixed(0)} % [target ≥ 50 %]`);
+    const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    rows.push([what, med(off), med(on)]);
+    const list = (xs: number[]) => xs.map((x) => x.toFixed(0)).join("/");
+    console.log(
+      `  ${what.padEnd(22)} off ${med(off).toFixed(0).padStart(6)} req/s   on ${med(on).toFixed(0).padStart(6)} req/s   on/off ${((med(on) / med(off)) * 100).toFixed(0)} % [target ≥ 50 %]   (runs off ${list(off)}, on ${list(on)})`,
+    );
   }
 }
 

@@ -39,7 +39,6 @@ import {
   readFileSync,
   renameSync,
   rmSync,
-  write,
   writeFileSync,
   writeSync,
 } from "node:fs";
@@ -273,12 +272,9 @@ function takeLock(dir: string): void {
 
 // ---- writing --------------------------------------------------------------------------------------
 
-interface Job {
-  kind: "batch" | "snapshot";
-  fd?: number;
-  lines?: string[];
-  text?: string;
-  seq?: number;
+/** A batch of journal lines written together; acknowledged when an fdatasync issued after it returns. */
+interface Batch {
+  n: number;
   cbs: (() => void)[];
 }
 
@@ -287,17 +283,33 @@ export interface DataDirOptions {
   onFatal?: (err: Error) => void;
 }
 
+/**
+ * At most this many fdatasyncs in flight. An fdatasync makes durable everything written to the file
+ * before it was issued, so while one is in flight the next batch is already written and synced too:
+ * with 16 clients waiting on a 4 ms disk flush, one at a time would leave the server idle most of the
+ * time.
+ */
+const MAX_SYNCS = 3;
+
 export class DataDir implements JournalSink {
   private fd: number;
   private first: number;
   /** Journal files (by first seq) not yet covered by a durable snapshot, the current one last. */
   private files: { first: number; fd: number; name: string }[] = [];
-  private open: Job | undefined;
-  private queue: Job[] = [];
-  private busy = false;
+  /** Lines committed but not yet written, and who waits for them. */
+  private lines: string[] = [];
+  private lineCbs: (() => void)[] = [];
+  /** Written batches not yet known durable, oldest first. */
+  private unsynced: Batch[] = [];
+  private batchNo = 0;
+  /** fdatasyncs in flight, per file descriptor. */
+  private syncing = new Map<number, number>();
+  private syncsInFlight = 0;
   private scheduled = false;
   private closed = false;
-  /** Bytes written to journals since the last snapshot, entries too (for the figures). */
+  /** Snapshot writes in progress (one at a time, in order). */
+  private snapshots: Promise<void> = Promise.resolve();
+  /** Bytes written to journals since the last snapshot. */
   journalBytes = 0;
 
   constructor(
@@ -330,77 +342,87 @@ export class DataDir implements JournalSink {
   append(entry: Entry): void {
     const line = record(entry);
     this.journalBytes += line.length;
-    if (!this.open || this.open.fd !== this.fd) {
-      if (this.open) this.queue.push(this.open);
-      this.open = { kind: "batch", fd: this.fd, lines: [], cbs: [] };
-    }
-    this.open.lines!.push(line);
+    this.lines.push(line);
     this.schedule();
   }
 
   /**
-   * A new base: written after every batch queued before it; once it is durable, the journals it covers
-   * are deleted. Entries after `seq` go to a new journal file from now on.
+   * A new base: what is pending goes to the current journal now; entries after `seq` go to a new
+   * journal; the snapshot is written off the event loop, and once it is durable the journals it covers
+   * are deleted. Acknowledgements never wait for it: until then the old journals still hold everything.
    */
   snapshot(text: string, seq: number): void {
-    if (this.open) {
-      this.queue.push(this.open);
-      this.open = undefined;
-    }
+    this.flush(true);
     this.first = seq + 1;
     this.fd = this.startJournal(this.first);
     this.journalBytes = 0;
-    this.queue.push({ kind: "snapshot", text, seq, cbs: [] });
-    this.schedule();
+    this.snapshots = this.snapshots.then(() => this.writeSnapshotAsync(text, seq)).catch((err: Error) => this.fatal(err));
   }
 
   whenDurable(cb: () => void): void {
-    if (this.open) this.open.cbs.push(cb);
-    else if (this.queue.length > 0) this.queue[this.queue.length - 1]!.cbs.push(cb);
-    else if (this.busy) this.inflightCbs.push(cb);
+    if (this.lines.length > 0) this.lineCbs.push(cb);
+    else if (this.unsynced.length > 0) this.unsynced[this.unsynced.length - 1]!.cbs.push(cb);
     else cb();
   }
 
-  private inflightCbs: (() => void)[] = [];
-
   private schedule(): void {
-    if (this.busy || this.scheduled) return;
+    if (this.scheduled) return;
     this.scheduled = true;
-    // Let the requests already read this turn of the event loop commit into the same batch.
+    // Let the requests already read in this turn of the event loop commit into the same batch.
     setImmediate(() => {
       this.scheduled = false;
-      this.next();
+      this.flush(false);
     });
   }
 
-  private next(): void {
-    if (this.busy) return;
-    if (this.open) {
-      this.queue.push(this.open);
-      this.open = undefined;
+  /** Writes the pending lines and issues an fdatasync (unless too many are in flight and not `force`). */
+  private flush(force: boolean): void {
+    if (this.lines.length === 0 || this.closed) return;
+    if (!force && this.syncsInFlight >= MAX_SYNCS) return; // a completing sync flushes again
+    const fd = this.fd;
+    const buf = Buffer.from(this.lines.join(""), "utf8");
+    const batch: Batch = { n: ++this.batchNo, cbs: this.lineCbs };
+    this.lines = [];
+    this.lineCbs = [];
+    try {
+      // To the page cache: microseconds for a batch; the fdatasync below is what takes time.
+      for (let off = 0; off < buf.length; ) off += writeSync(fd, buf, off, buf.length - off);
+    } catch (err) {
+      return this.fatal(err as Error);
     }
-    const job = this.queue.shift();
-    if (!job) return;
-    this.busy = true;
-    this.inflightCbs = job.cbs;
-    const done = (err: Error | null) => {
+    this.unsynced.push(batch);
+    this.syncsInFlight++;
+    this.syncing.set(fd, (this.syncing.get(fd) ?? 0) + 1);
+    fdatasync(fd, (err) => {
+      this.syncsInFlight--;
+      this.syncing.set(fd, this.syncing.get(fd)! - 1);
       if (err) return this.fatal(err);
-      this.busy = false;
-      const cbs = this.inflightCbs;
-      this.inflightCbs = [];
-      for (const cb of cbs) cb();
-      if (this.queue.length > 0 || this.open) this.schedule();
-    };
-    if (job.kind === "batch") {
-      const buf = Buffer.from(job.lines!.join(""), "utf8");
-      writeAll(job.fd!, buf, (err) => (err ? done(err) : fdatasync(job.fd!, done)));
-    } else {
-      // Written off the event loop: requests keep being served (into the new journal) meanwhile.
-      this.writeSnapshotAsync(job.text!, job.seq!).then(
-        () => done(null),
-        (err: Error) => done(err),
-      );
+      // Everything written before this sync was issued is durable: this batch and all older ones.
+      while (this.unsynced.length > 0 && this.unsynced[0]!.n <= batch.n) {
+        for (const cb of this.unsynced.shift()!.cbs) cb();
+      }
+      this.afterSync();
+      if (this.lines.length > 0) this.schedule();
+    });
+  }
+
+  /** Who waits for the syncs on a file to return (before it is closed and deleted). */
+  private syncWaiters: { fd: number; resolve: () => void }[] = [];
+
+  private afterSync(): void {
+    if (this.syncWaiters.length === 0) return;
+    const still = [];
+    for (const w of this.syncWaiters) {
+      if (this.syncing.get(w.fd)) still.push(w);
+      else w.resolve();
     }
+    this.syncWaiters = still;
+  }
+
+  /** Resolves when no fdatasync is in flight on `fd`. */
+  private syncsDone(fd: number): Promise<void> {
+    if (!this.syncing.get(fd)) return Promise.resolve();
+    return new Promise((resolve) => this.syncWaiters.push({ fd, resolve }));
   }
 
   private async writeSnapshotAsync(text: string, seq: number): Promise<void> {
@@ -413,32 +435,20 @@ export class DataDir implements JournalSink {
       await fh.close();
     }
     await fsp.rename(tmp, join(this.dir, SNAPSHOT));
-    this.afterSnapshot(seq);
-  }
-
-  /** Temp file, fsync, rename, fsync the directory; then drop the journals it covers. */
-  private writeSnapshot(text: string, seq: number): void {
-    const tmp = join(this.dir, SNAPSHOT + ".tmp");
-    const fd = openSync(tmp, "w");
-    try {
-      writeSync(fd, snapshotHeader(text, seq));
-      writeSync(fd, text);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, join(this.dir, SNAPSHOT));
-    this.afterSnapshot(seq);
-  }
-
-  private afterSnapshot(seq: number): void {
     fsyncDir(this.dir);
+    await this.dropCovered(seq);
+  }
+
+  /** Deletes the journals a durable snapshot at `seq` covers (once their syncs have returned). */
+  private async dropCovered(seq: number): Promise<void> {
     const keep: typeof this.files = [];
     for (const f of this.files) {
-      // A file whose entries all precede `seq + 1` is covered: every file that starts before the
-      // current one does (the current one starts right after some snapshot's seq).
+      // Every file that starts at or before `seq` (and is not the one being written) is covered.
       if (f.first <= seq && f.fd !== this.fd) {
-        if (f.fd >= 0) closeSync(f.fd);
+        if (f.fd >= 0) {
+          await this.syncsDone(f.fd);
+          closeSync(f.fd);
+        }
         rmSync(join(this.dir, f.name), { force: true });
       } else keep.push(f);
     }
@@ -454,14 +464,28 @@ export class DataDir implements JournalSink {
     }
   }
 
-  /** Waits for every queued write, then writes a final snapshot synchronously and closes the files. */
+  /** Waits for every write, then writes a final snapshot and closes the files. */
   async close(final?: { text: string; seq: number }): Promise<void> {
     if (this.closed) return;
+    this.flush(true);
     await new Promise<void>((resolve) => this.whenDurable(resolve));
+    await this.snapshots;
     this.closed = true;
     if (final) {
+      const tmp = join(this.dir, SNAPSHOT + ".tmp");
+      const fd = openSync(tmp, "w");
+      try {
+        writeSync(fd, snapshotHeader(final.text, final.seq));
+        writeSync(fd, final.text);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(tmp, join(this.dir, SNAPSHOT));
+      fsyncDir(this.dir);
       this.fd = -2; // every journal, the current one included, is covered by the final snapshot
-      this.writeSnapshot(final.text, final.seq);
+      for (const f of this.files) if (f.fd >= 0) await this.syncsDone(f.fd);
+      await this.dropCovered(final.seq);
     }
     for (const f of this.files) if (f.fd >= 0) closeSync(f.fd);
     this.files = [];
@@ -471,14 +495,6 @@ export class DataDir implements JournalSink {
 
 function snapshotHeader(text: string, seq: number): string {
   return JSON.stringify({ "vpclab-snapshot": 1, seq, bytes: Buffer.byteLength(text, "utf8"), crc32: crc32(text) }) + "\n";
-}
-
-function writeAll(fd: number, buf: Buffer, cb: (err: Error | null) => void, offset = 0): void {
-  write(fd, buf, offset, buf.length - offset, null, (err, n) => {
-    if (err) return cb(err);
-    if (offset + n < buf.length) return writeAll(fd, buf, cb, offset + n);
-    cb(null);
-  });
 }
 
 // ---- start-up: snapshot + journals → world ----------------------------------------------------------
