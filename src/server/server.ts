@@ -299,6 +299,12 @@ export class VpclabServer {
         value = await route(this.admin, request);
       }
       reply = () => (value instanceof RawJson ? sendRaw(200, value.text) : send(200, value));
+      if (key === "POST /state/load") {
+        // Answered once the loaded state is the snapshot on disk, so a restart reads it instead of
+        // replaying the whole journaled document.
+        const r = reply;
+        reply = () => this.door.whenSnapshotted(r);
+      }
     } catch (err) {
       if (err instanceof AdminError) reply = () => send(err.status, { error: { code: err.code, message: err.message } });
       else if (err instanceof Ec2Error) reply = () => send(err.httpStatus, { error: { code: err.code, message: err.message } });

@@ -59,6 +59,7 @@ export interface JournalSink {
   /** A fresh base: the encoded state including every entry up to `seq`. */
   snapshot(text: string, seq: number): void;
   whenDurable(cb: () => void): void;
+  whenSnapshotted(cb: () => void): void;
 }
 
 export type TxKind = "read" | "table" | "write";
@@ -96,7 +97,8 @@ export interface DoorOptions {
   replayer: Replayer;
   sink?: JournalSink;
   /**
-   * Committed entries after which the base is re-encoded at the latest (default 10,000). It is
+   * Committed entries after which the base is re-encoded at the latest (default 5,000: replaying that
+   * many takes about a second, so a restart after a crash stays near the snapshot's load time). It is
    * re-encoded sooner once the entries since weigh more than the base itself (and at least 256 KB), so a
    * small world never carries a long tail and a large one is not re-encoded too often: memory stays
    * within about twice the state, and a rollback replays at most that much.
@@ -162,6 +164,12 @@ export class Door {
     else cb();
   }
 
+  /** Calls `cb` once the latest snapshot is on disk (at once without a data directory). */
+  whenSnapshotted(cb: () => void): void {
+    if (this.options.sink) this.options.sink.whenSnapshotted(cb);
+    else cb();
+  }
+
   private bump(kind: TxKind): void {
     if (kind === "read") return;
     this.world.generation++;
@@ -175,7 +183,7 @@ export class Door {
     let w = 64 + (entry.raw?.length ?? 0) + entry.draws.length * 20;
     if (entry.params) for (const [k, v] of entry.params) w += k.length + v.length + 8;
     this.sinceWeight += w;
-    if (this.since.length >= (this.options.rebaseEvery ?? 10_000) || this.sinceWeight > Math.max(1 << 18, this.base.length)) this.rebase();
+    if (this.since.length >= (this.options.rebaseEvery ?? 5_000) || this.sinceWeight > Math.max(1 << 18, this.base.length)) this.rebase();
   }
 
   /** Re-encodes the base from the live world (and hands it to the sink as a snapshot). */

@@ -359,6 +359,11 @@ export class DataDir implements JournalSink {
     this.snapshots = this.snapshots.then(() => this.writeSnapshotAsync(text, seq)).catch((err: Error) => this.fatal(err));
   }
 
+  /** Calls `cb` once every snapshot begun so far is on disk. */
+  whenSnapshotted(cb: () => void): void {
+    void this.snapshots.then(cb);
+  }
+
   whenDurable(cb: () => void): void {
     if (this.lines.length > 0) this.lineCbs.push(cb);
     else if (this.unsynced.length > 0) this.unsynced[this.unsynced.length - 1]!.cbs.push(cb);
