@@ -176,7 +176,7 @@ async function restart(): Promise<void> {
     const files = readdirSync(dir).map((f) => `${f} ${(statSync(join(dir, f)).size / 2 ** 20).toFixed(1)} MB`);
     console.log(`  after SIGKILL the directory holds: ${files.join(", ")}`);
     const replay = await firstAnswer(["--data-dir", dir]);
-    console.log(`restart after SIGKILL (replays the journaled load): ${replay.ms.toFixed(0)} ms to the first answer [target < 2000 ms]`);
+    console.log(`restart after SIGKILL just after the load was acknowledged: ${replay.ms.toFixed(0)} ms to the first answer [target < 2000 ms]`);
     await end(replay.child, "SIGTERM");
     const files2 = readdirSync(dir).map((f) => `${f} ${(statSync(join(dir, f)).size / 2 ** 20).toFixed(1)} MB`);
     console.log(`  after a clean stop: ${files2.join(", ")}`);
