@@ -3,7 +3,10 @@
  * the request id; and the handler type the operation table is typed against.
  *
  * Handlers are synchronous and validate everything before they change anything, so a refused request
- * leaves state as it was (each request runs to completion before the next: see state/world.ts).
+ * leaves state as it was (each request runs to completion before the next: see state/world.ts). They
+ * never record changes for the engine or the journal themselves: the one door (state/door.ts) runs each
+ * request as a transaction, and rolls back one that throws anything but an AWS error. Anything random a
+ * handler needs goes through `world.ids` (`next`, `hex`, `external`), so a journal replay repeats it.
  */
 import type { RegionState, World } from "../state/world.js";
 

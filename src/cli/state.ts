@@ -4,6 +4,8 @@
  * can share a lab and a test can start from a fixture.
  *
  * Deliberately free of the AWS SDK (it talks JSON to the admin API only), so it starts fast.
+ *
+ * Fidelity notes: none (vpclab's own command; AWS has nothing like it).
  */
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
