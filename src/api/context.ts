@@ -5,7 +5,10 @@
  * server adds). The SDK is imported for its types only, so nothing of it loads at run time.
  *
  * Handlers are synchronous and validate everything before they change anything, so a refused request
- * leaves state as it was (each request runs to completion before the next: see state/world.ts).
+ * leaves state as it was (each request runs to completion before the next: see state/world.ts). They
+ * never record changes for the engine or the journal themselves: the one door (state/door.ts) runs each
+ * request as a transaction, and rolls back one that throws anything but an AWS error. Anything random a
+ * handler needs goes through `world.ids` (`next`, `hex`, `external`), so a journal replay repeats it.
  */
 import type { EC2 } from "@aws-sdk/client-ec2";
 import type * as Ec2 from "@aws-sdk/client-ec2";

@@ -122,7 +122,6 @@ const modifyVpcAttribute: Handler<ModifyVpcAttributeRequest, void> = ({ world, r
   if (input.EnableNetworkAddressUsageMetrics?.Value !== undefined) {
     vpc.enableNetworkAddressUsageMetrics = input.EnableNetworkAddressUsageMetrics.Value;
   }
-  world.changed();
 };
 
 const describeVpcAttribute: Handler<DescribeVpcAttributeRequest, DescribeVpcAttributeResult> = ({ rs }, input) => {

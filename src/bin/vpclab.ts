@@ -43,6 +43,7 @@ interface ServeOptions {
   allowHost: string[];
   verifySignatures?: boolean;
   credentials?: string;
+  dataDir?: string;
 }
 
 program
@@ -54,6 +55,7 @@ program
   .option("--delay <name=ms>", "model AWS's timing for a state transition (repeatable)", delayOption, {})
   .option("--quota <name=count>", "raise or lower a service quota, e.g. vpcsPerRegion=100 (repeatable)", quotaOption, {})
   .option("-v, --verbose", "log every request to stderr")
+  .option("--data-dir <dir>", "keep all state in DIR across restarts, crash-safe (default: $VPCLAB_DATA_DIR; none: memory only)")
   // Security options (README "Security"); the env var keeps the token out of `ps` output.
   .option("--admin-token <token>", "require this token on admin API changes (default: $VPCLAB_ADMIN_TOKEN)")
   .option("--allow-origin <origin>", "let web pages from this origin call vpclab, e.g. http://localhost:3000 (repeatable)", collect, [])
@@ -62,6 +64,7 @@ program
   .option("--credentials <file>", "AWS shared-credentials file with the keys --verify-signatures accepts")
   .action(async (opts: ServeOptions) => {
     const { VpclabServer } = await import("../server/server.js");
+    const dataDir = opts.dataDir ?? (process.env.VPCLAB_DATA_DIR || undefined);
     let server: InstanceType<typeof VpclabServer>;
     try {
       server = new VpclabServer({
@@ -77,13 +80,19 @@ program
         allowHosts: opts.allowHost,
         verifySignatures: opts.verifySignatures,
         credentials: opts.credentials,
+        dataDir,
       });
     } catch (err) {
+      // A data directory that cannot be trusted: say what and how to recover, never start empty over it.
+      if ((err as Error).name === "DataDirError") {
+        console.error((err as Error).message);
+        process.exit(2);
+      }
       console.error(`vpclab: ${(err as Error).message}`);
       process.exit(2);
     }
     const { url } = await server.listen();
-    console.log(`vpclab ${VERSION} serving the EC2 API on ${url}`);
+    console.log(`vpclab ${VERSION} serving the EC2 API on ${url}${dataDir ? ` (state in ${dataDir})` : ""}`);
     const stop = () => void server.close().then(() => process.exit(0));
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
@@ -104,5 +113,8 @@ if (process.argv[2] !== "serve") {
   registerNetworkCommands(program);
   registerScenarioCommands(program);
 }
+
+// ---- persist: `vpclab state save|load FILE` (admin API only: no SDK to load).
+if (process.argv[2] !== "serve") (await import("../cli/state.js")).registerStateCommands(program);
 
 await program.parseAsync(process.argv);

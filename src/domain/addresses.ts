@@ -42,7 +42,6 @@ import {
   multipleInterfaces,
 } from "./errors.js";
 import { REGIONS } from "../model/regions.js";
-import type { IdSource } from "../state/clock.js";
 import { clearPublicAddress, enisOf, getEni, primaryIp } from "./network-interfaces.js";
 
 const EIPALLOC_ID = /^eipalloc-([0-9a-f]{8}|[0-9a-f]{17})$/;
@@ -53,8 +52,6 @@ const EIPASSOC_ID = /^eipassoc-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const POOL_BASE = parseIp("3.0.0.0")!;
 const POOL_SIZE = 1 << 18; // a /14 per region
 
-/** Counters live beside the id source, so they restart when the world is reset (a new IdSource). */
-const counters = new WeakMap<IdSource, Map<string, number>>();
 
 function regionIndex(region: string): number {
   const i = REGIONS.findIndex((r) => r.name === region);
@@ -77,11 +74,8 @@ function inUsePublicIps(world: World, region: string): Set<string> {
 
 /** The next public address of the region's pool. */
 export function allocatePublicIp(world: World, region: string): string {
-  let byRegion = counters.get(world.ids);
-  if (!byRegion) {
-    byRegion = new Map();
-    counters.set(world.ids, byRegion);
-  }
+  // The cursors live in the id source, so they restart when the world is reset and persist with it.
+  const byRegion = world.ids.counters;
   const { base, size } = poolOf(region);
   let n = byRegion.get(region) ?? 256; // start at x.y.1.1-ish, past the block's first /24
   let used: Set<string> | undefined;
@@ -167,7 +161,6 @@ export function allocateAddress(
     networkBorderGroup: rs.region,
   };
   rs.addresses.set(eip.id, eip);
-  world.changed();
   return eip;
 }
 
@@ -227,7 +220,6 @@ export function associateAddress(world: World, rs: RegionState, input: Associate
   const associationId = world.ids.next("eipassoc");
   eip.association = { id: associationId, networkInterfaceId: eni.id, instanceId: eni.attachment?.instanceId, privateIp };
   eni.association = { publicIp: eip.publicIp, allocationId: eip.id, associationId, ipOwnerId: rs.account, privateIp };
-  world.changed();
   return associationId;
 }
 
@@ -261,7 +253,6 @@ export function disassociateAddress(world: World, rs: RegionState, associationId
     delete eni.association;
     restoreAutoPublicIp(world, rs, eni);
   }
-  world.changed();
 }
 
 export function releaseAddress(world: World, rs: RegionState, allocationId: string | undefined, publicIp: string | undefined): void {
@@ -272,5 +263,4 @@ export function releaseAddress(world: World, rs: RegionState, allocationId: stri
   } else throw missingParameter("AllocationId");
   if (eip.association) throw addressInUse(eip.publicIp);
   rs.addresses.delete(eip.id);
-  world.changed();
 }

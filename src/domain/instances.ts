@@ -31,7 +31,7 @@
  * - Attaching an interface from another VPC (multi-VPC ENI attachments) is refused.
  * - Instance status checks report `ok` as soon as an instance runs (AWS shows `initializing` first).
  */
-import type { RegionState, World } from "../state/world.js";
+import { defineTransition, type RegionState, type World } from "../state/world.js";
 import type { Instance, InstanceStateName, NetworkInterface, Subnet, Tags } from "./types.js";
 import {
   invalidParameterCombination,
@@ -453,15 +453,36 @@ export function runInstances(world: World, rs: RegionState, input: RunInput): Ru
     instances.push(inst);
     scheduleRunning(world, inst);
   }
-  world.changed();
   return { reservationId, instances };
 }
 
 function scheduleRunning(world: World, inst: Instance): void {
-  world.after("instance.running", () => {
-    if (inst.state === "pending") inst.state = "running";
-  });
+  world.after("instance.running", { kind: "instance.running", id: inst.id, account: inst.ownerId, region: inst.region });
 }
+
+// The transitions of an instance's life, as data (state/world.ts): each finds its instance again and
+// acts only if it is still in the state the transition expects.
+function instanceOf(world: World, t: { id: string; account?: string; region?: string }): { rs: RegionState; inst: Instance } | undefined {
+  const rs = world.existingRegion(t.account, t.region);
+  const inst = rs?.instances.get(t.id);
+  return rs && inst ? { rs, inst } : undefined;
+}
+defineTransition("instance.running", (world, t) => {
+  const found = instanceOf(world, t);
+  if (found?.inst.state === "pending") found.inst.state = "running";
+});
+defineTransition("instance.stopped", (world, t) => {
+  const found = instanceOf(world, t);
+  if (found?.inst.state === "stopping") found.inst.state = "stopped";
+});
+defineTransition("instance.terminated", (world, t) => {
+  const found = instanceOf(world, t);
+  if (found) finishTermination(world, found.rs, found.inst);
+});
+defineTransition("instance.vanish", (world, t) => {
+  const found = instanceOf(world, t);
+  if (found?.inst.state === "terminated") found.rs.instances.delete(found.inst.id);
+});
 
 // ---- state changes ------------------------------------------------------------------------------
 
@@ -490,7 +511,6 @@ export function startInstances(world: World, rs: RegionState, ids: string[] | un
     }
     changes.push({ instanceId: inst.id, previous, current: inst.state });
   }
-  world.changed();
   return changes;
 }
 
@@ -515,13 +535,10 @@ export function stopInstances(world: World, rs: RegionState, ids: string[] | und
       inst.state = "stopping";
       inst.stateTransitionReason = `User initiated (${gmt(now)})`;
       for (const eni of enisOf(rs, inst.id)) releaseAutoPublicIp(eni);
-      world.after("instance.stopped", () => {
-        if (inst.state === "stopping") inst.state = "stopped";
-      });
+      world.after("instance.stopped", { kind: "instance.stopped", id: inst.id, account: rs.account, region: rs.region });
     }
     changes.push({ instanceId: inst.id, previous, current: inst.state });
   }
-  world.changed();
   return changes;
 }
 
@@ -550,11 +567,10 @@ export function terminateInstances(world: World, rs: RegionState, ids: string[] 
       inst.state = "shutting-down";
       inst.stateTransitionReason = `User initiated (${gmt(now)})`;
       for (const eni of enisOf(rs, inst.id)) releaseAutoPublicIp(eni);
-      world.after("instance.terminated", () => finishTermination(world, rs, inst));
+      world.after("instance.terminated", { kind: "instance.terminated", id: inst.id, account: rs.account, region: rs.region });
     }
     changes.push({ instanceId: inst.id, previous, current: inst.state });
   }
-  world.changed();
   return changes;
 }
 
@@ -578,8 +594,11 @@ function finishTermination(world: World, rs: RegionState, inst: Instance): void 
       }
     }
   }
-  world.at(world.clock.now() + (world.delays["instance.vanish"] ?? 3_600_000), () => {
-    if (rs.instances.get(inst.id) === inst && inst.state === "terminated") rs.instances.delete(inst.id);
+  world.at(world.clock.now() + (world.delays["instance.vanish"] ?? 3_600_000), {
+    kind: "instance.vanish",
+    id: inst.id,
+    account: rs.account,
+    region: rs.region,
   });
 }
 
@@ -674,7 +693,6 @@ export function modifyInstanceAttribute(world: World, rs: RegionState, id: strin
     if (c.shutdownBehavior === "terminate") inst.shutdownBehavior = "terminate";
     else delete inst.shutdownBehavior;
   }
-  world.changed();
 }
 
 // ---- interface attachment -----------------------------------------------------------------------
@@ -726,7 +744,6 @@ export function attachNetworkInterface(
     const eip = rs.addresses.get(eni.association.allocationId);
     if (eip?.association) eip.association.instanceId = inst.id;
   }
-  world.changed();
   return attachmentId;
 }
 
@@ -746,5 +763,4 @@ export function detachNetworkInterface(world: World, rs: RegionState, attachment
     const eip = rs.addresses.get(eni.association.allocationId);
     if (eip?.association) delete eip.association.instanceId;
   }
-  world.changed();
 }

@@ -41,7 +41,6 @@ export function createInternetGatewayRecord(world: World, rs: RegionState, tags:
   const id = world.ids.next("igw");
   const igw: InternetGateway = { id, ownerId: rs.account, region: rs.region, tags, attachments: [] };
   rs.internetGateways.set(id, igw);
-  world.changed();
   return igw;
 }
 
@@ -68,7 +67,6 @@ export function attachInternetGateway(world: World, rs: RegionState, igwId: stri
     }
   }
   attachGateway(igw, vpc.id);
-  world.changed();
 }
 
 export function detachInternetGateway(world: World, rs: RegionState, igwId: string | undefined, vpcId: string | undefined): void {
@@ -90,7 +88,6 @@ export function detachInternetGateway(world: World, rs: RegionState, igwId: stri
     }
   }
   igw.attachments = [];
-  world.changed();
 }
 
 export function deleteInternetGateway(world: World, rs: RegionState, igwId: string | undefined): void {
@@ -99,5 +96,4 @@ export function deleteInternetGateway(world: World, rs: RegionState, igwId: stri
     throw dependencyViolation(`The internetGateway '${igw.id}' has dependencies and cannot be deleted.`);
   }
   rs.internetGateways.delete(igw.id);
-  world.changed();
 }

@@ -152,22 +152,25 @@ export function createKeyPair(
   if (keyFormatIn === "ppk") throw invalidParameterValue("vpclab does not produce PuTTY (ppk) key material; use pem.");
   if (rs.keyPairs.has(name)) throw keyPairDuplicate(name);
 
-  let material: string;
-  let fingerprint: string;
-  let publicKey: string;
-  if (keyType === "rsa") {
-    const { privateKey, publicKey: pub } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-    material = privateKey.export({ type: "pkcs1", format: "pem" }).toString().trimEnd();
-    fingerprint = colonHex(createHash("sha1").update(privateKey.export({ type: "pkcs8", format: "der" })).digest());
-    publicKey = `ssh-rsa ${rsaBlob(pub).toString("base64")} ${name}`;
-  } else {
+  // Key generation is random: drawn through the id source so that a journal replay gets the same public
+  // half. The private key is only ever in the response (never in state, journal or snapshot), so a
+  // replay, which sends no response, leaves it empty.
+  let material = "";
+  const { fingerprint, publicKey } = world.ids.external(() => {
+    if (keyType === "rsa") {
+      const { privateKey, publicKey: pub } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+      material = privateKey.export({ type: "pkcs1", format: "pem" }).toString().trimEnd();
+      return {
+        fingerprint: colonHex(createHash("sha1").update(privateKey.export({ type: "pkcs8", format: "der" })).digest()),
+        publicKey: `ssh-rsa ${rsaBlob(pub).toString("base64")} ${name}`,
+      };
+    }
     const { privateKey, publicKey: pub } = generateKeyPairSync("ed25519");
     const blob = ed25519Blob(pub);
     const seed = Buffer.from(jwkOf(privateKey).d!, "base64url");
     material = opensshPrivateKey(blob, seed, Buffer.from(jwkOf(pub).x!, "base64url"), name).trimEnd();
-    fingerprint = sha256Fingerprint(blob);
-    publicKey = `ssh-ed25519 ${blob.toString("base64")} ${name}`;
-  }
+    return { fingerprint: sha256Fingerprint(blob), publicKey: `ssh-ed25519 ${blob.toString("base64")} ${name}` };
+  });
   const keyPair: KeyPair = {
     id: world.ids.next("key"),
     ownerId: rs.account,

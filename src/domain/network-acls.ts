@@ -74,7 +74,6 @@ export function createNetworkAcl(world: World, rs: RegionState, vpcId: string | 
     associations: [],
   };
   rs.networkAcls.set(id, acl);
-  world.changed();
   return acl;
 }
 
@@ -85,7 +84,6 @@ export function deleteNetworkAcl(world: World, rs: RegionState, id: string | und
     throw dependencyViolation(`The networkAcl '${acl.id}' has dependencies and cannot be deleted.`);
   }
   rs.networkAcls.delete(acl.id);
-  world.changed();
 }
 
 export interface EntryInput {
@@ -185,7 +183,6 @@ export function createNetworkAclEntry(world: World, rs: RegionState, aclId: stri
   if (same.length >= world.quotas.rulesPerNetworkAcl) throw aclEntryLimitExceeded();
   acl.entries.push(entry);
   sortEntries(acl.entries);
-  world.tableChanged();
 }
 
 export function replaceNetworkAclEntry(world: World, rs: RegionState, aclId: string | undefined, input: EntryInput): void {
@@ -194,7 +191,6 @@ export function replaceNetworkAclEntry(world: World, rs: RegionState, aclId: str
   const i = acl.entries.findIndex((e) => e.egress === entry.egress && e.ruleNumber === entry.ruleNumber);
   if (i < 0) throw aclEntryNotFound(entry.ruleNumber, entry.egress);
   acl.entries[i] = entry;
-  world.tableChanged();
 }
 
 export function deleteNetworkAclEntry(
@@ -210,7 +206,6 @@ export function deleteNetworkAclEntry(
   const i = acl.entries.findIndex((e) => e.egress === egress && e.ruleNumber === n);
   if (i < 0) throw aclEntryNotFound(n, egress);
   acl.entries.splice(i, 1);
-  world.tableChanged();
 }
 
 /** Moves the subnet of an association to another ACL of the same VPC; returns the new association id. */
@@ -239,7 +234,6 @@ export function replaceNetworkAclAssociation(
   const id = world.ids.next("aclassoc");
   from.associations.splice(index, 1);
   to.associations.push({ id, subnetId });
-  world.changed();
   return id;
 }
 

@@ -38,7 +38,7 @@
  * - ClientToken: a repeated token returns the first call's result; the same token with other
  *   parameters gets IdempotentParameterMismatch.
  */
-import type { RegionState, World } from "../state/world.js";
+import { defineTransition, type RegionState, type World } from "../state/world.js";
 import type { NetworkAclEntry, SecurityGroupRule, Tags } from "./types.js";
 import {
   Ec2Error,
@@ -154,6 +154,18 @@ function store<T>(rs: RegionState, key: string): Map<string, T> {
 export const pathsOf = (rs: RegionState) => store<InsightsPath>(rs, "insights.paths");
 export const analysesOf = (rs: RegionState) => store<InsightsAnalysis>(rs, "insights.analyses");
 const tokensOf = (rs: RegionState) => store<{ id: string; fingerprint: string }>(rs, "insights.tokens");
+
+/** An analysis is computed when started and shown once it has settled (delay `insights.analysis`). */
+defineTransition("insights.analysis", (world, t) => {
+  const rs = world.existingRegion(t.account, t.region);
+  const a = rs ? analysesOf(rs).get(t.id) : undefined;
+  const p = a?.pending;
+  if (!a || !p) return;
+  a.status = p.status;
+  a.statusMessage = p.statusMessage;
+  a.result = p.result;
+  a.pending = undefined;
+});
 
 export function getPath(rs: RegionState, id: string | undefined): InsightsPath {
   const p = id === undefined ? undefined : pathsOf(rs).get(id);
@@ -652,13 +664,6 @@ export function startAnalysis(world: World, rs: RegionState, input: StartAnalysi
   };
   analysesOf(rs).set(id, a);
   if (input.clientToken !== undefined) tokensOf(rs).set("nia:" + input.clientToken, { id, fingerprint });
-  world.after("insights.analysis", () => {
-    const p = a.pending;
-    if (!p) return;
-    a.status = p.status;
-    a.statusMessage = p.statusMessage;
-    a.result = p.result;
-    a.pending = undefined;
-  });
+  world.after("insights.analysis", { kind: "insights.analysis", id, account: rs.account, region: rs.region });
   return a;
 }

@@ -171,7 +171,6 @@ export function createEniRecord(world: World, rs: RegionState, subnet: Subnet, s
   };
   if (spec.publicIpOnLaunch) eni.publicIpOnLaunch = true;
   rs.networkInterfaces.set(eni.id, eni);
-  world.changed();
   return eni;
 }
 
@@ -268,7 +267,6 @@ export function deleteNetworkInterface(world: World, rs: RegionState, id: string
   }
   clearPublicAddress(rs, eni);
   rs.networkInterfaces.delete(eni.id);
-  world.changed();
 }
 
 export interface EniAttributeChange {
@@ -300,7 +298,6 @@ export function modifyNetworkInterfaceAttribute(world: World, rs: RegionState, i
     if (d.value === undefined) throw missingParameter("Attachment.DeleteOnTermination");
     eni.attachment.deleteOnTermination = d.value;
   }
-  world.changed();
 }
 
 export function assignPrivateIpAddresses(
@@ -344,7 +341,6 @@ export function assignPrivateIpAddresses(
     m.from.privateIps = m.from.privateIps.filter((p) => p.address !== m.address);
   }
   for (const a of picked) eni.privateIps.push({ address: a, primary: false });
-  world.changed();
   return picked;
 }
 
@@ -358,7 +354,6 @@ export function unassignPrivateIpAddresses(world: World, rs: RegionState, id: st
   }
   if (eni.association && addresses.includes(eni.association.privateIp)) clearPublicAddress(rs, eni);
   eni.privateIps = eni.privateIps.filter((p) => !addresses.includes(p.address));
-  world.changed();
 }
 
 export function primaryIp(eni: NetworkInterface): string {

@@ -38,8 +38,8 @@
  *   VPC's provisioning or active connections (`ActiveVpcPeeringConnectionPerVpcLimitExceeded` on accept).
  * - The two ClassicLink options are accepted only as `false`: EC2-Classic is retired.
  */
-import type { RegionState, World } from "../state/world.js";
-import type { PeeringSide, PeeringStatusCode, Tags, Vpc, VpcPeeringConnection } from "./types.js";
+import { defineTransition, type RegionState, type World } from "../state/world.js";
+import type { PeeringMeta, PeeringSide, PeeringStatusCode, Tags, Vpc, VpcPeeringConnection } from "./types.js";
 import { regionInfo } from "../model/regions.js";
 import { cidrOf, overlaps } from "./cidr.js";
 import { getVpc } from "./lookup.js";
@@ -81,24 +81,9 @@ const LIVE: ReadonlySet<PeeringStatusCode> = new Set<PeeringStatusCode>([
 const OUTSTANDING: ReadonlySet<PeeringStatusCode> = new Set<PeeringStatusCode>(["initiating-request", "pending-acceptance"]);
 const ACTIVE_LIKE: ReadonlySet<PeeringStatusCode> = new Set<PeeringStatusCode>(["provisioning", "active"]);
 
-/**
- * What the record type does not carry: whether the request was ever accepted (AWS then shows the
- * accepter's CIDR and options) and which account ended it (the visibility windows depend on it).
- * Kept beside the record rather than in types.ts, which other families share.
- */
-interface PeeringMeta {
-  accepted: boolean;
-  endedBy?: string;
-}
-const metas = new WeakMap<VpcPeeringConnection, PeeringMeta>();
-
+/** The record's `meta` (whether it was accepted, who ended it), filled in for records made without it. */
 function metaOf(pcx: VpcPeeringConnection): PeeringMeta {
-  let m = metas.get(pcx);
-  if (!m) {
-    m = { accepted: ACTIVE_LIKE.has(pcx.status.code) || pcx.status.code === "deleting" };
-    metas.set(pcx, m);
-  }
-  return m;
+  return (pcx.meta ??= { accepted: ACTIVE_LIKE.has(pcx.status.code) || pcx.status.code === "deleting" });
 }
 
 /** Whether AWS shows the accepter's CIDR blocks and peering options (only once accepted). */
@@ -170,17 +155,39 @@ export function getVisiblePeering(world: World, account: string, region: string,
 function setStatus(world: World, pcx: VpcPeeringConnection, code: PeeringStatusCode, message: string): void {
   pcx.status = { code, message };
   pcx.statusChangedAt = world.clock.now();
-  world.changed();
   if (code === "failed" || code === "expired" || code === "rejected" || code === "deleted") {
     // Dropped once nobody sees it; the guard keeps a later change of state from being undone.
-    world.at(forgottenAt(pcx), () => {
-      if (pcx.status.code === code && world.peerings.get(pcx.id) === pcx && world.clock.now() >= forgottenAt(pcx)) {
-        world.peerings.delete(pcx.id);
-        world.changed();
-      }
-    });
+    world.at(forgottenAt(pcx), { kind: "peering.forget", id: pcx.id, data: { code } });
   }
 }
+
+// The connection's lifecycle as transitions (state/world.ts), each guarded by the state it expects.
+defineTransition("peering.forget", (world, t) => {
+  const pcx = world.peerings.get(t.id);
+  if (pcx && pcx.status.code === t.data?.code && world.clock.now() >= forgottenAt(pcx)) world.peerings.delete(pcx.id);
+});
+defineTransition("peering.pending", (world, t) => {
+  const pcx = world.peerings.get(t.id);
+  if (!pcx || pcx.status.code !== "initiating-request") return;
+  if (t.data?.fails === true) {
+    setStatus(world, pcx, "failed", FAILED_MESSAGE);
+    return;
+  }
+  setStatus(world, pcx, "pending-acceptance", `Pending Acceptance by ${pcx.accepter.ownerId}`);
+  world.at(pcx.expirationTime!, { kind: "peering.expire", id: pcx.id });
+});
+defineTransition("peering.expire", (world, t) => {
+  const pcx = world.peerings.get(t.id);
+  if (pcx?.status.code === "pending-acceptance") setStatus(world, pcx, "expired", "Expired");
+});
+defineTransition("peering.provisioning", (world, t) => {
+  const pcx = world.peerings.get(t.id);
+  if (pcx?.status.code === "provisioning") setStatus(world, pcx, "active", "Active");
+});
+defineTransition("peering.deleting", (world, t) => {
+  const pcx = world.peerings.get(t.id);
+  if (pcx?.status.code === "deleting") setStatus(world, pcx, "deleted", String(t.data?.message ?? ""));
+});
 
 function ipv4Blocks(vpc: Vpc): string[] {
   return vpc.cidrBlocks.map((b) => b.cidr);
@@ -246,22 +253,10 @@ export function createPeering(world: World, rs: RegionState, input: CreatePeerin
     expirationTime: Math.floor((now + PEERING_EXPIRY_MS) / 1000) * 1000,
     statusChangedAt: now,
     tags: new Map([[peeringTagKey(rs.account, rs.region), input.tags]]),
+    meta: { accepted: false },
   };
-  metas.set(pcx, { accepted: false });
   world.peerings.set(pcx.id, pcx);
-  world.changed();
-
-  world.after("peering.pending", () => {
-    if (pcx.status.code !== "initiating-request") return;
-    if (fails) {
-      setStatus(world, pcx, "failed", FAILED_MESSAGE);
-      return;
-    }
-    setStatus(world, pcx, "pending-acceptance", `Pending Acceptance by ${peerOwner}`);
-    world.at(pcx.expirationTime!, () => {
-      if (pcx.status.code === "pending-acceptance") setStatus(world, pcx, "expired", "Expired");
-    });
-  });
+  world.after("peering.pending", { kind: "peering.pending", id: pcx.id, data: { fails } });
   return pcx;
 }
 
@@ -300,9 +295,7 @@ export function acceptPeering(world: World, account: string, region: string, id:
   }
   metaOf(pcx).accepted = true;
   setStatus(world, pcx, "provisioning", "Provisioning");
-  world.after("peering.provisioning", () => {
-    if (pcx.status.code === "provisioning") setStatus(world, pcx, "active", "Active");
-  });
+  world.after("peering.provisioning", { kind: "peering.provisioning", id: pcx.id });
   return pcx;
 }
 
@@ -327,9 +320,7 @@ export function deletePeering(world: World, account: string, region: string, id:
   const message = `Deleted by ${account}`;
   if (pcx.requester.region !== pcx.accepter.region) {
     setStatus(world, pcx, "deleting", "Deleting");
-    world.after("peering.deleting", () => {
-      if (pcx.status.code === "deleting") setStatus(world, pcx, "deleted", message);
-    });
+    world.after("peering.deleting", { kind: "peering.deleting", id: pcx.id, data: { message } });
   } else {
     setStatus(world, pcx, "deleted", message);
   }
@@ -380,6 +371,5 @@ export function modifyPeeringOptions(
   for (const [opts, side] of checks) {
     if (opts?.AllowDnsResolutionFromRemoteVpc !== undefined) side.allowDnsResolutionFromRemoteVpc = opts.AllowDnsResolutionFromRemoteVpc;
   }
-  world.changed();
   return pcx;
 }

@@ -74,7 +74,6 @@ export function createRouteTableRecord(world: World, rs: RegionState, vpc: Vpc, 
     associations: [],
   };
   rs.routeTables.set(id, rt);
-  world.changed();
   return rt;
 }
 
@@ -104,7 +103,6 @@ export function deleteRouteTable(world: World, rs: RegionState, id: string | und
     throw dependencyViolation(`The routeTable '${rt.id}' has dependencies and cannot be deleted.`);
   }
   rs.routeTables.delete(rt.id);
-  world.changed();
 }
 
 /** The route table a subnet uses: its explicit association, else the VPC's main table. */
@@ -172,7 +170,6 @@ export function associateRouteTable(
     assoc = { id: world.ids.next("rtbassoc"), main: false, gatewayId: igw.id };
   }
   rt.associations.push(assoc);
-  world.changed();
   return assoc.id;
 }
 
@@ -190,7 +187,6 @@ export function disassociateRouteTable(world: World, rs: RegionState, associatio
     throw invalidParameterValue(`cannot disassociate the main route table association ${assoc.id}`);
   }
   rt.associations.splice(i, 1);
-  world.changed();
 }
 
 /** Moves an association (including "main") to another table of the same VPC; returns the new id. */
@@ -208,7 +204,6 @@ export function replaceRouteTableAssociation(
   rt.associations.splice(i, 1);
   const moved = { ...assoc, id: world.ids.next("rtbassoc") };
   target.associations.push(moved);
-  world.changed();
   return moved.id;
 }
 
@@ -370,7 +365,6 @@ export function createRoute(
     throw routeLimitExceeded();
   }
   addRoute(rt, { destinationCidr: dest, target: resolved, origin: "CreateRoute" });
-  world.tableChanged();
 }
 
 export function replaceRoute(
@@ -395,7 +389,6 @@ export function replaceRoute(
   if (!isVpcBlock) checkInsideVpc(rs, rt, dest, resolved);
   route.target = resolved;
   if (route.origin !== "CreateRouteTable") route.origin = "CreateRoute";
-  world.tableChanged();
 }
 
 export function deleteRoute(world: World, rs: RegionState, routeTableId: string | undefined, destinationCidr: string | undefined): void {
@@ -407,7 +400,6 @@ export function deleteRoute(world: World, rs: RegionState, routeTableId: string 
     throw invalidParameterValue(`cannot remove local route ${dest} in route table ${rt.id}`);
   }
   rt.routes.splice(i, 1);
-  world.tableChanged();
 }
 
 /**

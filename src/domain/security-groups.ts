@@ -176,7 +176,6 @@ export function createSecurityGroup(
     rules: [allowAllEgressRule(world, id)],
   };
   rs.securityGroups.set(id, sg);
-  world.changed();
   return sg;
 }
 
@@ -217,7 +216,6 @@ export function deleteSecurityGroup(
   if (sg.isDefault) throw cannotDeleteGroup(sg.id, sg.name);
   if (groupInUse(world, rs, sg)) throw dependencyViolation(`resource ${sg.id} has a dependent object`);
   rs.securityGroups.delete(sg.id);
-  world.changed();
   return sg;
 }
 
@@ -488,7 +486,6 @@ export function authorize(
   checkQuota(world, [...sg.rules, ...candidates], isEgress);
   const added = candidates.map((c) => ({ ...c, id: world.ids.next("sgr"), tags: new Map(tags) }));
   sg.rules.push(...added);
-  world.tableChanged();
   return added;
 }
 
@@ -535,7 +532,6 @@ export function revoke(
     unknown.push(...unknownSet);
   }
   sg.rules = sg.rules.filter((r) => !doomed.has(r));
-  if (doomed.size > 0) world.tableChanged();
   return { revoked: [...doomed], unknown };
 }
 
@@ -611,7 +607,6 @@ export function modifyRules(world: World, rs: RegionState, groupId: string | und
     rule.referencedGroup = c.referencedGroup;
     rule.description = c.description;
   }
-  world.tableChanged();
 }
 
 /** UpdateSecurityGroupRuleDescriptions*: sets descriptions on existing rules (by id or by properties). */
@@ -641,7 +636,6 @@ export function updateRuleDescriptions(
     throw missingParameter("IpPermissions or SecurityGroupRuleDescriptions");
   }
   for (const [rule, d] of changes) rule.description = d;
-  world.tableChanged();
 }
 
 /** Name of a referenced group (for views and the `*.group-name` filters), when it still exists. */

@@ -70,7 +70,6 @@ export function createSubnetRecord(
   for (const acl of rs.networkAcls.values()) {
     if (acl.vpcId === vpc.id && acl.isDefault) acl.associations.push({ id: world.ids.next("aclassoc"), subnetId: id });
   }
-  world.changed();
   return subnet;
 }
 
@@ -161,7 +160,6 @@ export function deleteSubnet(world: World, rs: RegionState, id: string | undefin
   for (const rt of rs.routeTables.values()) rt.associations = rt.associations.filter((a) => a.subnetId !== subnet.id);
   for (const acl of rs.networkAcls.values()) acl.associations = acl.associations.filter((a) => a.subnetId !== subnet.id);
   rs.subnets.delete(subnet.id);
-  world.changed();
 }
 
 /** One attribute change, named by its query parameter (the names AWS's messages use). */
@@ -211,5 +209,4 @@ export function modifySubnetAttribute(world: World, rs: RegionState, id: string 
   if (change.enableResourceNameDnsARecordOnLaunch !== undefined) {
     subnet.enableResourceNameDnsARecord = change.enableResourceNameDnsARecordOnLaunch;
   }
-  world.changed();
 }

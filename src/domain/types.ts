@@ -260,6 +260,16 @@ export interface VpcPeeringConnection {
   statusChangedAt: number;
   /** Tags per side, keyed `account/region` (see domain/tags.ts `peeringTagKey`): each side's copy has its own. */
   tags: Map<string, Tags>;
+  /**
+   * What AWS's shape does not carry: whether the request was ever accepted (AWS then shows the
+   * accepter's CIDR and options) and which account ended it (the visibility windows depend on it).
+   */
+  meta?: PeeringMeta;
+}
+
+export interface PeeringMeta {
+  accepted: boolean;
+  endedBy?: string;
 }
 
 export type VolumeState = "creating" | "available" | "in-use" | "deleting" | "deleted" | "error";

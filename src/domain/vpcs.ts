@@ -13,7 +13,7 @@
  * - CreateVpc answers `pending`; the VPC is `available` from the next request on (delay
  *   `vpc.available` models AWS's timing). A region's default VPC is `available` from the start.
  */
-import type { RegionState, World } from "../state/world.js";
+import { defineTransition, type RegionState, type World } from "../state/world.js";
 import type { NetworkAcl, NetworkAclEntry, SecurityGroup, Tags, Vpc } from "./types.js";
 import { cidrOf, containsCidr, formatCidr, overlaps, parseCidr } from "./cidr.js";
 import {
@@ -37,6 +37,11 @@ import { createRouteTableRecord, addRoute } from "./route-tables.js";
 import { attachGateway, createInternetGatewayRecord } from "./internet-gateways.js";
 import { deletePeering } from "./peering.js";
 import { allowAllEgressRule } from "./security-groups.js";
+
+defineTransition("vpc.available", (world, t) => {
+  const vpc = world.existingRegion(t.account, t.region)?.vpcs.get(t.id);
+  if (vpc) vpc.state = "available";
+});
 
 /** Parses and range-checks a VPC IPv4 block (/16 to /28), canonicalising host bits. */
 export function vpcCidr(text: string | undefined, param = "cidrBlock"): string {
@@ -65,13 +70,12 @@ function createDefaultDhcpOptions(world: World, rs: RegionState): string {
       { key: "domain-name-servers", values: ["AmazonProvidedDNS"] },
     ],
   });
-  defaultDhcp.set(rs, id);
+  rs.defaultDhcpOptionsId = id;
   return id;
 }
-const defaultDhcp = new WeakMap<RegionState, string>();
 
 function regionDefaultDhcp(world: World, rs: RegionState): string {
-  const id = defaultDhcp.get(rs);
+  const id = rs.defaultDhcpOptionsId;
   return id !== undefined && rs.dhcpOptions.has(id) ? id : createDefaultDhcpOptions(world, rs);
 }
 
@@ -104,9 +108,7 @@ export function createVpcRecord(
     enableNetworkAddressUsageMetrics: false,
   };
   rs.vpcs.set(id, vpc);
-  world.after("vpc.available", () => {
-    vpc.state = "available";
-  });
+  world.after("vpc.available", { kind: "vpc.available", id, account: rs.account, region: rs.region });
 
   const main = createRouteTableRecord(world, rs, vpc);
   main.associations.push({ id: world.ids.next("rtbassoc"), main: true });
@@ -149,7 +151,6 @@ export function createVpcRecord(
     associations: [],
   };
   rs.networkAcls.set(aclId, acl);
-  world.changed();
   return vpc;
 }
 
@@ -234,7 +235,6 @@ export function deleteVpc(world: World, rs: RegionState, id: string | undefined)
   for (const [sid, sg] of rs.securityGroups) if (sg.vpcId === vpc.id) rs.securityGroups.delete(sid);
   for (const [aid, acl] of rs.networkAcls) if (acl.vpcId === vpc.id) rs.networkAcls.delete(aid);
   rs.vpcs.delete(vpc.id);
-  world.changed();
 }
 
 const RESTRICTED_SECONDARY = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "198.19.0.0/16"].map(cidrOf);
@@ -272,7 +272,6 @@ export function associateVpcCidrBlock(world: World, rs: RegionState, vpcId: stri
   for (const rt of rs.routeTables.values()) {
     if (rt.vpcId === vpc.id) addRoute(rt, { destinationCidr: cidr, target: { kind: "local" }, origin: "CreateRouteTable" });
   }
-  world.changed();
   return { vpc, assoc };
 }
 
@@ -296,7 +295,6 @@ export function disassociateVpcCidrBlock(world: World, rs: RegionState, associat
         rt.routes = rt.routes.filter((r) => !(r.target.kind === "local" && r.destinationCidr === block.cidr));
       }
     }
-    world.changed();
     return { vpc, assoc: { ...block, state: "disassociating" as const } };
   }
   throw cidrAssociationNotFound(associationId ?? "");

@@ -5,7 +5,8 @@
  *
  * Recompiling only what changed: `world.generation` says *that* something changed; `world.indexGeneration`
  * moves too unless the change was confined to one table's routes, rules or entries
- * (`World.tableChanged`). When `indexGeneration` moved, the engine re-checks its index against a flat
+ * (the one door, state/door.ts, knows which requests those are; the test builder calls
+ * `World.tableChanged` itself). When `indexGeneration` moved, the engine re-checks its index against a flat
  * snapshot of the fields it was built from (references, sizes, addresses, states: comparisons only, no
  * parsing, no allocation) and rebuilds the index only when one of them differs. Route tables, security
  * groups and NACLs are compiled lazily, on first use by a query, and each cached compilation is
@@ -246,7 +247,7 @@ export class NetworkModel {
     const gen = this.world.generation;
     if (gen === this.builtGen) return this;
     // A change confined to one table's routes/rules/entries leaves the index alone: only that
-    // table's own cache notices it (see World.tableChanged).
+    // table's own cache notices it (see TABLE_ONLY in state/door.ts).
     const indexGen = this.world.indexGeneration;
     if (indexGen !== this.builtIndexGen && !walkIndex(this.world, this.snapshot, false)) this.build();
     this.builtGen = gen;

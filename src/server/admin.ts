@@ -7,6 +7,7 @@
  * refused call changes nothing: inputs are checked before anything moves.
  */
 import type { World } from "../state/world.js";
+import { decodeState, encodeState, parseState, StateDocumentError } from "../state/document.js";
 import { engineRoutes } from "../engine/admin-routes.js";
 import { MAX_ADVANCE_SECONDS } from "../state/clock.js";
 
@@ -14,6 +15,8 @@ export interface AdminRequest {
   method: string;
   /** Parsed JSON body (POST), or {} */
   body: Record<string, unknown>;
+  /** The body as sent (the state document is read from it, Maps and all). */
+  raw?: string;
   query: URLSearchParams;
 }
 
@@ -32,6 +35,17 @@ export class AdminError extends Error {
     super(message);
   }
 }
+
+/** An answer that is JSON text already (the state document: encoding it twice would cost seconds). */
+export class RawJson {
+  constructor(readonly text: string) {}
+}
+
+/**
+ * Admin routes that change state: the server runs them as transactions of the one door (journaled,
+ * rolled back on failure) and they must be synchronous. Every other route only reads.
+ */
+export const ADMIN_WRITES: ReadonlySet<string> = new Set(["POST /reset", "POST /clock", "POST /state/load"]);
 
 export type AdminHandler = (ctx: AdminContext, req: AdminRequest) => unknown | Promise<unknown>;
 /** Routes keyed by `METHOD /path` below `/_vpclab` (`GET /health`). */
@@ -63,12 +77,32 @@ const coreRoutes: AdminRoutes = {
     world.settle();
     return { now: new Date(world.clock.now()).toISOString(), epochMs: world.clock.now() };
   },
+  // The whole state as one versioned JSON document (state/document.ts), and back. A document that does
+  // not check out changes nothing and gets a 400 naming the problem.
+  "POST /state/save": ({ world }) => new RawJson(encodeState(world)),
+  "POST /state/load": ({ world }, { raw }) => {
+    let parts;
+    try {
+      parts = decodeState(parseState(raw ?? ""));
+    } catch (err) {
+      if (!(err instanceof StateDocumentError)) throw err;
+      throw new AdminError(400, "InvalidStateDocument", `The state document cannot be loaded: ${err.message}`);
+    }
+    world.replaceParts(parts);
+    let accounts = 0;
+    let regions = 0;
+    for (const [, rmap] of parts.accounts) {
+      accounts++;
+      regions += rmap.size;
+    }
+    return { loaded: true, accounts, regions, peerings: parts.peerings.size, pendingTransitions: parts.tasks.length };
+  },
   // `since` is a sequence number (the `total` of an earlier call), so it stays right after old entries
   // have dropped off the end of the log.
   "GET /requests": ({ world }, { query }) => {
     const since = Number(query.get("since") ?? 0);
     const from = Number.isInteger(since) && since > 0 ? since : 0;
-    return { requests: world.requestLog.filter((e) => e.seq >= from), total: world.requestCount };
+    return { requests: world.recentRequests().filter((e) => e.seq >= from), total: world.requestCount };
   },
 };
 

@@ -12,11 +12,16 @@
  * Fidelity notes: signatures are checked only with `verifySignatures`. The Query API answers at `/` only,
  * to GET and POST; another path gets 404 `NotFound` and another method 405 `MethodNotAllowed` (vpclab's
  * codes; EC2 documents none). Any unexpected exception in a handler is reported as EC2's `InternalError`
- * (500), but that is a bug: the e2e suite asserts that no bad input produces one.
+ * (500), but that is a bug: the e2e suite asserts that no bad input produces one. Such a request changes
+ * nothing: every request runs through the one door (state/door.ts), which rolls back what a failed
+ * request did, and its response is encoded inside the transaction. With a data directory, no response
+ * leaves before the journal entries it may have seen are on disk (state/persistence.ts).
  */
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
-import { World, type WorldOptions } from "../state/world.js";
+import { DEFAULT_QUOTAS, World, type WorldOptions } from "../state/world.js";
+import { Door, kindOfAction, type Entry } from "../state/door.js";
+import { restore, type DataDir, type Restored, type Settings } from "../state/persistence.js";
 import { serviceModel, type ServiceName } from "../model/wire-model.js";
 import { clip, QueryCodec } from "../protocol/query-codec.js";
 import { errorXml, MAX_ERROR_MESSAGE, successXml, type Dialect } from "../protocol/envelope.js";
@@ -43,18 +48,24 @@ import type { Ctx, DispatchHandler } from "../api/context.js";
 import { scopeOf } from "./scope.js";
 import { regionInfo } from "../model/regions.js";
 import { createDefaultVpcIn } from "../domain/vpcs.js";
-import { adminRoutes, AdminError, type AdminContext } from "./admin.js";
+import { adminRoutes, AdminError, ADMIN_WRITES, RawJson, type AdminContext } from "./admin.js";
 import { VERSION } from "../version.js";
 import { adminRefusal, exposureWarning, RequestGuard, type SecurityOptions } from "./guard.js";
 import { createSignatureVerifier, type SignatureVerifier } from "./sigv4.js";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** A whole state document (`POST /_vpclab/state/load`) may be large: 10k VPCs with their routes is tens of MB. */
+export const MAX_STATE_BYTES = 512 * 1024 * 1024;
 
 export interface ServerOptions extends WorldOptions, SecurityOptions {
   port?: number;
   host?: string;
   /** Log each request to stderr. */
   verbose?: boolean;
+  /** Keep the state in this directory across restarts (state/persistence.ts). */
+  dataDir?: string;
+  /** Called if the data directory cannot be written; by default vpclab reports it and exits. */
+  onFatal?: (err: Error) => void;
 }
 
 interface ServiceBinding {
@@ -88,6 +99,9 @@ export class VpclabServer {
   private readonly admin: AdminContext;
   private readonly guard: RequestGuard;
   private readonly verifier: SignatureVerifier | undefined;
+  /** The one door every request goes through (state/door.ts). */
+  readonly door: Door;
+  private readonly dataDir: DataDir | undefined;
 
   constructor(private readonly options: ServerOptions = {}) {
     this.guard = new RequestGuard(options, options.host ?? "127.0.0.1");
@@ -98,6 +112,26 @@ export class VpclabServer {
       sts: binding("sts", "awsQuery", stsOperationTable),
     };
     this.admin = { world: this.world, startedAt: Date.now(), version: VERSION };
+    // ---- persist: the data directory (restored before anything listens) and the one door.
+    const warn = (m: string) => console.error(m);
+    const replayer = (w: World, e: Entry) => this.replay(w, e);
+    let restored: Restored | undefined;
+    if (options.dataDir) {
+      const settings = (o: WorldOptions): Settings => ({ seed: o.seed, delays: { ...o.delays }, quotas: { ...DEFAULT_QUOTAS, ...o.quotas } });
+      restored = restore(this.world, options.dataDir, settings(options), replayer, (s) => createWorld({ ...options, ...s }), warn, { onFatal: options.onFatal });
+      for (const n of restored.notes) warn(`vpclab: ${n}`);
+    }
+    this.dataDir = restored?.sink;
+    this.door = new Door(this.world, {
+      isRefusal: (err) => err instanceof Ec2Error || err instanceof AdminError,
+      makeWorld: () => createWorld(options),
+      replayer,
+      sink: restored?.sink,
+      warn,
+      seq: restored?.lastSeq,
+      base: restored?.base,
+      since: restored?.since,
+    });
     this.http = createServer((req, res) => {
       this.handle(req, res).catch((err: unknown) => {
         // Only reached if writing the response itself failed.
@@ -134,18 +168,20 @@ export class VpclabServer {
     });
   }
 
-  close(): Promise<void> {
-    return new Promise((resolve) => {
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => {
       this.http.close(() => resolve());
       this.http.closeAllConnections();
     });
+    // A clean stop leaves one snapshot and no journal to replay.
+    await this.dataDir?.close(this.door.current());
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = requestTarget(req.url);
     let raw: Buffer;
     try {
-      raw = await readBody(req);
+      raw = await readBody(req, url?.pathname === "/_vpclab/state/load" ? MAX_STATE_BYTES : MAX_BODY_BYTES);
     } catch (err) {
       const e = err instanceof Ec2Error ? err : malformedQuery("The request body could not be read");
       if (url?.pathname.startsWith("/_vpclab/")) return sendJson(res, e.httpStatus, { error: { code: e.code, message: e.message } });
@@ -216,6 +252,7 @@ export class VpclabServer {
     }
     let status = 200;
     let errorCode: string | undefined;
+    let reply: () => void;
     try {
       if (!regionInfo(scope.region)) throw authFailure("Credential should be scoped to a valid region.");
       if (!action) throw missingAction();
@@ -223,32 +260,27 @@ export class VpclabServer {
       // unknown actions, not Object.prototype's members.
       const op = own(service.operations, action);
       if (!op) throw invalidAction(action);
-      const handler = own(service.table, action);
-      if (!handler) throw notImplemented(action);
-      this.world.settle();
-      const input = service.codec.decode(op.input, params.entries());
-      if (input.DryRun === true) throw dryRunOperation();
-      const world = this.world;
-      let rs: Ctx["rs"] | undefined;
-      const ctx: Ctx = {
-        world,
-        account: scope.account,
-        region: scope.region,
-        requestId,
-        get rs() {
-          return (rs ??= world.region(scope.account, scope.region));
-        },
+      if (!own(service.table, action)) throw notImplemented(action);
+      // ---- persist: one door. Everything from settling to the encoded response is one transaction
+      // (state/door.ts): it commits, or the world is as it was.
+      const entries = [...params.entries()];
+      const head = { op: "ec2" as const, service: service.name, action, account: scope.account, region: scope.region, params: entries };
+      const xml = this.door.run(head, kindOfAction(action), () => {
+        const output = this.execute(this.world, service, action, scope, entries, requestId);
+        return successXml(service.dialect, service.codec, service.xmlns, action, op.output, output, requestId);
+      });
+      reply = () => {
+        res.writeHead(200, { "content-type": "text/xml;charset=UTF-8", "x-amzn-requestid": requestId });
+        res.end(xml);
       };
-      const output = handler(ctx, input);
-      const xml = successXml(service.dialect, service.codec, service.xmlns, action, op.output, output, requestId);
-      res.writeHead(200, { "content-type": "text/xml;charset=UTF-8", "x-amzn-requestid": requestId });
-      res.end(xml);
     } catch (err) {
       const e = err instanceof Ec2Error ? err : internalError(err, this.options.verbose);
       status = e.httpStatus;
       errorCode = e.code;
-      this.sendError(res, e, requestId);
+      reply = () => this.sendError(res, e, requestId);
     }
+    // No answer leaves before what it saw is durable (group commit: persistence.ts).
+    this.door.whenDurable(reply);
     this.world.logRequest({
       time: new Date(this.world.clock.now()).toISOString(),
       requestId,
@@ -263,6 +295,42 @@ export class VpclabServer {
     if (this.options.verbose) console.error(`${scope.region} ${scope.account} ${action} ${status}${errorCode ? " " + errorCode : ""}`);
   }
 
+  /** Settles, decodes and runs an EC2 request against `world`: the live path and the journal replay. */
+  private execute(world: World, service: ServiceBinding, action: string, scope: { account: string; region: string }, params: [string, string][], requestId: string): unknown {
+    const op = service.operations[action]!;
+    const handler = service.table[action]!;
+    world.settle();
+    const input = service.codec.decode(op.input, params);
+    if (input.DryRun === true) throw dryRunOperation();
+    let rs: Ctx["rs"] | undefined;
+    const ctx: Ctx = {
+      world,
+      account: scope.account,
+      region: scope.region,
+      requestId,
+      get rs() {
+        return (rs ??= world.region(scope.account, scope.region));
+      },
+    };
+    return handler(ctx, input);
+  }
+
+  /** Runs a journal entry again (a restart, or a rollback). */
+  private replay(world: World, e: Entry): void {
+    if (e.op === "settle") return world.settle();
+    if (e.op === "admin") {
+      world.settle();
+      const route = adminRoutes[e.route ?? ""];
+      if (!route) throw new Error(`unknown admin route ${e.route}`);
+      const raw = e.raw ?? "";
+      const body = raw.trim() === "" ? {} : (JSON.parse(raw) as Record<string, unknown>);
+      route({ ...this.admin, world }, { method: e.route!.split(" ")[0]!, body, raw, query: new URLSearchParams() });
+      return;
+    }
+    const service = e.service === "sts" ? this.services.sts : this.services.ec2;
+    this.execute(world, service, e.action ?? "", { account: e.account ?? "", region: e.region ?? "" }, e.params ?? [], "");
+  }
+
   private sendError(res: ServerResponse, e: Ec2Error, requestId: string): void {
     res.writeHead(e.httpStatus, { "content-type": "text/xml;charset=UTF-8", "x-amzn-requestid": requestId });
     res.end(errorXml(e.code, e.message, requestId));
@@ -273,6 +341,10 @@ export class VpclabServer {
     const path = url.pathname.slice("/_vpclab".length);
     const route = own(adminRoutes, `${method} ${path}`);
     const send = (status: number, value: unknown) => sendJson(res, status, value);
+    const sendRaw = (status: number, text: string) => {
+      res.writeHead(status, { "content-type": "application/json" });
+      res.end(text);
+    };
     if (!route) {
       const allowed = Object.keys(adminRoutes).filter((k) => k.slice(k.indexOf(" ") + 1) === path).map((k) => k.slice(0, k.indexOf(" ")));
       const shown = clip(url.pathname, 128);
@@ -281,7 +353,8 @@ export class VpclabServer {
       return send(405, { error: { code: "MethodNotAllowed", message: `${shown} takes ${allowed.join(", ")}, not ${clip(method, 32)}` } });
     }
     let parsed: Record<string, unknown> = {};
-    if (body.trim() !== "") {
+    // The state document is read by its route from the raw text (parsing it twice costs a second at 40 MB).
+    if (body.trim() !== "" && url.pathname !== "/_vpclab/state/load") {
       try {
         const v: unknown = JSON.parse(body);
         if (typeof v !== "object" || v === null || Array.isArray(v)) throw new Error("not an object");
@@ -290,15 +363,43 @@ export class VpclabServer {
         return send(400, { error: { code: "MalformedJson", message: "The request body must be a JSON object" } });
       }
     }
+    // ---- persist: admin writes (reset, clock, state load) are transactions of the one door, journaled
+    // with their raw body; reads only settle through it.
+    const key = `${method} ${url.pathname.slice("/_vpclab".length)}`;
+    let reply: () => void;
     try {
-      this.world.settle();
-      send(200, await route(this.admin, { method, body: parsed, query: new URLSearchParams(url.search) }));
+      const request = { method, body: parsed, raw: body, query: new URLSearchParams(url.search) };
+      let value: unknown;
+      if (ADMIN_WRITES.has(key)) {
+        value = this.door.run({ op: "admin", route: key, raw: body }, "write", () => {
+          this.world.settle();
+          const v = route(this.admin, request);
+          if (v instanceof Promise) throw new Error(`admin route ${key} must be synchronous`);
+          return v;
+        });
+        // A loaded document becomes the base (and the data directory's snapshot) at once, so neither a
+        // rollback nor a restart replays tens of megabytes of journaled document.
+        if (key === "POST /state/load") this.door.rebase();
+      } else {
+        this.door.run({ op: "settle" }, "read", () => this.world.settle());
+        value = await route(this.admin, request);
+      }
+      reply = () => (value instanceof RawJson ? sendRaw(200, value.text) : send(200, value));
+      if (key === "POST /state/load") {
+        // Answered once the loaded state is the snapshot on disk, so a restart reads it instead of
+        // replaying the whole journaled document.
+        const r = reply;
+        reply = () => this.door.whenSnapshotted(r);
+      }
     } catch (err) {
-      if (err instanceof AdminError) return send(err.status, { error: { code: err.code, message: clip(err.message, MAX_ERROR_MESSAGE) } });
-      if (err instanceof Ec2Error) return send(err.httpStatus, { error: { code: err.code, message: clip(err.message, MAX_ERROR_MESSAGE) } });
-      if (this.options.verbose) console.error(err);
-      send(500, { error: { code: "InternalError", message: String(err) } });
+      if (err instanceof AdminError) reply = () => send(err.status, { error: { code: err.code, message: clip(err.message, MAX_ERROR_MESSAGE) } });
+      else if (err instanceof Ec2Error) reply = () => send(err.httpStatus, { error: { code: err.code, message: clip(err.message, MAX_ERROR_MESSAGE) } });
+      else {
+        if (this.options.verbose) console.error(err);
+        reply = () => send(500, { error: { code: "InternalError", message: "An internal error has occurred; nothing was changed." } });
+      }
     }
+    this.door.whenDurable(reply);
   }
 }
 
@@ -335,7 +436,7 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
 }
 
 /** The body's exact bytes: signatures cover them, so they are decoded only after the check. */
-function readBody(req: IncomingMessage): Promise<Buffer> {
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -343,9 +444,9 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     req.on("data", (chunk: Buffer) => {
       if (done) return;
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
+      if (size > limit) {
         done = true;
-        reject(requestTooLarge(MAX_BODY_BYTES));
+        reject(requestTooLarge(limit));
         return;
       }
       chunks.push(chunk);

@@ -12,7 +12,17 @@
  *   is 0, which settles on the next request: a Create call answers `pending` and the next Describe
  *   shows the settled state. `ServerOptions.delays` models AWS's real timing on the emulator clock.
  * - Every request runs to completion before the next starts (one event loop, synchronous handlers),
- *   so each API call is atomic, including changes to cross-region objects.
+ *   so each API call is atomic, including changes to cross-region objects; the one door
+ *   (state/door.ts) makes it all or nothing even when a handler fails.
+ * - A transition runs at the first request after its due time, but with the clock standing at its due
+ *   time: the timestamps it writes (a peering's status change, a termination) are the due instant, as
+ *   if AWS had made the change then.
+ * - `accountsMax` is vpclab's own bound, not an AWS quota: AWS has no limit an emulator could copy, and
+ *   every new 12-digit access key would otherwise cost memory for good.
+ *
+ * State is data (DESIGN.md, "State is data"): records, pending transitions as `Transition` records run
+ * by a registry of kinds (no closures), the clock offset and the id source; document.ts writes it all
+ * to one JSON document and reads it back.
  */
 import type {
   DhcpOptions,
@@ -31,6 +41,7 @@ import type {
   VpcPeeringConnection,
 } from "../domain/types.js";
 import { Clock, IdSource } from "./clock.js";
+import { authFailure } from "../domain/errors.js";
 
 export const DEFAULT_ACCOUNT = "000000000000";
 export const DEFAULT_REGION = "us-east-1";
@@ -51,6 +62,8 @@ export class RegionState {
   readonly volumes = new Map<string, Volume>();
   /** Launch templates by id (domain/launch-templates.ts); not read by the network engine. */
   readonly launchTemplates = new Map<string, LaunchTemplate>();
+  /** The DHCP options set AWS made for this account and region (every new VPC gets it). */
+  defaultDhcpOptionsId?: string;
   /** Family-specific extras (later issues may keep their own collections here without a schema change). */
   readonly extra = new Map<string, unknown>();
 
@@ -82,6 +95,11 @@ export const DEFAULT_QUOTAS = {
   outstandingPeeringRequests: 25,
   elasticIpsPerRegion: 5,
   instancesPerRegion: 1000,
+  /**
+   * Accounts one server keeps (each 12-digit access key makes one): not an AWS quota, a bound on
+   * memory. A new account past it gets AuthFailure, as an unknown access key gets from AWS.
+   */
+  accountsMax: 1000,
 };
 export type Quotas = typeof DEFAULT_QUOTAS;
 
@@ -94,10 +112,38 @@ export interface WorldOptions {
   requestLogSize?: number;
 }
 
-interface Task {
+/**
+ * A pending state transition, as data: what happens (`kind`, run by the registry below), to which
+ * record (`id`, in `account`/`region` when regional), and when (`at`, emulator ms). `seq` keeps the
+ * order of scheduling among transitions due at the same instant. `data` is plain JSON.
+ */
+export interface Transition {
   at: number;
   seq: number;
-  run: () => void;
+  kind: string;
+  id: string;
+  account?: string;
+  region?: string;
+  data?: Record<string, unknown>;
+}
+
+export type TransitionSpec = Omit<Transition, "at" | "seq">;
+export type TransitionRunner = (world: World, t: Transition) => void;
+
+const transitionKinds = new Map<string, TransitionRunner>();
+
+/**
+ * Registers what a kind of transition does. Each domain module registers its own kinds when it is
+ * loaded; a runner finds its record again by id and must check that the record is still in the state
+ * the transition expects (a later request may have moved it on).
+ */
+export function defineTransition(kind: string, run: TransitionRunner): void {
+  if (transitionKinds.has(kind)) throw new Error(`transition kind ${kind} is defined twice`);
+  transitionKinds.set(kind, run);
+}
+
+export function isTransitionKind(kind: string): boolean {
+  return transitionKinds.has(kind);
 }
 
 export interface RequestLogEntry {
@@ -116,6 +162,16 @@ export interface RequestLogEntry {
 
 export type RegionInitializer = (world: World, rs: RegionState) => void;
 
+/** The parts of a world that make up its state (what a saved document holds). */
+export interface WorldParts {
+  accounts: Map<string, Map<string, RegionState>>;
+  peerings: Map<string, VpcPeeringConnection>;
+  tasks: Transition[];
+  taskSeq: number;
+  ids: IdSource;
+  clockOffsetMs: number;
+}
+
 export class World {
   readonly clock: Clock;
   ids: IdSource;
@@ -124,19 +180,30 @@ export class World {
   private accounts = new Map<string, Map<string, RegionState>>();
   /** Cross-region, cross-account objects. */
   peerings = new Map<string, VpcPeeringConnection>();
-  private tasks: Task[] = [];
+  /** Pending transitions, sorted by time then by order of scheduling. */
+  private tasks: Transition[] = [];
   private seq = 0;
   /** The most recent requests, oldest first; `requestCount` counts every request ever logged. */
   readonly requestLog: RequestLogEntry[] = [];
   requestCount = 0;
-  /** Bumped on every state change that the engine may care about; the engine recompiles lazily. */
+  /**
+   * Bumped by the one door (state/door.ts) when a transaction ends, when a transition runs and when a
+   * region is made: the engine recompiles lazily when it moves. Nothing else needs to call `changed()`
+   * (the engine's test builder does, since it writes records outside any request).
+   */
   generation = 0;
   /**
-   * Bumped on every change except those confined to one route table's routes, one security group's
-   * rules or one network ACL's entries (`tableChanged()`). The engine re-checks its whole index only
-   * when this moves, and recompiles just the touched table otherwise.
+   * Bumped with `generation` except after a transaction that can only have changed one route table's
+   * routes, one security group's rules or one network ACL's entries (`door.ts` knows those actions).
+   * The engine re-checks its whole index only when this moves, and recompiles just the touched table
+   * otherwise.
    */
   indexGeneration = 0;
+  /**
+   * Set when something other than the request's own action changed state: a due transition ran or a
+   * region was made with its defaults. The door journals a read that did either.
+   */
+  touched = false;
 
   /** Records a change to anything the network may see. */
   changed(): void {
@@ -151,7 +218,7 @@ export class World {
 
   constructor(
     private readonly initRegion: RegionInitializer,
-    private readonly options: WorldOptions = {},
+    readonly options: WorldOptions = {},
   ) {
     this.clock = options.clock ?? new Clock();
     this.ids = new IdSource(options.seed);
@@ -163,6 +230,11 @@ export class World {
   region(account: string, region: string): RegionState {
     let regions = this.accounts.get(account);
     if (!regions) {
+      if (this.accounts.size >= this.quotas.accountsMax) {
+        throw authFailure(
+          `AWS was not able to validate the provided access credentials (vpclab keeps at most ${this.quotas.accountsMax} accounts: quota accountsMax).`,
+        );
+      }
       regions = new Map();
       this.accounts.set(account, regions);
     }
@@ -170,9 +242,17 @@ export class World {
     if (!rs) {
       rs = new RegionState(account, region);
       regions.set(region, rs);
+      this.touched = true;
       this.initRegion(this, rs);
+      this.changed();
     }
     return rs;
+  }
+
+  /** An existing region state, or undefined (never makes defaults). */
+  existingRegion(account: string | undefined, region: string | undefined): RegionState | undefined {
+    if (account === undefined || region === undefined) return undefined;
+    return this.accounts.get(account)?.get(region);
   }
 
   /** Existing region states only (does not create defaults). */
@@ -188,9 +268,10 @@ export class World {
     return this.delays[name] ?? 0;
   }
 
-  /** Runs `run` once the emulator clock reaches `at` (checked at the start of each request). */
-  at(at: number, run: () => void): void {
-    const task = { at, seq: this.seq++, run };
+  /** Schedules a transition at `at` on the emulator clock (run at the start of the first request after). */
+  at(at: number, spec: TransitionSpec): void {
+    if (!transitionKinds.has(spec.kind)) throw new Error(`unknown transition kind ${spec.kind}`);
+    const task: Transition = { at, seq: this.seq++, ...spec };
     // Kept sorted by time (then by order of scheduling), so settling only looks at the front.
     let lo = 0;
     let hi = this.tasks.length;
@@ -202,23 +283,42 @@ export class World {
     this.tasks.splice(lo, 0, task);
   }
 
-  /** Runs `run` after the named delay. */
-  after(delayName: string, run: () => void): void {
-    this.at(this.clock.now() + this.delay(delayName), run);
+  /** Schedules a transition after the named delay. */
+  after(delayName: string, spec: TransitionSpec): void {
+    this.at(this.clock.now() + this.delay(delayName), spec);
   }
 
-  /** Runs every task that is due, in time order; tasks scheduled by tasks run too if due. */
+  /**
+   * Runs every transition that is due, in time order; transitions scheduled by transitions run too if
+   * due. Each runs with the clock standing at its own due time, so what it writes (timestamps, the due
+   * time of what it schedules) does not depend on when the next request happened to come.
+   */
   settle(): void {
     while (this.tasks.length > 0 && this.tasks[0]!.at <= this.clock.now()) {
-      this.tasks.shift()!.run();
+      const task = this.tasks.shift()!;
+      this.touched = true;
+      this.clock.runAt(task.at, () => transitionKinds.get(task.kind)!(this, task));
       this.changed();
     }
+  }
+
+  /** Pending transitions (read-only view, for tests and the state document). */
+  pending(): readonly Transition[] {
+    return this.tasks;
   }
 
   logRequest(entry: Omit<RequestLogEntry, "seq">): void {
     this.requestLog.push({ seq: this.requestCount++, ...entry });
     const size = this.options.requestLogSize ?? 10_000;
-    if (this.requestLog.length > size) this.requestLog.splice(0, this.requestLog.length - size);
+    // Trimmed in slices of a tenth rather than one entry per request: shifting 10,000 entries on every
+    // request was O(n) each time.
+    if (this.requestLog.length > size + Math.ceil(size / 10)) this.requestLog.splice(0, this.requestLog.length - size);
+  }
+
+  /** The log as the admin API shows it: at most `requestLogSize` entries. */
+  recentRequests(): RequestLogEntry[] {
+    const size = this.options.requestLogSize ?? 10_000;
+    return this.requestLog.length > size ? this.requestLog.slice(this.requestLog.length - size) : this.requestLog;
   }
 
   /** Back to a fresh world: every account and region returns to its defaults. The clock is kept. */
@@ -226,9 +326,28 @@ export class World {
     this.accounts = new Map();
     this.peerings = new Map();
     this.tasks = [];
+    this.seq = 0;
     this.ids = new IdSource(this.options.seed);
     this.requestLog.length = 0;
     this.requestCount = 0;
+    this.touched = true;
+    this.changed();
+  }
+
+  /** The state, by reference (see document.ts, which writes and reads it). */
+  parts(): WorldParts {
+    return { accounts: this.accounts, peerings: this.peerings, tasks: this.tasks, taskSeq: this.seq, ids: this.ids, clockOffsetMs: this.clock.offset };
+  }
+
+  /** Replaces the whole state at once (a loaded document, or a rollback); the request log stays. */
+  replaceParts(p: WorldParts): void {
+    this.accounts = p.accounts;
+    this.peerings = p.peerings;
+    this.tasks = p.tasks;
+    this.seq = p.taskSeq;
+    this.ids = p.ids;
+    this.clock.offset = p.clockOffsetMs;
+    this.touched = true;
     this.changed();
   }
 }
