@@ -63,6 +63,9 @@ export interface Session {
   region: string;
 }
 
+/** What the event stream last said: the "account/region" states that exist on the server. */
+export const live = { regions: [] as string[] };
+
 export const session: Session = {
   account: localStorage.getItem("vpclab.account") ?? "000000000000",
   region: localStorage.getItem("vpclab.region") ?? "us-east-1",

@@ -5,7 +5,7 @@
  */
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { ec2, list, session } from "./api";
+import { ec2, list, live as liveState, session } from "./api";
 import { CHANGE_EVENT } from "./ui";
 import { ElasticIpsPage, InstancesPage, InternetGatewaysPage, NetworkAclsPage, PeeringPage, RouteTablesPage, SecurityGroupsPage, SubnetsPage, VpcsPage } from "./pages";
 import { MapPage } from "./mapview";
@@ -37,9 +37,6 @@ function route(): string {
   return location.hash.replace(/^#\/?/, "") || "map";
 }
 
-/** "account/region" strings from the event stream, for the selectors and the map. */
-let known: string[] = [];
-
 function App() {
   const [page, setPage] = useState(route());
   const [where, setWhere] = useState({ account: session.account, region: session.region });
@@ -54,8 +51,8 @@ function App() {
     ec2("DescribeRegions", { AllRegions: true }).then((r) => setRegions(list(r.regionInfo).map((x) => x.regionName).sort()), () => setRegions([session.region]));
     const es = new EventSource("/_vpclab/events");
     es.addEventListener("change", (e) => {
-      known = JSON.parse((e as MessageEvent).data).regions;
-      setTouched(known);
+      liveState.regions = JSON.parse((e as MessageEvent).data).regions;
+      setTouched(liveState.regions);
       window.dispatchEvent(new Event(CHANGE_EVENT));
     });
     es.onopen = () => setLive(true);
@@ -74,7 +71,6 @@ function App() {
     setWhere({ account, region });
   };
   const accounts = [...new Set(["000000000000", session.account, ...touched.map((t) => t.split("/")[0]!)])].sort();
-  const mapRegions = [...new Set([...touched.filter((t) => t.startsWith(`${where.account}/`)).map((t) => t.split("/")[1]!), where.region])].sort();
   const key = `${where.account}/${where.region}`;
   let body;
   switch (page) {
@@ -87,7 +83,7 @@ function App() {
     case "network-acls": body = <NetworkAclsPage key={key} />; break;
     case "security-groups": body = <SecurityGroupsPage key={key} />; break;
     case "instances": body = <InstancesPage key={key} />; break;
-    default: body = <MapPage regions={mapRegions} />;
+    default: body = <MapPage key={where.account} />;
   }
   return (
     <>

@@ -5,7 +5,7 @@
  */
 import { useEffect, useRef, useState } from "preact/hooks";
 import type cytoscape from "cytoscape";
-import { admin, session, type ApiError } from "./api";
+import { admin, live, session, type ApiError } from "./api";
 import { applyTopology, createMap, loadTopology, runLayout, type Topology } from "./map";
 import { asApiError, CHANGE_EVENT, ErrorBanner, Field } from "./ui";
 
@@ -15,7 +15,13 @@ declare global {
   }
 }
 
-export function MapPage(props: { regions: string[] }) {
+/** The regions the map shows: those of the selected account that exist on the server, and the selected one. */
+function mapRegions(): string[] {
+  const mine = live.regions.filter((t) => t.startsWith(`${session.account}/`)).map((t) => t.slice(session.account.length + 1));
+  return [...new Set([...mine, session.region])].sort();
+}
+
+export function MapPage() {
   const box = useRef<HTMLDivElement>(null);
   const cyRef = useRef<cytoscape.Core | undefined>(undefined);
   const topoRef = useRef<Topology | undefined>(undefined);
@@ -23,8 +29,6 @@ export function MapPage(props: { regions: string[] }) {
   const [error, setError] = useState<ApiError>();
   const [clicked, setClicked] = useState<Record<string, unknown>>();
   const [stats, setStats] = useState("");
-  const regionsRef = useRef(props.regions);
-  regionsRef.current = props.regions;
 
   useEffect(() => {
     const cy = createMap(box.current!);
@@ -38,7 +42,7 @@ export function MapPage(props: { regions: string[] }) {
       running = true;
       try {
         const t0 = performance.now();
-        const t = await loadTopology(regionsRef.current);
+        const t = await loadTopology(mapRegions());
         const t1 = performance.now();
         const laidOut = applyTopology(cy, t);
         const t2 = performance.now();
@@ -64,7 +68,7 @@ export function MapPage(props: { regions: string[] }) {
       cy.destroy();
       window.vpclabMap = undefined;
     };
-  }, [session.account, props.regions.join(",")]);
+  }, []);
 
   return (
     <div class="map-page">
@@ -114,6 +118,7 @@ const HOP_NAMES: Record<string, string> = {
 function Reachability({ cy, topo }: { cy: { current?: cytoscape.Core }; topo?: Topology }) {
   const [q, setQ] = useState({ from: "", to: "", protocol: "icmp", port: "22" });
   const [result, setResult] = useState<any>();
+  const [runs, setRuns] = useState(0);
   const [error, setError] = useState<ApiError>();
   const body = () => ({ from: q.from.trim(), to: q.to.trim(), account: session.account, protocol: q.protocol, port: q.protocol === "icmp" ? undefined : Number(q.port) });
 
@@ -122,6 +127,7 @@ function Reachability({ cy, topo }: { cy: { current?: cytoscape.Core }; topo?: T
     try {
       const a = await admin("POST", "/analyze", body());
       setResult(a);
+      setRuns((n) => n + 1);
       if (cy.current && topo) drawPath(cy.current, topo, a);
     } catch (e) {
       setResult(undefined);
@@ -172,17 +178,17 @@ function Reachability({ cy, topo }: { cy: { current?: cytoscape.Core }; topo?: T
           <button onClick={clear}>Clear</button>
         </div>
         <ErrorBanner error={error} />
-        {result && <AnalysisView a={result} />}
+        {result && <AnalysisView a={result} n={runs} />}
       </section>
       <PingPanel query={body} />
     </>
   );
 }
 
-function AnalysisView({ a }: { a: any }) {
+function AnalysisView({ a, n }: { a: any; n: number }) {
   const ok = a.verdict === "reachable";
   return (
-    <div id="reach-result" data-verdict={a.verdict}>
+    <div id="reach-result" data-verdict={a.verdict} data-n={n}>
       <p class={`verdict ${ok ? "ok" : "bad"}`}>{ok ? "Reachable" : "Not reachable"}</p>
       <dl class="kv">
         <dt>Round trip</dt>
@@ -216,49 +222,66 @@ function AnalysisView({ a }: { a: any }) {
   );
 }
 
-/** Draws the forward leg on the map: overlay arrows between the components crossed, blockers marked. */
+/**
+ * Draws the forward leg on the map: arrows between the places a packet is handed over (the sender's
+ * instance, an internet gateway, the Internet, the receiver), the subnets, VPCs and peering connections
+ * crossed highlighted, and each blocker marked with its code. A blocked path ends in a dashed red arrow
+ * to where the packet was going.
+ */
 function drawPath(cy: cytoscape.Core, topo: Topology, a: any): void {
   clearPath(cy);
-  const seq: string[] = [];
-  const push = (id: string | undefined) => {
-    if (id && cy.getElementById(id).isNode() && seq[seq.length - 1] !== id) seq.push(id);
+  const anchors: string[] = [];
+  const anchor = (id: string | undefined) => {
+    if (id && cy.getElementById(id).isNode() && anchors[anchors.length - 1] !== id) anchors.push(id);
   };
-  let subnet: string | undefined = a.source.subnetId;
   const onPath: string[] = [];
+  let subnet: string | undefined = a.source.subnetId;
   for (const h of a.forward) {
     if (h.kind === "eni") {
       subnet = topo.eniToSubnet.get(h.id) ?? subnet;
-      push(subnet);
-      push(topo.eniToInstance.get(h.id) ?? subnet);
-    } else if (h.kind === "route-table" || h.kind === "nacl-out") push(subnet);
-    else if (h.kind === "nacl-in") push(a.destination.subnetId);
-    else if (h.kind === "pcx") onPath.push(h.id);
-    else if (h.kind === "igw") push(h.id);
-    else if (h.kind === "internet") push("internet");
-    else if (h.kind === "vpc") push(h.id);
-  }
-  if (a.verdict === "reachable") {
-    push(a.destination.subnetId);
-    push(a.destination.instanceId ?? (a.destination.kind === "internet" ? "internet" : undefined));
+      if (subnet) onPath.push(subnet);
+      anchor(topo.eniToInstance.get(h.id) ?? subnet);
+    } else if (h.kind === "route-table" || h.kind === "nacl-out") {
+      if (subnet) onPath.push(subnet);
+    } else if (h.kind === "nacl-in") {
+      if (a.destination.subnetId) onPath.push(a.destination.subnetId);
+    } else if (h.kind === "pcx" || h.kind === "vpc") onPath.push(h.id);
+    else if (h.kind === "igw") anchor(h.id);
+    else if (h.kind === "internet") anchor("internet");
   }
   const blocked = a.verdict !== "reachable";
+  const reachedBefore = anchors.length;
+  const target = a.destination.instanceId ?? (a.destination.kind === "internet" ? "internet" : a.destination.subnetId);
+  anchor(target);
   cy.batch(() => {
-    // Drop the source's own subnet → instance step: the arrow starts at the sender.
-    const start = seq[0] !== undefined && seq[1] !== undefined && cy.getElementById(seq[1]).data("parent") === seq[0] ? 1 : 0;
-    for (let i = start; i + 1 < seq.length; i++) {
-      cy.add({ data: { id: `path/${i}`, source: seq[i], target: seq[i + 1], label: i === start ? (blocked ? "blocked" : `${a.rttMs.toFixed(1)} ms`) : "" }, classes: `path${blocked ? " blocked" : ""}` });
+    for (let i = 0; i + 1 < anchors.length; i++) {
+      const last = i + 1 === anchors.length - 1;
+      const red = blocked && (reachedBefore < anchors.length ? i + 1 >= reachedBefore : true);
+      cy.add({
+        data: { id: `path/${i}`, source: anchors[i], target: anchors[i + 1], label: last ? (blocked ? "blocked" : `${a.rttMs.toFixed(1)} ms RTT, MTU ${a.pathMtu}`) : "" },
+        classes: `path${red ? " blocked" : ""}`,
+      });
     }
-    for (const id of [...seq, ...onPath]) cy.getElementById(id).addClass("on-path");
+    for (const id of [...anchors, ...onPath]) cy.getElementById(id).addClass("on-path");
     for (const x of a.explanations) {
-      const target = [x.instanceId, topo.eniToInstance.get(x.networkInterfaceId), x.vpcPeeringConnectionId, x.internetGatewayId, x.subnetId, x.routeTableId ? (x.leg === "forward" ? a.source.subnetId : a.destination.subnetId) : undefined, x.vpcId]
+      // Mark the component the code is about: an interface's problems on its instance, a route's on the
+      // subnet whose table it is, a gateway's or peering's on that element.
+      const rtbSubnet = x.routeTableId ? x.subnetId ?? (x.leg === "forward" ? a.source.subnetId : a.destination.subnetId) : undefined;
+      const onEni = /^ENI_|^BAD_STATE$/.test(x.code);
+      const candidates = onEni
+        ? [x.instanceId, topo.eniToInstance.get(x.networkInterfaceId), x.subnetId, x.vpcId]
+        : [x.vpcPeeringConnectionId, x.internetGatewayId, rtbSubnet, x.subnetId, x.instanceId, topo.eniToInstance.get(x.networkInterfaceId), x.vpcId];
+      const target = candidates
         .map((id) => (id ? cy.getElementById(id) : undefined))
         .find((el) => el && el.length > 0);
       if (!target) continue;
       const prev = target.data("blockerLabel");
-      target.data("blockerLabel", `${prev ? prev + "\n" : `${target.data("label")}\n`}⛔ ${x.code}`);
+      target.data("blockerLabel", `${prev ? prev + "\n" : `${target.data("label")}\n`}BLOCKED: ${x.code}`);
       target.addClass("blocker");
     }
   });
+  // Bring the path into view: on a map of many regions it would otherwise be a few pixels.
+  cy.fit(cy.elements(".path, .on-path, .blocker").filter((e) => e.isNode()), 60);
 }
 
 function clearPath(cy: cytoscape.Core): void {
