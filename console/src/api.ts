@@ -64,7 +64,7 @@ export interface Session {
 }
 
 /** What the event stream last said: the "account/region" states that exist on the server. */
-export const live = { regions: [] as string[] };
+export const live = { regions: [] as string[], ready: false };
 
 export const session: Session = {
   account: localStorage.getItem("vpclab.account") ?? "000000000000",

@@ -52,6 +52,7 @@ function App() {
     const es = new EventSource("/_vpclab/events");
     es.addEventListener("change", (e) => {
       liveState.regions = JSON.parse((e as MessageEvent).data).regions;
+      liveState.ready = true;
       setTouched(liveState.regions);
       window.dispatchEvent(new Event(CHANGE_EVENT));
     });

@@ -97,7 +97,8 @@ export async function loadTopology(regions: string[]): Promise<Topology> {
 }
 
 const STYLE: any[] = [
-  { selector: "node", style: { label: "data(label)", "font-size": 10, "text-wrap": "wrap", "font-family": "system-ui, sans-serif", color: "#16191f" } },
+  // Labels too small to read are not drawn: on a map of hundreds of VPCs that keeps zooming and panning fluid.
+  { selector: "node", style: { label: "data(label)", "min-zoomed-font-size": 7, "font-size": 10, "text-wrap": "wrap", "font-family": "system-ui, sans-serif", color: "#16191f" } },
   { selector: ":parent", style: { "text-valign": "top", "text-halign": "center", "background-opacity": 0.06, "border-width": 1, padding: 8 } },
   { selector: ".region", style: { "border-width": 3, "border-color": "#545b64", "background-color": "#aab7b8", "font-size": 14, "font-weight": "bold" } },
   { selector: ".vpc", style: { "border-color": "#8c4fff", "background-color": "#8c4fff", "font-size": 11, shape: "round-rectangle" } },
@@ -123,13 +124,14 @@ const STYLE: any[] = [
 ];
 
 export function createMap(container: HTMLElement): cytoscape.Core {
-  return cytoscape({ container, style: STYLE, minZoom: 0.02, maxZoom: 4, textureOnViewport: true, hideEdgesOnViewport: true, pixelRatio: 1 });
+  return cytoscape({ container, style: STYLE, minZoom: 0.02, maxZoom: 4, textureOnViewport: true, hideEdgesOnViewport: true, hideLabelsOnViewport: true, pixelRatio: 1 });
 }
 
 /** Brings `cy` to `topo` in place; returns whether the layout ran. */
 export function applyTopology(cy: cytoscape.Core, topo: Topology): boolean {
   const wanted = new Map(topo.elements.map((e) => [e.data.id!, e]));
-  let structural = false;
+  let removed = false;
+  let fresh: cytoscape.ElementDefinition[] = [];
   cy.batch(() => {
     cy.elements(".path").remove();
     for (const el of cy.elements().toArray()) {
@@ -137,10 +139,9 @@ export function applyTopology(cy: cytoscape.Core, topo: Topology): boolean {
       // A node whose parent changed (an instance moved, an IGW attached) is re-added, as Cytoscape cannot re-parent in a batch reliably.
       if (!w || (el.isNode() && (el.data("parent") ?? null) !== (w.data.parent ?? null)) || (el.isEdge() && (el.data("source") !== w.data.source || el.data("target") !== w.data.target))) {
         if (el.inside()) el.remove();
-        structural = true;
+        removed = true;
       }
     }
-    const fresh: cytoscape.ElementDefinition[] = [];
     for (const [id, e] of wanted) {
       const el = cy.getElementById(id);
       if (el.length === 0) fresh.push(e);
@@ -151,17 +152,50 @@ export function applyTopology(cy: cytoscape.Core, topo: Topology): boolean {
       }
     }
     if (fresh.length) {
-      structural = true;
       // Parents first, so that children find them.
       const depth = (e: cytoscape.ElementDefinition): number => (e.data.parent ? 1 + depth(wanted.get(e.data.parent) ?? { data: {} }) : e.data.source ? 99 : 0);
-      cy.add(fresh.sort((a, b) => depth(a) - depth(b)));
+      fresh = fresh.sort((a, b) => depth(a) - depth(b));
+      cy.add(fresh);
     }
   });
-  if (structural) {
+  const freshNodes = fresh.filter((e) => !e.data.source);
+  if (freshNodes.length === 0) return removed;
+  const regions = cy.collection();
+  let newRegion = false;
+  for (const e of freshNodes) {
+    const n = cy.getElementById(e.data.id!);
+    const r = n.hasClass("region") ? n : n.ancestors(".region").first();
+    if (r.length === 0 || fresh.some((f) => f.data.id === r.id())) newRegion = true;
+    else regions.merge(r);
+  }
+  if (cy.scratch("laidOut") !== true || newRegion || regions.length > 3) {
     runLayout(cy, cy.scratch("laidOut") === true);
     cy.scratch("laidOut", true);
+  } else {
+    // A few elements appeared in regions already drawn: lay out only those regions, in place, so a
+    // change costs what its region costs and the rest of the map does not move.
+    regions.forEach((r) => {
+      const bb = r.boundingBox({});
+      const inside = r.descendants();
+      for (const e of freshNodes) {
+        const n = cy.getElementById(e.data.id!);
+        if (inside.contains(n) && n.isChildless()) n.position({ x: bb.x1 + Math.random() * bb.w, y: bb.y1 + Math.random() * bb.h });
+      }
+      inside.union(inside.connectedEdges().filter((ed) => inside.contains(ed.source()) && inside.contains(ed.target()))).layout({
+        name: "fcose",
+        quality: "default",
+        randomize: false,
+        animate: false,
+        fit: false,
+        nodeDimensionsIncludeLabels: true,
+        boundingBox: { x1: bb.x1, y1: bb.y1, w: bb.w, h: bb.h },
+        nestingFactor: 0.15,
+        nodeRepulsion: 6000,
+        numIter: 1000,
+      } as any).run();
+    });
   }
-  return structural;
+  return true;
 }
 
 export function runLayout(cy: cytoscape.Core, incremental: boolean): void {

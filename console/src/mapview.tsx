@@ -38,6 +38,8 @@ export function MapPage() {
     let running = false;
     let again = false;
     const refresh = async () => {
+      // Until the event stream has said which regions exist, a load would draw (and lay out) one region, only to redo it all.
+      if (!live.ready) return;
       if (running) return void (again = true);
       running = true;
       try {
