@@ -200,14 +200,19 @@ function AnalysisView({ a, n }: { a: any; n: number }) {
         <dt>Receiver sees</dt>
         <dd>{a.sourceAddressSeenByReceiver ?? "–"}</dd>
       </dl>
-      <ol class="hops">
-        {[...a.forward, ...a.return].map((h: any) => (
-          <li class={`${h.verdict} ${h.leg}`}>
-            <b>{h.leg === "return" ? "↩ " : ""}{HOP_NAMES[h.kind] ?? h.kind}</b> {h.id}
-            {h.region ? ` (${h.region})` : ""}: {h.detail}
-          </li>
-        ))}
-      </ol>
+      <details class="hops" open={!ok}>
+        <summary>
+          Hop by hop: {a.forward.length} forward, {a.return.length} return
+        </summary>
+        <ol class="hops">
+          {[...a.forward, ...a.return].map((h: any) => (
+            <li class={`${h.verdict} ${h.leg}`}>
+              <b>{h.leg === "return" ? "↩ " : ""}{HOP_NAMES[h.kind] ?? h.kind}</b> {h.id}
+              {h.region ? ` (${h.region})` : ""}: {h.detail}
+            </li>
+          ))}
+        </ol>
+      </details>
       {a.explanations.length > 0 && (
         <div class="blockers" id="reach-blockers">
           <h4>Blockers</h4>
