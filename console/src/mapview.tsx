@@ -5,7 +5,8 @@
  */
 import { useEffect, useRef, useState } from "preact/hooks";
 import type cytoscape from "cytoscape";
-import { admin, live, session, type ApiError } from "./api";
+import { admin, ec2, live, session, type ApiError } from "./api";
+import { fixCall } from "./fix";
 import { applyTopology, createMap, loadTopology, runLayout, type Topology } from "./map";
 import { asApiError, CHANGE_EVENT, ErrorBanner, Field } from "./ui";
 
@@ -180,14 +181,30 @@ function Reachability({ cy, topo }: { cy: { current?: cytoscape.Core }; topo?: T
           <button onClick={clear}>Clear</button>
         </div>
         <ErrorBanner error={error} />
-        {result && <AnalysisView a={result} n={runs} />}
+        {result && (
+          <AnalysisView
+            a={result}
+            n={runs}
+            apply={async (x) => {
+              const call = fixCall(x.fix)!;
+              if (!window.confirm(`Apply the fix for ${x.code}?\n\n${call.action} in ${x.component.region} (account ${x.component.account}):\n${call.command}`)) return;
+              setError(undefined);
+              try {
+                await ec2(call.action, call.params, x.component.region);
+              } catch (e) {
+                return setError(asApiError(e));
+              }
+              await analyze();
+            }}
+          />
+        )}
       </section>
       <PingPanel query={body} />
     </>
   );
 }
 
-function AnalysisView({ a, n }: { a: any; n: number }) {
+function AnalysisView({ a, n, apply }: { a: any; n: number; apply: (x: any) => void }) {
   const ok = a.verdict === "reachable";
   return (
     <div id="reach-result" data-verdict={a.verdict} data-n={n}>
@@ -221,6 +238,14 @@ function AnalysisView({ a, n }: { a: any; n: number }) {
               <code>{x.code}</code> at <b>{x.component.id}</b> ({x.component.region})
               <p>{x.reason}</p>
               <p class="fix">Fix: {x.fix}</p>
+              {fixCall(x.fix) &&
+                (x.component.account === session.account ? (
+                  <button class="apply-fix" data-code={x.code} onClick={() => apply(x)}>
+                    Apply fix
+                  </button>
+                ) : (
+                  <small>Switch to account {x.component.account} to apply this fix.</small>
+                ))}
             </div>
           ))}
         </div>

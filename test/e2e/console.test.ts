@@ -2,7 +2,7 @@
  * The web console in a real browser (Debian's chromium, driven by puppeteer-core; nothing downloads a
  * browser): the seed done with clicks only, "Can A reach B?" drawn on the map (reachable at ~70 ms both
  * ways, then blocked with its blocker marked once a route is removed), and a change made with the AWS
- * CLI appearing on the open map without a reload. Screenshots go to $VPCLAB_SCREENSHOTS (the README's
+ * CLI appearing on the open map without a reload; "Apply fix" putting the route back. Screenshots go to $VPCLAB_SCREENSHOTS (the README's
  * come from docs/screenshots/) or a temporary directory.
  *
  * Skipped (with the reason printed) when no chromium is installed; .ci/run installs it.
@@ -324,6 +324,13 @@ describe("web console in Chromium", { skip: CHROMIUM ? false : "chromium is not 
     const marks = await page.evaluate(() => window.vpclabMap!.elements(".blocker").map((e) => e.data("blockerLabel") as string));
     assert.ok(marks.some((m) => m.includes("NO_ROUTE_TO_DESTINATION")), `blocker drawn on the map: ${marks.join(" | ")}`);
     await shot(page, "blocked");
+
+    // "Apply fix" runs the fix's CreateRoute through the EC2 API (after the confirmation) and analyses again.
+    const runs = await page.$eval("#reach-result", (e) => Number((e as HTMLElement).dataset.n));
+    await page.click('button.apply-fix[data-code="NO_ROUTE_TO_DESTINATION"]');
+    await page.waitForSelector(`#reach-result[data-n="${runs + 1}"]`);
+    assert.equal(await page.$eval("#reach-result", (e) => (e as HTMLElement).dataset.verdict), "reachable");
+    assert.equal(await page.evaluate(() => window.vpclabMap!.elements(".blocker").length), 0);
     assert.deepEqual((page as Page & { problems?: string[] }).problems, []);
     await page.close();
   });
