@@ -174,6 +174,14 @@ describe("web console in Chromium", { skip: CHROMIUM ? false : "chromium is not 
     await type(page, "#vpc-cidr", "10.20.0.0/16");
     await submit(page, "#create-vpc-form");
     const tokyoVpc = await rowId(page, "tokyo-vpc");
+    // Lists filter on any column and sort by a header.
+    await type(page, "input.filter", "10.20.");
+    await page.waitForFunction(() => document.querySelectorAll("table.resources tbody tr[data-id]").length === 1);
+    await page.click("input.filter", { count: 3 });
+    await page.keyboard.press("Backspace");
+    await page.waitForFunction(() => document.querySelectorAll("table.resources tbody tr[data-id]").length === 2);
+    for (const th of await page.$$("table.resources th")) if ((await th.evaluate((e) => e.textContent)) === "IPv4 CIDR") await th.click();
+    assert.deepEqual(await page.$$eval("table.resources tbody tr[data-id] td:nth-child(5)", (tds) => tds.map((t) => t.textContent)), ["10.20.0.0/16", "172.31.0.0/16"]);
     await nav(page, "subnets");
     await page.click("#create-subnet");
     await choose(page, "#subnet-vpc", tokyoVpc);
