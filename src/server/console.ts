@@ -65,7 +65,7 @@ export function serveConsole(req: IncomingMessage, res: ServerResponse, url: URL
     return true;
   }
   if (path === "/_vpclab/events") {
-    events.subscribe(req, res);
+    events.subscribe(res);
     return true;
   }
   if (!path.startsWith(CONSOLE_PREFIX)) return false;
@@ -112,7 +112,7 @@ export class ConsoleEvents {
 
   constructor(private readonly world: World) {}
 
-  subscribe(req: IncomingMessage, res: ServerResponse): void {
+  subscribe(res: ServerResponse): void {
     res.writeHead(200, {
       "content-type": "text/event-stream; charset=utf-8",
       "cache-control": "no-cache",
@@ -128,7 +128,8 @@ export class ConsoleEvents {
         this.timer = undefined;
       }
     };
-    req.on("close", drop);
+    // The response's 'close' is the connection's end (the client left, or the server closed it);
+    // the request's own 'close' only says that its (empty) body was read.
     res.on("close", drop);
     if (!this.timer) {
       this.lastGeneration = this.world.generation;
