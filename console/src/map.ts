@@ -22,6 +22,8 @@ export interface Topology {
   /** eni-… → subnet id */
   eniToSubnet: Map<string, string>;
   instances: { id: string; name: string; ip: string; region: string }[];
+  /** What the details pane shows for a clicked element, by element id. */
+  details: Map<string, Record<string, string>>;
   counts: { regions: number; vpcs: number; subnets: number; instances: number; peerings: number };
 }
 
@@ -45,7 +47,7 @@ export async function loadTopology(regions: string[]): Promise<Topology> {
     ids.add(e.data.id!);
     els.push(e);
   };
-  const topo: Topology = { elements: els, eniToInstance: new Map(), eniToSubnet: new Map(), instances: [], counts: { regions: 0, vpcs: 0, subnets: 0, instances: 0, peerings: 0 } };
+  const topo: Topology = { elements: els, details: new Map(), eniToInstance: new Map(), eniToSubnet: new Map(), instances: [], counts: { regions: 0, vpcs: 0, subnets: 0, instances: 0, peerings: 0 } };
   add({ data: { id: "internet", label: "Internet" }, classes: "internet" });
   const pcxs = new Map<string, any>();
   for (const r of per) {
@@ -57,6 +59,7 @@ export async function loadTopology(regions: string[]): Promise<Topology> {
         .filter((c) => c.cidrBlockState?.state !== "disassociated")
         .map((c) => c.cidrBlock)
         .join(", ");
+      topo.details.set(v.vpcId, { Name: nameOf(v) || "–", "VPC ID": v.vpcId, State: v.state, "IPv4 CIDR": cidrs || v.cidrBlock, "Default VPC": v.isDefault === "true" ? "Yes" : "No", Owner: v.ownerId, Region: r.region });
       add({ data: { id: v.vpcId, parent: `region/${r.region}`, label: `${nameOf(v) || (v.isDefault === "true" ? "default VPC" : "")} ${v.vpcId}\n${cidrs || v.cidrBlock}`.trim(), kind: "vpc", region: r.region }, classes: "vpc" });
     }
     for (const s of r.subnets) {
@@ -64,6 +67,7 @@ export async function loadTopology(regions: string[]): Promise<Topology> {
       topo.counts.subnets++;
       const az = `${s.vpcId}/${s.availabilityZone}`;
       if (!ids.has(az)) add({ data: { id: az, parent: s.vpcId, label: s.availabilityZone }, classes: "az" });
+      topo.details.set(s.subnetId, { Name: nameOf(s) || "–", "Subnet ID": s.subnetId, "IPv4 CIDR": s.cidrBlock, "Availability Zone": `${s.availabilityZone} (${s.availabilityZoneId})`, "Available IPv4 addresses": s.availableIpAddressCount, VPC: s.vpcId, Region: r.region });
       add({ data: { id: s.subnetId, parent: az, label: `${nameOf(s) || s.subnetId}\n${s.cidrBlock}`, kind: "subnet", region: r.region }, classes: "subnet" });
     }
     for (const i of r.instances) {
@@ -71,6 +75,18 @@ export async function loadTopology(regions: string[]): Promise<Topology> {
       if (state === "terminated" || !i.subnetId || !ids.has(i.subnetId)) continue;
       topo.counts.instances++;
       const name = nameOf(i);
+      topo.details.set(i.instanceId, {
+        Name: name || "–",
+        "Instance ID": i.instanceId,
+        State: state,
+        Type: i.instanceType,
+        "Private IPv4": i.privateIpAddress ?? "–",
+        "Public IPv4": i.ipAddress ?? "–",
+        "Network interfaces": list(i.networkInterfaceSet).map((n) => n.networkInterfaceId).join(", "),
+        "Security groups": list(i.groupSet).map((g) => `${g.groupId} (${g.groupName})`).join(", "),
+        Subnet: i.subnetId,
+        Region: r.region,
+      });
       add({ data: { id: i.instanceId, parent: i.subnetId, label: `${name || i.instanceId}\n${i.privateIpAddress ?? ""}`, kind: "instance", region: r.region, state }, classes: `instance ${state}` });
       topo.instances.push({ id: i.instanceId, name, ip: i.privateIpAddress ?? "", region: r.region });
       for (const n of list(i.networkInterfaceSet)) {
@@ -80,6 +96,7 @@ export async function loadTopology(regions: string[]): Promise<Topology> {
     }
     for (const g of r.igws) {
       const vpc = list(g.attachmentSet).find((a) => a.state === "available" || a.state === "attached")?.vpcId;
+      topo.details.set(g.internetGatewayId, { Name: nameOf(g) || "–", "Internet gateway ID": g.internetGatewayId, "Attached to": vpc ?? "– (detached)", Region: r.region });
       add({ data: { id: g.internetGatewayId, parent: vpc && ids.has(vpc) ? vpc : `region/${r.region}`, label: `IGW\n${g.internetGatewayId}`, kind: "igw", region: r.region }, classes: "igw" });
       if (vpc && ids.has(vpc)) els.push({ data: { id: `${g.internetGatewayId}/internet`, source: g.internetGatewayId, target: "internet" }, classes: "igw-link" });
     }
@@ -91,6 +108,8 @@ export async function loadTopology(regions: string[]): Promise<Topology> {
     const status = p.status?.code ?? "";
     if (status === "deleted" || !ids.has(a) || !ids.has(b)) continue;
     topo.counts.peerings++;
+    const side = (x: any) => `${x?.vpcId} (${x?.cidrBlock ?? "–"}), ${x?.region}, account ${x?.ownerId}`;
+    topo.details.set(p.vpcPeeringConnectionId, { Name: nameOf(p) || "–", "Peering connection ID": p.vpcPeeringConnectionId, Status: `${status}${p.status?.message ? ": " + p.status.message : ""}`, Requester: side(p.requesterVpcInfo), Accepter: side(p.accepterVpcInfo) });
     els.push({ data: { id: p.vpcPeeringConnectionId, source: a, target: b, label: `${nameOf(p) || p.vpcPeeringConnectionId} (${status})`, kind: "pcx", status }, classes: `pcx ${status}` });
   }
   return topo;

@@ -91,10 +91,15 @@ export function MapPage() {
         {clicked && (
           <section class="panel details" id="map-details">
             <h3>{String(clicked.id)}</h3>
-            <pre>{String(clicked.label ?? "")}</pre>
-            {clicked.kind ? <p>Kind: {String(clicked.kind)}</p> : null}
-            {clicked.region ? <p>Region: {String(clicked.region)}</p> : null}
-            {clicked.blockerLabel ? <p class="bad">{String(clicked.blockerLabel)}</p> : null}
+            <dl class="kv">
+              {Object.entries(topo?.details.get(String(clicked.id)) ?? { Label: String(clicked.label ?? "") }).map(([k, v]) => (
+                <>
+                  <dt>{k}</dt>
+                  <dd>{v}</dd>
+                </>
+              ))}
+            </dl>
+            {clicked.blockerLabel ? <p class="bad">{String(clicked.blockerLabel).split("\n").filter((l) => l.startsWith("BLOCKED")).join(", ")}</p> : null}
           </section>
         )}
         <Reachability cy={cyRef} topo={topo} />

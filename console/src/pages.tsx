@@ -69,7 +69,7 @@ export function VpcsPage() {
             <button disabled={!sel} onClick={() => act(() => ec2("DeleteVpc", { VpcId: sel.vpcId }), p.setError, `Delete ${sel.vpcId}?`)}>
               Delete VPC
             </button>
-            <button class="primary" id="create-vpc" onClick={() => p.setDialog("create")}>
+            <button class="primary" id="create-vpc" onClick={() => (setCidr(""), setName(""), p.setDialog("create"))}>
               Create VPC
             </button>
           </>
@@ -128,7 +128,7 @@ export function SubnetsPage() {
             <button disabled={!sel} onClick={() => act(() => ec2("DeleteSubnet", { SubnetId: sel.subnetId }), p.setError, `Delete ${sel.subnetId}?`)}>
               Delete subnet
             </button>
-            <button class="primary" id="create-subnet" onClick={() => p.setDialog("create")}>
+            <button class="primary" id="create-subnet" onClick={() => (setF({ vpc: "", name: "", az: "", cidr: "" }), p.setDialog("create"))}>
               Create subnet
             </button>
           </>
@@ -199,7 +199,7 @@ export function RouteTablesPage() {
             <button disabled={!sel} onClick={() => act(() => ec2("DeleteRouteTable", { RouteTableId: sel.routeTableId }), p.setError, `Delete ${sel.routeTableId}?`)}>
               Delete route table
             </button>
-            <button class="primary" onClick={() => p.setDialog("create")}>
+            <button class="primary" onClick={() => (setVpc(""), setName(""), p.setDialog("create"))}>
               Create route table
             </button>
           </>
@@ -422,7 +422,7 @@ export function InternetGatewaysPage() {
         ]}
         actions={
           <>
-            <button disabled={!sel || !!attached} onClick={() => p.setDialog("attach")}>
+            <button disabled={!sel || !!attached} onClick={() => (setVpc(""), p.setDialog("attach"))}>
               Attach to VPC
             </button>
             <button disabled={!attached} onClick={() => act(() => ec2("DetachInternetGateway", { InternetGatewayId: sel.internetGatewayId, VpcId: attached }), p.setError, `Detach ${sel.internetGatewayId} from ${attached}?`)}>
@@ -431,7 +431,7 @@ export function InternetGatewaysPage() {
             <button disabled={!sel} onClick={() => act(() => ec2("DeleteInternetGateway", { InternetGatewayId: sel.internetGatewayId }), p.setError, `Delete ${sel.internetGatewayId}?`)}>
               Delete
             </button>
-            <button class="primary" onClick={() => p.setDialog("create")}>
+            <button class="primary" onClick={() => (setName(""), p.setDialog("create"))}>
               Create internet gateway
             </button>
           </>
@@ -497,7 +497,7 @@ export function PeeringPage(props: { regions: string[] }) {
             <button disabled={!sel} onClick={() => act(() => ec2("DeleteVpcPeeringConnection", { VpcPeeringConnectionId: sel.vpcPeeringConnectionId }), p.setError, `Delete ${sel.vpcPeeringConnectionId}?`)}>
               Delete peering connection
             </button>
-            <button class="primary" id="create-peering" onClick={() => p.setDialog("create")}>
+            <button class="primary" id="create-peering" onClick={() => (setF({ name: "", vpc: "", otherAccount: "", region: "", peerVpc: "" }), p.setDialog("create"))}>
               Create peering connection
             </button>
           </>
@@ -638,7 +638,7 @@ export function SecurityGroupsPage() {
             <button disabled={!sel} onClick={() => act(() => ec2("DeleteSecurityGroup", { GroupId: sel.groupId }), p.setError, `Delete ${sel.groupId}?`)}>
               Delete security group
             </button>
-            <button class="primary" onClick={() => p.setDialog("create")}>
+            <button class="primary" onClick={() => (setF({ name: "", description: "", vpc: "" }), p.setDialog("create"))}>
               Create security group
             </button>
           </>
@@ -872,7 +872,7 @@ export function InstancesPage() {
             <button disabled={!sel || state(sel) === "terminated"} onClick={() => act(() => ec2("TerminateInstances", { InstanceId: [sel.instanceId] }), p.setError, `Terminate ${sel.instanceId}?`)}>
               Terminate instance
             </button>
-            <button class="primary" id="launch-instance" onClick={() => p.setDialog("launch")}>
+            <button class="primary" id="launch-instance" onClick={() => (setF({ name: "", image: "", type: "t3.micro", vpc: "", subnet: "", sgs: [], publicIp: false }), p.setDialog("launch"))}>
               Launch instances
             </button>
           </>
@@ -985,7 +985,7 @@ export function ElasticIpsPage() {
         ]}
         actions={
           <>
-            <button disabled={!sel || !!sel.associationId} onClick={() => p.setDialog("associate")}>
+            <button disabled={!sel || !!sel.associationId} onClick={() => (setInstance(""), p.setDialog("associate"))}>
               Associate Elastic IP address
             </button>
             <button disabled={!sel?.associationId} onClick={() => act(() => ec2("DisassociateAddress", { AssociationId: sel.associationId }), p.setError, `Disassociate ${sel.publicIp}?`)}>

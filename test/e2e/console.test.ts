@@ -61,10 +61,14 @@ async function nav(page: Page, id: string): Promise<void> {
   await page.waitForSelector(id === "map" ? "#map" : "table.resources");
 }
 
+/** Replaces the field's text as a user would (select all, type), so the page's state follows every key. */
 async function type(page: Page, selector: string, text: string): Promise<void> {
   await page.waitForSelector(selector);
-  await page.$eval(selector, (e) => ((e as HTMLInputElement).value = ""));
+  await page.click(selector, { count: 3 });
+  await page.keyboard.press("Backspace");
   await page.type(selector, text);
+  const value = await page.$eval(selector, (e) => (e as HTMLInputElement).value);
+  assert.equal(value, text, `typed into ${selector}`);
 }
 
 /** Chooses an option once the select has it (options arrive from describe calls). */
@@ -295,6 +299,11 @@ describe("web console in Chromium", { skip: CHROMIUM ? false : "chromium is not 
     assert.ok(onMap.regions.includes(`region/${TOKYO}`) && onMap.regions.includes(`region/${SINGAPORE}`), onMap.regions.join(" "));
     assert.equal(onMap.instances.length, 2);
     assert.ok(onMap.instances.some((l) => /tokyo-1\n10\.20\.1\.\d+/.test(l)), onMap.instances.join(" | "));
+
+    // Clicking an element shows its details.
+    await page.evaluate((p) => window.vpclabMap!.getElementById(p).emit("tap"), pcx);
+    const details = await page.waitForSelector("#map-details");
+    assert.match((await details!.evaluate((e) => e.textContent))!, new RegExp(`Peering connection ID${pcx}Statusactive.*Requester${tokyoVpc} \\(10\\.20\\.0\\.0/16\\), ${TOKYO}`));
 
     // "Can A reach B?" both ways: reachable, ~70 ms (Tokyo–Singapore's median), MTU 8500 over inter-region peering.
     for (const [from, to] of [["tokyo-1", "singapore-1"], ["singapore-1", "tokyo-1"]]) {
