@@ -33,6 +33,8 @@ const TYPES: Record<string, string> = {
   ".svg": "image/svg+xml",
   ".json": "application/json",
   ".map": "application/json",
+  // The licences of the bundled libraries (esbuild links them from app.js).
+  ".txt": "text/plain; charset=utf-8",
 };
 
 function packageRoot(): string {
