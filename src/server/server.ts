@@ -52,6 +52,7 @@ import { adminRoutes, AdminError, ADMIN_WRITES, RawJson, type AdminContext } fro
 import { VERSION } from "../version.js";
 import { adminRefusal, exposureWarning, RequestGuard, type SecurityOptions } from "./guard.js";
 import { createSignatureVerifier, type SignatureVerifier } from "./sigv4.js";
+import { ConsoleEvents, serveConsole } from "./console.js";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** A whole state document (`POST /_vpclab/state/load`) may be large: 10k VPCs with their routes is tens of MB. */
@@ -102,11 +103,13 @@ export class VpclabServer {
   /** The one door every request goes through (state/door.ts). */
   readonly door: Door;
   private readonly dataDir: DataDir | undefined;
+  private readonly consoleEvents: ConsoleEvents;
 
   constructor(private readonly options: ServerOptions = {}) {
     this.guard = new RequestGuard(options, options.host ?? "127.0.0.1");
     this.verifier = createSignatureVerifier(options);
     this.world = createWorld(options);
+    this.consoleEvents = new ConsoleEvents(this.world);
     this.services = {
       ec2: binding("ec2", "ec2", ec2OperationTable),
       sts: binding("sts", "awsQuery", stsOperationTable),
@@ -199,6 +202,9 @@ export class VpclabServer {
       return void res.end(JSON.stringify(r.body));
     }
     if (gate.preflight) return void res.writeHead(204).end();
+    // The web console (console.ts): its files, the redirect of a browser's `GET /`, its event stream.
+    // Before signature checks: a browser cannot sign, and these change nothing.
+    if (serveConsole(req, res, url, this.consoleEvents)) return;
     if (!isAdmin && this.verifier) {
       const denied = await this.verifier.verify({ method: req.method ?? "GET", url: req.url ?? "/", rawHeaders: req.rawHeaders, body: raw });
       if (denied) {

@@ -1,0 +1,1 @@
+declare module "cytoscape-fcose" { const ext: (cy: unknown) => void; export default ext; }

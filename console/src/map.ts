@@ -1,0 +1,237 @@
+/**
+ * The network map: regions as frames, VPCs (with their CIDRs) inside, an Availability Zone frame per
+ * zone holding its subnets, instances with their private IPs inside subnets, internet gateways on their
+ * VPC, and peering connections as edges drawn by state. Drawn with Cytoscape.js (canvas, so thousands
+ * of elements stay interactive) and laid out by its fCoSE extension, which handles nested compound
+ * nodes; no layout is computed here.
+ *
+ * Live updates patch the graph: elements that still exist keep their position, changed labels and
+ * states are updated in place, and only when elements appear or vanish is the layout re-run (from the
+ * current positions, so the picture does not jump).
+ */
+import cytoscape from "cytoscape";
+import fcose from "cytoscape-fcose";
+import { describeAll, list, nameOf } from "./api";
+
+cytoscape.use(fcose);
+
+export interface Topology {
+  elements: cytoscape.ElementDefinition[];
+  /** eni-… → instance id */
+  eniToInstance: Map<string, string>;
+  /** eni-… → subnet id */
+  eniToSubnet: Map<string, string>;
+  instances: { id: string; name: string; ip: string; region: string }[];
+  /** What the details pane shows for a clicked element, by element id. */
+  details: Map<string, Record<string, string>>;
+  counts: { regions: number; vpcs: number; subnets: number; instances: number; peerings: number };
+}
+
+/** Everything the map shows, read through the EC2 API in each region of `regions`. */
+export async function loadTopology(regions: string[]): Promise<Topology> {
+  const per = await Promise.all(
+    regions.map(async (region) => {
+      const [vpcs, subnets, reservations, igws, pcxs] = await Promise.all([
+        describeAll("DescribeVpcs", "vpcSet", {}, region),
+        describeAll("DescribeSubnets", "subnetSet", {}, region),
+        describeAll("DescribeInstances", "reservationSet", {}, region),
+        describeAll("DescribeInternetGateways", "internetGatewaySet", {}, region),
+        describeAll("DescribeVpcPeeringConnections", "vpcPeeringConnectionSet", {}, region),
+      ]);
+      return { region, vpcs, subnets, instances: reservations.flatMap((r) => list(r.instancesSet)), igws, pcxs };
+    }),
+  );
+  const els: cytoscape.ElementDefinition[] = [];
+  const ids = new Set<string>();
+  const add = (e: cytoscape.ElementDefinition) => {
+    ids.add(e.data.id!);
+    els.push(e);
+  };
+  const topo: Topology = { elements: els, details: new Map(), eniToInstance: new Map(), eniToSubnet: new Map(), instances: [], counts: { regions: 0, vpcs: 0, subnets: 0, instances: 0, peerings: 0 } };
+  add({ data: { id: "internet", label: "Internet" }, classes: "internet" });
+  const pcxs = new Map<string, any>();
+  for (const r of per) {
+    topo.counts.regions++;
+    add({ data: { id: `region/${r.region}`, label: r.region }, classes: "region" });
+    for (const v of r.vpcs) {
+      topo.counts.vpcs++;
+      const cidrs = list(v.cidrBlockAssociationSet)
+        .filter((c) => c.cidrBlockState?.state !== "disassociated")
+        .map((c) => c.cidrBlock)
+        .join(", ");
+      topo.details.set(v.vpcId, { Name: nameOf(v) || "–", "VPC ID": v.vpcId, State: v.state, "IPv4 CIDR": cidrs || v.cidrBlock, "Default VPC": v.isDefault === "true" ? "Yes" : "No", Owner: v.ownerId, Region: r.region });
+      add({ data: { id: v.vpcId, parent: `region/${r.region}`, label: `${nameOf(v) || (v.isDefault === "true" ? "default VPC" : "")} ${v.vpcId}\n${cidrs || v.cidrBlock}`.trim(), kind: "vpc", region: r.region }, classes: "vpc" });
+    }
+    for (const s of r.subnets) {
+      if (!ids.has(s.vpcId)) continue;
+      topo.counts.subnets++;
+      const az = `${s.vpcId}/${s.availabilityZone}`;
+      if (!ids.has(az)) add({ data: { id: az, parent: s.vpcId, label: s.availabilityZone }, classes: "az" });
+      topo.details.set(s.subnetId, { Name: nameOf(s) || "–", "Subnet ID": s.subnetId, "IPv4 CIDR": s.cidrBlock, "Availability Zone": `${s.availabilityZone} (${s.availabilityZoneId})`, "Available IPv4 addresses": s.availableIpAddressCount, VPC: s.vpcId, Region: r.region });
+      add({ data: { id: s.subnetId, parent: az, label: `${nameOf(s) || s.subnetId}\n${s.cidrBlock}`, kind: "subnet", region: r.region }, classes: "subnet" });
+    }
+    for (const i of r.instances) {
+      const state = i.instanceState?.name ?? "";
+      if (state === "terminated" || !i.subnetId || !ids.has(i.subnetId)) continue;
+      topo.counts.instances++;
+      const name = nameOf(i);
+      topo.details.set(i.instanceId, {
+        Name: name || "–",
+        "Instance ID": i.instanceId,
+        State: state,
+        Type: i.instanceType,
+        "Private IPv4": i.privateIpAddress ?? "–",
+        "Public IPv4": i.ipAddress ?? "–",
+        "Network interfaces": list(i.networkInterfaceSet).map((n) => n.networkInterfaceId).join(", "),
+        "Security groups": list(i.groupSet).map((g) => `${g.groupId} (${g.groupName})`).join(", "),
+        Subnet: i.subnetId,
+        Region: r.region,
+      });
+      add({ data: { id: i.instanceId, parent: i.subnetId, label: `${name || i.instanceId}\n${i.privateIpAddress ?? ""}`, kind: "instance", region: r.region, state }, classes: `instance ${state}` });
+      topo.instances.push({ id: i.instanceId, name, ip: i.privateIpAddress ?? "", region: r.region });
+      for (const n of list(i.networkInterfaceSet)) {
+        topo.eniToInstance.set(n.networkInterfaceId, i.instanceId);
+        topo.eniToSubnet.set(n.networkInterfaceId, n.subnetId ?? i.subnetId);
+      }
+    }
+    for (const g of r.igws) {
+      const vpc = list(g.attachmentSet).find((a) => a.state === "available" || a.state === "attached")?.vpcId;
+      topo.details.set(g.internetGatewayId, { Name: nameOf(g) || "–", "Internet gateway ID": g.internetGatewayId, "Attached to": vpc ?? "– (detached)", Region: r.region });
+      add({ data: { id: g.internetGatewayId, parent: vpc && ids.has(vpc) ? vpc : `region/${r.region}`, label: `IGW\n${g.internetGatewayId}`, kind: "igw", region: r.region }, classes: "igw" });
+      if (vpc && ids.has(vpc)) els.push({ data: { id: `${g.internetGatewayId}/internet`, source: g.internetGatewayId, target: "internet" }, classes: "igw-link" });
+    }
+    for (const p of r.pcxs) pcxs.set(p.vpcPeeringConnectionId, p);
+  }
+  for (const p of pcxs.values()) {
+    const a = p.requesterVpcInfo?.vpcId;
+    const b = p.accepterVpcInfo?.vpcId;
+    const status = p.status?.code ?? "";
+    if (status === "deleted" || !ids.has(a) || !ids.has(b)) continue;
+    topo.counts.peerings++;
+    const side = (x: any) => `${x?.vpcId} (${x?.cidrBlock ?? "–"}), ${x?.region}, account ${x?.ownerId}`;
+    topo.details.set(p.vpcPeeringConnectionId, { Name: nameOf(p) || "–", "Peering connection ID": p.vpcPeeringConnectionId, Status: `${status}${p.status?.message ? ": " + p.status.message : ""}`, Requester: side(p.requesterVpcInfo), Accepter: side(p.accepterVpcInfo) });
+    els.push({ data: { id: p.vpcPeeringConnectionId, source: a, target: b, label: `${nameOf(p) || p.vpcPeeringConnectionId} (${status})`, kind: "pcx", status }, classes: `pcx ${status}` });
+  }
+  return topo;
+}
+
+const STYLE: any[] = [
+  // Labels too small to read are not drawn: on a map of hundreds of VPCs that keeps zooming and panning fluid.
+  { selector: "node", style: { label: "data(label)", "min-zoomed-font-size": 7, "font-size": 10, "text-wrap": "wrap", "font-family": "system-ui, sans-serif", color: "#16191f" } },
+  { selector: ":parent", style: { "text-valign": "top", "text-halign": "center", "background-opacity": 0.06, "border-width": 1, padding: 8 } },
+  { selector: ".region", style: { "border-width": 3, "border-color": "#545b64", "background-color": "#aab7b8", "font-size": 14, "font-weight": "bold" } },
+  { selector: ".vpc", style: { "border-color": "#8c4fff", "background-color": "#8c4fff", "font-size": 11, shape: "round-rectangle" } },
+  { selector: ".az", style: { "border-style": "dashed", "border-color": "#879596", "background-opacity": 0, "font-size": 9, color: "#545b64" } },
+  { selector: ".subnet", style: { "border-color": "#1d8102", "background-color": "#1d8102", shape: "round-rectangle", "font-size": 9, width: 90, height: 24 } },
+  { selector: ".subnet:childless", style: { "background-opacity": 0.12, "text-valign": "center" } },
+  { selector: ".instance", style: { shape: "round-rectangle", "background-color": "#ec7211", width: 90, height: 30, "text-valign": "center", "font-size": 9, color: "#fff" } },
+  { selector: ".instance.stopped, .instance.stopping", style: { "background-color": "#879596" } },
+  { selector: ".igw", style: { shape: "diamond", "background-color": "#8c4fff", width: 26, height: 26, "text-valign": "bottom", "font-size": 8 } },
+  { selector: ".internet", style: { shape: "ellipse", "background-color": "#0073bb", width: 60, height: 60, "text-valign": "center", color: "#fff", "font-weight": "bold" } },
+  { selector: "edge", style: { width: 2, "curve-style": "bezier", "line-color": "#879596", "font-size": 9, "text-rotation": "autorotate", "text-background-color": "#fff", "text-background-opacity": 0.8 } },
+  { selector: ".igw-link", style: { "line-style": "dotted", "line-color": "#0073bb", width: 1 } },
+  { selector: ".pcx", style: { label: "data(label)", width: 3 } },
+  { selector: ".pcx.active", style: { "line-color": "#1d8102" } },
+  { selector: ".pcx.pending-acceptance, .pcx.provisioning, .pcx.initiating-request", style: { "line-color": "#ff9900", "line-style": "dashed" } },
+  { selector: ".pcx.failed, .pcx.rejected, .pcx.expired, .pcx.deleting", style: { "line-color": "#d13212", "line-style": "dotted" } },
+  { selector: "node.on-path", style: { "border-width": 4, "border-color": "#0073bb" } },
+  { selector: "edge.on-path", style: { "line-color": "#0073bb", width: 5 } },
+  { selector: ".path", style: { width: 4, "line-color": "#0073bb", "target-arrow-shape": "triangle", "target-arrow-color": "#0073bb", "curve-style": "bezier", label: "data(label)", "z-index": 99 } },
+  { selector: ".path.blocked", style: { "line-color": "#d13212", "target-arrow-color": "#d13212", "line-style": "dashed" } },
+  { selector: ".blocker", style: { "border-width": 5, "border-color": "#d13212", "border-style": "double", label: "data(blockerLabel)", color: "#d13212", "font-weight": "bold", "line-color": "#d13212" } },
+  { selector: ":selected", style: { "border-width": 3, "border-color": "#ff9900", "overlay-opacity": 0.1 } },
+];
+
+export function createMap(container: HTMLElement): cytoscape.Core {
+  return cytoscape({ container, style: STYLE, minZoom: 0.02, maxZoom: 4, textureOnViewport: true, hideEdgesOnViewport: true, hideLabelsOnViewport: true, pixelRatio: 1 });
+}
+
+/** Brings `cy` to `topo` in place; returns whether the layout ran. */
+export function applyTopology(cy: cytoscape.Core, topo: Topology): boolean {
+  const wanted = new Map(topo.elements.map((e) => [e.data.id!, e]));
+  let removed = false;
+  let fresh: cytoscape.ElementDefinition[] = [];
+  cy.batch(() => {
+    cy.elements(".path").remove();
+    for (const el of cy.elements().toArray()) {
+      const w = wanted.get(el.id());
+      // A node whose parent changed (an instance moved, an IGW attached) is re-added, as Cytoscape cannot re-parent in a batch reliably.
+      if (!w || (el.isNode() && (el.data("parent") ?? null) !== (w.data.parent ?? null)) || (el.isEdge() && (el.data("source") !== w.data.source || el.data("target") !== w.data.target))) {
+        if (el.inside()) el.remove();
+        removed = true;
+      }
+    }
+    for (const [id, e] of wanted) {
+      const el = cy.getElementById(id);
+      if (el.length === 0) fresh.push(e);
+      else {
+        if (el.data("label") !== e.data.label) el.data("label", e.data.label);
+        if (el.data("status") !== e.data.status) el.data("status", e.data.status);
+        el.classes(e.classes as string);
+      }
+    }
+    if (fresh.length) {
+      // Parents first, so that children find them.
+      const depth = (e: cytoscape.ElementDefinition): number => (e.data.parent ? 1 + depth(wanted.get(e.data.parent) ?? { data: {} }) : e.data.source ? 99 : 0);
+      fresh = fresh.sort((a, b) => depth(a) - depth(b));
+      cy.add(fresh);
+    }
+  });
+  const freshNodes = fresh.filter((e) => !e.data.source);
+  if (freshNodes.length === 0) return removed;
+  const regions = cy.collection();
+  let newRegion = false;
+  for (const e of freshNodes) {
+    const n = cy.getElementById(e.data.id!);
+    const r = n.hasClass("region") ? n : n.ancestors(".region").first();
+    if (r.length === 0 || fresh.some((f) => f.data.id === r.id())) newRegion = true;
+    else regions.merge(r);
+  }
+  if (cy.scratch("laidOut") !== true || newRegion || regions.length > 3) {
+    runLayout(cy, cy.scratch("laidOut") === true);
+    cy.scratch("laidOut", true);
+  } else {
+    // A few elements appeared in regions already drawn: lay out only those regions, in place, so a
+    // change costs what its region costs and the rest of the map does not move.
+    regions.forEach((r) => {
+      const bb = r.boundingBox({});
+      const inside = r.descendants();
+      for (const e of freshNodes) {
+        const n = cy.getElementById(e.data.id!);
+        if (inside.contains(n) && n.isChildless()) n.position({ x: bb.x1 + Math.random() * bb.w, y: bb.y1 + Math.random() * bb.h });
+      }
+      inside.union(inside.connectedEdges().filter((ed) => inside.contains(ed.source()) && inside.contains(ed.target()))).layout({
+        name: "fcose",
+        quality: "default",
+        randomize: false,
+        animate: false,
+        fit: false,
+        nodeDimensionsIncludeLabels: true,
+        boundingBox: { x1: bb.x1, y1: bb.y1, w: bb.w, h: bb.h },
+        nestingFactor: 0.15,
+        nodeRepulsion: 6000,
+        numIter: 1000,
+      } as any).run();
+    });
+  }
+  return true;
+}
+
+export function runLayout(cy: cytoscape.Core, incremental: boolean): void {
+  const big = cy.nodes().length > 600;
+  cy.layout({
+    name: "fcose",
+    quality: big ? "draft" : "default",
+    randomize: !incremental || big,
+    animate: false,
+    fit: true,
+    padding: 20,
+    nodeDimensionsIncludeLabels: true,
+    packComponents: true,
+    tile: true,
+    nestingFactor: 0.15,
+    nodeRepulsion: 6000,
+    idealEdgeLength: 120,
+    numIter: big ? 600 : 2500,
+  } as any).run();
+}
