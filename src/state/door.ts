@@ -14,7 +14,8 @@
  *   change behind.
  *
  * Reads run through the door too: they settle due transitions and may make a region's defaults, and
- * are journaled only when they did.
+ * are journaled only when they did. A read that fails with a bug and changed nothing of the kind is
+ * not rolled back (Describe handlers do not write; a rollback of a large world costs a second or more).
  *
  * Engine counters: `generation` moves after every transaction that may have written; `indexGeneration`
  * too, except after the actions listed in `TABLE_ONLY`, which can only touch one route table's routes,
@@ -149,7 +150,7 @@ export class Door {
       if (this.options.isRefusal(err)) {
         if (kind !== "read" || world.touched) this.commit({ ...head, seq: 0, t, draws, failed: true });
         this.bump(kind);
-      } else this.rollback(err);
+      } else if (kind !== "read" || world.touched) this.rollback(err);
       throw err;
     }
     const draws = ids.stopRecording();
