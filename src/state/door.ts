@@ -195,9 +195,13 @@ export class Door {
     this.options.sink?.snapshot(this.base, this.seq);
   }
 
-  /** The encoded state as of the last commit (what a snapshot on shutdown writes). */
+  /** The encoded state as of the last commit (what the final snapshot on shutdown writes). */
   current(): { text: string; seq: number } {
-    if (this.since.length > 0) this.rebase();
+    if (this.since.length > 0) {
+      this.base = encodeState(this.world);
+      this.since = [];
+      this.sinceWeight = 0;
+    }
     return { text: this.base, seq: this.seq };
   }
 
