@@ -14,7 +14,8 @@
  *   change behind.
  *
  * Reads run through the door too: they settle due transitions and may make a region's defaults, and
- * are journaled only when they did.
+ * are journaled only when they did. A read that fails with a bug and changed nothing of the kind is
+ * not rolled back (Describe handlers do not write; a rollback of a large world costs a second or more).
  *
  * Engine counters: `generation` moves after every transaction that may have written; `indexGeneration`
  * too, except after the actions listed in `TABLE_ONLY`, which can only touch one route table's routes,
@@ -149,7 +150,7 @@ export class Door {
       if (this.options.isRefusal(err)) {
         if (kind !== "read" || world.touched) this.commit({ ...head, seq: 0, t, draws, failed: true });
         this.bump(kind);
-      } else this.rollback(err);
+      } else if (kind !== "read" || world.touched) this.rollback(err);
       throw err;
     }
     const draws = ids.stopRecording();
@@ -194,9 +195,13 @@ export class Door {
     this.options.sink?.snapshot(this.base, this.seq);
   }
 
-  /** The encoded state as of the last commit (what a snapshot on shutdown writes). */
+  /** The encoded state as of the last commit (what the final snapshot on shutdown writes). */
   current(): { text: string; seq: number } {
-    if (this.since.length > 0) this.rebase();
+    if (this.since.length > 0) {
+      this.base = encodeState(this.world);
+      this.since = [];
+      this.sinceWeight = 0;
+    }
     return { text: this.base, seq: this.seq };
   }
 

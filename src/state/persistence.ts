@@ -264,7 +264,7 @@ function takeLock(dir: string): void {
   if (existsSync(file)) {
     const pid = Number(readFileSync(file, "utf8").trim());
     if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
-      throw new DataDirError(file, `another vpclab (pid ${pid}) is using this data directory; stop it first, or use another directory`);
+      throw new DataDirError(file, `another vpclab (pid ${pid}) is using this data directory; stop it first, or use another directory (if no vpclab runs, that pid now belongs to another program: remove the lock file)`);
     }
   }
   writeFileSync(file, `${process.pid}\n`);

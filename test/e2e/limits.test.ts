@@ -13,7 +13,7 @@ test("accounts past the accountsMax quota are refused with AuthFailure, and exis
   const lab = await startLab({ quotas: { accountsMax: 3 } });
   try {
     for (const account of ["000000000000", "111111111111", "222222222222"]) {
-      assert.ok((await lab.ec2("us-east-1", account).send(new DescribeVpcsCommand({}))).Vpcs!.length > 0);
+      assert.ok((await lab.ec2("us-east-1", account).send(new DescribeVpcsCommand({}))).Vpcs!.length > 0, `account ${account} is served`);
     }
     const refused = await lab.ec2("us-east-1", "333333333333").send(new DescribeVpcsCommand({})).then(
       () => undefined,

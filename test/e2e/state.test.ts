@@ -95,7 +95,7 @@ describe("state save and load", () => {
     assert.equal(d.version, 1);
     assert.deepEqual(d.accounts.map((a) => a.account).sort(), ["000000000000", "111122223333"]);
     assert.ok(d.tasks.some((t) => t.kind === "vpc.available" && t.id === ids.vpc), "the VPC's pending transition is data in the document");
-    assert.ok(d.tasks.some((t) => t.kind === "peering.pending" && t.id === ids.pcx));
+    assert.ok(d.tasks.some((t) => t.kind === "peering.pending" && t.id === ids.pcx), "the peering's pending transition is in the document");
   });
 
   test("reset then load gives back exactly what every Describe showed", async () => {
