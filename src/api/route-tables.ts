@@ -74,6 +74,9 @@ function routeView(world: World, rs: RegionState, rt: RouteTable, r: Route): Rou
     case "eigw":
       view.EgressOnlyInternetGatewayId = t.id;
       break;
+    case "unmodelled":
+      (view as Record<string, unknown>)[t.field] = t.id;
+      break;
     case "eni": {
       view.NetworkInterfaceId = t.id;
       const eni = rs.networkInterfaces.get(t.id);
