@@ -140,5 +140,6 @@ if (process.argv[2] !== "serve") {
 if (process.argv[2] !== "serve") (await import("../cli/state.js")).registerStateCommands(program);
 // ---- snapshot: `vpclab snapshot collect|load` (the SDK is imported only when collect runs).
 if (process.argv[2] !== "serve") (await import("../cli/snapshot.js")).registerSnapshotCommands(program);
+if (process.argv[2] !== "serve") (await import("../cli/audit.js")).registerAuditCommand(program);
 
 await program.parseAsync(process.argv);

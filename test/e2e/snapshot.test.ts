@@ -35,7 +35,7 @@ async function everything(lab: Lab): Promise<unknown> {
       ["volumes", new ec2.DescribeVolumesCommand({})],
     ];
     for (const [name, cmd] of calls) {
-      const { $metadata: _m, ...rest } = (await c.send(cmd as never)) as Record<string, unknown>;
+      const { $metadata: _m, ...rest } = (await c.send(cmd as never)) as unknown as Record<string, unknown>;
       out[`${region}/${name}`] = rest;
     }
   }
