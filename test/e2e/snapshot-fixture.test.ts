@@ -3,6 +3,7 @@
  * outputs assembled into one network) loads — offline and into a server — keeps the real ids, owner,
  * region and tags, reports what vpclab does not model, and answers `why` correctly.
  */
+import { spawn } from "node:child_process";
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { DescribeInstancesCommand, DescribeRouteTablesCommand, DescribeVpcsCommand } from "@aws-sdk/client-ec2";
@@ -79,6 +80,38 @@ describe("a hand-made AWS CLI snapshot", () => {
     // The server answers like the offline run.
     const a = await lab.admin<Why>("POST", "/analyze", { from: "internet", to: "web", account: "123456789012", protocol: "tcp", port: 80 });
     assert.equal(a.body.verdict, "reachable");
+  });
+
+  test("serve --load starts from the snapshot", async () => {
+    const child = spawn(process.execPath, ["--import", "tsx", "src/bin/vpclab.ts", "serve", "--port", "0", "--load", DIR], {
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    try {
+      let out = "";
+      const url = await new Promise<string>((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`no server line: ${out}`)), 30_000);
+        child.stdout.on("data", (d: Buffer) => {
+          out += d.toString();
+          const m = /serving the EC2 API on (http:\/\/\S+)/.exec(out);
+          if (m) {
+            clearTimeout(t);
+            resolve(m[1]!);
+          }
+        });
+        child.on("exit", (code) => reject(new Error(`serve exited ${code}: ${out}`)));
+      });
+      assert.match(out, /loaded 1 account\(s\), 1 region\(s\)/);
+      assert.match(out, /not modelled \(kept only as route targets\): 1 NatGateways/);
+      const res = await fetch(`${url}/_vpclab/analyze`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ from: "web", to: "db", account: "123456789012", protocol: "tcp", port: 5432 }),
+      });
+      assert.equal(((await res.json()) as Why).verdict, "reachable");
+    } finally {
+      child.kill("SIGTERM");
+    }
   });
 
   test("an inconsistent snapshot loads with warnings, never a failure", async () => {
