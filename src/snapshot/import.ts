@@ -634,6 +634,29 @@ export function importSnapshot(snap: Snapshot, now: number): { document: Record<
         if (why) warn(`${where}: ${what} ${x.id} ${why}; left out`);
         return !why;
       });
+    // The same record in two files (an account directory and a hand-made one): the first is kept.
+    const dedupe = <T extends { id: string }>(list: T[], what: string): T[] => {
+      const seen = new Set<string>();
+      return list.filter((x) => {
+        if (seen.has(x.id)) {
+          warn(`${where}: ${what} ${x.id} appears twice; the first copy is kept`);
+          return false;
+        }
+        seen.add(x.id);
+        return true;
+      });
+    };
+    r.vpcs = dedupe(r.vpcs, "VPC");
+    r.subnets = dedupe(r.subnets, "subnet");
+    r.routeTables = dedupe(r.routeTables, "route table");
+    r.internetGateways = dedupe(r.internetGateways, "internet gateway");
+    r.dhcpOptions = dedupe(r.dhcpOptions, "DHCP options");
+    r.securityGroups = dedupe(r.securityGroups, "security group");
+    r.networkAcls = dedupe(r.networkAcls, "network ACL");
+    r.instances = dedupe(r.instances, "instance");
+    r.networkInterfaces = dedupe(r.networkInterfaces, "network interface");
+    r.addresses = dedupe(r.addresses, "address");
+    r.volumes = dedupe(r.volumes, "volume");
     const inVpc = (x: { vpcId: string }) => (allVpcs.has(x.vpcId) ? undefined : `is in ${x.vpcId}, which is not in the snapshot`);
     r.subnets = keep(r.subnets, inVpc, "subnet");
     r.routeTables = keep(r.routeTables, inVpc, "route table");
