@@ -9,6 +9,9 @@
  * Fidelity notes: see domain/route-tables.ts. The `association.*` filters match per association, so a
  * main table that also has explicit subnet associations matches both `association.main=true` and
  * `=false`, and a table without associations matches neither, as the filter's documentation says.
+ * A route loaded from a snapshot (snapshot/import.ts) may name a target kind vpclab does not model
+ * (`unmodelled`: a gateway endpoint, carrier or local gateway): it is shown under the AWS field that
+ * named it and its state is always `blackhole`, as for NAT, transit and VPN gateway targets.
  */
 import type {
   AssociateRouteTableRequest,
@@ -73,6 +76,9 @@ function routeView(world: World, rs: RegionState, rt: RouteTable, r: Route): Rou
       break;
     case "eigw":
       view.EgressOnlyInternetGatewayId = t.id;
+      break;
+    case "unmodelled":
+      (view as Record<string, unknown>)[t.field] = t.id;
       break;
     case "eni": {
       view.NetworkInterfaceId = t.id;

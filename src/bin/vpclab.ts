@@ -44,6 +44,7 @@ interface ServeOptions {
   verifySignatures?: boolean;
   credentials?: string;
   dataDir?: string;
+  load?: string;
 }
 
 program
@@ -62,6 +63,7 @@ program
   .option("--allow-host <name>", "accept requests addressed to this host name, e.g. a container name (repeatable; * for any)", collect, [])
   .option("--verify-signatures", "check SigV4 signatures against the keys in --credentials")
   .option("--credentials <file>", "AWS shared-credentials file with the keys --verify-signatures accepts")
+  .option("--load <dir>", "start from a snapshot directory (vpclab snapshot collect): real ids, owners, regions, states and tags")
   .action(async (opts: ServeOptions) => {
     const { VpclabServer } = await import("../server/server.js");
     const dataDir = opts.dataDir ?? (process.env.VPCLAB_DATA_DIR || undefined);
@@ -92,6 +94,26 @@ program
       process.exit(2);
     }
     const { url } = await server.listen();
+    if (opts.load) {
+      // Through the admin API, so the load goes through the one door (journaled with --data-dir).
+      const { readSnapshotDir } = await import("../snapshot/files.js");
+      const { reportLines } = await import("../cli/snapshot.js");
+      const token = opts.adminToken ?? (process.env.VPCLAB_ADMIN_TOKEN || undefined);
+      try {
+        const res = await fetch(`${url}/_vpclab/state/import`, {
+          method: "POST",
+          headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+          body: JSON.stringify(readSnapshotDir(opts.load)),
+        });
+        const body = (await res.json()) as Parameters<typeof reportLines>[0] & { error?: { code: string; message: string } };
+        if (!res.ok) throw new Error(`${body.error?.code}: ${body.error?.message}`);
+        console.log(reportLines(body).join("\n"));
+      } catch (err) {
+        console.error(`vpclab: cannot load ${opts.load}: ${(err as Error).message}`);
+        await server.close();
+        process.exit(2);
+      }
+    }
     console.log(`vpclab ${VERSION} serving the EC2 API on ${url}${dataDir ? ` (state in ${dataDir})` : ""}`);
     const stop = () => void server.close().then(() => process.exit(0));
     process.on("SIGINT", stop);
@@ -116,5 +138,8 @@ if (process.argv[2] !== "serve") {
 
 // ---- persist: `vpclab state save|load FILE` (admin API only: no SDK to load).
 if (process.argv[2] !== "serve") (await import("../cli/state.js")).registerStateCommands(program);
+// ---- snapshot: `vpclab snapshot collect|load` (the SDK is imported only when collect runs).
+if (process.argv[2] !== "serve") (await import("../cli/snapshot.js")).registerSnapshotCommands(program);
+if (process.argv[2] !== "serve") (await import("../cli/audit.js")).registerAuditCommand(program);
 
 await program.parseAsync(process.argv);

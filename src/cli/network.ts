@@ -54,6 +54,7 @@ interface PingOptions extends NetOptions {
 }
 
 interface WhyOptions extends NetOptions {
+  snapshot?: string;
   protocol?: "icmp" | "tcp" | "udp";
   port?: number;
   sourcePort?: number;
@@ -208,15 +209,30 @@ async function pacedPing(target: Target, from: string, to: string, o: PingOption
   process.exitCode = tally.received > 0 ? 0 : 1;
 }
 
-async function runTrace(from: string, to: string, o: WhyOptions): Promise<void> {
+/**
+ * Where a question goes: the running server's admin API, or, with --snapshot, the same route handlers
+ * in this process on the loaded snapshot (cli/offline.ts; imported only then).
+ */
+async function asker(o: WhyOptions): Promise<{ ask: <T>(path: string, body: Record<string, unknown>) => Promise<T>; account?: string }> {
+  if (o.snapshot) {
+    if (o.endpointUrl) throw new InvalidArgumentError("--snapshot answers offline: it excludes --endpoint-url");
+    const lab = (await import("./offline.js")).loadOffline(o.snapshot);
+    return { ask: async <T>(path: string, body: Record<string, unknown>) => lab.call<T>(path, body), account: lab.account };
+  }
   const target = resolveTarget(o);
-  const body = { ...ends(from, to, o), protocol: o.protocol, port: o.port };
-  const first = await adminCall<TraceResult>(target, "POST", "/trace", body);
+  return { ask: <T>(path: string, body: Record<string, unknown>) => adminCall<T>(target, "POST", path, body) };
+}
+
+async function runTrace(from: string, to: string, o: WhyOptions): Promise<void> {
+  const { ask, account } = await asker(o);
+  const body: Record<string, unknown> = { ...ends(from, to, o), protocol: o.protocol, port: o.port };
+  if (body.account === undefined) body.account = account;
+  const first = await ask<TraceResult>("/trace", body);
   process.exitCode = first.reached ? 0 : 1;
   if (o.json) return printJson(first);
   const probes = [first];
   if (first.reached) {
-    for (let i = 1; i < 3; i++) probes.push(await adminCall<TraceResult>(target, "POST", "/trace", { ...body, seed: o.seed === undefined ? undefined : o.seed + i }));
+    for (let i = 1; i < 3; i++) probes.push(await ask<TraceResult>("/trace", { ...body, seed: o.seed === undefined ? undefined : o.seed + i }));
   }
   const lines = traceLines(to, probes);
   if (!first.reached) lines.push(whyPointer(firstBlocker(first.explanations), from, to, protoSuffix(o)));
@@ -251,9 +267,11 @@ async function runConnect(from: string, toPort: string, o: WhyOptions): Promise<
 }
 
 async function runWhy(from: string, to: string, o: WhyOptions): Promise<void> {
-  const target = resolveTarget(o);
-  const a = await adminCall<Omit<Analysis, "segments">>(target, "POST", "/analyze", {
-    ...ends(from, to, o),
+  const { ask, account } = await asker(o);
+  const e = ends(from, to, o);
+  if (e.account === undefined) e.account = account;
+  const a = await ask<Omit<Analysis, "segments">>("/analyze", {
+    ...e,
     protocol: o.protocol,
     port: o.port,
     sourcePort: o.sourcePort,
@@ -302,6 +320,7 @@ export function registerNetworkCommands(program: Command): void {
   )
     .addOption(new Option("--protocol <p>", "probe protocol: icmp (default), tcp or udp").argParser(protocolArg))
     .addOption(new Option("-p, --port <n>", "destination port for tcp/udp probes").argParser(intArg(0, 65535, "a port")))
+    .option("--snapshot <dir>", "answer offline from a snapshot directory (vpclab snapshot collect), without a server")
     .action(action<[string, string], WhyOptions>(runTrace));
 
   withNetOptions(
@@ -326,5 +345,6 @@ export function registerNetworkCommands(program: Command): void {
     .addOption(new Option("--source-port <n>", "the sender's port, which the reply goes to (default 49152)").argParser(intArg(1, 65535, "a port")))
     .addOption(new Option("--size <bytes>", "IP packet size (default 84)").argParser(intArg(28, 65535, "a packet size")))
     .option("--df", "set the don't-fragment flag (report when the path MTU is too small)")
+    .option("--snapshot <dir>", "answer offline from a snapshot directory (vpclab snapshot collect), without a server")
     .action(action<[string, string], WhyOptions>(runWhy));
 }

@@ -59,7 +59,10 @@ export type RouteTarget =
   | { kind: "eni"; id: string }
   | { kind: "instance"; id: string; eniId: string }
   | { kind: "vgw"; id: string }
-  | { kind: "eigw"; id: string };
+  | { kind: "eigw"; id: string }
+  /** A target kind vpclab does not model, kept from a loaded snapshot (snapshot/import.ts): `field` is
+   * the route's AWS field that named it (GatewayId for a vpce-…, LocalGatewayId, …). Always a blackhole. */
+  | { kind: "unmodelled"; id: string; field: string };
 
 export interface Route {
   destinationCidr: string;

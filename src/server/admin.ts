@@ -10,6 +10,7 @@ import type { World } from "../state/world.js";
 import { decodeState, encodeState, parseState, StateDocumentError } from "../state/document.js";
 import { engineRoutes } from "../engine/admin-routes.js";
 import { MAX_ADVANCE_SECONDS } from "../state/clock.js";
+import { importSnapshot } from "../snapshot/import.js";
 
 export interface AdminRequest {
   method: string;
@@ -45,7 +46,7 @@ export class RawJson {
  * Admin routes that change state: the server runs them as transactions of the one door (journaled,
  * rolled back on failure) and they must be synchronous. Every other route only reads.
  */
-export const ADMIN_WRITES: ReadonlySet<string> = new Set(["POST /reset", "POST /clock", "POST /state/load"]);
+export const ADMIN_WRITES: ReadonlySet<string> = new Set(["POST /reset", "POST /clock", "POST /state/load", "POST /state/import"]);
 
 export type AdminHandler = (ctx: AdminContext, req: AdminRequest) => unknown | Promise<unknown>;
 /** Routes keyed by `METHOD /path` below `/_vpclab` (`GET /health`). */
@@ -96,6 +97,23 @@ const coreRoutes: AdminRoutes = {
       regions += rmap.size;
     }
     return { loaded: true, accounts, regions, peerings: parts.peerings.size, pendingTransitions: parts.tasks.length };
+  },
+  // A snapshot of a real account (snapshot/import.ts): `{files: {"<account>/<region>/<call>.json": answer}}`.
+  // Replaces the whole state, like /state/load; the answer is the load report.
+  "POST /state/import": ({ world }, { body }) => {
+    if (body.files === null || typeof body.files !== "object" || Array.isArray(body.files)) {
+      throw new AdminError(400, "InvalidParameterValue", 'The body must be {"files": {"<account>/<region>/<call>.json": <describe answer>, …}}');
+    }
+    const { document, report } = importSnapshot({ files: body.files as Record<string, unknown> }, world.clock.now());
+    let parts;
+    try {
+      parts = decodeState(document);
+    } catch (err) {
+      if (!(err instanceof StateDocumentError)) throw err;
+      throw new AdminError(400, "InvalidSnapshot", `The snapshot cannot be loaded: ${err.message}`);
+    }
+    world.replaceParts(parts);
+    return { ...report, imported: true };
   },
   // `since` is a sequence number (the `total` of an earlier call), so it stays right after old entries
   // have dropped off the end of the log.

@@ -184,7 +184,7 @@ export class VpclabServer {
     const url = requestTarget(req.url);
     let raw: Buffer;
     try {
-      raw = await readBody(req, url?.pathname === "/_vpclab/state/load" ? MAX_STATE_BYTES : MAX_BODY_BYTES);
+      raw = await readBody(req, url?.pathname === "/_vpclab/state/load" || url?.pathname === "/_vpclab/state/import" ? MAX_STATE_BYTES : MAX_BODY_BYTES);
     } catch (err) {
       const e = err instanceof Ec2Error ? err : malformedQuery("The request body could not be read");
       if (url?.pathname.startsWith("/_vpclab/")) return sendJson(res, e.httpStatus, { error: { code: e.code, message: e.message } });

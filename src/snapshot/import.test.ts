@@ -1,0 +1,118 @@
+/**
+ * Unit tests of the snapshot importer (pure code): accounts from directories and OwnerIds, one peering
+ * from both sides' files with tags per side, route targets (instance routes resolved to the primary
+ * interface, unmodelled kinds kept with their field), and a document `decodeState` accepts.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { importSnapshot } from "./import.js";
+import { decodeState } from "../state/document.js";
+
+const A = "111111111111";
+const B = "222222222222";
+
+const pcx = (tagValue: string) => ({
+  VpcPeeringConnectionId: "pcx-0123456789abcdef0",
+  RequesterVpcInfo: { OwnerId: A, VpcId: "vpc-000000000000000a1", Region: "us-east-1", CidrBlock: "10.1.0.0/16" },
+  AccepterVpcInfo: { OwnerId: B, VpcId: "vpc-000000000000000b1", Region: "eu-west-1", CidrBlockSet: [{ CidrBlock: "10.2.0.0/16" }] },
+  Status: { Code: "active", Message: "Active" },
+  Tags: [{ Key: "side", Value: tagValue }],
+});
+
+const files = {
+  [`${A}/us-east-1/describe-vpcs.json`]: { Vpcs: [{ VpcId: "vpc-000000000000000a1", OwnerId: A, CidrBlock: "10.1.0.0/16" }] },
+  [`${A}/us-east-1/describe-vpc-peering-connections.json`]: { VpcPeeringConnections: [pcx("requester")] },
+  [`${A}/us-east-1/describe-subnets.json`]: { Subnets: [{ SubnetId: "subnet-000000000000000a1", VpcId: "vpc-000000000000000a1", OwnerId: A, CidrBlock: "10.1.1.0/24" }] },
+  [`${A}/us-east-1/describe-instances.json`]: {
+    Reservations: [
+      {
+        OwnerId: A,
+        Instances: [
+          {
+            InstanceId: "i-000000000000000a1",
+            State: { Name: "running" },
+            SubnetId: "subnet-000000000000000a1",
+            VpcId: "vpc-000000000000000a1",
+            NetworkInterfaces: [{ NetworkInterfaceId: "eni-000000000000000a1", SubnetId: "subnet-000000000000000a1", VpcId: "vpc-000000000000000a1", PrivateIpAddress: "10.1.1.5", Attachment: { DeviceIndex: 0, Status: "attached" } }],
+          },
+        ],
+      },
+    ],
+  },
+  [`${A}/us-east-1/describe-route-tables.json`]: {
+    RouteTables: [
+      {
+        RouteTableId: "rtb-000000000000000a1",
+        VpcId: "vpc-000000000000000a1",
+        OwnerId: A,
+        Routes: [
+          { DestinationCidrBlock: "10.1.0.0/16", GatewayId: "local" },
+          { DestinationCidrBlock: "10.2.0.0/16", VpcPeeringConnectionId: "pcx-0123456789abcdef0" },
+          { DestinationCidrBlock: "10.9.0.0/16", InstanceId: "i-000000000000000a1" },
+          { DestinationCidrBlock: "10.8.0.0/16", GatewayId: "vpce-0123456789abcdef0" },
+          { DestinationCidrBlock: "10.7.0.0/16", CarrierGatewayId: "cagw-0123456789abcdef0" },
+          { DestinationIpv6CidrBlock: "::/0", GatewayId: "igw-0123456789abcdef0" },
+        ],
+      },
+    ],
+  },
+  // The accepter's account: a hand-made file without an account directory, no OwnerId on addresses.
+  "eu-west-1/describe-vpcs.json": { Vpcs: [{ VpcId: "vpc-000000000000000b1", OwnerId: B, CidrBlock: "10.2.0.0/16" }] },
+  "eu-west-1/describe-vpc-peering-connections.json": { VpcPeeringConnections: [pcx("accepter")] },
+  "eu-west-1/describe-addresses.json": { Addresses: [{ AllocationId: "eipalloc-0123456789abcdef0", PublicIp: "3.3.3.3" }] },
+  "eu-west-1/describe-transit-gateways.json": { TransitGateways: [{ TransitGatewayId: "tgw-0123456789abcdef0" }] },
+};
+
+test("a two-account snapshot becomes one state document", () => {
+  const { document, report } = importSnapshot({ files }, 1_700_000_000_000);
+  const parts = decodeState(document);
+  assert.deepEqual([...parts.accounts.keys()].sort(), [A, B]);
+  assert.equal(report.regions, 2);
+  assert.deepEqual(report.unmodelled, { TransitGateways: 1 });
+  // The address has no OwnerId: it belongs to the account that owns the region's VPCs.
+  assert.equal(parts.accounts.get(B)!.get("eu-west-1")!.addresses.get("eipalloc-0123456789abcdef0")!.ownerId, B);
+  // One peering, each side's tags under its own key.
+  assert.equal(parts.peerings.size, 1);
+  const p = parts.peerings.get("pcx-0123456789abcdef0")!;
+  assert.equal(p.tags.get(`${A}/us-east-1`)!.get("side"), "requester");
+  assert.equal(p.tags.get(`${B}/eu-west-1`)!.get("side"), "accepter");
+  assert.deepEqual(p.accepter.cidrBlocks, ["10.2.0.0/16"]);
+  const rt = parts.accounts.get(A)!.get("us-east-1")!.routeTables.get("rtb-000000000000000a1")!;
+  assert.deepEqual(
+    rt.routes.map((r) => r.target),
+    [
+      { kind: "local" },
+      { kind: "pcx", id: "pcx-0123456789abcdef0" },
+      { kind: "instance", id: "i-000000000000000a1", eniId: "eni-000000000000000a1" },
+      { kind: "unmodelled", id: "vpce-0123456789abcdef0", field: "GatewayId" },
+      { kind: "unmodelled", id: "cagw-0123456789abcdef0", field: "CarrierGatewayId" },
+    ],
+  );
+  assert.ok(report.warnings.some((w) => w.includes("::/0") && w.includes("IPv6")));
+  assert.ok(report.warnings.some((w) => w.includes("vpce-0123456789abcdef0") && w.includes("does not model")));
+  // The interface was built from the instance's own view of it.
+  const eni = parts.accounts.get(A)!.get("us-east-1")!.networkInterfaces.get("eni-000000000000000a1")!;
+  assert.equal(eni.attachment!.instanceId, "i-000000000000000a1");
+  assert.deepEqual(eni.privateIps, [{ address: "10.1.1.5", primary: true }]);
+});
+
+test("garbage never throws: every record is either loaded or named in a warning", () => {
+  const { document, report } = importSnapshot(
+    {
+      files: {
+        "us-east-1/describe-vpcs.json": { Vpcs: [null, 5, { VpcId: 7 }, { VpcId: "vpc-0000000000000000c", CidrBlockAssociationSet: "x" }] },
+        "us-east-1/describe-route-tables.json": { RouteTables: [{ RouteTableId: "rtb-1", VpcId: "vpc-nothere", OwnerId: A, Routes: [null] }] },
+        "us-east-1/describe-instances.json": { Reservations: [{ Instances: [{ InstanceId: "i-1" }] }] },
+        "x.json": [],
+        [`${A}/us-east-1/describe-vpcs.json`]: { Vpcs: [{ VpcId: "vpc-000000000000000d1", OwnerId: A, CidrBlock: "10.3.0.0/16" }] },
+        "us-east-1/describe-subnets.json": { Subnets: [{ VpcId: "vpc-000000000000000d1", OwnerId: A, CidrBlock: "10.3.0.0/24", SubnetId: "subnet-000000000000000d1" }] },
+        [`${A}/us-east-1/describe-subnets.json`]: { Subnets: [{ VpcId: "vpc-000000000000000d1", OwnerId: A, CidrBlock: "10.3.0.0/24", SubnetId: "subnet-000000000000000d1" }] },
+      },
+    },
+    0,
+  );
+  assert.doesNotThrow(() => decodeState(document));
+  assert.ok(report.warnings.length >= 3, report.warnings.join("\n"));
+  assert.ok(report.warnings.some((w) => w.includes("subnet-000000000000000d1 appears twice")));
+  assert.equal(report.loaded.subnets, 1);
+});

@@ -1,0 +1,845 @@
+/**
+ * Snapshot → state document: converts the Describe answers of a snapshot directory (AWS's JSON shapes,
+ * as `vpclab snapshot collect` or `aws ec2 describe-… --output json` write them) into vpclab's domain
+ * records and a state document (state/document.ts), plus a load report. Pure code: no I/O, no clock
+ * (the caller passes `now`), so a journal replay of `POST /_vpclab/state/import` rebuilds the same state.
+ *
+ * A snapshot is `{ files: { "<account>/<region>/<call>.json" | "<region>/<call>.json": <answer> } }`;
+ * `readSnapshotDir` (snapshot/files.ts) builds it from a directory. A record's account is its own
+ * OwnerId when it has one, else the directory's account, else the account owning the region's VPCs.
+ *
+ * Kept: real ids, owners, regions, states, tags, CIDRs, routes, rules, entries, attachments, public and
+ * elastic addresses. Unmodelled kinds (NAT gateways, transit gateways, endpoints, …) are counted in the
+ * report; routes to them are kept with their target (tgw/nat/vgw/eigw kinds, or `unmodelled` for
+ * endpoints, local and carrier gateways, core networks), which vpclab answers as blackholes and the
+ * analyzer names ("vpclab does not model … targets"). Inconsistencies (a subnet of a VPC that is not in
+ * the snapshot, a route to a peering that is not in it) are warnings, never a failure: a record that the
+ * engine cannot place (no VPC, no subnet) is left out and named; a dangling route target is kept (the
+ * analyzer reports it as a blackhole).
+ *
+ * Fidelity notes:
+ * - DescribeVpcs does not show enableDnsSupport/enableDnsHostnames: DNS support is taken as on, DNS
+ *   hostnames as on for default VPCs and for VPCs where an interface shows a public DNS name.
+ * - IPv6 and prefix-list route destinations are not modelled: such routes are dropped with a warning.
+ * - Routes to unmodelled targets show `blackhole` in vpclab's DescribeRouteTables even where AWS said
+ *   `active`.
+ * - Without describe-security-group-rules, rule ids are made up (stable hashes of the rule).
+ */
+import { createHash } from "node:crypto";
+import type {
+  DhcpOptions,
+  ElasticIp,
+  Instance,
+  InstanceStateName,
+  InternetGateway,
+  NetworkAcl,
+  NetworkAclEntry,
+  NetworkInterface,
+  PeeringStatusCode,
+  Route,
+  RouteTable,
+  RouteTarget,
+  SecurityGroup,
+  SecurityGroupRule,
+  Subnet,
+  Tags,
+  Volume,
+  Vpc,
+  VpcPeeringConnection,
+} from "../domain/types.js";
+import { STATE_FORMAT, STATE_VERSION } from "../state/document.js";
+
+export interface Snapshot {
+  files: Record<string, unknown>;
+}
+
+export interface LoadReport {
+  accounts: number;
+  regions: number;
+  /** Records loaded, by kind. */
+  loaded: Record<string, number>;
+  /** Records of kinds vpclab does not model, by AWS list key (kept only as route targets). */
+  unmodelled: Record<string, number>;
+  warnings: string[];
+}
+
+type J = Record<string, unknown>;
+const isObj = (v: unknown): v is J => v !== null && typeof v === "object" && !Array.isArray(v);
+const arr = (v: unknown): J[] => (Array.isArray(v) ? v.filter(isObj) : []);
+const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
+const num = (v: unknown, d: number): number => (typeof v === "number" && Number.isFinite(v) ? v : typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v)) ? Number(v) : d);
+const bool = (v: unknown, d = false): boolean => (typeof v === "boolean" ? v : d);
+const time = (v: unknown, d: number): number => {
+  const t = typeof v === "string" ? Date.parse(v) : typeof v === "number" ? v : NaN;
+  return Number.isFinite(t) ? t : d;
+};
+const ACCOUNT = /^\d{12}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+
+function tagsOf(rec: J): Tags {
+  const m = new Map<string, string>();
+  for (const t of arr(rec.Tags ?? rec.TagSet)) if (typeof t.Key === "string") m.set(t.Key, typeof t.Value === "string" ? t.Value : "");
+  return m;
+}
+
+/** The list keys modelled by vpclab, by the file each comes in. */
+const MODELLED: Record<string, string> = {
+  Vpcs: "vpcs",
+  Subnets: "subnets",
+  RouteTables: "routeTables",
+  InternetGateways: "internetGateways",
+  VpcPeeringConnections: "peerings",
+  SecurityGroups: "securityGroups",
+  SecurityGroupRules: "securityGroupRules",
+  NetworkAcls: "networkAcls",
+  NetworkInterfaces: "networkInterfaces",
+  Reservations: "instances",
+  Addresses: "addresses",
+  DhcpOptions: "dhcpOptions",
+  Volumes: "volumes",
+};
+
+interface RegionBag {
+  account?: string;
+  region: string;
+  lists: Map<string, J[]>;
+}
+
+class Region {
+  vpcs: Vpc[] = [];
+  subnets: Subnet[] = [];
+  routeTables: RouteTable[] = [];
+  internetGateways: InternetGateway[] = [];
+  dhcpOptions: DhcpOptions[] = [];
+  securityGroups: SecurityGroup[] = [];
+  networkAcls: NetworkAcl[] = [];
+  instances: Instance[] = [];
+  networkInterfaces: NetworkInterface[] = [];
+  addresses: ElasticIp[] = [];
+  volumes: Volume[] = [];
+  defaultDhcpOptionsId?: string;
+  constructor(
+    readonly account: string,
+    readonly region: string,
+  ) {}
+}
+
+const hashId = (prefix: string, text: string) => `${prefix}-${createHash("sha256").update(text).digest("hex").slice(0, 17)}`;
+
+/** Converts a snapshot into a state document (Maps inside: pass it to `decodeState`) and a report. */
+export function importSnapshot(snap: Snapshot, now: number): { document: Record<string, unknown>; report: LoadReport } {
+  const warnings: string[] = [];
+  const warn = (w: string) => {
+    // A broken snapshot can produce a warning per record: the first thousand say enough.
+    if (warnings.length < 1000) warnings.push(w);
+    else if (warnings.length === 1000) warnings.push("… further warnings left out");
+  };
+  const unmodelled: Record<string, number> = {};
+  const loaded: Record<string, number> = {};
+  const count = (k: string, n = 1) => (loaded[k] = (loaded[k] ?? 0) + n);
+
+  // 1. Files → per-(directory account, region) bags of AWS records.
+  const bags = new Map<string, RegionBag>();
+  for (const [path, body] of Object.entries(snap.files ?? {})) {
+    const parts = path.replace(/\\/g, "/").split("/").filter(Boolean);
+    const name = parts.pop() ?? "";
+    if (name === "manifest.json") continue;
+    const region = parts.pop();
+    const account = parts.pop();
+    if (!region || !REGION.test(region)) {
+      warn(`${path}: not under a region directory (expected <region>/${name} or <account>/<region>/${name}); ignored`);
+      continue;
+    }
+    if (account !== undefined && !ACCOUNT.test(account)) {
+      warn(`${path}: ${account} is not a 12-digit account id; ignored`);
+      continue;
+    }
+    if (!isObj(body)) {
+      warn(`${path}: not a JSON object (an AWS CLI/SDK answer); ignored`);
+      continue;
+    }
+    const key = `${account ?? ""}/${region}`;
+    let bag = bags.get(key);
+    if (!bag) bags.set(key, (bag = { account, region, lists: new Map() }));
+    let known = false;
+    for (const [k, v] of Object.entries(body)) {
+      if (!Array.isArray(v)) continue;
+      known = true;
+      if (!(k in MODELLED)) {
+        if (v.length > 0) unmodelled[k] = (unmodelled[k] ?? 0) + v.length;
+        continue;
+      }
+      const list = bag.lists.get(k) ?? [];
+      list.push(...arr(v));
+      bag.lists.set(k, list);
+    }
+    if (!known) warn(`${path}: holds no list of records; ignored`);
+  }
+
+  // 2. Bags → regions keyed account/region.
+  const regions = new Map<string, Region>();
+  const regionOf = (account: string, region: string) => {
+    const k = `${account}/${region}`;
+    let r = regions.get(k);
+    if (!r) regions.set(k, (r = new Region(account, region)));
+    return r;
+  };
+  const peerings = new Map<string, VpcPeeringConnection>();
+  const pcxRecords: { rec: J; account: string; region: string }[] = [];
+  const sgRuleRecords = new Map<string, J[]>();
+  // VPCs where an interface shows a public DNS name: DNS hostnames are on there.
+  const enisWithPublicDns = new Set<string>();
+
+  for (const bag of bags.values()) {
+    const { region } = bag;
+    const L = (k: string) => bag.lists.get(k) ?? [];
+    // The account of records that carry no OwnerId: the directory's, else the owner of the region's VPCs.
+    const fallback = bag.account ?? str(L("Vpcs")[0]?.OwnerId) ?? str(L("Reservations")[0]?.OwnerId) ?? str(L("SecurityGroups")[0]?.OwnerId);
+    const ownerOf = (rec: J, what: string): string | undefined => {
+      const o = str(rec.OwnerId) ?? fallback;
+      if (!o || !ACCOUNT.test(o)) {
+        warn(`${region}: ${what} has no 12-digit OwnerId and the snapshot does not say which account it belongs to; left out`);
+        return undefined;
+      }
+      return o;
+    };
+
+    for (const v of L("Vpcs")) {
+      const id = str(v.VpcId);
+      const owner = ownerOf(v, `VPC ${id}`);
+      if (!id || !owner) continue;
+      const blocks = arr(v.CidrBlockAssociationSet)
+        .filter((b) => {
+          const s = isObj(b.CidrBlockState) ? b.CidrBlockState.State : undefined;
+          return s === undefined || s === "associated" || s === "associating";
+        })
+        .map((b) => ({ associationId: str(b.AssociationId) ?? hashId("vpc-cidr-assoc", `${id}/${b.CidrBlock}`), cidr: String(b.CidrBlock), state: "associated" as const }));
+      if (blocks.length === 0 && str(v.CidrBlock)) blocks.push({ associationId: hashId("vpc-cidr-assoc", `${id}/${v.CidrBlock}`), cidr: v.CidrBlock as string, state: "associated" });
+      if (blocks.length === 0) {
+        warn(`${region}: VPC ${id} has no IPv4 CIDR block; left out`);
+        continue;
+      }
+      const primary = str(v.CidrBlock);
+      if (primary) blocks.sort((a, b) => (a.cidr === primary ? -1 : b.cidr === primary ? 1 : 0));
+      regionOf(owner, region).vpcs.push({
+        id,
+        ownerId: owner,
+        region,
+        tags: tagsOf(v),
+        cidrBlocks: blocks,
+        state: v.State === "pending" ? "pending" : "available",
+        isDefault: bool(v.IsDefault),
+        instanceTenancy: str(v.InstanceTenancy) ?? "default",
+        dhcpOptionsId: str(v.DhcpOptionsId) ?? "default",
+        enableDnsSupport: true,
+        enableDnsHostnames: bool(v.IsDefault),
+        enableNetworkAddressUsageMetrics: false,
+      });
+    }
+    for (const s of L("Subnets")) {
+      const id = str(s.SubnetId);
+      const owner = ownerOf(s, `subnet ${id}`);
+      if (!id || !owner || !str(s.VpcId) || !str(s.CidrBlock)) {
+        if (id && owner) warn(`${region}: subnet ${id} has no VpcId or IPv4 CidrBlock (IPv6-only subnets are not modelled); left out`);
+        continue;
+      }
+      const dns = isObj(s.PrivateDnsNameOptionsOnLaunch) ? s.PrivateDnsNameOptionsOnLaunch : {};
+      regionOf(owner, region).subnets.push({
+        id,
+        ownerId: owner,
+        region,
+        tags: tagsOf(s),
+        vpcId: s.VpcId as string,
+        availabilityZone: str(s.AvailabilityZone) ?? `${region}a`,
+        availabilityZoneId: str(s.AvailabilityZoneId) ?? "",
+        cidr: s.CidrBlock as string,
+        state: s.State === "pending" ? "pending" : "available",
+        defaultForAz: bool(s.DefaultForAz),
+        mapPublicIpOnLaunch: bool(s.MapPublicIpOnLaunch),
+        assignIpv6AddressOnCreation: bool(s.AssignIpv6AddressOnCreation),
+        enableDns64: bool(s.EnableDns64),
+        privateDnsHostnameType: dns.HostnameType === "resource-name" ? "resource-name" : "ip-name",
+        ...(dns.EnableResourceNameDnsARecord === true ? { enableResourceNameDnsARecord: true } : {}),
+      });
+    }
+    for (const t of L("RouteTables")) {
+      const id = str(t.RouteTableId);
+      const owner = ownerOf(t, `route table ${id}`);
+      if (!id || !owner || !str(t.VpcId)) continue;
+      const routes: Route[] = [];
+      for (const r of arr(t.Routes)) {
+        const dest = str(r.DestinationCidrBlock);
+        const target = routeTarget(r);
+        const label = `${id} route ${dest ?? str(r.DestinationIpv6CidrBlock) ?? str(r.DestinationPrefixListId) ?? "?"}`;
+        if (!dest) {
+          warn(`${region}: ${label}: IPv6 and prefix-list destinations are not modelled; route left out`);
+          continue;
+        }
+        if (!target) {
+          warn(`${region}: ${label} has no target vpclab can read; route left out`);
+          continue;
+        }
+        const origin = r.Origin === "EnableVgwRoutePropagation" ? "EnableVgwRoutePropagation" : r.Origin === "CreateRouteTable" || target.kind === "local" ? "CreateRouteTable" : "CreateRoute";
+        routes.push({ destinationCidr: dest, target, origin });
+      }
+      regionOf(owner, region).routeTables.push({
+        id,
+        ownerId: owner,
+        region,
+        tags: tagsOf(t),
+        vpcId: t.VpcId as string,
+        routes,
+        associations: arr(t.Associations)
+          .filter((a) => !isObj(a.AssociationState) || a.AssociationState.State === "associated" || a.AssociationState.State === "associating")
+          .map((a) => ({
+            id: str(a.RouteTableAssociationId) ?? hashId("rtbassoc", `${id}/${a.SubnetId ?? a.GatewayId ?? "main"}`),
+            main: bool(a.Main),
+            ...(str(a.SubnetId) ? { subnetId: a.SubnetId as string } : {}),
+            ...(str(a.GatewayId) ? { gatewayId: a.GatewayId as string } : {}),
+          })),
+      });
+    }
+    for (const g of L("InternetGateways")) {
+      const id = str(g.InternetGatewayId);
+      const owner = ownerOf(g, `internet gateway ${id}`);
+      if (!id || !owner) continue;
+      regionOf(owner, region).internetGateways.push({
+        id,
+        ownerId: owner,
+        region,
+        tags: tagsOf(g),
+        attachments: arr(g.Attachments)
+          .filter((a) => str(a.VpcId))
+          .map((a) => ({ vpcId: a.VpcId as string, state: a.State === "attaching" ? "attaching" : a.State === "detaching" ? "detaching" : "available" })),
+      });
+    }
+    for (const d of L("DhcpOptions")) {
+      const id = str(d.DhcpOptionsId);
+      const owner = ownerOf(d, `DHCP options ${id}`);
+      if (!id || !owner) continue;
+      regionOf(owner, region).dhcpOptions.push({
+        id,
+        ownerId: owner,
+        region,
+        tags: tagsOf(d),
+        configurations: arr(d.DhcpConfigurations).map((c) => ({ key: String(c.Key), values: arr(c.Values).map((x) => String(x.Value)) })),
+      });
+    }
+    for (const r of L("SecurityGroupRules")) {
+      const gid = str(r.GroupId);
+      if (!gid) continue;
+      const list = sgRuleRecords.get(gid) ?? [];
+      list.push(r);
+      sgRuleRecords.set(gid, list);
+    }
+    for (const g of L("SecurityGroups")) {
+      const id = str(g.GroupId);
+      const owner = ownerOf(g, `security group ${id}`);
+      if (!id || !owner) continue;
+      if (!str(g.VpcId)) {
+        warn(`${region}: security group ${id} has no VpcId (EC2-Classic is not modelled); left out`);
+        continue;
+      }
+      const detailed = sgRuleRecords.get(id);
+      const rules = detailed ? detailed.map((r) => ruleFromRecord(id, r)) : [...rulesFromPermissions(id, owner, false, arr(g.IpPermissions)), ...rulesFromPermissions(id, owner, true, arr(g.IpPermissionsEgress))];
+      regionOf(owner, region).securityGroups.push({
+        id,
+        ownerId: owner,
+        region,
+        tags: tagsOf(g),
+        vpcId: g.VpcId as string,
+        name: str(g.GroupName) ?? id,
+        description: typeof g.Description === "string" ? g.Description : "",
+        isDefault: g.GroupName === "default",
+        rules,
+      });
+    }
+    for (const a of L("NetworkAcls")) {
+      const id = str(a.NetworkAclId);
+      const owner = ownerOf(a, `network ACL ${id}`);
+      if (!id || !owner || !str(a.VpcId)) continue;
+      const entries: NetworkAclEntry[] = [];
+      for (const e of arr(a.Entries)) {
+        const entry: NetworkAclEntry = {
+          ruleNumber: num(e.RuleNumber, 32767),
+          egress: bool(e.Egress),
+          protocol: String(e.Protocol ?? "-1"),
+          ruleAction: e.RuleAction === "allow" ? "allow" : "deny",
+        };
+        if (str(e.CidrBlock)) entry.cidrBlock = e.CidrBlock as string;
+        if (str(e.Ipv6CidrBlock)) entry.ipv6CidrBlock = e.Ipv6CidrBlock as string;
+        if (isObj(e.IcmpTypeCode)) entry.icmp = { type: num(e.IcmpTypeCode.Type, -1), code: num(e.IcmpTypeCode.Code, -1) };
+        if (isObj(e.PortRange)) entry.portRange = { from: num(e.PortRange.From, 0), to: num(e.PortRange.To, 65535) };
+        entries.push(entry);
+      }
+      regionOf(owner, region).networkAcls.push({
+        id,
+        ownerId: owner,
+        region,
+        tags: tagsOf(a),
+        vpcId: a.VpcId as string,
+        isDefault: bool(a.IsDefault),
+        entries,
+        associations: arr(a.Associations)
+          .filter((x) => str(x.SubnetId))
+          .map((x) => ({ id: str(x.NetworkAclAssociationId) ?? hashId("aclassoc", `${id}/${x.SubnetId}`), subnetId: x.SubnetId as string })),
+      });
+    }
+    const enis = new Map<string, { rec: J; owner: string }>();
+    for (const n of L("NetworkInterfaces")) {
+      const id = str(n.NetworkInterfaceId);
+      const owner = ownerOf(n, `network interface ${id}`);
+      if (id && owner) enis.set(id, { rec: n, owner });
+    }
+    for (const res of L("Reservations")) {
+      for (const i of arr(res.Instances)) {
+        const id = str(i.InstanceId);
+        const owner = ownerOf({ OwnerId: res.OwnerId }, `instance ${id}`);
+        if (!id || !owner) continue;
+        const stateName = (isObj(i.State) ? str(i.State.Name) : undefined) as InstanceStateName | undefined;
+        const nis = arr(i.NetworkInterfaces);
+        // A hand-made snapshot may lack describe-network-interfaces: the instance's own view of its
+        // interfaces is enough to build them.
+        for (const ni of nis) {
+          const nid = str(ni.NetworkInterfaceId);
+          if (nid && !enis.has(nid)) {
+            const att = isObj(ni.Attachment) ? ni.Attachment : {};
+            enis.set(nid, {
+              rec: {
+                ...ni,
+                AvailabilityZone: isObj(i.Placement) ? i.Placement.AvailabilityZone : undefined,
+                Attachment: { ...att, InstanceId: id },
+                Status: ni.Status ?? "in-use",
+                TagSet: [],
+              },
+              owner: str(ni.OwnerId) ?? owner,
+            });
+          }
+        }
+        const primary = nis.find((ni) => isObj(ni.Attachment) && num(ni.Attachment.DeviceIndex, -1) === 0) ?? nis[0];
+        const primaryEniId = str(primary?.NetworkInterfaceId) ?? "";
+        const subnetId = str(i.SubnetId) ?? str(primary?.SubnetId);
+        const vpcId = str(i.VpcId) ?? str(primary?.VpcId);
+        if (!subnetId || !vpcId) {
+          if (stateName !== "terminated") warn(`${region}: instance ${id} has no SubnetId/VpcId; left out`);
+          continue;
+        }
+        const meta = isObj(i.MetadataOptions) ? i.MetadataOptions : undefined;
+        const dns = isObj(i.PrivateDnsNameOptions) ? i.PrivateDnsNameOptions : undefined;
+        const profile = isObj(i.IamInstanceProfile) ? i.IamInstanceProfile : undefined;
+        const inst: Instance = {
+          id,
+          ownerId: owner,
+          region,
+          tags: tagsOf(i),
+          reservationId: str(res.ReservationId) ?? hashId("r", id),
+          imageId: str(i.ImageId) ?? "ami-00000000000000000",
+          instanceType: str(i.InstanceType) ?? "t3.micro",
+          ...(str(i.KeyName) ? { keyName: i.KeyName as string } : {}),
+          state: stateName ?? "running",
+          stateTransitionReason: typeof i.StateTransitionReason === "string" ? i.StateTransitionReason : "",
+          launchTime: time(i.LaunchTime, now),
+          subnetId,
+          vpcId,
+          availabilityZone: (isObj(i.Placement) ? str(i.Placement.AvailabilityZone) : undefined) ?? `${region}a`,
+          primaryEniId,
+          amiLaunchIndex: num(i.AmiLaunchIndex, 0),
+          ...(str(i.ClientToken) ? { clientToken: i.ClientToken as string } : {}),
+          ...(isObj(i.Monitoring) && i.Monitoring.State === "enabled" ? { monitoring: true } : {}),
+          ...(i.EbsOptimized === true ? { ebsOptimized: true } : {}),
+        };
+        if (meta && (meta.HttpTokens === "optional" || meta.HttpTokens === "required")) {
+          inst.metadataOptions = {
+            httpTokens: meta.HttpTokens,
+            httpPutResponseHopLimit: num(meta.HttpPutResponseHopLimit, 1),
+            httpEndpoint: meta.HttpEndpoint === "disabled" ? "disabled" : "enabled",
+            httpProtocolIpv6: meta.HttpProtocolIpv6 === "enabled" ? "enabled" : "disabled",
+            instanceMetadataTags: meta.InstanceMetadataTags === "enabled" ? "enabled" : "disabled",
+          };
+        }
+        if (dns) inst.privateDnsNameOptions = { hostnameType: dns.HostnameType === "resource-name" ? "resource-name" : "ip-name", enableA: bool(dns.EnableResourceNameDnsARecord), enableAaaa: bool(dns.EnableResourceNameDnsAAAARecord) };
+        if (profile && str(profile.Arn)) inst.iamInstanceProfile = { arn: profile.Arn as string, id: str(profile.Id) ?? "", associationId: hashId("iip-assoc", id) };
+        if (isObj(i.MaintenanceOptions) && i.MaintenanceOptions.AutoRecovery === "disabled") inst.autoRecovery = "disabled";
+        if (stateName === "terminated") inst.terminatedAt = now;
+        regionOf(owner, region).instances.push(inst);
+      }
+    }
+    for (const [id, { rec: n, owner }] of enis) {
+      const subnetId = str(n.SubnetId);
+      const vpcId = str(n.VpcId);
+      if (!subnetId || !vpcId) {
+        warn(`${region}: network interface ${id} has no SubnetId/VpcId; left out`);
+        continue;
+      }
+      const ips = arr(n.PrivateIpAddresses)
+        .filter((p) => str(p.PrivateIpAddress))
+        .map((p) => ({ address: p.PrivateIpAddress as string, primary: bool(p.Primary) }));
+      if (ips.length === 0 && str(n.PrivateIpAddress)) ips.push({ address: n.PrivateIpAddress as string, primary: true });
+      if (ips.length === 0) {
+        warn(`${region}: network interface ${id} has no private IPv4 address; left out`);
+        continue;
+      }
+      if (!ips.some((p) => p.primary)) ips[0]!.primary = true;
+      const assoc = isObj(n.Association) ? n.Association : undefined;
+      if (assoc && str(assoc.PublicDnsName)) enisWithPublicDns.add(vpcId);
+      const assocIp = arr(n.PrivateIpAddresses).find((p) => isObj(p.Association));
+      const att = isObj(n.Attachment) ? n.Attachment : undefined;
+      const eni: NetworkInterface = {
+        id,
+        ownerId: owner,
+        region,
+        tags: tagsOf(n),
+        subnetId,
+        vpcId,
+        availabilityZone: str(n.AvailabilityZone) ?? `${region}a`,
+        description: typeof n.Description === "string" ? n.Description : "",
+        macAddress: str(n.MacAddress) ?? macOf(id),
+        privateIps: ips,
+        securityGroupIds: arr(n.Groups)
+          .map((g) => str(g.GroupId))
+          .filter((g): g is string => g !== undefined),
+        sourceDestCheck: bool(n.SourceDestCheck, true),
+        interfaceType: str(n.InterfaceType) ?? "interface",
+        status: n.Status === "available" || n.Status === "attaching" || n.Status === "detaching" ? n.Status : att ? "in-use" : "available",
+        requesterManaged: bool(n.RequesterManaged),
+      };
+      if (att && str(att.InstanceId)) {
+        eni.attachment = {
+          id: str(att.AttachmentId) ?? hashId("eni-attach", id),
+          instanceId: att.InstanceId as string,
+          deviceIndex: num(att.DeviceIndex, 0),
+          status: att.Status === "attaching" || att.Status === "detaching" || att.Status === "detached" ? att.Status : "attached",
+          deleteOnTermination: bool(att.DeleteOnTermination, true),
+          attachTime: time(att.AttachTime, now),
+        };
+      }
+      if (assoc && str(assoc.PublicIp)) {
+        eni.association = {
+          publicIp: assoc.PublicIp as string,
+          ipOwnerId: str(assoc.IpOwnerId) ?? "amazon",
+          privateIp: str(assocIp?.PrivateIpAddress) ?? ips.find((p) => p.primary)!.address,
+          ...(str(assoc.AllocationId) ? { allocationId: assoc.AllocationId as string } : {}),
+          ...(str(assoc.AssociationId) ? { associationId: assoc.AssociationId as string } : {}),
+        };
+        if (!str(assoc.AllocationId)) eni.publicIpOnLaunch = true;
+      }
+      regionOf(owner, region).networkInterfaces.push(eni);
+    }
+    for (const a of L("Addresses")) {
+      const id = str(a.AllocationId);
+      const owner = ownerOf(a, `address ${a.PublicIp}`);
+      if (!owner) continue;
+      if (!id || !str(a.PublicIp)) {
+        warn(`${region}: address ${String(a.PublicIp)} has no AllocationId (EC2-Classic is not modelled); left out`);
+        continue;
+      }
+      const e: ElasticIp = { id, ownerId: owner, region, tags: tagsOf(a), publicIp: a.PublicIp as string, domain: "vpc", networkBorderGroup: str(a.NetworkBorderGroup) ?? region };
+      if (str(a.AssociationId) && str(a.NetworkInterfaceId)) {
+        e.association = {
+          id: a.AssociationId as string,
+          networkInterfaceId: a.NetworkInterfaceId as string,
+          privateIp: str(a.PrivateIpAddress) ?? "",
+          ...(str(a.InstanceId) ? { instanceId: a.InstanceId as string } : {}),
+        };
+      }
+      regionOf(owner, region).addresses.push(e);
+    }
+    for (const v of L("Volumes")) {
+      const id = str(v.VolumeId);
+      const owner = ownerOf(v, `volume ${id}`);
+      if (!id || !owner) continue;
+      regionOf(owner, region).volumes.push({
+        id,
+        ownerId: owner,
+        region,
+        tags: tagsOf(v),
+        availabilityZone: str(v.AvailabilityZone) ?? `${region}a`,
+        size: num(v.Size, 8),
+        volumeType: str(v.VolumeType) ?? "gp3",
+        ...(typeof v.Iops === "number" ? { iops: v.Iops } : {}),
+        ...(typeof v.Throughput === "number" ? { throughput: v.Throughput } : {}),
+        encrypted: bool(v.Encrypted),
+        ...(str(v.KmsKeyId) ? { kmsKeyId: v.KmsKeyId as string } : {}),
+        snapshotId: typeof v.SnapshotId === "string" ? v.SnapshotId : "",
+        state: (str(v.State) ?? "available") as Volume["state"],
+        createTime: time(v.CreateTime, now),
+        multiAttachEnabled: bool(v.MultiAttachEnabled),
+        attachments: arr(v.Attachments)
+          .filter((x) => str(x.InstanceId))
+          .map((x) => ({
+            instanceId: x.InstanceId as string,
+            device: str(x.Device) ?? "/dev/xvda",
+            state: (str(x.State) ?? "attached") as "attached",
+            attachTime: time(x.AttachTime, now),
+            deleteOnTermination: bool(x.DeleteOnTermination),
+          })),
+      });
+    }
+    for (const p of L("VpcPeeringConnections")) pcxRecords.push({ rec: p, account: bag.account ?? fallback ?? "", region });
+  }
+
+  // 3. Peerings: one object seen from each side's files; tags per side.
+  for (const { rec, account, region } of pcxRecords) {
+    const id = str(rec.VpcPeeringConnectionId);
+    if (!id || !isObj(rec.RequesterVpcInfo) || !isObj(rec.AccepterVpcInfo)) {
+      warn(`${region}: a peering connection without an id or both sides; left out`);
+      continue;
+    }
+    let pcx = peerings.get(id);
+    if (!pcx) {
+      const code = (isObj(rec.Status) ? str(rec.Status.Code) : undefined) as PeeringStatusCode | undefined;
+      const side = (info: J) => {
+        const blocks = arr(info.CidrBlockSet)
+          .map((b) => str(b.CidrBlock))
+          .filter((b): b is string => b !== undefined);
+        if (blocks.length === 0 && str(info.CidrBlock)) blocks.push(info.CidrBlock as string);
+        return {
+          ownerId: str(info.OwnerId) ?? account,
+          region: str(info.Region) ?? region,
+          vpcId: str(info.VpcId) ?? "",
+          cidrBlocks: blocks,
+          allowDnsResolutionFromRemoteVpc: isObj(info.PeeringOptions) ? bool(info.PeeringOptions.AllowDnsResolutionFromRemoteVpc) : false,
+        };
+      };
+      const accepter = side(rec.AccepterVpcInfo);
+      pcx = {
+        id,
+        requester: side(rec.RequesterVpcInfo),
+        accepter,
+        status: { code: code ?? "active", message: isObj(rec.Status) && typeof rec.Status.Message === "string" ? rec.Status.Message : "Active" },
+        statusChangedAt: now,
+        tags: new Map(),
+        meta: { accepted: accepter.cidrBlocks.length > 0 || code === "active" },
+      };
+      if (str(rec.ExpirationTime)) pcx.expirationTime = time(rec.ExpirationTime, now);
+      peerings.set(id, pcx);
+    }
+    if (account) {
+      const t = tagsOf(rec);
+      if (t.size > 0) pcx.tags.set(`${account}/${region}`, t);
+    }
+  }
+
+  // 4. Consistency: what the engine cannot place is left out, with a warning; dangling references stay.
+  const allVpcs = new Map<string, Vpc>();
+  const allSubnets = new Set<string>();
+  for (const r of regions.values()) for (const v of r.vpcs) allVpcs.set(v.id, v);
+  for (const r of regions.values()) for (const s of r.subnets) allSubnets.add(s.id);
+  const dhcpSeen = new Set<string>();
+  for (const r of regions.values()) {
+    const where = `${r.account} ${r.region}`;
+    const keep = <T extends { id: string }>(list: T[], ok: (x: T) => string | undefined, what: string): T[] =>
+      list.filter((x) => {
+        const why = ok(x);
+        if (why) warn(`${where}: ${what} ${x.id} ${why}; left out`);
+        return !why;
+      });
+    // The same record in two files (an account directory and a hand-made one): the first is kept.
+    const dedupe = <T extends { id: string }>(list: T[], what: string): T[] => {
+      const seen = new Set<string>();
+      return list.filter((x) => {
+        if (seen.has(x.id)) {
+          warn(`${where}: ${what} ${x.id} appears twice; the first copy is kept`);
+          return false;
+        }
+        seen.add(x.id);
+        return true;
+      });
+    };
+    r.vpcs = dedupe(r.vpcs, "VPC");
+    r.subnets = dedupe(r.subnets, "subnet");
+    r.routeTables = dedupe(r.routeTables, "route table");
+    r.internetGateways = dedupe(r.internetGateways, "internet gateway");
+    r.dhcpOptions = dedupe(r.dhcpOptions, "DHCP options");
+    r.securityGroups = dedupe(r.securityGroups, "security group");
+    r.networkAcls = dedupe(r.networkAcls, "network ACL");
+    r.instances = dedupe(r.instances, "instance");
+    r.networkInterfaces = dedupe(r.networkInterfaces, "network interface");
+    r.addresses = dedupe(r.addresses, "address");
+    r.volumes = dedupe(r.volumes, "volume");
+    const inVpc = (x: { vpcId: string }) => (allVpcs.has(x.vpcId) ? undefined : `is in ${x.vpcId}, which is not in the snapshot`);
+    r.subnets = keep(r.subnets, inVpc, "subnet");
+    r.routeTables = keep(r.routeTables, inVpc, "route table");
+    r.securityGroups = keep(r.securityGroups, inVpc, "security group");
+    r.networkAcls = keep(r.networkAcls, inVpc, "network ACL");
+    r.networkInterfaces = keep(r.networkInterfaces, (n) => inVpc(n) ?? (allSubnets.has(n.subnetId) ? undefined : `is in subnet ${n.subnetId}, which is not in the snapshot`), "network interface");
+    const eniIds = new Set(r.networkInterfaces.map((n) => n.id));
+    r.instances = keep(
+      r.instances,
+      (i) => (i.state === "terminated" ? undefined : (inVpc(i) ?? (eniIds.has(i.primaryEniId) ? undefined : `has no primary network interface in the snapshot`))),
+      "instance",
+    );
+    const instIds = new Set(r.instances.map((i) => i.id));
+    for (const n of r.networkInterfaces) {
+      if (n.attachment && !instIds.has(n.attachment.instanceId)) {
+        warn(`${where}: network interface ${n.id} is attached to ${n.attachment.instanceId}, which is not in the snapshot (kept, attached to nothing vpclab knows)`);
+      }
+    }
+    for (const t of r.routeTables) {
+      for (const rt of t.routes) {
+        const tg = rt.target;
+        if (tg.kind === "instance") tg.eniId = r.instances.find((i) => i.id === tg.id)?.primaryEniId ?? "";
+        if (tg.kind === "pcx" && !peerings.has(tg.id)) warn(`${where}: route table ${t.id} routes ${rt.destinationCidr} to peering ${tg.id}, which is not in the snapshot (kept: a blackhole)`);
+        if (tg.kind === "igw" && !r.internetGateways.some((g) => g.id === tg.id)) warn(`${where}: route table ${t.id} routes ${rt.destinationCidr} to ${tg.id}, which is not in the snapshot (kept: a blackhole)`);
+        if ((tg.kind === "eni" && !eniIds.has(tg.id)) || (tg.kind === "instance" && !instIds.has(tg.id))) warn(`${where}: route table ${t.id} routes ${rt.destinationCidr} to ${tg.id}, which is not in the snapshot (kept: a blackhole)`);
+        if (tg.kind === "nat" || tg.kind === "tgw" || tg.kind === "vgw" || tg.kind === "eigw" || tg.kind === "unmodelled") {
+          warn(`${where}: route table ${t.id} routes ${rt.destinationCidr} to ${tg.id}, a kind vpclab does not model (kept: answered as a blackhole route to an unmodelled target)`);
+        }
+      }
+    }
+    for (const d of r.dhcpOptions) dhcpSeen.add(d.id);
+    const def = r.vpcs.find((v) => v.isDefault);
+    if (def && def.dhcpOptionsId !== "default") r.defaultDhcpOptionsId = def.dhcpOptionsId;
+    // DescribeVpcs hides enableDnsHostnames; a public DNS name on any interface shows it is on.
+    for (const v of r.vpcs) {
+      if (!v.enableDnsHostnames) v.enableDnsHostnames = enisWithPublicDns.has(v.id);
+    }
+    count("vpcs", r.vpcs.length);
+    count("subnets", r.subnets.length);
+    count("routeTables", r.routeTables.length);
+    count("internetGateways", r.internetGateways.length);
+    count("securityGroups", r.securityGroups.length);
+    count("networkAcls", r.networkAcls.length);
+    count("networkInterfaces", r.networkInterfaces.length);
+    count("instances", r.instances.length);
+    count("addresses", r.addresses.length);
+    count("dhcpOptions", r.dhcpOptions.length);
+    count("volumes", r.volumes.length);
+  }
+  for (const p of peerings.values()) {
+    for (const s of [p.requester, p.accepter]) {
+      const v = allVpcs.get(s.vpcId);
+      if (!v) warn(`peering ${p.id}: VPC ${s.vpcId} (${s.ownerId} ${s.region}) is not in the snapshot (kept: its routes lead nowhere)`);
+      else if (s.cidrBlocks.length === 0) s.cidrBlocks = v.cidrBlocks.map((b) => b.cidr);
+    }
+  }
+  count("peerings", peerings.size);
+
+  // 5. The state document.
+  const byAccount = new Map<string, Region[]>();
+  for (const r of regions.values()) {
+    const list = byAccount.get(r.account) ?? [];
+    list.push(r);
+    byAccount.set(r.account, list);
+  }
+  const accounts = [...byAccount].map(([account, rl]) => ({
+    account,
+    regions: rl.map((r) => ({
+      region: r.region,
+      ...(r.defaultDhcpOptionsId ? { defaultDhcpOptionsId: r.defaultDhcpOptionsId } : {}),
+      vpcs: r.vpcs,
+      subnets: r.subnets,
+      routeTables: r.routeTables,
+      internetGateways: r.internetGateways,
+      dhcpOptions: r.dhcpOptions,
+      securityGroups: r.securityGroups,
+      networkAcls: r.networkAcls,
+      instances: r.instances,
+      networkInterfaces: r.networkInterfaces,
+      addresses: r.addresses,
+      keyPairs: [],
+      volumes: r.volumes,
+      launchTemplates: [],
+    })),
+  }));
+  const document = {
+    format: STATE_FORMAT,
+    version: STATE_VERSION,
+    savedAt: new Date(now).toISOString(),
+    clock: { offsetMs: 0 },
+    ids: { seeded: false, counters: {} },
+    taskSeq: 0,
+    tasks: [],
+    accounts,
+    peerings: [...peerings.values()],
+  };
+  return { document, report: { accounts: byAccount.size, regions: regions.size, loaded, unmodelled, warnings } };
+}
+
+function macOf(id: string): string {
+  const h = createHash("sha256").update(id).digest("hex");
+  return `02:${h.slice(0, 2)}:${h.slice(2, 4)}:${h.slice(4, 6)}:${h.slice(6, 8)}:${h.slice(8, 10)}`;
+}
+
+/** A route's target as vpclab's record; undefined when the route names none. */
+function routeTarget(r: J): RouteTarget | undefined {
+  const gw = str(r.GatewayId);
+  if (gw === "local") return { kind: "local" };
+  if (gw?.startsWith("igw-")) return { kind: "igw", id: gw };
+  if (gw?.startsWith("vgw-")) return { kind: "vgw", id: gw };
+  if (str(r.VpcPeeringConnectionId)) return { kind: "pcx", id: r.VpcPeeringConnectionId as string };
+  if (str(r.TransitGatewayId)) return { kind: "tgw", id: r.TransitGatewayId as string };
+  if (str(r.NatGatewayId)) return { kind: "nat", id: r.NatGatewayId as string };
+  if (str(r.EgressOnlyInternetGatewayId)) return { kind: "eigw", id: r.EgressOnlyInternetGatewayId as string };
+  if (str(r.NetworkInterfaceId)) return { kind: "eni", id: r.NetworkInterfaceId as string };
+  if (str(r.InstanceId)) return { kind: "instance", id: r.InstanceId as string, eniId: "" };
+  if (gw) return { kind: "unmodelled", id: gw, field: "GatewayId" };
+  for (const field of ["LocalGatewayId", "CarrierGatewayId", "CoreNetworkArn"]) {
+    if (str(r[field])) return { kind: "unmodelled", id: r[field] as string, field };
+  }
+  return undefined;
+}
+
+function ruleFromRecord(groupId: string, r: J): SecurityGroupRule {
+  const rule: SecurityGroupRule = {
+    id: str(r.SecurityGroupRuleId) ?? hashId("sgr", JSON.stringify(r)),
+    groupId,
+    isEgress: bool(r.IsEgress),
+    ipProtocol: String(r.IpProtocol ?? "-1"),
+    fromPort: num(r.FromPort, -1),
+    toPort: num(r.ToPort, -1),
+    tags: tagsOf(r),
+  };
+  if (str(r.CidrIpv4)) rule.cidrIpv4 = r.CidrIpv4 as string;
+  if (str(r.CidrIpv6)) rule.cidrIpv6 = r.CidrIpv6 as string;
+  if (str(r.PrefixListId)) rule.prefixListId = r.PrefixListId as string;
+  const ref = isObj(r.ReferencedGroupInfo) ? r.ReferencedGroupInfo : undefined;
+  if (ref && str(ref.GroupId)) {
+    rule.referencedGroup = {
+      groupId: ref.GroupId as string,
+      userId: str(ref.UserId) ?? "",
+      ...(str(ref.VpcId) ? { vpcId: ref.VpcId as string } : {}),
+      ...(str(ref.VpcPeeringConnectionId) ? { vpcPeeringConnectionId: ref.VpcPeeringConnectionId as string } : {}),
+    };
+  }
+  if (typeof r.Description === "string") rule.description = r.Description;
+  return rule;
+}
+
+/** Rules from DescribeSecurityGroups' IpPermissions (a hand-made snapshot without the rules call). */
+function rulesFromPermissions(groupId: string, owner: string, egress: boolean, perms: J[]): SecurityGroupRule[] {
+  const out: SecurityGroupRule[] = [];
+  for (const p of perms) {
+    const base = {
+      groupId,
+      isEgress: egress,
+      ipProtocol: String(p.IpProtocol ?? "-1"),
+      fromPort: p.IpProtocol === "-1" ? -1 : num(p.FromPort, -1),
+      toPort: p.IpProtocol === "-1" ? -1 : num(p.ToPort, -1),
+      tags: new Map<string, string>(),
+    };
+    const add = (extra: Partial<SecurityGroupRule>, d: unknown) => {
+      const rule: SecurityGroupRule = { ...base, ...extra, id: hashId("sgr", JSON.stringify([groupId, egress, base.ipProtocol, base.fromPort, base.toPort, extra])) };
+      if (typeof d === "string") rule.description = d;
+      out.push(rule);
+    };
+    for (const r of arr(p.IpRanges)) if (str(r.CidrIp)) add({ cidrIpv4: r.CidrIp as string }, r.Description);
+    for (const r of arr(p.Ipv6Ranges)) if (str(r.CidrIpv6)) add({ cidrIpv6: r.CidrIpv6 as string }, r.Description);
+    for (const r of arr(p.PrefixListIds)) if (str(r.PrefixListId)) add({ prefixListId: r.PrefixListId as string }, r.Description);
+    for (const r of arr(p.UserIdGroupPairs)) {
+      if (!str(r.GroupId)) continue;
+      add(
+        {
+          referencedGroup: {
+            groupId: r.GroupId as string,
+            userId: str(r.UserId) ?? owner,
+            ...(str(r.VpcId) ? { vpcId: r.VpcId as string } : {}),
+            ...(str(r.VpcPeeringConnectionId) ? { vpcPeeringConnectionId: r.VpcPeeringConnectionId as string } : {}),
+          },
+        },
+        r.Description,
+      );
+    }
+  }
+  return out;
+}

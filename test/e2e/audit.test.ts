@@ -1,0 +1,131 @@
+/**
+ * `vpclab audit` end to end on the seed (through a running vpclab's state) and on the AWS-docs fixture
+ * snapshot: Internet exposure asked of the engine, dead routes, open admin ports, unused groups, and
+ * `--expect` assertions that fail with the offending path explained.
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { AuthorizeSecurityGroupIngressCommand, CreateRouteCommand } from "@aws-sdk/client-ec2";
+import { runVpclab, startLab, type Lab } from "../support/harness.js";
+import { buildSeed, type Seed } from "../support/seed.js";
+
+interface Finding {
+  kind: string;
+  region: string;
+  components: string[];
+  summary: string;
+}
+interface Report {
+  findings: Finding[];
+  expectations?: { name: string; passed: boolean; detail?: string[] }[];
+}
+
+describe("vpclab audit", () => {
+  let lab: Lab;
+  let seed: Seed;
+  let dir: string;
+  before(async () => {
+    lab = await startLab();
+    seed = await buildSeed(lab, lab.ec2("ap-northeast-1"), lab.ec2("ap-southeast-1"));
+    dir = mkdtempSync(join(tmpdir(), "vpclab-audit-"));
+  });
+  after(async () => {
+    await lab?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const auditJson = async (...args: string[]) => {
+    const r = await runVpclab(["audit", "--endpoint-url", lab.url, "--json", ...args]);
+    assert.ok(r.code === 0 || r.code === 1, r.stderr + r.stdout);
+    return { code: r.code, report: JSON.parse(r.stdout) as Report };
+  };
+
+  test("on the seed nothing is reachable from the Internet; opening SSH to the world is found", async () => {
+    const first = await auditJson();
+    assert.deepEqual(first.report.findings.filter((f) => f.kind === "internet-exposure"), []);
+    assert.deepEqual(first.report.findings.filter((f) => f.kind === "open-admin-port"), []);
+
+    await lab.ec2("ap-southeast-1").send(
+      new AuthorizeSecurityGroupIngressCommand({ GroupId: seed.sgS, IpPermissions: [{ IpProtocol: "tcp", FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: "0.0.0.0/0" }] }] }),
+    );
+    // A peering route outside the peer's CIDR can never carry traffic.
+    await lab.ec2("ap-northeast-1").send(new CreateRouteCommand({ RouteTableId: seed.rtT, DestinationCidrBlock: "192.168.0.0/16", VpcPeeringConnectionId: seed.pcx }));
+    const { report } = await auditJson();
+    const exposed = report.findings.filter((f) => f.kind === "internet-exposure");
+    assert.equal(exposed.length, 1, JSON.stringify(exposed));
+    assert.equal(exposed[0]!.region, "ap-southeast-1");
+    assert.ok(exposed[0]!.components.includes(seed.singapore) && exposed[0]!.components.includes(seed.sgIgw));
+    assert.match(exposed[0]!.summary, /tcp:22 \[SSH\]/);
+    // Tokyo still has nothing reachable from the Internet.
+    assert.ok(!report.findings.some((f) => f.kind === "internet-exposure" && f.region === "ap-northeast-1"));
+    assert.ok(report.findings.some((f) => f.kind === "open-admin-port" && f.components.includes(seed.sgS)));
+    const dead = report.findings.filter((f) => f.kind === "dead-route");
+    assert.ok(dead.some((f) => f.summary.includes("192.168.0.0/16") && f.summary.includes("outside every CIDR")), JSON.stringify(dead));
+  });
+
+  test("--expect: holding assertions pass, broken ones exit 1 with the path explained", async () => {
+    const file = join(dir, "expect.yaml");
+    writeFileSync(
+      file,
+      [
+        "- name: tokyo can ssh to singapore",
+        "  from: tokyo-box",
+        "  to: singapore-box",
+        "  protocol: tcp",
+        "  port: 22",
+        "  expect: reachable",
+        "- name: tokyo VPC has no way out to the Internet",
+        `  from: ${seed.vpc}`,
+        "  to: internet",
+        "  expect: unreachable",
+        "- name: nothing from the Internet on tcp:22",
+        "  from: internet",
+        "  to: tag:Name=singapore-box",
+        "  protocol: tcp",
+        "  port: 22",
+        "  expect: unreachable",
+        "- name: tokyo reaches postgres in singapore",
+        "  from: tokyo-box",
+        "  to: singapore-box",
+        "  protocol: tcp",
+        "  port: 5000-5432",
+        "  expect: reachable",
+      ].join("\n"),
+    );
+    const { code, report } = await auditJson("--expect", file);
+    assert.equal(code, 1);
+    const byName = Object.fromEntries(report.expectations!.map((e) => [e.name, e]));
+    assert.equal(byName["tokyo can ssh to singapore"]!.passed, true);
+    assert.equal(byName["tokyo VPC has no way out to the Internet"]!.passed, true);
+    const ssh = byName["nothing from the Internet on tcp:22"]!;
+    assert.equal(ssh.passed, false);
+    assert.match(ssh.detail!.join("\n"), new RegExp(`path: .*${seed.sgIgw}.*${seed.sgS}`));
+    const pg = byName["tokyo reaches postgres in singapore"]!;
+    assert.equal(pg.passed, false);
+    assert.match(pg.detail!.join("\n"), /ENI_SG_RULES_MISMATCH/);
+    // The table form says the same.
+    const text = await runVpclab(["audit", "--endpoint-url", lab.url, "--expect", file]);
+    assert.equal(text.code, 1);
+    assert.match(text.stdout, /FAIL {2}nothing from the Internet on tcp:22/);
+    assert.match(text.stdout, /Expectations \(2\/4 hold\)/);
+    // A broken file is an error (exit 2), not a pass.
+    writeFileSync(file, "- name: x\n  from: a\n  expect: maybe\n");
+    const bad = await runVpclab(["audit", "--endpoint-url", lab.url, "--expect", file]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /assertion 1: `to` must be a selector/);
+  });
+
+  test("audit --snapshot reads a snapshot offline", async () => {
+    const r = await runVpclab(["audit", "--snapshot", "test/fixtures/snapshot-aws-docs", "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    const { findings } = JSON.parse(r.stdout) as Report;
+    const kinds = (k: string) => findings.filter((f) => f.kind === k).map((f) => f.summary);
+    assert.equal(kinds("internet-exposure").length, 2);
+    assert.ok(kinds("internet-exposure").some((s) => s.includes("tcp:80") && s.includes("igw-c0a643a9") && s.includes("3.95.24.156")));
+    assert.ok(kinds("dead-route").some((s) => s.includes("pcx-111aaa22")));
+    assert.deepEqual(findings.filter((f) => f.kind === "unused-group").map((f) => f.components[0]), ["sg-0b0384b66d7d692f9"]);
+  });
+});
