@@ -17,6 +17,7 @@
  * - Key pairs do not count against a quota (AWS's is 5000 per region).
  */
 import { createHash, createPublicKey, generateKeyPairSync, type KeyObject } from "node:crypto";
+import { takeRsaKeyPair } from "./rsa-pool.js";
 import type { RegionState, World } from "../state/world.js";
 import type { KeyPair, Tags } from "./types.js";
 import {
@@ -158,7 +159,7 @@ export function createKeyPair(
   let material = "";
   const { fingerprint, publicKey } = world.ids.external(() => {
     if (keyType === "rsa") {
-      const { privateKey, publicKey: pub } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+      const { privateKey, publicKey: pub } = takeRsaKeyPair();
       material = privateKey.export({ type: "pkcs1", format: "pem" }).toString().trimEnd();
       return {
         fingerprint: colonHex(createHash("sha1").update(privateKey.export({ type: "pkcs8", format: "der" })).digest()),
