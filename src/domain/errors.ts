@@ -215,6 +215,18 @@ export const internetGatewayLimitExceeded = () =>
 // ---- DHCP options, tags ------------------------------------------------------------------------
 
 export const dhcpOptionsNotFound = (id: string) => notFound("InvalidDhcpOptionID.NotFound", "dhcpOption ID", id);
+export const dhcpOptionsMalformed = (id: string) =>
+  new Ec2Error("InvalidDhcpOptionsId.Malformed", `Invalid id: "${id}" (expecting "dopt-...")`);
+export const dhcpOptionsInUse = (id: string) =>
+  dependencyViolation(`The dhcpOptions '${id}' has dependencies and cannot be deleted.`);
+/** A DhcpConfiguration key EC2 does not know. */
+export const dhcpOptionUnknownKey = (key: string) =>
+  invalidParameterValue(`Value (${key}) for parameter name is invalid. Unrecognized DHCP option name`);
+/** A value a DHCP option does not accept (not an address, an unknown node type, too many servers). */
+export const dhcpOptionBadValue = (value: string) =>
+  invalidParameterValue(`Value (${value}) for parameter value is invalid. Invalid DHCP option value.`);
+export const dhcpOptionDuplicateKey = (key: string) =>
+  invalidParameterValue(`Value (${key}) for parameter name is invalid. Duplicate DHCP option name`);
 export const invalidResourceId = (id: string) => new Ec2Error("InvalidID", `The ID '${id}' is not valid`);
 export const tagLimitExceeded = () =>
   new Ec2Error("TagLimitExceeded", "The maximum number of Tags for a resource has been reached.");
