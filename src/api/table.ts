@@ -33,6 +33,7 @@ import { vpcEdgeOperations } from "./vpc-edges.js";
 import { volumeOperations } from "./volumes.js";
 import { launchTemplateOperations } from "./launch-templates.js";
 import { prefixListOperations } from "./prefix-lists.js";
+import { egressOnlyGatewayOperations } from "./egress-only-gateways.js";
 
 export const ec2Operations = {
   ...vpcOperations,
@@ -60,6 +61,7 @@ export const ec2Operations = {
   ...volumeOperations,
   ...launchTemplateOperations,
   ...prefixListOperations,
+  ...egressOnlyGatewayOperations,
 } satisfies Operations;
 
 export const ec2OperationTable: Readonly<Record<string, DispatchHandler>> = ec2Operations;

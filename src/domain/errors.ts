@@ -183,6 +183,12 @@ export const transitGatewayNotFound = (id: string) => notFound("InvalidTransitGa
 export const natGatewayNotFound = (id: string) => notFound("InvalidNatGatewayID.NotFound", "natGateway ID", id);
 export const egressOnlyInternetGatewayNotFound = (id: string) =>
   notFound("InvalidEgressOnlyInternetGatewayId.NotFound", "egressOnlyInternetGateway ID", id);
+export const egressOnlyInternetGatewayMalformed = (id: string) => malformedId("InvalidEgressOnlyInternetGatewayId.Malformed", id);
+/** vpclab's network is IPv4-only, and an egress-only gateway carries IPv6 only. */
+export const egressOnlyRouteIpv4 = (id: string) =>
+  invalidParameterValue(
+    `An egress-only internet gateway (${id}) can be the target of IPv6 routes only (DestinationIpv6CidrBlock), which vpclab does not support (IPv4-only network).`,
+  );
 export const routeAlreadyExists = (rtb: string, dest: string) =>
   new Ec2Error(
     "RouteAlreadyExists",

@@ -115,6 +115,8 @@ export interface ManagedPrefixList extends Scoped {
 export interface EgressOnlyInternetGateway extends Scoped {
   /** At most one: the VPC it was created for. */
   attachments: { vpcId: string; state: "attached" }[];
+  /** CreateEgressOnlyInternetGateway's ClientToken, for idempotent retries. */
+  clientToken?: string;
 }
 
 export type IpProtocol = string; // "-1", "tcp", "udp", "icmp", "icmpv6" or a protocol number as a string
