@@ -6,7 +6,9 @@
  * EC2 always returns a route table's `tagSet` and `propagatingVgwSet`, empty or not (the CLI prints
  * `"Tags": []`), so the view does too.
  *
- * Fidelity notes: see domain/route-tables.ts. The `association.*` filters match per association, so a
+ * Fidelity notes: see domain/route-tables.ts. `DestinationPrefixListId` naming an existing prefix list
+ * is refused with InvalidParameterValue (the engine does not expand prefix lists yet; see
+ * domain/prefix-lists.ts). The `association.*` filters match per association, so a
  * main table that also has explicit subnet associations matches both `association.main=true` and
  * `=false`, and a table without associations matches neither, as the filter's documentation says.
  * A route loaded from a snapshot (snapshot/import.ts) may name a target kind vpclab does not model
@@ -34,6 +36,7 @@ import type {
 import type { Route, RouteTable } from "../domain/types.js";
 import type { RegionState, World } from "../state/world.js";
 import type { Handler } from "./context.js";
+import { refusePrefixListReference } from "../domain/prefix-lists.js";
 import {
   associateRouteTable,
   createRoute,
@@ -176,26 +179,30 @@ const replaceRouteTableAssociationOp: Handler<ReplaceRouteTableAssociationReques
   AssociationState: { State: "associated" },
 });
 
-/** IPv6 and prefix-list destinations are outside vpclab's IPv4-only network. */
-function ipv4Only(input: { DestinationIpv6CidrBlock?: string; DestinationPrefixListId?: string }): void {
-  if (input.DestinationIpv6CidrBlock !== undefined || input.DestinationPrefixListId !== undefined) {
+/**
+ * IPv6 destinations are outside vpclab's IPv4-only network; prefix-list destinations are not expanded
+ * by the engine yet, so a known list is refused by name (an unknown one is NotFound), never stored.
+ */
+function ipv4Only(rs: RegionState, input: { DestinationIpv6CidrBlock?: string; DestinationPrefixListId?: string }): void {
+  if (input.DestinationPrefixListId !== undefined) refusePrefixListReference(rs, input.DestinationPrefixListId, "route destinations");
+  if (input.DestinationIpv6CidrBlock !== undefined) {
     throw invalidParameterValue("vpclab supports IPv4 route destinations only (DestinationCidrBlock).");
   }
 }
 
 const createRouteOp: Handler<CreateRouteRequest, CreateRouteResult> = ({ world, rs }, input) => {
-  ipv4Only(input);
+  ipv4Only(rs, input);
   createRoute(world, rs, input.RouteTableId, input.DestinationCidrBlock, input);
   return { Return: true };
 };
 
 const replaceRouteOp: Handler<ReplaceRouteRequest, void> = ({ world, rs }, input) => {
-  ipv4Only(input);
+  ipv4Only(rs, input);
   replaceRoute(world, rs, input.RouteTableId, input.DestinationCidrBlock, input);
 };
 
 const deleteRouteOp: Handler<DeleteRouteRequest, void> = ({ world, rs }, input) => {
-  ipv4Only(input);
+  ipv4Only(rs, input);
   deleteRoute(world, rs, input.RouteTableId, input.DestinationCidrBlock);
 };
 

@@ -32,6 +32,8 @@ import { addressAttributeOperations } from "./address-attributes.js";
 import { vpcEdgeOperations } from "./vpc-edges.js";
 import { volumeOperations } from "./volumes.js";
 import { launchTemplateOperations } from "./launch-templates.js";
+import { prefixListOperations } from "./prefix-lists.js";
+import { egressOnlyGatewayOperations } from "./egress-only-gateways.js";
 
 export const ec2Operations = {
   ...vpcOperations,
@@ -58,6 +60,8 @@ export const ec2Operations = {
   ...vpcEdgeOperations,
   ...volumeOperations,
   ...launchTemplateOperations,
+  ...prefixListOperations,
+  ...egressOnlyGatewayOperations,
 } satisfies Operations;
 
 export const ec2OperationTable: Readonly<Record<string, DispatchHandler>> = ec2Operations;

@@ -183,6 +183,12 @@ export const transitGatewayNotFound = (id: string) => notFound("InvalidTransitGa
 export const natGatewayNotFound = (id: string) => notFound("InvalidNatGatewayID.NotFound", "natGateway ID", id);
 export const egressOnlyInternetGatewayNotFound = (id: string) =>
   notFound("InvalidEgressOnlyInternetGatewayId.NotFound", "egressOnlyInternetGateway ID", id);
+export const egressOnlyInternetGatewayMalformed = (id: string) => malformedId("InvalidEgressOnlyInternetGatewayId.Malformed", id);
+/** vpclab's network is IPv4-only, and an egress-only gateway carries IPv6 only. */
+export const egressOnlyRouteIpv4 = (id: string) =>
+  invalidParameterValue(
+    `An egress-only internet gateway (${id}) can be the target of IPv6 routes only (DestinationIpv6CidrBlock), which vpclab does not support (IPv4-only network).`,
+  );
 export const routeAlreadyExists = (rtb: string, dest: string) =>
   new Ec2Error(
     "RouteAlreadyExists",
@@ -215,6 +221,18 @@ export const internetGatewayLimitExceeded = () =>
 // ---- DHCP options, tags ------------------------------------------------------------------------
 
 export const dhcpOptionsNotFound = (id: string) => notFound("InvalidDhcpOptionID.NotFound", "dhcpOption ID", id);
+export const dhcpOptionsMalformed = (id: string) =>
+  new Ec2Error("InvalidDhcpOptionsId.Malformed", `Invalid id: "${id}" (expecting "dopt-...")`);
+export const dhcpOptionsInUse = (id: string) =>
+  dependencyViolation(`The dhcpOptions '${id}' has dependencies and cannot be deleted.`);
+/** A DhcpConfiguration key EC2 does not know. */
+export const dhcpOptionUnknownKey = (key: string) =>
+  invalidParameterValue(`Value (${key}) for parameter name is invalid. Unrecognized DHCP option name`);
+/** A value a DHCP option does not accept (not an address, an unknown node type, too many servers). */
+export const dhcpOptionBadValue = (value: string) =>
+  invalidParameterValue(`Value (${value}) for parameter value is invalid. Invalid DHCP option value.`);
+export const dhcpOptionDuplicateKey = (key: string) =>
+  invalidParameterValue(`Value (${key}) for parameter name is invalid. Duplicate DHCP option name`);
 export const invalidResourceId = (id: string) => new Ec2Error("InvalidID", `The ID '${id}' is not valid`);
 export const tagLimitExceeded = () =>
   new Ec2Error("TagLimitExceeded", "The maximum number of Tags for a resource has been reached.");
@@ -283,6 +301,45 @@ export const securityGroupLimitExceeded = () =>
   limitExceeded("SecurityGroupLimitExceeded", "The maximum number of security groups has been reached.");
 export const prefixListNotFound = (id: string) =>
   new Ec2Error("InvalidPrefixListID.NotFound", `The prefix list ID '${id}' does not exist`);
+
+// ---- managed prefix lists ----------------------------------------------------------------------
+
+export const prefixListMalformed = (id: string) => new Ec2Error("InvalidPrefixListId.Malformed", `Invalid id: "${id}" (expecting "pl-...")`);
+export const prefixListVersionMismatch = () =>
+  new Ec2Error("PrefixListVersionMismatch", "The prefix list has the incorrect version number.");
+export const prefixListEntriesAndSize = () =>
+  invalidParameterCombination("You cannot modify the entries and the maximum entries for the prefix list in the same request.");
+export const prefixListMaxEntriesRange = (n: number) =>
+  invalidParameterValue(`Value (${n}) for parameter maxEntries is invalid. Must specify a max size between 1 and 1000.`);
+export const prefixListTooManyEntries = (count: number, max: number) =>
+  invalidParameterValue(`The prefix list would have ${count} entries, more than its maximum of ${max} entries.`);
+export const prefixListEntriesPerRequest = () =>
+  invalidParameterValue("You can specify at most 100 entries in one request.");
+export const prefixListDuplicateEntry = (cidr: string) =>
+  invalidParameterValue(`The prefix list already has an entry for ${cidr}.`);
+export const prefixListEntryNotFound = (cidr: string) =>
+  invalidParameterValue(`The prefix list has no entry for ${cidr}.`);
+export const prefixListBadCidr = (cidr: string) =>
+  invalidParameterValue(`Value (${cidr}) for parameter cidr is invalid. This is not a valid CIDR block.`);
+export const prefixListBadName = (name: string) =>
+  invalidParameterValue(`Value (${name}) for parameter prefixListName is invalid. The name must be 1 to 255 characters and cannot start with com.amazonaws.`);
+export const prefixListBadDescription = () =>
+  invalidParameterValue("Value for parameter description is invalid. The description must be at most 255 characters.");
+export const prefixListAddressFamily = (family: string) =>
+  invalidParameterValue(`Value (${family}) for parameter addressFamily is invalid. Valid values are IPv4 and IPv6.`);
+/** vpclab's network is IPv4-only: an IPv6 prefix list would be a list nothing could use. */
+export const prefixListIpv6Unsupported = () =>
+  invalidParameterValue("vpclab supports IPv4 prefix lists only (AddressFamily IPv4).");
+export const prefixListVersionNotFound = (version: number) =>
+  invalidParameterValue(`The specified value for version is not valid. Version ${version} does not exist for this prefix list.`);
+export const prefixListAwsManaged = (id: string) =>
+  unsupportedOperation(`The prefix list ${id} is managed by AWS and cannot be modified or deleted.`);
+/**
+ * vpclab's own refusal: the network engine does not expand prefix lists yet, so a route or rule that
+ * names one would be a silent no-op; it is refused instead.
+ */
+export const prefixListReferenceUnsupported = (id: string, where: string) =>
+  invalidParameterValue(`vpclab does not support prefix lists in ${where} yet: ${id} cannot be referenced; name its CIDR blocks instead.`);
 
 // ---- network ACLs ------------------------------------------------------------------------------
 

@@ -9,7 +9,9 @@
  * destination must be exactly the CIDR block of a subnet of the VPC).
  *
  * Fidelity notes:
- * - IPv6 destinations and prefix-list destinations are not supported (IPv4-only network).
+ * - IPv6 destinations and prefix-list destinations are not supported (IPv4-only network; prefix lists
+ *   exist as records but the engine does not expand them yet). An egress-only internet gateway exists,
+ *   but only IPv6 routes may target it, so every route to one is refused.
  * - NAT gateways, transit gateways, virtual private gateways and VPC endpoints are not modelled yet:
  *   naming one as a target gets that kind's NotFound error. So the middlebox targets a route more
  *   specific than `local` can have here are a network interface and an instance (AWS also allows a NAT
@@ -48,6 +50,7 @@ import {
   transitGatewayNotFound,
   natGatewayNotFound,
   egressOnlyInternetGatewayNotFound,
+  egressOnlyRouteIpv4,
   routeTableMalformed,
 } from "./errors.js";
 import { isWellFormedId } from "./ids.js";
@@ -299,8 +302,12 @@ export function resolveTarget(world: World, rs: RegionState, rt: RouteTable, inp
       throw transitGatewayNotFound(id);
     case "NatGatewayId":
       throw natGatewayNotFound(id);
-    case "EgressOnlyInternetGatewayId":
-      throw egressOnlyInternetGatewayNotFound(id);
+    case "EgressOnlyInternetGatewayId": {
+      const eigw = rs.egressOnlyInternetGateways.get(id);
+      if (!eigw) throw egressOnlyInternetGatewayNotFound(id);
+      // Only IPv6 routes may target one, and those are refused before a target is resolved.
+      throw egressOnlyRouteIpv4(id);
+    }
     default:
       throw invalidParameterValue(`vpclab does not support ${param} route targets`);
   }

@@ -22,7 +22,8 @@
  *   different networks."
  * - `SourceSecurityGroupName` / `GroupName` in a UserIdGroupPair resolve within the group's own VPC
  *   (AWS only documents them for the default VPC; vpclab is lenient there).
- * - Prefix lists are not modelled: naming one gets `InvalidPrefixListID.NotFound`.
+ * - Rules cannot reference prefix lists yet (the engine does not expand them): naming an unknown list
+ *   gets `InvalidPrefixListID.NotFound`, an existing one `InvalidParameterValue` saying so.
  * - The exact AWS wording of the port-range errors (from > to) is not documented; the code is AWS's.
  * - In a default VPC, revoking a rule that does not exist is not an error: it is returned in
  *   `UnknownIpPermissions`, as the API reference describes; elsewhere it is `InvalidPermission.NotFound`.
@@ -52,10 +53,10 @@ import {
   securityGroupRuleMalformed,
   rulesPerGroupLimitExceeded,
   securityGroupLimitExceeded,
-  prefixListNotFound,
   noDefaultVpc,
 } from "./errors.js";
 import { defaultVpc } from "./lookup.js";
+import { refusePrefixListReference } from "./prefix-lists.js";
 
 // ---- lookups ------------------------------------------------------------------------------------
 
@@ -438,8 +439,9 @@ function expand(
       out.push({ perm, candidate: { ...base, cidrIpv6: ipv6Cidr(r.cidr), description: validateRuleDescription(r.description) } });
     }
     for (const p of perm.prefixListIds ?? []) {
-      // No prefix lists exist in vpclab; a revoke of one simply matches nothing.
-      if (mode === "authorize") throw prefixListNotFound(p.id ?? "");
+      // The engine cannot expand a prefix list yet, so authorizing one is refused (by name when it
+      // exists); no such rule can exist, so a revoke of one simply matches nothing.
+      if (mode === "authorize") refusePrefixListReference(rs, p.id, "security group rules");
       out.push({ perm, candidate: { ...base, prefixListId: p.id ?? "", description: p.description } });
     }
     for (const pair of perm.groupPairs ?? []) {

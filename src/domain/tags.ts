@@ -134,6 +134,8 @@ const KINDS: TaggableKind[] = [
   { prefix: "eni", resourceType: "network-interface", notFound: ["InvalidNetworkInterfaceID.NotFound", "networkInterface ID"], ...byId((rs) => rs.networkInterfaces) },
   { prefix: "eipalloc", resourceType: "elastic-ip", notFound: ["InvalidAllocationID.NotFound", "allocation ID"], ...byId((rs) => rs.addresses) },
   { prefix: "vol", resourceType: "volume", notFound: ["InvalidVolume.NotFound", "volume"], ...byId((rs) => rs.volumes) },
+  { prefix: "eigw", resourceType: "egress-only-internet-gateway", notFound: ["InvalidEgressOnlyInternetGatewayId.NotFound", "egressOnlyInternetGateway ID"], ...byId((rs) => rs.egressOnlyInternetGateways) },
+  { prefix: "pl", resourceType: "prefix-list", notFound: ["InvalidPrefixListID.NotFound", "prefix list ID"], ...byId((rs) => rs.managedPrefixLists) },
   { prefix: "lt", resourceType: "launch-template", notFound: ["InvalidLaunchTemplateId.NotFound", "launch template"], ...byId((rs) => rs.launchTemplates) },
   // Key pairs are held by name, so an id is found by scanning.
   { prefix: "key", resourceType: "key-pair", notFound: ["InvalidKeyPair.NotFound", "key pair ID"], all: (_w, rs) => rs.keyPairs.values() },

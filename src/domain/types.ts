@@ -92,6 +92,36 @@ export interface DhcpOptions extends Scoped {
   configurations: { key: string; values: string[] }[];
 }
 
+export interface PrefixListEntry {
+  cidr: string;
+  description?: string;
+}
+
+/** A customer-managed prefix list (domain/prefix-lists.ts); AWS-managed lists are reference data. */
+export interface ManagedPrefixList extends Scoped {
+  name: string;
+  addressFamily: "IPv4";
+  maxEntries: number;
+  /** The current version (starts at 1; every change of the entries adds one). */
+  version: number;
+  /** The current entries, sorted by address. */
+  entries: PrefixListEntry[];
+  /** Earlier versions kept for GetManagedPrefixListEntries and RestoreManagedPrefixListVersion, oldest first. */
+  versions: { version: number; entries: PrefixListEntry[] }[];
+  /** The state the last call left (`create-complete`, `modify-complete`, `restore-complete`). */
+  state: string;
+  /** CreateManagedPrefixList's ClientToken, for idempotent retries. */
+  clientToken?: string;
+}
+
+/** An egress-only internet gateway (domain/egress-only-gateways.ts). */
+export interface EgressOnlyInternetGateway extends Scoped {
+  /** At most one: the VPC it was created for. */
+  attachments: { vpcId: string; state: "attached" }[];
+  /** CreateEgressOnlyInternetGateway's ClientToken, for idempotent retries. */
+  clientToken?: string;
+}
+
 export type IpProtocol = string; // "-1", "tcp", "udp", "icmp", "icmpv6" or a protocol number as a string
 
 /** One security-group rule, as AWS stores it: one source/destination per rule (`sgr-…`). */

@@ -199,6 +199,7 @@ function vpcDependencies(world: World, rs: RegionState, vpc: Vpc): string[] {
     if (rt.vpcId === vpc.id && !rt.associations.some((a) => a.main)) deps.push(rt.id);
   }
   for (const g of rs.internetGateways.values()) if (g.attachments.some((a) => a.vpcId === vpc.id)) deps.push(g.id);
+  for (const g of rs.egressOnlyInternetGateways.values()) if (g.attachments.some((a) => a.vpcId === vpc.id)) deps.push(g.id);
   for (const sg of rs.securityGroups.values()) if (sg.vpcId === vpc.id && !sg.isDefault) deps.push(sg.id);
   for (const acl of rs.networkAcls.values()) if (acl.vpcId === vpc.id && !acl.isDefault) deps.push(acl.id);
   for (const eni of rs.networkInterfaces.values()) if (eni.vpcId === vpc.id) deps.push(eni.id);

@@ -39,6 +39,8 @@ const COLLECTIONS = [
   ["keyPairs", "name", []],
   ["volumes", "id", ["attachments"]],
   ["launchTemplates", "id", ["versions"]],
+  ["managedPrefixLists", "id", ["entries", "versions"]],
+  ["egressOnlyInternetGateways", "id", ["attachments"]],
 ] as const;
 
 type CollectionName = (typeof COLLECTIONS)[number][0];

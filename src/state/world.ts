@@ -26,11 +26,13 @@
  */
 import type {
   DhcpOptions,
+  EgressOnlyInternetGateway,
   ElasticIp,
   Instance,
   InternetGateway,
   KeyPair,
   LaunchTemplate,
+  ManagedPrefixList,
   NetworkAcl,
   NetworkInterface,
   RouteTable,
@@ -62,6 +64,10 @@ export class RegionState {
   readonly volumes = new Map<string, Volume>();
   /** Launch templates by id (domain/launch-templates.ts); not read by the network engine. */
   readonly launchTemplates = new Map<string, LaunchTemplate>();
+  /** Customer-managed prefix lists by id (domain/prefix-lists.ts); not read by the network engine yet. */
+  readonly managedPrefixLists = new Map<string, ManagedPrefixList>();
+  /** Egress-only internet gateways by id (domain/egress-only-gateways.ts); not read by the network engine. */
+  readonly egressOnlyInternetGateways = new Map<string, EgressOnlyInternetGateway>();
   /** The DHCP options set AWS made for this account and region (every new VPC gets it). */
   defaultDhcpOptionsId?: string;
   /** Family-specific extras (later issues may keep their own collections here without a schema change). */
