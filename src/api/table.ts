@@ -32,6 +32,7 @@ import { addressAttributeOperations } from "./address-attributes.js";
 import { vpcEdgeOperations } from "./vpc-edges.js";
 import { volumeOperations } from "./volumes.js";
 import { launchTemplateOperations } from "./launch-templates.js";
+import { transitGatewayOperations } from "./transit-gateways.js";
 
 export const ec2Operations = {
   ...vpcOperations,
@@ -58,6 +59,7 @@ export const ec2Operations = {
   ...vpcEdgeOperations,
   ...volumeOperations,
   ...launchTemplateOperations,
+  ...transitGatewayOperations,
 } satisfies Operations;
 
 export const ec2OperationTable: Readonly<Record<string, DispatchHandler>> = ec2Operations;

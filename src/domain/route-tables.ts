@@ -295,8 +295,15 @@ export function resolveTarget(world: World, rs: RegionState, rt: RouteTable, inp
       }
       return { kind: "instance", id, eniId: inst.primaryEniId };
     }
-    case "TransitGatewayId":
-      throw transitGatewayNotFound(id);
+    case "TransitGatewayId": {
+      // AWS refuses a route to a gateway the VPC has no attachment to (yet) as if the gateway did not
+      // exist: Terraform users meet "The transitGateway ID '…' does not exist." while an attachment is
+      // still pending.
+      const tgw = rs.transitGateways.get(id);
+      const attached = [...rs.tgwAttachments.values()].some((a) => a.transitGatewayId === id && a.vpcId === rt.vpcId && (a.state === "available" || a.state === "pending"));
+      if (!tgw || tgw.state === "deleted" || tgw.state === "deleting" || !attached) throw transitGatewayNotFound(id);
+      return { kind: "tgw", id };
+    }
     case "NatGatewayId":
       throw natGatewayNotFound(id);
     case "EgressOnlyInternetGatewayId":
@@ -418,6 +425,11 @@ export function routeState(world: World, rs: RegionState, rt: RouteTable, route:
     }
     case "pcx":
       return world.peerings.get(t.id)?.status.code === "active" ? "active" : "blackhole";
+    case "tgw": {
+      if (rs.transitGateways.get(t.id)?.state !== "available") return "blackhole";
+      for (const a of rs.tgwAttachments.values()) if (a.transitGatewayId === t.id && a.vpcId === rt.vpcId && a.state === "available") return "active";
+      return "blackhole";
+    }
     case "instance": {
       const inst = rs.instances.get(t.id);
       return inst?.state === "running" ? "active" : "blackhole";
