@@ -1,6 +1,6 @@
 /**
  * One packet through the compiled network: the forward leg hop by hop (ENI → SG egress → NACL out →
- * route table → local / peering / internet gateway / appliance ENI → NACL in → SG ingress → ENI), the
+ * route table → local / peering / internet gateway / transit gateway / appliance ENI → NACL in → SG ingress → ENI), the
  * return leg (security groups stateful, NACLs checked again on the reply's ephemeral port), the
  * address the receiver sees, the path MTU, the round-trip time, and, when the packet does not get
  * through, every component that blocks it with AWS Reachability Analyzer's explanation code.
@@ -51,8 +51,21 @@
  * - A route to an appliance ENI delivers the packet to it; the appliance forwards it by its own subnet's
  *   route table with the original addresses (source/destination check must be off). Security group
  *   references are not preserved past an appliance (AWS: SG_REFERENCES_NOT_PRESERVED).
- * - Transit gateways, NAT gateways, VPN gateways and egress-only gateways are not modelled: routes to
- *   them are reported as not functional (BAD_STATE_ROUTE).
+ * - Transit gateways (forwardTgw): a VPC route to a gateway enters by the VPC's attachment, which needs
+ *   a subnet in the sender's zone (TGW_ROUTE_AZ_RESTRICTION); the table associated with the attachment
+ *   the packet entered by decides (TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION without one), longest prefix
+ *   first, a static route beating a propagated one of the same prefix; no match is TGW_RTB_CANNOT_ROUTE
+ *   and a blackhole (or a route to an attachment that is not available) TGW_RTB_BAD_STATE_ROUTE. AWS's
+ *   analyzer documents these codes; which of them it reports for "no route at all" in a TGW table is
+ *   not confirmed from a recorded analysis. A peering attachment hands the packet to the other gateway,
+ *   whose table associated with that peering attachment decides again; at most 4 gateways per path.
+ *   A packet leaves by a VPC attachment only for an address inside that VPC's CIDR blocks (the VPC's
+ *   own subnet routing behind the attachment ENI is not walked). MTU 8500; each gateway adds
+ *   TGW_HOP_RTT_MS to the round trip; security-group references do not match across a gateway (AWS's
+ *   SecurityGroupReferencingSupport is not modelled on the network). Appliance mode is stored but
+ *   does not pin a flow's zone: vpclab does not model which attachment ENI a flow uses.
+ * - NAT gateways, VPN gateways and egress-only gateways are not modelled: routes to them are reported
+ *   as not functional (BAD_STATE_ROUTE).
  * - Unlike AWS's analyzer, paths may cross regions and accounts.
  */
 import type { World } from "../state/world.js";
@@ -140,7 +153,11 @@ export type ExplanationCode =
   | "IGW_DESTINATION_ADDRESS_NOT_IN_RFC6598_EGRESS"
   | "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS"
   | "ENI_SOURCE_DEST_CHECK_RESTRICTION"
-  | "NO_POSSIBLE_DESTINATION";
+  | "NO_POSSIBLE_DESTINATION"
+  | "TGW_ROUTE_AZ_RESTRICTION"
+  | "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION"
+  | "TGW_RTB_CANNOT_ROUTE"
+  | "TGW_RTB_BAD_STATE_ROUTE";
 
 export interface Explanation {
   code: ExplanationCode;
@@ -812,7 +829,7 @@ function forwardTgw(w: Walk, leg: Leg, s: EniInfo, dst: number, tgwId: string, v
   out.after.push({ leg, kind: "tgw-attachment", id: entry.id, ...loc0, verdict: zones.includes(az) ? "pass" : "deny", detail: w.explain ? `VPC attachment ${entry.id} of ${s.vpc.vpc.id} to ${tgwId}` : "" });
   if (!zones.includes(az)) {
     w.block({
-      code: "BAD_STATE_ATTACHMENT",
+      code: "TGW_ROUTE_AZ_RESTRICTION",
       leg,
       onPath: true,
       component: { id: entry.id, type: "transit-gateway-attachment", ...loc0 },
@@ -835,7 +852,7 @@ function forwardTgw(w: Walk, leg: Leg, s: EniInfo, dst: number, tgwId: string, v
     if (!rtb) {
       out.after.push({ leg, kind: "tgw-route-table", id: "(none)", ...loc, verdict: "deny", detail: w.explain ? `attachment ${inId} is not associated with a route table of ${gw}` : "" });
       w.block({
-        code: "BAD_STATE_ATTACHMENT",
+        code: "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION",
         leg,
         onPath: true,
         component: { id: inId, type: "transit-gateway-attachment", ...loc },
@@ -852,7 +869,7 @@ function forwardTgw(w: Walk, leg: Leg, s: EniInfo, dst: number, tgwId: string, v
     out.after.push({ leg, kind: "tgw-route-table", id: rtb.id, ...loc, verdict: found?.state === "active" ? "allow" : "deny", route: rv, detail: w.explain ? (found ? `${found.destinationCidr} → ${found.attachment?.id ?? "blackhole"} (${found.type}, ${found.state})` : `no route matches ${dstText}`) : "" });
     if (!found) {
       w.block({
-        code: "NO_ROUTE_TO_DESTINATION",
+        code: "TGW_RTB_CANNOT_ROUTE",
         leg,
         onPath: true,
         component: { id: rtb.id, type: "transit-gateway-route-table", ...loc },
@@ -868,7 +885,7 @@ function forwardTgw(w: Walk, leg: Leg, s: EniInfo, dst: number, tgwId: string, v
     if (found.state === "blackhole") {
       const why = found.attachment ? `its attachment ${found.attachment.id} is ${found.attachment.state}` : "it is a blackhole route";
       w.block({
-        code: "BAD_STATE_ROUTE",
+        code: "TGW_RTB_BAD_STATE_ROUTE",
         leg,
         onPath: true,
         component: { id: rtb.id, type: "transit-gateway-route-table", ...loc },

@@ -80,7 +80,7 @@ async function vpcWithSubnet(c: EC2Client, cidr: string, subnetCidr: string, az:
 }
 
 async function instance(c: EC2Client, vpc: string, subnet: string, allowFrom: string) {
-  const sg = (await c.send(new CreateSecurityGroupCommand({ GroupName: "tgw", Description: "tgw", VpcId: vpc }))).GroupId!;
+  const sg = (await c.send(new CreateSecurityGroupCommand({ GroupName: `tgw-${subnet}`, Description: "tgw", VpcId: vpc }))).GroupId!;
   await c.send(
     new AuthorizeSecurityGroupIngressCommand({
       GroupId: sg,
@@ -301,7 +301,7 @@ describe("a Tokyo–Singapore transit gateway mesh on the network", () => {
     assert.equal(body.verdict, "blocked");
     const e = body.explanations.find((x) => x.component.type === "transit-gateway-route-table");
     assert.ok(e, JSON.stringify(body.explanations));
-    assert.equal(e.code, "NO_ROUTE_TO_DESTINATION");
+    assert.equal(e.code, "TGW_RTB_CANNOT_ROUTE");
     assert.equal(e.component.id, ids.sTgwRtb);
     assert.equal(e.component.region, SING);
     assert.match(e.reason, new RegExp(`${ids.sTgwRtb}.*no route that covers ${ids.tIp.replace(/\./g, "\\.")}`));
@@ -310,7 +310,7 @@ describe("a Tokyo–Singapore transit gateway mesh on the network", () => {
     await sing.send(new CreateTransitGatewayRouteCommand({ TransitGatewayRouteTableId: ids.sTgwRtb, DestinationCidrBlock: "10.20.0.0/16", Blackhole: true }));
     const bh = (await lab.admin<AnalyzeBody>("POST", "/analyze", { from: ids.tInst, to: ids.sInst })).body;
     assert.equal(bh.verdict, "blocked");
-    assert.ok(bh.explanations.some((x) => x.code === "BAD_STATE_ROUTE" && x.component.id === ids.sTgwRtb && /blackhole/.test(x.reason)), JSON.stringify(bh.explanations));
+    assert.ok(bh.explanations.some((x) => x.code === "TGW_RTB_BAD_STATE_ROUTE" && x.component.id === ids.sTgwRtb && /blackhole/.test(x.reason)), JSON.stringify(bh.explanations));
     await sing.send(new ReplaceTransitGatewayRouteCommand({ TransitGatewayRouteTableId: ids.sTgwRtb, DestinationCidrBlock: "10.20.0.0/16", TransitGatewayAttachmentId: ids.peer }));
     assert.equal((await lab.admin<AnalyzeBody>("POST", "/analyze", { from: ids.tInst, to: ids.sInst })).body.verdict, "reachable");
   });
@@ -329,7 +329,7 @@ describe("a Tokyo–Singapore transit gateway mesh on the network", () => {
     await tokyo.send(new CreateRouteCommand({ RouteTableId: ids.tRtb, DestinationCidrBlock: "10.21.0.0/16", TransitGatewayId: ids.tTgw }));
     const blocked = (await lab.admin<AnalyzeBody>("POST", "/analyze", { from: ci.id, to: ids.tInst })).body;
     assert.equal(blocked.verdict, "blocked");
-    assert.ok(blocked.explanations.some((x) => x.component.id === tableA && x.code === "NO_ROUTE_TO_DESTINATION"), JSON.stringify(blocked.explanations));
+    assert.ok(blocked.explanations.some((x) => x.component.id === tableA && x.code === "TGW_RTB_CANNOT_ROUTE"), JSON.stringify(blocked.explanations));
     // Table A learns 10.20/16 by propagation from the first VPC's attachment: now it routes, and the
     // destination's security group still applies (it allows only Singapore so far).
     await tokyo.send(new EnableTransitGatewayRouteTablePropagationCommand({ TransitGatewayRouteTableId: tableA, TransitGatewayAttachmentId: ids.tAtt }));
@@ -339,6 +339,16 @@ describe("a Tokyo–Singapore transit gateway mesh on the network", () => {
     const ok = (await lab.admin<AnalyzeBody>("POST", "/analyze", { from: ci.id, to: ids.tInst })).body;
     assert.equal(ok.verdict, "reachable", JSON.stringify(ok.explanations));
     assert.ok(ok.forward.some((h) => h.kind === "tgw-route-table" && h.id === tableA));
+    // A sender in a zone where the attachment has no subnet cannot reach the gateway.
+    const cOther = (await tokyo.send(new CreateSubnetCommand({ VpcId: c.vpc, CidrBlock: "10.21.2.0/24", AvailabilityZone: "ap-northeast-1c" }))).Subnet!.SubnetId!;
+    const far = await instance(tokyo, c.vpc, cOther, "10.20.0.0/16");
+    const az = (await lab.admin<AnalyzeBody>("POST", "/analyze", { from: far.id, to: ids.tInst })).body;
+    assert.deepEqual(az.explanations.map((x) => x.code), ["TGW_ROUTE_AZ_RESTRICTION"]);
+    // Without an association the gateway has no table to route by.
+    await tokyo.send(new DisassociateTransitGatewayRouteTableCommand({ TransitGatewayRouteTableId: tableA, TransitGatewayAttachmentId: att }));
+    const none = (await lab.admin<AnalyzeBody>("POST", "/analyze", { from: ci.id, to: ids.tInst })).body;
+    assert.deepEqual(none.explanations.map((x) => x.code), ["TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION"]);
+    assert.match(none.explanations[0]!.fix, /associate-transit-gateway-route-table/);
   });
 
   test("the state document round trip keeps every transit gateway object", async () => {
