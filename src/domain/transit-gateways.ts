@@ -14,7 +14,8 @@
  *
  * Fidelity notes:
  * - Every state change settles on the next request (delays `tgw.pending`, `tgw.deleting`,
- *   `tgw-attach.pending`, `tgw-attach.deleting`, `tgw-peering.pending`, `tgw-peering.accept`), like the
+ *   `tgw-rtb.deleting`, `tgw-attach.pending`, `tgw-attach.deleting`, `tgw-peering.pending`,
+ *   `tgw-peering.accept`, `tgw-peering.deleting`), like the
  *   rest of vpclab. Deleted objects stay visible, in state `deleted`, until forgotten two hours later.
  * - Resource sharing (AWS RAM) is not modelled: a VPC attachment is made by the gateway's own account,
  *   so it never waits in `pendingAcceptance`; Accept/RejectTransitGatewayVpcAttachment therefore always
@@ -23,6 +24,9 @@
  *   Attachments", which is what AWS answers (Terraform retries on exactly that), not DependencyViolation.
  * - A VPC attachment's default association and propagation are applied when it is created; its
  *   association and propagations are removed when it is deleted.
+ * - A peering attachment is associated with each side's default association table (when the gateway
+ *   has one) as it becomes `available`; it never propagates. A failed peering request (the peer gateway
+ *   does not exist in that account and region) ends `failed` with the message "Failed" (unconfirmed).
  * - A propagated route for the same prefix from several attachments (ECMP on AWS) uses the first.
  * - Prefix-list references in transit gateway route tables arrive with the prefix-lists issue; Connect,
  *   VPN, Direct Connect and multicast attachments and policy tables are not modelled (NotImplemented).
