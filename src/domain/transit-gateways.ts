@@ -512,20 +512,36 @@ export function effectiveRoutes(world: World, rs: RegionState, rtb: TgwRouteTabl
   return out;
 }
 
+interface CompiledTgwTable {
+  generation: number;
+  /** Effective routes with their masks, longest prefix first (static before propagated on a tie). */
+  entries: { base: number; mask: number; route: EffectiveTgwRoute }[];
+}
+
+/**
+ * Compiled tables, re-made when the world's generation moves (the one door bumps it after every
+ * request that may change state, and after every transition), so a lookup does not re-derive
+ * propagated routes and re-parse CIDRs on every packet.
+ */
+const compiled = new WeakMap<TgwRouteTable, CompiledTgwTable>();
+
+function compile(world: World, rs: RegionState, rtb: TgwRouteTable): CompiledTgwTable {
+  let c = compiled.get(rtb);
+  if (c && c.generation === world.generation) return c;
+  const entries = effectiveRoutes(world, rs, rtb).map((route, i) => {
+    const x = cidrOf(route.destinationCidr);
+    return { base: x.base, mask: x.prefix === 0 ? 0 : (0xffffffff << (32 - x.prefix)) >>> 0, prefix: x.prefix, route, i };
+  });
+  entries.sort((a, b) => b.prefix - a.prefix || (a.route.type === b.route.type ? a.i - b.i : a.route.type === "static" ? -1 : 1));
+  c = { generation: world.generation, entries: entries.map(({ base, mask, route }) => ({ base, mask, route })) };
+  compiled.set(rtb, c);
+  return c;
+}
+
 /** Longest-prefix match over the table's effective routes. */
 export function lookupTgwRoute(world: World, rs: RegionState, rtb: TgwRouteTable, ip: number): EffectiveTgwRoute | undefined {
-  let best: EffectiveTgwRoute | undefined;
-  let bestPrefix = -1;
-  for (const r of effectiveRoutes(world, rs, rtb)) {
-    const c = cidrOf(r.destinationCidr);
-    const mask = c.prefix === 0 ? 0 : (0xffffffff << (32 - c.prefix)) >>> 0;
-    if (((ip & mask) >>> 0) !== c.base) continue;
-    if (c.prefix > bestPrefix || (c.prefix === bestPrefix && r.type === "static" && best?.type !== "static")) {
-      best = r;
-      bestPrefix = c.prefix;
-    }
-  }
-  return best;
+  for (const e of compile(world, rs, rtb).entries) if (((ip & e.mask) >>> 0) === e.base) return e.route;
+  return undefined;
 }
 
 export function createTgwRoute(world: World, rs: RegionState, rtbId: string | undefined, dest: string | undefined, attachmentId: string | undefined, blackhole: boolean | undefined): { rtb: TgwRouteTable; route: TgwStaticRoute } {
