@@ -23,6 +23,7 @@
  */
 import type { RegionState, World } from "../state/world.js";
 import { isVisible } from "./peering.js";
+import { availableAttachment } from "./transit-gateways.js";
 import type { Route, RouteTable, RouteTarget, Tags, Vpc } from "./types.js";
 import { cidrOf, containsCidr, formatCidr, parseCidr } from "./cidr.js";
 import {
@@ -427,8 +428,7 @@ export function routeState(world: World, rs: RegionState, rt: RouteTable, route:
       return world.peerings.get(t.id)?.status.code === "active" ? "active" : "blackhole";
     case "tgw": {
       if (rs.transitGateways.get(t.id)?.state !== "available") return "blackhole";
-      for (const a of rs.tgwAttachments.values()) if (a.transitGatewayId === t.id && a.vpcId === rt.vpcId && a.state === "available") return "active";
-      return "blackhole";
+      return availableAttachment(world, rs, t.id, rt.vpcId) ? "active" : "blackhole";
     }
     case "instance": {
       const inst = rs.instances.get(t.id);

@@ -170,6 +170,39 @@ export function associationOf(rs: RegionState, attachmentId: string): TgwRouteTa
   return undefined;
 }
 
+interface RegionIndex {
+  generation: number;
+  /** `tgwId vpcId` → the VPC's available attachment to that gateway. */
+  available: Map<string, TgwVpcAttachment>;
+  /** attachment id → its associated table. */
+  association: Map<string, TgwRouteTable>;
+}
+const regionIndexes = new WeakMap<RegionState, RegionIndex>();
+
+/** Per-region lookups for the network engine, re-made when the world's generation moves. */
+function regionIndex(world: World, rs: RegionState): RegionIndex {
+  let x = regionIndexes.get(rs);
+  if (x && x.generation === world.generation) return x;
+  x = { generation: world.generation, available: new Map(), association: new Map() };
+  for (const a of rs.tgwAttachments.values()) if (a.state === "available") x.available.set(`${a.transitGatewayId} ${a.vpcId}`, a);
+  for (const rtb of rs.tgwRouteTables.values()) {
+    if (rtb.state === "deleted") continue;
+    for (const id of rtb.associations) if (!x.association.has(id)) x.association.set(id, rtb);
+  }
+  regionIndexes.set(rs, x);
+  return x;
+}
+
+/** The VPC's available attachment to the gateway (what a VPC route to the gateway needs). */
+export function availableAttachment(world: World, rs: RegionState, tgwId: string, vpcId: string): TgwVpcAttachment | undefined {
+  return regionIndex(world, rs).available.get(`${tgwId} ${vpcId}`);
+}
+
+/** `associationOf` through the per-generation index (for the network engine). */
+export function indexedAssociation(world: World, rs: RegionState, attachmentId: string): TgwRouteTable | undefined {
+  return regionIndex(world, rs).association.get(attachmentId);
+}
+
 // ---- transitions ------------------------------------------------------------------------------------
 
 function forgetLater(world: World, kind: string, id: string, rs?: RegionState): void {
@@ -514,33 +547,42 @@ export function effectiveRoutes(world: World, rs: RegionState, rtb: TgwRouteTabl
 
 interface CompiledTgwTable {
   generation: number;
-  /** Effective routes with their masks, longest prefix first (static before propagated on a tie). */
-  entries: { base: number; mask: number; route: EffectiveTgwRoute }[];
+  /** One level per prefix length, longest first: network address → route (static before propagated). */
+  levels: { mask: number; routes: Map<number, EffectiveTgwRoute> }[];
 }
 
 /**
  * Compiled tables, re-made when the world's generation moves (the one door bumps it after every
- * request that may change state, and after every transition), so a lookup does not re-derive
- * propagated routes and re-parse CIDRs on every packet.
+ * request that may change state, and after every transition), so a lookup costs one map probe per
+ * distinct prefix length instead of re-deriving propagated routes and parsing CIDRs per packet.
  */
 const compiled = new WeakMap<TgwRouteTable, CompiledTgwTable>();
 
 function compile(world: World, rs: RegionState, rtb: TgwRouteTable): CompiledTgwTable {
   let c = compiled.get(rtb);
   if (c && c.generation === world.generation) return c;
-  const entries = effectiveRoutes(world, rs, rtb).map((route, i) => {
+  const byPrefix = new Map<number, Map<number, EffectiveTgwRoute>>();
+  // effectiveRoutes lists static routes first, so a static route keeps its prefix.
+  for (const route of effectiveRoutes(world, rs, rtb)) {
     const x = cidrOf(route.destinationCidr);
-    return { base: x.base, mask: x.prefix === 0 ? 0 : (0xffffffff << (32 - x.prefix)) >>> 0, prefix: x.prefix, route, i };
-  });
-  entries.sort((a, b) => b.prefix - a.prefix || (a.route.type === b.route.type ? a.i - b.i : a.route.type === "static" ? -1 : 1));
-  c = { generation: world.generation, entries: entries.map(({ base, mask, route }) => ({ base, mask, route })) };
+    let m = byPrefix.get(x.prefix);
+    if (!m) byPrefix.set(x.prefix, (m = new Map()));
+    if (!m.has(x.base)) m.set(x.base, route);
+  }
+  const levels = [...byPrefix.entries()]
+    .sort((a, b) => b[0] - a[0])
+    .map(([prefix, routes]) => ({ mask: prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0, routes }));
+  c = { generation: world.generation, levels };
   compiled.set(rtb, c);
   return c;
 }
 
 /** Longest-prefix match over the table's effective routes. */
 export function lookupTgwRoute(world: World, rs: RegionState, rtb: TgwRouteTable, ip: number): EffectiveTgwRoute | undefined {
-  for (const e of compile(world, rs, rtb).entries) if (((ip & e.mask) >>> 0) === e.base) return e.route;
+  for (const level of compile(world, rs, rtb).levels) {
+    const r = level.routes.get((ip & level.mask) >>> 0);
+    if (r) return r;
+  }
   return undefined;
 }
 

@@ -73,7 +73,7 @@ import type { Route, RouteTable, SecurityGroup } from "../domain/types.js";
 import { formatIp, isPrivate, parseIp } from "../domain/cidr.js";
 import { invalidParameterValue } from "../domain/errors.js";
 import { routeState } from "../domain/route-tables.js";
-import { associationOf, lookupTgwRoute, remoteSide } from "../domain/transit-gateways.js";
+import { availableAttachment, indexedAssociation, lookupTgwRoute, remoteSide } from "../domain/transit-gateways.js";
 import type { EniInfo, NetworkModel, VpcInfo } from "./model.js";
 import { inCidr, NOT_ROUTABLE, RFC6598 } from "./model.js";
 import { matchAcl, matchSgRules, PROTO_ICMP, PROTO_TCP, PROTO_UDP, type CompiledAclEntry, type CompiledSgRule, type PacketKey } from "./filters.js";
@@ -822,12 +822,13 @@ const MAX_TGW_HOPS = 4;
 function forwardTgw(w: Walk, leg: Leg, s: EniInfo, dst: number, tgwId: string, vpcRoute: string, out: RouteOutcome): void {
   const dstText = formatIp(dst);
   let rs = s.rs;
-  const entry = [...rs.tgwAttachments.values()].find((a) => a.transitGatewayId === tgwId && a.vpcId === s.vpc.vpc.id && a.state === "available")!;
+  const entry = availableAttachment(w.world, rs, tgwId, s.vpc.vpc.id)!;
   const loc0 = where(s);
   const az = s.subnet.subnet.availabilityZone;
-  const zones = entry.subnetIds.map((id) => rs.subnets.get(id)?.availabilityZone);
-  out.after.push({ leg, kind: "tgw-attachment", id: entry.id, ...loc0, verdict: zones.includes(az) ? "pass" : "deny", detail: w.explain ? `VPC attachment ${entry.id} of ${s.vpc.vpc.id} to ${tgwId}` : "" });
-  if (!zones.includes(az)) {
+  let inZone = false;
+  for (const id of entry.subnetIds) if (rs.subnets.get(id)?.availabilityZone === az) inZone = true;
+  out.after.push({ leg, kind: "tgw-attachment", id: entry.id, ...loc0, verdict: inZone ? "pass" : "deny", detail: w.explain ? `VPC attachment ${entry.id} of ${s.vpc.vpc.id} to ${tgwId}` : "" });
+  if (!inZone) {
     w.block({
       code: "TGW_ROUTE_AZ_RESTRICTION",
       leg,
@@ -848,7 +849,7 @@ function forwardTgw(w: Walk, leg: Leg, s: EniInfo, dst: number, tgwId: string, v
     const loc = { account: rs.account, region: rs.region };
     w.segs(leg).push({ medianMs: TGW_HOP_RTT_MS, lo: TGW_HOP_RTT_MS * 0.8, hi: TGW_HOP_RTT_MS * 1.2 });
     w.lowerMtu(MTU_TGW, gw);
-    const rtb = associationOf(rs, inId);
+    const rtb = indexedAssociation(w.world, rs, inId);
     if (!rtb) {
       out.after.push({ leg, kind: "tgw-route-table", id: "(none)", ...loc, verdict: "deny", detail: w.explain ? `attachment ${inId} is not associated with a route table of ${gw}` : "" });
       w.block({
