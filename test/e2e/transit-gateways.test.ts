@@ -38,6 +38,8 @@ import {
   GetTransitGatewayRouteTableAssociationsCommand,
   GetTransitGatewayRouteTablePropagationsCommand,
   ModifyTransitGatewayCommand,
+  ModifyTransitGatewayVpcAttachmentCommand,
+  RejectTransitGatewayPeeringAttachmentCommand,
   ReplaceTransitGatewayRouteCommand,
   RunInstancesCommand,
   SearchTransitGatewayRoutesCommand,
@@ -220,6 +222,67 @@ describe("transit gateway API", () => {
     assert.deepEqual(assocs.map((x) => x.TransitGatewayAttachmentId).sort(), [attA, attB].sort());
     const props = (await tokyo.send(new GetTransitGatewayRouteTablePropagationsCommand({ TransitGatewayRouteTableId: rtbId }))).TransitGatewayRouteTablePropagations!;
     assert.equal(props.length, 2);
+  });
+});
+
+describe("transit gateway peering across accounts", () => {
+  let lab: Lab;
+  before(async () => {
+    lab = await startLab();
+  });
+  after(async () => {
+    await lab?.close();
+  });
+
+  test("only the accepter's account, in its region, accepts or rejects; each side tags its own copy", async () => {
+    const aTokyo = lab.ec2(TOKYO);
+    const bSing = lab.ec2(SING, "222222222222");
+    const bTokyo = lab.ec2(TOKYO, "222222222222");
+    const mine = (await gateway(aTokyo)).TransitGatewayId!;
+    const theirs = (await gateway(bSing)).TransitGatewayId!;
+    const ask = async () =>
+      (await aTokyo.send(new CreateTransitGatewayPeeringAttachmentCommand({ TransitGatewayId: mine, PeerTransitGatewayId: theirs, PeerAccountId: "222222222222", PeerRegion: SING, TagSpecifications: [{ ResourceType: "transit-gateway-attachment", Tags: [{ Key: "side", Value: "tokyo" }] }] }))).TransitGatewayPeeringAttachment!.TransitGatewayAttachmentId!;
+    const id = await ask();
+    const seen = (await bSing.send(new DescribeTransitGatewayPeeringAttachmentsCommand({ TransitGatewayAttachmentIds: [id] }))).TransitGatewayPeeringAttachments![0]!;
+    assert.equal(seen.State, "pendingAcceptance");
+    assert.equal(seen.RequesterTgwInfo!.OwnerId, "000000000000");
+    assert.equal(seen.Tags, undefined);
+    // The requester cannot accept; the accepter's account elsewhere does not even see it.
+    await expectEc2Error(aTokyo.send(new AcceptTransitGatewayPeeringAttachmentCommand({ TransitGatewayAttachmentId: id })), "IncorrectState");
+    await expectEc2Error(bTokyo.send(new AcceptTransitGatewayPeeringAttachmentCommand({ TransitGatewayAttachmentId: id })), "InvalidTransitGatewayAttachmentID.NotFound");
+    await bSing.send(new RejectTransitGatewayPeeringAttachmentCommand({ TransitGatewayAttachmentId: id }));
+    const rejected = (await aTokyo.send(new DescribeTransitGatewayPeeringAttachmentsCommand({ TransitGatewayAttachmentIds: [id] }))).TransitGatewayPeeringAttachments![0]!;
+    assert.equal(rejected.State, "rejected");
+    assert.deepEqual(rejected.Tags, [{ Key: "side", Value: "tokyo" }]);
+    const again = await ask();
+    await bSing.send(new AcceptTransitGatewayPeeringAttachmentCommand({ TransitGatewayAttachmentId: again }));
+    await bSing.send(new CreateTagsCommand({ Resources: [again], Tags: [{ Key: "side", Value: "singapore" }] }));
+    const both = await Promise.all([aTokyo, bSing].map(async (c) => (await c.send(new DescribeTransitGatewayPeeringAttachmentsCommand({ TransitGatewayAttachmentIds: [again] }))).TransitGatewayPeeringAttachments![0]!));
+    assert.deepEqual(both.map((p) => p.State), ["available", "available"]);
+    assert.deepEqual(both.map((p) => p.Tags?.[0]?.Value), ["tokyo", "singapore"]);
+    // Accepted, it is associated with each side's default table; it appears among each side's attachments.
+    const atts = (await bSing.send(new DescribeTransitGatewayAttachmentsCommand({ Filters: [{ Name: "resource-type", Values: ["peering"] }, { Name: "state", Values: ["available"] }] }))).TransitGatewayAttachments!;
+    assert.equal(atts.length, 1);
+    assert.equal(atts[0]!.ResourceId, mine);
+    assert.equal(atts[0]!.Association?.State, "associated");
+    // A peering to a gateway that does not exist fails.
+    const bad = (await aTokyo.send(new CreateTransitGatewayPeeringAttachmentCommand({ TransitGatewayId: mine, PeerTransitGatewayId: "tgw-0123456789abcdef0", PeerAccountId: "222222222222", PeerRegion: SING }))).TransitGatewayPeeringAttachment!;
+    const failed = (await aTokyo.send(new DescribeTransitGatewayPeeringAttachmentsCommand({ TransitGatewayAttachmentIds: [bad.TransitGatewayAttachmentId!] }))).TransitGatewayPeeringAttachments![0]!;
+    assert.equal(failed.State, "failed");
+  });
+
+  test("ModifyTransitGatewayVpcAttachment adds a subnet in another zone, refuses a second in one zone", async () => {
+    const c = lab.ec2(TOKYO);
+    const tgw = (await gateway(c)).TransitGatewayId!;
+    const { vpc, subnet } = await vpcWithSubnet(c, "10.60.0.0/16", "10.60.1.0/24", "ap-northeast-1a");
+    const other = (await c.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: "10.60.2.0/24", AvailabilityZone: "ap-northeast-1c" }))).Subnet!.SubnetId!;
+    const same = (await c.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: "10.60.3.0/24", AvailabilityZone: "ap-northeast-1a" }))).Subnet!.SubnetId!;
+    const att = (await c.send(new CreateTransitGatewayVpcAttachmentCommand({ TransitGatewayId: tgw, VpcId: vpc, SubnetIds: [subnet] }))).TransitGatewayVpcAttachment!.TransitGatewayAttachmentId!;
+    await c.send(new DescribeTransitGatewayVpcAttachmentsCommand({}));
+    const m = (await c.send(new ModifyTransitGatewayVpcAttachmentCommand({ TransitGatewayAttachmentId: att, AddSubnetIds: [other], Options: { DnsSupport: "disable" } }))).TransitGatewayVpcAttachment!;
+    assert.deepEqual(m.SubnetIds, [subnet, other]);
+    assert.equal(m.Options!.DnsSupport, "disable");
+    await expectEc2Error(c.send(new ModifyTransitGatewayVpcAttachmentCommand({ TransitGatewayAttachmentId: att, AddSubnetIds: [same] })), "DuplicateSubnetsInSameZone");
   });
 });
 
