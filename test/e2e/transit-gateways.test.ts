@@ -4,7 +4,7 @@
  * mesh (one gateway per region, VPC attachments, a peering attachment requested and accepted, static
  * routes for the remote CIDR on both sides, VPC routes to the gateway) crossed by ping at ~70 ms and
  * path MTU 8500; a removed static route named by the analysis; static-over-propagated precedence;
- * association decides, not propagation; and the state document round trip.
+ * association decides, not propagation; the state document round trip; `vpclab ping` and `vpclab why`.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -45,7 +45,7 @@ import {
   SearchTransitGatewayRoutesCommand,
   type EC2Client,
 } from "@aws-sdk/client-ec2";
-import { expectEc2Error, startLab, type Lab } from "../support/harness.js";
+import { expectEc2Error, runVpclab, startLab, type Lab } from "../support/harness.js";
 
 const TOKYO = "ap-northeast-1";
 const SING = "ap-southeast-1";
@@ -433,5 +433,18 @@ describe("a Tokyo–Singapore transit gateway mesh on the network", () => {
     } finally {
       await other.close();
     }
+  });
+
+  test("the vpclab CLI: ping crosses the mesh at ~71 ms; without Singapore's route, why names that table", async () => {
+    const ping = await runVpclab(["ping", ids.tInst!, ids.sInst!, "-c", "3", "--fast", "--endpoint-url", lab.url]);
+    assert.equal(ping.code, 0, ping.stdout + ping.stderr);
+    assert.match(ping.stdout, / 0% packet loss/);
+    const avg = Number(/rtt min\/avg\/max\/mdev = [\d.]+\/([\d.]+)\//.exec(ping.stdout)?.[1]);
+    assert.ok(Math.abs(avg - 71.6) / 71.6 < 0.1, ping.stdout);
+    await sing.send(new DeleteTransitGatewayRouteCommand({ TransitGatewayRouteTableId: ids.sTgwRtb, DestinationCidrBlock: "10.20.0.0/16" }));
+    const why = await runVpclab(["why", ids.tInst!, ids.sInst!, "--endpoint-url", lab.url]);
+    assert.equal(why.code, 1, why.stdout + why.stderr);
+    assert.match(why.stdout, new RegExp(`TGW_RTB_CANNOT_ROUTE — transit gateway route table ${ids.sTgwRtb} \\(ap-southeast-1`));
+    assert.match(why.stdout, /create-transit-gateway-route/);
   });
 });
