@@ -23,6 +23,7 @@ import {
   CreateTransitGatewayRouteTableCommand,
   CreateTransitGatewayVpcAttachmentCommand,
   CreateVpcCommand,
+  DeleteSubnetCommand,
   DeleteTransitGatewayCommand,
   DeleteTransitGatewayRouteCommand,
   DeleteTransitGatewayVpcAttachmentCommand,
@@ -283,6 +284,8 @@ describe("transit gateway peering across accounts", () => {
     assert.deepEqual(m.SubnetIds, [subnet, other]);
     assert.equal(m.Options!.DnsSupport, "disable");
     await expectEc2Error(c.send(new ModifyTransitGatewayVpcAttachmentCommand({ TransitGatewayAttachmentId: att, AddSubnetIds: [same] })), "DuplicateSubnetsInSameZone");
+    // The attachment's interface keeps its subnet.
+    await expectEc2Error(c.send(new DeleteSubnetCommand({ SubnetId: other })), "DependencyViolation");
   });
 });
 
