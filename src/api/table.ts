@@ -34,6 +34,7 @@ import { volumeOperations } from "./volumes.js";
 import { launchTemplateOperations } from "./launch-templates.js";
 import { prefixListOperations } from "./prefix-lists.js";
 import { egressOnlyGatewayOperations } from "./egress-only-gateways.js";
+import { transitGatewayOperations } from "./transit-gateways.js";
 
 export const ec2Operations = {
   ...vpcOperations,
@@ -62,6 +63,7 @@ export const ec2Operations = {
   ...launchTemplateOperations,
   ...prefixListOperations,
   ...egressOnlyGatewayOperations,
+  ...transitGatewayOperations,
 } satisfies Operations;
 
 export const ec2OperationTable: Readonly<Record<string, DispatchHandler>> = ec2Operations;

@@ -111,8 +111,8 @@ export function whyPointer(e: Explanation | undefined, from: string, to: string,
 
 /** Components a probe crosses to reach its router hop, named briefly (`rtb-… → pcx-… → vpc-…`). */
 function crossed(components: Hop[]): string {
-  const keep = components.filter((h) => h.leg === "forward" && (h.kind === "route-table" || h.kind === "pcx" || h.kind === "igw" || h.kind === "vpc" || h.kind === "appliance" || h.kind === "internet"));
-  return keep.map((h) => (h.kind === "route-table" && h.route ? `${h.id} (${h.route.destinationCidr} → ${h.route.target})` : h.id)).join(" → ");
+  const keep = components.filter((h) => h.leg === "forward" && (h.kind === "route-table" || h.kind === "pcx" || h.kind === "tgw-route-table" || h.kind === "tgw-peering" || h.kind === "igw" || h.kind === "vpc" || h.kind === "appliance" || h.kind === "internet"));
+  return keep.map((h) => ((h.kind === "route-table" || h.kind === "tgw-route-table") && h.route ? `${h.id} (${h.route.destinationCidr} → ${h.route.target})` : h.id)).join(" → ");
 }
 
 /**
@@ -183,6 +183,9 @@ const ROLE: Record<string, string> = {
   "route-table": "route table",
   local: "local delivery",
   pcx: "VPC peering connection",
+  "tgw-attachment": "transit gateway attachment",
+  "tgw-route-table": "transit gateway route table",
+  "tgw-peering": "transit gateway peering attachment",
   vpc: "peer VPC",
   igw: "internet gateway",
   internet: "the Internet (simulated)",
@@ -196,6 +199,8 @@ const TYPE_ROLE: Record<string, string> = {
   "route-table": "route table",
   "vpc-peering-connection": "VPC peering connection",
   "internet-gateway": "internet gateway",
+  "transit-gateway-route-table": "transit gateway route table",
+  "transit-gateway-attachment": "transit gateway attachment",
   instance: "instance",
   subnet: "subnet",
   vpc: "VPC",
@@ -221,6 +226,10 @@ const CODE_MEANING: Record<string, string> = {
   IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS: "traffic from the Internet needs an internet gateway on the receiving VPC",
   ENI_SOURCE_DEST_CHECK_RESTRICTION: "an instance used as a router must have its source/destination check turned off",
   NO_POSSIBLE_DESTINATION: "the packet reaches no interface that holds the destination address",
+  TGW_RTB_CANNOT_ROUTE: "the transit gateway route table the packet is routed by has no route for its destination",
+  TGW_RTB_BAD_STATE_ROUTE: "the transit gateway route for the destination is a blackhole or points at an attachment that is not available",
+  TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION: "a transit gateway attachment needs an associated route table before the gateway routes its traffic",
+  TGW_ROUTE_AZ_RESTRICTION: "a VPC reaches a transit gateway only from Availability Zones where its attachment has a subnet",
 };
 
 function verdictMark(v: Hop["verdict"]): string {

@@ -516,3 +516,32 @@ export const launchTemplateNameMalformed = (name: string) =>
   new Ec2Error("InvalidLaunchTemplateName.MalformedException", `The launch template name '${name}' is not valid: 3 to 128 characters, letters, digits and ( ) . - / _ only.`);
 export const launchTemplateVersionNotFound = (version: string) =>
   new Ec2Error("InvalidLaunchTemplateId.VersionNotFound", `Could not find launch template version ${version}.`);
+
+// ---- transit gateways ------------------------------------------------------------------------------
+// Codes as EC2 returns them (Terraform's and Ansible's retry/not-found handling names the same ones);
+// messages follow the wording recorded in those tools' issue threads where known.
+
+export const tgwAttachmentNotFound = (id: string) =>
+  new Ec2Error("InvalidTransitGatewayAttachmentID.NotFound", `Transit Gateway Attachment ${id} was deleted or does not exist.`);
+export const tgwRouteTableNotFound = (id: string) =>
+  new Ec2Error("InvalidRouteTableID.NotFound", `Transit Gateway Route Table ${id} was deleted or does not exist.`);
+export const tgwIncorrectState = (message: string) => new Ec2Error("IncorrectState", message);
+export const tgwHasAttachments = (tgw: string, attachments: string[]) =>
+  tgwIncorrectState(`${tgw} has non-deleted Transit Gateway Attachments: ${attachments.join(", ")}`);
+export const tgwDuplicateVpcAttachment = (tgw: string) =>
+  new Ec2Error("DuplicateTransitGatewayAttachment", `${tgw} has non-deleted Transit Gateway Attachments with same VPC ID.`);
+export const tgwDuplicateSubnetsInZone = () => new Ec2Error("DuplicateSubnetsInSameZone", "Duplicate Subnets for same AZ");
+export const tgwAttachmentAlreadyAssociated = (attachment: string) =>
+  new Ec2Error("Resource.AlreadyAssociated", `Transit Gateway Attachment ${attachment} is already associated to a route table.`);
+export const tgwAssociationNotFound = (attachment: string, rtb: string) =>
+  new Ec2Error("InvalidAssociation.NotFound", `Transit Gateway Attachment ${attachment} is not associated with route table ${rtb}.`);
+export const tgwPropagationDuplicate = (attachment: string, rtb: string) =>
+  new Ec2Error("TransitGatewayRouteTablePropagation.Duplicate", `Propagation for ${attachment} already enabled on ${rtb}.`);
+export const tgwPropagationNotFound = (attachment: string, rtb: string) =>
+  new Ec2Error("TransitGatewayRouteTablePropagation.NotFound", `Propagation for ${attachment} is not enabled on ${rtb}.`);
+export const tgwRouteAlreadyExists = (dest: string, rtb: string) =>
+  new Ec2Error("RouteAlreadyExists", `Route ${dest} already exists in Transit Gateway Route Table ${rtb}.`);
+export const tgwRouteNotFound = (dest: string, rtb: string) =>
+  new Ec2Error("InvalidRoute.NotFound", `No route with destination-cidr-block ${dest} in Transit Gateway Route Table ${rtb}`);
+export const tgwAttachmentOtherGateway = (attachment: string, rtb: string) =>
+  invalidParameterValue(`Transit Gateway Attachment ${attachment} and Transit Gateway Route Table ${rtb} belong to different Transit Gateways.`);

@@ -25,6 +25,7 @@
  */
 import type { RegionState, World } from "../state/world.js";
 import { isVisible } from "./peering.js";
+import { availableAttachment } from "./transit-gateways.js";
 import type { Route, RouteTable, RouteTarget, Tags, Vpc } from "./types.js";
 import { cidrOf, containsCidr, formatCidr, parseCidr } from "./cidr.js";
 import {
@@ -298,8 +299,15 @@ export function resolveTarget(world: World, rs: RegionState, rt: RouteTable, inp
       }
       return { kind: "instance", id, eniId: inst.primaryEniId };
     }
-    case "TransitGatewayId":
-      throw transitGatewayNotFound(id);
+    case "TransitGatewayId": {
+      // AWS refuses a route to a gateway the VPC has no attachment to (yet) as if the gateway did not
+      // exist: Terraform users meet "The transitGateway ID '…' does not exist." while an attachment is
+      // still pending.
+      const tgw = rs.transitGateways.get(id);
+      const attached = [...rs.tgwAttachments.values()].some((a) => a.transitGatewayId === id && a.vpcId === rt.vpcId && (a.state === "available" || a.state === "pending"));
+      if (!tgw || tgw.state === "deleted" || tgw.state === "deleting" || !attached) throw transitGatewayNotFound(id);
+      return { kind: "tgw", id };
+    }
     case "NatGatewayId":
       throw natGatewayNotFound(id);
     case "EgressOnlyInternetGatewayId": {
@@ -425,6 +433,10 @@ export function routeState(world: World, rs: RegionState, rt: RouteTable, route:
     }
     case "pcx":
       return world.peerings.get(t.id)?.status.code === "active" ? "active" : "blackhole";
+    case "tgw": {
+      if (rs.transitGateways.get(t.id)?.state !== "available") return "blackhole";
+      return availableAttachment(world, rs, t.id, rt.vpcId) ? "active" : "blackhole";
+    }
     case "instance": {
       const inst = rs.instances.get(t.id);
       return inst?.state === "running" ? "active" : "blackhole";

@@ -157,6 +157,13 @@ export function deleteSubnet(world: World, rs: RegionState, id: string | undefin
       throw dependencyViolation(`The subnet '${subnet.id}' has dependencies and cannot be deleted.`);
     }
   }
+  // A transit gateway attachment keeps an interface in each of its subnets (vpclab does not model the
+  // interface itself, so it checks the attachment).
+  for (const a of rs.tgwAttachments.values()) {
+    if (a.state !== "deleted" && a.subnetIds.includes(subnet.id)) {
+      throw dependencyViolation(`The subnet '${subnet.id}' has dependencies and cannot be deleted.`);
+    }
+  }
   for (const rt of rs.routeTables.values()) rt.associations = rt.associations.filter((a) => a.subnetId !== subnet.id);
   for (const acl of rs.networkAcls.values()) acl.associations = acl.associations.filter((a) => a.subnetId !== subnet.id);
   rs.subnets.delete(subnet.id);

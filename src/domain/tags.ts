@@ -16,6 +16,7 @@
 import type { Tags, VpcPeeringConnection } from "./types.js";
 import type { RegionState, World } from "../state/world.js";
 import { isVisible, peeringTagKey } from "./peering.js";
+import { peeringVisible as tgwPeeringVisible, tgwPeeringTagKey } from "./transit-gateways.js";
 import { findRule } from "./security-groups.js";
 import { analysesOf, pathsOf } from "./network-insights.js";
 import { invalidParameterValue, tagLimitExceeded, missingParameter, notFound, invalidResourceId } from "./errors.js";
@@ -155,6 +156,24 @@ const KINDS: TaggableKind[] = [
         .filter((pcx) => isVisible(world, rs.account, rs.region, pcx))
         .map((pcx) => ({ id: pcx.id, tags: peeringTags(pcx, rs.account, rs.region) })),
   },
+  { prefix: "tgw", resourceType: "transit-gateway", notFound: ["InvalidTransitGatewayID.NotFound", "transitGateway ID"], ...byId((rs) => rs.transitGateways) },
+  { prefix: "tgw-rtb", resourceType: "transit-gateway-route-table", notFound: ["InvalidRouteTableID.NotFound", "transitGatewayRouteTable ID"], ...byId((rs) => rs.tgwRouteTables) },
+  {
+    prefix: "tgw-attach",
+    resourceType: "transit-gateway-attachment",
+    notFound: ["InvalidTransitGatewayAttachmentID.NotFound", "transitGatewayAttachment ID"],
+    all: (world, rs) => [
+      ...rs.tgwAttachments.values(),
+      ...[...world.tgwPeerings.values()]
+        .filter((p) => tgwPeeringVisible(p, rs.account, rs.region))
+        .map((p) => {
+          const key = tgwPeeringTagKey(rs.account, rs.region);
+          let tags = p.tags.get(key);
+          if (!tags) p.tags.set(key, (tags = new Map()));
+          return { id: p.id, tags };
+        }),
+    ],
+  },
   { prefix: "nip", resourceType: "network-insights-path", notFound: ["InvalidNetworkInsightsPathId.NotFound", "network insights path ID"], ...byId(pathsOf) },
   { prefix: "nia", resourceType: "network-insights-analysis", notFound: ["InvalidNetworkInsightsAnalysisId.NotFound", "network insights analysis ID"], ...byId(analysesOf) },
 ];
@@ -170,8 +189,10 @@ export function* taggables(world: World, rs: RegionState): Iterable<TaggableRef>
 
 /** Finds the resource behind an id for CreateTags/DeleteTags; refuses ids of unknown kinds. */
 export function findTaggable(world: World, rs: RegionState, id: string): TaggableRef {
+  // Two-part prefixes (tgw-attach-…, tgw-rtb-…) first.
   const dash = id.indexOf("-");
-  const kind = KIND_BY_PREFIX.get(dash > 0 ? id.slice(0, dash) : "");
+  const dash2 = dash > 0 ? id.indexOf("-", dash + 1) : -1;
+  const kind = (dash2 > 0 ? KIND_BY_PREFIX.get(id.slice(0, dash2)) : undefined) ?? KIND_BY_PREFIX.get(dash > 0 ? id.slice(0, dash) : "");
   if (!kind) throw invalidResourceId(id);
   const found = kind.get ? kind.get(world, rs, id) : [...kind.all(world, rs)].find((r) => r.id === id);
   if (!found) throw notFound(kind.notFound[0], kind.notFound[1], id);

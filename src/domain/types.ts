@@ -355,3 +355,86 @@ export interface LaunchTemplate extends Scoped {
   latestVersion: number;
   versions: LaunchTemplateVersion[];
 }
+
+// ---- transit gateways (domain/transit-gateways.ts) ------------------------------------------------
+
+export type TgwState = "pending" | "available" | "modifying" | "deleting" | "deleted";
+export type TgwAttachmentState =
+  | "initiatingRequest"
+  | "pendingAcceptance"
+  | "pending"
+  | "available"
+  | "modifying"
+  | "rejected"
+  | "deleting"
+  | "deleted"
+  | "failed";
+
+export interface TransitGatewayOptions {
+  amazonSideAsn: number;
+  autoAcceptSharedAttachments: "enable" | "disable";
+  defaultRouteTableAssociation: "enable" | "disable";
+  defaultRouteTablePropagation: "enable" | "disable";
+  associationDefaultRouteTableId?: string;
+  propagationDefaultRouteTableId?: string;
+  vpnEcmpSupport: "enable" | "disable";
+  dnsSupport: "enable" | "disable";
+  securityGroupReferencingSupport: "enable" | "disable";
+  multicastSupport: "enable" | "disable";
+  cidrBlocks: string[];
+}
+
+export interface TransitGateway extends Scoped {
+  state: TgwState;
+  description?: string;
+  createdAt: number;
+  options: TransitGatewayOptions;
+}
+
+/** A VPC attachment; lives in the region and account of its transit gateway (and VPC). */
+export interface TgwVpcAttachment extends Scoped {
+  transitGatewayId: string;
+  vpcId: string;
+  subnetIds: string[];
+  state: TgwAttachmentState;
+  createdAt: number;
+  options: { dnsSupport: "enable" | "disable"; ipv6Support: "enable" | "disable"; applianceModeSupport: "enable" | "disable"; securityGroupReferencingSupport: "enable" | "disable" };
+}
+
+export interface TgwStaticRoute {
+  destinationCidr: string;
+  /** Absent for a blackhole route. */
+  attachmentId?: string;
+  blackhole: boolean;
+}
+
+export interface TgwRouteTable extends Scoped {
+  transitGatewayId: string;
+  state: "pending" | "available" | "deleting" | "deleted";
+  createdAt: number;
+  defaultAssociationRouteTable: boolean;
+  defaultPropagationRouteTable: boolean;
+  routes: TgwStaticRoute[];
+  /** Attachment ids associated with this table (an attachment has at most one table). */
+  associations: string[];
+  /** Attachment ids whose VPC CIDR blocks this table learns. */
+  propagations: string[];
+}
+
+export interface TgwPeeringSide {
+  ownerId: string;
+  region: string;
+  transitGatewayId: string;
+}
+
+/** A peering attachment between two transit gateways: one object seen from both sides (like a VPC peering). */
+export interface TgwPeeringAttachment {
+  id: string;
+  requester: TgwPeeringSide;
+  accepter: TgwPeeringSide;
+  state: TgwAttachmentState;
+  createdAt: number;
+  statusMessage: string;
+  /** Each side (`account/region`) tags its own copy. */
+  tags: Map<string, Tags>;
+}

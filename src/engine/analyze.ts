@@ -1,6 +1,6 @@
 /**
  * One packet through the compiled network: the forward leg hop by hop (ENI → SG egress → NACL out →
- * route table → local / peering / internet gateway / appliance ENI → NACL in → SG ingress → ENI), the
+ * route table → local / peering / internet gateway / transit gateway / appliance ENI → NACL in → SG ingress → ENI), the
  * return leg (security groups stateful, NACLs checked again on the reply's ephemeral port), the
  * address the receiver sees, the path MTU, the round-trip time, and, when the packet does not get
  * through, every component that blocks it with AWS Reachability Analyzer's explanation code.
@@ -51,8 +51,21 @@
  * - A route to an appliance ENI delivers the packet to it; the appliance forwards it by its own subnet's
  *   route table with the original addresses (source/destination check must be off). Security group
  *   references are not preserved past an appliance (AWS: SG_REFERENCES_NOT_PRESERVED).
- * - Transit gateways, NAT gateways, VPN gateways and egress-only gateways are not modelled: routes to
- *   them are reported as not functional (BAD_STATE_ROUTE).
+ * - Transit gateways (forwardTgw): a VPC route to a gateway enters by the VPC's attachment, which needs
+ *   a subnet in the sender's zone (TGW_ROUTE_AZ_RESTRICTION); the table associated with the attachment
+ *   the packet entered by decides (TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION without one), longest prefix
+ *   first, a static route beating a propagated one of the same prefix; no match is TGW_RTB_CANNOT_ROUTE
+ *   and a blackhole (or a route to an attachment that is not available) TGW_RTB_BAD_STATE_ROUTE. AWS's
+ *   analyzer documents these codes; which of them it reports for "no route at all" in a TGW table is
+ *   not confirmed from a recorded analysis. A peering attachment hands the packet to the other gateway,
+ *   whose table associated with that peering attachment decides again; at most 4 gateways per path.
+ *   A packet leaves by a VPC attachment only for an address inside that VPC's CIDR blocks (the VPC's
+ *   own subnet routing behind the attachment ENI is not walked). MTU 8500; each gateway adds
+ *   TGW_HOP_RTT_MS to the round trip; security-group references do not match across a gateway (AWS's
+ *   SecurityGroupReferencingSupport is not modelled on the network). Appliance mode is stored but
+ *   does not pin a flow's zone: vpclab does not model which attachment ENI a flow uses.
+ * - NAT gateways, VPN gateways and egress-only gateways are not modelled: routes to them are reported
+ *   as not functional (BAD_STATE_ROUTE).
  * - Unlike AWS's analyzer, paths may cross regions and accounts.
  */
 import type { World } from "../state/world.js";
@@ -60,10 +73,11 @@ import type { Route, RouteTable, SecurityGroup } from "../domain/types.js";
 import { formatIp, isPrivate, parseIp } from "../domain/cidr.js";
 import { invalidParameterValue } from "../domain/errors.js";
 import { routeState } from "../domain/route-tables.js";
+import { availableAttachment, indexedAssociation, lookupTgwRoute, remoteSide } from "../domain/transit-gateways.js";
 import type { EniInfo, NetworkModel, VpcInfo } from "./model.js";
 import { inCidr, NOT_ROUTABLE, RFC6598 } from "./model.js";
 import { matchAcl, matchSgRules, PROTO_ICMP, PROTO_TCP, PROTO_UDP, type CompiledAclEntry, type CompiledSgRule, type PacketKey } from "./filters.js";
-import { MTU_INTER_REGION_PEERING, MTU_INTERNET, MTU_VPC, type LatencyModel, type Place, type SegmentRtt } from "./latency.js";
+import { MTU_INTER_REGION_PEERING, MTU_INTERNET, MTU_TGW, TGW_HOP_RTT_MS, MTU_VPC, type LatencyModel, type Place, type SegmentRtt } from "./latency.js";
 import { isInternet, isInternetAddress, resolveDestination, resolveSource, type InternetSender, type ResolvedDestination, type Sender } from "./resolve.js";
 
 export type Protocol = "icmp" | "tcp" | "udp";
@@ -100,6 +114,9 @@ export type HopKind =
   | "route-table"
   | "local"
   | "pcx"
+  | "tgw-attachment"
+  | "tgw-route-table"
+  | "tgw-peering"
   | "vpc"
   | "igw"
   | "internet"
@@ -136,7 +153,11 @@ export type ExplanationCode =
   | "IGW_DESTINATION_ADDRESS_NOT_IN_RFC6598_EGRESS"
   | "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS"
   | "ENI_SOURCE_DEST_CHECK_RESTRICTION"
-  | "NO_POSSIBLE_DESTINATION";
+  | "NO_POSSIBLE_DESTINATION"
+  | "TGW_ROUTE_AZ_RESTRICTION"
+  | "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION"
+  | "TGW_RTB_CANNOT_ROUTE"
+  | "TGW_RTB_BAD_STATE_ROUTE";
 
 export interface Explanation {
   code: ExplanationCode;
@@ -156,6 +177,9 @@ export interface Explanation {
   aclRule?: { ruleNumber: number; ruleAction: string; protocol: string; cidrBlock?: string; egress: boolean; portRange?: { from: number; to: number } };
   vpcPeeringConnectionId?: string;
   internetGatewayId?: string;
+  transitGatewayId?: string;
+  transitGatewayRouteTableId?: string;
+  transitGatewayAttachmentId?: string;
   /** The packet address concerned (destination for routes and egress, source for ingress). */
   address?: string;
   reason: string;
@@ -516,6 +540,8 @@ interface RouteOutcome {
   after: Hop[];
   /** Routing failed: no next hop. */
   dead: boolean;
+  /** Crossed a transit gateway: security-group references to the sender's groups do not match. */
+  viaTgw?: boolean;
 }
 
 function route(w: Walk, leg: Leg, s: EniInfo, src: number, dst: number, depth: number): { hop: Hop; out: RouteOutcome } {
@@ -587,6 +613,12 @@ function route(w: Walk, leg: Leg, s: EniInfo, src: number, dst: number, depth: n
         const pcx = w.m.peerings.get(t.id);
         why = `peering connection ${t.id} is ${pcx ? pcx.status.code : "deleted"}`;
         fix = pcx?.status.code === "pending-acceptance" ? `accept it from the accepter's region: aws ec2 accept-vpc-peering-connection --region ${pcx.accepter.region} --vpc-peering-connection-id ${t.id}` : `create a new peering connection and point ${r.destinationCidr} at it`;
+        break;
+      }
+      case "tgw": {
+        const tgw = s.rs.transitGateways.get(t.id);
+        why = !tgw || tgw.state !== "available" ? `transit gateway ${t.id} is ${tgw?.state ?? "deleted"}` : `${rt.vpcId} has no available attachment to transit gateway ${t.id}`;
+        fix = !tgw || tgw.state !== "available" ? `route ${r.destinationCidr} to an available transit gateway` : `aws ec2 create-transit-gateway-vpc-attachment --transit-gateway-id ${t.id} --vpc-id ${rt.vpcId} --subnet-ids <one subnet per AZ> --region ${s.rs.region}`;
         break;
       }
       case "igw":
@@ -755,6 +787,9 @@ function route(w: Walk, leg: Leg, s: EniInfo, src: number, dst: number, depth: n
       out.dead = false;
       return { hop, out };
     }
+    case "tgw":
+      forwardTgw(w, leg, s, dst, t.id, r.destinationCidr, out);
+      return { hop, out };
     case "eni":
     case "instance": {
       const eniId = t.kind === "instance" ? t.eniId : t.id;
@@ -773,6 +808,147 @@ function route(w: Walk, leg: Leg, s: EniInfo, src: number, dst: number, depth: n
       // routeState() reports every other kind as blackhole, handled above.
       return { hop, out };
   }
+}
+
+/** At most this many transit gateways on one path (a static-route loop between peered gateways ends here). */
+const MAX_TGW_HOPS = 4;
+
+/**
+ * A packet handed to transit gateway `tgwId` by the source VPC's route: it enters through the VPC's
+ * attachment (which needs a subnet in the sender's Availability Zone), the route table associated with
+ * the attachment it entered by decides the next attachment, and a peering attachment hands it to the
+ * other gateway, whose own table associated with that peering attachment decides again.
+ */
+function forwardTgw(w: Walk, leg: Leg, s: EniInfo, dst: number, tgwId: string, vpcRoute: string, out: RouteOutcome): void {
+  const dstText = formatIp(dst);
+  let rs = s.rs;
+  const entry = availableAttachment(w.world, rs, tgwId, s.vpc.vpc.id)!;
+  const loc0 = where(s);
+  const az = s.subnet.subnet.availabilityZone;
+  let inZone = false;
+  for (const id of entry.subnetIds) if (rs.subnets.get(id)?.availabilityZone === az) inZone = true;
+  out.after.push({ leg, kind: "tgw-attachment", id: entry.id, ...loc0, verdict: inZone ? "pass" : "deny", detail: w.explain ? `VPC attachment ${entry.id} of ${s.vpc.vpc.id} to ${tgwId}` : "" });
+  if (!inZone) {
+    w.block({
+      code: "TGW_ROUTE_AZ_RESTRICTION",
+      leg,
+      onPath: true,
+      component: { id: entry.id, type: "transit-gateway-attachment", ...loc0 },
+      transitGatewayId: tgwId,
+      transitGatewayAttachmentId: entry.id,
+      vpcId: s.vpc.vpc.id,
+      address: dstText,
+      reason: `attachment ${entry.id} has no subnet in ${az}, the Availability Zone of ${s.eni.id}: resources in a zone without an attachment subnet cannot reach transit gateway ${tgwId}`,
+      fix: `aws ec2 modify-transit-gateway-vpc-attachment --transit-gateway-attachment-id ${entry.id} --add-subnet-ids <a subnet of ${s.vpc.vpc.id} in ${az}> --region ${rs.region}`,
+    });
+    return;
+  }
+  let inId = entry.id;
+  let gw = tgwId;
+  for (let hopCount = 0; hopCount < MAX_TGW_HOPS; hopCount++) {
+    const loc = { account: rs.account, region: rs.region };
+    w.segs(leg).push({ medianMs: TGW_HOP_RTT_MS, lo: TGW_HOP_RTT_MS * 0.8, hi: TGW_HOP_RTT_MS * 1.2 });
+    w.lowerMtu(MTU_TGW, gw);
+    const rtb = indexedAssociation(w.world, rs, inId);
+    if (!rtb) {
+      out.after.push({ leg, kind: "tgw-route-table", id: "(none)", ...loc, verdict: "deny", detail: w.explain ? `attachment ${inId} is not associated with a route table of ${gw}` : "" });
+      w.block({
+        code: "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION",
+        leg,
+        onPath: true,
+        component: { id: inId, type: "transit-gateway-attachment", ...loc },
+        transitGatewayId: gw,
+        transitGatewayAttachmentId: inId,
+        address: dstText,
+        reason: `attachment ${inId} of transit gateway ${gw} (${rs.region}) is not associated with any transit gateway route table, so ${gw} has no table to route the packet by`,
+        fix: `aws ec2 associate-transit-gateway-route-table --transit-gateway-route-table-id <a table of ${gw}> --transit-gateway-attachment-id ${inId} --region ${rs.region}`,
+      });
+      return;
+    }
+    const found = lookupTgwRoute(w.world, rs, rtb, dst);
+    const rv = found ? { destinationCidr: found.destinationCidr, target: found.attachment?.id ?? "blackhole", state: found.state } : undefined;
+    out.after.push({ leg, kind: "tgw-route-table", id: rtb.id, ...loc, verdict: found?.state === "active" ? "allow" : "deny", route: rv, detail: w.explain ? (found ? `${found.destinationCidr} → ${found.attachment?.id ?? "blackhole"} (${found.type}, ${found.state})` : `no route matches ${dstText}`) : "" });
+    if (!found) {
+      w.block({
+        code: "TGW_RTB_CANNOT_ROUTE",
+        leg,
+        onPath: true,
+        component: { id: rtb.id, type: "transit-gateway-route-table", ...loc },
+        transitGatewayId: gw,
+        transitGatewayRouteTableId: rtb.id,
+        routeTableId: rtb.id,
+        address: dstText,
+        reason: `transit gateway route table ${rtb.id} of ${gw} (${rs.region}), associated with attachment ${inId}, has no route that covers ${dstText}`,
+        fix: w.explain ? tgwRouteFix(w, rs, rtb.id, gw, dst) : "",
+      });
+      return;
+    }
+    if (found.state === "blackhole") {
+      const why = found.attachment ? `its attachment ${found.attachment.id} is ${found.attachment.state}` : "it is a blackhole route";
+      w.block({
+        code: "TGW_RTB_BAD_STATE_ROUTE",
+        leg,
+        onPath: true,
+        component: { id: rtb.id, type: "transit-gateway-route-table", ...loc },
+        transitGatewayId: gw,
+        transitGatewayRouteTableId: rtb.id,
+        routeTableId: rtb.id,
+        route: rv,
+        address: dstText,
+        reason: `route ${found.destinationCidr} in transit gateway route table ${rtb.id} (${rs.region}) drops the packet: ${why}`,
+        fix: `aws ec2 replace-transit-gateway-route --transit-gateway-route-table-id ${rtb.id} --destination-cidr-block ${found.destinationCidr} --transit-gateway-attachment-id <an available attachment toward ${dstText}> --region ${rs.region}`,
+      });
+      return;
+    }
+    const next = found.attachment!;
+    if (next.peering) {
+      const p = next.peering;
+      const other = remoteSide(p, rs.account, rs.region);
+      out.after.push({ leg, kind: "tgw-peering", id: p.id, ...loc, verdict: "pass", detail: w.explain ? `peering attachment ${p.id}: ${gw} (${rs.region}) → ${other.transitGatewayId} (${other.region})` : "" });
+      const nrs = w.world.existingRegion(other.ownerId, other.region);
+      if (!nrs) {
+        noDestination(w, leg, s, undefined, dst, `the peer of ${p.id} (${other.ownerId}, ${other.region}) no longer exists`);
+        return;
+      }
+      rs = nrs;
+      gw = other.transitGatewayId;
+      inId = p.id;
+      continue;
+    }
+    const v = w.m.vpcs.get(next.resourceId);
+    out.after.push({ leg, kind: "tgw-attachment", id: next.id, ...loc, verdict: "pass", detail: w.explain ? `VPC attachment ${next.id} into ${next.resourceId}` : "" });
+    if (!v || !v.cidrs.some((c) => inCidr(c, dst))) {
+      noDestination(w, leg, s, v, dst, `${dstText} is outside ${next.resourceId}${v ? ` (${v.cidrs.map((c) => c.text).join(", ")})` : ""}, where route ${found.destinationCidr} of ${rtb.id} sends it`);
+      return;
+    }
+    out.after.push({ leg, kind: "vpc", id: v.vpc.id, account: v.rs.account, region: v.rs.region, verdict: "pass", detail: w.explain ? `arrives in ${v.vpc.id} through ${gw}; source address preserved` : "" });
+    const d = v.enisByIp.get(dst);
+    if (!d) {
+      noDestination(w, leg, s, v, dst, `no network interface in ${v.vpc.id} has the address ${dstText}`);
+      return;
+    }
+    out.next = d;
+    out.dead = false;
+    out.viaTgw = true;
+    return;
+  }
+  noDestination(w, leg, s, undefined, dst, `routing loop: the packet crossed ${MAX_TGW_HOPS} transit gateways (static routes on ${vpcRoute}'s path point back and forth)`);
+}
+
+/** The command that would add the missing transit gateway route, when the destination's VPC is known. */
+function tgwRouteFix(w: Walk, rs: { account: string; region: string; tgwAttachments: Map<string, { id: string; vpcId: string; transitGatewayId: string }> }, rtbId: string, gw: string, dst: number): string {
+  let holder: VpcInfo | undefined;
+  for (const v of w.m.vpcs.values()) if (v.cidrs.some((c) => inCidr(c, dst))) holder = v;
+  if (!holder) return `add a route for ${formatIp(dst)} to ${rtbId}, or check the destination`;
+  const block = holder.cidrs.find((c) => inCidr(c, dst))!.text;
+  const local = holder.rs.region === rs.region && holder.rs.account === rs.account ? [...rs.tgwAttachments.values()].find((a) => a.vpcId === holder!.vpc.id && a.transitGatewayId === gw) : undefined;
+  if (local) {
+    return `aws ec2 enable-transit-gateway-route-table-propagation --transit-gateway-route-table-id ${rtbId} --transit-gateway-attachment-id ${local.id} --region ${rs.region} (or a static route: aws ec2 create-transit-gateway-route --transit-gateway-route-table-id ${rtbId} --destination-cidr-block ${block} --transit-gateway-attachment-id ${local.id})`;
+  }
+  const peering = [...w.world.tgwPeerings.values()].find(
+    (p) => p.state === "available" && ((p.requester.transitGatewayId === gw && p.accepter.region === holder!.rs.region) || (p.accepter.transitGatewayId === gw && p.requester.region === holder!.rs.region)),
+  );
+  return `aws ec2 create-transit-gateway-route --transit-gateway-route-table-id ${rtbId} --destination-cidr-block ${block} --transit-gateway-attachment-id ${peering?.id ?? `<the peering attachment toward ${holder.rs.region}>`} --region ${rs.region}`;
 }
 
 /** An internet gateway refuses inbound traffic addressed to anything but a public or elastic IP. */
@@ -871,7 +1047,7 @@ function walkFrom(
   const next = out.next;
   // Egress filters run before routing on AWS; the engine resolved the route first so that a group
   // reference can match the receiving interface's identity, and lists the hops in AWS's order.
-  const privatePeer = next && !out.viaIgw && !out.appliance ? next.eni.securityGroupIds : undefined;
+  const privatePeer = next && !out.viaIgw && !out.appliance && !out.viaTgw ? next.eni.securityGroupIds : undefined;
   sgCheck(w, leg, s, "egress", k, dst, privatePeer, stateful);
   if (w.stop) return undefined;
   const inSubnet = l2 || (next !== undefined && !out.viaIgw && next.subnet === s.subnet);
@@ -891,7 +1067,7 @@ function walkFrom(
     aclCheck(w, leg, x, "ingress", k, out.seenSrc);
     if (w.stop) return undefined;
   }
-  sgCheck(w, leg, x, "ingress", k, out.seenSrc, out.viaIgw ? undefined : senderGroups, stateful);
+  sgCheck(w, leg, x, "ingress", k, out.seenSrc, out.viaIgw || out.viaTgw ? undefined : senderGroups, stateful);
   if (w.stop) return undefined;
   if (out.appliance) {
     hops.push({ leg, kind: "appliance", id: x.eni.id, ...where(x), verdict: instanceRunning(x) && !x.eni.sourceDestCheck ? "pass" : "deny", detail: w.explain ? `appliance ${x.eni.id}${x.instance ? ` (${x.instance.id})` : ""} forwards ${formatIp(src)} → ${formatIp(dst)}` : "" });

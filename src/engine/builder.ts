@@ -22,6 +22,12 @@ import type {
   Vpc,
   VpcPeeringConnection,
   PeeringStatusCode,
+  TgwAttachmentState,
+  TgwPeeringAttachment,
+  TgwRouteTable,
+  TgwStaticRoute,
+  TgwVpcAttachment,
+  TransitGateway,
 } from "../domain/types.js";
 import { createDefaultVpcIn, createVpcRecord, mainRouteTable } from "../domain/vpcs.js";
 import { createSubnetRecord } from "../domain/subnets.js";
@@ -216,5 +222,89 @@ export class NetBuilder {
     this.world.peerings.set(id, pcx);
     this.world.changed();
     return pcx;
+  }
+
+  /** An available transit gateway with no default route table (tables are made with `tgwTable`). */
+  tgw(rs: RegionState): TransitGateway {
+    const tgw: TransitGateway = {
+      id: this.world.ids.next("tgw"),
+      ownerId: rs.account,
+      region: rs.region,
+      tags: new Map(),
+      state: "available",
+      createdAt: 0,
+      options: {
+        amazonSideAsn: 64512,
+        autoAcceptSharedAttachments: "disable",
+        defaultRouteTableAssociation: "disable",
+        defaultRouteTablePropagation: "disable",
+        vpnEcmpSupport: "enable",
+        dnsSupport: "enable",
+        securityGroupReferencingSupport: "disable",
+        multicastSupport: "disable",
+        cidrBlocks: [],
+      },
+    };
+    rs.transitGateways.set(tgw.id, tgw);
+    this.world.changed();
+    return tgw;
+  }
+
+  tgwTable(rs: RegionState, tgw: TransitGateway): TgwRouteTable {
+    const rtb: TgwRouteTable = {
+      id: this.world.ids.next("tgw-rtb"),
+      ownerId: rs.account,
+      region: rs.region,
+      tags: new Map(),
+      transitGatewayId: tgw.id,
+      state: "available",
+      createdAt: 0,
+      defaultAssociationRouteTable: false,
+      defaultPropagationRouteTable: false,
+      routes: [],
+      associations: [],
+      propagations: [],
+    };
+    rs.tgwRouteTables.set(rtb.id, rtb);
+    this.world.changed();
+    return rtb;
+  }
+
+  tgwAttach(rs: RegionState, tgw: TransitGateway, vpc: Vpc, subnets: Subnet[], state: TgwAttachmentState = "available"): TgwVpcAttachment {
+    const a: TgwVpcAttachment = {
+      id: this.world.ids.next("tgw-attach"),
+      ownerId: rs.account,
+      region: rs.region,
+      tags: new Map(),
+      transitGatewayId: tgw.id,
+      vpcId: vpc.id,
+      subnetIds: subnets.map((x) => x.id),
+      state,
+      createdAt: 0,
+      options: { dnsSupport: "enable", ipv6Support: "disable", applianceModeSupport: "disable", securityGroupReferencingSupport: "disable" },
+    };
+    rs.tgwAttachments.set(a.id, a);
+    this.world.changed();
+    return a;
+  }
+
+  tgwPeering(a: { rs: RegionState; tgw: TransitGateway }, b: { rs: RegionState; tgw: TransitGateway }, state: TgwAttachmentState = "available"): TgwPeeringAttachment {
+    const p: TgwPeeringAttachment = {
+      id: this.world.ids.next("tgw-attach"),
+      requester: { ownerId: a.rs.account, region: a.rs.region, transitGatewayId: a.tgw.id },
+      accepter: { ownerId: b.rs.account, region: b.rs.region, transitGatewayId: b.tgw.id },
+      state,
+      createdAt: 0,
+      statusMessage: state,
+      tags: new Map(),
+    };
+    this.world.tgwPeerings.set(p.id, p);
+    this.world.changed();
+    return p;
+  }
+
+  tgwRoute(rtb: TgwRouteTable, route: TgwStaticRoute): void {
+    rtb.routes.push(route);
+    this.world.changed();
   }
 }

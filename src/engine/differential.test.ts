@@ -6,7 +6,13 @@
  * and public IPs. Compared: verdict, the multiset of on-path explanation codes, the source address
  * the receiver sees, and the path MTU.
  *
- * Appliance (ENI/instance) routes are left out of the random networks; analyze.test.ts covers them.
+ * Transit gateways are added from a second random stream (so the networks above stay as they were):
+ * per account × region a gateway with one or two tables, VPC attachments on some subnets (available
+ * or pending), associations, propagations, static and blackhole routes, peering attachments between
+ * regions with static routes to the remote VPCs, and VPC routes to the gateway. The oracle walks them
+ * from the rules: the entry attachment must have a subnet in the sender's zone, the table associated
+ * with the attachment the packet entered by decides (static before propagated for one prefix, longest
+ * prefix first), a peering attachment hands over to the other gateway's table for it.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -157,6 +163,7 @@ function makeLeg(world: World, codes: string[], mtuRef: { mtu: number }) {
     let viaIgw = false;
     let internet = false;
     let appliance = false;
+    let viaTgw = false;
     let seen = from;
     let dead = true;
     // Same subnet: layer-2 delivery, no route table, no NACL (VPC User Guide, "Gateway route tables" ›
@@ -203,6 +210,14 @@ function makeLeg(world: World, codes: string[], mtuRef: { mtu: number }) {
             }
           }
         }
+      } else if (best.target.kind === "tgw") {
+        const r = tgwOracle(world, s, to, best.target.id, mtuRef);
+        if (r.code) codes.push(r.code);
+        else {
+          next = r.next;
+          viaTgw = true;
+          dead = false;
+        }
       } else if (best.target.kind === "eni" || best.target.kind === "instance") {
         // Middlebox routing: the appliance must be running (else the route is a blackhole) and have its
         // source/destination check off; it forwards by its own subnet's route table.
@@ -246,14 +261,15 @@ function makeLeg(world: World, codes: string[], mtuRef: { mtu: number }) {
         }
       }
     }
-    const peerGroups = next && !viaIgw && !appliance ? next.eni.securityGroupIds : undefined;
+    // Group references do not match across a transit gateway (nor an internet gateway or appliance).
+    const peerGroups = next && !viaIgw && !appliance && !viaTgw ? next.eni.securityGroupIds : undefined;
     if (!stateful && !sgAllows(world, s, true, k, to, peerGroups)) codes.push("ENI_SG_RULES_MISMATCH");
     const same = l2 || (next !== undefined && !viaIgw && next.eni.subnetId === s.eni.subnetId);
     if (!same && !aclAllows(s, true, k, to)) codes.push("SUBNET_ACL_RESTRICTION");
     if (dead) return undefined;
     if (internet) return { internet: true, seen };
     if (!same && !aclAllows(next!, false, k, seen)) codes.push("SUBNET_ACL_RESTRICTION");
-    if (!stateful && !sgAllows(world, next!, false, k, seen, viaIgw ? undefined : senderGroups)) codes.push("ENI_SG_RULES_MISMATCH");
+    if (!stateful && !sgAllows(world, next!, false, k, seen, viaIgw || viaTgw ? undefined : senderGroups)) codes.push("ENI_SG_RULES_MISMATCH");
     if (appliance) {
       if (next!.eni.sourceDestCheck) codes.push("ENI_SOURCE_DEST_CHECK_RESTRICTION");
       return leg(next!, from, to, k, stateful, depth + 1, undefined);
@@ -262,6 +278,52 @@ function makeLeg(world: World, codes: string[], mtuRef: { mtu: number }) {
     return { e: next, seen };
   }
   return leg;
+}
+
+/** The oracle's transit gateway walk (see the header): an error code, or the interface reached. */
+function tgwOracle(world: World, s: E, to: number, tgwId: string, mtuRef: { mtu: number }): { code?: string; next?: E } {
+  const tgw = s.rs.transitGateways.get(tgwId);
+  const entry = [...s.rs.tgwAttachments.values()].find((a) => a.transitGatewayId === tgwId && a.vpcId === s.eni.vpcId && a.state === "available");
+  if (tgw?.state !== "available" || !entry) return { code: "BAD_STATE_ROUTE" };
+  const az = subnetOf(s).availabilityZone;
+  if (!entry.subnetIds.some((id) => s.rs.subnets.get(id)?.availabilityZone === az)) return { code: "TGW_ROUTE_AZ_RESTRICTION" };
+  let rs = s.rs;
+  let inId = entry.id;
+  for (let n = 0; n < 4; n++) {
+    mtuRef.mtu = Math.min(mtuRef.mtu, 8500);
+    const table = [...rs.tgwRouteTables.values()].find((t) => t.state !== "deleted" && t.associations.includes(inId));
+    if (!table) return { code: "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION" };
+    const cands: { cidr: string; isStatic: boolean; att?: string; blackhole: boolean }[] = [];
+    for (const r of table.routes) cands.push({ cidr: r.destinationCidr, isStatic: true, att: r.attachmentId, blackhole: r.blackhole });
+    for (const id of table.propagations) {
+      const a = rs.tgwAttachments.get(id);
+      if (a?.state !== "available") continue;
+      for (const b of rs.vpcs.get(a.vpcId)?.cidrBlocks ?? []) {
+        if (b.state === "associated" && !cands.some((c) => c.cidr === b.cidr && (c.isStatic || c.att !== undefined))) cands.push({ cidr: b.cidr, isStatic: false, att: id, blackhole: false });
+      }
+    }
+    let best: (typeof cands)[number] | undefined;
+    for (const c of cands) {
+      if (!inC(c.cidr, to)) continue;
+      if (!best || parseCidr(c.cidr)!.prefix > parseCidr(best.cidr)!.prefix) best = c;
+    }
+    if (!best) return { code: "TGW_RTB_CANNOT_ROUTE" };
+    const vpcAtt = best.att !== undefined ? rs.tgwAttachments.get(best.att) : undefined;
+    const peer = best.att !== undefined ? world.tgwPeerings.get(best.att) : undefined;
+    if (best.blackhole || (vpcAtt?.state ?? peer?.state) !== "available") return { code: "TGW_RTB_BAD_STATE_ROUTE" };
+    if (peer) {
+      const here = peer.requester.ownerId === rs.account && peer.requester.region === rs.region;
+      const other = here ? peer.accepter : peer.requester;
+      rs = world.region(other.ownerId, other.region);
+      inId = peer.id;
+      continue;
+    }
+    const v = rs.vpcs.get(vpcAtt!.vpcId)!;
+    if (!v.cidrBlocks.some((b) => inC(b.cidr, to))) return { code: "NO_POSSIBLE_DESTINATION" };
+    const next = eniInVpc(world, v.id, to);
+    return next ? { next } : { code: "NO_POSSIBLE_DESTINATION" };
+  }
+  return { code: "NO_POSSIBLE_DESTINATION" };
 }
 
 function keysOf(proto: string, port: number): { fk: Key; rk: Key } {
@@ -423,13 +485,75 @@ function randomNetwork(seed: number) {
       b.route(t, dest, chance(0.5) ? { kind: "eni", id: a.eni.id } : { kind: "instance", id: a.instanceId, eniId: a.eni.id });
     }
   }
+  addTransitGateways(b, seed, vpcs);
   return { world: b.world, enis, rnd, pick, chance };
+}
+
+/** Transit gateways over a finished random network, from their own random stream (see the header). */
+function addTransitGateways(b: NetBuilder, seed: number, vpcs: { rs: RegionState; vpc: Vpc; subnets: ReturnType<NetBuilder["subnet"]>[] }[]): void {
+  const rnd = mulberry32(seed * 7919 + 17);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const chance = (p: number) => rnd() < p;
+  const hubs: { rs: RegionState; tgw: ReturnType<NetBuilder["tgw"]>; tables: ReturnType<NetBuilder["tgwTable"]>[] }[] = [];
+  for (const rs of new Set(vpcs.map((v) => v.rs))) {
+    if (!chance(0.9)) continue;
+    const tgw = b.tgw(rs);
+    const tables = [b.tgwTable(rs, tgw), ...(chance(0.3) ? [b.tgwTable(rs, tgw)] : [])];
+    hubs.push({ rs, tgw, tables });
+    const attached = [];
+    for (const v of vpcs.filter((x) => x.rs === rs)) {
+      if (!chance(0.8)) continue;
+      const subnets = v.subnets.filter((_, i) => i === 0 || chance(0.5));
+      const a = b.tgwAttach(rs, tgw, v.vpc, subnets, chance(0.9) ? "available" : "pending");
+      attached.push({ v, a });
+      if (chance(0.95)) pick(tables).associations.push(a.id);
+      for (const t of tables) if (chance(0.85)) t.propagations.push(a.id);
+    }
+    for (let n = 0; n < Math.floor(rnd() * 3); n++) {
+      const t = pick(tables);
+      const dest = pick([...vpcs.map((x) => x.vpc.cidrBlocks[0]!.cidr), "10.0.0.0/8", "10.0.1.0/24"]);
+      if (t.routes.some((r) => r.destinationCidr === dest)) continue;
+      if (attached.length === 0 || chance(0.25)) b.tgwRoute(t, { destinationCidr: dest, blackhole: true });
+      else b.tgwRoute(t, { destinationCidr: dest, attachmentId: pick(attached).a.id, blackhole: false });
+    }
+  }
+  for (let i = 0; i < hubs.length; i++) {
+    for (let j = i + 1; j < hubs.length; j++) {
+      if (!chance(0.8)) continue;
+      const p = b.tgwPeering(hubs[i]!, hubs[j]!, chance(0.9) ? "available" : "pendingAcceptance");
+      for (const [x, y] of [[hubs[i]!, hubs[j]!], [hubs[j]!, hubs[i]!]] as const) {
+        if (chance(0.95)) pick(x.tables).associations.push(p.id);
+        for (const v of vpcs.filter((z) => z.rs === y.rs)) {
+          const t = pick(x.tables);
+          const dest = v.vpc.cidrBlocks[0]!.cidr;
+          if (chance(0.95) && !t.routes.some((r) => r.destinationCidr === dest)) b.tgwRoute(t, { destinationCidr: dest, attachmentId: p.id, blackhole: false });
+        }
+      }
+    }
+  }
+  // VPC routes to the gateway, only where AWS accepts them (the VPC has an attachment): mostly for the
+  // other attached VPCs' blocks, so that both legs of many paths cross gateways.
+  const attachedCidrs = hubs.flatMap((h) => [...h.rs.tgwAttachments.values()].map((a) => h.rs.vpcs.get(a.vpcId)!.cidrBlocks[0]!.cidr));
+  for (const h of hubs) {
+    for (const a of h.rs.tgwAttachments.values()) {
+      const v = h.rs.vpcs.get(a.vpcId)!;
+      for (const t of [...h.rs.routeTables.values()].filter((x) => x.vpcId === v.id)) {
+        for (const dest of [...new Set([...attachedCidrs, pick(["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"])])]) {
+          if (!chance(0.8)) continue;
+          const own = v.cidrBlocks.some((c) => c.cidr === dest);
+          if (own || t.routes.some((r) => r.destinationCidr === dest)) continue;
+          b.route(t, dest, { kind: "tgw", id: h.tgw.id });
+        }
+      }
+    }
+  }
 }
 
 test("differential: the compiled engine agrees with a brute-force oracle on random networks", () => {
   let compared = 0;
+  let tgwCompared = 0;
   let reachable = 0;
-  const seen = { sameSubnet: 0, appliance: 0, fromInternet: 0, fromInternetReachable: 0, publicCidrRefused: 0 };
+  const seen = { sameSubnet: 0, appliance: 0, fromInternet: 0, fromInternetReachable: 0, publicCidrRefused: 0, tgwReachable: 0, tgwBlocked: 0, tgwPeeringReachable: 0 };
   for (let seed = 1; seed <= 150; seed++) {
     const { world, enis, pick, chance } = randomNetwork(seed);
     for (let q = 0; q < 12; q++) {
@@ -503,10 +627,40 @@ test("differential: the compiled engine agrees with a brute-force oracle on rand
         if (a.verdict === "reachable") seen.fromInternetReachable++;
       } else if (expected && expected.eni.subnetId === src.eni.subnetId && expected.rs === src.rs) seen.sameSubnet++;
       if (a.forward.some((h) => h.kind === "appliance")) seen.appliance++;
+      if (a.forward.some((h) => h.kind === "tgw-route-table")) {
+        if (a.verdict === "reachable") seen.tgwReachable++;
+        else if (o.codes.some((c) => c.startsWith("TGW_"))) seen.tgwBlocked++;
+        if (a.verdict === "reachable" && a.forward.some((h) => h.kind === "tgw-peering")) seen.tgwPeeringReachable++;
+      }
       if (!internetSrc && o.codes.includes("IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS") && !byPublicIp(world, dstIp)) seen.publicCidrRefused++;
+    }
+    // Extra queries between interfaces of VPCs attached to a gateway, so that transit gateway paths are
+    // compared often (the queries above rarely pick two attached VPCs).
+    const attachedVpcs = new Set([...world.regionStates()].flatMap((x) => [...x.tgwAttachments.values()].map((a) => a.vpcId)));
+    const onTgw = enis.filter((e) => attachedVpcs.has(e.eni.vpcId));
+    for (let q = 0; q < 40 && onTgw.length > 1; q++) {
+      const src = pick(onTgw);
+      const others = onTgw.filter((e) => e.eni.vpcId !== src.eni.vpcId);
+      const d = pick(others.length > 0 ? others : onTgw.filter((e) => e !== src));
+      const proto = pick(["icmp", "tcp", "udp"] as const);
+      const port = pick([22, 80, 443, 1050]);
+      const ctx = `seed ${seed} tgw q ${q}: ${src.eni.id} → ${d.instanceId} ${proto}/${port}`;
+      const o = oracle(world, { eni: src.eni, rs: src.rs }, parseIp(d.eni.privateIps[0]!.address)!, { eni: d.eni, rs: d.rs }, proto, port);
+      const a = analyze(world, { source: src.eni.id, destination: d.instanceId, protocol: proto, port });
+      assert.deepEqual(a.explanations.filter((e) => e.onPath).map((e) => e.code).sort(), o.codes, ctx);
+      assert.equal(a.sourceAddressSeenByReceiver, o.seen, ctx);
+      if (a.verdict === "reachable") assert.equal(a.pathMtu, o.mtu, ctx);
+      assert.equal(analyze(world, { source: src.eni.id, destination: d.instanceId, protocol: proto, port, explain: false }).verdict, a.verdict, ctx);
+      tgwCompared++;
+      if (a.forward.some((h) => h.kind === "tgw-route-table")) {
+        if (a.verdict === "reachable") seen.tgwReachable++;
+        else if (o.codes.some((c) => c.startsWith("TGW_"))) seen.tgwBlocked++;
+        if (a.verdict === "reachable" && a.forward.some((h) => h.kind === "tgw-peering")) seen.tgwPeeringReachable++;
+      }
     }
   }
   assert.equal(compared, 1800);
+  assert.ok(tgwCompared > 500, `tgw queries ${tgwCompared}`);
   // The random networks must exercise both outcomes and every case, or the comparison proves little.
   assert.ok(reachable > 100 && reachable < compared - 100, `reachable ${reachable} of ${compared}`);
   for (const [k, n] of Object.entries(seen)) assert.ok(n >= 5, `${k}: ${n} cases (${JSON.stringify(seen)})`);

@@ -23,6 +23,10 @@ import { RTT_MS, RTT_REGIONS } from "./rtt-data.js";
 export const MTU_VPC = 9001;
 export const MTU_INTER_REGION_PEERING = 8500;
 export const MTU_INTERNET = 1500;
+/** Transit Gateway Guide, "Quotas" › MTU: 8500 bytes between VPC and peering attachments. */
+export const MTU_TGW = 8500;
+/** What one transit gateway adds to a round trip (vpclab's own figure: AWS publishes none). */
+export const TGW_HOP_RTT_MS = 0.5;
 
 export const SAME_AZ_RANGE: readonly [number, number] = [0.1, 0.3];
 export const CROSS_AZ_RANGE: readonly [number, number] = [0.5, 1.5];

@@ -7,7 +7,7 @@
  * { format: "vpclab-state", version: 1, savedAt, clock: { offsetMs }, ids: { seeded, state?, counters },
  *   taskSeq, tasks: [{ at, seq, kind, id, account?, region?, data? }],
  *   accounts: [{ account, regions: [{ region, defaultDhcpOptionsId?, vpcs: [...], subnets: [...], … }] }],
- *   peerings: [...] }
+ *   peerings: [...], tgwPeerings: [...] }
  * ```
  * Records are the domain's own (src/domain/types.ts), written as they are; a `Map` inside a record (tags,
  * and the families' own stores under `extra`) is written as `{"$map": [[key, value], …]}`.
@@ -19,7 +19,7 @@
  */
 import { IdSource, type IdSourceState } from "./clock.js";
 import { isTransitionKind, RegionState, type Transition, type World, type WorldParts } from "./world.js";
-import type { VpcPeeringConnection } from "../domain/types.js";
+import type { TgwPeeringAttachment, VpcPeeringConnection } from "../domain/types.js";
 
 export const STATE_FORMAT = "vpclab-state";
 export const STATE_VERSION = 1;
@@ -41,6 +41,9 @@ const COLLECTIONS = [
   ["launchTemplates", "id", ["versions"]],
   ["managedPrefixLists", "id", ["entries", "versions"]],
   ["egressOnlyInternetGateways", "id", ["attachments"]],
+  ["transitGateways", "id", []],
+  ["tgwAttachments", "id", ["subnetIds"]],
+  ["tgwRouteTables", "id", ["routes", "associations", "propagations"]],
 ] as const;
 
 type CollectionName = (typeof COLLECTIONS)[number][0];
@@ -94,6 +97,7 @@ function toDocument(world: World): Record<string, unknown> {
     tasks: p.tasks,
     accounts,
     peerings: [...p.peerings.values()],
+    tgwPeerings: [...p.tgwPeerings.values()],
   };
 }
 
@@ -229,7 +233,24 @@ export function decodeState(doc: unknown): WorldParts {
     peerings.set(p.id, p as unknown as VpcPeeringConnection);
   });
 
-  return { accounts, peerings, tasks, taskSeq: doc.taskSeq as number, ids, clockOffsetMs: doc.clock.offsetMs };
+  // Documents written before transit gateways existed have no `tgwPeerings`.
+  const tgwList = doc.tgwPeerings ?? [];
+  need(Array.isArray(tgwList), "tgwPeerings", "must be a list");
+  const tgwPeerings = new Map<string, TgwPeeringAttachment>();
+  tgwList.forEach((p: unknown, i: number) => {
+    const at = `tgwPeerings[${i}]`;
+    need(isObj(p) && typeof p.id === "string", at, "must have a string `id`");
+    for (const side of ["requester", "accepter"] as const) {
+      const s = p[side];
+      need(isObj(s) && typeof s.ownerId === "string" && typeof s.region === "string" && typeof s.transitGatewayId === "string", `${at}.${side}`, "must have ownerId, region and transitGatewayId");
+    }
+    need(typeof p.state === "string", at, "must have a `state`");
+    need(p.tags instanceof Map && [...p.tags.values()].every((t) => t instanceof Map), `${at}.tags`, "must be a map of account/region → tag map");
+    need(!tgwPeerings.has(p.id), at, `${p.id} appears twice`);
+    tgwPeerings.set(p.id, p as unknown as TgwPeeringAttachment);
+  });
+
+  return { accounts, peerings, tgwPeerings, tasks, taskSeq: doc.taskSeq as number, ids, clockOffsetMs: doc.clock.offsetMs };
 }
 
 /** Parses and checks JSON text, then replaces the world's state with it (all or nothing). */

@@ -1,6 +1,6 @@
 /**
  * All emulator state: account → region → resource collections, plus the objects that span regions
- * and accounts (VPC peering connections), the clock, the id source and a scheduler for delayed state
+ * and accounts (VPC peering connections, transit gateway peering attachments), the clock, the id source and a scheduler for delayed state
  * transitions.
  *
  * Reference: DESIGN.md rule 5 (explicit scope) and rule 6 (injected time and identity).
@@ -38,6 +38,10 @@ import type {
   RouteTable,
   SecurityGroup,
   Subnet,
+  TgwPeeringAttachment,
+  TgwRouteTable,
+  TgwVpcAttachment,
+  TransitGateway,
   Volume,
   Vpc,
   VpcPeeringConnection,
@@ -68,6 +72,10 @@ export class RegionState {
   readonly managedPrefixLists = new Map<string, ManagedPrefixList>();
   /** Egress-only internet gateways by id (domain/egress-only-gateways.ts); not read by the network engine. */
   readonly egressOnlyInternetGateways = new Map<string, EgressOnlyInternetGateway>();
+  /** Transit gateways, their VPC attachments and route tables (domain/transit-gateways.ts). */
+  readonly transitGateways = new Map<string, TransitGateway>();
+  readonly tgwAttachments = new Map<string, TgwVpcAttachment>();
+  readonly tgwRouteTables = new Map<string, TgwRouteTable>();
   /** The DHCP options set AWS made for this account and region (every new VPC gets it). */
   defaultDhcpOptionsId?: string;
   /** Family-specific extras (later issues may keep their own collections here without a schema change). */
@@ -172,6 +180,7 @@ export type RegionInitializer = (world: World, rs: RegionState) => void;
 export interface WorldParts {
   accounts: Map<string, Map<string, RegionState>>;
   peerings: Map<string, VpcPeeringConnection>;
+  tgwPeerings: Map<string, TgwPeeringAttachment>;
   tasks: Transition[];
   taskSeq: number;
   ids: IdSource;
@@ -186,6 +195,8 @@ export class World {
   private accounts = new Map<string, Map<string, RegionState>>();
   /** Cross-region, cross-account objects. */
   peerings = new Map<string, VpcPeeringConnection>();
+  /** Transit gateway peering attachments (cross-region, cross-account). */
+  tgwPeerings = new Map<string, TgwPeeringAttachment>();
   /** Pending transitions, sorted by time then by order of scheduling. */
   private tasks: Transition[] = [];
   private seq = 0;
@@ -331,6 +342,7 @@ export class World {
   reset(): void {
     this.accounts = new Map();
     this.peerings = new Map();
+    this.tgwPeerings = new Map();
     this.tasks = [];
     this.seq = 0;
     this.ids = new IdSource(this.options.seed);
@@ -342,13 +354,14 @@ export class World {
 
   /** The state, by reference (see document.ts, which writes and reads it). */
   parts(): WorldParts {
-    return { accounts: this.accounts, peerings: this.peerings, tasks: this.tasks, taskSeq: this.seq, ids: this.ids, clockOffsetMs: this.clock.offset };
+    return { accounts: this.accounts, peerings: this.peerings, tgwPeerings: this.tgwPeerings, tasks: this.tasks, taskSeq: this.seq, ids: this.ids, clockOffsetMs: this.clock.offset };
   }
 
   /** Replaces the whole state at once (a loaded document, or a rollback); the request log stays. */
   replaceParts(p: WorldParts): void {
     this.accounts = p.accounts;
     this.peerings = p.peerings;
+    this.tgwPeerings = p.tgwPeerings;
     this.tasks = p.tasks;
     this.seq = p.taskSeq;
     this.ids = p.ids;
