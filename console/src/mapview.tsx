@@ -264,9 +264,9 @@ function AnalysisView({ a, n, apply }: { a: any; n: number; apply: (x: any) => v
 }
 
 /**
- * Draws the forward leg on the map: arrows between the places a packet is handed over (the sender's
- * instance, an internet gateway, the Internet, the receiver), the subnets, VPCs and peering connections
- * crossed highlighted, and each blocker marked with its code. A blocked path ends in a dashed red arrow
+ * Draws the forward leg on the map: arrows between the places a packet is handed over (the Internet or
+ * the sender's instance, an internet gateway or transit gateway, the receiver), the subnets, VPCs,
+ * peering connections, TGW attachments and TGW peerings crossed highlighted, and each blocker marked with its code. A blocked path ends in a dashed red arrow
  * to where the packet was going.
  */
 function drawPath(cy: cytoscape.Core, topo: Topology, a: any): void {
@@ -313,11 +313,12 @@ function drawPath(cy: cytoscape.Core, topo: Topology, a: any): void {
     for (const x of a.explanations) {
       // Mark the component the code is about: an interface's problems on its instance, a route's on the
       // subnet whose table it is, a gateway's or peering's on that element.
-      const rtbSubnet = x.routeTableId ? x.subnetId ?? (x.leg === "forward" ? a.source.subnetId : a.destination.subnetId) : undefined;
+      // A TGW route table's problems go on its transit gateway (the table is not drawn), not on a subnet.
+      const rtbSubnet = x.routeTableId && !x.transitGatewayRouteTableId ? x.subnetId ?? (x.leg === "forward" ? a.source.subnetId : a.destination.subnetId) : undefined;
       const onEni = /^ENI_|^BAD_STATE$/.test(x.code);
       const candidates = onEni
         ? [x.instanceId, topo.eniToInstance.get(x.networkInterfaceId), x.subnetId, x.vpcId]
-        : [x.vpcPeeringConnectionId, x.internetGatewayId, rtbSubnet, x.subnetId, x.instanceId, topo.eniToInstance.get(x.networkInterfaceId), x.vpcId];
+        : [x.vpcPeeringConnectionId, x.internetGatewayId, x.transitGatewayAttachmentId, x.transitGatewayId, rtbSubnet, x.subnetId, x.instanceId, topo.eniToInstance.get(x.networkInterfaceId), x.vpcId];
       const target = candidates
         .map((id) => (id ? cy.getElementById(id) : undefined))
         .find((el) => el && el.length > 0);
