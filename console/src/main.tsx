@@ -9,6 +9,7 @@ import { ec2, list, live as liveState, session } from "./api";
 import { CHANGE_EVENT } from "./ui";
 import { ElasticIpsPage, InstancesPage, InternetGatewaysPage, NetworkAclsPage, PeeringPage, RouteTablesPage, SecurityGroupsPage, SubnetsPage, VpcsPage } from "./pages";
 import { MapPage } from "./mapview";
+import { TgwAttachmentsPage, TgwRouteTablesPage, TransitGatewaysPage } from "./tgw";
 
 const NAV: { group: string; items: [string, string][] }[] = [
   { group: "vpclab", items: [["map", "Network map"]] },
@@ -21,6 +22,14 @@ const NAV: { group: string; items: [string, string][] }[] = [
       ["internet-gateways", "Internet gateways"],
       ["elastic-ips", "Elastic IPs"],
       ["peering", "Peering connections"],
+    ],
+  },
+  {
+    group: "Transit gateways",
+    items: [
+      ["transit-gateways", "Transit gateways"],
+      ["tgw-attachments", "Transit gateway attachments"],
+      ["tgw-route-tables", "Transit gateway route tables"],
     ],
   },
   {
@@ -81,6 +90,9 @@ function App() {
     case "internet-gateways": body = <InternetGatewaysPage key={key} />; break;
     case "elastic-ips": body = <ElasticIpsPage key={key} />; break;
     case "peering": body = <PeeringPage key={key} regions={regions} />; break;
+    case "transit-gateways": body = <TransitGatewaysPage key={key} />; break;
+    case "tgw-attachments": body = <TgwAttachmentsPage key={key} regions={regions} />; break;
+    case "tgw-route-tables": body = <TgwRouteTablesPage key={key} />; break;
     case "network-acls": body = <NetworkAclsPage key={key} />; break;
     case "security-groups": body = <SecurityGroupsPage key={key} />; break;
     case "instances": body = <InstancesPage key={key} />; break;

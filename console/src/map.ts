@@ -1,7 +1,8 @@
 /**
  * The network map: regions as frames, VPCs (with their CIDRs) inside, an Availability Zone frame per
  * zone holding its subnets, instances with their private IPs inside subnets, internet gateways on their
- * VPC, and peering connections as edges drawn by state. Drawn with Cytoscape.js (canvas, so thousands
+ * VPC, peering connections as edges drawn by state, transit gateways in their region with an edge to
+ * each attached VPC, and TGW peering attachments as edges between regions (drawn by state too). Drawn with Cytoscape.js (canvas, so thousands
  * of elements stay interactive) and laid out by its fCoSE extension, which handles nested compound
  * nodes; no layout is computed here.
  *
@@ -22,23 +23,28 @@ export interface Topology {
   /** eni-… → subnet id */
   eniToSubnet: Map<string, string>;
   instances: { id: string; name: string; ip: string; region: string }[];
+  /** tgw-attach-… → the transit gateway it belongs to (a peering's: the requester's) */
+  tgwOfAttachment: Map<string, string>;
   /** What the details pane shows for a clicked element, by element id. */
   details: Map<string, Record<string, string>>;
-  counts: { regions: number; vpcs: number; subnets: number; instances: number; peerings: number };
+  counts: { regions: number; vpcs: number; subnets: number; instances: number; peerings: number; tgws: number };
 }
 
 /** Everything the map shows, read through the EC2 API in each region of `regions`. */
 export async function loadTopology(regions: string[]): Promise<Topology> {
   const per = await Promise.all(
     regions.map(async (region) => {
-      const [vpcs, subnets, reservations, igws, pcxs] = await Promise.all([
+      const [vpcs, subnets, reservations, igws, pcxs, tgws, tgwAttachments, tgwPeerings] = await Promise.all([
         describeAll("DescribeVpcs", "vpcSet", {}, region),
         describeAll("DescribeSubnets", "subnetSet", {}, region),
         describeAll("DescribeInstances", "reservationSet", {}, region),
         describeAll("DescribeInternetGateways", "internetGatewaySet", {}, region),
         describeAll("DescribeVpcPeeringConnections", "vpcPeeringConnectionSet", {}, region),
+        describeAll("DescribeTransitGateways", "transitGatewaySet", {}, region),
+        describeAll("DescribeTransitGatewayVpcAttachments", "transitGatewayVpcAttachments", {}, region),
+        describeAll("DescribeTransitGatewayPeeringAttachments", "transitGatewayPeeringAttachments", {}, region),
       ]);
-      return { region, vpcs, subnets, instances: reservations.flatMap((r) => list(r.instancesSet)), igws, pcxs };
+      return { region, vpcs, subnets, instances: reservations.flatMap((r) => list(r.instancesSet)), igws, pcxs, tgws, tgwAttachments, tgwPeerings };
     }),
   );
   const els: cytoscape.ElementDefinition[] = [];
@@ -47,9 +53,11 @@ export async function loadTopology(regions: string[]): Promise<Topology> {
     ids.add(e.data.id!);
     els.push(e);
   };
-  const topo: Topology = { elements: els, details: new Map(), eniToInstance: new Map(), eniToSubnet: new Map(), instances: [], counts: { regions: 0, vpcs: 0, subnets: 0, instances: 0, peerings: 0 } };
+  const topo: Topology = { elements: els, details: new Map(), eniToInstance: new Map(), eniToSubnet: new Map(), tgwOfAttachment: new Map(), instances: [], counts: { regions: 0, vpcs: 0, subnets: 0, instances: 0, peerings: 0, tgws: 0 } };
   add({ data: { id: "internet", label: "Internet" }, classes: "internet" });
   const pcxs = new Map<string, any>();
+  const tgwPeerings = new Map<string, any>();
+  const tgwOf = new Map<string, string>();
   for (const r of per) {
     topo.counts.regions++;
     add({ data: { id: `region/${r.region}`, label: r.region }, classes: "region" });
@@ -101,7 +109,33 @@ export async function loadTopology(regions: string[]): Promise<Topology> {
       if (vpc && ids.has(vpc)) els.push({ data: { id: `${g.internetGatewayId}/internet`, source: g.internetGatewayId, target: "internet" }, classes: "igw-link" });
     }
     for (const p of r.pcxs) pcxs.set(p.vpcPeeringConnectionId, p);
+    for (const t of r.tgws) {
+      if (t.state === "deleted") continue;
+      topo.counts.tgws++;
+      topo.details.set(t.transitGatewayId, { Name: nameOf(t) || "–", "Transit gateway ID": t.transitGatewayId, State: t.state, "Amazon ASN": t.options?.amazonSideAsn ?? "–", "Default route table": t.options?.associationDefaultRouteTableId || "–", Owner: t.ownerId, Region: r.region });
+      add({ data: { id: t.transitGatewayId, parent: `region/${r.region}`, label: `TGW ${nameOf(t) || ""}\n${t.transitGatewayId}`, kind: "tgw", region: r.region, state: t.state }, classes: `tgw ${t.state}` });
+    }
+    for (const a of r.tgwAttachments) {
+      const state = a.state ?? "";
+      if (state === "deleted" || !ids.has(a.vpcId) || !ids.has(a.transitGatewayId)) continue;
+      tgwOf.set(a.transitGatewayAttachmentId, a.transitGatewayId);
+      topo.details.set(a.transitGatewayAttachmentId, { Name: nameOf(a) || "–", "Transit gateway attachment ID": a.transitGatewayAttachmentId, State: state, "Transit gateway": a.transitGatewayId, VPC: a.vpcId, Subnets: list(a.subnetIds).join(", "), Region: r.region });
+      els.push({ data: { id: a.transitGatewayAttachmentId, source: a.vpcId, target: a.transitGatewayId, label: nameOf(a) || "", kind: "tgw-attachment", status: state }, classes: `tgw-attach ${state}` });
+    }
+    // A peering attachment is listed in both regions (one id); either copy will do.
+    for (const p of r.tgwPeerings) tgwPeerings.set(p.transitGatewayAttachmentId, p);
   }
+  for (const p of tgwPeerings.values()) {
+    const a = p.requesterTgwInfo?.transitGatewayId;
+    const b = p.accepterTgwInfo?.transitGatewayId;
+    const state = p.state ?? p.status?.code ?? "";
+    if (state === "deleted" || !ids.has(a) || !ids.has(b)) continue;
+    tgwOf.set(p.transitGatewayAttachmentId, a);
+    const side = (x: any) => `${x?.transitGatewayId}, ${x?.region}, account ${x?.ownerId}`;
+    topo.details.set(p.transitGatewayAttachmentId, { Name: nameOf(p) || "–", "TGW peering attachment ID": p.transitGatewayAttachmentId, State: `${state}${p.status?.message ? ": " + p.status.message : ""}`, Requester: side(p.requesterTgwInfo), Accepter: side(p.accepterTgwInfo) });
+    els.push({ data: { id: p.transitGatewayAttachmentId, source: a, target: b, label: `${nameOf(p) || p.transitGatewayAttachmentId} (${state})`, kind: "tgw-peering", status: state }, classes: `tgw-peering ${state}` });
+  }
+  topo.tgwOfAttachment = tgwOf;
   for (const p of pcxs.values()) {
     const a = p.requesterVpcInfo?.vpcId;
     const b = p.accepterVpcInfo?.vpcId;
@@ -134,6 +168,13 @@ const STYLE: any[] = [
   { selector: ".pcx.active", style: { "line-color": "#1d8102" } },
   { selector: ".pcx.pending-acceptance, .pcx.provisioning, .pcx.initiating-request", style: { "line-color": "#ff9900", "line-style": "dashed" } },
   { selector: ".pcx.failed, .pcx.rejected, .pcx.expired, .pcx.deleting", style: { "line-color": "#d13212", "line-style": "dotted" } },
+  { selector: ".tgw", style: { shape: "hexagon", "background-color": "#8c4fff", width: 40, height: 36, "text-valign": "bottom", "font-size": 9 } },
+  { selector: ".tgw.pending, .tgw.modifying", style: { "background-color": "#ff9900" } },
+  { selector: ".tgw-attach", style: { width: 2, "line-color": "#8c4fff" } },
+  { selector: ".tgw-peering", style: { label: "data(label)", width: 4, "line-color": "#8c4fff" } },
+  { selector: ".tgw-attach.available, .tgw-peering.available", style: { "line-color": "#1d8102" } },
+  { selector: ".tgw-attach.pending, .tgw-attach.pendingAcceptance, .tgw-attach.initiating, .tgw-attach.initiatingRequest, .tgw-attach.modifying, .tgw-peering.pending, .tgw-peering.pendingAcceptance, .tgw-peering.initiating, .tgw-peering.initiatingRequest", style: { "line-color": "#ff9900", "line-style": "dashed" } },
+  { selector: ".tgw-attach.failed, .tgw-attach.failing, .tgw-attach.rejected, .tgw-attach.deleting, .tgw-peering.failed, .tgw-peering.failing, .tgw-peering.rejected, .tgw-peering.deleting", style: { "line-color": "#d13212", "line-style": "dotted" } },
   { selector: "node.on-path", style: { "border-width": 4, "border-color": "#0073bb" } },
   { selector: "edge.on-path", style: { "line-color": "#0073bb", width: 5 } },
   { selector: ".path", style: { width: 4, "line-color": "#0073bb", "target-arrow-shape": "triangle", "target-arrow-color": "#0073bb", "curve-style": "bezier", label: "data(label)", "z-index": 99 } },

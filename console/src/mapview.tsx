@@ -52,7 +52,7 @@ export function MapPage() {
         topoRef.current = t;
         setTopo(t);
         setError(undefined);
-        setStats(`${t.counts.regions} regions, ${t.counts.vpcs} VPCs, ${t.counts.subnets} subnets, ${t.counts.instances} instances, ${t.counts.peerings} peerings · load ${Math.round(t1 - t0)} ms, draw${laidOut ? " + layout" : ""} ${Math.round(t2 - t1)} ms`);
+        setStats(`${t.counts.regions} regions, ${t.counts.vpcs} VPCs, ${t.counts.subnets} subnets, ${t.counts.instances} instances, ${t.counts.peerings} peerings, ${t.counts.tgws} transit gateways · load ${Math.round(t1 - t0)} ms, draw${laidOut ? " + layout" : ""} ${Math.round(t2 - t1)} ms`);
         box.current?.setAttribute("data-generation", String(Date.now()));
       } catch (e) {
         setError(asApiError(e));
@@ -82,7 +82,7 @@ export function MapPage() {
           <button onClick={() => cyRef.current && runLayout(cyRef.current, false)}>Re-layout</button>
           <button onClick={() => cyRef.current?.fit(undefined, 20)}>Fit</button>
           <span class="legend">
-            <i class="l-active" /> active <i class="l-pending" /> pending <i class="l-failed" /> failed/rejected/expired
+            <i class="l-active" /> active <i class="l-pending" /> pending <i class="l-failed" /> failed/rejected/expired · ⬢ transit gateway
           </span>
         </div>
         <div id="map" ref={box} />
@@ -119,6 +119,9 @@ const HOP_NAMES: Record<string, string> = {
   igw: "Internet gateway",
   internet: "Internet",
   appliance: "Appliance",
+  "tgw-attachment": "Transit gateway attachment",
+  "tgw-route-table": "Transit gateway route table",
+  "tgw-peering": "Transit gateway peering",
   "nacl-in": "Network ACL (inbound)",
   "sg-ingress": "Security group (inbound)",
 };
@@ -157,9 +160,10 @@ function Reachability({ cy, topo }: { cy: { current?: cytoscape.Core }; topo?: T
               {i.id} {i.ip} {i.region}
             </option>
           ))}
-          <option value="8.8.8.8">the Internet</option>
+          <option value="internet">the Internet (as a source: 203.0.113.10)</option>
+          <option value="8.8.8.8">an address on the Internet</option>
         </datalist>
-        <Field label="Source" hint="instance (Name tag or id), network interface (eni-…) or IP">
+        <Field label="Source" hint="instance (Name tag or id), network interface (eni-…), IP, or internet (a host on the Internet)">
           <input id="reach-from" list="endpoints" value={q.from} onInput={(e) => setQ({ ...q, from: v(e) })} />
         </Field>
         <Field label="Destination" hint="the same, or any address on the Internet (e.g. 8.8.8.8)">
@@ -260,9 +264,9 @@ function AnalysisView({ a, n, apply }: { a: any; n: number; apply: (x: any) => v
 }
 
 /**
- * Draws the forward leg on the map: arrows between the places a packet is handed over (the sender's
- * instance, an internet gateway, the Internet, the receiver), the subnets, VPCs and peering connections
- * crossed highlighted, and each blocker marked with its code. A blocked path ends in a dashed red arrow
+ * Draws the forward leg on the map: arrows between the places a packet is handed over (the Internet or
+ * the sender's instance, an internet gateway or transit gateway, the receiver), the subnets, VPCs,
+ * peering connections, TGW attachments and TGW peerings crossed highlighted, and each blocker marked with its code. A blocked path ends in a dashed red arrow
  * to where the packet was going.
  */
 function drawPath(cy: cytoscape.Core, topo: Topology, a: any): void {
@@ -273,6 +277,7 @@ function drawPath(cy: cytoscape.Core, topo: Topology, a: any): void {
   };
   const onPath: string[] = [];
   let subnet: string | undefined = a.source.subnetId;
+  if (a.source.kind === "internet") anchor("internet");
   for (const h of a.forward) {
     if (h.kind === "eni") {
       subnet = topo.eniToSubnet.get(h.id) ?? subnet;
@@ -283,7 +288,12 @@ function drawPath(cy: cytoscape.Core, topo: Topology, a: any): void {
     } else if (h.kind === "nacl-in") {
       if (a.destination.subnetId) onPath.push(a.destination.subnetId);
     } else if (h.kind === "pcx" || h.kind === "vpc") onPath.push(h.id);
-    else if (h.kind === "igw") anchor(h.id);
+    else if (h.kind === "tgw-attachment" || h.kind === "tgw-peering") {
+      // Attachments and TGW peerings are edges on the map: highlight the edge, hand over at its transit gateway.
+      onPath.push(h.id);
+      const e = cy.getElementById(h.id);
+      if (e.isEdge()) anchor(h.kind === "tgw-peering" ? (anchors[anchors.length - 1] === e.target().id() ? e.source().id() : e.target().id()) : topo.tgwOfAttachment.get(h.id) ?? e.target().id());
+    } else if (h.kind === "igw") anchor(h.id);
     else if (h.kind === "internet") anchor("internet");
   }
   const blocked = a.verdict !== "reachable";
@@ -303,11 +313,12 @@ function drawPath(cy: cytoscape.Core, topo: Topology, a: any): void {
     for (const x of a.explanations) {
       // Mark the component the code is about: an interface's problems on its instance, a route's on the
       // subnet whose table it is, a gateway's or peering's on that element.
-      const rtbSubnet = x.routeTableId ? x.subnetId ?? (x.leg === "forward" ? a.source.subnetId : a.destination.subnetId) : undefined;
+      // A TGW route table's problems go on its transit gateway (the table is not drawn), not on a subnet.
+      const rtbSubnet = x.routeTableId && !x.transitGatewayRouteTableId ? x.subnetId ?? (x.leg === "forward" ? a.source.subnetId : a.destination.subnetId) : undefined;
       const onEni = /^ENI_|^BAD_STATE$/.test(x.code);
       const candidates = onEni
         ? [x.instanceId, topo.eniToInstance.get(x.networkInterfaceId), x.subnetId, x.vpcId]
-        : [x.vpcPeeringConnectionId, x.internetGatewayId, rtbSubnet, x.subnetId, x.instanceId, topo.eniToInstance.get(x.networkInterfaceId), x.vpcId];
+        : [x.vpcPeeringConnectionId, x.internetGatewayId, x.transitGatewayAttachmentId, x.transitGatewayId, rtbSubnet, x.subnetId, x.instanceId, topo.eniToInstance.get(x.networkInterfaceId), x.vpcId];
       const target = candidates
         .map((id) => (id ? cy.getElementById(id) : undefined))
         .find((el) => el && el.length > 0);

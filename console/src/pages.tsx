@@ -8,11 +8,11 @@ import { describeAll, ec2, list, nameOf, session } from "./api";
 import { act, ErrorBanner, Field, FormDialog, ResourceTable, State, Tabs, useLive, type Column } from "./ui";
 import type { ApiError } from "./api";
 
-const nameTag = (type: string, name: string) => (name ? [{ ResourceType: type, Tag: [{ Key: "Name", Value: name }] }] : undefined);
+export const nameTag = (type: string, name: string) => (name ? [{ ResourceType: type, Tag: [{ Key: "Name", Value: name }] }] : undefined);
 const val = (e: Event) => (e.target as HTMLInputElement).value;
 const nameCol: Column<any> = { title: "Name", value: (r) => nameOf(r) || "–" };
 
-function usePageState() {
+export function usePageState() {
   const [selected, setSelected] = useState<string | undefined>();
   const [dialog, setDialog] = useState<string | undefined>();
   const [error, setError] = useState<ApiError | undefined>();
@@ -23,7 +23,7 @@ function useVpcs() {
   return useLive(() => describeAll("DescribeVpcs", "vpcSet")).data ?? [];
 }
 
-function VpcSelect(props: { id: string; value: string; onChange: (v: string) => void }) {
+export function VpcSelect(props: { id: string; value: string; onChange: (v: string) => void }) {
   const vpcs = useVpcs();
   return (
     <select id={props.id} value={props.value} onChange={(e) => props.onChange(val(e))} required>
@@ -298,7 +298,7 @@ function EditRoutes({ rtb, onClose }: { rtb: any; onClose: () => void }) {
   const [rows, setRows] = useState(original.map((r) => ({ dest: r.destinationCidrBlock as string, target: routeTarget(r) as string, orig: r.destinationCidrBlock as string | undefined })));
   const set = (i: number, patch: Partial<(typeof rows)[number]>) => setRows(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
   const targetParams = (t: string) => {
-    const k = t.startsWith("pcx-") ? "VpcPeeringConnectionId" : t.startsWith("eni-") ? "NetworkInterfaceId" : t.startsWith("i-") ? "InstanceId" : "GatewayId";
+    const k = t.startsWith("pcx-") ? "VpcPeeringConnectionId" : t.startsWith("tgw-") ? "TransitGatewayId" : t.startsWith("eni-") ? "NetworkInterfaceId" : t.startsWith("i-") ? "InstanceId" : "GatewayId";
     return { [k]: t };
   };
   const submit = async () => {
@@ -335,7 +335,7 @@ function EditRoutes({ rtb, onClose }: { rtb: any; onClose: () => void }) {
                   <input class="route-dest" value={r.dest} disabled={local} onInput={(e) => set(i, { dest: val(e) })} required />
                 </td>
                 <td>
-                  <input class="route-target" value={r.target} disabled={local} placeholder="igw-…, pcx-…, eni-…, i-…" onInput={(e) => set(i, { target: val(e) })} required />
+                  <input class="route-target" value={r.target} disabled={local} placeholder="igw-…, pcx-…, tgw-…, eni-…, i-…" onInput={(e) => set(i, { target: val(e) })} required />
                 </td>
                 <td>{!local && <button type="button" onClick={() => setRows(rows.filter((_, j) => j !== i))}>Remove</button>}</td>
               </tr>

@@ -2,7 +2,8 @@
  * The web console in a real browser (Debian's chromium, driven by puppeteer-core; nothing downloads a
  * browser): the seed done with clicks only, "Can A reach B?" drawn on the map (reachable at ~70 ms both
  * ways, then blocked with its blocker marked once a route is removed), and a change made with the AWS
- * CLI appearing on the open map without a reload; "Apply fix" putting the route back. Screenshots go to $VPCLAB_SCREENSHOTS (the README's
+ * CLI appearing on the open map without a reload; "Apply fix" putting the route back; transit gateways
+ * made with the CLI on the map and their page, a TGW peering accepted by clicks, the Internet as a source. Screenshots go to $VPCLAB_SCREENSHOTS (the README's
  * come from docs/screenshots/) or a temporary directory.
  *
  * Skipped (with the reason printed) when no chromium is installed; .ci/run installs it.
@@ -369,6 +370,65 @@ describe("web console in Chromium", { skip: CHROMIUM ? false : "chromium is not 
     assert.match(seen.label, /10\.77\.0\.0\/16/);
     assert.equal(seen.parent, "region/eu-west-3");
     assert.equal(seen.notReloaded, true, "the page was not reloaded");
+    await page.close();
+  });
+
+  test("transit gateways made with the AWS CLI appear on the map and their pages; a TGW peering is accepted by clicks; the Internet as a source", { timeout: 90_000 }, async () => {
+    const PARIS = "eu-west-3";
+    const LONDON = "eu-west-2";
+    const cli = async (args: string[], r: string) => {
+      const out = await lab.cli(["ec2", ...args], { region: r });
+      assert.equal(out.code, 0, out.stderr);
+      return out.json as any;
+    };
+    const page = await openConsole(browser, lab);
+    await nav(page, "map");
+    const vpc = (await cli(["create-vpc", "--cidr-block", "10.88.0.0/16"], PARIS)).Vpc.VpcId as string;
+    const subnet = (await cli(["create-subnet", "--vpc-id", vpc, "--cidr-block", "10.88.1.0/24"], PARIS)).Subnet.SubnetId as string;
+    const tgw = (await cli(["create-transit-gateway", "--tag-specifications", "ResourceType=transit-gateway,Tags=[{Key=Name,Value=paris-hub}]"], PARIS)).TransitGateway.TransitGatewayId as string;
+    const attach = (await cli(["create-transit-gateway-vpc-attachment", "--transit-gateway-id", tgw, "--vpc-id", vpc, "--subnet-ids", subnet], PARIS)).TransitGatewayVpcAttachment.TransitGatewayAttachmentId as string;
+    const london = (await cli(["create-transit-gateway"], LONDON)).TransitGateway.TransitGatewayId as string;
+    const peering = (await cli(["create-transit-gateway-peering-attachment", "--transit-gateway-id", tgw, "--peer-transit-gateway-id", london, "--peer-account-id", "000000000000", "--peer-region", LONDON], PARIS)).TransitGatewayPeeringAttachment.TransitGatewayAttachmentId as string;
+    // On the open map, without a reload: the TGW in its region, the VPC attachment, the pending peering between regions.
+    await page.waitForFunction(
+      (t, a, p) => {
+        const cy = window.vpclabMap;
+        const e = cy?.getElementById(a);
+        const pe = cy?.getElementById(p);
+        return cy?.getElementById(t).hasClass("tgw") && e?.length === 1 && e.hasClass("available") && pe?.length === 1 && pe.hasClass("pendingAcceptance");
+      },
+      { timeout: 10_000 },
+      tgw,
+      attach,
+      peering,
+    );
+    const drawn = await page.evaluate((t, a, p) => {
+      const cy = window.vpclabMap!;
+      return { parent: cy.getElementById(t).data("parent"), label: cy.getElementById(t).data("label"), ends: [cy.getElementById(a).data("source"), cy.getElementById(a).data("target")], peer: [cy.getElementById(p).source().data("parent"), cy.getElementById(p).target().data("parent")] };
+    }, tgw, attach, peering);
+    assert.equal(drawn.parent, `region/${PARIS}`);
+    assert.match(drawn.label, /paris-hub/);
+    assert.deepEqual(drawn.ends, [vpc, tgw]);
+    assert.deepEqual(drawn.peer, [`region/${PARIS}`, `region/${LONDON}`]);
+    await shot(page, "map-tgw");
+
+    // The Transit gateways page lists it; the peering is accepted in the accepter's Region by clicks.
+    await region(page, PARIS);
+    await nav(page, "transit-gateways");
+    await rowId(page, tgw, "paris-hub", "available");
+    await region(page, LONDON);
+    await nav(page, "tgw-attachments");
+    await selectRow(page, await rowId(page, peering, "pendingAcceptance"));
+    await page.waitForSelector("#accept-tgw-peering:not([disabled])");
+    await page.click("#accept-tgw-peering");
+    await nav(page, "map");
+    await page.waitForFunction((p) => window.vpclabMap?.getElementById(p).hasClass("pendingAcceptance") === false, {}, peering);
+
+    // The Internet as a source: a private address is not reachable from it, and the analyzer says why.
+    const a = await analyze(page, "internet", "10.88.1.10");
+    assert.equal(a.verdict, "blocked");
+    assert.match(await page.$eval("#reach-blockers", (e) => e.textContent!), /IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS/);
+    assert.deepEqual((page as Page & { problems?: string[] }).problems, []);
     await page.close();
   });
 });
