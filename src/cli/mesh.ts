@@ -62,7 +62,7 @@ import {
   type Tag,
   type TransitGateway,
 } from "@aws-sdk/client-ec2";
-import { resolveTarget } from "./common.js";
+import { resolveTarget, type Target } from "./common.js";
 import { CallBook, Clients, errorCode, formatCall, sleep, type Credentials, type Side } from "./ec2-calls.js";
 import { PeerError, cidrsOf, overlapsBetween, parseAllow, parseVpcRef, resolveVpc, type AllowRule, type PeerOptions } from "./peer.js";
 import { Progress, confirm } from "./progress.js";
@@ -220,18 +220,18 @@ function groupsOf(instances: Instance[]): string[] {
   return [...ids];
 }
 
-function setup(texts: string[], opts: MeshOptions) {
+function setup(texts: string[], opts: MeshOptions, given?: Target) {
   if (texts.length < 2) throw new PeerError("InvalidArgument", "give at least two <region>:<vpc> arguments");
-  const target = resolveTarget(opts);
+  const target = given ?? resolveTarget(opts);
   const dryRun = Boolean(opts.dryRun);
   return { target, dryRun, book: new CallBook(dryRun), clients: new Clients(target), progress: new Progress(Boolean(opts.json)), timeoutMs: (opts.timeout ?? 300) * 1000, fast: target.isVpclab };
 }
 
 // ----------------------------------------------------------------------------------------------- mesh
 
-export async function runMesh(texts: string[], opts: MeshOptions): Promise<MeshReport> {
+export async function runMesh(texts: string[], opts: MeshOptions, given?: Target): Promise<MeshReport> {
   const allow = parseAllow(opts.allow);
-  const { target, dryRun, book, clients, progress, timeoutMs, fast } = setup(texts, opts);
+  const { target, dryRun, book, clients, progress, timeoutMs, fast } = setup(texts, opts, given);
   if (!dryRun && !target.isVpclab && !opts.yes) {
     progress.line(`This changes a real AWS account: transit gateways, attachments, routes and rules for ${texts.join(", ")}.`);
     if (!(await confirm("Go ahead?"))) throw new PeerError("NotConfirmed", "not confirmed; run again with --yes, or --dry-run to see the plan");
@@ -569,8 +569,8 @@ export interface UnmeshReport {
   steps: { title: string; status: string; detail: string }[];
 }
 
-export async function runUnmesh(texts: string[], opts: MeshOptions): Promise<UnmeshReport> {
-  const { target, dryRun, book, clients, progress, timeoutMs, fast } = setup(texts, opts);
+export async function runUnmesh(texts: string[], opts: MeshOptions, given?: Target): Promise<UnmeshReport> {
+  const { target, dryRun, book, clients, progress, timeoutMs, fast } = setup(texts, opts, given);
   if (!dryRun && !target.isVpclab && !opts.yes) {
     if (!(await confirm(`Remove what vpclab mesh added for ${texts.join(", ")}?`))) throw new PeerError("NotConfirmed", "not confirmed; run again with --yes to proceed without asking");
   }

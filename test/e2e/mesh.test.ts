@@ -153,4 +153,29 @@ describe("vpclab mesh / unmesh", { timeout: 300_000 }, () => {
     assert.equal(u2.code, 0, u2.stderr + u2.stdout);
     assert.deepEqual(await mutatingSince(lab, m2), []);
   });
+
+  it("scenarios/mesh.yaml: `up` builds four VPCs in three regions and meshes them with mesh's own code; a second `up` changes nothing; `down` restores every describe-* output", async () => {
+    const before = await Promise.all(REGIONS.map((r) => snapshot(lab.ec2(r))));
+    const up = await vpclab(lab, ["up", "scenarios/mesh.yaml", "--json"]);
+    assert.equal(up.code, 0, up.stderr + up.stdout);
+    const report = JSON.parse(up.stdout);
+    assert.equal(report.changed, true);
+    assert.ok(Array.isArray(report.mesh?.matrix), JSON.stringify(report.mesh));
+    assert.equal(report.mesh.matrix.length, 12);
+    for (const m of report.mesh.matrix) assert.equal(m.reachable, true, `${m.from} → ${m.to}: ${m.explanation}`);
+    assert.deepEqual(report.mesh.gateways.map((g: { region: string }) => g.region), REGIONS);
+
+    const m1 = await logTotal(lab);
+    const again = await vpclab(lab, ["up", "scenarios/mesh.yaml", "--json"]);
+    assert.equal(again.code, 0, again.stderr + again.stdout);
+    assert.equal(JSON.parse(again.stdout).changed, false);
+    assert.deepEqual(await mutatingSince(lab, m1), []);
+
+    const down = await vpclab(lab, ["down", "scenarios/mesh.yaml", "--json"]);
+    assert.equal(down.code, 0, down.stderr + down.stdout);
+    assert.equal(JSON.parse(down.stdout).mesh.removed.gateways, 3);
+    const after = await Promise.all(REGIONS.map((r) => snapshot(lab.ec2(r))));
+    // `down` removes the scenario's own VPCs too; everything else is as it was.
+    assert.deepEqual(after, before);
+  });
 });
