@@ -138,6 +138,13 @@ describe("vpclab mesh / unmesh", { timeout: 300_000 }, () => {
     assert.equal(JSON.parse(again.stdout).changed, false);
     assert.deepEqual(await mutatingSince(lab, m1), []);
 
+    // unmesh --dry-run: the plan, and no mutating call.
+    const m3 = await logTotal(lab);
+    const udry = await vpclab(lab, ["unmesh", ...refs, "--dry-run", "--json"]);
+    assert.equal(udry.code, 0, udry.stderr + udry.stdout);
+    assert.ok(JSON.parse(udry.stdout).calls.some((c: string) => c.includes("DeleteTransitGateway ")), udry.stdout);
+    assert.deepEqual(await mutatingSince(lab, m3), []);
+
     // unmesh: every describe-* output as before, in every region.
     const u = await vpclab(lab, ["unmesh", ...refs, "--json"]);
     assert.equal(u.code, 0, u.stderr + u.stdout);
