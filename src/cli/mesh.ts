@@ -28,6 +28,10 @@
  * - A destination already routed in a table to another target is a conflict: reported, left untouched.
  * - Every route table of each VPC gets the routes (as `peer` with all subnets does).
  * - unmesh deletes a gateway only when mesh created it and no attachment other than mesh's remains.
+ * - unmesh given fewer VPCs than mesh was removes their attachments, their own routes and rules, and the
+ *   TGW routes to their CIDRs; the remaining VPCs' routes and rules naming those CIDRs stay (give unmesh
+ *   every VPC of the mesh to remove it all).
+ * - No `--hub-per-region` option: one gateway per region is the only layout.
  */
 import {
   AcceptTransitGatewayPeeringAttachmentCommand,
