@@ -18,6 +18,7 @@
  *   route_tables:   [{ name | main: true, vpc, routes: [{ destination, to }], subnets: all | [<subnet>] }]
  *   security_groups: [{ name, vpc, description, ingress: [{ protocol, port, from }] }]
  *   instances:      [{ name, subnet | (vpc + zone), security_groups: [..], type, image }]
+ *   mesh:           { vpcs: [<vpc>, …], allow: "icmp,tcp:22" }          # applied by `vpclab mesh`'s code
  *
  * Fidelity notes: one account per file (the credentials' account); a `default: true` VPC is the region's
  * default VPC, used as it is and never created or deleted, and its default subnets are named by zone.
@@ -82,6 +83,12 @@ export interface InstanceDecl {
   type: string;
   image?: string;
 }
+/** VPCs joined through transit gateways exactly as `vpclab mesh` joins them (same code). */
+export interface MeshDecl {
+  vpcs: string[];
+  allow?: string;
+}
+
 export interface Scenario {
   file: string;
   scenario: string;
@@ -92,6 +99,7 @@ export interface Scenario {
   routeTables: RouteTableDecl[];
   securityGroups: SecurityGroupDecl[];
   instances: InstanceDecl[];
+  mesh?: MeshDecl;
 }
 
 export interface SchemaProblem {
@@ -262,6 +270,7 @@ export function parseScenario(text: string, file: string): Scenario {
     "route_tables",
     "security_groups",
     "instances",
+    "mesh",
   ]);
   if (!root) throw new ScenarioError(c.problems);
 
@@ -503,8 +512,35 @@ export function parseScenario(text: string, file: string): Scenario {
     if (name && vpcName) instances.push({ name, vpc: vpcName, subnet: subnetName, zone: subnetName ? undefined : zone, securityGroups: sgs, type, image });
   });
 
+  // ---- mesh
+  let mesh: MeshDecl | undefined;
+  if (root.mesh !== undefined) {
+    const p: Path = ["mesh"];
+    const o = c.object(root.mesh, p, ["vpcs", "allow"]);
+    if (o) {
+      const names: string[] = [];
+      const list = c.list(o, "vpcs", p, true);
+      list.forEach((raw, i) => {
+        if (typeof raw !== "string") return c.fail([...p, "vpcs", i], `must be a VPC name, got ${describe(raw)}`);
+        const v = needVpc(raw, [...p, "vpcs", i]);
+        if (!v) return;
+        if (names.includes(raw)) return c.fail([...p, "vpcs", i], `${raw} is listed twice`);
+        for (const other of names.map((n) => vpcByName.get(n)!)) {
+          if (v.cidr && other.cidr && overlaps(cidrOf(v.cidr), cidrOf(other.cidr))) c.fail([...p, "vpcs", i], `${v.name} (${v.cidr}) overlaps ${other.name} (${other.cidr}): a transit gateway cannot route both`);
+        }
+        names.push(raw);
+      });
+      if (list.length > 0 && list.length < 2) c.fail([...p, "vpcs"], "a mesh joins at least two VPCs");
+      const allow = c.string(o, "allow", p, false);
+      for (const rule of (allow ?? "").split(",").map((x) => x.trim().toLowerCase()).filter(Boolean)) {
+        if (!/^(all|-1|icmp(:\d{1,3})?|(tcp|udp)(:\d{1,5}(-\d{1,5})?)?)$/.test(rule)) c.fail([...p, "allow"], `"${rule}" is not icmp, icmp:<type>, tcp[:port[-port]], udp[:port[-port]] or all`);
+      }
+      mesh = { vpcs: names, ...(allow ? { allow } : {}) };
+    }
+  }
+
   if (c.problems.length) throw new ScenarioError(c.problems);
-  return { file, scenario, description, vpcs, internetGateways, peerings, routeTables, securityGroups, instances };
+  return { file, scenario, description, vpcs, internetGateways, peerings, routeTables, securityGroups, instances, ...(mesh ? { mesh } : {}) };
 }
 
 function routeTargetProblem(

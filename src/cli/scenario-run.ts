@@ -62,6 +62,7 @@ import {
 import { resolveTarget, type GlobalOptions, type Target } from "./common.js";
 import { CallBook, Clients, errorCode, formatCall, sleep, type Credentials, type Side } from "./ec2-calls.js";
 import { Progress, confirm, type StepHandle } from "./progress.js";
+import { runMesh, runUnmesh, type MeshReport, type UnmeshReport } from "./mesh.js";
 import { loadScenario, type RouteTableDecl, type Scenario, type VpcDecl } from "./scenario-file.js";
 
 export interface ScenarioOptions extends GlobalOptions {
@@ -88,6 +89,8 @@ export interface ScenarioReport {
   dryRun: boolean;
   changed: boolean;
   resources: ResourceRow[];
+  /** what `mesh:` did (the same report as `vpclab mesh --json` / `vpclab unmesh --json`) */
+  mesh?: MeshReport | UnmeshReport | { skipped: string };
   calls: string[];
   steps: { title: string; status: string; detail: string }[];
 }
@@ -831,11 +834,36 @@ export async function runScenario(scn: Scenario, mode: "up" | "down", run: Scena
   const ctx = new Ctx(scn, book, clients, run.creds, run.target.isVpclab, (run.timeoutSeconds ?? 600) * 1000);
   try {
     progress.line(`${mode === "up" ? (run.dryRun ? "Planning" : "Building") : run.dryRun ? "Planning to remove" : "Removing"} scenario "${scn.scenario}" from ${scn.file}${run.target.isVpclab ? ` on vpclab (${run.target.endpoint})` : " on AWS"}`);
-    if (mode === "up") await applyScenario(scn, ctx, progress);
-    else {
+    let mesh: ScenarioReport["mesh"];
+    const meshOpts = { allow: scn.mesh?.allow, dryRun: run.dryRun, yes: true, json: run.quiet, profile: run.creds.profile, accountKey: run.creds.accessKey, timeout: run.timeoutSeconds };
+    // The mesh is made by `vpclab mesh`'s own code once the VPCs exist, and undone by `unmesh` before they go.
+    const meshRefs = async (): Promise<string[] | undefined> => {
+      const refs: string[] = [];
+      for (const name of scn.mesh!.vpcs) {
+        const decl = ctx.vpc(name);
+        const id = ctx.ids.get(name) ?? (await findVpc(ctx, decl));
+        if (!id || !/^vpc-[0-9a-f]+$/.test(id)) return undefined;
+        refs.push(`${decl.region}:${id}`);
+      }
+      return refs;
+    };
+    if (mode === "up") {
+      await applyScenario(scn, ctx, progress);
+      if (scn.mesh) {
+        const refs = await meshRefs();
+        if (refs) mesh = await runMesh(refs, meshOpts, run.target);
+        else progress.line((mesh = { skipped: "mesh: planned once the VPCs exist (a dry run cannot plan it before)" }).skipped);
+      }
+    } else {
       ctx.planVerb = "would delete";
+      if (scn.mesh) {
+        const refs = await meshRefs();
+        if (refs) mesh = await runUnmesh(refs, meshOpts, run.target);
+        else progress.line((mesh = { skipped: "mesh: the VPCs are not all there; nothing to unmesh" }).skipped);
+      }
       await removeScenario(scn, ctx, progress);
     }
+    const meshChanged = Boolean(mesh && "changed" in mesh && mesh.changed);
     const mutations = book.mutations;
     progress.line();
     if (run.dryRun) {
@@ -851,8 +879,8 @@ export async function runScenario(scn: Scenario, mode: "up" | "down", run: Scena
     progress.line(
       run.dryRun
         ? "Dry run: nothing was changed."
-        : mutations.length
-          ? `${mutations.length} change(s) made.`
+        : mutations.length || meshChanged
+          ? `${mutations.length} change(s) made${meshChanged ? " (and the mesh's, above)" : ""}.`
           : mode === "up"
             ? "Nothing to change: the topology is already up."
             : "Nothing to remove.",
@@ -861,8 +889,9 @@ export async function runScenario(scn: Scenario, mode: "up" | "down", run: Scena
       scenario: scn.scenario,
       file: scn.file,
       dryRun: run.dryRun,
-      changed: mutations.length > 0,
+      changed: mutations.length > 0 || meshChanged,
       resources: ctx.rows,
+      ...(mesh ? { mesh } : {}),
       calls: mutations.map(formatCall),
       steps: progress.steps.map((s) => ({ title: s.title, status: s.status, detail: s.detail })),
     };

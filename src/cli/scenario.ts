@@ -9,12 +9,14 @@ import { reportError, withGlobalOptions } from "./common.js";
 import type { PeerOptions } from "./peer.js";
 import type { ScenarioOptions } from "./scenario-run.js";
 import type { DemoOptions } from "./demo.js";
+import type { MeshOptions } from "./mesh.js";
 
 // The implementations load the AWS SDK (most of a second), so they are imported only when their
 // command runs: registering the commands (for --help, --version and the network commands) stays light.
 const peer = () => import("./peer.js");
 const scenarioRun = () => import("./scenario-run.js");
 const demo = () => import("./demo.js");
+const mesh = () => import("./mesh.js");
 
 function seconds(value: string): number {
   const n = Number(value);
@@ -81,6 +83,31 @@ export function registerScenarioCommands(program: Command): void {
   ).action(async (first: string, second: string, opts: PeerOptions) => {
     try {
       printJson(opts.json, await (await peer()).runUnpeer(first, second, opts));
+    } catch (err) {
+      reportError(err, opts.json);
+    }
+  });
+
+  const meshOptions = (cmd: Command) =>
+    withTargetOptions(cmd.argument("<vpcs...>", "two or more <region>:<vpc-id or Name tag>"))
+      .option("--dry-run", "print the plan and the API calls it would make; make no change")
+      .option("-y, --yes", "do not ask before changing a real AWS account")
+      .option("--timeout <seconds>", "how long to wait for each gateway and attachment", seconds, 300);
+
+  meshOptions(program.command("mesh").description("join N VPCs in any regions through one transit gateway per region, peered across regions; verify every pair"))
+    .option("--allow <rules>", "ingress to open from the other VPCs' CIDRs: icmp,tcp:22,udp:53,tcp:8000-8080,all")
+    .option("--no-verify", "skip the engine check at the end")
+    .action(async (vpcs: string[], opts: MeshOptions) => {
+      try {
+        printJson(opts.json, await (await mesh()).runMesh(vpcs, opts));
+      } catch (err) {
+        reportError(err, opts.json);
+      }
+    });
+
+  meshOptions(program.command("unmesh").description("remove exactly what `vpclab mesh` added for these VPCs")).action(async (vpcs: string[], opts: MeshOptions) => {
+    try {
+      printJson(opts.json, await (await mesh()).runUnmesh(vpcs, opts));
     } catch (err) {
       reportError(err, opts.json);
     }

@@ -1,0 +1,188 @@
+/**
+ * `vpclab mesh` / `vpclab unmesh`, run as a subprocess (the real CLI) against a real vpclab server: five
+ * VPCs in three regions (Tokyo, Singapore, N. Virginia) joined through transit gateways, the matrix,
+ * idempotence through vpclab's request log, and unmesh restoring every describe-* output.
+ */
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import {
+  CreateSubnetCommand,
+  CreateVpcCommand,
+  DescribeInstancesCommand,
+  DescribeRouteTablesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeTransitGatewayAttachmentsCommand,
+  DescribeTransitGatewayRouteTablesCommand,
+  DescribeTransitGatewaysCommand,
+  RunInstancesCommand,
+  SearchTransitGatewayRoutesCommand,
+  type EC2Client,
+} from "@aws-sdk/client-ec2";
+import { startLab, type Lab, runVpclab } from "../support/harness.js";
+
+const vpclab = (lab: Lab, args: string[]) => runVpclab([...args, "--endpoint-url", lab.url], 120_000);
+
+async function logTotal(lab: Lab): Promise<number> {
+  return (await lab.admin<{ total: number }>("GET", "/requests")).body.total;
+}
+
+async function mutatingSince(lab: Lab, since: number): Promise<string[]> {
+  const res = await lab.admin<{ requests: { action: string }[] }>("GET", `/requests?since=${since}`);
+  return res.body.requests.map((r) => r.action).filter((a) => !/^(Describe|Get|List|Search)/.test(a));
+}
+
+/** A VPC with a subnet in each of two AZs and one instance. */
+async function vpcWithInstance(ec2: EC2Client, region: string, octet: number, name: string) {
+  const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: `10.${octet}.0.0/16`, TagSpecifications: [{ ResourceType: "vpc", Tags: [{ Key: "Name", Value: name }] }] }))).Vpc!;
+  const sa = (await ec2.send(new CreateSubnetCommand({ VpcId: vpc.VpcId!, CidrBlock: `10.${octet}.1.0/24`, AvailabilityZone: `${region}a` }))).Subnet!;
+  await ec2.send(new CreateSubnetCommand({ VpcId: vpc.VpcId!, CidrBlock: `10.${octet}.2.0/24`, AvailabilityZone: `${region}c` }));
+  await ec2.send(new RunInstancesCommand({ ImageId: "ami-0123456789abcdef0", InstanceType: "t3.micro", MinCount: 1, MaxCount: 1, SubnetId: sa.SubnetId! }));
+  return { region, name, vpcId: vpc.VpcId!, cidr: `10.${octet}.0.0/16` };
+}
+
+/** Every describe-* output mesh may touch, in one region. */
+async function snapshot(ec2: EC2Client) {
+  const tgws = (await ec2.send(new DescribeTransitGatewaysCommand({}))).TransitGateways ?? [];
+  const atts = (await ec2.send(new DescribeTransitGatewayAttachmentsCommand({}))).TransitGatewayAttachments ?? [];
+  const tables = (await ec2.send(new DescribeTransitGatewayRouteTablesCommand({}))).TransitGatewayRouteTables ?? [];
+  const tgwRoutes: string[] = [];
+  for (const t of tables.filter((x) => x.State === "available")) {
+    const rs = (await ec2.send(new SearchTransitGatewayRoutesCommand({ TransitGatewayRouteTableId: t.TransitGatewayRouteTableId!, Filters: [{ Name: "state", Values: ["active", "blackhole"] }] }))).Routes ?? [];
+    for (const r of rs) tgwRoutes.push(`${t.TransitGatewayRouteTableId} ${r.DestinationCidrBlock} ${r.Type}`);
+  }
+  const rts = (await ec2.send(new DescribeRouteTablesCommand({}))).RouteTables ?? [];
+  const sgs = (await ec2.send(new DescribeSecurityGroupsCommand({}))).SecurityGroups ?? [];
+  return {
+    tgws: tgws.filter((t) => t.State !== "deleted").map((t) => t.TransitGatewayId).sort(),
+    attachments: atts.filter((a) => a.State !== "deleted").map((a) => a.TransitGatewayAttachmentId).sort(),
+    tables: tables.filter((t) => t.State !== "deleted").map((t) => t.TransitGatewayRouteTableId).sort(),
+    tgwRoutes: tgwRoutes.sort(),
+    vpcRoutes: rts.map((t) => ({ id: t.RouteTableId, routes: JSON.stringify(t.Routes ?? []), assoc: JSON.stringify(t.Associations ?? []) })).sort((a, b) => a.id!.localeCompare(b.id!)),
+    groups: sgs.map((g) => ({ id: g.GroupId, in: JSON.stringify(g.IpPermissions ?? []), out: JSON.stringify(g.IpPermissionsEgress ?? []) })).sort((a, b) => a.id!.localeCompare(b.id!)),
+  };
+}
+
+async function firstInstance(lab: Lab, v: { region: string; vpcId: string }): Promise<string> {
+  const out = await lab.ec2(v.region).send(new DescribeInstancesCommand({ Filters: [{ Name: "vpc-id", Values: [v.vpcId] }] }));
+  return out.Reservations![0]!.Instances![0]!.InstanceId!;
+}
+
+const REGIONS = ["ap-northeast-1", "ap-southeast-1", "us-east-1"];
+
+describe("vpclab mesh / unmesh", { timeout: 300_000 }, () => {
+  let lab: Lab;
+  before(async () => {
+    lab = await startLab();
+  });
+  after(async () => {
+    await lab.close();
+  });
+
+  it("five VPCs in three regions: every pair reachable in the matrix; a second run changes nothing; unmesh restores every describe-* output", async () => {
+    const vpcs = [
+      await vpcWithInstance(lab.ec2("ap-northeast-1"), "ap-northeast-1", 10, "tokyo-a"),
+      await vpcWithInstance(lab.ec2("ap-northeast-1"), "ap-northeast-1", 11, "tokyo-b"),
+      await vpcWithInstance(lab.ec2("ap-southeast-1"), "ap-southeast-1", 20, "singapore"),
+      await vpcWithInstance(lab.ec2("us-east-1"), "us-east-1", 30, "virginia-a"),
+      await vpcWithInstance(lab.ec2("us-east-1"), "us-east-1", 31, "virginia-b"),
+    ];
+    const refs = vpcs.map((v) => `${v.region}:${v.name}`);
+    const before = await Promise.all(REGIONS.map((r) => snapshot(lab.ec2(r))));
+
+    // --dry-run: a plan, and no mutating call reaches the server.
+    const m0 = await logTotal(lab);
+    const dry = await vpclab(lab, ["mesh", ...refs, "--allow", "icmp,tcp:22", "--dry-run", "--json"]);
+    assert.equal(dry.code, 0, dry.stderr + dry.stdout);
+    const plan = JSON.parse(dry.stdout);
+    assert.equal(plan.dryRun, true);
+    assert.ok(plan.calls.some((c: string) => c.includes("CreateTransitGatewayPeeringAttachment")), plan.calls.join("\n"));
+    assert.deepEqual(await mutatingSince(lab, m0), []);
+
+    const r = await vpclab(lab, ["mesh", ...refs, "--allow", "icmp,tcp:22", "--json"]);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    const report = JSON.parse(r.stdout);
+    assert.equal(report.gateways.length, 3);
+    assert.ok(report.gateways.every((g: { created: boolean; id: string }) => g.created && /^tgw-[0-9a-f]{17}$/.test(g.id)));
+    assert.equal(report.peerings.length, 3);
+    assert.ok(Array.isArray(report.matrix), JSON.stringify(report.matrix));
+    assert.equal(report.matrix.length, 20);
+    for (const m of report.matrix) assert.equal(m.reachable, true, `${m.from} → ${m.to}: ${m.explanation}`);
+    // Tokyo ↔ Singapore crosses two gateways: the region pair's RTT plus the TGW hops, not a same-region figure.
+    const ts = report.matrix.find((m: { from: string; to: string }) => m.from === "tokyo-a" && m.to === "singapore");
+    const tt = report.matrix.find((m: { from: string; to: string }) => m.from === "tokyo-a" && m.to === "tokyo-b");
+    assert.ok(ts.rttMs > 30 && tt.rttMs < 10, `${ts.rttMs} / ${tt.rttMs}`);
+    // The engine agrees on its own, not just through the CLI's report.
+    const ping = await lab.admin<{ verdict: string }>("POST", "/analyze", { from: await firstInstance(lab, vpcs[2]!), to: await firstInstance(lab, vpcs[4]!), region: "ap-southeast-1", toRegion: "us-east-1", protocol: "icmp" });
+    assert.equal(ping.body.verdict, "reachable", JSON.stringify(ping.body));
+    // The snapshot sees what mesh added (so the comparison after unmesh below can fail).
+    const during = await Promise.all(REGIONS.map((r) => snapshot(lab.ec2(r))));
+    for (let i = 0; i < REGIONS.length; i++) {
+      assert.equal(during[i]!.tgws.length, before[i]!.tgws.length + 1);
+      assert.notDeepEqual(during[i]!.vpcRoutes, before[i]!.vpcRoutes);
+      assert.notDeepEqual(during[i]!.groups, before[i]!.groups);
+      assert.ok(during[i]!.tgwRoutes.some((t) => t.endsWith(" static")), during[i]!.tgwRoutes.join("\n"));
+    }
+
+    // The human form prints the N×N matrix.
+    const text = await vpclab(lab, ["mesh", ...refs, "--allow", "icmp,tcp:22"]);
+    assert.equal(text.code, 0, text.stderr + text.stdout);
+    assert.match(text.stdout, /Reachability/);
+    assert.match(text.stdout, /tokyo-a.*singapore.*virginia-b/);
+    assert.equal((text.stdout.match(/✔ \d+\.\d/g) ?? []).length, 20, text.stdout);
+    assert.match(text.stdout, /Nothing to change: everything was already in place/);
+
+    // Second run (JSON): idempotent, no mutating call at all.
+    const m1 = await logTotal(lab);
+    const again = await vpclab(lab, ["mesh", ...refs, "--allow", "icmp,tcp:22", "--json"]);
+    assert.equal(again.code, 0, again.stderr + again.stdout);
+    assert.equal(JSON.parse(again.stdout).changed, false);
+    assert.deepEqual(await mutatingSince(lab, m1), []);
+
+    // unmesh --dry-run: the plan, and no mutating call.
+    const m3 = await logTotal(lab);
+    const udry = await vpclab(lab, ["unmesh", ...refs, "--dry-run", "--json"]);
+    assert.equal(udry.code, 0, udry.stderr + udry.stdout);
+    assert.ok(JSON.parse(udry.stdout).calls.some((c: string) => c.includes("DeleteTransitGateway ")), udry.stdout);
+    assert.deepEqual(await mutatingSince(lab, m3), []);
+
+    // unmesh: every describe-* output as before, in every region.
+    const u = await vpclab(lab, ["unmesh", ...refs, "--json"]);
+    assert.equal(u.code, 0, u.stderr + u.stdout);
+    const undone = JSON.parse(u.stdout);
+    assert.equal(undone.removed.gateways, 3);
+    assert.equal(undone.removed.attachments, 5);
+    const afterAll = await Promise.all(REGIONS.map((r) => snapshot(lab.ec2(r))));
+    assert.deepEqual(afterAll, before);
+
+    // …and a second unmesh has nothing to do.
+    const m2 = await logTotal(lab);
+    const u2 = await vpclab(lab, ["unmesh", ...refs]);
+    assert.equal(u2.code, 0, u2.stderr + u2.stdout);
+    assert.deepEqual(await mutatingSince(lab, m2), []);
+  });
+
+  it("scenarios/mesh.yaml: `up` builds four VPCs in three regions and meshes them with mesh's own code; a second `up` changes nothing; `down` restores every describe-* output", async () => {
+    const before = await Promise.all(REGIONS.map((r) => snapshot(lab.ec2(r))));
+    const up = await vpclab(lab, ["up", "scenarios/mesh.yaml", "--json"]);
+    assert.equal(up.code, 0, up.stderr + up.stdout);
+    const report = JSON.parse(up.stdout);
+    assert.equal(report.changed, true);
+    assert.ok(Array.isArray(report.mesh?.matrix), JSON.stringify(report.mesh));
+    assert.equal(report.mesh.matrix.length, 12);
+    for (const m of report.mesh.matrix) assert.equal(m.reachable, true, `${m.from} → ${m.to}: ${m.explanation}`);
+    assert.deepEqual(report.mesh.gateways.map((g: { region: string }) => g.region), REGIONS);
+
+    const m1 = await logTotal(lab);
+    const again = await vpclab(lab, ["up", "scenarios/mesh.yaml", "--json"]);
+    assert.equal(again.code, 0, again.stderr + again.stdout);
+    assert.equal(JSON.parse(again.stdout).changed, false);
+    assert.deepEqual(await mutatingSince(lab, m1), []);
+
+    const down = await vpclab(lab, ["down", "scenarios/mesh.yaml", "--json"]);
+    assert.equal(down.code, 0, down.stderr + down.stdout);
+    assert.equal(JSON.parse(down.stdout).mesh.removed.gateways, 3);
+    const after = await Promise.all(REGIONS.map((r) => snapshot(lab.ec2(r))));
+    // `down` removes the scenario's own VPCs too; everything else is as it was.
+    assert.deepEqual(after, before);
+  });
+});
