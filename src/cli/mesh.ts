@@ -484,12 +484,11 @@ export async function runMesh(texts: string[], opts: MeshOptions, given?: Target
       peerings,
       matrix,
       calls: mutations.map(formatCall),
-      steps: progress.steps.map((s) => ({ title: s.title, status: s.status, detail: s.detail })),
+      steps: progress.stepReport(),
     };
     progress.line();
     if (dryRun) {
-      progress.line(mutations.length ? `Dry run: ${mutations.length} mutating API call(s) WOULD be made (none was):` : "Dry run: nothing to change; no API call would be made.");
-      for (const c of mutations) progress.line(`  ${formatCall(c)}`);
+      progress.dryRunPlan(mutations.map(formatCall), "Dry run: nothing to change; no API call would be made.");
       progress.line();
     }
     if (Array.isArray(matrix)) {
@@ -722,12 +721,11 @@ export async function runUnmesh(texts: string[], opts: MeshOptions, given?: Targ
     const mutations = book.mutations;
     progress.line();
     if (dryRun) {
-      progress.line(mutations.length ? `Dry run: ${mutations.length} mutating API call(s) WOULD be made (none was):` : "Dry run: nothing to undo.");
-      for (const c of mutations) progress.line(`  ${formatCall(c)}`);
+      progress.dryRunPlan(mutations.map(formatCall), "Dry run: nothing to undo.");
     }
     progress.table(["removed", "count"], Object.entries(removed).map(([k, n]) => [k, String(n)]));
     progress.line(dryRun ? "Dry run: nothing was changed." : mutations.length ? `${mutations.length} change(s) made.` : "Nothing to undo.");
-    return { dryRun, changed: mutations.length > 0, removed, calls: mutations.map(formatCall), steps: progress.steps.map((s) => ({ title: s.title, status: s.status, detail: s.detail })) };
+    return { dryRun, changed: mutations.length > 0, removed, calls: mutations.map(formatCall), steps: progress.stepReport() };
   } finally {
     clients.destroy();
   }

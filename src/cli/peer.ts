@@ -679,13 +679,12 @@ export async function runPeer(aText: string, bText: string, opts: PeerOptions): 
       associations: assocReport,
       verification,
       calls: mutations.map(formatCall),
-      steps: progress.steps.map((s) => ({ title: s.title, status: s.status, detail: s.detail })),
+      steps: progress.stepReport(),
     };
 
     progress.line();
     if (dryRun) {
-      progress.line(mutations.length ? `Dry run: ${mutations.length} mutating API call(s) WOULD be made (none was):` : "Dry run: nothing to change; no API call would be made.");
-      for (const c of mutations) progress.line(`  ${formatCall(c)}`);
+      progress.dryRunPlan(mutations.map(formatCall), "Dry run: nothing to change; no API call would be made.");
       progress.line();
     }
     progress.table(
@@ -850,12 +849,11 @@ export async function runUnpeer(aText: string, bText: string, opts: PeerOptions)
       peering: found ? { id: found.pcx.VpcPeeringConnectionId!, deleted: Boolean(found.manifest.c) } : undefined,
       removed,
       calls: mutations.map(formatCall),
-      steps: progress.steps.map((s) => ({ title: s.title, status: s.status, detail: s.detail })),
+      steps: progress.stepReport(),
     };
     progress.line();
     if (dryRun) {
-      progress.line(mutations.length ? `Dry run: ${mutations.length} mutating API call(s) WOULD be made (none was):` : "Dry run: nothing to undo.");
-      for (const c of mutations) progress.line(`  ${formatCall(c)}`);
+      progress.dryRunPlan(mutations.map(formatCall), "Dry run: nothing to undo.");
       progress.line();
     }
     progress.table(

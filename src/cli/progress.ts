@@ -90,6 +90,20 @@ export class Progress {
     if (!this.quiet) this.out.write(text + "\n");
   }
 
+  /**
+   * A dry run's plan: the mutating calls that would be made (already formatted), or `nothing` when
+   * there are none. Shared by peer, unpeer, mesh, unmesh, up and down so their plans read alike.
+   */
+  dryRunPlan(calls: string[], nothing: string): void {
+    this.line(calls.length ? `Dry run: ${calls.length} mutating API call(s) WOULD be made (none was):` : nothing);
+    for (const c of calls) this.line(`  ${c}`);
+  }
+
+  /** The steps as a JSON report carries them. */
+  stepReport(): Pick<StepResult, "title" | "status" | "detail">[] {
+    return this.steps.map((s) => ({ title: s.title, status: s.status, detail: s.detail }));
+  }
+
   /** Prints a table with a header row, columns padded to their widest cell. */
   table(header: string[], rows: (string | undefined)[][]): void {
     if (this.quiet) return;

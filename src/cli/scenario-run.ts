@@ -867,8 +867,7 @@ export async function runScenario(scn: Scenario, mode: "up" | "down", run: Scena
     const mutations = book.mutations;
     progress.line();
     if (run.dryRun) {
-      progress.line(mutations.length ? `Dry run: ${mutations.length} mutating API call(s) WOULD be made (none was):` : "Dry run: nothing to change.");
-      for (const c of mutations) progress.line(`  ${formatCall(c)}`);
+      progress.dryRunPlan(mutations.map(formatCall), "Dry run: nothing to change.");
       progress.line();
     }
     const shown = ctx.rows.filter((r) => !["route", "rule", "association"].includes(r.kind));
@@ -893,7 +892,7 @@ export async function runScenario(scn: Scenario, mode: "up" | "down", run: Scena
       resources: ctx.rows,
       ...(mesh ? { mesh } : {}),
       calls: mutations.map(formatCall),
-      steps: progress.steps.map((s) => ({ title: s.title, status: s.status, detail: s.detail })),
+      steps: progress.stepReport(),
     };
   } finally {
     clients.destroy();
