@@ -4,11 +4,13 @@
  * ("Transit gateways").
  */
 import type { RouteTarget } from "../domain/types.js";
+import type { RegionState } from "../state/world.js";
+import type { Fix } from "./fix-command.js";
 import { formatIp } from "../domain/cidr.js";
 import { availableAttachment, indexedAssociation, lookupTgwRoute, remoteSide } from "../domain/transit-gateways.js";
 import { inCidr, type EniInfo, type VpcInfo } from "./model.js";
 import { MTU_TGW, TGW_HOP_RTT_MS } from "./latency.js";
-import { blockAt, noDestination, where, type Forwarder, type Leg, type RouteOutcome, type Walk } from "./walk.js";
+import { blockAt, call, noDestination, where, type Forwarder, type Leg, type RouteOutcome, type Walk } from "./walk.js";
 
 export const tgwForwarder: Forwarder<Extract<RouteTarget, { kind: "tgw" }>> = {
   forward: ({ w, leg, s, dst, route, out }, t) => forwardTgw(w, leg, s, dst, t.id, route.destinationCidr, out),
@@ -17,7 +19,8 @@ export const tgwForwarder: Forwarder<Extract<RouteTarget, { kind: "tgw" }>> = {
     const down = !tgw || tgw.state !== "available";
     return {
       why: down ? `transit gateway ${t.id} is ${tgw?.state ?? "deleted"}` : `${rt.vpcId} has no available attachment to transit gateway ${t.id}`,
-      fix: down ? `route ${route.destinationCidr} to an available transit gateway` : `aws ec2 create-transit-gateway-vpc-attachment --transit-gateway-id ${t.id} --vpc-id ${rt.vpcId} --subnet-ids <one subnet per AZ> --region ${s.rs.region}`,
+      fix: down ? `route ${route.destinationCidr} to an available transit gateway` : `attach ${rt.vpcId} to ${t.id} with one subnet per Availability Zone`,
+      fixes: down ? undefined : [call("CreateTransitGatewayVpcAttachment", { TransitGatewayId: t.id, VpcId: rt.vpcId, SubnetIds: onePerZone(s.rs, rt.vpcId) }, where(s))],
       refs: { transitGatewayId: t.id },
     };
   },
@@ -48,7 +51,8 @@ export function forwardTgw(w: Walk, leg: Leg, s: EniInfo, dst: number, tgwId: st
       vpcId: s.vpc.vpc.id,
       address: dstText,
       reason: `attachment ${entry.id} has no subnet in ${az}, the Availability Zone of ${s.eni.id}: resources in a zone without an attachment subnet cannot reach transit gateway ${tgwId}`,
-      fix: `aws ec2 modify-transit-gateway-vpc-attachment --transit-gateway-attachment-id ${entry.id} --add-subnet-ids <a subnet of ${s.vpc.vpc.id} in ${az}> --region ${rs.region}`,
+      fix: `add a subnet of ${s.vpc.vpc.id} in ${az} (such as the sender's ${s.subnet.subnet.id}) to attachment ${entry.id}`,
+      fixes: [call("ModifyTransitGatewayVpcAttachment", { TransitGatewayAttachmentId: entry.id, AddSubnetIds: [s.subnet.subnet.id] }, loc0)],
     });
     return;
   }
@@ -60,13 +64,15 @@ export function forwardTgw(w: Walk, leg: Leg, s: EniInfo, dst: number, tgwId: st
     w.lowerMtu(MTU_TGW, gw);
     const rtb = indexedAssociation(w.world, rs, inId);
     if (!rtb) {
+      const table = defaultTable(rs, gw);
       out.after.push({ leg, kind: "tgw-route-table", id: "(none)", ...loc, verdict: "deny", detail: w.explain ? `attachment ${inId} is not associated with a route table of ${gw}` : "" });
       blockAt(w, leg, "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION", { id: inId, type: "transit-gateway-attachment", ...loc }, {
         transitGatewayId: gw,
         transitGatewayAttachmentId: inId,
         address: dstText,
         reason: `attachment ${inId} of transit gateway ${gw} (${rs.region}) is not associated with any transit gateway route table, so ${gw} has no table to route the packet by`,
-        fix: `aws ec2 associate-transit-gateway-route-table --transit-gateway-route-table-id <a table of ${gw}> --transit-gateway-attachment-id ${inId} --region ${rs.region}`,
+        fix: `associate attachment ${inId} with a route table of ${gw}${table ? ` (${table})` : ""}`,
+        fixes: table ? [call("AssociateTransitGatewayRouteTable", { TransitGatewayRouteTableId: table, TransitGatewayAttachmentId: inId }, loc)] : undefined,
       });
       return;
     }
@@ -80,12 +86,13 @@ export function forwardTgw(w: Walk, leg: Leg, s: EniInfo, dst: number, tgwId: st
         routeTableId: rtb.id,
         address: dstText,
         reason: `transit gateway route table ${rtb.id} of ${gw} (${rs.region}), associated with attachment ${inId}, has no route that covers ${dstText}`,
-        fix: w.explain ? tgwRouteFix(w, rs, rtb.id, gw, dst) : "",
+        ...(w.explain ? missingRouteFix(w, rs, rtb.id, gw, dst) : { fix: "" }),
       });
       return;
     }
     if (found.state === "blackhole") {
       const why = found.attachment ? `its attachment ${found.attachment.id} is ${found.attachment.state}` : "it is a blackhole route";
+      const toward = found.type === "static" ? attachmentToward(w, rs, gw, dst) : undefined;
       blockAt(w, leg, "TGW_RTB_BAD_STATE_ROUTE", { id: rtb.id, type: "transit-gateway-route-table", ...loc }, {
         transitGatewayId: gw,
         transitGatewayRouteTableId: rtb.id,
@@ -93,7 +100,10 @@ export function forwardTgw(w: Walk, leg: Leg, s: EniInfo, dst: number, tgwId: st
         route: rv,
         address: dstText,
         reason: `route ${found.destinationCidr} in transit gateway route table ${rtb.id} (${rs.region}) drops the packet: ${why}`,
-        fix: `aws ec2 replace-transit-gateway-route --transit-gateway-route-table-id ${rtb.id} --destination-cidr-block ${found.destinationCidr} --transit-gateway-attachment-id <an available attachment toward ${dstText}> --region ${rs.region}`,
+        fix: toward
+          ? `point route ${found.destinationCidr} of ${rtb.id} at ${toward.attachmentId} (${toward.what})`
+          : `point route ${found.destinationCidr} of ${rtb.id} at an available attachment toward ${dstText}${found.type === "propagated" ? ", or make the propagating attachment available" : ""}`,
+        fixes: toward ? [call("ReplaceTransitGatewayRoute", { TransitGatewayRouteTableId: rtb.id, DestinationCidrBlock: found.destinationCidr, TransitGatewayAttachmentId: toward.attachmentId }, loc)] : undefined,
       });
       return;
     }
@@ -132,19 +142,55 @@ export function forwardTgw(w: Walk, leg: Leg, s: EniInfo, dst: number, tgwId: st
   noDestination(w, leg, s, undefined, dst, `routing loop: the packet crossed ${MAX_TGW_HOPS} transit gateways (static routes on ${vpcRoute}'s path point back and forth)`);
 }
 
-/** The command that would add the missing transit gateway route, when the destination's VPC is known. */
-function tgwRouteFix(w: Walk, rs: { account: string; region: string; tgwAttachments: Map<string, { id: string; vpcId: string; transitGatewayId: string }> }, rtbId: string, gw: string, dst: number): string {
+/** The available attachment of `gw` (in `rs`) that leads toward `dst`'s VPC: its own VPC attachment, or a peering attachment toward the VPC's region. */
+function attachmentToward(w: Walk, rs: RegionState, gw: string, dst: number): { attachmentId: string; block: string; vpc: boolean; what: string } | undefined {
   let holder: VpcInfo | undefined;
   for (const v of w.m.vpcs.values()) if (v.cidrs.some((c) => inCidr(c, dst))) holder = v;
-  if (!holder) return `add a route for ${formatIp(dst)} to ${rtbId}, or check the destination`;
-  const block = holder.cidrs.find((c) => inCidr(c, dst))!.text;
-  const local = holder.rs.region === rs.region && holder.rs.account === rs.account ? [...rs.tgwAttachments.values()].find((a) => a.vpcId === holder!.vpc.id && a.transitGatewayId === gw) : undefined;
-  if (local) {
-    return `aws ec2 enable-transit-gateway-route-table-propagation --transit-gateway-route-table-id ${rtbId} --transit-gateway-attachment-id ${local.id} --region ${rs.region} (or a static route: aws ec2 create-transit-gateway-route --transit-gateway-route-table-id ${rtbId} --destination-cidr-block ${block} --transit-gateway-attachment-id ${local.id})`;
+  if (!holder) return undefined;
+  const h = holder;
+  const block = h.cidrs.find((c) => inCidr(c, dst))!.text;
+  if (h.rs === rs) {
+    const local = [...rs.tgwAttachments.values()].find((a) => a.vpcId === h.vpc.id && a.transitGatewayId === gw && a.state === "available");
+    return local ? { attachmentId: local.id, block, vpc: true, what: `the VPC attachment of ${h.vpc.id}` } : undefined;
   }
-  const peering = [...w.world.tgwPeerings.values()].find(
-    (p) => p.state === "available" && ((p.requester.transitGatewayId === gw && p.accepter.region === holder!.rs.region) || (p.accepter.transitGatewayId === gw && p.requester.region === holder!.rs.region)),
-  );
-  return `aws ec2 create-transit-gateway-route --transit-gateway-route-table-id ${rtbId} --destination-cidr-block ${block} --transit-gateway-attachment-id ${peering?.id ?? `<the peering attachment toward ${holder.rs.region}>`} --region ${rs.region}`;
+  const peering = [...w.world.tgwPeerings.values()].find((p) => {
+    if (p.state !== "available") return false;
+    const mine = p.requester.transitGatewayId === gw && p.requester.region === rs.region ? p.accepter : p.accepter.transitGatewayId === gw && p.accepter.region === rs.region ? p.requester : undefined;
+    return mine !== undefined && mine.region === h.rs.region && mine.ownerId === h.rs.account;
+  });
+  return peering ? { attachmentId: peering.id, block, vpc: false, what: `the peering attachment toward ${h.rs.region}, where ${h.vpc.id} holds ${formatIp(dst)}` } : undefined;
 }
 
+/** What would add the missing transit gateway route, when the destination's VPC is known. */
+function missingRouteFix(w: Walk, rs: RegionState, rtbId: string, gw: string, dst: number): { fix: string; fixes?: Fix[] } {
+  const toward = attachmentToward(w, rs, gw, dst);
+  const loc = { account: rs.account, region: rs.region };
+  if (!toward) return { fix: `add a route for ${formatIp(dst)} to ${rtbId} toward the VPC that holds it (through a VPC or peering attachment of ${gw}), or check the destination` };
+  if (toward.vpc) {
+    return {
+      fix: `let ${toward.attachmentId} propagate to ${rtbId} (or add a static route ${toward.block} → ${toward.attachmentId})`,
+      fixes: [call("EnableTransitGatewayRouteTablePropagation", { TransitGatewayRouteTableId: rtbId, TransitGatewayAttachmentId: toward.attachmentId }, loc)],
+    };
+  }
+  return {
+    fix: `add a static route ${toward.block} → ${toward.attachmentId} (${toward.what}) to ${rtbId}: a peering attachment never propagates`,
+    fixes: [call("CreateTransitGatewayRoute", { TransitGatewayRouteTableId: rtbId, DestinationCidrBlock: toward.block, TransitGatewayAttachmentId: toward.attachmentId }, loc)],
+  };
+}
+
+/** The table an attachment of `gw` would be associated with: the gateway's default association table, else its first available table. */
+function defaultTable(rs: RegionState, gw: string): string | undefined {
+  const d = rs.transitGateways.get(gw)?.options.associationDefaultRouteTableId;
+  if (d && rs.tgwRouteTables.get(d)?.state === "available") return d;
+  for (const t of rs.tgwRouteTables.values()) if (t.transitGatewayId === gw && t.state === "available") return t.id;
+  return undefined;
+}
+
+/** One subnet of the VPC in each Availability Zone (the first by id), for a new attachment. */
+function onePerZone(rs: RegionState, vpcId: string): string[] {
+  const byZone = new Map<string, string>();
+  for (const sn of [...rs.subnets.values()].sort((a, b) => a.id.localeCompare(b.id))) {
+    if (sn.vpcId === vpcId && !byZone.has(sn.availabilityZone)) byZone.set(sn.availabilityZone, sn.id);
+  }
+  return [...byZone.values()];
+}

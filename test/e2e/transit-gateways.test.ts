@@ -47,6 +47,7 @@ import {
   type EC2Client,
 } from "@aws-sdk/client-ec2";
 import { expectEc2Error, runVpclab, startLab, type Lab } from "../support/harness.js";
+import { applyFixes, type FixCall } from "../support/fixes.js";
 
 const TOKYO = "ap-northeast-1";
 const SING = "ap-southeast-1";
@@ -56,6 +57,7 @@ interface Explanation {
   code: string;
   reason: string;
   fix: string;
+  fixes?: FixCall[];
   component: { id: string; type: string; region: string };
   routeTableId?: string;
   transitGatewayRouteTableId?: string;
@@ -371,13 +373,20 @@ describe("a Tokyo–Singapore transit gateway mesh on the network", () => {
     assert.equal(e.component.id, ids.sTgwRtb);
     assert.equal(e.component.region, SING);
     assert.match(e.reason, new RegExp(`${ids.sTgwRtb}.*no route that covers ${ids.tIp.replace(/\./g, "\\.")}`));
-    assert.match(e.fix, new RegExp(`create-transit-gateway-route --transit-gateway-route-table-id ${ids.sTgwRtb} --destination-cidr-block 10\\.20\\.0\\.0/16 --transit-gateway-attachment-id ${ids.peer}`));
-    // Put it back as a blackhole: the drop is named as such.
-    await sing.send(new CreateTransitGatewayRouteCommand({ TransitGatewayRouteTableId: ids.sTgwRtb, DestinationCidrBlock: "10.20.0.0/16", Blackhole: true }));
+    assert.deepEqual(e.fixes, [
+      { action: "CreateTransitGatewayRoute", params: { TransitGatewayRouteTableId: ids.sTgwRtb, DestinationCidrBlock: "10.20.0.0/16", TransitGatewayAttachmentId: ids.peer }, account: "000000000000", region: SING },
+    ]);
+    // The structured fix, run through the SDK, puts the route back.
+    await applyFixes(lab, e.fixes);
+    assert.equal((await lab.admin<AnalyzeBody>("POST", "/analyze", { from: ids.tInst, to: ids.sInst })).body.verdict, "reachable");
+    // Made a blackhole: the drop is named as such, and its fix points the route at the peering again.
+    await sing.send(new ReplaceTransitGatewayRouteCommand({ TransitGatewayRouteTableId: ids.sTgwRtb, DestinationCidrBlock: "10.20.0.0/16", Blackhole: true }));
     const bh = (await lab.admin<AnalyzeBody>("POST", "/analyze", { from: ids.tInst, to: ids.sInst })).body;
     assert.equal(bh.verdict, "blocked");
-    assert.ok(bh.explanations.some((x) => x.code === "TGW_RTB_BAD_STATE_ROUTE" && x.component.id === ids.sTgwRtb && /blackhole/.test(x.reason)), JSON.stringify(bh.explanations));
-    await sing.send(new ReplaceTransitGatewayRouteCommand({ TransitGatewayRouteTableId: ids.sTgwRtb, DestinationCidrBlock: "10.20.0.0/16", TransitGatewayAttachmentId: ids.peer }));
+    const hole = bh.explanations.find((x) => x.code === "TGW_RTB_BAD_STATE_ROUTE" && x.component.id === ids.sTgwRtb && /blackhole/.test(x.reason));
+    assert.ok(hole, JSON.stringify(bh.explanations));
+    assert.deepEqual(hole.fixes?.map((f) => [f.action, f.params.TransitGatewayAttachmentId]), [["ReplaceTransitGatewayRoute", ids.peer]]);
+    await applyFixes(lab, hole.fixes);
     assert.equal((await lab.admin<AnalyzeBody>("POST", "/analyze", { from: ids.tInst, to: ids.sInst })).body.verdict, "reachable");
   });
 
@@ -410,11 +419,20 @@ describe("a Tokyo–Singapore transit gateway mesh on the network", () => {
     const far = await instance(tokyo, c.vpc, cOther, "10.20.0.0/16");
     const az = (await lab.admin<AnalyzeBody>("POST", "/analyze", { from: far.id, to: ids.tInst })).body;
     assert.deepEqual(az.explanations.map((x) => x.code), ["TGW_ROUTE_AZ_RESTRICTION"]);
+    assert.deepEqual(az.explanations[0]!.fixes?.map((f) => [f.action, f.params.AddSubnetIds]), [["ModifyTransitGatewayVpcAttachment", [cOther]]]);
     // Without an association the gateway has no table to route by.
     await tokyo.send(new DisassociateTransitGatewayRouteTableCommand({ TransitGatewayRouteTableId: tableA, TransitGatewayAttachmentId: att }));
     const none = (await lab.admin<AnalyzeBody>("POST", "/analyze", { from: ci.id, to: ids.tInst })).body;
     assert.deepEqual(none.explanations.map((x) => x.code), ["TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION"]);
-    assert.match(none.explanations[0]!.fix, /associate-transit-gateway-route-table/);
+    assert.deepEqual(none.explanations[0]!.fixes?.map((f) => [f.action, f.params.TransitGatewayAttachmentId]), [["AssociateTransitGatewayRouteTable", att]]);
+    // Each fix, run through the SDK, does what it says: the association, then the zone's subnet.
+    await applyFixes(lab, none.explanations[0]!.fixes);
+    const back = (await lab.admin<AnalyzeBody>("POST", "/analyze", { from: ci.id, to: ids.tInst })).body;
+    assert.equal(back.verdict, "reachable", JSON.stringify(back.explanations));
+    await applyFixes(lab, az.explanations[0]!.fixes);
+    await tokyo.send(new DescribeTransitGatewayVpcAttachmentsCommand({}));
+    const near = (await lab.admin<AnalyzeBody>("POST", "/analyze", { from: far.id, to: ids.tInst })).body;
+    assert.equal(near.verdict, "reachable", JSON.stringify(near.explanations));
   });
 
   test("the state document round trip keeps every transit gateway object", async () => {
