@@ -30,6 +30,12 @@
  * - A propagated route for the same prefix from several attachments (ECMP on AWS) uses the first.
  * - Prefix-list references in transit gateway route tables arrive with the prefix-lists issue; Connect,
  *   VPN, Direct Connect and multicast attachments and policy tables are not modelled (NotImplemented).
+ * - Quotas at AWS's defaults (Transit Gateways Guide, "Quotas"; raise them like the others, e.g.
+ *   `--quota transitGatewaysPerRegion=20`): 5 transit gateways per account and region, 5,000
+ *   attachments, 20 route tables, 50 peering attachments and 10,000 routes per gateway. AWS counts
+ *   static and propagated routes together for the last; vpclab counts the static routes (propagated
+ *   ones are the attached VPCs' blocks, bounded by the attachments quota). AWS's error code is
+ *   confirmed for the first only (TransitGatewayLimitExceeded); vpclab answers it for all five.
  * - The exact messages of some refusals (a propagation from a peering attachment, accepting from the
  *   wrong region) are not confirmed from a recorded AWS answer; the codes are AWS's.
  */
@@ -57,6 +63,7 @@ import {
   tgwAttachmentOtherGateway,
   tgwDuplicateSubnetsInZone,
   tgwDuplicateVpcAttachment,
+  tgwLimitExceeded,
   tgwHasAttachments,
   tgwIncorrectState,
   tgwPropagationDuplicate,
@@ -330,6 +337,8 @@ function checkCidrBlocks(blocks: string[]): string[] {
 }
 
 export function createTransitGateway(world: World, rs: RegionState, description: string | undefined, o: TgwOptionsInput | undefined, tags: Tags, rtbTags: Tags): TransitGateway {
+  const live = [...rs.transitGateways.values()].filter((t) => t.state !== "deleted").length;
+  if (live >= world.quotas.transitGatewaysPerRegion) throw tgwLimitExceeded("transit gateways", world.quotas.transitGatewaysPerRegion);
   if (o?.MulticastSupport === "enable") throw tgwIncorrectState("vpclab does not model transit gateway multicast (MulticastSupport must be disable).");
   const asn = o?.AmazonSideAsn ?? 64512;
   checkAsn(asn);
@@ -437,6 +446,8 @@ function newRouteTable(world: World, rs: RegionState, tgw: TransitGateway, tags:
 export function createTgwRouteTable(world: World, rs: RegionState, tgwId: string | undefined, tags: Tags): TgwRouteTable {
   const tgw = getTransitGateway(rs, tgwId);
   if (tgw.state !== "available") throw tgwIncorrectState(`${tgw.id} is in invalid state`);
+  const tables = [...rs.tgwRouteTables.values()].filter((t) => t.transitGatewayId === tgw.id && t.state !== "deleted").length;
+  if (tables >= world.quotas.routeTablesPerTransitGateway) throw tgwLimitExceeded(`route tables for ${tgw.id}`, world.quotas.routeTablesPerTransitGateway);
   const rtb = newRouteTable(world, rs, tgw, tags);
   // Reuses the gateway's settling transition, which makes its pending tables available.
   world.after("tgw.pending", { kind: "tgw.pending", id: tgw.id, account: rs.account, region: rs.region });
@@ -591,6 +602,9 @@ export function createTgwRoute(world: World, rs: RegionState, rtbId: string | un
   const cidr = canonical(dest);
   const route = staticRoute(world, rs, rtb, attachmentId, blackhole, cidr);
   if (rtb.routes.some((r) => r.destinationCidr === cidr)) throw tgwRouteAlreadyExists(cidr, rtb.id);
+  let routes = 0;
+  for (const t of rs.tgwRouteTables.values()) if (t.transitGatewayId === rtb.transitGatewayId && t.state !== "deleted") routes += t.routes.length;
+  if (routes >= world.quotas.routesPerTransitGateway) throw tgwLimitExceeded(`static routes for ${rtb.transitGatewayId}`, world.quotas.routesPerTransitGateway);
   rtb.routes.push(route);
   return { rtb, route };
 }
@@ -649,6 +663,7 @@ export function createVpcAttachment(world: World, rs: RegionState, tgwId: string
   for (const a of rs.tgwAttachments.values()) {
     if (a.transitGatewayId === tgw.id && a.vpcId === vpc.id && LIVE_ATTACHMENT.has(a.state)) throw tgwDuplicateVpcAttachment(tgw.id);
   }
+  if (liveAttachments(world, rs, tgw.id).all >= world.quotas.attachmentsPerTransitGateway) throw tgwLimitExceeded(`attachments for ${tgw.id}`, world.quotas.attachmentsPerTransitGateway);
   if (o?.Ipv6Support === "enable") throw invalidParameterValue(`VPC ${vpc.id} has no IPv6 CIDR block: Ipv6Support cannot be enabled.`);
   const a: TgwVpcAttachment = {
     id: world.ids.next("tgw-attach"),
@@ -728,6 +743,19 @@ export function acceptOrRejectVpcAttachment(rs: RegionState, id: string | undefi
 
 // ---- peering attachments ----------------------------------------------------------------------------
 
+/** A gateway's attachments that are not deleted or failed (for its quotas): all of them, and the peerings. */
+function liveAttachments(world: World, rs: RegionState, tgwId: string): { all: number; peerings: number } {
+  let vpcs = 0;
+  let peerings = 0;
+  for (const a of rs.tgwAttachments.values()) if (a.transitGatewayId === tgwId && LIVE_ATTACHMENT.has(a.state)) vpcs++;
+  for (const p of world.tgwPeerings.values()) {
+    if (!LIVE_ATTACHMENT.has(p.state)) continue;
+    const mine = (p.requester.transitGatewayId === tgwId && p.requester.ownerId === rs.account && p.requester.region === rs.region) || (p.accepter.transitGatewayId === tgwId && p.accepter.ownerId === rs.account && p.accepter.region === rs.region);
+    if (mine) peerings++;
+  }
+  return { all: vpcs + peerings, peerings };
+}
+
 export function createTgwPeering(world: World, rs: RegionState, tgwId: string | undefined, peerTgwId: string | undefined, peerAccount: string | undefined, peerRegion: string | undefined, tags: Tags): TgwPeeringAttachment {
   const tgw = getTransitGateway(rs, tgwId);
   if (tgw.state !== "available") throw tgwIncorrectState(`${tgw.id} is in invalid state`);
@@ -741,6 +769,9 @@ export function createTgwPeering(world: World, rs: RegionState, tgwId: string | 
     const ids = [p.requester.transitGatewayId, p.accepter.transitGatewayId];
     if (ids.includes(tgw.id) && ids.includes(peerTgwId)) throw tgwIncorrectState(`A peering attachment between ${tgw.id} and ${peerTgwId} already exists: ${p.id}`);
   }
+  const mine = liveAttachments(world, rs, tgw.id);
+  if (mine.peerings >= world.quotas.peeringAttachmentsPerTransitGateway) throw tgwLimitExceeded(`peering attachments for ${tgw.id}`, world.quotas.peeringAttachmentsPerTransitGateway);
+  if (mine.all >= world.quotas.attachmentsPerTransitGateway) throw tgwLimitExceeded(`attachments for ${tgw.id}`, world.quotas.attachmentsPerTransitGateway);
   // The outcome is decided now and applied on the next request, as for a VPC peering request.
   const peer = world.hasAccount(peerAccount) ? world.existingRegion(peerAccount, peerRegion)?.transitGateways.get(peerTgwId) : undefined;
   const fails = peer === undefined || peer.state !== "available";

@@ -66,8 +66,17 @@
  *   A packet leaves by a VPC attachment only for an address inside that VPC's CIDR blocks (the VPC's
  *   own subnet routing behind the attachment ENI is not walked). MTU 8500; each gateway adds
  *   TGW_HOP_RTT_MS to the round trip; security-group references do not match across a gateway (AWS's
- *   SecurityGroupReferencingSupport is not modelled on the network). Appliance mode is stored but
- *   does not pin a flow's zone: vpclab does not model which attachment ENI a flow uses.
+ *   SecurityGroupReferencingSupport is not modelled on the network). The packet leaves the gateway into
+ *   a VPC by one attachment subnet, shown on the hop: without appliance mode the zone it entered the
+ *   gateway by, when the attachment has a subnet there (Availability Zone affinity; past a peering
+ *   attachment, or without such a subnet, a symmetric flow hash of the address pair picks one), so a flow
+ *   between two zones goes out by one zone and comes back by the other, which AWS allows; with appliance
+ *   mode, the zone this flow first crossed that attachment by (else the flow hash), so the reply crosses
+ *   the same attachment subnet as the request. A packet always enters the gateway by the attachment
+ *   subnet in the sender's own zone (the VPC's route sends it to that zone's attachment interface). The
+ *   attachment subnets' network ACLs and route tables are not applied (the packet goes from the
+ *   attachment straight to the interface that holds the address), and the zone does not change the
+ *   round trip.
  * - NAT gateways, VPN gateways and egress-only gateways are not modelled: routes to them are reported
  *   as not functional (BAD_STATE_ROUTE).
  * - Unlike AWS's analyzer, paths may cross regions and accounts.

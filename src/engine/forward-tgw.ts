@@ -3,7 +3,7 @@
  * route tables", "Transit gateway peering attachments"). See the fidelity notes in analyze.ts
  * ("Transit gateways").
  */
-import type { RouteTarget } from "../domain/types.js";
+import type { RouteTarget, TgwVpcAttachment } from "../domain/types.js";
 import type { RegionState } from "../state/world.js";
 import type { Fix } from "./fix-command.js";
 import { formatIp } from "../domain/cidr.js";
@@ -13,7 +13,7 @@ import { MTU_TGW, TGW_HOP_RTT_MS } from "./latency.js";
 import { blockAt, call, noDestination, where, type Forwarder, type Leg, type RouteOutcome, type Walk } from "./walk.js";
 
 export const tgwForwarder: Forwarder<Extract<RouteTarget, { kind: "tgw" }>> = {
-  forward: ({ w, leg, s, dst, route, out }, t) => forwardTgw(w, leg, s, dst, t.id, route.destinationCidr, out),
+  forward: ({ w, leg, s, src, dst, route, out }, t) => forwardTgw(w, leg, s, src, dst, t.id, route.destinationCidr, out),
   blackhole({ w, s, rt, route }, t) {
     const tgw = s.rs.transitGateways.get(t.id);
     const down = !tgw || tgw.state !== "available";
@@ -35,16 +35,15 @@ const MAX_TGW_HOPS = 4;
  * the attachment it entered by decides the next attachment, and a peering attachment hands it to the
  * other gateway, whose own table associated with that peering attachment decides again.
  */
-export function forwardTgw(w: Walk, leg: Leg, s: EniInfo, dst: number, tgwId: string, vpcRoute: string, out: RouteOutcome): void {
+export function forwardTgw(w: Walk, leg: Leg, s: EniInfo, src: number, dst: number, tgwId: string, vpcRoute: string, out: RouteOutcome): void {
   const dstText = formatIp(dst);
   let rs = s.rs;
   const entry = availableAttachment(w.world, rs, tgwId, s.vpc.vpc.id)!;
   const loc0 = where(s);
   const az = s.subnet.subnet.availabilityZone;
-  let inZone = false;
-  for (const id of entry.subnetIds) if (rs.subnets.get(id)?.availabilityZone === az) inZone = true;
-  out.after.push({ leg, kind: "tgw-attachment", id: entry.id, ...loc0, verdict: inZone ? "pass" : "deny", detail: w.explain ? `VPC attachment ${entry.id} of ${s.vpc.vpc.id} to ${tgwId}` : "" });
-  if (!inZone) {
+  const entrySubnet = zonesOf(rs, entry.subnetIds).get(az);
+  out.after.push({ leg, kind: "tgw-attachment", id: entry.id, ...loc0, verdict: entrySubnet ? "pass" : "deny", subnetId: entrySubnet, availabilityZone: entrySubnet ? az : undefined, detail: w.explain ? `VPC attachment ${entry.id} of ${s.vpc.vpc.id} to ${tgwId}${entrySubnet ? `, entered by its subnet ${entrySubnet} in ${az}` : ""}` : "" });
+  if (!entrySubnet) {
     blockAt(w, leg, "TGW_ROUTE_AZ_RESTRICTION", { id: entry.id, type: "transit-gateway-attachment", ...loc0 }, {
       transitGatewayId: tgwId,
       transitGatewayAttachmentId: entry.id,
@@ -56,6 +55,9 @@ export function forwardTgw(w: Walk, leg: Leg, s: EniInfo, dst: number, tgwId: st
     });
     return;
   }
+  if (!w.tgwZones.has(entry.id)) w.tgwZones.set(entry.id, az);
+  /** The zone the packet entered this region's gateway by (Availability Zone affinity); none past a peering. */
+  let originZone: string | undefined = az;
   let inId = entry.id;
   let gw = tgwId;
   for (let hopCount = 0; hopCount < MAX_TGW_HOPS; hopCount++) {
@@ -120,10 +122,12 @@ export function forwardTgw(w: Walk, leg: Leg, s: EniInfo, dst: number, tgwId: st
       rs = nrs;
       gw = other.transitGatewayId;
       inId = p.id;
+      originZone = undefined;
       continue;
     }
     const v = w.m.vpcs.get(next.resourceId);
-    out.after.push({ leg, kind: "tgw-attachment", id: next.id, ...loc, verdict: "pass", detail: w.explain ? `VPC attachment ${next.id} into ${next.resourceId}` : "" });
+    const exit = next.vpc ? exitSubnet(w, rs, next.vpc, originZone, src, dst) : undefined;
+    out.after.push({ leg, kind: "tgw-attachment", id: next.id, ...loc, verdict: "pass", subnetId: exit?.subnetId, availabilityZone: exit?.zone, detail: w.explain ? `VPC attachment ${next.id} into ${next.resourceId}${exit ? `, by its subnet ${exit.subnetId} in ${exit.zone} (${exit.why})` : ""}` : "" });
     if (!v || !v.cidrs.some((c) => inCidr(c, dst))) {
       noDestination(w, leg, s, v, dst, `${dstText} is outside ${next.resourceId}${v ? ` (${v.cidrs.map((c) => c.text).join(", ")})` : ""}, where route ${found.destinationCidr} of ${rtb.id} sends it`);
       return;
@@ -193,4 +197,53 @@ function onePerZone(rs: RegionState, vpcId: string): string[] {
     if (sn.vpcId === vpcId && !byZone.has(sn.availabilityZone)) byZone.set(sn.availabilityZone, sn.id);
   }
   return [...byZone.values()];
+}
+
+/** An attachment's subnets by Availability Zone. */
+function zonesOf(rs: RegionState, subnetIds: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const id of subnetIds) {
+    const z = rs.subnets.get(id)?.availabilityZone;
+    if (z && !out.has(z)) out.set(z, id);
+  }
+  return out;
+}
+
+/** A symmetric flow hash of the address pair: both directions of a flow hash alike. */
+function flowHash(a: number, b: number): number {
+  const lo = Math.min(a >>> 0, b >>> 0);
+  const hi = Math.max(a >>> 0, b >>> 0);
+  let h = Math.imul(lo ^ 0x9e3779b9, 0x85ebca6b) ^ hi;
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/**
+ * The attachment subnet a packet leaves the gateway by, into the attachment's VPC (Transit Gateways
+ * Guide, "Availability Zones" and "Example: Appliance in a shared services VPC"): without appliance
+ * mode, the zone the packet entered the gateway by when the attachment has a subnet there (Availability
+ * Zone affinity), so the two directions of a flow between zones use different zones; with appliance
+ * mode, one subnet chosen by a flow hash for the flow's life, the same the flow used first (a reply
+ * leaves by the subnet its request crossed).
+ */
+function exitSubnet(w: Walk, rs: RegionState, a: TgwVpcAttachment, originZone: string | undefined, src: number, dst: number): { zone: string; subnetId: string; why: string } | undefined {
+  const zones = zonesOf(rs, a.subnetIds);
+  if (zones.size === 0) return undefined;
+  const appliance = a.options.applianceModeSupport === "enable";
+  const pinned = w.tgwZones.get(a.id);
+  let zone: string;
+  let why: string;
+  if (appliance && pinned && zones.has(pinned)) {
+    zone = pinned;
+    why = "appliance mode: the zone this flow crossed the attachment by";
+  } else if (!appliance && originZone && zones.has(originZone)) {
+    zone = originZone;
+    why = "Availability Zone affinity: the zone the packet entered the gateway by";
+  } else {
+    const sorted = [...zones.keys()].sort();
+    zone = sorted[flowHash(src, dst) % sorted.length]!;
+    why = appliance ? "appliance mode: chosen by flow hash, kept for the flow's life" : `chosen by flow hash: no attachment subnet in ${originZone ?? "the zone of entry"}`;
+  }
+  if (!w.tgwZones.has(a.id)) w.tgwZones.set(a.id, zone);
+  return { zone, subnetId: zones.get(zone)!, why };
 }

@@ -43,6 +43,9 @@ export interface Hop {
   securityGroupRuleId?: string;
   aclRuleNumber?: number;
   route?: { destinationCidr: string; target: string; state: "active" | "blackhole" };
+  /** For a transit gateway VPC attachment: the attachment subnet (and its zone) the packet crossed by. */
+  subnetId?: string;
+  availabilityZone?: string;
   detail: string;
 }
 
@@ -116,6 +119,8 @@ export class Walk {
   mtu = MTU_VPC;
   mtuAt = "";
   routerHops: { address: string; id: string }[] = [];
+  /** The zone of each transit gateway VPC attachment this flow crossed first (appliance mode pins it). */
+  tgwZones = new Map<string, string>();
   constructor(
     readonly m: NetworkModel,
     readonly world: World,

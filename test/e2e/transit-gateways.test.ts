@@ -469,3 +469,90 @@ describe("a Tokyo–Singapore transit gateway mesh on the network", () => {
     assert.match(why.stdout, /create-transit-gateway-route/);
   });
 });
+
+describe("transit gateway quotas at AWS's defaults", () => {
+  let lab: Lab;
+  after(async () => {
+    await lab?.close();
+  });
+
+  test("5 gateways per region and 20 route tables per gateway, then TransitGatewayLimitExceeded", async () => {
+    lab = await startLab();
+    const c = lab.ec2("eu-west-1");
+    const first = await gateway(c);
+    for (let i = 1; i < 5; i++) await gateway(c);
+    const e = await expectEc2Error(c.send(new CreateTransitGatewayCommand({})), "TransitGatewayLimitExceeded");
+    assert.match(e.message, /transit gateways \(5\)/);
+    // The default table is the first of 20.
+    for (let i = 1; i < 20; i++) await c.send(new CreateTransitGatewayRouteTableCommand({ TransitGatewayId: first.TransitGatewayId! }));
+    await expectEc2Error(c.send(new CreateTransitGatewayRouteTableCommand({ TransitGatewayId: first.TransitGatewayId! })), "TransitGatewayLimitExceeded");
+    // A deleted gateway no longer counts.
+    await c.send(new DeleteTransitGatewayCommand({ TransitGatewayId: (await gatewayIds(c))[4]! }));
+    await c.send(new DescribeTransitGatewaysCommand({}));
+    await gateway(c);
+  });
+
+  test("attachments, peering attachments and static routes per gateway (quotas lowered as a user may raise them)", async () => {
+    const small = await startLab({ quotas: { attachmentsPerTransitGateway: 2, peeringAttachmentsPerTransitGateway: 1, routesPerTransitGateway: 2 } });
+    try {
+      const c = small.ec2(TOKYO);
+      const s = small.ec2(SING);
+      const tgw = (await gateway(c)).TransitGatewayId!;
+      const peers = [(await gateway(s)).TransitGatewayId!, (await gateway(s)).TransitGatewayId!];
+      const a = await vpcWithSubnet(c, "10.1.0.0/16", "10.1.1.0/24", "ap-northeast-1a");
+      const b = await vpcWithSubnet(c, "10.2.0.0/16", "10.2.1.0/24", "ap-northeast-1a");
+      await c.send(new CreateTransitGatewayPeeringAttachmentCommand({ TransitGatewayId: tgw, PeerTransitGatewayId: peers[0], PeerAccountId: "000000000000", PeerRegion: SING }));
+      await expectEc2Error(c.send(new CreateTransitGatewayPeeringAttachmentCommand({ TransitGatewayId: tgw, PeerTransitGatewayId: peers[1], PeerAccountId: "000000000000", PeerRegion: SING })), "TransitGatewayLimitExceeded");
+      await c.send(new CreateTransitGatewayVpcAttachmentCommand({ TransitGatewayId: tgw, VpcId: a.vpc, SubnetIds: [a.subnet] }));
+      await expectEc2Error(c.send(new CreateTransitGatewayVpcAttachmentCommand({ TransitGatewayId: tgw, VpcId: b.vpc, SubnetIds: [b.subnet] })), "TransitGatewayLimitExceeded");
+      const rtb = (await c.send(new DescribeTransitGatewayRouteTablesCommand({}))).TransitGatewayRouteTables![0]!.TransitGatewayRouteTableId!;
+      for (const cidr of ["10.8.0.0/16", "10.9.0.0/16"]) await c.send(new CreateTransitGatewayRouteCommand({ TransitGatewayRouteTableId: rtb, DestinationCidrBlock: cidr, Blackhole: true }));
+      await expectEc2Error(c.send(new CreateTransitGatewayRouteCommand({ TransitGatewayRouteTableId: rtb, DestinationCidrBlock: "10.10.0.0/16", Blackhole: true })), "TransitGatewayLimitExceeded");
+    } finally {
+      await small.close();
+    }
+  });
+});
+
+async function gatewayIds(c: EC2Client): Promise<string[]> {
+  return (await c.send(new DescribeTransitGatewaysCommand({}))).TransitGateways!.filter((t) => t.State !== "deleted").map((t) => t.TransitGatewayId!);
+}
+
+describe("appliance mode: which attachment subnet a flow crosses by", () => {
+  let lab: Lab;
+  after(async () => {
+    await lab?.close();
+  });
+
+  test("without it, zone affinity: out by the sender's zone, back by the replier's (asymmetric, allowed); with it, the reply crosses the request's subnet", async () => {
+    lab = await startLab();
+    const c = lab.ec2(TOKYO);
+    const tgw = (await gateway(c)).TransitGatewayId!;
+    const two = async (cidr: string, third: number) => {
+      const { vpc, subnet, rtb } = await vpcWithSubnet(c, `10.${third}.0.0/16`, `10.${third}.1.0/24`, "ap-northeast-1a");
+      const other = (await c.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: `10.${third}.2.0/24`, AvailabilityZone: "ap-northeast-1c" }))).Subnet!.SubnetId!;
+      const att = (await c.send(new CreateTransitGatewayVpcAttachmentCommand({ TransitGatewayId: tgw, VpcId: vpc, SubnetIds: [subnet, other] }))).TransitGatewayVpcAttachment!.TransitGatewayAttachmentId!;
+      await c.send(new CreateRouteCommand({ RouteTableId: rtb, DestinationCidrBlock: "10.0.0.0/8", TransitGatewayId: tgw }));
+      return { vpc, a: subnet, c: other, att, cidr };
+    };
+    const A = await two("10.71.0.0/16", 71);
+    const B = await two("10.72.0.0/16", 72);
+    const sender = await instance(c, A.vpc, A.a, "10.0.0.0/8");
+    const receiver = await instance(c, B.vpc, B.c, "10.0.0.0/8");
+    type Crossing = { kind: string; id: string; subnetId?: string; availabilityZone?: string };
+    const crossings = async () => {
+      const { body } = await lab.admin<{ verdict: string; forward: Crossing[]; return: Crossing[]; explanations: unknown[] }>("POST", "/analyze", { from: sender.id, to: receiver.id });
+      assert.equal(body.verdict, "reachable", JSON.stringify(body.explanations));
+      const pick = (hops: Crossing[]) => hops.filter((h) => h.kind === "tgw-attachment").map((h) => `${h.id}@${h.subnetId}`);
+      return { forward: pick(body.forward), ret: pick(body.return) };
+    };
+    // Forward: in by A's subnet in zone a, out into B by B's subnet in zone a (the zone of entry).
+    // Return: in by B's subnet in zone c (the replier's), out into A by A's subnet in zone c.
+    assert.deepEqual(await crossings(), { forward: [`${A.att}@${A.a}`, `${B.att}@${B.a}`], ret: [`${B.att}@${B.c}`, `${A.att}@${A.c}`] });
+    // Appliance mode on A's attachment: the reply goes into A by the subnet the request left A by.
+    await c.send(new ModifyTransitGatewayVpcAttachmentCommand({ TransitGatewayAttachmentId: A.att, Options: { ApplianceModeSupport: "enable" } }));
+    const pinned = await crossings();
+    assert.deepEqual(pinned.ret, [`${B.att}@${B.c}`, `${A.att}@${A.a}`]);
+    assert.deepEqual(pinned.forward, [`${A.att}@${A.a}`, `${B.att}@${B.a}`]);
+  });
+});
