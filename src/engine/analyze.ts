@@ -86,6 +86,7 @@ import type { Fix } from "./fix-command.js";
 import { formatIp, isPrivate, parseIp } from "../domain/cidr.js";
 import { invalidParameterValue } from "../domain/errors.js";
 import { routeState } from "../domain/route-tables.js";
+import { sharedVpcAttachments, tgwHome } from "../domain/transit-gateways.js";
 import type { EniInfo, NetworkModel, VpcInfo } from "./model.js";
 import { inCidr, RFC6598 } from "./model.js";
 import { matchAcl, matchSgRules, PROTO_ICMP, PROTO_TCP, PROTO_UDP, type CompiledAclEntry, type CompiledSgRule, type PacketKey } from "./filters.js";
@@ -380,8 +381,8 @@ function privateRouteFix(w: Walk, vpc: VpcInfo, rt: RouteTable, dst: number): { 
   for (const v of w.m.vpcs.values()) if (v !== vpc && v.cidrs.some((c) => inCidr(c, dst))) holder = v;
   const block = holder?.cidrs.find((c) => inCidr(c, dst));
   if (holder && block) {
-    for (const a of vpc.rs.tgwAttachments.values()) {
-      if (a.vpcId !== vpc.vpc.id || a.state !== "available" || vpc.rs.transitGateways.get(a.transitGatewayId)?.state !== "available") continue;
+    for (const a of [...vpc.rs.tgwAttachments.values(), ...sharedVpcAttachments(w.world, vpc.rs)]) {
+      if (a.vpcId !== vpc.vpc.id || a.state !== "available" || tgwHome(w.world, vpc.rs, a.transitGatewayId)?.transitGateways.get(a.transitGatewayId)?.state !== "available") continue;
       return {
         fix: `add a route ${block.text} → ${a.transitGatewayId} (the transit gateway ${vpc.vpc.id} is attached to; ${holder.vpc.id} in ${holder.rs.region} holds ${dstText}) to ${rt.id}`,
         fixes: [call("CreateRoute", { RouteTableId: rt.id, DestinationCidrBlock: block.text, TransitGatewayId: a.transitGatewayId }, loc)],

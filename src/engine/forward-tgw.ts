@@ -7,7 +7,7 @@ import type { RouteTarget, TgwVpcAttachment } from "../domain/types.js";
 import type { RegionState } from "../state/world.js";
 import type { Fix } from "./fix-command.js";
 import { formatIp } from "../domain/cidr.js";
-import { availableAttachment, indexedAssociation, lookupTgwRoute, remoteSide } from "../domain/transit-gateways.js";
+import { availableAttachment, indexedAssociation, lookupTgwRoute, remoteSide, tgwHome, vpcRegionOf } from "../domain/transit-gateways.js";
 import { inCidr, type EniInfo, type VpcInfo } from "./model.js";
 import { MTU_TGW, TGW_HOP_RTT_MS } from "./latency.js";
 import { blockAt, call, noDestination, where, type Forwarder, type Leg, type RouteOutcome, type Walk } from "./walk.js";
@@ -15,7 +15,7 @@ import { blockAt, call, noDestination, where, type Forwarder, type Leg, type Rou
 export const tgwForwarder: Forwarder<Extract<RouteTarget, { kind: "tgw" }>> = {
   forward: ({ w, leg, s, src, dst, route, out }, t) => forwardTgw(w, leg, s, src, dst, t.id, route.destinationCidr, out),
   blackhole({ w, s, rt, route }, t) {
-    const tgw = s.rs.transitGateways.get(t.id);
+    const tgw = (tgwHome(w.world, s.rs, t.id) ?? s.rs).transitGateways.get(t.id);
     const down = !tgw || tgw.state !== "available";
     return {
       why: down ? `transit gateway ${t.id} is ${tgw?.state ?? "deleted"}` : `${rt.vpcId} has no available attachment to transit gateway ${t.id}`,
@@ -37,11 +37,12 @@ const MAX_TGW_HOPS = 4;
  */
 export function forwardTgw(w: Walk, leg: Leg, s: EniInfo, src: number, dst: number, tgwId: string, vpcRoute: string, out: RouteOutcome): void {
   const dstText = formatIp(dst);
-  let rs = s.rs;
+  // The gateway may be another account's (shared): its attachments and tables are kept with it.
+  let rs = tgwHome(w.world, s.rs, tgwId) ?? s.rs;
   const entry = availableAttachment(w.world, rs, tgwId, s.vpc.vpc.id)!;
   const loc0 = where(s);
   const az = s.subnet.subnet.availabilityZone;
-  const entrySubnet = zonesOf(rs, entry.subnetIds).get(az);
+  const entrySubnet = zonesOf(s.rs, entry.subnetIds).get(az);
   out.after.push({ leg, kind: "tgw-attachment", id: entry.id, ...loc0, verdict: entrySubnet ? "pass" : "deny", subnetId: entrySubnet, availabilityZone: entrySubnet ? az : undefined, detail: w.explain ? `VPC attachment ${entry.id} of ${s.vpc.vpc.id} to ${tgwId}${entrySubnet ? `, entered by its subnet ${entrySubnet} in ${az}` : ""}` : "" });
   if (!entrySubnet) {
     blockAt(w, leg, "TGW_ROUTE_AZ_RESTRICTION", { id: entry.id, type: "transit-gateway-attachment", ...loc0 }, {
@@ -153,7 +154,7 @@ function attachmentToward(w: Walk, rs: RegionState, gw: string, dst: number): { 
   if (!holder) return undefined;
   const h = holder;
   const block = h.cidrs.find((c) => inCidr(c, dst))!.text;
-  if (h.rs === rs) {
+  if (h.rs.region === rs.region) {
     const local = [...rs.tgwAttachments.values()].find((a) => a.vpcId === h.vpc.id && a.transitGatewayId === gw && a.state === "available");
     return local ? { attachmentId: local.id, block, vpc: true, what: `the VPC attachment of ${h.vpc.id}` } : undefined;
   }
@@ -227,7 +228,7 @@ function flowHash(a: number, b: number): number {
  * leaves by the subnet its request crossed).
  */
 function exitSubnet(w: Walk, rs: RegionState, a: TgwVpcAttachment, originZone: string | undefined, src: number, dst: number): { zone: string; subnetId: string; why: string } | undefined {
-  const zones = zonesOf(rs, a.subnetIds);
+  const zones = zonesOf(vpcRegionOf(w.world, rs, a) ?? rs, a.subnetIds);
   if (zones.size === 0) return undefined;
   const appliance = a.options.applianceModeSupport === "enable";
   const pinned = w.tgwZones.get(a.id);

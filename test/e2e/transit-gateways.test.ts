@@ -41,6 +41,7 @@ import {
   ModifyTransitGatewayCommand,
   ModifyTransitGatewayVpcAttachmentCommand,
   RejectTransitGatewayPeeringAttachmentCommand,
+  RejectTransitGatewayVpcAttachmentCommand,
   ReplaceTransitGatewayRouteCommand,
   RunInstancesCommand,
   SearchTransitGatewayRoutesCommand,
@@ -554,5 +555,57 @@ describe("appliance mode: which attachment subnet a flow crosses by", () => {
     const pinned = await crossings();
     assert.deepEqual(pinned.ret, [`${B.att}@${B.c}`, `${A.att}@${A.a}`]);
     assert.deepEqual(pinned.forward, [`${A.att}@${A.a}`, `${B.att}@${B.a}`]);
+  });
+});
+
+describe("a VPC of another account attached to a gateway (every gateway counts as shared)", () => {
+  let lab: Lab;
+  after(async () => {
+    await lab?.close();
+  });
+
+  test("pendingAcceptance until the gateway's owner accepts (or auto-accept); then both accounts' instances talk through it", async () => {
+    lab = await startLab();
+    const owner = lab.ec2(TOKYO, "111111111111");
+    const other = lab.ec2(TOKYO, "222222222222");
+    const tgw = (await gateway(owner)).TransitGatewayId!;
+    const a = await vpcWithSubnet(owner, "10.81.0.0/16", "10.81.1.0/24", "ap-northeast-1a");
+    const b = await vpcWithSubnet(other, "10.82.0.0/16", "10.82.1.0/24", "ap-northeast-1a");
+    const aAtt = (await owner.send(new CreateTransitGatewayVpcAttachmentCommand({ TransitGatewayId: tgw, VpcId: a.vpc, SubnetIds: [a.subnet] }))).TransitGatewayVpcAttachment!;
+    assert.equal(aAtt.State, "pending");
+    const bAtt = (await other.send(new CreateTransitGatewayVpcAttachmentCommand({ TransitGatewayId: tgw, VpcId: b.vpc, SubnetIds: [b.subnet] }))).TransitGatewayVpcAttachment!;
+    assert.equal(bAtt.State, "pendingAcceptance");
+    assert.equal(bAtt.VpcOwnerId, "222222222222");
+    const id = bAtt.TransitGatewayAttachmentId!;
+    // Both accounts see it; only the gateway's owner may accept it; no route to the gateway meanwhile.
+    const seenByOther = (await other.send(new DescribeTransitGatewayVpcAttachmentsCommand({ TransitGatewayAttachmentIds: [id] }))).TransitGatewayVpcAttachments!;
+    assert.equal(seenByOther[0]!.State, "pendingAcceptance");
+    await expectEc2Error(other.send(new AcceptTransitGatewayVpcAttachmentCommand({ TransitGatewayAttachmentId: id })), "IncorrectState");
+    await expectEc2Error(other.send(new CreateRouteCommand({ RouteTableId: b.rtb, DestinationCidrBlock: "10.81.0.0/16", TransitGatewayId: tgw })), "InvalidTransitGatewayID.NotFound");
+    const accepted = (await owner.send(new AcceptTransitGatewayVpcAttachmentCommand({ TransitGatewayAttachmentId: id }))).TransitGatewayVpcAttachment!;
+    assert.equal(accepted.State, "pending");
+    await expectEc2Error(owner.send(new AcceptTransitGatewayVpcAttachmentCommand({ TransitGatewayAttachmentId: id })), "IncorrectState");
+    const both = (await owner.send(new DescribeTransitGatewayVpcAttachmentsCommand({}))).TransitGatewayVpcAttachments!;
+    assert.deepEqual(both.map((x) => [x.TransitGatewayAttachmentId, x.State]).sort(), [[aAtt.TransitGatewayAttachmentId, "available"], [id, "available"]].sort());
+    await owner.send(new CreateRouteCommand({ RouteTableId: a.rtb, DestinationCidrBlock: "10.82.0.0/16", TransitGatewayId: tgw }));
+    await other.send(new CreateRouteCommand({ RouteTableId: b.rtb, DestinationCidrBlock: "10.81.0.0/16", TransitGatewayId: tgw }));
+    const ai = await instance(owner, a.vpc, a.subnet, "10.82.0.0/16");
+    const bi = await instance(other, b.vpc, b.subnet, "10.81.0.0/16");
+    const { body } = await lab.admin<AnalyzeBody>("POST", "/analyze", { from: bi.id, to: ai.id, account: "222222222222", region: TOKYO, toAccount: "111111111111" });
+    assert.equal(body.verdict, "reachable", JSON.stringify(body.explanations));
+    assert.deepEqual(body.forward.filter((h) => h.kind === "tgw-attachment").map((h) => h.id), [id, aAtt.TransitGatewayAttachmentId]);
+
+    // Auto-accept: the next attachment of the other account goes straight to pending.
+    await owner.send(new ModifyTransitGatewayCommand({ TransitGatewayId: tgw, Options: { AutoAcceptSharedAttachments: "enable" } }));
+    const c = await vpcWithSubnet(other, "10.83.0.0/16", "10.83.1.0/24", "ap-northeast-1a");
+    const auto = (await other.send(new CreateTransitGatewayVpcAttachmentCommand({ TransitGatewayId: tgw, VpcId: c.vpc, SubnetIds: [c.subnet] }))).TransitGatewayVpcAttachment!;
+    assert.equal(auto.State, "pending");
+    // Reject: without auto-accept again, a third VPC's request is turned down by the owner.
+    await owner.send(new ModifyTransitGatewayCommand({ TransitGatewayId: tgw, Options: { AutoAcceptSharedAttachments: "disable" } }));
+    const d = await vpcWithSubnet(other, "10.84.0.0/16", "10.84.1.0/24", "ap-northeast-1a");
+    const req = (await other.send(new CreateTransitGatewayVpcAttachmentCommand({ TransitGatewayId: tgw, VpcId: d.vpc, SubnetIds: [d.subnet] }))).TransitGatewayVpcAttachment!;
+    assert.equal(req.State, "pendingAcceptance");
+    const rejected = (await owner.send(new RejectTransitGatewayVpcAttachmentCommand({ TransitGatewayAttachmentId: req.TransitGatewayAttachmentId! }))).TransitGatewayVpcAttachment!;
+    assert.equal(rejected.State, "rejected");
   });
 });
