@@ -377,12 +377,15 @@ function privateRouteFix(w: Walk, vpc: VpcInfo, rt: RouteTable, dst: number): { 
       };
     }
   }
+  // Only a VPC attached to a transit gateway looks for the VPC that holds the address (a scan of every VPC).
+  const attached = [...vpc.rs.tgwAttachments.values(), ...sharedVpcAttachments(w.world, vpc.rs)].filter(
+    (a) => a.vpcId === vpc.vpc.id && a.state === "available" && tgwHome(w.world, vpc.rs, a.transitGatewayId)?.transitGateways.get(a.transitGatewayId)?.state === "available",
+  );
   let holder: VpcInfo | undefined;
-  for (const v of w.m.vpcs.values()) if (v !== vpc && v.cidrs.some((c) => inCidr(c, dst))) holder = v;
+  if (attached.length > 0) for (const v of w.m.vpcs.values()) if (v !== vpc && v.cidrs.some((c) => inCidr(c, dst))) holder = v;
   const block = holder?.cidrs.find((c) => inCidr(c, dst));
   if (holder && block) {
-    for (const a of [...vpc.rs.tgwAttachments.values(), ...sharedVpcAttachments(w.world, vpc.rs)]) {
-      if (a.vpcId !== vpc.vpc.id || a.state !== "available" || tgwHome(w.world, vpc.rs, a.transitGatewayId)?.transitGateways.get(a.transitGatewayId)?.state !== "available") continue;
+    for (const a of attached) {
       return {
         fix: `add a route ${block.text} → ${a.transitGatewayId} (the transit gateway ${vpc.vpc.id} is attached to; ${holder.vpc.id} in ${holder.rs.region} holds ${dstText}) to ${rt.id}`,
         fixes: [call("CreateRoute", { RouteTableId: rt.id, DestinationCidrBlock: block.text, TransitGatewayId: a.transitGatewayId }, loc)],
