@@ -93,7 +93,7 @@ export function short(id: string): string {
 }
 
 export function nsName(prefix: string, kind: string, id: string): string {
-  return `${prefix}${kind}-${id}`;
+  return kind === "" ? `${prefix}${id}` : `${prefix}${kind}-${id}`;
 }
 
 interface Ctx {
@@ -306,7 +306,7 @@ export function planDataplane(world: World, prefix: string): Plan {
     const inetDev = `v${short(vpcId)}`;
     addLink(plan, { ns: r.ns, dev: "igw" }, { ns: internet.ns, dev: inetDev }, MTU_INTERNET);
     r.ip.push("address add fe80::1/64 dev igw nodad");
-    internet.ip.push(`address add fe80::2/64 dev ${inetDev} nodad`, `link set ${inetDev} up`);
+    internet.ip.push(`link set ${inetDev} up`, `address add fe80::2/64 dev ${inetDev} nodad`);
     r.gw.set(`igw:${igw.id}`, { dev: "igw", via: "fe80::2" });
     r.ingressDevs.push("igw");
     r.igw = true;
@@ -457,6 +457,8 @@ function finishRouter(ctx: Ctx, r: RouterBuild): void {
     for (const c of vpcCidrs) out.push(`route add blackhole ${c} table ${table}`);
     return out;
   };
+  // Links up before the routes that use them (a route via a link that is down is refused).
+  for (const dev of r.ingressDevs) r.ip.push(`link set ${dev} up`);
   r.ip.push(...local(50), "route add blackhole default table 50");
   for (const t of tables) {
     const n = tableNo.get(t.id)!;
@@ -476,7 +478,11 @@ function finishRouter(ctx: Ctx, r: RouterBuild): void {
         if (tk === "nat" || tk === "eni" || tk === "instance" || tk === "vgw" || tk === "eigw") ctx.plan.notes.push(`route ${dst} → ${route.target.id} in ${t.id}: ${tk} targets are not modelled in the data plane (dropped)`);
       }
     }
-    r.ip.push(...local(n).filter((l) => !seen.has(l.split(" ")[2]!)));
+    const dstOf = (l: string) => {
+      const w = l.split(" ");
+      return w[2] === "blackhole" ? w[3]! : w[2]!;
+    };
+    r.ip.push(...local(n).filter((l) => !seen.has(dstOf(l))));
     if (!hasDefault) r.ip.push(`route add blackhole default table ${n}`);
   }
   let pref = 1000;
@@ -485,7 +491,7 @@ function finishRouter(ctx: Ctx, r: RouterBuild): void {
     const t = explicit ?? main;
     r.ip.push(`rule add pref ${pref++} iif ${br} lookup ${t ? tableNo.get(t.id)! : 50}`);
   }
-  for (const dev of r.ingressDevs) r.ip.push(`link set ${dev} up`, `rule add pref ${pref++} iif ${dev} lookup 50`);
+  for (const dev of r.ingressDevs) r.ip.push(`rule add pref ${pref++} iif ${dev} lookup 50`);
   // nftables: NACLs on the forward hook, the IGW's NAT on its link.
   const aclOf = (s: Subnet) => {
     for (const acl of r.rs.networkAcls.values()) if (acl.associations.some((a) => a.subnetId === s.id)) return acl;
@@ -542,7 +548,7 @@ function planTgws(ctx: Ctx, routers: Map<string, RouterBuild>): void {
         r.ip.push(`address add fe80::1/64 dev ${rdev} nodad`);
         r.gw.set(`tgw:${tgw.id}`, { dev: rdev, via: "fe80::2" });
         r.ingressDevs.push(rdev);
-        ip.push(`address add fe80::2/64 dev ${tdev} nodad`, `link set ${tdev} up`);
+        ip.push(`link set ${tdev} up`, `address add fe80::2/64 dev ${tdev} nodad`);
       }
       const tables = [...rs.tgwRouteTables.values()].filter((t) => t.transitGatewayId === tgw.id && t.state === "available").sort((x, y) => x.id.localeCompare(y.id));
       let pref = 1000;

@@ -1,0 +1,88 @@
+/**
+ * The netns data plane on the seed (issue 16's "done means"): real ping, HTTP and curl between the
+ * instances' namespaces, through `vpclab exec`, agreeing with the engine. Needs Linux and root (CI runs
+ * as root); skipped with a message otherwise.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync, spawn } from "node:child_process";
+import { RevokeSecurityGroupIngressCommand, AuthorizeSecurityGroupIngressCommand, StopInstancesCommand, TerminateInstancesCommand } from "@aws-sdk/client-ec2";
+import { startLab, runVpclab, type Lab } from "../support/harness.js";
+import { buildSeed, icmpFrom } from "../support/seed.js";
+import { dataplaneUnavailable } from "../../src/dataplane/index.js";
+
+const why = dataplaneUnavailable();
+const skip = why ? `netns data plane unavailable here: ${why}` : false;
+
+function nsList(): string[] {
+  return execFileSync("ip", ["netns", "list"], { encoding: "utf8" }).split("\n").map((l) => l.split(" ")[0]!).filter(Boolean);
+}
+
+async function waitFor(fn: () => Promise<boolean>, ms = 5000): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await fn()) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return false;
+}
+
+test("seed with --dataplane netns: ping, curl over an inter-region peering, a revoked rule, the Internet, cleanup", { skip, timeout: 60_000 }, async () => {
+  const lab: Lab = await startLab({ dataplane: "netns" });
+  let prefix = "";
+  try {
+    const tokyo = lab.ec2("ap-northeast-1");
+    const sg = lab.ec2("ap-southeast-1");
+    const seed = await buildSeed(lab, tokyo, sg);
+    const status = async () => (await lab.admin<{ prefix: string; instances: { id: string; ns: string }[] }>("GET", "/dataplane")).body;
+    prefix = (await status()).prefix;
+    assert.match(prefix, /^vpclab-\d+-[0-9a-f]{4}-$/);
+    await waitFor(async () => (await status()).instances.length === 2);
+    const ep = ["--endpoint-url", lab.url];
+    const exec = (who: string, cmd: string[], region?: string) => runVpclab(["exec", who, ...ep, ...(region ? ["--region", region] : []), "--", ...cmd], 30_000);
+    // Names resolve like the other commands; the hostname is the instance's.
+    const host = await exec("tokyo-box", ["hostname"]);
+    assert.equal(host.code, 0, host.stderr);
+    assert.equal(host.stdout.trim(), `ip-${seed.tokyoIp.replaceAll(".", "-")}`);
+    const ping = await exec("tokyo-box", ["ping", "-c", "3", "-i", "0.2", "-W", "1", seed.singaporeIp]);
+    assert.equal(ping.code, 0, ping.stdout + ping.stderr);
+    assert.match(ping.stdout, /3 received/);
+    // A web server in Singapore, curl from Tokyo: the server sees Tokyo's private address.
+    await sg.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: seed.sgS, IpPermissions: [{ IpProtocol: "tcp", FromPort: 8080, ToPort: 8080, IpRanges: [{ CidrIp: "10.20.0.0/16" }] }] }));
+    const sgNs = (await status()).instances.find((i) => i.id === seed.singapore)!.ns;
+    const server = spawn("ip", ["netns", "exec", sgNs, "python3", "-m", "http.server", "8080"], { stdio: ["ignore", "pipe", "pipe"] });
+    let log = "";
+    server.stderr.on("data", (d: Buffer) => (log += d.toString()));
+    server.stdout.on("data", (d: Buffer) => (log += d.toString()));
+    try {
+      let curl = { code: 1, stdout: "", stderr: "" };
+      await waitFor(async () => (curl = await exec("tokyo-box", ["curl", "-sS", "-m", "2", `http://${seed.singaporeIp}:8080/`])).code === 0, 10_000);
+      assert.equal(curl.code, 0, curl.stderr);
+      assert.ok(await waitFor(async () => log.includes(seed.tokyoIp)), `server log: ${log}`);
+    } finally {
+      server.kill();
+    }
+    // Revoking the ICMP rule: the real ping fails, and `vpclab why` names what blocks it.
+    await sg.send(new RevokeSecurityGroupIngressCommand({ GroupId: seed.sgS, IpPermissions: [icmpFrom("10.20.0.0/16")] }));
+    const t0 = Date.now();
+    const blocked = await exec("tokyo-box", ["ping", "-c", "1", "-W", "1", seed.singaporeIp]);
+    assert.notEqual(blocked.code, 0, blocked.stdout);
+    const whyRun = await runVpclab(["why", "tokyo-box", "singapore-box", ...ep, "--json"]);
+    const verdict = JSON.parse(whyRun.stdout) as { verdict: string; explanations: { component?: { id: string } }[] };
+    assert.notEqual(verdict.verdict, "reachable");
+    assert.ok(verdict.explanations.some((e) => e.component?.id === seed.sgS), whyRun.stdout);
+    void t0;
+    // The Internet: Tokyo's VPC has no internet gateway; the engine and the kernel both say no.
+    const inet = await exec("tokyo-box", ["curl", "-sS", "-m", "1", "http://8.8.8.8/"]);
+    assert.notEqual(inet.code, 0);
+    const inetWhy = JSON.parse((await runVpclab(["why", "tokyo-box", "8.8.8.8", ...ep, "--json"])).stdout) as { verdict: string };
+    assert.notEqual(inetWhy.verdict, "reachable");
+    // Stopping an instance takes its namespace down.
+    await tokyo.send(new StopInstancesCommand({ InstanceIds: [seed.tokyo] }));
+    assert.ok(await waitFor(async () => { await lab.admin("GET", "/health"); return !nsList().some((n) => n.startsWith(prefix) && n.endsWith(seed.tokyo)); }));
+    await sg.send(new TerminateInstancesCommand({ InstanceIds: [seed.singapore] }));
+  } finally {
+    await lab.close();
+  }
+  assert.deepEqual(nsList().filter((n) => n.startsWith(prefix)), []);
+});
