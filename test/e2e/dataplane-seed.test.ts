@@ -77,6 +77,12 @@ test("seed with --dataplane netns: ping, curl over an inter-region peering, a re
     assert.notEqual(inet.code, 0);
     const inetWhy = JSON.parse((await runVpclab(["why", "tokyo-box", "8.8.8.8", ...ep, "--json"])).stdout) as { verdict: string };
     assert.notEqual(inetWhy.verdict, "reachable");
+    // Singapore's default VPC has an internet gateway and the instance a public IP: the simulated
+    // Internet (a namespace of this server's, not the real one) answers, as the engine says.
+    const out = await exec("singapore-box", ["ping", "-c", "1", "-W", "1", "8.8.8.8"]);
+    const outWhy = JSON.parse((await runVpclab(["why", "singapore-box", "8.8.8.8", ...ep, "--json"])).stdout) as { verdict: string };
+    assert.equal(outWhy.verdict, "reachable");
+    assert.equal(out.code, 0, out.stdout + out.stderr);
     // Stopping an instance takes its namespace down.
     await tokyo.send(new StopInstancesCommand({ InstanceIds: [seed.tokyo] }));
     assert.ok(await waitFor(async () => { await lab.admin("GET", "/health"); return !nsList().some((n) => n.startsWith(prefix) && n.endsWith(seed.tokyo)); }));
@@ -85,4 +91,30 @@ test("seed with --dataplane netns: ping, curl over an inter-region peering, a re
     await lab.close();
   }
   assert.deepEqual(nsList().filter((n) => n.startsWith(prefix)), []);
+});
+
+test("after SIGKILL, `vpclab dataplane cleanup` removes the dead server's namespaces (and only those)", { skip, timeout: 60_000 }, async () => {
+  const server = spawn(process.execPath, ["--import", "tsx", "src/bin/vpclab.ts", "serve", "--port", "0", "--dataplane", "netns"], { stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  server.stdout.on("data", (d: Buffer) => (out += d.toString()));
+  try {
+    assert.ok(await waitFor(async () => /serving the EC2 API on (\S+)/.test(out), 30_000), out);
+    const url = /serving the EC2 API on (\S+)/.exec(out)![1]!;
+    const { EC2Client, RunInstancesCommand } = await import("@aws-sdk/client-ec2");
+    const c = new EC2Client({ endpoint: url, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" }, maxAttempts: 1 });
+    await c.send(new RunInstancesCommand({ ImageId: "ami-0123456789abcdef0", InstanceType: "t3.micro", MinCount: 1, MaxCount: 1 }));
+    await fetch(`${url}/_vpclab/health`);
+    c.destroy();
+    const mine = () => nsList().filter((n) => n.startsWith(`vpclab-${server.pid}-`));
+    assert.ok(await waitFor(async () => mine().length >= 2, 10_000), nsList().join(" "));
+  } finally {
+    server.kill("SIGKILL");
+    await new Promise((r) => server.once("close", r));
+  }
+  const left = nsList().filter((n) => n.startsWith(`vpclab-${server.pid}-`));
+  assert.ok(left.length >= 2, "SIGKILL leaves the namespaces behind");
+  const r = await runVpclab(["dataplane", "cleanup"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /removed \d+ namespace/);
+  assert.deepEqual(nsList().filter((n) => n.startsWith(`vpclab-${server.pid}-`)), []);
 });
