@@ -146,10 +146,11 @@ export class Applier {
       const nftChanged = isNew || before?.nft !== ns.nft;
       if (lines.length === 0 && !nftChanged) continue;
       jobs.push(async () => {
-        if (isNew) await this.sysctls(ns);
+        if (isNew && ns.forward) await this.sysctls(ns);
         if (lines.length > 0) note(name, await run("ip", ["-force", "-n", name, "-batch", "-"], lines.join("\n") + "\n"));
         if (nftChanged) {
-          const r = await run("ip", ["netns", "exec", name, "nft", "-f", "-"], `flush ruleset\n${ns.nft}\n`);
+          // nsenter joins only the network namespace (`ip netns exec` also makes a mount namespace: slower).
+          const r = await run("nsenter", [`--net=/run/netns/${name}`, "nft", "-f", "-"], `flush ruleset\n${ns.nft}\n`);
           if (r.code !== 0) errors.push(`${name}: nft: ${r.stderr.trim()}`);
         }
       });
@@ -167,15 +168,14 @@ export class Applier {
   }
 
   private async sysctls(ns: NsPlan): Promise<void> {
-    const set = ns.forward
-      ? ["net.ipv4.ip_forward=1", "net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0"]
-      : ["net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0"];
-    await run("ip", ["netns", "exec", ns.name, "sysctl", "-qw", ...set]);
+    // Routers forward; reverse-path filtering off (a host may make new namespaces inherit its own).
+    const set = ["net.ipv4.ip_forward=1", "net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0"];
+    await run("nsenter", [`--net=/run/netns/${ns.name}`, "sysctl", "-qw", ...set]);
   }
 
-  /** Removes every namespace applied (and so every link). */
-  async clear(): Promise<void> {
-    const names = this.names();
+  /** Removes every namespace applied, and any other of `prefix` (an apply cut short), with their links. */
+  async clear(prefix: string, listed: string[]): Promise<void> {
+    const names = [...new Set([...this.names(), ...listed.filter((n) => n.startsWith(prefix))])];
     this.applied = { namespaces: new Map(), links: new Map(), instances: [], notes: [] };
     if (names.length > 0) await run("ip", ["-force", "-batch", "-"], names.map((n) => `netns del ${n}`).join("\n") + "\n");
   }

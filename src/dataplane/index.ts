@@ -78,7 +78,12 @@ export class Dataplane {
   private readonly warn: (m: string) => void;
   private readonly onExit = () => {
     // Last resort on an exit that skipped close(): leave nothing of ours behind.
-    const names = this.applier.names();
+    let names = this.applier.names();
+    try {
+      names = [...new Set([...names, ...listNamespaces().filter((n) => n.startsWith(this.prefix))])];
+    } catch {
+      /* the applied ones, then */
+    }
     if (names.length === 0) return;
     try {
       execFileSync("ip", ["-force", "-batch", "-"], { input: names.map((n) => `netns del ${n}`).join("\n") + "\n", stdio: ["pipe", "ignore", "ignore"] });
@@ -180,7 +185,13 @@ export class Dataplane {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     await this.idle();
-    await this.applier.clear();
+    let listed: string[] = [];
+    try {
+      listed = listNamespaces();
+    } catch {
+      /* the applied ones, then */
+    }
+    await this.applier.clear(this.prefix, listed);
     process.off("exit", this.onExit);
   }
 }

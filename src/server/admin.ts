@@ -25,7 +25,7 @@ export interface AdminContext {
   world: World;
   startedAt: number;
   version: string;
-  /** The netns data plane's state, when the server runs one (`--dataplane netns`). */
+  /** The netns data plane's state once everything committed is applied, when the server runs one (`--dataplane netns`). */
   dataplane?: () => unknown;
 }
 

@@ -122,7 +122,7 @@ export class VpclabServer {
     if (options.dataplane !== undefined && options.dataplane !== "netns") throw new Error(`unknown data plane '${String(options.dataplane)}' (vpclab has: netns)`);
     this.dataplane = options.dataplane === "netns" ? new Dataplane({ world: this.world, settle: () => this.door.run({ op: "settle" }, "read", () => this.world.settle()) }) : undefined;
     const dataplane = this.dataplane;
-    this.admin = { world: this.world, startedAt: Date.now(), version: VERSION, dataplane: dataplane && (() => dataplane.status()) };
+    this.admin = { world: this.world, startedAt: Date.now(), version: VERSION, dataplane: dataplane && (async () => (await dataplane.idle(), dataplane.status())) };
     // ---- persist: the data directory (restored before anything listens) and the one door.
     const warn = (m: string) => console.error(m);
     const replayer = (w: World, e: Entry) => this.replay(w, e);
