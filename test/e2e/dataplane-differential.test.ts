@@ -27,6 +27,10 @@ import {
   ReplaceNetworkAclAssociationCommand,
   RevokeSecurityGroupEgressCommand,
   RunInstancesCommand,
+  CreateTransitGatewayCommand,
+  CreateTransitGatewayVpcAttachmentCommand,
+  DescribeTransitGatewaysCommand,
+  DescribeTransitGatewayVpcAttachmentsCommand,
   type EC2Client,
   type IpPermission,
 } from "@aws-sdk/client-ec2";
@@ -192,4 +196,54 @@ test("the kernel's verdicts (real ping and TCP connect between namespaces) match
   }
   assert.deepEqual(mismatches, [], `${mismatches.length} of ${probes} probes disagree`);
   assert.ok(probes >= 24);
+});
+
+test("a transit gateway: its route tables in a namespace of their own, and the kernel agrees with the engine", { skip, timeout: 60_000 }, async () => {
+  const lab = await startLab({ dataplane: "netns" });
+  const results: string[] = [];
+  try {
+    const c = lab.ec2("eu-west-1");
+    const tgw = (await c.send(new CreateTransitGatewayCommand({ Description: "hub" }))).TransitGateway!.TransitGatewayId!;
+    await c.send(new DescribeTransitGatewaysCommand({ TransitGatewayIds: [tgw] }));
+    const boxes: Box[] = [];
+    const rts: string[] = [];
+    for (const [name, n] of [["x", 60], ["y", 61], ["z", 62]] as const) {
+      const vpc = (await c.send(new CreateVpcCommand({ CidrBlock: `10.${n}.0.0/16` }))).Vpc!.VpcId!;
+      const subnet = (await c.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: `10.${n}.1.0/24`, AvailabilityZone: "eu-west-1a" }))).Subnet!.SubnetId!;
+      const g = (await c.send(new CreateSecurityGroupCommand({ VpcId: vpc, GroupName: `tgw-${name}`, Description: "tgw" }))).GroupId!;
+      await c.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: g, IpPermissions: [{ IpProtocol: "icmp", FromPort: -1, ToPort: -1, IpRanges: [{ CidrIp: "10.0.0.0/8" }] }] }));
+      await c.send(new CreateTransitGatewayVpcAttachmentCommand({ TransitGatewayId: tgw, VpcId: vpc, SubnetIds: [subnet] }));
+      rts.push((await c.send(new DescribeRouteTablesCommand({ Filters: [{ Name: "vpc-id", Values: [vpc] }] }))).RouteTables![0]!.RouteTableId!);
+      const i = (await c.send(new RunInstancesCommand({ ImageId: "ami-0123456789abcdef0", InstanceType: "t3.micro", MinCount: 1, MaxCount: 1, SubnetId: subnet, SecurityGroupIds: [g] }))).Instances![0]!;
+      boxes.push({ name, id: i.InstanceId!, ip: i.PrivateIpAddress! });
+    }
+    await c.send(new DescribeTransitGatewayVpcAttachmentsCommand({}));
+    // x ↔ y both ways; x → z, but z has no route back.
+    await c.send(new CreateRouteCommand({ RouteTableId: rts[0], DestinationCidrBlock: "10.61.0.0/16", TransitGatewayId: tgw }));
+    await c.send(new CreateRouteCommand({ RouteTableId: rts[0], DestinationCidrBlock: "10.62.0.0/16", TransitGatewayId: tgw }));
+    await c.send(new CreateRouteCommand({ RouteTableId: rts[1], DestinationCidrBlock: "10.60.0.0/16", TransitGatewayId: tgw }));
+    const st = (await lab.admin<{ instances: { id: string; ns: string }[] }>("GET", "/dataplane")).body;
+    const ns = new Map(st.instances.map((i) => [i.id, i.ns]));
+    const checks: Promise<void>[] = [];
+    for (const from of boxes) {
+      for (const to of boxes) {
+        if (from === to) continue;
+        checks.push(
+          (async () => {
+            const once = async () => (await sh("ip", ["netns", "exec", ns.get(from.id)!, "ping", "-c1", "-W1", to.ip])) === 0;
+            const kernel = (await once()) || (await once());
+            const a = await lab.admin<{ verdict: string }>("POST", "/analyze", { from: from.id, to: to.id, protocol: "icmp" });
+            results.push(`${from.name}→${to.name} kernel ${kernel ? "reached" : "blocked"}, engine ${a.body.verdict}`);
+          })(),
+        );
+      }
+    }
+    await Promise.all(checks);
+  } finally {
+    await lab.close();
+  }
+  results.sort();
+  assert.ok(results.includes("x→y kernel reached, engine reachable"), results.join("\n"));
+  assert.ok(results.includes("x→z kernel blocked, engine blocked"), results.join("\n"));
+  assert.deepEqual(results.filter((r) => /reached, engine blocked|blocked, engine reachable/.test(r)), [], results.join("\n"));
 });
