@@ -139,7 +139,8 @@ async function build(lab: Lab, seed: number): Promise<{ boxes: Box[]; story: str
 }
 
 test("the kernel's verdicts (real ping and TCP connect between namespaces) match the engine's", { skip, timeout: 60_000 }, async () => {
-  const lab = await startLab({ dataplane: "netns" });
+  // More seeds than the default VPC quota of 5 per region allows side by side (VPCLAB_DIFF_SEEDS).
+  const lab = await startLab({ dataplane: "netns", quotas: { vpcsPerRegion: 200 } });
   const listeners: ChildProcess[] = [];
   const mismatches: string[] = [];
   let probes = 0;
