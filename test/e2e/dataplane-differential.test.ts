@@ -138,7 +138,7 @@ async function build(lab: Lab, seed: number): Promise<{ boxes: Box[]; story: str
   return { boxes, story };
 }
 
-test("the kernel's verdicts (real ping and TCP connect between namespaces) match the engine's", { skip, timeout: 60_000 }, async () => {
+test("the kernel's verdicts (real ping and TCP connect between namespaces) match the engine's", { skip, timeout: 120_000 }, async () => {
   // More seeds than the default VPC quota of 5 per region allows side by side (VPCLAB_DIFF_SEEDS).
   const lab = await startLab({ dataplane: "netns", quotas: { vpcsPerRegion: 200 } });
   const listeners: ChildProcess[] = [];
@@ -199,7 +199,7 @@ test("the kernel's verdicts (real ping and TCP connect between namespaces) match
   assert.ok(probes >= 24);
 });
 
-test("a transit gateway: its route tables in a namespace of their own, and the kernel agrees with the engine", { skip, timeout: 60_000 }, async () => {
+test("a transit gateway: its route tables in a namespace of their own, and the kernel agrees with the engine", { skip, timeout: 120_000 }, async () => {
   const lab = await startLab({ dataplane: "netns" });
   const results: string[] = [];
   try {

@@ -27,7 +27,7 @@ async function waitFor(fn: () => Promise<boolean>, ms = 5000): Promise<boolean> 
   return false;
 }
 
-test("seed with --dataplane netns: ping, curl over an inter-region peering, a revoked rule, the Internet, cleanup", { skip, timeout: 60_000 }, async () => {
+test("seed with --dataplane netns: ping, curl over an inter-region peering, a revoked rule, the Internet, cleanup", { skip, timeout: 120_000 }, async () => {
   const lab: Lab = await startLab({ dataplane: "netns" });
   let prefix = "";
   try {
@@ -93,7 +93,7 @@ test("seed with --dataplane netns: ping, curl over an inter-region peering, a re
   assert.deepEqual(nsList().filter((n) => n.startsWith(prefix)), []);
 });
 
-test("after SIGKILL, `vpclab dataplane cleanup` removes the dead server's namespaces (and only those)", { skip, timeout: 60_000 }, async () => {
+test("after SIGKILL, `vpclab dataplane cleanup` removes the dead server's namespaces (and only those)", { skip, timeout: 120_000 }, async () => {
   const server = spawn(process.execPath, ["--import", "tsx", "src/bin/vpclab.ts", "serve", "--port", "0", "--dataplane", "netns"], { stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   server.stdout.on("data", (d: Buffer) => (out += d.toString()));
@@ -117,4 +117,18 @@ test("after SIGKILL, `vpclab dataplane cleanup` removes the dead server's namesp
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /removed \d+ namespace/);
   assert.deepEqual(nsList().filter((n) => n.startsWith(`vpclab-${server.pid}-`)), []);
+});
+
+test("without a data plane: GET /dataplane answers 409 DataplaneNotRunning and `vpclab exec` says how to get one", async () => {
+  const lab = await startLab();
+  try {
+    const r = await lab.admin<{ error: { code: string; message: string } }>("GET", "/dataplane");
+    assert.equal(r.status, 409);
+    assert.equal(r.body.error.code, "DataplaneNotRunning");
+    const e = await runVpclab(["exec", "web-1", "--endpoint-url", lab.url, "--", "true"]);
+    assert.equal(e.code, 2);
+    assert.match(e.stderr, /DataplaneNotRunning: .*--dataplane netns/);
+  } finally {
+    await lab.close();
+  }
 });
