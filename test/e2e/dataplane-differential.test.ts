@@ -14,6 +14,8 @@ import {
   AssociateRouteTableCommand,
   AuthorizeSecurityGroupEgressCommand,
   AuthorizeSecurityGroupIngressCommand,
+  AttachInternetGatewayCommand,
+  CreateInternetGatewayCommand,
   CreateNetworkAclCommand,
   CreateNetworkAclEntryCommand,
   CreateRouteCommand,
@@ -130,20 +132,33 @@ async function build(lab: Lab, seed: number): Promise<{ boxes: Box[]; story: str
     await a.send(new ReplaceNetworkAclAssociationCommand({ AssociationId: assoc.NetworkAclAssociationId!, NetworkAclId: acl }));
     story.push(`a2 NACL: deny ${egress ? "out" : "in"} ${JSON.stringify(deny)} ${other}`);
   }
-  const run = async (c: EC2Client, subnet: string, g: string, name: string): Promise<Box> => {
-    const i = (await c.send(new RunInstancesCommand({ ImageId: "ami-0123456789abcdef0", InstanceType: "t3.micro", MinCount: 1, MaxCount: 1, SubnetId: subnet, SecurityGroupIds: [g] }))).Instances![0]!;
+  // Sometimes an internet gateway for A, and a public IP for a1 (the simulated Internet answers 8.8.8.8).
+  if (rand() < 0.6) {
+    const igw = (await a.send(new CreateInternetGatewayCommand({}))).InternetGateway!.InternetGatewayId!;
+    await a.send(new AttachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: vA }));
+    if (rand() < 0.8) await a.send(new CreateRouteCommand({ RouteTableId: rtA, DestinationCidrBlock: "0.0.0.0/0", GatewayId: igw }));
+    story.push("A has an IGW");
+  }
+  const publicA1 = rand() < 0.6;
+  if (publicA1) story.push("a1 has a public IP");
+  const run = async (c: EC2Client, subnet: string, g: string, name: string, pub = false): Promise<Box> => {
+    const where = pub
+      ? { NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnet, Groups: [g], AssociatePublicIpAddress: true }] }
+      : { SubnetId: subnet, SecurityGroupIds: [g] };
+    const i = (await c.send(new RunInstancesCommand({ ImageId: "ami-0123456789abcdef0", InstanceType: "t3.micro", MinCount: 1, MaxCount: 1, ...where }))).Instances![0]!;
     return { name, id: i.InstanceId!, ip: i.PrivateIpAddress! };
   };
-  const boxes = [await run(a, a1, gA, "a1"), await run(a, a2, gA, "a2"), await run(b, b1, gB, "b1")];
+  const boxes = [await run(a, a1, gA, "a1", publicA1), await run(a, a2, gA, "a2"), await run(b, b1, gB, "b1")];
   return { boxes, story };
 }
 
 test("the kernel's verdicts (real ping and TCP connect between namespaces) match the engine's", { skip, timeout: 120_000 }, async () => {
   // More seeds than the default VPC quota of 5 per region allows side by side (VPCLAB_DIFF_SEEDS).
-  const lab = await startLab({ dataplane: "netns", quotas: { vpcsPerRegion: 200 } });
+  const lab = await startLab({ dataplane: "netns", quotas: { vpcsPerRegion: 200, internetGatewaysPerRegion: 200 } });
   const listeners: ChildProcess[] = [];
   const mismatches: string[] = [];
   let probes = 0;
+  const reached = { pairs: 0, internet: 0 };
   try {
     const seeds = (process.env.VPCLAB_DIFF_SEEDS ?? "1,2,3,4").split(",").map(Number);
     for (const seed of seeds) {
@@ -183,11 +198,25 @@ test("the kernel's verdicts (real ping and TCP connect between namespaces) match
                 const a = await lab.admin<{ verdict: string }>("POST", "/analyze", { from: from.id, to: to.id, protocol: proto, ...(proto === "tcp" ? { port: 80 } : {}) });
                 const engine = a.body.verdict === "reachable";
                 probes++;
+                if (kernel) reached.pairs++;
                 if (kernel !== engine) mismatches.push(`seed ${seed} ${from.name}→${to.name} ${proto}: kernel ${kernel ? "reached" : "blocked"}, engine ${a.body.verdict} [${story.join("; ")}]`);
               })(),
             );
           }
         }
+      }
+      // And to the (simulated) Internet.
+      for (const from of boxes) {
+        checks.push(
+          (async () => {
+            const once = async () => (await sh("ip", ["netns", "exec", ns.get(from.id)!, "ping", "-c1", "-W1", "8.8.8.8"])) === 0;
+            const kernel = (await once()) || (await once());
+            const a = await lab.admin<{ verdict: string }>("POST", "/analyze", { from: from.id, to: "8.8.8.8", protocol: "icmp" });
+            probes++;
+            if (kernel) reached.internet++;
+            if (kernel !== (a.body.verdict === "reachable")) mismatches.push(`seed ${seed} ${from.name}→8.8.8.8 icmp: kernel ${kernel ? "reached" : "blocked"}, engine ${a.body.verdict} [${story.join("; ")}]`);
+          })(),
+        );
       }
       await Promise.all(checks);
     }
@@ -197,6 +226,9 @@ test("the kernel's verdicts (real ping and TCP connect between namespaces) match
   }
   assert.deepEqual(mismatches, [], `${mismatches.length} of ${probes} probes disagree`);
   assert.ok(probes >= 24);
+  // Not vacuous: some probes get through (between instances and to the simulated Internet), others not.
+  assert.ok(reached.pairs > 0 && reached.pairs < probes, `reached ${JSON.stringify(reached)} of ${probes}`);
+  assert.ok(reached.internet > 0, `reached ${JSON.stringify(reached)} of ${probes}`);
 });
 
 test("a transit gateway: its route tables in a namespace of their own, and the kernel agrees with the engine", { skip, timeout: 120_000 }, async () => {

@@ -83,6 +83,9 @@ test("seed with --dataplane netns: ping, curl over an inter-region peering, a re
     const outWhy = JSON.parse((await runVpclab(["why", "singapore-box", "8.8.8.8", ...ep, "--json"])).stdout) as { verdict: string };
     assert.equal(outWhy.verdict, "reachable");
     assert.equal(out.code, 0, out.stdout + out.stderr);
+    // A TCP connect there reaches that namespace's kernel, which refuses it (curl exit 7, not a timeout).
+    const refused = await exec("singapore-box", ["curl", "-sS", "-m", "2", "http://8.8.8.8/"]);
+    assert.equal(refused.code, 7, refused.stderr);
     // Stopping an instance takes its namespace down.
     await tokyo.send(new StopInstancesCommand({ InstanceIds: [seed.tokyo] }));
     assert.ok(await waitFor(async () => { await lab.admin("GET", "/health"); return !nsList().some((n) => n.startsWith(prefix) && n.endsWith(seed.tokyo)); }));
