@@ -42,7 +42,7 @@ async function pool<T>(items: T[], n: number, fn: (x: T) => Promise<void>): Prom
 
 const EXPECTED = /File exists|No such process|Cannot find device|No such file or directory|does not exist|Nexthop device is not up|RTNETLINK answers: No such device|Cannot assign requested address/;
 
-function undo(line: string): string | undefined {
+export function undo(line: string): string | undefined {
   let m = /^link add (\S+) /.exec(line);
   if (m) return `link del ${m[1]}`;
   m = /^link set (\S+) master \S+$/.exec(line);

@@ -8,6 +8,7 @@ import { NetBuilder } from "../engine/builder.js";
 import { l4Match, planDataplane, MTU_CROSS, MTU_INTERNET, MTU_VPC } from "./plan.js";
 import { deadServerNamespaces } from "./index.js";
 import { pickInstance } from "../cli/dataplane.js";
+import { undo } from "./apply.js";
 
 const P = "vpclab-42-abcd-";
 
@@ -97,4 +98,15 @@ test("exec's instance lookup: id, Name tag, private IP; ambiguity is an error", 
   assert.equal(pickInstance(all, "web", "us-east-1").id, "i-2");
   assert.throws(() => pickInstance(all, "web"), /names 2 running instances/);
   assert.throws(() => pickInstance(all, "nope"), /no running instance 'nope'/);
+});
+
+test("apply undoes a line that left the plan", () => {
+  assert.equal(undo("route add 10.0.0.0/16 via inet6 fe80::2 dev p1 table 100"), "route del 10.0.0.0/16 via inet6 fe80::2 dev p1 table 100");
+  assert.equal(undo("route add blackhole default table 50"), "route del blackhole default table 50");
+  assert.equal(undo("address add fe80::1/64 dev p1 nodad"), "address del fe80::1/64 dev p1");
+  assert.equal(undo("address add 10.0.0.5/24 dev eth0 noprefixroute"), "address del 10.0.0.5/24 dev eth0");
+  assert.equal(undo("rule add pref 1000 iif s1 lookup 100"), "rule del pref 1000 iif s1 lookup 100");
+  assert.equal(undo("link add s1 mtu 9001 type bridge forward_delay 0"), "link del s1");
+  assert.equal(undo("link set e1 master s1"), "link set e1 nomaster");
+  assert.equal(undo("link set e1 up"), undefined);
 });

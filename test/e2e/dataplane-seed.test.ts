@@ -44,6 +44,16 @@ test("seed with --dataplane netns: ping, curl over an inter-region peering, a re
     const host = await exec("tokyo-box", ["hostname"]);
     assert.equal(host.code, 0, host.stderr);
     assert.equal(host.stdout.trim(), `ip-${seed.tokyoIp.replaceAll(".", "-")}`);
+    // `vpclab shell`: a shell in the namespace, reading its commands from stdin here.
+    const shell = await new Promise<string>((resolve) => {
+      const p = spawn(process.execPath, ["--import", "tsx", "src/bin/vpclab.ts", "shell", "tokyo-box", ...ep], { stdio: ["pipe", "pipe", "inherit"] });
+      let text = "";
+      p.stdout.on("data", (d: Buffer) => (text += d.toString()));
+      p.on("close", () => resolve(text));
+      p.stdin.end("hostname\nip -4 -o addr show dev eth0\n");
+    });
+    assert.match(shell, new RegExp(`ip-${seed.tokyoIp.replaceAll(".", "-")}`));
+    assert.match(shell, new RegExp(`inet ${seed.tokyoIp.replaceAll(".", "\\.")}/24`));
     const ping = await exec("tokyo-box", ["ping", "-c", "3", "-i", "0.2", "-W", "1", seed.singaporeIp]);
     assert.equal(ping.code, 0, ping.stdout + ping.stderr);
     assert.match(ping.stdout, /3 received/);
