@@ -141,5 +141,7 @@ if (process.argv[2] !== "serve") (await import("../cli/state.js")).registerState
 // ---- snapshot: `vpclab snapshot collect|load` (the SDK is imported only when collect runs).
 if (process.argv[2] !== "serve") (await import("../cli/snapshot.js")).registerSnapshotCommands(program);
 if (process.argv[2] !== "serve") (await import("../cli/audit.js")).registerAuditCommand(program);
+// ---- flows: `vpclab flows` (flow log records from the admin API; no SDK).
+if (process.argv[2] !== "serve") (await import("../cli/flows.js")).registerFlowsCommand(program);
 
 await program.parseAsync(process.argv);

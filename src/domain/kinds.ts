@@ -54,6 +54,7 @@ import {
   egressOnlyInternetGatewayNotFound,
   eniMalformed,
   eniNotFound,
+  flowLogNotFound,
   groupIdMalformed,
   groupNotFound,
   instanceMalformed,
@@ -294,6 +295,12 @@ export const KINDS: readonly Kind[] = [
         .filter((p) => tgwPeeringVisible(p, rs.account, rs.region))
         .map((p) => ({ id: p.id, tags: sideTags(p.tags, tgwPeeringTagKey(rs.account, rs.region)) })),
     ],
+  }),
+  kind({
+    prefix: "fl",
+    resourceType: "vpc-flow-log",
+    notFound: (id) => flowLogNotFound([id]),
+    collection: { field: "flowLogs", arrays: ["fields"] },
   }),
   kind({ prefix: "nip", resourceType: "network-insights-path", notFound: pathNotFound, ...extra("insights.paths") }),
   kind({ prefix: "nia", resourceType: "network-insights-analysis", notFound: analysisNotFound, ...extra("insights.analyses") }),
