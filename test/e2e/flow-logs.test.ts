@@ -6,6 +6,7 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import {
   CreateFlowLogsCommand,
   CreateTagsCommand,
@@ -235,6 +236,45 @@ describe("VPC flow logs on the seed scenario", () => {
     );
     const both = await runVpclab(["flows", "--vpc", s.vpc, "--eni", sgEni, "--endpoint-url", lab.url]);
     assert.notEqual(both.code, 0);
+  });
+
+  it("vpclab flows --follow prints records made after it started", async () => {
+    const child = spawn(process.execPath, ["--import", "tsx", "src/bin/vpclab.ts", "flows", "--follow", "--json", "--interval", "0.2", "--vpc", s.vpc, "--endpoint-url", lab.url], {
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    try {
+      let out = "";
+      const lines = () => out.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as Rec);
+      child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+      const waitFor = async (n: number) => {
+        for (let i = 0; i < 300 && lines().length < n; i++) await new Promise((r) => setTimeout(r, 100));
+        return lines();
+      };
+      // The three records already there come first, then the new ping's egress record.
+      assert.equal((await waitFor(3)).length, 3, out);
+      await ping();
+      const all = await waitFor(4);
+      assert.equal(all.length, 4, out);
+      assert.deepEqual([all[3]!.interfaceId, all[3]!.direction, all[3]!.action], [s.tokyoEni, "egress", "ACCEPT"]);
+      assert.ok(all[3]!.seq > all[2]!.seq);
+    } finally {
+      child.kill("SIGINT");
+    }
+  });
+
+  it("flow logs are saved with the state; their records are not", async () => {
+    const saved = await fetch(`${lab.url}/_vpclab/state/save`, { method: "POST" });
+    const text = await saved.text();
+    assert.ok(text.includes(vpcLog));
+    const loaded = await fetch(`${lab.url}/_vpclab/state/load`, { method: "POST", headers: { "content-type": "application/json" }, body: text });
+    assert.equal(loaded.status, 200, await loaded.text());
+    const d = await tokyo.send(new DescribeFlowLogsCommand({ FlowLogIds: [vpcLog] }));
+    assert.equal(d.FlowLogs![0]!.LogGroupName, "tokyo-flows");
+    assert.equal((await records(`?flowLogId=${vpcLog}`)).records.length, 0);
+    const before = (await records()).last;
+    await ping();
+    assert.equal((await records(`?flowLogId=${vpcLog}&since=${before}`)).records.length, 1);
   });
 
   it("refuses what AWS refuses, and what vpclab does not model", async () => {
