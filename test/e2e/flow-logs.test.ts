@@ -263,6 +263,26 @@ describe("VPC flow logs on the seed scenario", () => {
     }
   });
 
+  it("Internet traffic: the interface's records carry its private address, not its public one", async () => {
+    const inst = (await sg.send(new DescribeInstancesCommand({ InstanceIds: [s.singapore] }))).Reservations![0]!.Instances![0]!;
+    const publicIp = inst.PublicIpAddress!;
+    assert.ok(publicIp);
+    let before = (await records()).last;
+    const out = await lab.admin<{ stats: { received: number } }>("POST", "/ping", { from: "singapore-box", to: "8.8.8.8", count: 2 });
+    assert.equal(out.body.stats.received, 2);
+    let got = (await records(`?flowLogId=${eniLog}&since=${before}`)).records;
+    assert.deepEqual(got.map((r) => [r.direction, r.srcaddr, r.dstaddr, r.action, r.packets]), [
+      ["egress", s.singaporeIp, "8.8.8.8", "ACCEPT", 2],
+      ["ingress", "8.8.8.8", s.singaporeIp, "ACCEPT", 2],
+    ]);
+    // From the Internet to the public IP: the group does not let ICMP in from there.
+    before = (await records()).last;
+    const inbound = await lab.admin<{ stats: { received: number } }>("POST", "/ping", { from: "internet", to: publicIp, count: 1 });
+    assert.equal(inbound.body.stats.received, 0);
+    got = (await records(`?flowLogId=${eniLog}&since=${before}`)).records;
+    assert.deepEqual(got.map((r) => [r.direction, r.srcaddr, r.dstaddr, r.action]), [["ingress", "203.0.113.10", s.singaporeIp, "REJECT"]]);
+  });
+
   it("flow logs are saved with the state; their records are not", async () => {
     const saved = await fetch(`${lab.url}/_vpclab/state/save`, { method: "POST" });
     const text = await saved.text();
