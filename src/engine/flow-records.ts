@@ -187,7 +187,7 @@ export function crossingsOf(hops: readonly Hop[], fallbackReceiver: string | und
 }
 
 /** AWS's traffic-path for an egress record: how the packet left after this interface. */
-function trafficPath(c: Crossing): number | undefined {
+export function trafficPath(c: Crossing): number | undefined {
   if (c.direction !== "egress" || !c.ahead) return undefined;
   for (let i = 0; i < c.ahead.length; i++) {
     const h = c.ahead[i]!;
