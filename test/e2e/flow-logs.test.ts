@@ -207,6 +207,20 @@ describe("VPC flow logs on the seed scenario", () => {
     assert.equal(bad.status, 400);
   });
 
+  it("connect over TCP: SYN and ACK out, SYN-ACK back, with the ports", async () => {
+    const before = (await records()).last;
+    const c = await lab.admin<{ result: string }>("POST", "/connect", { from: "tokyo-box", to: "singapore-box", protocol: "tcp", port: 22 });
+    assert.equal(c.body.result, "connected");
+    const got = (await records(`?flowLogId=${vpcLog}&since=${before}`)).records;
+    assert.deepEqual(
+      got.map((r) => [r.direction, r.srcaddr, r.srcport, r.dstaddr, r.dstport, r.protocol, r.packets, r.bytes, r.action]),
+      [
+        ["egress", s.tokyoIp, 49152, s.singaporeIp, 22, 6, 2, 112, "ACCEPT"],
+        ["ingress", s.singaporeIp, 22, s.tokyoIp, 49152, 6, 1, 60, "ACCEPT"],
+      ],
+    );
+  });
+
   it("a pure analysis (why) is not traffic and makes no records", async () => {
     const before = (await records()).last;
     const a = await lab.admin<{ verdict: string }>("POST", "/analyze", { from: "tokyo-box", to: "singapore-box" });
@@ -229,9 +243,11 @@ describe("VPC flow logs on the seed scenario", () => {
     assert.deepEqual(
       doc.records.map((r) => [r.direction, r.action]),
       [
-        ["egress", "ACCEPT"],
+        ["egress", "ACCEPT"], // the ping that got through, and its replies
         ["ingress", "ACCEPT"],
-        ["egress", "ACCEPT"],
+        ["egress", "ACCEPT"], // the ping Singapore refused: no reply
+        ["egress", "ACCEPT"], // the TCP connection
+        ["ingress", "ACCEPT"],
       ],
     );
     const both = await runVpclab(["flows", "--vpc", s.vpc, "--eni", sgEni, "--endpoint-url", lab.url]);
@@ -251,13 +267,14 @@ describe("VPC flow logs on the seed scenario", () => {
         for (let i = 0; i < 300 && lines().length < n; i++) await new Promise((r) => setTimeout(r, 100));
         return lines();
       };
-      // The three records already there come first, then the new ping's egress record.
-      assert.equal((await waitFor(3)).length, 3, out);
+      // The records already there come first, then the new ping's egress record.
+      const n = (await records(`?vpc=${s.vpc}`)).records.length;
+      assert.equal((await waitFor(n)).length, n, out);
       await ping();
-      const all = await waitFor(4);
-      assert.equal(all.length, 4, out);
-      assert.deepEqual([all[3]!.interfaceId, all[3]!.direction, all[3]!.action], [s.tokyoEni, "egress", "ACCEPT"]);
-      assert.ok(all[3]!.seq > all[2]!.seq);
+      const all = await waitFor(n + 1);
+      assert.equal(all.length, n + 1, out);
+      assert.deepEqual([all[n]!.interfaceId, all[n]!.direction, all[n]!.action], [s.tokyoEni, "egress", "ACCEPT"]);
+      assert.ok(all[n]!.seq > all[n - 1]!.seq);
     } finally {
       child.kill("SIGINT");
     }
