@@ -1,5 +1,5 @@
 /**
- * `vpclab flows [--eni ID | --vpc ID | --subnet ID] [--flow-log ID] [--follow] [--json]`: the flow log
+ * `vpclab flows [--eni ID | --vpc ID | --subnet ID] [--flow-log ID] [--region R] [--follow] [--json]`: the flow log
  * records that simulated traffic (ping, connect, trace, the console's live ping) made, read from the
  * admin API's `GET /_vpclab/flow-logs` (engine/flow-records.ts).
  *
@@ -37,6 +37,7 @@ function queryOf(o: FlowsOptions, since: number | undefined): string {
   if (o.vpc) q.set("vpc", o.vpc);
   if (o.subnet) q.set("subnet", o.subnet);
   if (o.flowLog) q.set("flowLogId", o.flowLog);
+  if (o.region) q.set("region", o.region);
   if (since !== undefined) q.set("since", String(since));
   const s = q.toString();
   return s === "" ? "" : `?${s}`;
@@ -90,7 +91,7 @@ function secondsArg(v: string): number {
 }
 
 export function registerFlowsCommand(program: Command): void {
-  withGlobalOptions(
+  const cmd = withGlobalOptions(
     program
       .command("flows")
       .description("print the flow log records that simulated traffic (ping, connect, trace) made, as each flow log's format writes them"),
@@ -100,8 +101,11 @@ export function registerFlowsCommand(program: Command): void {
     .option("--subnet <id>", "only records of interfaces in this subnet")
     .option("--flow-log <id>", "only records of this flow log")
     .option("--follow", "keep printing new records as they come (until Ctrl-C)")
-    .addOption(new Option("--interval <seconds>", "with --follow: seconds between polls (default 1)").argParser(secondsArg))
-    .action(async (o: FlowsOptions) => {
+    .addOption(new Option("--interval <seconds>", "with --follow: seconds between polls (default 1)").argParser(secondsArg));
+  // Here --region narrows the records to flow logs of that region (default: every region).
+  const region = cmd.options.find((o) => o.long === "--region");
+  if (region) region.description = "only records of flow logs in this region (default: every region)";
+  cmd.action(async (o: FlowsOptions) => {
       try {
         await runFlows(o);
       } catch (err) {

@@ -41,8 +41,10 @@
  *   inter-region peering), `-` over a transit gateway (AWS lists no value for it) and on ingress; az-id and region from the interface's subnet; fields vpclab has no value for (sublocation,
  *   AWS service, ECS, reject-reason) are `-`, as AWS writes fields that do not apply.
  * - Records go to an in-memory ring per flow log holding the last 10,000 records (older ones drop
- *   off); they are not part of the saved state, are not journaled, and go away with their flow log
- *   (DeleteFlowLogs, reset, a state load). Nothing is delivered to CloudWatch Logs or S3.
+ *   off, about 2.6 MiB when full: bench/flow-records.ts); they are not part of the saved state, are not
+ *   journaled, and go away with their flow log (DeleteFlowLogs, its resource deleted, reset, a state
+ *   load: dropped at the next read or the next new ring). The line in a flow log's format is rendered
+ *   when a record is read. Nothing is delivered to CloudWatch Logs or S3.
  */
 import type { World, RegionState } from "../state/world.js";
 import type { Analysis, Hop } from "./analyze.js";
@@ -299,7 +301,10 @@ function findEni(world: World, id: string) {
 function append(world: World, fl: FlowLog, rec: StoredRecord): void {
   const s = storeOf(world);
   let ring = s.rings.get(fl.id);
-  if (!ring || ring.flowLog !== fl) s.rings.set(fl.id, (ring = { flowLog: fl, version: versionOf(fl.fields), buf: [], start: 0 }));
+  if (!ring || ring.flowLog !== fl) {
+    sweep(world, s);
+    s.rings.set(fl.id, (ring = { flowLog: fl, version: versionOf(fl.fields), buf: [], start: 0 }));
+  }
   rec.seq = ++s.seq;
   if (ring.buf.length < RING_SIZE) ring.buf.push(rec);
   else {
@@ -372,6 +377,19 @@ function render(ring: Ring, r: StoredRecord): string {
   return ring.flowLog.fields.map((f) => fieldValue(f, ring.version, r)).join(" ");
 }
 
+/**
+ * Drops the rings of flow logs that are gone (deleted, their resource deleted, a reset, or replaced by a
+ * state load): run on every read and whenever a ring is made, so a ring outlives its flow log only until
+ * then.
+ */
+function sweep(world: World, s: Store): void {
+  for (const [id, ring] of s.rings) {
+    const fl = ring.flowLog;
+    const rs = world.existingRegion(fl.ownerId, fl.region);
+    if (!rs || rs.flowLogs.get(id) !== fl || !flowLogLive(rs, fl)) s.rings.delete(id);
+  }
+}
+
 export interface FlowQuery {
   account?: string;
   region?: string;
@@ -387,15 +405,10 @@ export interface FlowQuery {
 /** Records of the live flow logs, oldest first, filtered; `last` is the newest sequence number so far. */
 export function queryFlowRecords(world: World, q: FlowQuery): { records: FlowRecord[]; last: number } {
   const s = storeOf(world);
+  sweep(world, s);
   const found: [Ring, StoredRecord][] = [];
   for (const [id, ring] of s.rings) {
     const fl = ring.flowLog;
-    const rs = world.existingRegion(fl.ownerId, fl.region);
-    // A ring outlives its flow log only until the next read (deleted, reset, or replaced by a load).
-    if (!rs || rs.flowLogs.get(id) !== fl || !flowLogLive(rs, fl)) {
-      s.rings.delete(id);
-      continue;
-    }
     if (q.flowLogId !== undefined && q.flowLogId !== id) continue;
     if ((q.account !== undefined && fl.ownerId !== q.account) || (q.region !== undefined && fl.region !== q.region)) continue;
     for (const r of ringRecords(ring, q.since)) {

@@ -250,6 +250,10 @@ describe("VPC flow logs on the seed scenario", () => {
         ["ingress", "ACCEPT"],
       ],
     );
+    const sgOnly = await runVpclab(["flows", "--region", "ap-southeast-1", "--json", "--endpoint-url", lab.url]);
+    assert.equal(sgOnly.code, 0, sgOnly.stderr);
+    const sgDoc = JSON.parse(sgOnly.stdout) as { records: (Rec & { region: string })[] };
+    assert.ok(sgDoc.records.length > 0 && sgDoc.records.every((r) => r.region === "ap-southeast-1"));
     const both = await runVpclab(["flows", "--vpc", s.vpc, "--eni", sgEni, "--endpoint-url", lab.url]);
     assert.notEqual(both.code, 0);
   });
