@@ -50,10 +50,11 @@ import {
   missingParameter,
   eniMalformed,
   eniNotFound,
+  subnetMalformed,
+  subnetNotFound,
   type Ec2Error,
 } from "./errors.js";
 import { getVpc } from "./lookup.js";
-import { getSubnet } from "./subnets.js";
 import { isWellFormedId } from "./ids.js";
 
 export type FlowLogResourceType = "VPC" | "Subnet" | "NetworkInterface";
@@ -148,7 +149,10 @@ export interface Unsuccessful {
 
 function checkResource(rs: RegionState, type: FlowLogResourceType, id: string): void {
   if (type === "VPC") getVpc(rs, id);
-  else if (type === "Subnet") getSubnet(rs, id);
+  // (Not subnets.ts's getSubnet: that module reads the registry of kinds, which reads this one.)
+  else if (type === "Subnet") {
+    if (!rs.subnets.has(id)) throw isWellFormedId("subnet", id) ? subnetNotFound(id) : subnetMalformed(id);
+  }
   else if (!rs.networkInterfaces.has(id)) throw isWellFormedId("eni", id) ? eniNotFound(id) : eniMalformed(id);
 }
 

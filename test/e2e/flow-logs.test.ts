@@ -9,7 +9,9 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import {
   CreateFlowLogsCommand,
+  CreateSubnetCommand,
   CreateTagsCommand,
+  DeleteSubnetCommand,
   DeleteFlowLogsCommand,
   DescribeFlowLogsCommand,
   DescribeInstancesCommand,
@@ -367,5 +369,29 @@ describe("VPC flow logs on the seed scenario", () => {
     // Its records go with it.
     assert.equal((await records(`?flowLogId=${eniLog}`)).records.length, 0);
     await expectEc2Error(tokyo.send(new DescribeFlowLogsCommand({ Filter: [{ Name: "no-such-filter", Values: ["x"] }] })), "InvalidParameterValue");
+  });
+
+  it("a flow log goes with its resource", async () => {
+    const subnet = (await tokyo.send(new CreateSubnetCommand({ VpcId: s.vpc, CidrBlock: "10.20.9.0/24" }))).Subnet!.SubnetId!;
+    const fl = (
+      await tokyo.send(
+        new CreateFlowLogsCommand({
+          ResourceType: "Subnet",
+          ResourceIds: [subnet],
+          TrafficType: "ALL",
+          LogDestinationType: "s3",
+          LogDestination: "arn:aws:s3:::gone",
+          TagSpecifications: [{ ResourceType: "vpc-flow-log", Tags: [{ Key: "gone", Value: "soon" }] }],
+        }),
+      )
+    ).FlowLogIds![0]!;
+    assert.equal((await tokyo.send(new DescribeFlowLogsCommand({ Filter: [{ Name: "resource-id", Values: [subnet] }] }))).FlowLogs!.length, 1);
+    await tokyo.send(new DeleteSubnetCommand({ SubnetId: subnet }));
+    assert.equal((await tokyo.send(new DescribeFlowLogsCommand({ Filter: [{ Name: "resource-id", Values: [subnet] }] }))).FlowLogs!.length, 0);
+    const tags = await tokyo.send(new DescribeTagsCommand({ Filters: [{ Name: "key", Values: ["gone"] }] }));
+    assert.deepEqual(tags.Tags, []);
+    await expectEc2Error(tokyo.send(new DeleteFlowLogsCommand({ FlowLogIds: [fl] })).then((r) => {
+      if (r.Unsuccessful?.[0]?.Error?.Code) throw Object.assign(new Error(r.Unsuccessful[0].Error.Message), { name: r.Unsuccessful[0].Error.Code });
+    }), "InvalidFlowLogId.NotFound");
   });
 });
