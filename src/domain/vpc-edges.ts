@@ -29,7 +29,7 @@ export function createDefaultSubnet(world: World, rs: RegionState, zoneName: str
 
 function freeSlash20(rs: RegionState, vpc: Vpc): string | undefined {
   const block = cidrOf(vpc.cidrBlocks[0]!.cidr);
-  const used = [...rs.subnets.values()].filter((s) => s.vpcId === vpc.id).map((s) => cidrOf(s.cidr));
+  const used = [...rs.subnets.values()].filter((s) => s.vpcId === vpc.id && s.cidr !== "").map((s) => cidrOf(s.cidr));
   for (let base = block.base; base < block.base + 2 ** (32 - block.prefix); base += 4096) {
     const c = { base, prefix: 20 };
     if (!used.some((u) => overlaps(u, c))) return formatCidr(c);

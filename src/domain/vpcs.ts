@@ -286,7 +286,7 @@ export function disassociateVpcCidrBlock(world: World, rs: RegionState, associat
     }
     const c = cidrOf(block.cidr);
     for (const s of rs.subnets.values()) {
-      if (s.vpcId === vpc.id && containsCidr(c, cidrOf(s.cidr))) {
+      if (s.vpcId === vpc.id && s.cidr !== "" && containsCidr(c, cidrOf(s.cidr))) {
         throw dependencyViolation(`The vpc CIDR block '${block.cidr}' has dependencies and cannot be disassociated.`);
       }
     }
