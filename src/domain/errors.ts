@@ -602,3 +602,8 @@ export const routeIpv6Conflict = () =>
 /** An IPv6 route to a NAT gateway other than DNS64's prefix (NAT64 translates 64:ff9b::/96 only). */
 export const routeIpv4TargetForIpv6 = (target: string) =>
   invalidParameterValue(`The NAT gateway ${target} can be the target of the IPv6 destination 64:ff9b::/96 (DNS64/NAT64) only.`);
+/** `vpclab ping/trace/connect/why` (engine/resolve.ts) until the engine's walk routes IPv6. */
+export const ipv6PathsNotAnalysed = (address: string) =>
+  invalidParameterValue(
+    `IPv6 paths are not analysed yet: vpclab's network engine routes IPv4 only, so it cannot answer for ${address}. Give an IPv4 address, an instance or a network interface (IPv4 paths are analysed).`,
+  );

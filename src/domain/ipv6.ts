@@ -77,6 +77,8 @@ import {
   subnetNoIpv6Addresses,
   vpcHasNoIpv6,
   invalidParameterValue,
+  ipv6PrefixesUnsupported,
+  ipv6NativeNoIpv4Launch,
 } from "./errors.js";
 import { addRoute } from "./route-tables.js";
 import { createSubnetRecord, resolveZone } from "./subnets.js";
@@ -423,4 +425,76 @@ export function unassignIpv6(eni: NetworkInterface, addresses: string[] | undefi
   eni.ipv6Addresses = (eni.ipv6Addresses ?? []).filter((a) => !canon.includes(a));
   if (eni.ipv6Addresses.length === 0) delete eni.ipv6Addresses;
   return canon;
+}
+
+// ---- launch (RunInstances) ------------------------------------------------------------------------
+
+/** The IPv6 part of one interface of a RunInstances request. */
+export interface LaunchIpv6Spec {
+  deviceIndex: number;
+  /** Given when the request names the interface's subnet; else the default subnet is meant. */
+  subnetId?: string;
+  existingEni: boolean;
+  count?: number;
+  addresses?: string[];
+  prefixes: boolean;
+  primaryIpv6?: boolean;
+}
+
+export interface LaunchIpv6Plan {
+  byDevice: Map<number, { addresses: string[]; extra: number; explicit: boolean }>;
+}
+
+function impliedSubnet(rs: RegionState, zone: string | undefined): Subnet | undefined {
+  const order = REGIONS.find((r) => r.name === rs.region)?.zones.map(([l]) => rs.region + l) ?? [];
+  const c = [...rs.subnets.values()].filter((s) => s.defaultForAz && (zone === undefined || s.availabilityZone === zone));
+  c.sort((a, b) => order.indexOf(a.availabilityZone) - order.indexOf(b.availabilityZone));
+  return c[0];
+}
+
+/**
+ * Validates the IPv6 parts of a launch before anything is written (RunInstances runs after it):
+ * prefixes and a primary IPv6 address are refused, IPv6-native subnets are refused (vpclab cannot
+ * make an interface without a private IPv4 address yet), explicit addresses need a single instance.
+ */
+export function planLaunchIpv6(
+  rs: RegionState,
+  specs: LaunchIpv6Spec[],
+  opts: { instanceType?: string; maxCount: number; zone?: string },
+): LaunchIpv6Plan {
+  const limit = ipv6LimitFor(opts.instanceType);
+  const byDevice = new Map<number, { addresses: string[]; extra: number; explicit: boolean }>();
+  for (const s of specs) {
+    if (s.prefixes) throw ipv6PrefixesUnsupported();
+    if (s.primaryIpv6) {
+      throw invalidParameterValue("vpclab does not support a primary IPv6 address (EnablePrimaryIpv6 / PrimaryIpv6).");
+    }
+    const subnet = s.subnetId !== undefined ? rs.subnets.get(s.subnetId) : impliedSubnet(rs, opts.zone);
+    if (subnet?.ipv6Native) throw ipv6NativeNoIpv4Launch(subnet.id);
+    if (s.existingEni) continue;
+    if (!subnet) continue; // RunInstances itself reports the missing subnet
+    const explicit = s.count !== undefined || (s.addresses?.length ?? 0) > 0;
+    if ((s.addresses?.length ?? 0) > 0 && opts.maxCount > 1) {
+      throw invalidParameterCombination("IPv6 addresses cannot be specified when launching more than one instance.");
+    }
+    const plan = checkIpv6Request(rs, subnet, { count: s.count, addresses: s.addresses }, { limit, onCreate: true });
+    byDevice.set(s.deviceIndex, { ...plan, explicit });
+  }
+  return { byDevice };
+}
+
+/** After the launch: gives each new interface its IPv6 addresses (explicit, counted, or the subnet's default). */
+export function applyLaunchIpv6(rs: RegionState, enis: NetworkInterface[], plan: LaunchIpv6Plan, newEniIds: Set<string>): void {
+  for (const eni of enis) {
+    if (!newEniIds.has(eni.id) || !eni.attachment) continue;
+    const subnet = rs.subnets.get(eni.subnetId);
+    if (!subnet) continue;
+    let p = plan.byDevice.get(eni.attachment.deviceIndex);
+    if (!p) {
+      // An interface the IPv6 plan did not see (its subnet was implied): the subnet's default applies.
+      const blocks = liveSubnetIpv6(subnet);
+      p = { addresses: [], extra: subnet.assignIpv6AddressOnCreation && blocks.length > 0 ? 1 : 0, explicit: false };
+    }
+    if (p.addresses.length > 0 || p.extra > 0) applyIpv6(rs, eni, subnet, p);
+  }
 }
