@@ -11,8 +11,9 @@
  * - The Amazon pool: each region has its own /32 inside Amazon's 2600:1f00::/24 (ARIN's allocation
  *   to Amazon), chosen by the region's position in model/regions.ts: `2600:1f10::/32` for the first
  *   region, `2600:1f11::/32` for the next, … So pools never overlap; AWS's real per-region ranges
- *   (ip-ranges.json) differ. A VPC gets the lowest /56 of its region's pool that no VPC of any account
- *   in that region holds, so the same state always gives the same block; AWS picks blocks at random.
+ *   (ip-ranges.json) differ. A VPC gets the first /56, in a fixed scrambled order of the pool, that no
+ *   VPC of any account in that region holds: blocks look scattered as AWS's do, and the same state
+ *   always gives the same block (AWS picks at random).
  * - `Ipv6CidrBlockNetworkBorderGroup` is accepted only when it names the region itself (vpclab models
  *   no Local Zones) and only with `AmazonProvidedIpv6CidrBlock`.
  * - BYOIP pools and IPAM are not modelled: vpclab answers as AWS answers an account that has none
@@ -120,7 +121,10 @@ function allocateAmazonBlock(world: World, region: string): string {
     for (const v of rs.vpcs.values()) for (const b of v.ipv6CidrBlocks ?? []) used.add(b.cidr);
   }
   const pool = amazonPool(region);
-  for (let i = 0; i < 2 ** 24; i++) {
+  // The k-th candidate is a fixed permutation of the pool's 2^24 /56s (an odd multiplier is a
+  // bijection modulo 2^24), so blocks look scattered, as AWS's do, yet the same state gives the same one.
+  for (let k = 0; k < 2 ** 24; k++) {
+    const i = (Math.imul(k, 0x5bd1e995) + 0x3a7c1) & 0xffffff;
     const text = formatCidr6(subnet6(pool, 56, i)!);
     if (!used.has(text)) return text;
   }
