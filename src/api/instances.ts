@@ -6,8 +6,8 @@
  * as documented there.
  * Fidelity notes: see domain/instances.ts. A terminated instance shows no interfaces, addresses,
  * subnet or VPC, as on AWS. Block-device filters see the instance's EBS volumes (domain/volumes.ts);
- * Elastic GPU/Inference, spot, capacity-reservation and IPv6 filters match nothing (none of those
- * exist in vpclab).
+ * Elastic GPU/Inference, spot and capacity-reservation filters match nothing (none of those exist in
+ * vpclab). IPv6 addresses at launch: domain/ipv6.ts (validated before the launch, applied after it).
  */
 import type {
   InstanceBlockDeviceMapping,

@@ -1,10 +1,12 @@
 /**
  * Network interface operations: Create/Delete/Describe NetworkInterfaces, Attach/Detach,
- * ModifyNetworkInterfaceAttribute, DescribeNetworkInterfaceAttribute, Assign/UnassignPrivateIpAddresses.
+ * ModifyNetworkInterfaceAttribute, DescribeNetworkInterfaceAttribute, Assign/UnassignPrivateIpAddresses,
+ * Assign/UnassignIpv6Addresses.
  *
  * Reference: EC2 API reference for each action; DescribeNetworkInterfaces filters as documented there.
- * Fidelity notes: see domain/network-interfaces.ts and domain/instances.ts (attachment). IPv6,
- * prefix delegation and ENA Express filters match nothing.
+ * Fidelity notes: see domain/network-interfaces.ts, domain/instances.ts (attachment) and domain/ipv6.ts
+ * (IPv6 addresses; prefix delegation and a primary IPv6 address are refused). Prefix-delegation and
+ * ENA Express filters match nothing.
  */
 import type {
   AssignPrivateIpAddressesRequest,
