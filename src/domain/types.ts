@@ -306,6 +306,8 @@ export interface PeeringSide {
   vpcId: string;
   /** The side's IPv4 blocks when the connection was made (AWS shows them as at request time). */
   cidrBlocks: string[];
+  /** The side's live IPv6 blocks, taken with `cidrBlocks` (optional field added by the IPv6 issue). */
+  ipv6CidrBlocks?: string[];
   allowDnsResolutionFromRemoteVpc: boolean;
 }
 

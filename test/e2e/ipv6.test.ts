@@ -22,6 +22,7 @@ import {
   DescribeNetworkInterfacesCommand,
   DescribeRouteTablesCommand,
   DescribeSubnetsCommand,
+  DescribeVpcPeeringConnectionsCommand,
   DescribeVpcsCommand,
   DisassociateSubnetCidrBlockCommand,
   DisassociateVpcCidrBlockCommand,
@@ -143,6 +144,9 @@ test("a dual-stack seed: Tokyo through the AWS CLI, Singapore through the SDK, I
   const pcx = (await tokyo.send(new CreateVpcPeeringConnectionCommand({ VpcId: vpcId, PeerVpcId: sgVpc.VpcId, PeerRegion: "ap-southeast-1" }))).VpcPeeringConnection!.VpcPeeringConnectionId!;
   await sg.send(new DescribeVpcsCommand({}));
   await sg.send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: pcx }));
+  const pv = (await tokyo.send(new DescribeVpcPeeringConnectionsCommand({ VpcPeeringConnectionIds: [pcx] }))).VpcPeeringConnections![0]!;
+  assert.deepEqual(pv.RequesterVpcInfo!.Ipv6CidrBlockSet, [{ Ipv6CidrBlock: tokyo56 }]);
+  assert.deepEqual(pv.AccepterVpcInfo!.Ipv6CidrBlockSet, [{ Ipv6CidrBlock: sg56 }]);
   await tokyo.send(new CreateRouteCommand({ RouteTableId: pubRt.RouteTableId, DestinationIpv6CidrBlock: sg56, VpcPeeringConnectionId: pcx }));
   await tokyo.send(new CreateRouteCommand({ RouteTableId: pubRt.RouteTableId, DestinationCidrBlock: "172.31.0.0/16", VpcPeeringConnectionId: pcx }));
   const sgMain = (await sg.send(new DescribeRouteTablesCommand({ Filters: [{ Name: "vpc-id", Values: [sgVpc.VpcId!] }, { Name: "association.main", Values: ["true"] }] }))).RouteTables![0]!;
