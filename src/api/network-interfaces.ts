@@ -51,7 +51,7 @@ import {
   unassignPrivateIpAddresses,
 } from "../domain/network-interfaces.js";
 import { attachNetworkInterface, detachNetworkInterface } from "../domain/instances.js";
-import { invalidParameterValue, missingParameter, eniNotFound, eniMalformed, ipv6PrefixesUnsupported, ipv6NativeNoIpv4Launch } from "../domain/errors.js";
+import { invalidParameterValue, missingParameter, eniNotFound, eniMalformed, ipv6PrefixesUnsupported, ipv6NativeNoIpv4Launch, primaryIpv6Unsupported } from "../domain/errors.js";
 
 export function groupIdentifiers(rs: RegionState, ids: string[]): GroupIdentifier[] {
   return ids.map((id) => ({ GroupId: id, GroupName: rs.securityGroups.get(id)?.name ?? "" }));
@@ -168,7 +168,7 @@ const createNetworkInterfaceOp: Handler<CreateNetworkInterfaceRequest, CreateNet
   const tags = tagsFromSpecifications(input.TagSpecifications, "network-interface");
   // IPv6 (domain/ipv6.ts): validated before the interface is made, applied right after.
   if (input.Ipv6PrefixCount !== undefined || input.Ipv6Prefixes !== undefined) throw ipv6PrefixesUnsupported();
-  if (input.EnablePrimaryIpv6) throw invalidParameterValue("vpclab does not support a primary IPv6 address (EnablePrimaryIpv6).");
+  if (input.EnablePrimaryIpv6) throw primaryIpv6Unsupported();
   const subnet = input.SubnetId !== undefined ? rs.subnets.get(input.SubnetId) : undefined;
   if (subnet?.ipv6Native) throw ipv6NativeNoIpv4Launch(subnet.id);
   const ipv6 = subnet
@@ -237,6 +237,7 @@ const detachNetworkInterfaceOp: Handler<DetachNetworkInterfaceRequest, void> = (
 };
 
 const modifyNetworkInterfaceAttributeOp: Handler<ModifyNetworkInterfaceAttributeRequest, void> = ({ world, rs }, input) => {
+  if (input.EnablePrimaryIpv6) throw primaryIpv6Unsupported();
   modifyNetworkInterfaceAttribute(world, rs, input.NetworkInterfaceId, {
     description: input.Description?.Value,
     sourceDestCheck: input.SourceDestCheck?.Value,

@@ -595,6 +595,8 @@ export const ipv6AddressNotAssigned = (addr: string, eniId: string) =>
   invalidParameterValue(`The IPv6 address ${addr} is not assigned to the network interface ${eniId}.`);
 export const ipv6AddressLimit = (eniId: string, limit: number) =>
   new Ec2Error("InvalidParameterValue", `The network interface ${eniId} can have at most ${limit} IPv6 addresses (the instance type's limit).`);
+export const primaryIpv6Unsupported = () =>
+  invalidParameterValue("vpclab does not support a primary IPv6 address (EnablePrimaryIpv6 / PrimaryIpv6).");
 export const ipv6PrefixesUnsupported = () =>
   invalidParameterValue("IPv6 prefix delegation (Ipv6Prefixes / Ipv6PrefixCount) is not supported by vpclab.");
 export const routeIpv6Conflict = () =>

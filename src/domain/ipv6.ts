@@ -80,6 +80,7 @@ import {
   invalidParameterValue,
   ipv6PrefixesUnsupported,
   ipv6NativeNoIpv4Launch,
+  primaryIpv6Unsupported,
 } from "./errors.js";
 import { addRoute } from "./route-tables.js";
 import { createSubnetRecord, resolveZone } from "./subnets.js";
@@ -471,7 +472,7 @@ export function planLaunchIpv6(
   for (const s of specs) {
     if (s.prefixes) throw ipv6PrefixesUnsupported();
     if (s.primaryIpv6) {
-      throw invalidParameterValue("vpclab does not support a primary IPv6 address (EnablePrimaryIpv6 / PrimaryIpv6).");
+      throw primaryIpv6Unsupported();
     }
     const subnet = s.subnetId !== undefined ? rs.subnets.get(s.subnetId) : impliedSubnet(rs, opts.zone);
     if (subnet?.ipv6Native) throw ipv6NativeNoIpv4Launch(subnet.id);

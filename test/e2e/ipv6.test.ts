@@ -26,6 +26,7 @@ import {
   DescribeVpcsCommand,
   DisassociateSubnetCidrBlockCommand,
   DisassociateVpcCidrBlockCommand,
+  ModifyNetworkInterfaceAttributeCommand,
   ModifySubnetAttributeCommand,
   RunInstancesCommand,
   UnassignIpv6AddressesCommand,
@@ -301,6 +302,7 @@ test("IPv6 blocks: AWS's refusals for pools, IPAM, border groups, sizes, ranges 
   await expectEc2Error(ec2.send(new CreateRouteCommand({ RouteTableId: rt, DestinationIpv6CidrBlock: "0::0/0", EgressOnlyInternetGatewayId: eigw })), "RouteAlreadyExists");
   await expectEc2Error(ec2.send(new CreateRouteCommand({ RouteTableId: rt, DestinationIpv6CidrBlock: subnet64(v56, 0), EgressOnlyInternetGatewayId: eigw })), "InvalidParameterValue");
   const eni = (await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: a.SubnetId }))).NetworkInterface!;
+  await expectEc2Error(ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eni.NetworkInterfaceId, EnablePrimaryIpv6: true })), "InvalidParameterValue");
   await expectEc2Error(ec2.send(new CreateRouteCommand({ RouteTableId: rt, DestinationIpv6CidrBlock: subnet64(v56, 0).replace("/64", "/65"), NetworkInterfaceId: eni.NetworkInterfaceId })), "InvalidParameterValue");
   await ec2.send(new CreateRouteCommand({ RouteTableId: rt, DestinationIpv6CidrBlock: subnet64(v56, 0), NetworkInterfaceId: eni.NetworkInterfaceId }));
   await ec2.send(new DeleteRouteCommand({ RouteTableId: rt, DestinationIpv6CidrBlock: "::/0" }));
