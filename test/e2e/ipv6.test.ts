@@ -344,3 +344,49 @@ test("a VPC's IPv6 blocks: pool per region, up to five, disassociation removes t
   await ec2.send(new AssociateVpcCidrBlockCommand({ VpcId: vpc.VpcId, AmazonProvidedIpv6CidrBlock: true }));
   await expectEc2Error(ec2.send(new DisassociateVpcCidrBlockCommand({ AssociationId: "vpc-cidr-assoc-0123456789abcdef0" })), "InvalidVpcCidrBlockAssociationID.NotFound");
 });
+
+test("IPv6 state survives a restart, pending associations included, and settles on the emulator clock", async () => {
+  const { mkdtempSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const dir = mkdtempSync(join(tmpdir(), "vpclab-ipv6-"));
+  const delays = { "ipv6.associated": 30_000, "ipv6.disassociated": 30_000 };
+  try {
+    const one = await startLab({ dataDir: dir, delays });
+    const c1 = one.ec2("sa-east-1");
+    const vpc = (await c1.send(new CreateVpcCommand({ CidrBlock: "10.5.0.0/16", AmazonProvidedIpv6CidrBlock: true }))).Vpc!;
+    const v56 = vpc.Ipv6CidrBlockAssociationSet![0]!.Ipv6CidrBlock!;
+    const sub = (await c1.send(new CreateSubnetCommand({ VpcId: vpc.VpcId, CidrBlock: "10.5.1.0/24", Ipv6CidrBlock: subnet64(v56, 7) }))).Subnet!;
+    const eni = (await c1.send(new CreateNetworkInterfaceCommand({ SubnetId: sub.SubnetId, Ipv6AddressCount: 2 }))).NetworkInterface!;
+    const rt = (await c1.send(new CreateRouteTableCommand({ VpcId: vpc.VpcId }))).RouteTable!.RouteTableId!;
+    await c1.send(new CreateRouteCommand({ RouteTableId: rt, DestinationIpv6CidrBlock: "2001:db8::/32", NetworkInterfaceId: eni.NetworkInterfaceId }));
+    // With a 30 s delay the association is still `associating` on the next request.
+    const still = (await c1.send(new DescribeVpcsCommand({ VpcIds: [vpc.VpcId!] }))).Vpcs![0]!;
+    assert.equal(still.Ipv6CidrBlockAssociationSet![0]!.Ipv6CidrBlockState!.State, "associating");
+    await one.close();
+
+    const two = await startLab({ dataDir: dir, delays });
+    try {
+      const c2 = two.ec2("sa-east-1");
+      const v = (await c2.send(new DescribeVpcsCommand({ VpcIds: [vpc.VpcId!] }))).Vpcs![0]!;
+      assert.deepEqual(v.Ipv6CidrBlockAssociationSet!.map((b) => [b.Ipv6CidrBlock, b.Ipv6CidrBlockState!.State]), [[v56, "associating"]]);
+      const s = (await c2.send(new DescribeSubnetsCommand({ SubnetIds: [sub.SubnetId!] }))).Subnets![0]!;
+      assert.equal(s.Ipv6CidrBlockAssociationSet![0]!.Ipv6CidrBlock, subnet64(v56, 7));
+      const e = (await c2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [eni.NetworkInterfaceId!] }))).NetworkInterfaces![0]!;
+      assert.deepEqual(e.Ipv6Addresses!.map((a) => a.Ipv6Address).sort(), eni.Ipv6Addresses!.map((a) => a.Ipv6Address).sort());
+      const routes = (await c2.send(new DescribeRouteTablesCommand({ RouteTableIds: [rt] }))).RouteTables![0]!.Routes!;
+      assert.deepEqual(routes.map((r) => r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock), ["10.5.0.0/16", v56, "2001:db8::/32"]);
+      // The pending transitions were saved with the state: 30 s of emulator time settles them.
+      const clock = await two.admin("POST", "/clock", { advanceSeconds: 31 });
+      assert.equal(clock.status, 200);
+      const settled = (await c2.send(new DescribeVpcsCommand({ VpcIds: [vpc.VpcId!] }))).Vpcs![0]!;
+      assert.equal(settled.Ipv6CidrBlockAssociationSet![0]!.Ipv6CidrBlockState!.State, "associated");
+      const s2 = (await c2.send(new DescribeSubnetsCommand({ SubnetIds: [sub.SubnetId!] }))).Subnets![0]!;
+      assert.equal(s2.Ipv6CidrBlockAssociationSet![0]!.Ipv6CidrBlockState!.State, "associated");
+    } finally {
+      await two.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
