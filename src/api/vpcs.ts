@@ -183,14 +183,15 @@ const associateVpcCidrBlockOp: Handler<AssociateVpcCidrBlockRequest, AssociateVp
   { world, rs },
   input,
 ) => {
+  // `AmazonProvidedIpv6CidrBlock=false` alone asks for nothing IPv6; any other IPv6 parameter does.
   const ipv6Asked =
-    input.AmazonProvidedIpv6CidrBlock !== undefined || input.Ipv6CidrBlock !== undefined || input.Ipv6Pool !== undefined ||
+    input.AmazonProvidedIpv6CidrBlock === true || input.Ipv6CidrBlock !== undefined || input.Ipv6Pool !== undefined ||
     input.Ipv6IpamPoolId !== undefined || input.Ipv6NetmaskLength !== undefined || input.Ipv6CidrBlockNetworkBorderGroup !== undefined;
   if (input.Ipv4IpamPoolId !== undefined || input.Ipv4NetmaskLength !== undefined) {
     if (input.Ipv4IpamPoolId === undefined) throw missingParameter("ipv4IpamPoolId");
     throw ipamPoolNotFound(input.Ipv4IpamPoolId);
   }
-  if (ipv6Asked && input.AmazonProvidedIpv6CidrBlock !== false) {
+  if (ipv6Asked) {
     const vpc = getVpc(rs, input.VpcId);
     if (input.CidrBlock !== undefined) {
       throw invalidParameterCombination("The parameter cidrBlock cannot be used with the parameter amazonProvidedIpv6CidrBlock");

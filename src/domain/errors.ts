@@ -195,7 +195,9 @@ export const routeAlreadyExists = (rtb: string, dest: string) =>
     `The route identified by ${dest} already exists.`,
   );
 export const routeNotFound = (rtb: string, dest: string) =>
-  new Ec2Error("InvalidRoute.NotFound", `no route with destination-cidr-block ${dest} in route table ${rtb}`);
+  dest.includes(":")
+    ? new Ec2Error("InvalidRoute.NotFound", `no route with destination-ipv6-cidr-block ${dest} in route table ${rtb}`)
+    : new Ec2Error("InvalidRoute.NotFound", `no route with destination-cidr-block ${dest} in route table ${rtb}`);
 export const gatewayNotFound = (id: string) => notFound("InvalidGatewayID.NotFound", "gateway ID", id);
 export const resourceAlreadyAssociated = (message: string) => new Ec2Error("Resource.AlreadyAssociated", message);
 /** A route inside the VPC's range to a target that cannot route more specifically than `local` (AWS's wording). */

@@ -246,6 +246,7 @@ test("IPv6 blocks: AWS's refusals for pools, IPAM, border groups, sizes, ranges 
   assert.deepEqual(plain.Ipv6CidrBlockAssociationSet, []);
   await expectEc2Error(ec2.send(new AssociateVpcCidrBlockCommand({ VpcId: plain.VpcId, Ipv6CidrBlock: "2600:1f18::/56" })), "MissingParameter");
   await expectEc2Error(ec2.send(new AssociateVpcCidrBlockCommand({ VpcId: plain.VpcId, AmazonProvidedIpv6CidrBlock: true, CidrBlock: "10.2.0.0/16" })), "InvalidParameterCombination");
+  await expectEc2Error(ec2.send(new AssociateVpcCidrBlockCommand({ VpcId: plain.VpcId, AmazonProvidedIpv6CidrBlock: false, Ipv6Pool: "ipv6pool-ec2-0123456789abcdef0" })), "InvalidIpv6PoolID.NotFound");
 
   // Subnets: no IPv6 in the VPC, wrong size, outside the /56, overlap, malformed, IPv6-native rules.
   await expectEc2Error(ec2.send(new CreateSubnetCommand({ VpcId: plain.VpcId, CidrBlock: "10.1.0.0/24", Ipv6CidrBlock: subnet64(v56, 0) })), "InvalidParameterValue");
@@ -306,6 +307,9 @@ test("IPv6 blocks: AWS's refusals for pools, IPAM, border groups, sizes, ranges 
   await expectEc2Error(ec2.send(new CreateRouteCommand({ RouteTableId: rt, DestinationIpv6CidrBlock: subnet64(v56, 0).replace("/64", "/65"), NetworkInterfaceId: eni.NetworkInterfaceId })), "InvalidParameterValue");
   await ec2.send(new CreateRouteCommand({ RouteTableId: rt, DestinationIpv6CidrBlock: subnet64(v56, 0), NetworkInterfaceId: eni.NetworkInterfaceId }));
   await ec2.send(new DeleteRouteCommand({ RouteTableId: rt, DestinationIpv6CidrBlock: "::/0" }));
+  const missing = await expectEc2Error(ec2.send(new DeleteRouteCommand({ RouteTableId: rt, DestinationIpv6CidrBlock: "::/0" })), "InvalidRoute.NotFound");
+  assert.match(missing.message, /destination-ipv6-cidr-block ::\/0/);
+  await expectEc2Error(ec2.send(new DeleteRouteCommand({ RouteTableId: rt, DestinationIpv6CidrBlock: v56 })), "InvalidParameterValue");
   const routes = (await ec2.send(new DescribeRouteTablesCommand({ RouteTableIds: [rt] }))).RouteTables![0]!.Routes!;
   assert.deepEqual(routes.map((r) => r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock), ["10.0.0.0/16", v56, subnet64(v56, 0)]);
 });
