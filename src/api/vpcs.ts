@@ -206,7 +206,7 @@ const associateVpcCidrBlockOp: Handler<AssociateVpcCidrBlockRequest, AssociateVp
     })) {
       throw missingParameter("amazonProvidedIpv6CidrBlock");
     }
-    checkVpcIpv6Room(vpc);
+    checkVpcIpv6Room(vpc, rs.region);
     const assoc = associateAmazonIpv6(world, rs, vpc);
     return { VpcId: vpc.id, Ipv6CidrBlockAssociation: ipv6AssociationView(assoc) };
   }

@@ -556,6 +556,12 @@ export const tgwAttachmentOtherGateway = (attachment: string, rtb: string) =>
 export const ipv6PoolNotFound = (id: string) => notFound("InvalidIpv6PoolID.NotFound", "ipv6 pool ID", id);
 /** An account without IPAM: every IPAM pool id is unknown. */
 export const ipamPoolNotFound = (id: string) => notFound("InvalidIpamPoolId.NotFound", "ipam pool ID", id);
+/** "You can have one IPv6 CIDR block association per network border group" (AssociateVpcCidrBlock). */
+export const ipv6BorderGroupTaken = (vpcId: string, group: string) =>
+  limitExceeded(
+    "CidrLimitExceeded",
+    `This network '${vpcId}' already has an IPv6 CIDR block in the network border group '${group}'; a VPC can have one IPv6 CIDR block association per network border group.`,
+  );
 export const invalidIpv6Cidr = (cidr: string, param = "ipv6CidrBlock") =>
   invalidParameterValue(`Value (${cidr}) for parameter ${param} is invalid. This is not a valid IPv6 CIDR block.`);
 export const invalidIpv6Address = (addr: string) =>

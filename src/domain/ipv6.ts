@@ -19,7 +19,8 @@
  * - BYOIP pools and IPAM are not modelled: vpclab answers as AWS answers an account that has none
  *   (`InvalidIpv6PoolID.NotFound`, `InvalidIpamPoolId.NotFound`). `Ipv6CidrBlock` without `Ipv6Pool`
  *   is refused with MissingParameter, as the API reference requires both.
- * - Up to 5 IPv6 blocks per VPC (AWS's default quota). Associations answer `associating` and settle to
+ * - One Amazon block per VPC and network border group (AWS: "one IPv6 CIDR block association per
+ *   network border group"; vpclab's only group is the region), within AWS's quota of 5. Associations answer `associating` and settle to
  *   `associated` on the next request (delay `ipv6.associated`); disassociation answers `disassociating`
  *   and settles to `disassociated` (delay `ipv6.disassociated`); a disassociated block stays listed, as
  *   AWS shows it for a while, until the VPC or subnet associates a new one.
@@ -53,6 +54,7 @@ import {
 } from "./cidr6.js";
 import {
   cidrLimitExceeded,
+  ipv6BorderGroupTaken,
   dependencyViolation,
   invalidIpv6Address,
   invalidIpv6Cidr,
@@ -183,14 +185,19 @@ defineTransition("ipv6.subnet.disassociated", (world, t) => {
   if (b?.state === "disassociating") b.state = "disassociated";
 });
 
-/** Checks that the VPC can take one more IPv6 block (call before any write). */
-export function checkVpcIpv6Room(vpc: Vpc): void {
-  if (liveVpcIpv6(vpc).length >= IPV6_BLOCKS_PER_VPC) throw cidrLimitExceeded(vpc.id, IPV6_BLOCKS_PER_VPC);
+/**
+ * Checks that the VPC can take one more Amazon block in `group` (call before any write): one IPv6
+ * association per network border group (AssociateVpcCidrBlock's reference), within the per-VPC quota.
+ */
+export function checkVpcIpv6Room(vpc: Vpc, group: string): void {
+  const live = liveVpcIpv6(vpc);
+  if (live.some((b) => b.networkBorderGroup === group)) throw ipv6BorderGroupTaken(vpc.id, group);
+  if (live.length >= IPV6_BLOCKS_PER_VPC) throw cidrLimitExceeded(vpc.id, IPV6_BLOCKS_PER_VPC);
 }
 
 /** Gives the VPC a /56 from the region's Amazon pool, with its local route in every route table. */
 export function associateAmazonIpv6(world: World, rs: RegionState, vpc: Vpc): VpcIpv6Association {
-  checkVpcIpv6Room(vpc);
+  checkVpcIpv6Room(vpc, rs.region);
   const cidr = allocateAmazonBlock(world, rs.region);
   const assoc: VpcIpv6Association = {
     associationId: world.ids.next("vpc-cidr-assoc"),

@@ -314,38 +314,42 @@ test("IPv6 blocks: AWS's refusals for pools, IPAM, border groups, sizes, ranges 
   assert.deepEqual(routes.map((r) => r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock), ["10.0.0.0/16", v56, subnet64(v56, 0)]);
 });
 
-test("a VPC's IPv6 blocks: pool per region, up to five, disassociation removes the local route", async () => {
+test("a VPC's IPv6 blocks: pool per region, one per border group, disassociation removes the local route", async () => {
   const ec2 = lab.ec2("us-west-2");
   const other = lab.ec2("us-west-2", "111111111111");
   const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: "10.9.0.0/16" }))).Vpc!;
-  const blocks: string[] = [];
-  const assocs: string[] = [];
-  for (let i = 0; i < 5; i++) {
-    const r = await ec2.send(new AssociateVpcCidrBlockCommand({ VpcId: vpc.VpcId, AmazonProvidedIpv6CidrBlock: true }));
-    blocks.push(r.Ipv6CidrBlockAssociation!.Ipv6CidrBlock!);
-    assocs.push(r.Ipv6CidrBlockAssociation!.AssociationId!);
-  }
+  const first = (await ec2.send(new AssociateVpcCidrBlockCommand({ VpcId: vpc.VpcId, AmazonProvidedIpv6CidrBlock: true }))).Ipv6CidrBlockAssociation!;
+  assert.equal(first.NetworkBorderGroup, "us-west-2");
+  // "You can have one IPv6 CIDR block association per network border group."
   await expectEc2Error(ec2.send(new AssociateVpcCidrBlockCommand({ VpcId: vpc.VpcId, AmazonProvidedIpv6CidrBlock: true })), "CidrLimitExceeded");
-  // Another account in the same region draws from the same pool and never overlaps.
-  const theirs = (await other.send(new CreateVpcCommand({ CidrBlock: "10.9.0.0/16", AmazonProvidedIpv6CidrBlock: true }))).Vpc!.Ipv6CidrBlockAssociationSet![0]!.Ipv6CidrBlock!;
-  const all = [...blocks, theirs].map(cidr6Of);
-  for (let i = 0; i < all.length; i++) for (let j = i + 1; j < all.length; j++) assert.ok(!overlaps6(all[i]!, all[j]!));
-  // Every block lies in one /32 per region, and regions' pools are disjoint.
-  const tokyoVpc = (await tokyo.send(new DescribeVpcsCommand({ Filters: [{ Name: "ipv6-cidr-block-association.state", Values: ["associated"] }] }))).Vpcs![0]!;
-  const tokyoPool = cidr6Of(tokyoVpc.Ipv6CidrBlockAssociationSet![0]!.Ipv6CidrBlock!.replace(/^([0-9a-f]+:[0-9a-f]+):.*$/, "$1::/32"));
-  for (const b of all) assert.ok(!containsCidr6(tokyoPool, b));
+  // Other VPCs, of this account and another, draw from the same regional pool and never overlap.
+  const blocks = [first.Ipv6CidrBlock!];
+  for (let i = 0; i < 3; i++) {
+    blocks.push((await ec2.send(new CreateVpcCommand({ CidrBlock: `10.${10 + i}.0.0/16`, AmazonProvidedIpv6CidrBlock: true }))).Vpc!.Ipv6CidrBlockAssociationSet![0]!.Ipv6CidrBlock!);
+  }
+  blocks.push((await other.send(new CreateVpcCommand({ CidrBlock: "10.9.0.0/16", AmazonProvidedIpv6CidrBlock: true }))).Vpc!.Ipv6CidrBlockAssociationSet![0]!.Ipv6CidrBlock!);
+  const all = blocks.map(cidr6Of);
+  for (let i = 0; i < all.length; i++) for (let j = i + 1; j < all.length; j++) assert.ok(!overlaps6(all[i]!, all[j]!), `${blocks[i]} / ${blocks[j]}`);
+  // Every block of a region lies in its /32, and another region's pool is disjoint from it.
+  const pool = cidr6Of(blocks[0]!.replace(/^([0-9a-f]+:[0-9a-f]+):.*$/, "$1::/32"));
+  for (const b of all) assert.ok(containsCidr6(pool, b));
+  const elsewhere = (await lab.ec2("eu-central-1").send(new CreateVpcCommand({ CidrBlock: "10.9.0.0/16", AmazonProvidedIpv6CidrBlock: true }))).Vpc!;
+  assert.ok(!containsCidr6(pool, cidr6Of(elsewhere.Ipv6CidrBlockAssociationSet![0]!.Ipv6CidrBlock!)));
 
-  const dis = await ec2.send(new DisassociateVpcCidrBlockCommand({ AssociationId: assocs[1] }));
+  const dis = await ec2.send(new DisassociateVpcCidrBlockCommand({ AssociationId: first.AssociationId }));
   assert.equal(dis.Ipv6CidrBlockAssociation!.Ipv6CidrBlockState!.State, "disassociating");
-  assert.equal(dis.Ipv6CidrBlockAssociation!.Ipv6CidrBlock, blocks[1]);
+  assert.equal(dis.Ipv6CidrBlockAssociation!.Ipv6CidrBlock, first.Ipv6CidrBlock);
   const seen = (await ec2.send(new DescribeVpcsCommand({ VpcIds: [vpc.VpcId!] }))).Vpcs![0]!.Ipv6CidrBlockAssociationSet!;
-  assert.equal(seen.find((b) => b.AssociationId === assocs[1])!.Ipv6CidrBlockState!.State, "disassociated");
+  assert.deepEqual(seen.map((b) => b.Ipv6CidrBlockState!.State), ["disassociated"]);
   const gone = await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: "ipv6-cidr-block-association.state", Values: ["disassociated"] }] }));
   assert.deepEqual(gone.Vpcs!.map((v) => v.VpcId), [vpc.VpcId]);
   const main = (await ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: "vpc-id", Values: [vpc.VpcId!] }] }))).RouteTables![0]!;
-  assert.deepEqual(main.Routes!.map((r) => r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock), ["10.9.0.0/16", blocks[0], blocks[2], blocks[3], blocks[4]]);
-  // With one freed, a sixth association fits again.
-  await ec2.send(new AssociateVpcCidrBlockCommand({ VpcId: vpc.VpcId, AmazonProvidedIpv6CidrBlock: true }));
+  assert.deepEqual(main.Routes!.map((r) => r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock), ["10.9.0.0/16"]);
+  // With the block gone, the border group is free again: a new block (not the one just released).
+  const again = (await ec2.send(new AssociateVpcCidrBlockCommand({ VpcId: vpc.VpcId, AmazonProvidedIpv6CidrBlock: true }))).Ipv6CidrBlockAssociation!;
+  assert.notEqual(again.Ipv6CidrBlock, first.Ipv6CidrBlock);
+  const now = (await ec2.send(new DescribeVpcsCommand({ VpcIds: [vpc.VpcId!] }))).Vpcs![0]!.Ipv6CidrBlockAssociationSet!;
+  assert.deepEqual(now.map((b) => [b.Ipv6CidrBlock, b.Ipv6CidrBlockState!.State]), [[again.Ipv6CidrBlock, "associated"]]);
   await expectEc2Error(ec2.send(new DisassociateVpcCidrBlockCommand({ AssociationId: "vpc-cidr-assoc-0123456789abcdef0" })), "InvalidVpcCidrBlockAssociationID.NotFound");
 });
 
