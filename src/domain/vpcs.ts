@@ -9,7 +9,7 @@
  * Fidelity notes:
  * - A CIDR with host bits set (`10.0.0.1/16`) is canonicalised, as the console and API do.
  * - The default VPC's subnets are `172.31.0.0/20`, `172.31.16.0/20`, … in zone order.
- * - IPv6 blocks are not supported: vpclab's network is IPv4 only (README, "not supported").
+ * - IPv6 blocks (Amazon-provided /56s) live in domain/ipv6.ts; the API handlers combine the two.
  * - CreateVpc answers `pending`; the VPC is `available` from the next request on (delay
  *   `vpc.available` models AWS's timing). A region's default VPC is `available` from the start.
  */
@@ -32,6 +32,7 @@ import {
 } from "./errors.js";
 import { zonesOf } from "../model/regions.js";
 import { defaultVpc, getVpc } from "./lookup.js";
+import { recordsHoldingVpc } from "./kinds.js";
 import { createSubnetRecord } from "./subnets.js";
 import { createRouteTableRecord, addRoute } from "./route-tables.js";
 import { attachGateway, createInternetGatewayRecord } from "./internet-gateways.js";
@@ -193,16 +194,9 @@ export function createDefaultVpc(world: World, rs: RegionState): Vpc {
 
 /** What still stands in a VPC and blocks its deletion (AWS's DependencyViolation). */
 function vpcDependencies(world: World, rs: RegionState, vpc: Vpc): string[] {
-  const deps: string[] = [];
-  for (const s of rs.subnets.values()) if (s.vpcId === vpc.id) deps.push(s.id);
-  for (const rt of rs.routeTables.values()) {
-    if (rt.vpcId === vpc.id && !rt.associations.some((a) => a.main)) deps.push(rt.id);
-  }
-  for (const g of rs.internetGateways.values()) if (g.attachments.some((a) => a.vpcId === vpc.id)) deps.push(g.id);
-  for (const g of rs.egressOnlyInternetGateways.values()) if (g.attachments.some((a) => a.vpcId === vpc.id)) deps.push(g.id);
-  for (const sg of rs.securityGroups.values()) if (sg.vpcId === vpc.id && !sg.isDefault) deps.push(sg.id);
-  for (const acl of rs.networkAcls.values()) if (acl.vpcId === vpc.id && !acl.isDefault) deps.push(acl.id);
-  for (const eni of rs.networkInterfaces.values()) if (eni.vpcId === vpc.id) deps.push(eni.id);
+  // Subnets, non-main route tables, attached gateways, non-default groups and ACLs, interfaces, …: every
+  // kind that says in the registry (domain/kinds.ts) that it holds a VPC.
+  const deps = recordsHoldingVpc(rs, vpc.id);
   for (const pcx of livePeeringsOf(world, rs, vpc)) {
     // AWS: "You cannot delete a VPC for which you have a pending-acceptance request from a VPC in
     // another account. You must first reject the VPC peering connection request."
@@ -286,7 +280,7 @@ export function disassociateVpcCidrBlock(world: World, rs: RegionState, associat
     }
     const c = cidrOf(block.cidr);
     for (const s of rs.subnets.values()) {
-      if (s.vpcId === vpc.id && containsCidr(c, cidrOf(s.cidr))) {
+      if (s.vpcId === vpc.id && s.cidr !== "" && containsCidr(c, cidrOf(s.cidr))) {
         throw dependencyViolation(`The vpc CIDR block '${block.cidr}' has dependencies and cannot be disassociated.`);
       }
     }
