@@ -43,6 +43,8 @@ interface NetOptions extends GlobalOptions {
   toRegion?: string;
   toAccount?: string;
   seed?: number;
+  ipv6?: boolean;
+  ipv4?: boolean;
 }
 
 interface PingOptions extends NetOptions {
@@ -97,6 +99,8 @@ function withNetOptions(cmd: Command): Command {
     .addOption(new Option("--account <id>", "look names and addresses up in this 12-digit account").argParser(accountArg))
     .option("--to-region <region>", "look <to> up in this region (default: every region)")
     .addOption(new Option("--to-account <id>", "look <to> up in this account (default: --account)").argParser(accountArg))
+    .option("-6, --ipv6", "use IPv6: a named <to> is reached at its IPv6 address (an IPv6 address needs no flag)")
+    .option("-4, --ipv4", "use IPv4 (the default for a named <to>)")
     .addOption(new Option("--seed <n>", "seed the RTT jitter (repeatable figures)").argParser(intArg(0, 2 ** 31 - 1, "an integer")).hideHelp())
     // Usage errors exit 2, as ping's do (commander's default is 1, which here means "no reply").
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
@@ -106,7 +110,8 @@ function withNetOptions(cmd: Command): Command {
 function ends(from: string, to: string, o: NetOptions): Record<string, unknown> {
   const envKey = process.env.AWS_ACCESS_KEY_ID;
   const account = o.account ?? (envKey && /^\d{12}$/.test(envKey) ? envKey : undefined);
-  return { from, to, account, region: o.region, toRegion: o.toRegion, toAccount: o.toAccount, seed: o.seed };
+  if (o.ipv4 && o.ipv6) throw new InvalidArgumentError("-4 and -6 cannot be used together");
+  return { from, to, account, region: o.region, toRegion: o.toRegion, toAccount: o.toAccount, seed: o.seed, family: o.ipv6 ? 6 : o.ipv4 ? 4 : undefined };
 }
 
 function print(lines: string[]): void {

@@ -638,6 +638,14 @@ export const routeIpv6Conflict = () =>
 export const routeIpv4TargetForIpv6 = (target: string) =>
   invalidParameterValue(`The NAT gateway ${target} can be the target of the IPv6 destination 64:ff9b::/96 (DNS64/NAT64) only.`);
 /** `vpclab ping/trace/connect/why` (engine/resolve.ts) until the engine's walk routes IPv6. */
+export const noIpv6Address = (who: string, eniId: string, purpose: string) =>
+  invalidParameterValue(
+    `${who} has no IPv6 address, so it cannot ${purpose}: assign one (aws ec2 assign-ipv6-addresses --network-interface-id ${eniId} --ipv6-address-count 1; its subnet needs an IPv6 CIDR block)`,
+  );
+export const ipv6TgwNotAnalysed = (address: string, tgwId: string) =>
+  invalidParameterValue(
+    `IPv6 through transit gateways is not analysed yet: the packet to ${address} is routed to ${tgwId}, and vpclab's transit gateway route tables hold IPv4 routes only.`,
+  );
 export const ipv6PathsNotAnalysed = (address: string) =>
   invalidParameterValue(
     `IPv6 paths are not analysed yet: vpclab's network engine routes IPv4 only, so it cannot answer for ${address}. Give an IPv4 address, an instance or a network interface (IPv4 paths are analysed).`,

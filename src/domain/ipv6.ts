@@ -210,7 +210,34 @@ export function associateAmazonIpv6(world: World, rs: RegionState, vpc: Vpc): Vp
     if (rt.vpcId === vpc.id) addRoute(rt, { destinationCidr: cidr, target: { kind: "local" }, origin: "CreateRouteTable" });
   }
   world.after("ipv6.associated", { kind: "ipv6.vpc.associated", id: vpc.id, account: rs.account, region: rs.region, data: { assoc: assoc.associationId } });
+  addIpv6DefaultRules(world, rs, vpc);
   return assoc;
+}
+
+/** The implicit IPv6 `*` entry's rule number, as DescribeNetworkAcls shows it. */
+export const IMPLICIT_DENY_RULE_IPV6 = 32768;
+
+/**
+ * What AWS adds when a VPC gets an IPv6 block (VPC User Guide, "Default network ACL" and "Default
+ * security groups"): the default network ACL allows all IPv6 in and out (rule 101, `::/0`), every ACL
+ * of the VPC gets the IPv6 `*` deny (32768), and the default security group an outbound rule for all
+ * IPv6 traffic. Added once (a second block or a re-association adds nothing); kept when the block goes.
+ */
+export function addIpv6DefaultRules(world: World, rs: RegionState, vpc: Vpc): void {
+  for (const acl of rs.networkAcls.values()) {
+    if (acl.vpcId !== vpc.id || acl.entries.some((e) => e.ipv6CidrBlock !== undefined && e.ruleNumber === IMPLICIT_DENY_RULE_IPV6)) continue;
+    for (const egress of [true, false]) {
+      if (acl.isDefault && !acl.entries.some((e) => e.egress === egress && e.ruleNumber === 101)) {
+        acl.entries.push({ ruleNumber: 101, egress, protocol: "-1", ruleAction: "allow", ipv6CidrBlock: "::/0" });
+      }
+      acl.entries.push({ ruleNumber: IMPLICIT_DENY_RULE_IPV6, egress, protocol: "-1", ruleAction: "deny", ipv6CidrBlock: "::/0" });
+    }
+    acl.entries.sort((a, b) => (a.egress === b.egress ? a.ruleNumber - b.ruleNumber : a.egress ? -1 : 1));
+  }
+  for (const sg of rs.securityGroups.values()) {
+    if (sg.vpcId !== vpc.id || !sg.isDefault || sg.rules.some((r) => r.isEgress && r.cidrIpv6 === "::/0" && r.ipProtocol === "-1")) continue;
+    sg.rules.push({ id: world.ids.next("sgr"), groupId: sg.id, isEgress: true, ipProtocol: "-1", fromPort: -1, toPort: -1, cidrIpv6: "::/0", tags: new Map() });
+  }
 }
 
 /** The VPC IPv6 association with this id, if any (DisassociateVpcCidrBlock tries IPv6 first). */

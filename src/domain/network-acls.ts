@@ -11,8 +11,8 @@
  *
  * Fidelity notes:
  * - Entries are kept sorted as DescribeNetworkAcls lists them: egress before ingress, each by rule
- *   number, with the `*` deny (32767) last in its direction. IPv6 `*` entries (32768) exist only when
- *   a VPC has IPv6, which vpclab does not model.
+ *   number, with the `*` deny (32767) last in its direction, then, when the VPC has IPv6, the IPv6 `*`
+ *   deny (32768; domain/ipv6.ts adds it, and the default ACL's rule 101 allowing `::/0`).
  * - The API takes protocols as numbers (or -1); names such as `tcp` are refused as AWS refuses them
  *   (the AWS CLI converts `--protocol tcp` to 6 before sending).
  * - For protocols other than 6, 17, 1 and 58 the port range and ICMP type/code are ignored and not
@@ -73,6 +73,10 @@ export function createNetworkAcl(world: World, rs: RegionState, vpcId: string | 
     entries: [deny(true), deny(false)],
     associations: [],
   };
+  // A VPC with IPv6 gives every ACL the IPv6 `*` deny too (rule 32768, domain/ipv6.ts).
+  if (vpc.ipv6CidrBlocks?.some((b) => b.state === "associated" || b.state === "associating")) {
+    acl.entries = [deny(true), { ruleNumber: 32768, egress: true, protocol: "-1", ruleAction: "deny", ipv6CidrBlock: "::/0" }, deny(false), { ruleNumber: 32768, egress: false, protocol: "-1", ruleAction: "deny", ipv6CidrBlock: "::/0" }];
+  }
   rs.networkAcls.set(id, acl);
   return acl;
 }

@@ -2,7 +2,8 @@
  * The engine's admin JSON routes under `/_vpclab/`: `POST /ping`, `POST /trace`, `POST /connect`,
  * `POST /analyze`. The CLI (`vpclab ping|trace|connect|why`) is a client of these.
  *
- * Bodies: `{from, to, account?, region?, toAccount?, toRegion?, seed?}` plus
+ * Bodies: `{from, to, account?, region?, toAccount?, toRegion?, seed?, family?}` (family 6: a named
+ * destination at its IPv6 address) plus
  *   ping: `count?, size? (payload bytes), intervalMs?, df?`;
  *   connect: `protocol? ("tcp"|"udp", default tcp), port`;
  *   trace: `protocol?, port?`;
@@ -92,7 +93,16 @@ function ends(body: Record<string, unknown>): Ends {
     toAccount: optStr(body, "toAccount"),
     toRegion: optStr(body, "toRegion"),
     seed: optSeed(body),
+    family: optFamily(body),
   };
+}
+
+/** `family`: 4 or 6 (`ping -6`: a named destination is reached at its IPv6 address). */
+function optFamily(body: Record<string, unknown>): 4 | 6 | undefined {
+  const v = optNum(body, "family");
+  if (v === undefined) return undefined;
+  if (v !== 4 && v !== 6) throw badAdminField("family", "4 or 6");
+  return v;
 }
 
 function protocolOf(body: Record<string, unknown>): "icmp" | "tcp" | "udp" | undefined {
@@ -159,6 +169,7 @@ export const engineRoutes: AdminRoutes = {
       region: e.region,
       destinationAccount: e.toAccount,
       destinationRegion: e.toRegion,
+      family: e.family,
       protocol: protocolOf(body),
       port: optNum(body, "port"),
       sourcePort: optNum(body, "sourcePort"),

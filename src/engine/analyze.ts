@@ -82,19 +82,20 @@
  * - Unlike AWS's analyzer, paths may cross regions and accounts.
  */
 import type { NetworkAcl, RouteTable, SecurityGroup } from "../domain/types.js";
-import type { Fix } from "./fix-command.js";
-import { formatIp, isPrivate, parseIp } from "../domain/cidr.js";
-import { invalidParameterValue } from "../domain/errors.js";
+import type { Fix, FixValue } from "./fix-command.js";
+import { isPrivate } from "../domain/cidr.js";
+import { fmtIp, hostCidr, isUla, parseAddr } from "./addr.js";
+import { invalidParameterValue, noIpv6Address } from "../domain/errors.js";
 import { routeState } from "../domain/route-tables.js";
 import { sharedVpcAttachments, tgwHome } from "../domain/transit-gateways.js";
 import type { EniInfo, NetworkModel, VpcInfo } from "./model.js";
 import { inCidr, RFC6598 } from "./model.js";
-import { matchAcl, matchSgRules, PROTO_ICMP, PROTO_TCP, PROTO_UDP, type CompiledAclEntry, type CompiledSgRule, type PacketKey } from "./filters.js";
+import { matchAcl, matchSgRules, PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP, type CompiledAclEntry, type CompiledSgRule, type PacketKey } from "./filters.js";
 import { MTU_INTERNET, type LatencyModel, type SegmentRtt } from "./latency.js";
 import { forwarderFor } from "./forwarders.js";
 import { privateIngress } from "./forward-igw.js";
 import { blockAt, call, type Loc, noDestination, place, routeView, Walk, where, type Arrival, type Explanation, type Hop, type HopKind, type Leg, type RouteContext, type RouteOutcome } from "./walk.js";
-import { isInternet, isInternetAddress, resolveDestination, resolveSource, type InternetSender, type ResolvedDestination, type Sender } from "./resolve.js";
+import { internet6Sender, isInternet, isInternetAddress, resolveDestination, resolveSource, type InternetSender, type ResolvedDestination, type Sender } from "./resolve.js";
 
 export type Protocol = "icmp" | "tcp" | "udp";
 export type { Explanation, ExplanationCode, Hop, HopKind } from "./walk.js";
@@ -122,6 +123,11 @@ export interface PacketQuery {
   df?: boolean;
   /** Walk past every blocker and write reasons and fixes (default true); false stops at the first blocker. */
   explain?: boolean;
+  /**
+   * The address family (`ping -6`): 6 sends to a named destination's IPv6 address (instead of its
+   * private IPv4 address). An IPv6 destination address needs no flag. Default: the destination's.
+   */
+  family?: 4 | 6;
 }
 
 
@@ -136,6 +142,8 @@ export interface EndpointView {
   account?: string;
   region?: string;
   publicIp?: string;
+  /** The interface's first IPv6 address, if it has one. */
+  ipv6Address?: string;
 }
 
 export interface Analysis {
@@ -168,6 +176,7 @@ export interface Analysis {
 // ---- internals ------------------------------------------------------------------------------------
 
 function protoName(k: PacketKey): string {
+  if (k.proto === PROTO_ICMPV6) return `icmpv6 type ${k.a} code ${k.b}`;
   if (k.proto === PROTO_ICMP) return `icmp type ${k.a} code ${k.b}`;
   return `${k.proto === PROTO_TCP ? "tcp" : "udp"} port ${k.a}`;
 }
@@ -188,7 +197,9 @@ function aclEntryText(e: CompiledAclEntry): string {
 }
 
 /** The packet key filters see on the forward leg and on the reply. */
-function keys(protocol: Protocol, port: number, sourcePort: number): { fwd: PacketKey; ret: PacketKey } {
+function keys(protocol: Protocol, port: number, sourcePort: number, v6 = false): { fwd: PacketKey; ret: PacketKey } {
+  // ICMPv6 echo request 128, echo reply 129 (RFC 4443).
+  if (protocol === "icmp" && v6) return { fwd: { proto: PROTO_ICMPV6, a: 128, b: 0 }, ret: { proto: PROTO_ICMPV6, a: 129, b: 0 } };
   if (protocol === "icmp") return { fwd: { proto: PROTO_ICMP, a: 8, b: 0 }, ret: { proto: PROTO_ICMP, a: 0, b: 0 } };
   const proto = protocol === "tcp" ? PROTO_TCP : PROTO_UDP;
   return { fwd: { proto, a: port, b: 0 }, ret: { proto, a: sourcePort, b: 0 } };
@@ -238,17 +249,21 @@ function sgCheck(
     });
     return;
   }
-  hops.push({ leg, kind, id: ids, ...where(eni), verdict: "deny", detail: w.explain ? `no ${dir} rule of ${ids || "(no groups)"} allows ${protoName(k)} ${dir === "egress" ? "to" : "from"} ${formatIp(peerAddr)}` : "" });
+  hops.push({ leg, kind, id: ids, ...where(eni), verdict: "deny", detail: w.explain ? `no ${dir} rule of ${ids || "(no groups)"} allows ${protoName(k)} ${dir === "egress" ? "to" : "from"} ${fmtIp(peerAddr)}` : "" });
   if (!w.explain) {
     w.block({ code: "ENI_SG_RULES_MISMATCH", leg, onPath: true, direction: dir, component: { id: eni.eni.id, type: "network-interface", ...where(eni) }, reason: "", fix: "" });
     return;
   }
-  const peer = formatIp(peerAddr);
+  const peer = fmtIp(peerAddr);
   const empty = groups.every((g) => !g.rules.some((r) => r.isEgress === (dir === "egress")));
-  const proto = k.proto === PROTO_ICMP ? "ICMP" : `${k.proto === PROTO_TCP ? "TCP" : "UDP"} port ${k.a}`;
+  const icmp = k.proto === PROTO_ICMP || k.proto === PROTO_ICMPV6;
+  const proto = k.proto === PROTO_ICMPV6 ? "ICMPv6" : icmp ? "ICMP" : `${k.proto === PROTO_TCP ? "TCP" : "UDP"} port ${k.a}`;
   const first = groups[0]?.id ?? "<group>";
-  const port = k.proto === PROTO_ICMP ? -1 : k.a;
-  const permission = { IpProtocol: k.proto === PROTO_ICMP ? "icmp" : k.proto === PROTO_TCP ? "tcp" : "udp", FromPort: port, ToPort: port, IpRanges: [{ CidrIp: `${peer}/32` }] };
+  const port = icmp ? -1 : k.a;
+  const ipProtocol = k.proto === PROTO_ICMPV6 ? "icmpv6" : k.proto === PROTO_ICMP ? "icmp" : k.proto === PROTO_TCP ? "tcp" : "udp";
+  const permission: Record<string, FixValue> = { IpProtocol: ipProtocol, FromPort: port, ToPort: port };
+  if (peerAddr < 0) permission.Ipv6Ranges = [{ CidrIpv6: hostCidr(peerAddr) }];
+  else permission.IpRanges = [{ CidrIp: hostCidr(peerAddr) }];
   w.block({
     code: "ENI_SG_RULES_MISMATCH",
     leg,
@@ -261,7 +276,7 @@ function sgCheck(
     securityGroupIds: [...eni.eni.securityGroupIds],
     address: peer,
     reason: `${empty ? "security group(s) " + (ids || "(none)") + " have no " + (dir === "egress" ? "outbound" : "inbound") + " rules" : "no " + (dir === "egress" ? "outbound" : "inbound") + " rule of security group(s) " + (ids || "(none)")} ${empty ? "so nothing" : "allows"} ${proto} ${dir === "egress" ? "to" : "from"} ${peer} (network interface ${eni.eni.id}${eni.instance ? ", instance " + eni.instance.id : ""})`,
-    fix: `add ${dir === "egress" ? "an outbound" : "an inbound"} rule to ${first} allowing ${k.proto === PROTO_ICMP ? "ICMP" : proto} ${dir === "egress" ? "to" : "from"} ${peer}/32 (or the peer's CIDR block)`,
+    fix: `add ${dir === "egress" ? "an outbound" : "an inbound"} rule to ${first} allowing ${proto} ${dir === "egress" ? "to" : "from"} ${hostCidr(peerAddr)} (or the peer's CIDR block)`,
     fixes: groups[0] ? [call(dir === "egress" ? "AuthorizeSecurityGroupEgress" : "AuthorizeSecurityGroupIngress", { GroupId: first, IpPermissions: [permission] }, where(eni))] : undefined,
   });
 }
@@ -293,9 +308,9 @@ function aclCheck(w: Walk, leg: Leg, eni: EniInfo, dir: "ingress" | "egress", k:
     w.block({ code: "SUBNET_ACL_RESTRICTION", leg, onPath: true, direction: dir, component: { id: acl.id, type: "network-acl", ...where(eni) }, reason: "", fix: "" });
     return;
   }
-  const remoteText = formatIp(remote);
-  const portText = k.proto === PROTO_ICMP ? "ICMP" : `${k.proto === PROTO_TCP ? "TCP" : "UDP"} port ${k.a}`;
-  const isReplyPort = leg === "return" && k.proto !== PROTO_ICMP;
+  const remoteText = fmtIp(remote);
+  const portText = k.proto === PROTO_ICMPV6 ? "ICMPv6" : k.proto === PROTO_ICMP ? "ICMP" : `${k.proto === PROTO_TCP ? "TCP" : "UDP"} port ${k.a}`;
+  const isReplyPort = leg === "return" && k.proto !== PROTO_ICMP && k.proto !== PROTO_ICMPV6;
   w.block({
     code: "SUBNET_ACL_RESTRICTION",
     leg,
@@ -317,8 +332,8 @@ function aclCheck(w: Walk, leg: Leg, eni: EniInfo, dir: "ingress" | "egress", k:
       : undefined,
     address: remoteText,
     reason: `network ACL ${acl.id} of subnet ${eni.subnet.subnet.id} ${hit ? "denies" : "has no entry for"} ${dir === "egress" ? "outbound" : "inbound"} ${portText} ${dir === "egress" ? "to" : "from"} ${remoteText}${hit ? ` (${aclEntryText(hit)})` : ""}${isReplyPort ? " — this is the reply, on an ephemeral port" : ""}`,
-    fix: `add an ${dir === "egress" ? "outbound" : "inbound"} allow entry for ${isReplyPort ? `${k.proto === PROTO_TCP ? "TCP" : "UDP"} ports 1024-65535` : portText} ${dir === "egress" ? "to" : "from"} ${remoteText}/32 to ${acl.id}, numbered below ${hit ? hit.entry.ruleNumber : 32767}${isReplyPort ? " (NACLs are stateless: replies need the ephemeral ports 1024-65535)" : ""}`,
-    fixes: aclFix(acl, dir === "egress", hit ? hit.entry.ruleNumber : 32767, k, isReplyPort, `${remoteText}/32`, where(eni)),
+    fix: `add an ${dir === "egress" ? "outbound" : "inbound"} allow entry for ${isReplyPort ? `${k.proto === PROTO_TCP ? "TCP" : "UDP"} ports 1024-65535` : portText} ${dir === "egress" ? "to" : "from"} ${hostCidr(remote)} to ${acl.id}, numbered below ${hit ? hit.entry.ruleNumber : 32767}${isReplyPort ? " (NACLs are stateless: replies need the ephemeral ports 1024-65535)" : ""}`,
+    fixes: aclFix(acl, dir === "egress", hit ? hit.entry.ruleNumber : 32767, k, isReplyPort, hostCidr(remote), where(eni)),
   });
 }
 
@@ -328,12 +343,13 @@ function aclFix(acl: NetworkAcl, egress: boolean, below: number, k: PacketKey, r
   let n = Math.min(below, 32767) - 1;
   while (n >= 1 && used.has(n)) n--;
   if (n < 1) return undefined;
-  const icmp = k.proto === PROTO_ICMP;
+  const icmp = k.proto === PROTO_ICMP || k.proto === PROTO_ICMPV6;
   const ports = replyPorts ? { From: 1024, To: 65535 } : { From: k.a, To: k.a };
+  const block: Record<string, FixValue> = cidr.includes(":") ? { Ipv6CidrBlock: cidr } : { CidrBlock: cidr };
   return [
     call(
       "CreateNetworkAclEntry",
-      { NetworkAclId: acl.id, RuleNumber: n, Protocol: icmp ? "1" : k.proto === PROTO_TCP ? "6" : "17", RuleAction: "allow", Egress: egress, CidrBlock: cidr, ...(icmp ? { IcmpTypeCode: { Type: -1, Code: -1 } } : { PortRange: ports }) },
+      { NetworkAclId: acl.id, RuleNumber: n, Protocol: String(k.proto), RuleAction: "allow", Egress: egress, ...block, ...(icmp ? { IcmpTypeCode: { Type: -1, Code: -1 } } : { PortRange: ports }) },
       loc,
     ),
   ];
@@ -363,7 +379,7 @@ function stateCheck(w: Walk, leg: Leg, e: EniInfo, role: "source" | "destination
  * holds it).
  */
 function privateRouteFix(w: Walk, vpc: VpcInfo, rt: RouteTable, dst: number): { fix: string; fixes?: Fix[] } {
-  const dstText = formatIp(dst);
+  const dstText = fmtIp(dst);
   const loc = where(vpc);
   for (const pcx of vpc.peerings) {
     const mine = pcx.requester.vpcId === vpc.vpc.id ? pcx.accepter : pcx.accepter.vpcId === vpc.vpc.id ? pcx.requester : undefined;
@@ -373,7 +389,7 @@ function privateRouteFix(w: Walk, vpc: VpcInfo, rt: RouteTable, dst: number): { 
     if (other && block) {
       return {
         fix: `add a route ${block.text} → ${pcx.id} (peering with ${other.vpc.id} in ${other.rs.region}, ${pcx.status.code}) to ${rt.id}`,
-        fixes: [call("CreateRoute", { RouteTableId: rt.id, DestinationCidrBlock: block.text, VpcPeeringConnectionId: pcx.id }, loc)],
+        fixes: [call("CreateRoute", { RouteTableId: rt.id, [block.v6 ? "DestinationIpv6CidrBlock" : "DestinationCidrBlock"]: block.text, VpcPeeringConnectionId: pcx.id }, loc)],
       };
     }
   }
@@ -382,7 +398,7 @@ function privateRouteFix(w: Walk, vpc: VpcInfo, rt: RouteTable, dst: number): { 
     (a) => a.vpcId === vpc.vpc.id && a.state === "available" && tgwHome(w.world, vpc.rs, a.transitGatewayId)?.transitGateways.get(a.transitGatewayId)?.state === "available",
   );
   let holder: VpcInfo | undefined;
-  if (attached.length > 0) for (const v of w.m.vpcs.values()) if (v !== vpc && v.cidrs.some((c) => inCidr(c, dst))) holder = v;
+  if (attached.length > 0 && dst >= 0) for (const v of w.m.vpcs.values()) if (v !== vpc && v.cidrs.some((c) => inCidr(c, dst))) holder = v;
   const block = holder?.cidrs.find((c) => inCidr(c, dst));
   if (holder && block) {
     for (const a of attached) {
@@ -393,6 +409,37 @@ function privateRouteFix(w: Walk, vpc: VpcInfo, rt: RouteTable, dst: number): { 
     }
   }
   return { fix: `add a route for ${dstText} to ${rt.id} (to a peering connection whose peer VPC holds the address, a transit gateway, or an appliance)` };
+}
+
+/**
+ * The IPv6 route to the Internet a table lacks: to the VPC's internet gateway when the subnet is public
+ * (its table already sends 0.0.0.0/0 there), else to its egress-only internet gateway (outbound only),
+ * else to the internet gateway.
+ */
+function internet6Fix(w: Walk, s: EniInfo, rt: RouteTable, dstText: string): { reason: string; fix: string; fixes?: Fix[] } {
+  const loc = where(s);
+  const v = s.vpc;
+  const publicSubnet = v.igw !== undefined && rt.routes.some((r) => r.destinationCidr === "0.0.0.0/0" && r.target.kind === "igw");
+  const reason = `route table ${rt.id} has no route to ${dstText}: there is no IPv6 route to the Internet (no ::/0 → egress-only internet gateway eigw-… or internet gateway igw-…)`;
+  if (v.igw && (publicSubnet || !v.eigw)) {
+    return {
+      reason,
+      fix: `add a route ::/0 → ${v.igw.id} (the internet gateway: the instance's IPv6 address is public, so it is then also reachable from the Internet where its security groups allow) to ${rt.id}`,
+      fixes: [call("CreateRoute", { RouteTableId: rt.id, DestinationIpv6CidrBlock: "::/0", GatewayId: v.igw.id }, loc)],
+    };
+  }
+  if (v.eigw) {
+    return {
+      reason,
+      fix: `add a route ::/0 → ${v.eigw.id} (the egress-only internet gateway: outbound only) to ${rt.id}`,
+      fixes: [call("CreateRoute", { RouteTableId: rt.id, DestinationIpv6CidrBlock: "::/0", EgressOnlyInternetGatewayId: v.eigw.id }, loc)],
+    };
+  }
+  return {
+    reason: `${reason}, and VPC ${v.vpc.id} has neither gateway`,
+    fix: `create an egress-only internet gateway for ${v.vpc.id} (outbound only) and route ::/0 to it in ${rt.id}: aws ec2 create-egress-only-internet-gateway --vpc-id ${v.vpc.id}; aws ec2 create-route --route-table-id ${rt.id} --destination-ipv6-cidr-block ::/0 --egress-only-internet-gateway-id <eigw>`,
+    fixes: [call("CreateEgressOnlyInternetGateway", { VpcId: v.vpc.id }, loc)],
+  };
 }
 
 /** Lints of a route table depend only on it, the peerings and VPC blocks: cached per world generation. */
@@ -454,14 +501,14 @@ function route(w: Walk, leg: Leg, s: EniInfo, src: number, dst: number, depth: n
     const hop: Hop = { leg, kind: "route-table", id: "(none)", ...loc, verdict: "deny", detail: w.explain ? `subnet ${s.subnet.subnet.id} has no route table` : "" };
     blockAt(w, leg, "NO_ROUTE_TO_DESTINATION", { id: s.subnet.subnet.id, type: "subnet", ...loc }, {
       subnetId: s.subnet.subnet.id,
-      address: formatIp(dst),
+      address: fmtIp(dst),
       reason: `subnet ${s.subnet.subnet.id} has no route table (the VPC has no main route table)`,
       fix: `associate a route table with ${s.subnet.subnet.id}`,
     });
     return { hop, out };
   }
   w.rtsUsed.add(rt);
-  const dstText = formatIp(dst);
+  const dstText = fmtIp(dst);
   const found = w.m.lookup(rt, dst);
   if (!found) {
     const hop: Hop = { leg, kind: "route-table", id: rt.id, ...loc, verdict: "deny", detail: w.explain ? `no route matches ${dstText}` : "" };
@@ -472,7 +519,13 @@ function route(w: Walk, leg: Leg, s: EniInfo, src: number, dst: number, depth: n
     let reason: string;
     let fix: string;
     let fixes: Fix[] | undefined;
-    if (!isPrivate(dst) && !inCidr(RFC6598, dst)) {
+    const peered = dst < 0 ? privateRouteFix(w, s.vpc, rt, dst) : undefined;
+    if (dst < 0 && (peered?.fixes || isUla(dst))) {
+      reason = `route table ${rt.id} has no route that covers ${dstText}`;
+      ({ fix, fixes } = peered!);
+    } else if (dst < 0) {
+      ({ reason, fix, fixes } = internet6Fix(w, s, rt, dstText));
+    } else if (!isPrivate(dst) && !inCidr(RFC6598, dst)) {
       const igw = s.vpc.igw;
       reason = `route table ${rt.id} has no route to ${dstText}: there is no route to an internet gateway (no 0.0.0.0/0 → igw-…)${igw ? "" : `, and VPC ${s.vpc.vpc.id} has no internet gateway attached`}`;
       fixes = igw ? [call("CreateRoute", { RouteTableId: rt.id, DestinationCidrBlock: "0.0.0.0/0", GatewayId: igw.id }, loc)] : undefined;
@@ -529,9 +582,9 @@ function sameSubnet(w: Walk, leg: Leg, s: EniInfo, src: number, dst: number): { 
     id: sn.id,
     ...where(s),
     verdict: d ? "pass" : "deny",
-    detail: w.explain ? (d ? `same subnet ${sn.id} (${sn.cidr}): delivered at layer 2 to ${d.eni.id}; the route table does not apply` : `no network interface in subnet ${sn.id} has ${formatIp(dst)}`) : "",
+    detail: w.explain ? (d ? `same subnet ${sn.id} (${dst < 0 ? s.subnet.cidr6?.text : sn.cidr}): delivered at layer 2 to ${d.eni.id}; the route table does not apply` : `no network interface in subnet ${sn.id} has ${fmtIp(dst)}`) : "",
   };
-  if (!d) noDestination(w, leg, s, s.vpc, dst, `no network interface in subnet ${sn.id} (${sn.cidr}) has the address ${formatIp(dst)}`);
+  if (!d) noDestination(w, leg, s, s.vpc, dst, `no network interface in subnet ${sn.id} (${sn.cidr}) has the address ${fmtIp(dst)}`);
   return { hop, out };
 }
 
@@ -556,7 +609,7 @@ function walkFrom(
   const hops = w.hops(leg);
   const loc = where(s);
   if (depth === 0) {
-    hops.push({ leg, kind: "eni", id: s.eni.id, ...loc, verdict: instanceRunning(s) ? "allow" : "deny", detail: w.explain ? `${formatIp(src)} on ${s.eni.id}${s.instance ? ` (${s.instance.id}, ${s.instance.state})` : ""} in ${s.subnet.subnet.id}, ${s.subnet.subnet.availabilityZone}` : "" });
+    hops.push({ leg, kind: "eni", id: s.eni.id, ...loc, verdict: instanceRunning(s) ? "allow" : "deny", detail: w.explain ? `${fmtIp(src)} on ${s.eni.id}${s.instance ? ` (${s.instance.id}, ${s.instance.state})` : ""} in ${s.subnet.subnet.id}, ${s.subnet.subnet.availabilityZone}` : "" });
     stateCheck(w, leg, s, leg === "forward" ? "source" : "destination");
     if (w.stop) return undefined;
   }
@@ -570,7 +623,7 @@ function walkFrom(
   // (rules: "traffic destined for the MAC address of another network interface in the subnet uses data
   // link (layer 2) routing") and "Middlebox routing" ("you cannot route traffic between hosts in the
   // same subnet through an appliance"); "Network ACL example" (instances in one subnet talk freely).
-  const l2 = inCidr(s.subnet.cidr, dst);
+  const l2 = dst < 0 ? s.subnet.cidr6 !== undefined && inCidr(s.subnet.cidr6, dst) : inCidr(s.subnet.cidr, dst);
   const { hop: rtHop, out } = l2 ? sameSubnet(w, leg, s, src, dst) : route(w, leg, s, src, dst, depth);
   if (w.stop) {
     hops.push(rtHop, ...out.after);
@@ -602,14 +655,14 @@ function walkFrom(
   sgCheck(w, leg, x, "ingress", k, out.seenSrc, out.viaIgw || out.viaTgw ? undefined : senderGroups, stateful);
   if (w.stop) return undefined;
   if (out.appliance) {
-    hops.push({ leg, kind: "appliance", id: x.eni.id, ...where(x), verdict: instanceRunning(x) && !x.eni.sourceDestCheck ? "pass" : "deny", detail: w.explain ? `appliance ${x.eni.id}${x.instance ? ` (${x.instance.id})` : ""} forwards ${formatIp(src)} → ${formatIp(dst)}` : "" });
-    w.routerHops.push({ address: formatIp(x.primaryIp), id: x.instance?.id ?? x.eni.id });
+    hops.push({ leg, kind: "appliance", id: x.eni.id, ...where(x), verdict: instanceRunning(x) && !x.eni.sourceDestCheck ? "pass" : "deny", detail: w.explain ? `appliance ${x.eni.id}${x.instance ? ` (${x.instance.id})` : ""} forwards ${fmtIp(src)} → ${fmtIp(dst)}` : "" });
+    w.routerHops.push({ address: fmtIp(x.primaryIp), id: x.instance?.id ?? x.eni.id });
     if (x.eni.sourceDestCheck) {
       blockAt(w, leg, "ENI_SOURCE_DEST_CHECK_RESTRICTION", { id: x.eni.id, type: "network-interface", ...where(x) }, {
         networkInterfaceId: x.eni.id,
         instanceId: x.instance?.id,
-        address: formatIp(dst),
-        reason: `${x.eni.id} receives traffic for ${formatIp(dst)} through a route, but its source/destination check is on, so it drops packets not addressed to itself`,
+        address: fmtIp(dst),
+        reason: `${x.eni.id} receives traffic for ${fmtIp(dst)} through a route, but its source/destination check is on, so it drops packets not addressed to itself`,
         fix: `turn off the source/destination check of ${x.eni.id}`,
         fixes: [call("ModifyNetworkInterfaceAttribute", { NetworkInterfaceId: x.eni.id, SourceDestCheck: { Value: false } }, where(x))],
       });
@@ -618,7 +671,7 @@ function walkFrom(
     // Group identity is not preserved past an appliance.
     return walkFrom(w, leg, x, src, dst, k, stateful, depth + 1, undefined);
   }
-  hops.push({ leg, kind: "eni", id: x.eni.id, ...where(x), verdict: instanceRunning(x) ? "allow" : "deny", detail: w.explain ? `${formatIp(x.primaryIp)} on ${x.eni.id}${x.instance ? ` (${x.instance.id}, ${x.instance.state})` : ""} sees source ${formatIp(out.seenSrc)}` : "" });
+  hops.push({ leg, kind: "eni", id: x.eni.id, ...where(x), verdict: instanceRunning(x) ? "allow" : "deny", detail: w.explain ? `${fmtIp(dst < 0 ? dst : x.primaryIp)} on ${x.eni.id}${x.instance ? ` (${x.instance.id}, ${x.instance.state})` : ""} sees source ${fmtIp(out.seenSrc)}` : "" });
   stateCheck(w, leg, x, leg === "forward" ? "destination" : "source");
   if (w.stop) return undefined;
   return { kind: "eni", eni: x, ip: dst, seenSrc: out.seenSrc };
@@ -628,9 +681,12 @@ function walkFrom(
 function replyFromInternet(w: Walk, s: EniInfo, from: number, k: PacketKey): void {
   const hops = w.ret;
   const loc = where(s);
-  hops.push({ leg: "return", kind: "internet", id: formatIp(from), verdict: "pass", detail: w.explain ? `the Internet (simulated) replies from ${formatIp(from)}` : "" });
+  hops.push({ leg: "return", kind: "internet", id: fmtIp(from), verdict: "pass", detail: w.explain ? `the Internet (simulated) replies from ${fmtIp(from)}` : "" });
   const igw = s.vpc.igw;
-  hops.push({ leg: "return", kind: "igw", id: igw?.id ?? "(none)", ...loc, verdict: igw ? "pass" : "deny", detail: igw ? `internet gateway ${igw.id} translates ${s.publicIp !== undefined ? formatIp(s.publicIp) : "?"} back to ${formatIp(s.primaryIp)}` : "no internet gateway" });
+  const gw = w.exitGw;
+  if (from < 0 && gw) {
+    hops.push({ leg: "return", kind: gw.kind, id: gw.id, ...loc, verdict: "pass", detail: gw.kind === "eigw" ? `egress-only internet gateway ${gw.id} lets the reply in (stateful: the flow was started inside the VPC)` : `internet gateway ${gw.id} delivers the reply (IPv6: no translation)` });
+  } else hops.push({ leg: "return", kind: "igw", id: igw?.id ?? "(none)", ...loc, verdict: igw ? "pass" : "deny", detail: igw ? `internet gateway ${igw.id} translates ${s.publicIp !== undefined ? fmtIp(s.publicIp) : "?"} back to ${fmtIp(s.primaryIp)}` : "no internet gateway" });
   w.segRet.push(w.lat.segment(place(s), undefined));
   aclCheck(w, "return", s, "ingress", k, from);
   if (w.stop) return;
@@ -638,10 +694,11 @@ function replyFromInternet(w: Walk, s: EniInfo, from: number, k: PacketKey): voi
   hops.push({ leg: "return", kind: "eni", id: s.eni.id, ...loc, verdict: "allow", detail: w.explain ? `reply reaches ${s.eni.id}` : "" });
 }
 
-function endpointView(e: EniInfo): EndpointView {
+function endpointView(e: EniInfo, v6 = false): EndpointView {
   return {
     kind: "eni",
-    address: formatIp(e.primaryIp),
+    address: fmtIp(v6 && e.primaryIp6 !== undefined ? e.primaryIp6 : e.primaryIp),
+    ipv6Address: e.primaryIp6 !== undefined ? fmtIp(e.primaryIp6) : undefined,
     networkInterfaceId: e.eni.id,
     instanceId: e.instance?.id,
     vpcId: e.vpc.vpc.id,
@@ -649,7 +706,7 @@ function endpointView(e: EniInfo): EndpointView {
     availabilityZone: e.subnet.subnet.availabilityZone,
     account: e.rs.account,
     region: e.rs.region,
-    publicIp: e.publicIp !== undefined ? formatIp(e.publicIp) : undefined,
+    publicIp: e.publicIp !== undefined ? fmtIp(e.publicIp) : undefined,
   };
 }
 
@@ -702,14 +759,14 @@ function fromInternet(m: NetworkModel, lat: LatencyModel, src: InternetSender, d
   const holders = target ? [target.vpc] : m.vpcsHolding(address);
   if (!target && holders.length === 0) {
     throw invalidParameterValue(
-      `${formatIp(address)} is neither a public or elastic IP of a network interface nor an address in a VPC: a packet from the Internet must be sent to one of the lab's interfaces`,
+      `${fmtIp(address)} is neither a public or elastic IP of a network interface nor an address in a VPC: a packet from the Internet must be sent to one of the lab's interfaces`,
     );
   }
   const w = new Walk(m, m.world, lat, p.explain);
   const { fwd: kf, ret: kr } = keys(p.protocol, p.port, p.sourcePort);
   const S = src.address;
-  const srcText = formatIp(S);
-  const dstText = formatIp(address);
+  const srcText = fmtIp(S);
+  const dstText = fmtIp(address);
   w.lowerMtu(MTU_INTERNET, src.igw?.id ?? "internet");
   w.fwd.push({ leg: "forward", kind: "internet", id: srcText, verdict: "pass", detail: w.explain ? `the Internet (simulated): ${srcText} sends to ${dstText}` : "" });
   const vpc = holders[0]!;
@@ -745,12 +802,12 @@ function fromInternet(m: NetworkModel, lat: LatencyModel, src: InternetSender, d
     });
   } else {
     const x = target;
-    w.fwd.push({ leg: "forward", kind: "igw", id: vpc.igw.id, ...where(x), verdict: "pass", detail: w.explain ? `internet gateway ${vpc.igw.id} translates ${dstText} to ${formatIp(x.primaryIp)}` : "" });
+    w.fwd.push({ leg: "forward", kind: "igw", id: vpc.igw.id, ...where(x), verdict: "pass", detail: w.explain ? `internet gateway ${vpc.igw.id} translates ${dstText} to ${fmtIp(x.primaryIp)}` : "" });
     w.segFwd.push(lat.segment(place(x), undefined));
     aclCheck(w, "forward", x, "ingress", kf, S);
     if (!w.stop) sgCheck(w, "forward", x, "ingress", kf, S, undefined, false);
     if (!w.stop) {
-      w.fwd.push({ leg: "forward", kind: "eni", id: x.eni.id, ...where(x), verdict: instanceRunning(x) ? "allow" : "deny", detail: w.explain ? `${formatIp(x.primaryIp)} on ${x.eni.id}${x.instance ? ` (${x.instance.id}, ${x.instance.state})` : ""} sees source ${srcText}` : "" });
+      w.fwd.push({ leg: "forward", kind: "eni", id: x.eni.id, ...where(x), verdict: instanceRunning(x) ? "allow" : "deny", detail: w.explain ? `${fmtIp(x.primaryIp)} on ${x.eni.id}${x.instance ? ` (${x.instance.id}, ${x.instance.state})` : ""} sees source ${srcText}` : "" });
       stateCheck(w, "forward", x, "destination");
       arrived = x;
     }
@@ -772,6 +829,97 @@ function fromInternet(m: NetworkModel, lat: LatencyModel, src: InternetSender, d
   }
   if (w.explain && arrived) for (const rt of w.rtsUsed) lintPcxRoutes(w, rt, arrived);
   return finish(w, p, { kind: "internet", address: srcText }, target ? endpointView(target) : { kind: "eni", address: dstText, vpcId: vpc.vpc.id, account: vpc.rs.account, region: vpc.rs.region }, dstText, arrived ? srcText : undefined);
+}
+
+/**
+ * An IPv6 packet from a host on the Internet: IPv6 addresses are public, so it is addressed to the
+ * interface's own IPv6 address and enters by the VPC's internet gateway with no translation (an
+ * egress-only gateway admits nothing started outside); the subnet's NACL and the interface's groups see
+ * the sender's address, and the reply leaves by the subnet's route table, which must lead back to the
+ * Internet through the internet gateway.
+ */
+function fromInternet6(m: NetworkModel, lat: LatencyModel, src: InternetSender, dst: ResolvedDestination, p: NormalizedPacket): Analysis {
+  let S = src.address;
+  if (S >= 0) {
+    if (src.chosen) throw invalidParameterValue(`The source ${fmtIp(S)} is an IPv4 address and the destination ${fmtIp(dst.address)} an IPv6 address: give an IPv6 source address`);
+    S = internet6Sender(m);
+  }
+  const address = dst.address;
+  const target = dst.eni ?? m.privateIps.get(address)?.[0];
+  const holders = target ? [target.vpc] : m.vpcsHolding(address);
+  const dstText = fmtIp(address);
+  if (!target && holders.length === 0) {
+    throw invalidParameterValue(`${dstText} is neither an IPv6 address of a network interface nor an address in a VPC: a packet from the Internet must be sent to one of the lab's interfaces`);
+  }
+  const w = new Walk(m, m.world, lat, p.explain);
+  const { fwd: kf, ret: kr } = keys(p.protocol, p.port, p.sourcePort, true);
+  const srcText = fmtIp(S);
+  w.lowerMtu(MTU_INTERNET, src.igw?.id ?? "internet");
+  w.fwd.push({ leg: "forward", kind: "internet", id: srcText, verdict: "pass", detail: w.explain ? `the Internet (simulated): ${srcText} sends to ${dstText}` : "" });
+  const vpc = holders[0]!;
+  let arrived: EniInfo | undefined;
+  if (src.igw && vpc.igw?.id !== src.igw.id) {
+    const g = src.igw;
+    w.fwd.push({ leg: "forward", kind: "igw", id: g.id, account: g.account, region: g.region, verdict: "deny", detail: w.explain ? `internet gateway ${g.id} is not the gateway of ${vpc.vpc.id}` : "" });
+    w.block({
+      code: "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
+      leg: "forward",
+      onPath: true,
+      component: { id: g.id, type: "internet-gateway", account: g.account, region: g.region },
+      internetGatewayId: g.id,
+      vpcId: g.vpcId,
+      address: dstText,
+      reason: `${dstText} is an address of ${vpc.vpc.id}, not of ${g.vpcId ? `VPC ${g.vpcId}, to which internet gateway ${g.id} is attached` : `a VPC internet gateway ${g.id} is attached to`}`,
+      fix: `analyze from the internet gateway of ${vpc.vpc.id}${vpc.igw ? ` (${vpc.igw.id})` : ""}`,
+    });
+  } else if (!target) {
+    blockAt(w, "forward", "NO_POSSIBLE_DESTINATION", { id: vpc.vpc.id, type: "vpc", ...where(vpc) }, {
+      vpcId: vpc.vpc.id,
+      address: dstText,
+      reason: `no network interface in ${vpc.vpc.id} has the address ${dstText}`,
+      fix: `send to an IPv6 address that an interface of ${vpc.vpc.id} holds`,
+    });
+  } else if (!vpc.igw) {
+    const g = vpc.eigw;
+    w.fwd.push({ leg: "forward", kind: g ? "eigw" : "igw", id: g?.id ?? "(none)", ...where(vpc), verdict: "deny", detail: w.explain ? (g ? `egress-only internet gateway ${g.id} admits no flow started from the Internet` : `${vpc.vpc.id} has no internet gateway`) : "" });
+    blockAt(w, "forward", g ? "EIGW_INBOUND_NOT_ALLOWED" : "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS", g ? { id: g.id, type: "egress-only-internet-gateway", ...where(vpc) } : { id: vpc.vpc.id, type: "vpc", ...where(vpc) }, {
+      vpcId: vpc.vpc.id,
+      egressOnlyInternetGatewayId: g?.id,
+      networkInterfaceId: target.eni.id,
+      instanceId: target.instance?.id,
+      address: dstText,
+      reason: g
+        ? `${dstText} belongs to ${target.eni.id}, but ${vpc.vpc.id}'s only gateway to the Internet is egress-only internet gateway ${g.id}: it carries flows the VPC's instances start and their replies, never a flow started from the Internet`
+        : `${dstText} belongs to ${target.eni.id}, but its VPC ${vpc.vpc.id} has no attached internet gateway`,
+      fix: `attach an internet gateway to ${vpc.vpc.id} and route ::/0 to it in ${target.subnet.rt?.id ?? "the subnet's route table"} if ${target.eni.id} must be reachable from the Internet`,
+    });
+  } else {
+    const x = target;
+    w.fwd.push({ leg: "forward", kind: "igw", id: vpc.igw.id, ...where(x), verdict: "pass", detail: w.explain ? `internet gateway ${vpc.igw.id} delivers ${dstText} to ${x.eni.id} (IPv6: public address, no translation)` : "" });
+    w.segFwd.push(lat.segment(place(x), undefined));
+    aclCheck(w, "forward", x, "ingress", kf, S);
+    if (!w.stop) sgCheck(w, "forward", x, "ingress", kf, S, undefined, false);
+    if (!w.stop) {
+      w.fwd.push({ leg: "forward", kind: "eni", id: x.eni.id, ...where(x), verdict: instanceRunning(x) ? "allow" : "deny", detail: w.explain ? `${dstText} on ${x.eni.id}${x.instance ? ` (${x.instance.id}, ${x.instance.state})` : ""} sees source ${srcText}` : "" });
+      stateCheck(w, "forward", x, "destination");
+      arrived = x;
+    }
+  }
+  if (arrived && !w.stop) {
+    const back = walkFrom(w, "return", arrived, address, S, kr, true, 0, undefined);
+    if (back && !w.stop && back.kind === "eni") {
+      w.block({
+        code: "NO_POSSIBLE_DESTINATION",
+        leg: "return",
+        onPath: true,
+        component: { id: back.eni!.vpc.vpc.id, type: "vpc", ...where(back.eni!) },
+        address: srcText,
+        reason: `the reply to ${srcText} is routed to ${back.eni!.eni.id} in ${back.eni!.vpc.vpc.id}, not back out to the Internet`,
+        fix: `route ${srcText} (or ::/0) to the internet gateway ${vpc.igw?.id ?? ""} in ${arrived.subnet.rt?.id ?? "the subnet's route table"}`,
+      });
+    }
+  }
+  return finish(w, p, { kind: "internet", address: srcText }, target ? endpointView(target, true) : { kind: "eni", address: dstText, vpcId: vpc.vpc.id, account: vpc.rs.account, region: vpc.rs.region }, dstText, arrived ? srcText : undefined);
 }
 
 /** The analysis of a walk. */
@@ -803,11 +951,14 @@ function finish(w: Walk, p: NormalizedPacket, source: EndpointView, destination:
 
 /** Analyzes a packet between two already-resolved ends. */
 export function analyzeResolved(m: NetworkModel, lat: LatencyModel, sender: Sender, dst: ResolvedDestination, p: NormalizedPacket): Analysis {
-  if (isInternet(sender)) return fromInternet(m, lat, sender, dst, p);
+  if (isInternet(sender)) return dst.address < 0 ? fromInternet6(m, lat, sender, dst, p) : fromInternet(m, lat, sender, dst, p);
   const source = sender;
+  const v6 = dst.address < 0;
+  const srcAddr = v6 ? source.primaryIp6 : source.primaryIp;
+  if (srcAddr === undefined) throw noIpv6Address(source.instance?.id ?? source.eni.id, source.eni.id, `send to the IPv6 address ${fmtIp(dst.address)}`);
   const w = new Walk(m, m.world, lat, p.explain);
-  const { fwd: kf, ret: kr } = keys(p.protocol, p.port, p.sourcePort);
-  const arrival = walkFrom(w, "forward", source, source.primaryIp, dst.address, kf, false, 0, source.eni.securityGroupIds);
+  const { fwd: kf, ret: kr } = keys(p.protocol, p.port, p.sourcePort, v6);
+  const arrival = walkFrom(w, "forward", source, srcAddr, dst.address, kf, false, 0, source.eni.securityGroupIds);
   if (arrival && dst.eni && arrival.kind === "eni" && arrival.eni !== dst.eni && !w.stop) {
     const got = arrival.eni!;
     w.block({
@@ -817,9 +968,9 @@ export function analyzeResolved(m: NetworkModel, lat: LatencyModel, sender: Send
       component: { id: got.vpc.vpc.id, type: "vpc", ...where(got) },
       vpcId: got.vpc.vpc.id,
       networkInterfaceId: got.eni.id,
-      address: formatIp(dst.address),
-      reason: `the routes deliver ${formatIp(dst.address)} to ${got.eni.id} in ${got.vpc.vpc.id} (${got.rs.region}), not to ${dst.eni.eni.id} in ${dst.eni.vpc.vpc.id} (${dst.eni.rs.region})`,
-      fix: `point the route for ${formatIp(dst.address)} at the peering connection to ${dst.eni.vpc.vpc.id}`,
+      address: fmtIp(dst.address),
+      reason: `the routes deliver ${fmtIp(dst.address)} to ${got.eni.id} in ${got.vpc.vpc.id} (${got.rs.region}), not to ${dst.eni.eni.id} in ${dst.eni.vpc.vpc.id} (${dst.eni.rs.region})`,
+      fix: `point the route for ${fmtIp(dst.address)} at the peering connection to ${dst.eni.vpc.vpc.id}`,
     });
   }
   if (arrival && !w.stop) {
@@ -827,17 +978,17 @@ export function analyzeResolved(m: NetworkModel, lat: LatencyModel, sender: Send
       replyFromInternet(w, source, arrival.ip, kr);
     } else {
       const d = arrival.eni!;
-      const back = walkFrom(w, "return", d, d.ips.includes(arrival.ip) ? arrival.ip : d.primaryIp, arrival.seenSrc, kr, true, 0, d.eni.securityGroupIds);
+      const back = walkFrom(w, "return", d, d.ips.includes(arrival.ip) ? arrival.ip : v6 ? (d.primaryIp6 ?? d.primaryIp) : d.primaryIp, arrival.seenSrc, kr, true, 0, d.eni.securityGroupIds);
       if (back && !w.stop && (back.kind !== "eni" || back.eni !== source)) {
         const got = back.eni;
         w.block({
           code: "NO_POSSIBLE_DESTINATION",
           leg: "return",
           onPath: true,
-          component: got ? { id: got.vpc.vpc.id, type: "vpc", ...where(got) } : { id: formatIp(arrival.seenSrc), type: "internet", account: d.rs.account, region: d.rs.region },
-          address: formatIp(arrival.seenSrc),
-          reason: `the reply to ${formatIp(arrival.seenSrc)} is routed to ${got ? `${got.eni.id} in ${got.vpc.vpc.id}` : "the Internet"}, not back to the sender ${source.eni.id}`,
-          fix: `fix the route for ${formatIp(arrival.seenSrc)} in the receiver's route table so that replies go back the way they came`,
+          component: got ? { id: got.vpc.vpc.id, type: "vpc", ...where(got) } : { id: fmtIp(arrival.seenSrc), type: "internet", account: d.rs.account, region: d.rs.region },
+          address: fmtIp(arrival.seenSrc),
+          reason: `the reply to ${fmtIp(arrival.seenSrc)} is routed to ${got ? `${got.eni.id} in ${got.vpc.vpc.id}` : "the Internet"}, not back to the sender ${source.eni.id}`,
+          fix: `fix the route for ${fmtIp(arrival.seenSrc)} in the receiver's route table so that replies go back the way they came`,
         });
       }
     }
@@ -845,11 +996,11 @@ export function analyzeResolved(m: NetworkModel, lat: LatencyModel, sender: Send
   if (w.explain) for (const rt of w.rtsUsed) lintPcxRoutes(w, rt, source.subnet.rt === rt ? source : arrival?.eni ?? source);
   const destination: EndpointView =
     arrival?.kind === "eni" && arrival.eni
-      ? endpointView(arrival.eni)
+      ? endpointView(arrival.eni, v6)
       : dst.eni
-        ? endpointView(dst.eni)
-        : { kind: "internet", address: formatIp(dst.address) };
-  return finish(w, p, endpointView(source), destination, formatIp(dst.address), arrival ? formatIp(arrival.seenSrc) : undefined);
+        ? endpointView(dst.eni, v6)
+        : { kind: "internet", address: fmtIp(dst.address) };
+  return finish(w, p, endpointView(source, v6), destination, fmtIp(dst.address), arrival ? fmtIp(arrival.seenSrc) : undefined);
 }
 
 /** Resolves the query's ends (see `resolveSource` / `resolveDestination`) and analyzes the packet. */
@@ -857,12 +1008,14 @@ export function analyzeQuery(m: NetworkModel, lat: LatencyModel, q: PacketQuery)
   const p = normalizePacket(q);
   let source = resolveSource(m, q.source, { account: q.account, region: q.region });
   if (q.sourceIp !== undefined && isInternet(source)) {
-    const ip = parseIp(q.sourceIp);
+    const ip = parseAddr(q.sourceIp);
     if (ip === undefined || !isInternetAddress(m, ip)) {
       throw invalidParameterValue(`The source IP ${q.sourceIp} is not an address on the Internet (it is private, shared, or held by a VPC of the lab)`);
     }
-    source = { ...source, address: ip };
+    source = { ...source, address: ip, chosen: true };
   }
-  const dst = resolveDestination(m, q.destination, { account: q.destinationAccount ?? q.account, region: q.destinationRegion });
+  if (q.family !== undefined && q.family !== 4 && q.family !== 6) throw invalidParameterValue(`Value (${String(q.family)}) for parameter family is invalid. Valid values: 4, 6`);
+  const dst = resolveDestination(m, q.destination, { account: q.destinationAccount ?? q.account, region: q.destinationRegion }, q.family);
+  if (q.family === 4 && dst.address < 0) throw invalidParameterValue(`The destination ${q.destination} is an IPv6 address, and family 4 was asked for`);
   return analyzeResolved(m, lat, source, dst, p);
 }

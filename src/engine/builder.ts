@@ -34,6 +34,7 @@ import { createSubnetRecord } from "../domain/subnets.js";
 import { addRoute, createRouteTableRecord } from "../domain/route-tables.js";
 import { attachGateway, createInternetGatewayRecord } from "../domain/internet-gateways.js";
 import { zonesOf } from "../model/regions.js";
+import { addIpv6DefaultRules } from "../domain/ipv6.js";
 
 export interface RuleSpec {
   egress?: boolean;
@@ -41,6 +42,8 @@ export interface RuleSpec {
   from?: number;
   to?: number;
   cidr?: string;
+  /** An IPv6 range (CidrIpv6). */
+  cidr6?: string;
   group?: string;
 }
 
@@ -116,6 +119,7 @@ export class NetBuilder {
       tags: new Map(),
     };
     if (r.cidr !== undefined) rule.cidrIpv4 = r.cidr;
+    if (r.cidr6 !== undefined) rule.cidrIpv6 = r.cidr6;
     if (r.group !== undefined) rule.referencedGroup = { groupId: r.group, userId: sg.ownerId };
     sg.rules.push(rule);
     this.world.changed();
@@ -144,7 +148,7 @@ export class NetBuilder {
     rs: RegionState,
     subnet: Subnet,
     ip: string,
-    opts: { sgs?: SecurityGroup[]; publicIp?: string; name?: string; state?: InstanceStateName; sourceDestCheck?: boolean; extraIps?: string[] } = {},
+    opts: { sgs?: SecurityGroup[]; publicIp?: string; name?: string; state?: InstanceStateName; sourceDestCheck?: boolean; extraIps?: string[]; ipv6?: string[] } = {},
   ): { instance: Instance; eni: NetworkInterface } {
     const instanceId = this.world.ids.next("i");
     const eni = this.eni(rs, subnet, ip, opts);
@@ -172,7 +176,7 @@ export class NetBuilder {
     return { instance, eni };
   }
 
-  eni(rs: RegionState, subnet: Subnet, ip: string, opts: { sgs?: SecurityGroup[]; publicIp?: string; sourceDestCheck?: boolean; extraIps?: string[] } = {}): NetworkInterface {
+  eni(rs: RegionState, subnet: Subnet, ip: string, opts: { sgs?: SecurityGroup[]; publicIp?: string; sourceDestCheck?: boolean; extraIps?: string[]; ipv6?: string[] } = {}): NetworkInterface {
     const id = this.world.ids.next("eni");
     let groups = opts.sgs?.map((g) => g.id);
     if (!groups) {
@@ -197,6 +201,7 @@ export class NetBuilder {
       requesterManaged: false,
     };
     if (opts.publicIp) eni.association = { publicIp: opts.publicIp, ipOwnerId: "amazon", privateIp: ip };
+    if (opts.ipv6?.length) eni.ipv6Addresses = [...opts.ipv6];
     rs.networkInterfaces.set(id, eni);
     this.world.changed();
     return eni;
@@ -209,6 +214,7 @@ export class NetBuilder {
       region: x.rs.region,
       vpcId: x.vpc.id,
       cidrBlocks: x.vpc.cidrBlocks.map((c) => c.cidr),
+      ipv6CidrBlocks: x.vpc.ipv6CidrBlocks?.map((c) => c.cidr),
       allowDnsResolutionFromRemoteVpc: false,
     });
     const pcx: VpcPeeringConnection = {
@@ -222,6 +228,29 @@ export class NetBuilder {
     this.world.peerings.set(id, pcx);
     this.world.changed();
     return pcx;
+  }
+
+  /** Gives a VPC an IPv6 block (associated) and its `local` route in every route table of the VPC. */
+  /** (With AWS's default IPv6 NACL entries and default-group egress rule: domain/ipv6.ts.) */
+  vpc6(rs: RegionState, vpc: Vpc, cidr: string): void {
+    (vpc.ipv6CidrBlocks ??= []).push({ associationId: this.world.ids.next("vpc-cidr-assoc"), cidr, state: "associated", networkBorderGroup: rs.region });
+    for (const rt of rs.routeTables.values()) if (rt.vpcId === vpc.id) rt.routes.push({ destinationCidr: cidr, target: { kind: "local" }, origin: "CreateRouteTable" });
+    addIpv6DefaultRules(this.world, rs, vpc);
+    this.world.changed();
+  }
+
+  /** Gives a subnet an IPv6 /64 (associated). */
+  subnet6(subnet: Subnet, cidr: string): void {
+    (subnet.ipv6CidrBlocks ??= []).push({ associationId: this.world.ids.next("subnet-cidr-assoc"), cidr, state: "associated" });
+    this.world.changed();
+  }
+
+  /** An egress-only internet gateway for `vpc`. */
+  eigw(rs: RegionState, vpc: Vpc) {
+    const g = { id: this.world.ids.next("eigw"), ownerId: rs.account, region: rs.region, tags: new Map<string, string>(), attachments: [{ vpcId: vpc.id, state: "attached" as const }] };
+    rs.egressOnlyInternetGateways.set(g.id, g);
+    this.world.changed();
+    return g;
   }
 
   /** An available transit gateway with no default route table (tables are made with `tgwTable`). */

@@ -12,16 +12,22 @@
  *   ENI sent or will receive the packet), not by address alone: two VPCs may reuse an address, and AWS
  *   matches group membership, not an address list. Traffic that crossed an internet gateway carries no
  *   group identity, as on AWS.
- * - Prefix-list sources and IPv6 rules never match (vpclab's network is IPv4 only, no managed prefix lists).
+ * - IPv6 ranges (`CidrIpv6`, `Ipv6CidrBlock`) match IPv6 packets only and IPv4 ranges IPv4 packets only
+ *   (an IPv6 address is a negative id, engine/addr.ts: the IPv4 mask test never holds for it). ICMPv6
+ *   is protocol 58 (`icmpv6`); a rule for `icmp` (1) does not admit an IPv6 ping, as on AWS.
+ * - Prefix-list sources never match (no managed prefix lists in the engine).
  * - Protocols other than tcp/udp/icmp match by number with no port test, as AWS does.
  */
 import { parseCidr } from "../domain/cidr.js";
+import { containsIp6, parseCidr6 } from "../domain/cidr6.js";
+import { ip6Of, type Cidr6Int } from "./addr.js";
 import type { NetworkAcl, NetworkAclEntry, SecurityGroup, SecurityGroupRule } from "../domain/types.js";
 
 export const PROTO_ANY = -1;
 export const PROTO_ICMP = 1;
 export const PROTO_TCP = 6;
 export const PROTO_UDP = 17;
+export const PROTO_ICMPV6 = 58;
 
 /** Protocol names and numbers as SG rules and NACL entries carry them → IANA number (-1 = all). */
 export function protocolNumber(p: string): number {
@@ -62,6 +68,8 @@ export interface CompiledSgRule {
   /** CIDR as base and mask; mask -1 (with base -1) marks a rule that never matches by address. */
   base: number;
   mask: number;
+  /** The IPv6 range, for a rule with one (base and mask are then -1). */
+  v6?: Cidr6Int;
   /** Referenced group id, when the rule names a group instead of a CIDR. */
   group?: string;
 }
@@ -78,6 +86,11 @@ function cidrParts(text: string | undefined): { base: number; mask: number } {
   return { base: c.base, mask: c.prefix === 0 ? 0 : (0xffffffff << (32 - c.prefix)) >>> 0 };
 }
 
+function cidr6Parts(text: string | undefined): Cidr6Int | undefined {
+  const c = text === undefined ? undefined : parseCidr6(text);
+  return c ? { text: text!, base: c.base, prefix: c.prefix } : undefined;
+}
+
 export function compileSg(sg: SecurityGroup): CompiledSg {
   const ingress: CompiledSgRule[] = [];
   const egress: CompiledSgRule[] = [];
@@ -85,6 +98,7 @@ export function compileSg(sg: SecurityGroup): CompiledSg {
     const proto = protocolNumber(rule.ipProtocol);
     const { base, mask } = rule.referencedGroup ? { base: -1, mask: -1 } : cidrParts(rule.cidrIpv4);
     const c: CompiledSgRule = { rule, proto, from: rule.fromPort, to: rule.toPort, base, mask };
+    if (!rule.referencedGroup && rule.cidrIpv6 !== undefined) c.v6 = cidr6Parts(rule.cidrIpv6);
     if (rule.referencedGroup) c.group = rule.referencedGroup.groupId;
     (rule.isEgress ? egress : ingress).push(c);
   }
@@ -96,7 +110,7 @@ function portsMatch(proto: number, from: number, to: number, k: PacketKey): bool
     if (from === -1 && to === -1) return true;
     return k.a >= from && k.a <= to;
   }
-  if (proto === PROTO_ICMP) {
+  if (proto === PROTO_ICMP || proto === PROTO_ICMPV6) {
     if (from !== -1 && from !== k.a) return false;
     return to === -1 || to === k.b;
   }
@@ -119,6 +133,8 @@ export function matchSgRules(
     if (r.proto !== PROTO_ANY && !portsMatch(r.proto, r.from, r.to, k)) continue;
     if (r.group !== undefined) {
       if (peerGroups === undefined || !peerGroups.includes(r.group)) continue;
+    } else if (peerAddr < 0) {
+      if (r.v6 === undefined || !containsIp6(r.v6, ip6Of(peerAddr))) continue;
     } else if (r.mask === -1 || ((peerAddr & r.mask) >>> 0) !== r.base) continue;
     return r;
   }
@@ -132,6 +148,7 @@ export interface CompiledAclEntry {
   to: number;
   base: number;
   mask: number;
+  v6?: Cidr6Int;
   allow: boolean;
 }
 
@@ -153,12 +170,13 @@ export function compileAcl(acl: NetworkAcl): CompiledAcl {
         from = entry.portRange.from;
         to = entry.portRange.to;
       }
-    } else if (proto === PROTO_ICMP && entry.icmp) {
+    } else if ((proto === PROTO_ICMP || proto === PROTO_ICMPV6) && entry.icmp) {
       from = entry.icmp.type;
       to = entry.icmp.code;
     }
     const { base, mask } = cidrParts(entry.cidrBlock);
-    (entry.egress ? outbound : inbound).push({ entry, proto, from, to, base, mask, allow: entry.ruleAction === "allow" });
+    const v6 = entry.ipv6CidrBlock !== undefined ? cidr6Parts(entry.ipv6CidrBlock) : undefined;
+    (entry.egress ? outbound : inbound).push({ entry, proto, from, to, base, mask, v6, allow: entry.ruleAction === "allow" });
   }
   const byNumber = (x: CompiledAclEntry, y: CompiledAclEntry) => x.entry.ruleNumber - y.entry.ruleNumber;
   inbound.sort(byNumber);
@@ -174,7 +192,9 @@ export function compileAcl(acl: NetworkAcl): CompiledAcl {
 export function matchAcl(entries: readonly CompiledAclEntry[], k: PacketKey, addr: number): CompiledAclEntry | undefined {
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i]!;
-    if (e.mask === -1 || ((addr & e.mask) >>> 0) !== e.base) continue;
+    if (addr < 0) {
+      if (e.v6 === undefined || !containsIp6(e.v6, ip6Of(addr))) continue;
+    } else if (e.mask === -1 || ((addr & e.mask) >>> 0) !== e.base) continue;
     if (e.proto !== PROTO_ANY) {
       if (e.proto !== k.proto) continue;
       if (!portsMatch(e.proto, e.from, e.to, k)) continue;

@@ -4,17 +4,26 @@
  * and forwards only Internet addresses; a public IP of another simulated interface is delivered through
  * that VPC's gateway; the simulated Internet answers every other routable address.
  *
+ * IPv6 goes through forward-eigw.ts (internet6): no translation.
+ *
  * Fidelity notes: see analyze.ts (the Internet, public VPC blocks, RFC 1918 / RFC 6598 egress).
  */
 import type { RouteTarget } from "../domain/types.js";
-import { formatIp, isPrivate } from "../domain/cidr.js";
+import { isPrivate } from "../domain/cidr.js";
+import { fmtIp } from "./addr.js";
 import { inCidr, NOT_ROUTABLE, RFC6598, type EniInfo, type VpcInfo } from "./model.js";
 import { MTU_INTERNET } from "./latency.js";
+import { internet6 } from "./forward-eigw.js";
 import { blockAt, call, noDestination, where, type Forwarder, type Leg, type Walk } from "./walk.js";
 
 export const igwForwarder: Forwarder<Extract<RouteTarget, { kind: "igw" }>> = {
-  forward({ w, leg, s, src, dst, rt, route, rv, loc, out }, t) {
-    const dstText = formatIp(dst);
+  forward(c, t) {
+    if (c.dst < 0) {
+      internet6(c, { kind: "igw", id: t.id });
+      return;
+    }
+    const { w, leg, s, src, dst, rt, route, rv, loc, out } = c;
+    const dstText = fmtIp(dst);
     out.after.push({ leg, kind: "igw", id: t.id, ...loc, verdict: "pass", detail: w.explain ? `internet gateway ${t.id}` : "" });
     if (isPrivate(dst) || inCidr(RFC6598, dst)) {
       const rfc1918 = isPrivate(dst);
@@ -38,8 +47,8 @@ export const igwForwarder: Forwarder<Extract<RouteTarget, { kind: "igw" }>> = {
       blockAt(w, leg, "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS", { id: t.id, type: "internet-gateway", ...loc }, {
         internetGatewayId: t.id,
         networkInterfaceId: sender?.eni.id,
-        address: formatIp(src),
-        reason: `${formatIp(src)}${sender ? ` (${sender.eni.id})` : ""} has no public or elastic IP, so internet gateway ${t.id} cannot carry its traffic`,
+        address: fmtIp(src),
+        reason: `${fmtIp(src)}${sender ? ` (${sender.eni.id})` : ""} has no public or elastic IP, so internet gateway ${t.id} cannot carry its traffic`,
         fix: `allocate and associate an elastic IP: aws ec2 allocate-address; aws ec2 associate-address --network-interface-id ${sender?.eni.id ?? "<eni>"} --allocation-id <eipalloc>`,
       });
       if (w.stop) return;
@@ -58,7 +67,7 @@ export const igwForwarder: Forwarder<Extract<RouteTarget, { kind: "igw" }>> = {
         });
         return;
       }
-      out.after.push({ leg, kind: "igw", id: x.vpc.igw.id, ...where(x), verdict: "pass", detail: w.explain ? `internet gateway ${x.vpc.igw.id} translates ${dstText} to ${formatIp(x.primaryIp)}` : "" });
+      out.after.push({ leg, kind: "igw", id: x.vpc.igw.id, ...where(x), verdict: "pass", detail: w.explain ? `internet gateway ${x.vpc.igw.id} translates ${dstText} to ${fmtIp(x.primaryIp)}` : "" });
       out.next = x;
       out.dead = false;
       return;
@@ -89,7 +98,7 @@ export const igwForwarder: Forwarder<Extract<RouteTarget, { kind: "igw" }>> = {
 
 /** An internet gateway refuses inbound traffic addressed to anything but a public or elastic IP. */
 export function privateIngress(w: Walk, leg: Leg, v: VpcInfo, addr: number, holder: EniInfo | undefined): void {
-  const text = formatIp(addr);
+  const text = fmtIp(addr);
   const block = v.cidrs.find((c) => inCidr(c, addr));
   blockAt(w, leg, "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS", v.igw ? { id: v.igw.id, type: "internet-gateway", ...where(v) } : { id: v.vpc.id, type: "vpc", ...where(v) }, {
     vpcId: v.vpc.id,
@@ -100,7 +109,7 @@ export function privateIngress(w: Walk, leg: Leg, v: VpcInfo, addr: number, hold
     reason: `${text} is a private address of VPC ${v.vpc.id}${block ? ` (${block.text}${isPrivate(addr) ? "" : ", publicly routable but not routed from the Internet"})` : ""}${holder ? `, held by ${holder.eni.id}` : ""}: ${v.igw ? `internet gateway ${v.igw.id}` : "an internet gateway"} only delivers inbound traffic addressed to a public or elastic IP of an interface in the VPC`,
     fix: holder
       ? holder.publicIp !== undefined
-        ? `send to ${holder.eni.id}'s public IP ${formatIp(holder.publicIp)}`
+        ? `send to ${holder.eni.id}'s public IP ${fmtIp(holder.publicIp)}`
         : `give ${holder.eni.id} an elastic IP and send to it: aws ec2 allocate-address; aws ec2 associate-address --network-interface-id ${holder.eni.id} --allocation-id <eipalloc>`
       : `send to the public or elastic IP of an interface in ${v.vpc.id}, or reach ${v.vpc.id} privately (peering)`,
   });

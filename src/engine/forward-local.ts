@@ -5,13 +5,13 @@
  * an address of the VPC that no interface holds is NO_POSSIBLE_DESTINATION.
  */
 import type { RouteTarget } from "../domain/types.js";
-import { formatIp } from "../domain/cidr.js";
+import { fmtIp } from "./addr.js";
 import { MTU_VPC } from "./latency.js";
 import { noDestination, type Forwarder } from "./walk.js";
 
 export const localForwarder: Forwarder<Extract<RouteTarget, { kind: "local" }>> = {
   forward({ w, leg, s, dst, loc, out }) {
-    const dstText = formatIp(dst);
+    const dstText = fmtIp(dst);
     const d = s.vpc.enisByIp.get(dst);
     out.after.push({ leg, kind: "local", id: s.vpc.vpc.id, ...loc, verdict: d ? "pass" : "deny", detail: d ? `delivered inside ${s.vpc.vpc.id} to ${d.eni.id}` : `no network interface in ${s.vpc.vpc.id} has ${dstText}` });
     if (!d) {

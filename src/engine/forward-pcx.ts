@@ -3,19 +3,22 @@
  * addresses inside the peer VPC's CIDR blocks (not transitive, no edge-to-edge routing), source address
  * preserved, MTU 8500 across regions.
  *
+ * IPv6: a peering carries an IPv6 packet when the peer VPC holds the address in one of its IPv6 blocks
+ * (so both VPCs need IPv6 blocks: the sender needs an IPv6 address) and a route sends it there.
+ *
  * Fidelity notes: a peering whose peer VPC no longer exists is BAD_STATE; an address outside the peer's
  * blocks is PCX_REQUIRES_ADDRESS_IN_VPC_CIDR; an address of the peer no interface holds is
  * NO_POSSIBLE_DESTINATION.
  */
 import type { RouteTarget } from "../domain/types.js";
-import { formatIp } from "../domain/cidr.js";
+import { fmtIp } from "./addr.js";
 import { inCidr } from "./model.js";
 import { MTU_INTER_REGION_PEERING, MTU_VPC } from "./latency.js";
 import { blockAt, call, noDestination, type Forwarder } from "./walk.js";
 
 export const pcxForwarder: Forwarder<Extract<RouteTarget, { kind: "pcx" }>> = {
   forward({ w, leg, s, dst, rt, route, rv, loc, out }, t) {
-    const dstText = formatIp(dst);
+    const dstText = fmtIp(dst);
     const pcx = w.m.peerings.get(t.id)!;
     const peerSide = pcx.requester.vpcId === s.vpc.vpc.id ? pcx.accepter : pcx.requester;
     const peer = w.m.vpcs.get(peerSide.vpcId);
@@ -36,7 +39,7 @@ export const pcxForwarder: Forwarder<Extract<RouteTarget, { kind: "pcx" }>> = {
         vpcId: peer.vpc.id,
         address: dstText,
         reason: `${dstText} is outside the peer VPC ${peer.vpc.id}'s CIDR blocks (${peer.cidrs.map((c) => c.text).join(", ")}); peering is not transitive and carries only addresses of the peer VPC`,
-        fix: `route ${dstText} through a peering with the VPC that holds it, or narrow ${route.destinationCidr} to ${peer.cidrs[0]?.text}`,
+        fix: `route ${dstText} through a peering with the VPC that holds it, or narrow ${route.destinationCidr} to ${peer.cidrs.find((c) => (c.v6 !== undefined) === (dst < 0))?.text ?? `a block of ${peer.vpc.id}`}`,
       });
       return;
     }

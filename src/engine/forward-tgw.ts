@@ -1,12 +1,15 @@
 /**
  * A route to a transit gateway (Transit Gateways Guide, "How transit gateways work", "Transit gateway
  * route tables", "Transit gateway peering attachments"). See the fidelity notes in analyze.ts
- * ("Transit gateways").
+ * ("Transit gateways"). IPv6 is not routed through transit gateways yet (their route tables hold IPv4
+ * routes only): a query whose IPv6 packet meets one is refused (InvalidParameterValue) rather than
+ * answered.
  */
 import type { RouteTarget, TgwVpcAttachment } from "../domain/types.js";
 import type { RegionState } from "../state/world.js";
 import type { Fix } from "./fix-command.js";
-import { formatIp } from "../domain/cidr.js";
+import { fmtIp } from "./addr.js";
+import { ipv6TgwNotAnalysed } from "../domain/errors.js";
 import { availableAttachment, indexedAssociation, lookupTgwRoute, remoteSide, tgwHome, vpcRegionOf } from "../domain/transit-gateways.js";
 import { inCidr, type EniInfo, type VpcInfo } from "./model.js";
 import { MTU_TGW, TGW_HOP_RTT_MS } from "./latency.js";
@@ -36,7 +39,9 @@ const MAX_TGW_HOPS = 4;
  * other gateway, whose own table associated with that peering attachment decides again.
  */
 export function forwardTgw(w: Walk, leg: Leg, s: EniInfo, src: number, dst: number, tgwId: string, vpcRoute: string, out: RouteOutcome): void {
-  const dstText = formatIp(dst);
+  const dstText = fmtIp(dst);
+  // Transit gateway route tables hold IPv4 routes only in vpclab: IPv6 across a gateway is refused.
+  if (dst < 0) throw ipv6TgwNotAnalysed(dstText, tgwId);
   // The gateway may be another account's (shared): its attachments and tables are kept with it.
   let rs = tgwHome(w.world, s.rs, tgwId) ?? s.rs;
   const entry = availableAttachment(w.world, rs, tgwId, s.vpc.vpc.id)!;
@@ -163,14 +168,14 @@ function attachmentToward(w: Walk, rs: RegionState, gw: string, dst: number): { 
     const mine = p.requester.transitGatewayId === gw && p.requester.region === rs.region ? p.accepter : p.accepter.transitGatewayId === gw && p.accepter.region === rs.region ? p.requester : undefined;
     return mine !== undefined && mine.region === h.rs.region && mine.ownerId === h.rs.account;
   });
-  return peering ? { attachmentId: peering.id, block, vpc: false, what: `the peering attachment toward ${h.rs.region}, where ${h.vpc.id} holds ${formatIp(dst)}` } : undefined;
+  return peering ? { attachmentId: peering.id, block, vpc: false, what: `the peering attachment toward ${h.rs.region}, where ${h.vpc.id} holds ${fmtIp(dst)}` } : undefined;
 }
 
 /** What would add the missing transit gateway route, when the destination's VPC is known. */
 function missingRouteFix(w: Walk, rs: RegionState, rtbId: string, gw: string, dst: number): { fix: string; fixes?: Fix[] } {
   const toward = attachmentToward(w, rs, gw, dst);
   const loc = { account: rs.account, region: rs.region };
-  if (!toward) return { fix: `add a route for ${formatIp(dst)} to ${rtbId} toward the VPC that holds it (through a VPC or peering attachment of ${gw}), or check the destination` };
+  if (!toward) return { fix: `add a route for ${fmtIp(dst)} to ${rtbId} toward the VPC that holds it (through a VPC or peering attachment of ${gw}), or check the destination` };
   if (toward.vpc) {
     return {
       fix: `let ${toward.attachmentId} propagate to ${rtbId} (or add a static route ${toward.block} → ${toward.attachmentId})`,

@@ -7,16 +7,16 @@
  * A forwarder lives in its own module and imports only walk.ts (plus domain and model code); to model a
  * new kind, write `src/engine/<kind>.ts` exporting a `Forwarder<…>` and replace its entry here.
  *
- * Fidelity notes: NAT gateways, virtual private gateways, egress-only internet gateways (IPv6 only;
- * the engine walks IPv4) and the kinds a loaded snapshot keeps without modelling them (`unmodelled`:
+ * Fidelity notes: NAT gateways, virtual private gateways and the kinds a loaded snapshot keeps without modelling them (`unmodelled`:
  * VPC endpoints, local gateways, carrier gateways, …) are not forwarded. routeState reports routes to
  * them as blackholes, and the analyzer says which kind is missing (BAD_STATE_ROUTE); should a route to
  * one of them ever be active, `forward` records the same explanation instead of dropping silently.
  */
 import type { RouteTarget } from "../domain/types.js";
-import { formatIp } from "../domain/cidr.js";
+import { fmtIp } from "./addr.js";
 import { applianceForwarder } from "./forward-eni.js";
 import { igwForwarder } from "./forward-igw.js";
+import { eigwForwarder } from "./forward-eigw.js";
 import { localForwarder } from "./forward-local.js";
 import { pcxForwarder } from "./forward-pcx.js";
 import { tgwForwarder } from "./forward-tgw.js";
@@ -41,7 +41,7 @@ function notModelled<T extends Exclude<RouteTarget, { kind: "local" }>>(what: (t
         routeTableId: c.rt.id,
         route: c.rv,
         vpcId: c.rt.vpcId,
-        address: formatIp(c.dst),
+        address: fmtIp(c.dst),
         reason: `route ${c.route.destinationCidr} → ${c.rv.target} in ${c.rt.id} does not carry traffic: ${why}`,
         fix,
       });
@@ -59,7 +59,7 @@ export const FORWARDERS: ForwarderTable = {
   instance: applianceForwarder,
   nat: notModelled((t) => `NAT gateway ${t.id}: the network does not translate through NAT gateways yet`),
   vgw: notModelled((t) => `virtual private gateway ${t.id}: vpclab has no VPN connections`),
-  eigw: notModelled((t) => `egress-only internet gateway ${t.id} carries IPv6 only, and the engine walks IPv4`),
+  eigw: eigwForwarder,
   unmodelled: notModelled((t) => `${t.field} ${t.id}, kept from a snapshot`),
 };
 

@@ -79,6 +79,8 @@ export interface Ends {
   toRegion?: string;
   /** Seed this call's jitter (reproducible figures); otherwise the engine's running generator. */
   seed?: number;
+  /** 6: a named destination is reached at its first IPv6 address (`ping -6`); an IPv6 address needs no flag. */
+  family?: 4 | 6;
 }
 
 export class Engine {
@@ -114,7 +116,8 @@ export class Engine {
   private ends(e: Ends) {
     const m = this.model;
     const source = resolveSource(m, e.from, { account: e.account, region: e.region });
-    const dst = resolveDestination(m, e.to, { account: e.toAccount ?? e.account, region: e.toRegion });
+    const dst = resolveDestination(m, e.to, { account: e.toAccount ?? e.account, region: e.toRegion }, e.family);
+    if (e.family === 4 && dst.address < 0) throw invalidParameterValue(`The destination ${e.to} is an IPv6 address, and -4 (IPv4) was asked for`);
     return { m, source, dst };
   }
 

@@ -20,6 +20,7 @@
  */
 import type { RegionState, World } from "../state/world.js";
 import type {
+  EgressOnlyInternetGateway,
   Instance,
   InternetGateway,
   NetworkAcl,
@@ -34,12 +35,28 @@ import type {
 import { isPrivate, parseCidr, parseIp } from "../domain/cidr.js";
 import { compileLpm, lookupLpm, originPriority, type LpmEntry, type LpmTable } from "./lpm.js";
 import { compileAcl, compileSg, type CompiledAcl, type CompiledSg } from "./filters.js";
+import { parseCidr6, parseIp6, containsIp6, formatCidr6 } from "../domain/cidr6.js";
+import { compileLpm6, lookupLpm6, type Lpm6Entry, type Lpm6Table } from "./lpm6.js";
+import { intern6, ip6Of, type Cidr6Int } from "./addr.js";
 
+/**
+ * A parsed CIDR block of either family. An IPv6 block has `v6` set and `base` -1, so that the IPv4
+ * test `(ip & mask) === base` never matches it; `inCidr` tests an IPv6 address (a negative id,
+ * engine/addr.ts) against `v6` only, so an IPv4 block never holds an IPv6 address and vice versa.
+ */
 export interface CidrInt {
   text: string;
   base: number;
   prefix: number;
   mask: number;
+  v6?: Cidr6Int;
+}
+
+export function cidr6Int(text: string): CidrInt | undefined {
+  const c = parseCidr6(text);
+  if (!c) return undefined;
+  const canon = formatCidr6(c);
+  return { text: canon, base: -1, prefix: c.prefix, mask: 0, v6: { text: canon, base: c.base, prefix: c.prefix } };
 }
 
 export function cidrInt(text: string): CidrInt | undefined {
@@ -49,6 +66,7 @@ export function cidrInt(text: string): CidrInt | undefined {
 }
 
 export function inCidr(c: CidrInt, ip: number): boolean {
+  if (ip < 0) return c.v6 !== undefined && containsIp6(c.v6, ip6Of(ip));
   return ((ip & c.mask) >>> 0) === c.base;
 }
 
@@ -72,6 +90,10 @@ export interface VpcInfo {
   peerings: VpcPeeringConnection[];
   /** The attached (available) internet gateway, if any. */
   igw?: InternetGateway;
+  /** The egress-only internet gateway created for this VPC, if any (IPv6 only). */
+  eigw?: EgressOnlyInternetGateway;
+  /** True when `cidrs` holds an IPv6 block (they follow the IPv4 blocks). */
+  hasV6: boolean;
   mainRt?: RouteTable;
   defaultAcl?: NetworkAcl;
 }
@@ -81,6 +103,8 @@ export interface SubnetInfo {
   rs: RegionState;
   vpc: VpcInfo;
   cidr: CidrInt;
+  /** The subnet's associated IPv6 /64, if any. */
+  cidr6?: CidrInt;
   rt?: RouteTable;
   acl?: NetworkAcl;
 }
@@ -90,8 +114,11 @@ export interface EniInfo {
   rs: RegionState;
   vpc: VpcInfo;
   subnet: SubnetInfo;
+  /** Every address of the interface: private IPv4, then IPv6 (negative ids, engine/addr.ts). */
   ips: number[];
   primaryIp: number;
+  /** The first IPv6 address, if the interface has one. */
+  primaryIp6?: number;
   publicIp?: number;
   instance?: Instance;
 }
@@ -99,7 +126,9 @@ export interface EniInfo {
 export interface CompiledRouteTable {
   rt: RouteTable;
   lpm: LpmTable;
-  /** Parsed destinations, index-aligned with `rt.routes`. */
+  /** The IPv6 routes' longest-prefix table (values index `rt.routes`). */
+  lpm6: Lpm6Table;
+  /** Parsed destinations (either family), index-aligned with `rt.routes`. */
   dests: (CidrInt | undefined)[];
 }
 
@@ -131,13 +160,23 @@ function walkIndex(world: World, snap: IndexSnapshot, record: boolean): boolean 
   if (record) {
     for (const rs of world.regionStates()) {
       O.push(rs);
-      N.push(rs.vpcs.size, rs.subnets.size, rs.routeTables.size, rs.networkAcls.size, rs.internetGateways.size, rs.instances.size, rs.networkInterfaces.size);
+      N.push(rs.vpcs.size, rs.subnets.size, rs.routeTables.size, rs.networkAcls.size, rs.internetGateways.size, rs.instances.size, rs.networkInterfaces.size, rs.egressOnlyInternetGateways.size);
       for (const v of rs.vpcs.values()) {
-        O.push(v, v.cidrBlocks);
-        N.push(v.cidrBlocks.length);
+        O.push(v, v.cidrBlocks, v.ipv6CidrBlocks);
+        N.push(v.cidrBlocks.length, v.ipv6CidrBlocks?.length ?? 0);
         for (const b of v.cidrBlocks) S.push(b.cidr, b.state);
+        for (const b of v.ipv6CidrBlocks ?? []) S.push(b.cidr, b.state);
       }
-      for (const sn of rs.subnets.values()) O.push(sn);
+      for (const sn of rs.subnets.values()) {
+        O.push(sn, sn.ipv6CidrBlocks);
+        N.push(sn.ipv6CidrBlocks?.length ?? 0);
+        for (const b of sn.ipv6CidrBlocks ?? []) S.push(b.cidr, b.state);
+      }
+      for (const g of rs.egressOnlyInternetGateways.values()) {
+        O.push(g, g.attachments);
+        N.push(g.attachments.length);
+        for (const a of g.attachments) S.push(a.vpcId);
+      }
       for (const rt of rs.routeTables.values()) {
         O.push(rt, rt.associations);
         N.push(rt.associations.length);
@@ -153,9 +192,10 @@ function walkIndex(world: World, snap: IndexSnapshot, record: boolean): boolean 
       }
       for (const inst of rs.instances.values()) O.push(inst);
       for (const e of rs.networkInterfaces.values()) {
-        O.push(e, e.privateIps, e.association, e.attachment);
-        N.push(e.privateIps.length);
+        O.push(e, e.privateIps, e.association, e.attachment, e.ipv6Addresses);
+        N.push(e.privateIps.length, e.ipv6Addresses?.length ?? 0);
         for (const p of e.privateIps) S.push(p.address);
+        for (const a of e.ipv6Addresses ?? []) S.push(a);
       }
     }
     O.push(world.peerings);
@@ -172,15 +212,24 @@ function walkIndex(world: World, snap: IndexSnapshot, record: boolean): boolean 
       N[iN++] !== rs.networkAcls.size ||
       N[iN++] !== rs.internetGateways.size ||
       N[iN++] !== rs.instances.size ||
-      N[iN++] !== rs.networkInterfaces.size
+      N[iN++] !== rs.networkInterfaces.size ||
+      N[iN++] !== rs.egressOnlyInternetGateways.size
     ) {
       return false;
     }
     for (const v of rs.vpcs.values()) {
-      if (O[io++] !== v || O[io++] !== v.cidrBlocks || N[iN++] !== v.cidrBlocks.length) return false;
+      if (O[io++] !== v || O[io++] !== v.cidrBlocks || O[io++] !== v.ipv6CidrBlocks || N[iN++] !== v.cidrBlocks.length || N[iN++] !== (v.ipv6CidrBlocks?.length ?? 0)) return false;
       for (const b of v.cidrBlocks) if (S[is++] !== b.cidr || S[is++] !== b.state) return false;
+      if (v.ipv6CidrBlocks) for (const b of v.ipv6CidrBlocks) if (S[is++] !== b.cidr || S[is++] !== b.state) return false;
     }
-    for (const sn of rs.subnets.values()) if (O[io++] !== sn) return false;
+    for (const sn of rs.subnets.values()) {
+      if (O[io++] !== sn || O[io++] !== sn.ipv6CidrBlocks || N[iN++] !== (sn.ipv6CidrBlocks?.length ?? 0)) return false;
+      if (sn.ipv6CidrBlocks) for (const b of sn.ipv6CidrBlocks) if (S[is++] !== b.cidr || S[is++] !== b.state) return false;
+    }
+    for (const g of rs.egressOnlyInternetGateways.values()) {
+      if (O[io++] !== g || O[io++] !== g.attachments || N[iN++] !== g.attachments.length) return false;
+      for (const a of g.attachments) if (S[is++] !== a.vpcId) return false;
+    }
     for (const rt of rs.routeTables.values()) {
       if (O[io++] !== rt || O[io++] !== rt.associations || N[iN++] !== rt.associations.length) return false;
     }
@@ -193,10 +242,13 @@ function walkIndex(world: World, snap: IndexSnapshot, record: boolean): boolean 
     }
     for (const inst of rs.instances.values()) if (O[io++] !== inst) return false;
     for (const e of rs.networkInterfaces.values()) {
-      if (O[io++] !== e || O[io++] !== e.privateIps || O[io++] !== e.association || O[io++] !== e.attachment) return false;
+      if (O[io++] !== e || O[io++] !== e.privateIps || O[io++] !== e.association || O[io++] !== e.attachment || O[io++] !== e.ipv6Addresses) return false;
       const ips = e.privateIps;
       if (N[iN++] !== ips.length) return false;
+      const v6 = e.ipv6Addresses;
+      if (N[iN++] !== (v6 ? v6.length : 0)) return false;
       for (let k = 0; k < ips.length; k++) if (S[is++] !== ips[k]!.address) return false;
+      if (v6) for (let k = 0; k < v6.length; k++) if (S[is++] !== v6[k]) return false;
     }
   }
   if (O[io++] !== world.peerings || N[iN++] !== world.peerings.size) return false;
@@ -229,6 +281,7 @@ export class NetworkModel {
   private readonly aclCache = new WeakMap<NetworkAcl, Cached<CompiledAcl>>();
   private readonly ipCache = new Map<string, number>();
   private readonly cidrCache = new Map<string, CidrInt | null>();
+  private readonly cidr6Cache = new Map<string, CidrInt | null>();
 
   /** Parses a CIDR once per distinct text (records keep addresses as strings). */
   cidr(text: string): CidrInt | undefined {
@@ -274,9 +327,24 @@ export class NetworkModel {
           const c = this.cidr(b.cidr);
           if (c) cidrs.push(c);
         }
-        const info: VpcInfo = { vpc, rs, cidrs, enisByIp: new Map(), peerings: [] };
+        let hasV6 = false;
+        for (const b of vpc.ipv6CidrBlocks ?? []) {
+          if (b.state !== "associated" && b.state !== "associating") continue;
+          const c = this.cidr6(b.cidr);
+          if (c) {
+            cidrs.push(c);
+            hasV6 = true;
+          }
+        }
+        const info: VpcInfo = { vpc, rs, cidrs, enisByIp: new Map(), peerings: [], hasV6 };
         this.vpcs.set(vpc.id, info);
-        for (const c of cidrs) if (!isPrivate(c.base) && !inCidr(RFC6598, c.base)) this.publicCidrVpcs.push({ cidr: c, vpc: info });
+        for (const c of cidrs) if (!c.v6 && !isPrivate(c.base) && !inCidr(RFC6598, c.base)) this.publicCidrVpcs.push({ cidr: c, vpc: info });
+      }
+      for (const g of rs.egressOnlyInternetGateways.values()) {
+        for (const a of g.attachments) {
+          const v = this.vpcs.get(a.vpcId);
+          if (v) v.eigw = g;
+        }
       }
       for (const igw of rs.internetGateways.values()) {
         for (const a of igw.attachments) {
@@ -305,11 +373,13 @@ export class NetworkModel {
         const vpc = this.vpcs.get(subnet.vpcId);
         const cidr = this.cidr(subnet.cidr);
         if (!vpc || !cidr) continue;
+        const b6 = subnet.ipv6CidrBlocks?.find((b) => b.state === "associated" || b.state === "associating");
         this.subnets.set(subnet.id, {
           subnet,
           rs,
           vpc,
           cidr,
+          cidr6: b6 ? this.cidr6(b6.cidr) : undefined,
           rt: explicitRt.get(subnet.id) ?? vpc.mainRt,
           acl: aclOf.get(subnet.id) ?? vpc.defaultAcl,
         });
@@ -328,7 +398,14 @@ export class NetworkModel {
         }
         if (ips.length === 0) continue;
         if (primaryIp < 0) primaryIp = ips[0]!;
-        const info: EniInfo = { eni, rs, vpc: subnet.vpc, subnet, ips, primaryIp };
+        let primaryIp6: number | undefined;
+        for (const a of eni.ipv6Addresses ?? []) {
+          const ip6 = this.ip6(a);
+          if (ip6 === undefined) continue;
+          ips.push(ip6);
+          primaryIp6 ??= ip6;
+        }
+        const info: EniInfo = { eni, rs, vpc: subnet.vpc, subnet, ips, primaryIp, primaryIp6 };
         const pub = eni.association ? this.ip(eni.association.publicIp) : undefined;
         if (pub !== undefined) {
           info.publicIp = pub;
@@ -366,6 +443,29 @@ export class NetworkModel {
     return undefined;
   }
 
+  /** An IPv6 address's id (engine/addr.ts), parsed once per distinct text. */
+  private ip6(text: string): number | undefined {
+    let v = this.ipCache.get(text);
+    if (v === undefined) {
+      const p = parseIp6(text);
+      if (p) {
+        v = intern6(p);
+        this.ipCache.set(text, v);
+      }
+    }
+    return v;
+  }
+
+  /** Parses an IPv6 CIDR once per distinct text. */
+  cidr6(text: string): CidrInt | undefined {
+    let v = this.cidr6Cache.get(text);
+    if (v === undefined) {
+      v = cidr6Int(text) ?? null;
+      this.cidr6Cache.set(text, v);
+    }
+    return v ?? undefined;
+  }
+
   private ip(text: string): number | undefined {
     let v = this.ipCache.get(text);
     if (v === undefined) {
@@ -384,13 +484,17 @@ export class NetworkModel {
       c.checkedGen = gen;
       return c.value;
     }
-    const dests = rt.routes.map((r) => this.cidr(r.destinationCidr));
+    const dests = rt.routes.map((r) => (r.destinationCidr.includes(":") ? this.cidr6(r.destinationCidr) : this.cidr(r.destinationCidr)));
     const entries: LpmEntry[] = [];
+    const entries6: Lpm6Entry[] = [];
     rt.routes.forEach((r, i) => {
       const d = dests[i];
-      if (d) entries.push({ base: d.base, prefix: d.prefix, priority: originPriority(r.origin, r.target.kind === "local"), value: i });
+      if (!d) return;
+      const priority = originPriority(r.origin, r.target.kind === "local");
+      if (d.v6) entries6.push({ base: d.v6.base, prefix: d.prefix, priority, value: i });
+      else entries.push({ base: d.base, prefix: d.prefix, priority, value: i });
     });
-    const value = { rt, lpm: compileLpm(entries), dests };
+    const value = { rt, lpm: compileLpm(entries), lpm6: compileLpm6(entries6), dests };
     this.rtCache.set(rt, { value, snap: rtSnap(rt), checkedGen: gen });
     return value;
   }
@@ -398,7 +502,7 @@ export class NetworkModel {
   /** The route (and its index) that the table uses for `ip`, or undefined. */
   lookup(rt: RouteTable, ip: number): { route: Route; index: number; dest: CidrInt } | undefined {
     const c = this.routeTable(rt);
-    const i = lookupLpm(c.lpm, ip);
+    const i = ip < 0 ? lookupLpm6(c.lpm6, ip6Of(ip)) : lookupLpm(c.lpm, ip);
     if (i < 0) return undefined;
     return { route: rt.routes[i]!, index: i, dest: c.dests[i]! };
   }
@@ -464,14 +568,14 @@ function rtSnap(rt: RouteTable): unknown[] {
 
 function sgSnap(sg: SecurityGroup): unknown[] {
   const s: unknown[] = [sg.rules.length];
-  for (const r of sg.rules) s.push(r, r.isEgress, r.ipProtocol, r.fromPort, r.toPort, r.cidrIpv4, r.referencedGroup?.groupId);
+  for (const r of sg.rules) s.push(r, r.isEgress, r.ipProtocol, r.fromPort, r.toPort, r.cidrIpv4, r.cidrIpv6, r.referencedGroup?.groupId);
   return s;
 }
 
 function aclSnap(acl: NetworkAcl): unknown[] {
   const s: unknown[] = [acl.entries.length];
   for (const e of acl.entries) {
-    s.push(e, e.ruleNumber, e.egress, e.protocol, e.ruleAction, e.cidrBlock, e.portRange?.from, e.portRange?.to, e.icmp?.type, e.icmp?.code);
+    s.push(e, e.ruleNumber, e.egress, e.protocol, e.ruleAction, e.cidrBlock, e.ipv6CidrBlock, e.portRange?.from, e.portRange?.to, e.icmp?.type, e.icmp?.code);
   }
   return s;
 }

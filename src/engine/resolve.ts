@@ -1,6 +1,6 @@
 /**
  * Naming the ends of a packet: an instance id, an ENI id, an instance's (or ENI's) Name tag, or an IPv4
- * address, resolved against the compiled model within an optional account and region. A source may
+ * or IPv6 address, resolved against the compiled model within an optional account and region. A source may
  * also be the Internet: `internet`, an internet gateway id (`igw-…`, the traffic enters through that
  * gateway, as Reachability Analyzer's internet-gateway source), or any public address that no VPC of the
  * lab holds.
@@ -11,9 +11,11 @@
  * `internet` and `igw-…` send from 203.0.113.10 (RFC 5737's documentation range, standing for "a host
  * on the Internet"), or 192.0.2.10 / 198.51.100.10 when a VPC of the lab uses that range.
  */
-import { invalidParameterValue, ambiguousEndpoint, instanceNotFound, eniNotFound, internetGatewayNotFound, ipv6PathsNotAnalysed } from "../domain/errors.js";
-import { formatIp, isPrivate, parseIp } from "../domain/cidr.js";
+import { invalidParameterValue, ambiguousEndpoint, instanceNotFound, eniNotFound, internetGatewayNotFound, noIpv6Address } from "../domain/errors.js";
+import { isPrivate, parseIp } from "../domain/cidr.js";
+import { fmtIp } from "./addr.js";
 import { parseIp6 } from "../domain/cidr6.js";
+import { intern6, isUla, parseAddr, v6NotRoutable } from "./addr.js";
 import { inCidr, NOT_ROUTABLE, RFC6598, type EniInfo, type NetworkModel } from "./model.js";
 
 /** A sender on the Internet (a public address outside every VPC of the lab). */
@@ -22,6 +24,8 @@ export interface InternetSender {
   address: number;
   /** Set when the source was named as an internet gateway: the traffic must enter through it. */
   igw?: { id: string; account: string; region: string; vpcId?: string };
+  /** The user gave the address (it is not a default that may be swapped for the other family). */
+  chosen?: boolean;
 }
 
 export type Sender = EniInfo | InternetSender;
@@ -34,6 +38,7 @@ const INTERNET_SENDERS = ["203.0.113.10", "192.0.2.10", "198.51.100.10"].map((a)
 
 /** Whether an address can be a host on the Internet: public, routable, in no VPC and on no interface. */
 export function isInternetAddress(m: NetworkModel, ip: number): boolean {
+  if (ip < 0) return !isUla(ip) && !v6NotRoutable(ip) && !m.privateIps.has(ip) && m.vpcsHolding(ip).length === 0;
   if (isPrivate(ip) || inCidr(RFC6598, ip) || NOT_ROUTABLE.some((c) => inCidr(c, ip))) return false;
   return !m.publicIps.has(ip) && m.vpcsHolding(ip).length === 0;
 }
@@ -41,6 +46,15 @@ export function isInternetAddress(m: NetworkModel, ip: number): boolean {
 function internetSender(m: NetworkModel): number {
   for (const a of INTERNET_SENDERS) if (isInternetAddress(m, a)) return a;
   throw invalidParameterValue("Every documentation range (203.0.113.0/24, 192.0.2.0/24, 198.51.100.0/24) is used by a VPC; give the Internet sender's address instead of 'internet'");
+}
+
+/** RFC 3849's documentation prefix stands for "a host on the Internet" in IPv6 queries. */
+const INTERNET6_SENDERS = ["2001:db8::10", "2001:db8:1::10"].map((a) => intern6(parseIp6(a)!));
+
+/** The IPv6 address of the Internet host an IPv6 query from `internet` sends from. */
+export function internet6Sender(m: NetworkModel): number {
+  for (const a of INTERNET6_SENDERS) if (isInternetAddress(m, a)) return a;
+  throw invalidParameterValue("The documentation prefix 2001:db8::/32 is used by a VPC; give the Internet sender's IPv6 address instead of 'internet'");
 }
 
 function byIgw(m: NetworkModel, id: string, scope: Scope): InternetSender {
@@ -73,7 +87,7 @@ function inScope(e: EniInfo, scope: Scope): boolean {
 
 function describe(e: EniInfo): string {
   const who = e.instance ? e.instance.id : e.eni.id;
-  return `${who} (${formatIp(e.primaryIp)} in ${e.vpc.vpc.id}, ${e.rs.region}, account ${e.rs.account})`;
+  return `${who} (${fmtIp(e.primaryIp)} in ${e.vpc.vpc.id}, ${e.rs.region}, account ${e.rs.account})`;
 }
 
 function one(list: EniInfo[], text: string, what: string): EniInfo {
@@ -122,15 +136,6 @@ function byAddress(m: NetworkModel, ip: number, scope: Scope): EniInfo[] {
   return out;
 }
 
-/**
- * The engine's walk routes IPv4 only: an IPv6 address (or CIDR) gets a plain answer saying so, rather
- * than "no instance matches" or a verdict about some other packet.
- */
-function refuseIpv6(text: string): void {
-  const slash = text.indexOf("/");
-  if (text.includes(":") && parseIp6(slash < 0 ? text : text.slice(0, slash)) !== undefined) throw ipv6PathsNotAnalysed(text);
-}
-
 /** The interface a packet leaves from, or the Internet. */
 export function resolveSource(m: NetworkModel, text: string, scope: Scope = {}): Sender {
   if (typeof text !== "string" || text === "") throw invalidParameterValue("The source must be an instance id, a network interface id, a Name tag, an address or 'internet'");
@@ -138,30 +143,35 @@ export function resolveSource(m: NetworkModel, text: string, scope: Scope = {}):
   if (/^eni-[0-9a-f]+$/.test(text)) return byEni(m, text, scope);
   if (/^igw-[0-9a-f]+$/.test(text)) return byIgw(m, text, scope);
   if (text.toLowerCase() === "internet") return { kind: "internet", address: internetSender(m) };
-  refuseIpv6(text);
-  const ip = parseIp(text);
+  const ip = parseAddr(text);
   if (ip !== undefined) {
     const list = byAddress(m, ip, scope);
-    if (list.length === 0 && isInternetAddress(m, ip)) return { kind: "internet", address: ip };
+    if (list.length === 0 && isInternetAddress(m, ip)) return { kind: "internet", address: ip, chosen: true };
     return one(list, text, "network interface");
   }
   return one(byName(m, text, scope), text, "instance");
 }
 
-/** Where a packet goes: any address, or the primary private address of a named instance or ENI. */
-export function resolveDestination(m: NetworkModel, text: string, scope: Scope = {}): ResolvedDestination {
+/** The address a named destination is reached at: its primary private IPv4 address, or its first IPv6 address for family 6. */
+function named(eni: EniInfo, family: 4 | 6 | undefined, text: string): ResolvedDestination {
+  if (family !== 6) return { address: eni.primaryIp, eni };
+  if (eni.primaryIp6 === undefined) throw noIpv6Address(eni.instance?.id ?? text, eni.eni.id, "be reached over IPv6");
+  return { address: eni.primaryIp6, eni };
+}
+
+/**
+ * Where a packet goes: any address (IPv4 or IPv6), or a named instance or ENI at its primary private
+ * IPv4 address (its first IPv6 address when `family` is 6).
+ */
+export function resolveDestination(m: NetworkModel, text: string, scope: Scope = {}, family?: 4 | 6): ResolvedDestination {
   if (typeof text !== "string" || text === "") throw invalidParameterValue("The destination must be an address, an instance id, a network interface id or a Name tag");
   if (/^i-[0-9a-f]+$/.test(text)) {
-    const eni = byInstance(m, text, { account: scope.account });
-    return { address: eni.primaryIp, eni };
+    return named(byInstance(m, text, { account: scope.account }), family, text);
   }
   if (/^eni-[0-9a-f]+$/.test(text)) {
-    const eni = byEni(m, text, { account: scope.account });
-    return { address: eni.primaryIp, eni };
+    return named(byEni(m, text, { account: scope.account }), family, text);
   }
-  refuseIpv6(text);
-  const ip = parseIp(text);
+  const ip = parseAddr(text);
   if (ip !== undefined) return { address: ip };
-  const eni = one(byName(m, text, scope), text, "instance");
-  return { address: eni.primaryIp, eni };
+  return named(one(byName(m, text, scope), text, "instance"), family, text);
 }

@@ -8,7 +8,7 @@
  */
 import type { World } from "../state/world.js";
 import type { Route, RouteTable, RouteTarget } from "../domain/types.js";
-import { formatIp } from "../domain/cidr.js";
+import { fmtIp } from "./addr.js";
 import type { Fix, FixValue } from "./fix-command.js";
 import type { EniInfo, NetworkModel, VpcInfo } from "./model.js";
 import { MTU_VPC, type LatencyModel, type Place, type SegmentRtt } from "./latency.js";
@@ -25,6 +25,7 @@ export type HopKind =
   | "tgw-peering"
   | "vpc"
   | "igw"
+  | "eigw"
   | "internet"
   | "appliance"
   | "nacl-in"
@@ -66,7 +67,9 @@ export type ExplanationCode =
   | "TGW_ROUTE_AZ_RESTRICTION"
   | "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION"
   | "TGW_RTB_CANNOT_ROUTE"
-  | "TGW_RTB_BAD_STATE_ROUTE";
+  | "TGW_RTB_BAD_STATE_ROUTE"
+  /** vpclab's own code (AWS documents none): a flow initiated from the Internet meets an egress-only internet gateway. */
+  | "EIGW_INBOUND_NOT_ALLOWED";
 
 export interface Explanation {
   code: ExplanationCode;
@@ -86,6 +89,7 @@ export interface Explanation {
   aclRule?: { ruleNumber: number; ruleAction: string; protocol: string; cidrBlock?: string; egress: boolean; portRange?: { from: number; to: number } };
   vpcPeeringConnectionId?: string;
   internetGatewayId?: string;
+  egressOnlyInternetGatewayId?: string;
   transitGatewayId?: string;
   transitGatewayRouteTableId?: string;
   transitGatewayAttachmentId?: string;
@@ -121,6 +125,10 @@ export class Walk {
   routerHops: { address: string; id: string }[] = [];
   /** The zone of each transit gateway VPC attachment this flow crossed first (appliance mode pins it). */
   tgwZones = new Map<string, string>();
+  /** Egress-only internet gateways the request left by: their state admits the reply (stateful). */
+  eigwOut = new Set<string>();
+  /** The gateway by which the request left for the Internet (its reply comes back through it). */
+  exitGw?: { kind: "igw" | "eigw"; id: string };
   constructor(
     readonly m: NetworkModel,
     readonly world: World,
@@ -214,7 +222,7 @@ export interface BlackholeText {
   fix: string;
   fixes?: Fix[];
   /** Explanation fields naming the target (vpcPeeringConnectionId, internetGatewayId, transitGatewayId…). */
-  refs?: Partial<Pick<Explanation, "vpcPeeringConnectionId" | "internetGatewayId" | "transitGatewayId" | "networkInterfaceId" | "instanceId">>;
+  refs?: Partial<Pick<Explanation, "vpcPeeringConnectionId" | "internetGatewayId" | "egressOnlyInternetGatewayId" | "transitGatewayId" | "networkInterfaceId" | "instanceId">>;
 }
 
 /**
@@ -239,7 +247,7 @@ export function noDestination(w: Walk, leg: Leg, s: EniInfo, vpc: VpcInfo | unde
     onPath: true,
     component: vpc ? { id: vpc.vpc.id, type: "vpc", ...where(vpc) } : { id: s.eni.id, type: "network-interface", ...where(s) },
     vpcId: vpc?.vpc.id,
-    address: formatIp(dst),
+    address: fmtIp(dst),
     reason,
     fix: `send to an address that an interface holds (check the destination), or fix the route that leads here`,
   });
