@@ -45,6 +45,7 @@ function seed(opts: { v6PeerRoute?: boolean; privateDefault?: boolean; sgV4Only?
     : [
         { proto: "icmpv6", from: -1, to: -1, cidr6: "2600:1f00::/24" },
         { proto: "tcp", from: 22, to: 22, cidr6: "::/0" },
+        { proto: "-1", cidr: "10.0.0.0/8" },
       ];
   const all6 = { egress: true, proto: "-1", cidr6: "::/0" };
   const tsg = b.sg(tk, tv, [...v6Rules, all6]);
@@ -72,10 +73,13 @@ test("IPv6 inside a VPC: two subnets by the /56 local route; layer 2 inside a /6
   assert.equal(a.sourceAddressSeenByReceiver, "2600:1f00:1:100::10");
   assert.equal(a.forward.find((h) => h.kind === "route-table")?.route?.destinationCidr, "2600:1f00:1:100::/56");
   assert.equal(a.source.address, "2600:1f00:1:100::10");
-  const l2 = analyze(n.world, { source: "web", destination: "2600:1f00:1:100:0:0:0:10" });
-  assert.equal(l2.verdict, "blocked"); // its own address: loopback, not another interface
-  const other = analyze(n.world, { source: "v4only", destination: "10.20.1.10" });
-  assert.equal(other.verdict, "reachable");
+  // Inside one /64: layer 2, no route table (the address in another text form).
+  n.b.instance(n.tk, n.pub, "10.20.1.30", { sgs: [n.tsg], name: "web2", ipv6: ["2600:1f00:1:100::30"] });
+  const l2 = analyze(n.world, { source: "web", destination: "2600:1f00:1:100:0:0:0:30" });
+  assert.equal(l2.verdict, "reachable", JSON.stringify(l2.explanations));
+  assert.equal(l2.destinationAddress, "2600:1f00:1:100::30");
+  assert.ok(!l2.forward.some((h) => h.kind === "route-table"));
+  assert.equal(analyze(n.world, { source: "v4only", destination: "10.20.1.10" }).verdict, "reachable");
 });
 
 test("IPv6: an IPv4-only security group admits no IPv6 packet, and the fix names an Ipv6Ranges rule", () => {
@@ -205,7 +209,8 @@ test("IPv6: a network ACL with IPv4 entries only denies IPv6, and the fix is an 
   const acl = [...n.tk.networkAcls.values()].find((x) => x.associations.some((s) => s.subnetId === n.priv.id))!;
   acl.entries.push({ ruleNumber: 110, egress: false, protocol: "-1", ruleAction: "allow", ipv6CidrBlock: "::/0" }, { ruleNumber: 110, egress: true, protocol: "-1", ruleAction: "allow", ipv6CidrBlock: "::/0" });
   n.world.changed();
-  assert.equal(analyze(n.world, { source: "web", destination: "2600:1f00:1:101::10" }).verdict, "reachable");
+  const ok = analyze(n.world, { source: "web", destination: "2600:1f00:1:101::10" });
+  assert.equal(ok.verdict, "reachable", JSON.stringify(ok.explanations));
 });
 
 test("ping -6 and trace with a name use the IPv6 address; an interface without one is refused", () => {
