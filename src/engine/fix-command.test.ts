@@ -37,6 +37,12 @@ test("scalars, lists, structures, booleans and the region", () => {
 
 /** One fix of every action the engine emits. */
 const SAMPLES: Fix[] = [
+  { action: "CreateRoute", params: { RouteTableId: "rtb-1", DestinationIpv6CidrBlock: "::/0", EgressOnlyInternetGatewayId: "eigw-1" } },
+  { action: "CreateRoute", params: { RouteTableId: "rtb-1", DestinationIpv6CidrBlock: "::/0", GatewayId: "igw-1" } },
+  { action: "ReplaceRoute", params: { RouteTableId: "rtb-1", DestinationIpv6CidrBlock: "::/0", EgressOnlyInternetGatewayId: "eigw-1" } },
+  { action: "CreateEgressOnlyInternetGateway", params: { VpcId: "vpc-1" } },
+  { action: "AuthorizeSecurityGroupIngress", params: { GroupId: "sg-1", IpPermissions: [{ IpProtocol: "icmpv6", FromPort: -1, ToPort: -1, Ipv6Ranges: [{ CidrIpv6: "2600:1f00::10/128" }] }] } },
+  { action: "CreateNetworkAclEntry", params: { NetworkAclId: "acl-1", RuleNumber: 99, Protocol: "58", RuleAction: "allow", Egress: false, Ipv6CidrBlock: "2600:1f00::10/128", IcmpTypeCode: { Type: -1, Code: -1 } } },
   { action: "CreateRoute", params: { RouteTableId: "rtb-1", DestinationCidrBlock: "0.0.0.0/0", GatewayId: "igw-1" } },
   { action: "CreateRoute", params: { RouteTableId: "rtb-1", DestinationCidrBlock: "10.1.0.0/16", TransitGatewayId: "tgw-1" } },
   { action: "DeleteRoute", params: { RouteTableId: "rtb-1", DestinationCidrBlock: "10.1.0.0/16" } },
