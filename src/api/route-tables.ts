@@ -60,12 +60,17 @@ function routeView(world: World, rs: RegionState, rt: RouteTable, r: Route): Rou
     Origin: r.origin,
     State: routeState(world, rs, rt, r),
   };
+  if (r.destinationPrefixListId !== undefined) {
+    delete view.DestinationCidrBlock;
+    view.DestinationPrefixListId = r.destinationPrefixListId;
+  }
   switch (t.kind) {
     case "local":
       view.GatewayId = "local";
       break;
     case "igw":
     case "vgw":
+    case "vpce":
       view.GatewayId = t.id;
       break;
     case "pcx":

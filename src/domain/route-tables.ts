@@ -12,12 +12,14 @@
  * - IPv6 destinations and prefix-list destinations are not supported (IPv4-only network; prefix lists
  *   exist as records but the engine does not expand them yet). An egress-only internet gateway exists,
  *   but only IPv6 routes may target it, so every route to one is refused.
- * - NAT gateways, transit gateways, virtual private gateways and VPC endpoints are not modelled yet:
- *   naming one as a target gets that kind's NotFound error. So the middlebox targets a route more
- *   specific than `local` can have here are a network interface and an instance (AWS also allows a NAT
- *   gateway and a Gateway Load Balancer endpoint); any other target gets AWS's "This route can target
- *   only an interface or an instance." message, and a destination that is not exactly a subnet's block
- *   gets "Route destination doesn't match any subnet CIDR blocks."
+ * - Virtual private gateways and `VpcEndpointId` targets (Gateway Load Balancer endpoints) are not
+ *   modelled: naming one gets an error. A NAT gateway (pending or available, in the table's VPC) may be
+ *   a target; its route is `blackhole` unless the gateway is available. A gateway endpoint's routes are
+ *   made by the endpoint (domain/vpc-endpoints.ts), never by CreateRoute. The middlebox targets a route
+ *   more specific than `local` can have here are a network interface, an instance and a NAT gateway
+ *   (AWS also allows a Gateway Load Balancer endpoint); any other target gets AWS's "This route can
+ *   target only an interface or an instance." message, and a destination that is not exactly a
+ *   subnet's block gets "Route destination doesn't match any subnet CIDR blocks."
  * - The subnet rule is checked when the route is created or replaced; deleting the subnet afterwards
  *   leaves the route in place (what AWS does then is not documented).
  * - A route's State is computed when read (`routeState`): `blackhole` when its target is gone or
@@ -308,8 +310,15 @@ export function resolveTarget(world: World, rs: RegionState, rt: RouteTable, inp
       if (!tgw || tgw.state === "deleted" || tgw.state === "deleting" || !attached) throw transitGatewayNotFound(id);
       return { kind: "tgw", id };
     }
-    case "NatGatewayId":
-      throw natGatewayNotFound(id);
+    case "NatGatewayId": {
+      // A gateway that is pending or available may be named; a deleted or failed one is gone.
+      const nat = rs.natGateways.get(id);
+      if (!nat || nat.state === "deleted" || nat.state === "failed" || nat.state === "deleting") throw natGatewayNotFound(id);
+      if (nat.vpcId !== rt.vpcId) {
+        throw invalidParameterValue(`route table ${rt.id} and network gateway ${id} belong to different networks`);
+      }
+      return { kind: "nat", id };
+    }
     case "EgressOnlyInternetGatewayId": {
       const eigw = rs.egressOnlyInternetGateways.get(id);
       if (!eigw) throw egressOnlyInternetGatewayNotFound(id);
@@ -447,6 +456,10 @@ export function routeState(world: World, rs: RegionState, rt: RouteTable, route:
       const inst = rs.instances.get(eni.attachment.instanceId);
       return inst?.state === "running" ? "active" : "blackhole";
     }
+    case "nat":
+      return rs.natGateways.get(t.id)?.state === "available" ? "active" : "blackhole";
+    case "vpce":
+      return rs.vpcEndpoints.get(t.id)?.state === "available" ? "active" : "blackhole";
     default:
       return "blackhole";
   }

@@ -136,6 +136,8 @@ const KINDS: TaggableKind[] = [
   { prefix: "eipalloc", resourceType: "elastic-ip", notFound: ["InvalidAllocationID.NotFound", "allocation ID"], ...byId((rs) => rs.addresses) },
   { prefix: "vol", resourceType: "volume", notFound: ["InvalidVolume.NotFound", "volume"], ...byId((rs) => rs.volumes) },
   { prefix: "eigw", resourceType: "egress-only-internet-gateway", notFound: ["InvalidEgressOnlyInternetGatewayId.NotFound", "egressOnlyInternetGateway ID"], ...byId((rs) => rs.egressOnlyInternetGateways) },
+  { prefix: "nat", resourceType: "natgateway", notFound: ["NatGatewayNotFound", "Nat Gateway"], ...byId((rs) => rs.natGateways) },
+  { prefix: "vpce", resourceType: "vpc-endpoint", notFound: ["InvalidVpcEndpointId.NotFound", "Vpc Endpoint Id"], ...byId((rs) => rs.vpcEndpoints) },
   { prefix: "pl", resourceType: "prefix-list", notFound: ["InvalidPrefixListID.NotFound", "prefix list ID"], ...byId((rs) => rs.managedPrefixLists) },
   { prefix: "lt", resourceType: "launch-template", notFound: ["InvalidLaunchTemplateId.NotFound", "launch template"], ...byId((rs) => rs.launchTemplates) },
   // Key pairs are held by name, so an id is found by scanning.

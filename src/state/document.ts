@@ -44,6 +44,8 @@ const COLLECTIONS = [
   ["transitGateways", "id", []],
   ["tgwAttachments", "id", ["subnetIds"]],
   ["tgwRouteTables", "id", ["routes", "associations", "propagations"]],
+  ["natGateways", "id", ["addresses"]],
+  ["vpcEndpoints", "id", ["routeTableIds", "subnetIds", "networkInterfaceIds", "groupIds"]],
 ] as const;
 
 type CollectionName = (typeof COLLECTIONS)[number][0];

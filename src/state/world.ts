@@ -33,6 +33,7 @@ import type {
   KeyPair,
   LaunchTemplate,
   ManagedPrefixList,
+  NatGateway,
   NetworkAcl,
   NetworkInterface,
   RouteTable,
@@ -44,6 +45,7 @@ import type {
   TransitGateway,
   Volume,
   Vpc,
+  VpcEndpoint,
   VpcPeeringConnection,
 } from "../domain/types.js";
 import { Clock, IdSource } from "./clock.js";
@@ -76,6 +78,10 @@ export class RegionState {
   readonly transitGateways = new Map<string, TransitGateway>();
   readonly tgwAttachments = new Map<string, TgwVpcAttachment>();
   readonly tgwRouteTables = new Map<string, TgwRouteTable>();
+  /** NAT gateways (domain/nat-gateways.ts), deleted and failed ones kept about an hour as AWS shows them. */
+  readonly natGateways = new Map<string, NatGateway>();
+  /** VPC endpoints (domain/vpc-endpoints.ts). */
+  readonly vpcEndpoints = new Map<string, VpcEndpoint>();
   /** The DHCP options set AWS made for this account and region (every new VPC gets it). */
   defaultDhcpOptionsId?: string;
   /** Family-specific extras (later issues may keep their own collections here without a schema change). */
@@ -109,6 +115,8 @@ export const DEFAULT_QUOTAS = {
   outstandingPeeringRequests: 25,
   elasticIpsPerRegion: 5,
   instancesPerRegion: 1000,
+  /** NAT gateways per Availability Zone (AWS's default 5). */
+  natGatewaysPerZone: 5,
   /**
    * Accounts one server keeps (each 12-digit access key makes one): not an AWS quota, a bound on
    * memory. A new account past it gets AuthFailure, as an unknown access key gets from AWS.
