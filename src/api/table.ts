@@ -35,6 +35,8 @@ import { launchTemplateOperations } from "./launch-templates.js";
 import { prefixListOperations } from "./prefix-lists.js";
 import { egressOnlyGatewayOperations } from "./egress-only-gateways.js";
 import { transitGatewayOperations } from "./transit-gateways.js";
+import { natGatewayOperations } from "./nat-gateways.js";
+import { vpcEndpointOperations } from "./vpc-endpoints.js";
 
 export const ec2Operations = {
   ...vpcOperations,
@@ -64,6 +66,8 @@ export const ec2Operations = {
   ...prefixListOperations,
   ...egressOnlyGatewayOperations,
   ...transitGatewayOperations,
+  ...natGatewayOperations,
+  ...vpcEndpointOperations,
 } satisfies Operations;
 
 export const ec2OperationTable: Readonly<Record<string, DispatchHandler>> = ec2Operations;

@@ -200,6 +200,7 @@ function vpcDependencies(world: World, rs: RegionState, vpc: Vpc): string[] {
   }
   for (const g of rs.internetGateways.values()) if (g.attachments.some((a) => a.vpcId === vpc.id)) deps.push(g.id);
   for (const g of rs.egressOnlyInternetGateways.values()) if (g.attachments.some((a) => a.vpcId === vpc.id)) deps.push(g.id);
+  for (const e of rs.vpcEndpoints.values()) if (e.vpcId === vpc.id && e.state !== "deleted") deps.push(e.id);
   for (const sg of rs.securityGroups.values()) if (sg.vpcId === vpc.id && !sg.isDefault) deps.push(sg.id);
   for (const acl of rs.networkAcls.values()) if (acl.vpcId === vpc.id && !acl.isDefault) deps.push(acl.id);
   for (const eni of rs.networkInterfaces.values()) if (eni.vpcId === vpc.id) deps.push(eni.id);
