@@ -157,6 +157,47 @@ describe("NAT gateway, gateway and interface endpoints in the network (issue 12)
     }
   });
 
+  it("a private NAT gateway translates to its private address: over a peering the receiver sees it, and the reply comes back", async () => {
+    const a = (await aws(["create-vpc", "--cidr-block", "10.40.0.0/16"])).Vpc.VpcId;
+    const appSubnet = (await aws(["create-subnet", "--vpc-id", a, "--cidr-block", "10.40.1.0/24"])).Subnet.SubnetId;
+    const natSubnet = (await aws(["create-subnet", "--vpc-id", a, "--cidr-block", "10.40.2.0/24"])).Subnet.SubnetId;
+    const b = (await aws(["create-vpc", "--cidr-block", "10.50.0.0/16"])).Vpc.VpcId;
+    const bSubnet = (await aws(["create-subnet", "--vpc-id", b, "--cidr-block", "10.50.1.0/24"])).Subnet.SubnetId;
+    const pcx = (await aws(["create-vpc-peering-connection", "--vpc-id", a, "--peer-vpc-id", b])).VpcPeeringConnection.VpcPeeringConnectionId;
+    await aws(["accept-vpc-peering-connection", "--vpc-peering-connection-id", pcx]);
+    const nat = (await aws(["create-nat-gateway", "--subnet-id", natSubnet, "--connectivity-type", "private", "--private-ip-address", "10.40.2.10"])).NatGateway.NatGatewayId;
+    assert.equal((await aws(["describe-nat-gateways", "--nat-gateway-ids", nat])).NatGateways[0].State, "available");
+    const rtApp = (await aws(["create-route-table", "--vpc-id", a])).RouteTable.RouteTableId;
+    await aws(["associate-route-table", "--route-table-id", rtApp, "--subnet-id", appSubnet]);
+    await aws(["create-route", "--route-table-id", rtApp, "--destination-cidr-block", "10.50.0.0/16", "--nat-gateway-id", nat]);
+    const mainA = (await aws(["describe-route-tables", "--filters", `Name=vpc-id,Values=${a}`, "Name=association.main,Values=true"])).RouteTables[0].RouteTableId;
+    const mainB = (await aws(["describe-route-tables", "--filters", `Name=vpc-id,Values=${b}`, "Name=association.main,Values=true"])).RouteTables[0].RouteTableId;
+    await aws(["create-route", "--route-table-id", mainB, "--destination-cidr-block", "10.40.0.0/16", "--vpc-peering-connection-id", pcx]);
+    const natRoutes = (await aws(["describe-route-tables", "--filters", `Name=route.nat-gateway-id,Values=${nat}`])).RouteTables;
+    assert.deepEqual(natRoutes.map((r: { RouteTableId: string }) => r.RouteTableId), [rtApp]);
+    const sgB = (await aws(["describe-security-groups", "--filters", `Name=vpc-id,Values=${b}`, "Name=group-name,Values=default"])).SecurityGroups[0].GroupId;
+    await aws(["authorize-security-group-ingress", "--group-id", sgB, "--protocol", "icmp", "--port", "-1", "--cidr", "10.40.2.10/32"]);
+    for (const [subnet, name] of [[appSubnet, "app-box"], [bSubnet, "far-box"]] as const) {
+      await ec2.send(new RunInstancesCommand({ ImageId: "ami-0123456789abcdef0", InstanceType: "t3.micro", MinCount: 1, MaxCount: 1, SubnetId: subnet, TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "Name", Value: name }] }] }));
+    }
+    // The NAT gateway's subnet (main table) has no route to 10.50.0.0/16 yet.
+    const noRoute = await vpclab(lab, ["why", "app-box", "far-box"]);
+    assert.equal(noRoute.code, 1, noRoute.stdout);
+    assert.match(noRoute.stdout, new RegExp(`NAT gateway ${nat} forwards by the route table of its subnet ${natSubnet}.*a private NAT gateway needs a route onward`));
+    await aws(["create-route", "--route-table-id", mainA, "--destination-cidr-block", "10.50.0.0/16", "--vpc-peering-connection-id", pcx]);
+    const r = JSON.parse((await vpclab(lab, ["why", "app-box", "far-box", "--json"])).stdout) as {
+      verdict: string;
+      sourceAddressSeenByReceiver: string;
+      forward: { kind: string; id: string }[];
+      return: { kind: string; id: string }[];
+    };
+    assert.equal(r.verdict, "reachable", JSON.stringify(r.forward));
+    assert.equal(r.sourceAddressSeenByReceiver, "10.40.2.10");
+    assert.ok(r.forward.some((h) => h.kind === "nat-gateway" && h.id === nat) && r.forward.some((h) => h.kind === "pcx"));
+    assert.ok(r.return.some((h) => h.kind === "nat-gateway" && h.id === nat));
+    assert.equal(r.return.at(-1)!.kind, "eni");
+  });
+
   it("after the NAT gateway is deleted, the drop names the blackhole route to it", async () => {
     await aws(["delete-nat-gateway", "--nat-gateway-id", ids.nat]);
     await aws(["wait", "nat-gateway-deleted", "--nat-gateway-ids", ids.nat]);
