@@ -119,7 +119,9 @@ export const natForwarder: Forwarder<Extract<RouteTarget, { kind: "nat" }>> = {
     const nat = s.rs.natGateways.get(t.id);
     const dest = route.destinationCidr;
     const replace = `create a NAT gateway in a public subnet and point the route at it: aws ec2 create-nat-gateway --subnet-id <a public subnet of ${rt.vpcId}> --allocation-id <eipalloc>; aws ec2 replace-route --route-table-id ${rt.id} --destination-cidr-block ${dest} --nat-gateway-id <the new nat>`;
-    if (!nat) return { why: `NAT gateway ${t.id} no longer exists`, fix: replace };
+    // Gone: deleted over an hour ago, or never in this state (a loaded snapshot keeps routes to NAT
+    // gateways but not the gateways: snapshot/import.ts).
+    if (!nat) return { why: `NAT gateway ${t.id} no longer exists (or was never loaded: snapshots keep routes to NAT gateways, but vpclab does not model nat targets from a snapshot)`, fix: replace };
     if (nat.state === "pending") {
       return { why: `NAT gateway ${t.id} is pending (not yet available)`, fix: `wait until it is available: aws ec2 describe-nat-gateways --nat-gateway-ids ${t.id}` };
     }
