@@ -7,6 +7,9 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
   AllocateAddressCommand,
+  AssignPrivateIpAddressesCommand,
+  AssociateAddressCommand,
+  DisassociateAddressCommand,
   AssignPrivateNatGatewayAddressCommand,
   AssociateNatGatewayAddressCommand,
   AttachInternetGatewayCommand,
@@ -82,6 +85,10 @@ test("public NAT gateway: pending then available, EIP on its requester-managed i
   assert.equal(eni.PrivateIpAddress, addr.PrivateIp);
   assert.equal(eni.Association?.PublicIp, addr.PublicIp);
   await expectEc2Error(ec2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: eni.NetworkInterfaceId })), "InvalidParameterValue");
+  // Its addresses belong to the NAT gateway: the interface and address calls refuse to change them.
+  await expectEc2Error(ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eni.NetworkInterfaceId, SecondaryPrivateIpAddressCount: 1 })), "OperationNotPermitted");
+  await expectEc2Error(ec2.send(new DisassociateAddressCommand({ AssociationId: addr.AssociationId })), "OperationNotPermitted");
+  await expectEc2Error(ec2.send(new AssociateAddressCommand({ AllocationId: await eip(), NetworkInterfaceId: eni.NetworkInterfaceId, AllowReassociation: true })), "OperationNotPermitted");
 
   const a = (await ec2.send(new DescribeAddressesCommand({ AllocationIds: [alloc] }))).Addresses![0]!;
   assert.equal(a.NetworkInterfaceId, eni.NetworkInterfaceId);
