@@ -19,6 +19,7 @@ import {
   CreateRouteTableCommand,
   CreateSubnetCommand,
   CreateVpcCommand,
+  CreateVpcEndpointCommand,
   DeleteNatGatewayCommand,
   DeleteNetworkInterfaceCommand,
   DeleteSubnetCommand,
@@ -36,7 +37,7 @@ import { startLab, expectEc2Error, type Lab } from "../support/harness.js";
 let lab: Lab;
 let ec2: EC2Client;
 before(async () => {
-  lab = await startLab({ quotas: { vpcsPerRegion: 20, elasticIpsPerRegion: 20 } });
+  lab = await startLab({ quotas: { vpcsPerRegion: 20, elasticIpsPerRegion: 20, internetGatewaysPerRegion: 20 } });
   ec2 = lab.ec2("eu-west-1");
 });
 after(async () => {
@@ -213,4 +214,31 @@ test("the AWS CLI: create-nat-gateway, describe-nat-gateways with --filter, dele
   const bad = await lab.cli(["ec2", "describe-nat-gateways", "--nat-gateway-ids", "nat-0123456789abcdef0"], { region: "eu-west-1" });
   assert.notEqual(bad.code, 0);
   assert.match(bad.stderr, /NatGatewayNotFound/);
+});
+
+test("a NAT gateway, its EIP association and a gateway endpoint survive a state save and load into another server", async () => {
+  const { vpc, subnet } = await vpcWithSubnet("10.6.0.0/16", "10.6.0.0/24");
+  const alloc = await eip();
+  const nat = (await ec2.send(new CreateNatGatewayCommand({ SubnetId: subnet, AllocationId: alloc }))).NatGateway!.NatGatewayId!;
+  const before = await describe(nat);
+  const rtb = (await ec2.send(new CreateRouteTableCommand({ VpcId: vpc }))).RouteTable!.RouteTableId!;
+  await ec2.send(new CreateRouteCommand({ RouteTableId: rtb, DestinationCidrBlock: "0.0.0.0/0", NatGatewayId: nat }));
+  const ep = (await ec2.send(new CreateVpcEndpointCommand({ VpcId: vpc, ServiceName: "com.amazonaws.eu-west-1.dynamodb", RouteTableIds: [rtb] }))).VpcEndpoint!.VpcEndpointId!;
+  const doc = await (await fetch(lab.url + "/_vpclab/state/save", { method: "POST" })).text();
+  const other = await startLab();
+  try {
+    assert.equal((await other.admin("POST", "/state/load", JSON.parse(doc))).status, 200);
+    const o = other.ec2("eu-west-1");
+    const after = (await o.send(new DescribeNatGatewaysCommand({ NatGatewayIds: [nat] }))).NatGateways![0]!;
+    assert.deepEqual(after, before);
+    assert.equal((await o.send(new DescribeAddressesCommand({ AllocationIds: [alloc] }))).Addresses![0]!.NetworkInterfaceId, before.NatGatewayAddresses![0]!.NetworkInterfaceId);
+    const routes = (await o.send(new DescribeRouteTablesCommand({ RouteTableIds: [rtb] }))).RouteTables![0]!.Routes!;
+    assert.ok(routes.some((r) => r.NatGatewayId === nat && r.State === "active"));
+    assert.ok(routes.some((r) => r.GatewayId === ep && r.DestinationPrefixListId?.startsWith("pl-")));
+    // Transitions scheduled before the save run after the load: deletion still completes.
+    await o.send(new DeleteNatGatewayCommand({ NatGatewayId: nat }));
+    assert.equal((await o.send(new DescribeNatGatewaysCommand({ NatGatewayIds: [nat] }))).NatGateways![0]!.State, "deleted");
+  } finally {
+    await other.close();
+  }
 });
