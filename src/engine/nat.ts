@@ -95,6 +95,18 @@ export const natForwarder: Forwarder<Extract<RouteTarget, { kind: "nat" }>> = {
       });
       return;
     }
+    if (nat.connectivityType === "private" && onward.route.target.kind === "igw") {
+      // AWS: a private NAT gateway's traffic to an internet gateway is dropped there (no public address).
+      blockAt(w, leg, "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS", { id: onward.route.target.id, type: "internet-gateway", ...where(eni) }, {
+        internetGatewayId: onward.route.target.id,
+        networkInterfaceId: eni.eni.id,
+        routeTableId: rt.id,
+        address: formatIp(eni.primaryIp),
+        reason: `private NAT gateway ${nat.id} translates to its private address ${formatIp(eni.primaryIp)}, and its subnet's route table ${rt.id} sends ${dstText} to internet gateway ${onward.route.target.id}, which drops traffic from an address without a public IP`,
+        fix: `for Internet access, use a public NAT gateway (aws ec2 create-nat-gateway --subnet-id <a public subnet> --allocation-id <eipalloc>) and route ${dstText} to it`,
+      });
+      return;
+    }
     const outside = eni.primaryIp;
     const eip = eni.publicIp;
     done.push({ nat, eni, inside: src, outside });

@@ -196,6 +196,15 @@ describe("NAT gateway, gateway and interface endpoints in the network (issue 12)
     assert.ok(r.forward.some((h) => h.kind === "nat-gateway" && h.id === nat) && r.forward.some((h) => h.kind === "pcx"));
     assert.ok(r.return.some((h) => h.kind === "nat-gateway" && h.id === nat));
     assert.equal(r.return.at(-1)!.kind, "eni");
+    // A private NAT gateway cannot take the instance to the Internet, even with an IGW route in its subnet.
+    const igwA = (await aws(["create-internet-gateway"])).InternetGateway.InternetGatewayId;
+    await aws(["attach-internet-gateway", "--internet-gateway-id", igwA, "--vpc-id", a]);
+    await aws(["create-route", "--route-table-id", mainA, "--destination-cidr-block", "0.0.0.0/0", "--gateway-id", igwA]);
+    await aws(["create-route", "--route-table-id", rtApp, "--destination-cidr-block", "0.0.0.0/0", "--nat-gateway-id", nat]);
+    const out = await vpclab(lab, ["why", "app-box", "8.8.8.8"]);
+    assert.equal(out.code, 1, out.stdout);
+    assert.match(out.stdout, new RegExp(`IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS — internet gateway ${igwA}`));
+    assert.match(out.stdout, new RegExp(`private NAT gateway ${nat} translates to its private address 10\.40\.2\.10`));
   });
 
   it("after the NAT gateway is deleted, the drop names the blackhole route to it", async () => {
