@@ -48,6 +48,7 @@ import type {
   VpcEndpoint,
   VpcPeeringConnection,
 } from "../domain/types.js";
+import type { FlowLog } from "../domain/flow-logs.js";
 import { Clock, IdSource } from "./clock.js";
 import { authFailure } from "../domain/errors.js";
 
@@ -82,6 +83,8 @@ export class RegionState {
   readonly natGateways = new Map<string, NatGateway>();
   /** VPC endpoints (domain/vpc-endpoints.ts). */
   readonly vpcEndpoints = new Map<string, VpcEndpoint>();
+  /** VPC flow logs by id (domain/flow-logs.ts); their records live in engine/flow-records.ts, not here. */
+  readonly flowLogs = new Map<string, FlowLog>();
   /** The DHCP options set AWS made for this account and region (every new VPC gets it). */
   defaultDhcpOptionsId?: string;
   /** Family-specific extras (later issues may keep their own collections here without a schema change). */
