@@ -99,6 +99,9 @@ describe("NAT gateway, gateway and interface endpoints in the network (issue 12)
     assert.ok(json.forward.slice(0, natAt).some((h) => h.kind === "route-table" && h.id === ids.rtPriv && h.route?.target === ids.nat));
     assert.ok(json.forward.slice(natAt).some((h) => h.kind === "route-table" && h.id === ids.rtPub && h.route?.target === ids.igw));
     assert.ok(json.forward.slice(natAt).some((h) => h.kind === "igw" && h.id === ids.igw));
+    const ping = await vpclab(lab, ["ping", "private-box", "8.8.8.8", "-c", "2", "--fast"]);
+    assert.equal(ping.code, 0, ping.stdout);
+    assert.match(ping.stdout, /2 packets transmitted, 2 received, 0% packet loss/);
     // The reply comes back through the NAT gateway to the instance.
     const back = json.return.map((h) => `${h.kind}:${h.id}`);
     assert.ok(back.includes(`nat-gateway:${ids.nat}`), back.join(" "));
