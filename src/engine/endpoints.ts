@@ -26,7 +26,7 @@
 import type { RouteTarget } from "../domain/types.js";
 import { formatIp } from "../domain/cidr.js";
 import type { EniInfo } from "./model.js";
-import { where, type Forwarder, type Hop, type Walk } from "./walk.js";
+import { call, where, type Forwarder, type Hop, type Walk } from "./walk.js";
 
 /** The endpoint a walk reached a service through (for the reply), by walk. */
 const viaEndpoint = new WeakMap<Walk, { endpointId: string; service: string; eni: EniInfo }>();
@@ -53,7 +53,10 @@ export const endpointForwarder: Forwarder<Extract<RouteTarget, { kind: "vpce" }>
     const e = s.rs.vpcEndpoints.get(t.id);
     return {
       why: e ? `VPC endpoint ${t.id} (${e.serviceName}) is ${e.state}` : `VPC endpoint ${t.id} no longer exists`,
-      fix: `create a gateway endpoint for the service with this route table: aws ec2 create-vpc-endpoint --vpc-id ${rt.vpcId} --service-name <com.amazonaws.${s.rs.region}.s3 or .dynamodb> --route-table-ids ${rt.id} (the route ${route.destinationPrefixListId ?? route.destinationCidr} comes with it)`,
+      fix: `create a gateway endpoint for ${e?.serviceName ?? "the service"} in ${rt.vpcId} with route table ${rt.id} (the route to ${route.destinationPrefixListId ?? route.destinationCidr} comes with it)`,
+      fixes: e
+        ? [call("CreateVpcEndpoint", { VpcId: rt.vpcId, ServiceName: e.serviceName, VpcEndpointType: "Gateway", RouteTableIds: [rt.id] }, { account: s.rs.account, region: s.rs.region })]
+        : undefined,
     };
   },
 };

@@ -34,7 +34,7 @@ import type { NatGateway, RouteTarget } from "../domain/types.js";
 import { formatIp } from "../domain/cidr.js";
 import type { EniInfo } from "./model.js";
 import { MTU_VPC } from "./latency.js";
-import { blockAt, noDestination, where, type Forwarder, type Hop, type Leg, type Walk } from "./walk.js";
+import { blockAt, call, noDestination, where, type Forwarder, type Hop, type Leg, type Walk } from "./walk.js";
 
 /** At most this many NAT gateways on one leg (a NAT gateway whose subnet routes back to another one). */
 const MAX_NATS = 4;
@@ -90,8 +90,12 @@ export const natForwarder: Forwarder<Extract<RouteTarget, { kind: "nat" }>> = {
         reason: `NAT gateway ${nat.id} forwards by the route table of its subnet ${sn}${rt ? ` (${rt.id})` : ""}, which has no route for ${dstText}${nat.connectivityType === "public" ? ": a public NAT gateway must live in a subnet whose route table sends 0.0.0.0/0 to an internet gateway" : ": a private NAT gateway needs a route onward (to a transit gateway, a peering connection or an appliance)"}`,
         fix:
           nat.connectivityType === "public"
-            ? `aws ec2 create-route --route-table-id ${rt?.id ?? `<the route table of ${sn}>`} --destination-cidr-block 0.0.0.0/0 --gateway-id ${eni.vpc.igw?.id ?? "<an internet gateway attached to " + eni.vpc.vpc.id + ">"}`
+            ? `add a default route (0.0.0.0/0) to ${eni.vpc.igw ? `internet gateway ${eni.vpc.igw.id}` : `an internet gateway attached to ${eni.vpc.vpc.id}`} in ${rt?.id ?? `the route table of ${sn}`}`
             : `add a route for ${dstText} to ${rt?.id ?? `the route table of ${sn}`} toward the network that holds it`,
+        fixes:
+          nat.connectivityType === "public" && rt && eni.vpc.igw
+            ? [call("CreateRoute", { RouteTableId: rt.id, DestinationCidrBlock: "0.0.0.0/0", GatewayId: eni.vpc.igw.id }, where(eni))]
+            : undefined,
       });
       return;
     }
@@ -103,7 +107,7 @@ export const natForwarder: Forwarder<Extract<RouteTarget, { kind: "nat" }>> = {
         routeTableId: rt.id,
         address: formatIp(eni.primaryIp),
         reason: `private NAT gateway ${nat.id} translates to its private address ${formatIp(eni.primaryIp)}, and its subnet's route table ${rt.id} sends ${dstText} to internet gateway ${onward.route.target.id}, which drops traffic from an address without a public IP`,
-        fix: `for Internet access, use a public NAT gateway (aws ec2 create-nat-gateway --subnet-id <a public subnet> --allocation-id <eipalloc>) and route ${dstText} to it`,
+        fix: `for Internet access, create a public NAT gateway (in a public subnet, with an elastic IP) and route ${dstText} to it`,
       });
       return;
     }
@@ -130,12 +134,12 @@ export const natForwarder: Forwarder<Extract<RouteTarget, { kind: "nat" }>> = {
   blackhole({ s, route, rt }, t) {
     const nat = s.rs.natGateways.get(t.id);
     const dest = route.destinationCidr;
-    const replace = `create a NAT gateway in a public subnet and point the route at it: aws ec2 create-nat-gateway --subnet-id <a public subnet of ${rt.vpcId}> --allocation-id <eipalloc>; aws ec2 replace-route --route-table-id ${rt.id} --destination-cidr-block ${dest} --nat-gateway-id <the new nat>`;
+    const replace = `create a NAT gateway in a public subnet of ${rt.vpcId} (with an elastic IP) and point route ${dest} of ${rt.id} at it`;
     // Gone: deleted over an hour ago, or never in this state (a loaded snapshot keeps routes to NAT
     // gateways but not the gateways: snapshot/import.ts).
     if (!nat) return { why: `NAT gateway ${t.id} no longer exists (or was never loaded: snapshots keep routes to NAT gateways, but vpclab does not model nat targets from a snapshot)`, fix: replace };
     if (nat.state === "pending") {
-      return { why: `NAT gateway ${t.id} is pending (not yet available)`, fix: `wait until it is available: aws ec2 describe-nat-gateways --nat-gateway-ids ${t.id}` };
+      return { why: `NAT gateway ${t.id} is pending (not yet available)`, fix: `wait until it is available (describe-nat-gateways shows its state)` };
     }
     const failure = nat.failureCode ? ` (${nat.failureCode}: ${nat.failureMessage})` : "";
     return { why: `NAT gateway ${t.id} is ${nat.state}${failure}`, fix: replace };
