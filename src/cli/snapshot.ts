@@ -83,6 +83,8 @@ export function registerSnapshotCommands(program: Command): void {
         const skipped = m.accounts.flatMap((a) => a.skipped);
         console.log(`collected ${m.accounts.length} account(s) (${m.accounts.map((a) => a.account).join(", ")}), ${files} file(s) in ${o.out}`);
         if (skipped.length) console.log(`not offered by the endpoint (skipped): ${[...new Set(skipped.map((s) => s.file.split("/").pop()!.replace(/\.json$/, "")))].join(", ")}`);
+        const truncated = m.accounts.flatMap((a) => a.truncated);
+        if (truncated.length) console.log(`more than 1000 transit gateway routes (only the first 1000 collected): ${truncated.join(", ")}`);
       } catch (err) {
         reportError(err, false);
         process.exitCode = 2;
