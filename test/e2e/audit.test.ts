@@ -118,6 +118,32 @@ describe("vpclab audit", () => {
     assert.match(bad.stderr, /assertion 1: `to` must be a selector/);
   });
 
+  test("--from/--to: a groups × groups matrix from equivalence classes, with an explained blocked pair", async () => {
+    const cell = (m: { cells: { from: string; to: string; pairs: number; reachable: number; unreachable: number; example?: { code: string; from: string } }[] }, from: string, to: string) =>
+      m.cells.find((c) => c.from === from && c.to === to)!;
+    const ssh = await auditJson("--from", "vpc:*", "--to", "vpc:*", "--protocol", "tcp", "--port", "22");
+    const m22 = (ssh.report as unknown as { matrix: Parameters<typeof cell>[0] & { questions: number } }).matrix;
+    const t2s = cell(m22, `vpc:${seed.vpc}`, `vpc:${seed.defVpc}`);
+    assert.deepEqual([t2s.pairs, t2s.reachable], [1, 1]);
+    // Same VPC with itself: the one interface makes no pair.
+    assert.equal(cell(m22, `vpc:${seed.vpc}`, `vpc:${seed.vpc}`).pairs, 0);
+    const https = await auditJson("--from", `vpc:${seed.vpc}`, "--to", `subnet:*`, "--protocol", "tcp", "--port", "443");
+    const m443 = (https.report as unknown as { matrix: Parameters<typeof cell>[0] }).matrix;
+    const blocked = m443.cells.find((c) => c.unreachable > 0)!;
+    assert.ok(blocked, JSON.stringify(m443));
+    assert.equal(blocked.example!.code, "ENI_SG_RULES_MISMATCH");
+    assert.match(blocked.example!.from, new RegExp(seed.tokyo));
+    // The table form: the matrix and the example with its fix.
+    const text = await runVpclab(["audit", "--endpoint-url", lab.url, "--from", "tag:Name", "--to", "tag:Name", "--protocol", "tcp", "--port", "443"]);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /Reachability matrix, tcp:443/);
+    assert.match(text.stdout, /tag:Name=tokyo-box → tag:Name=singapore-box: 1 of 1 pair\(s\) blocked/);
+    assert.match(text.stdout, /fix: /);
+    const bad = await runVpclab(["audit", "--endpoint-url", lab.url, "--from", "env=prod", "--to", "all"]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /a group selector is tag:KEY=VALUE/);
+  });
+
   test("audit --snapshot reads a snapshot offline", async () => {
     const r = await runVpclab(["audit", "--snapshot", "test/fixtures/snapshot-aws-docs", "--json"]);
     assert.equal(r.code, 0, r.stderr);
