@@ -63,7 +63,7 @@ export function matrixLines(m: import("../audit/classes.js").MatrixResult): stri
 }
 
 async function run(o: AuditOpts): Promise<void> {
-  const [{ World }, { decodeState, reviveMaps }, { audit }, { parseExpectations, checkExpectations }] = await Promise.all([
+  const [{ World }, { decodeState, reviveMaps }, { audit, FINDING_KINDS }, { parseExpectations, checkExpectations }] = await Promise.all([
     import("../state/world.js"),
     import("../state/document.js"),
     import("../audit/audit.js"),
@@ -100,17 +100,10 @@ async function run(o: AuditOpts): Promise<void> {
     console.log(JSON.stringify({ findings, matrix, expectations: o.expect ? results : undefined }, null, 2));
     return;
   }
-  const order = ["internet-exposure", "open-admin-port", "dead-route", "unused-group"];
-  const titles: Record<string, string> = {
-    "internet-exposure": "Reachable from the Internet",
-    "open-admin-port": "Administrative ports open to the world",
-    "dead-route": "Routes that can never carry traffic",
-    "unused-group": "Security groups used by nothing",
-  };
   const lines: string[] = [];
-  for (const kind of order) {
+  for (const [kind, title] of FINDING_KINDS) {
     const fs = findings.filter((f) => f.kind === kind);
-    lines.push(`${titles[kind]} (${fs.length})`);
+    lines.push(`${title} (${fs.length})`);
     if (fs.length === 0) lines.push("  none");
     for (const f of fs) {
       lines.push(`  [${f.severity}] ${f.account} ${f.region}  ${f.summary}`);

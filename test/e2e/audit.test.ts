@@ -8,7 +8,17 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AuthorizeSecurityGroupIngressCommand, CreateRouteCommand } from "@aws-sdk/client-ec2";
+import {
+  AcceptVpcPeeringConnectionCommand,
+  AuthorizeSecurityGroupIngressCommand,
+  CreateNetworkAclCommand,
+  CreateNetworkAclEntryCommand,
+  CreateRouteCommand,
+  CreateVpcCommand,
+  CreateVpcPeeringConnectionCommand,
+  DeleteRouteCommand,
+  DescribeVpcPeeringConnectionsCommand,
+} from "@aws-sdk/client-ec2";
 import { runVpclab, startLab, type Lab } from "../support/harness.js";
 import { buildSeed, type Seed } from "../support/seed.js";
 
@@ -153,5 +163,42 @@ describe("vpclab audit", () => {
     assert.ok(kinds("internet-exposure").some((s) => s.includes("tcp:80") && s.includes("igw-c0a643a9") && s.includes("3.95.24.156")));
     assert.ok(kinds("dead-route").some((s) => s.includes("pcx-111aaa22")));
     assert.deepEqual(findings.filter((f) => f.kind === "unused-group").map((f) => f.components[0]), ["sg-0b0384b66d7d692f9"]);
+  });
+
+  test("one-sided peering routes, peerings that carry nothing and shadowed ACL entries are found, each with an aws ec2 fix", async () => {
+    const tokyo = lab.ec2("ap-northeast-1");
+    const before = await auditJson();
+    assert.deepEqual(before.report.findings.filter((f) => ["one-sided-route", "unused-connection", "shadowed-acl-entry"].includes(f.kind)), []);
+    // Singapore forgets its route back to Tokyo: Tokyo's route to the peering is one-sided.
+    await lab.ec2("ap-southeast-1").send(new DeleteRouteCommand({ RouteTableId: seed.rtS, DestinationCidrBlock: "10.20.0.0/16" }));
+    // A second Tokyo VPC, peered with the seed's and accepted, with no route to the peering.
+    const other = (await tokyo.send(new CreateVpcCommand({ CidrBlock: "10.77.0.0/16" }))).Vpc!.VpcId!;
+    const idle = (await tokyo.send(new CreateVpcPeeringConnectionCommand({ VpcId: seed.vpc, PeerVpcId: other }))).VpcPeeringConnection!.VpcPeeringConnectionId!;
+    await tokyo.send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: idle }));
+    await tokyo.send(new DescribeVpcPeeringConnectionsCommand({ VpcPeeringConnectionIds: [idle] }));
+    // An ACL whose rule 200 is covered by rule 100, and whose rule 130 is covered by 110 and 120 together.
+    const acl = (await tokyo.send(new CreateNetworkAclCommand({ VpcId: seed.vpc }))).NetworkAcl!.NetworkAclId!;
+    const entry = (n: number, action: "allow" | "deny", proto: string, cidr: string, ports?: [number, number]) =>
+      tokyo.send(new CreateNetworkAclEntryCommand({ NetworkAclId: acl, RuleNumber: n, Protocol: proto, RuleAction: action, Egress: false, CidrBlock: cidr, PortRange: ports ? { From: ports[0], To: ports[1] } : undefined }));
+    await entry(100, "allow", "6", "0.0.0.0/0", [0, 65535]);
+    await entry(110, "allow", "17", "10.0.0.0/9", [0, 65535]);
+    await entry(120, "allow", "17", "10.128.0.0/9", [0, 65535]);
+    await entry(130, "deny", "17", "10.0.0.0/8", [53, 53]);
+    await entry(200, "deny", "6", "10.0.0.0/8", [22, 22]);
+    await entry(210, "deny", "17", "0.0.0.0/0", [53, 53]);
+    const { report } = await auditJson();
+    const of = (k: string) => report.findings.filter((f) => f.kind === k) as (Finding & { fix: string })[];
+    const one = of("one-sided-route");
+    assert.equal(one.length, 1, JSON.stringify(one));
+    assert.deepEqual(one[0]!.components.slice(0, 3), [seed.rtT, seed.pcx, seed.rtS]);
+    assert.match(one[0]!.fix, new RegExp(`aws ec2 create-route --region ap-southeast-1 --route-table-id ${seed.rtS} --destination-cidr-block 10\\.20\\.1\\.0/24 --vpc-peering-connection-id ${seed.pcx}`));
+    const unused = of("unused-connection");
+    assert.deepEqual(unused.map((f) => f.components[0]), [idle]);
+    assert.match(unused[0]!.fix, /aws ec2 delete-vpc-peering-connection/);
+    const shadowed = of("shadowed-acl-entry");
+    assert.deepEqual(shadowed.map((f) => f.components[1]).sort(), ["ingress rule 130", "ingress rule 200"]);
+    assert.ok(shadowed.every((f) => f.components[0] === acl && /aws ec2 delete-network-acl-entry .*--network-acl-id/.test(f.fix)));
+    // Rule 210 (udp 53 from anywhere) is not covered: 110 and 120 cover only 10.0.0.0/8.
+    assert.ok(!shadowed.some((f) => f.summary.includes("rule 210")));
   });
 });

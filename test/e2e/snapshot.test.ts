@@ -148,6 +148,12 @@ describe("vpclab snapshot", { timeout: 300_000 }, () => {
     const online = (await src.admin<Verdict>("POST", "/analyze", { from: "tokyo-box", to: "singapore-box", protocol: "tcp", port: 443 })).body;
     assert.equal(offline.verdict, "blocked");
     assert.deepEqual(offline.explanations!.map((e) => e.code), online.explanations!.map((e) => e.code));
+    // The mesh's transit gateway routes go both ways and every attachment carries traffic: the audit
+    // of the snapshot finds no one-sided route and no idle connection.
+    const au = await runVpclab(["audit", "--snapshot", dir, "--json"]);
+    assert.equal(au.code, 0, au.stderr);
+    const kinds = (JSON.parse(au.stdout) as { findings: { kind: string; summary: string }[] }).findings.filter((f) => f.kind === "one-sided-route" || f.kind === "unused-connection");
+    assert.deepEqual(kinds, []);
     const tr = await runVpclab(["trace", "--snapshot", dir, "tokyo-box", "singapore-box"]);
     assert.equal(tr.code, 0, tr.stderr);
     assert.match(tr.stdout, new RegExp(seed.pcx));
