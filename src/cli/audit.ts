@@ -1,6 +1,8 @@
 /**
- * `vpclab audit [--snapshot DIR] [--json] [--expect FILE]`: the findings of audit/audit.ts as a table
- * (or JSON), and the assertions of an expectations file (audit/expect.ts). Without --snapshot it audits
+ * `vpclab audit [--snapshot DIR] [--json] [--html FILE] [--expect FILE] [--from SEL --to SEL
+ * [--protocol P] [--port N|A-B]]`: the findings of audit/audit.ts as a table (or JSON, or an HTML page:
+ * audit/html.ts), the groups × groups reachability matrix (audit/classes.ts), and the assertions of an
+ * expectations file (audit/expect.ts). Without --snapshot it audits
  * a running vpclab: it fetches the state document (`POST /_vpclab/state/save`) and runs in-process.
  *
  * Exit codes: 0 when every assertion holds (findings alone do not fail the run), 1 when one fails,
@@ -96,6 +98,22 @@ async function run(o: AuditOpts): Promise<void> {
   const results = checkExpectations(world, assertions);
   const failed = results.filter((r) => !r.passed);
   process.exitCode = failed.length ? 1 : 0;
+  if (o.html) {
+    const { renderHtml } = await import("../audit/html.js");
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(
+      o.html,
+      renderHtml({
+        title: "vpclab audit",
+        source: o.snapshot ? `snapshot ${o.snapshot}` : `vpclab at ${resolveTarget(o).endpoint ?? ""}`,
+        generatedAt: new Date().toISOString(),
+        findings,
+        matrix,
+        expectations: o.expect ? results : undefined,
+      }),
+    );
+    process.stderr.write(`wrote ${o.html}\n`);
+  }
   if (o.json) {
     console.log(JSON.stringify({ findings, matrix, expectations: o.expect ? results : undefined }, null, 2));
     return;
@@ -134,6 +152,7 @@ export function registerAuditCommand(program: Command): void {
     .option("--to <selector>", "reachability matrix: destination group(s), as --from (repeatable)", repeat, [])
     .option("--protocol <p>", "matrix protocol: tcp, udp, icmp or any (default tcp)")
     .option("--port <n|a-b>", "matrix port or port range (default: every port)")
+    .option("--html <file>", "also write the report as one self-contained HTML page")
     .option("--json", "print findings and assertion results as JSON")
     .action(async (o: AuditOpts) => {
       try {

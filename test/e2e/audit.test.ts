@@ -5,12 +5,13 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   AcceptVpcPeeringConnectionCommand,
   AuthorizeSecurityGroupIngressCommand,
+  CreateTagsCommand,
   CreateNetworkAclCommand,
   CreateNetworkAclEntryCommand,
   CreateRouteCommand,
@@ -200,5 +201,28 @@ describe("vpclab audit", () => {
     assert.ok(shadowed.every((f) => f.components[0] === acl && /aws ec2 delete-network-acl-entry .*--network-acl-id/.test(f.fix)));
     // Rule 210 (udp 53 from anywhere) is not covered: 110 and 120 cover only 10.0.0.0/8.
     assert.ok(!shadowed.some((f) => f.summary.includes("rule 210")));
+  });
+
+  test("--html writes one self-contained page: every section, the matrix, and account text escaped", async () => {
+    const evil = `<script>alert("x")</script><img src=x onerror=alert(1)>`;
+    await lab.ec2("ap-northeast-1").send(new CreateTagsCommand({ Resources: [seed.tokyo], Tags: [{ Key: "Name", Value: evil }] }));
+    const file = join(dir, "report.html");
+    const expect = join(dir, "html-expect.yaml");
+    writeFileSync(expect, `- name: "${evil.replace(/"/g, '\\"')} reaches singapore on 443"\n  from: tag:Name=${evil.replace(/"/g, "")}\n  to: singapore-box\n  protocol: tcp\n  port: 443\n  expect: reachable\n`);
+    const r = await runVpclab(["audit", "--endpoint-url", lab.url, "--from", "tag:Name", "--to", "tag:Name", "--protocol", "tcp", "--port", "443", "--html", file, "--expect", expect]);
+    assert.equal(r.code, 1, r.stderr + r.stdout);
+    assert.match(r.stderr, /wrote .*report\.html/);
+    const html = readFileSync(file, "utf8");
+    assert.match(html, /^<!DOCTYPE html>/);
+    for (const title of ["Reachable from the Internet", "Routes without a return path", "Peerings and transit gateway attachments that carry nothing", "Network ACL entries shadowed by earlier ones", "Security groups used by nothing", "Reachability matrix, tcp:443", "Expectations (0/1 hold)"]) {
+      assert.ok(html.includes(title), title);
+    }
+    // The tag shows as text, in the matrix and in the assertion name, and never as markup.
+    assert.ok(html.includes("tag:Name=&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;"));
+    assert.doesNotMatch(html, /<script|<img|onerror=alert\(1\)>/i);
+    // Self-contained: inline CSS, no external resource of any kind.
+    assert.match(html, /<style>/);
+    assert.doesNotMatch(html, /\bsrc=["']|<link|@import|url\(|href="(?!#)/i);
+    assert.match(html, /ENI_SG_RULES_MISMATCH/);
   });
 });
