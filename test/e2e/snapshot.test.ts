@@ -123,6 +123,12 @@ describe("vpclab snapshot", { timeout: 300_000 }, () => {
     const mutating = log.filter((e) => !/^(Describe|Get|Search)/.test(e.action));
     assert.deepEqual(mutating, [], "collect must never call a mutating action");
     assert.ok(log.some((e) => e.action === "GetCallerIdentity"));
+    // Every call it made is in the read-only policy README.md documents (iamActions(), checked equal to
+    // README's list by src/snapshot/collect.test.ts).
+    const { iamActions } = await import("../../src/snapshot/collect.js");
+    const allowed = new Set(iamActions().map((a) => a.split(":")[1]));
+    assert.deepEqual([...new Set(log.map((e) => e.action))].filter((a) => !allowed.has(a)), []);
+    for (const a of ["SearchTransitGatewayRoutes", "GetTransitGatewayRouteTablePropagations", "DescribeTransitGatewayPeeringAttachments"]) assert.ok(log.some((e) => e.action === a), a);
   });
 
   test("load into a fresh vpclab: every describe-* answer and every pair's verdict is identical", async () => {
