@@ -31,6 +31,8 @@ import type { RegionState, World } from "../state/world.js";
 import type { NetworkInterface } from "../domain/types.js";
 import { engineOf } from "../engine/index.js";
 import type { Analysis } from "../engine/index.js";
+import { analyzeResolved, normalizePacket, type NormalizedPacket } from "../engine/analyze.js";
+import { LatencyModel } from "../engine/latency.js";
 
 export interface Iface {
   rs: RegionState;
@@ -245,24 +247,30 @@ export function probesFor(world: World, protocol: MatrixProtocol, range?: PortRa
   return out;
 }
 
-/** One pair, asked of the engine (used for representatives, and by the brute-force reference). */
+/** A packet's probes, normalized once. */
+function packetsOf(probes: ["tcp" | "udp" | "icmp", number | undefined][], explain: boolean): NormalizedPacket[] {
+  return probes.map(([protocol, port]) => normalizePacket({ protocol, port, explain }));
+}
+
+const latencies = new WeakMap<World, LatencyModel>();
+
+/**
+ * One pair, asked of the engine through its public API (`analyzeResolved` on the compiled model, the
+ * ends resolved by interface id): used for representatives, and by the brute-force reference. The
+ * latency model only shapes RTTs, never a verdict, so a default one is used.
+ */
 export function pairVerdict(world: World, a: Iface, b: Iface, probes: ["tcp" | "udp" | "icmp", number | undefined][], explain = false): { reachable: boolean; analysis?: Analysis; asked: number } {
-  const engine = engineOf(world);
+  const m = engineOf(world).model;
+  let lat = latencies.get(world);
+  if (!lat) latencies.set(world, (lat = new LatencyModel()));
+  const src = m.enis.get(a.eni.id);
+  const dst = m.enis.get(b.eni.id);
+  if (!src || !dst) throw new Error(`${!src ? a.eni.id : b.eni.id} is not in the engine's model`);
   let last: Analysis | undefined;
   let asked = 0;
-  for (const [p, n] of probes) {
+  for (const p of packetsOf(probes, explain)) {
     asked++;
-    const r = engine.analyze({
-      source: a.eni.id,
-      account: a.rs.account,
-      region: a.rs.region,
-      destination: b.eni.id,
-      destinationAccount: b.rs.account,
-      destinationRegion: b.rs.region,
-      protocol: p,
-      port: n,
-      explain,
-    });
+    const r = analyzeResolved(m, lat, src, { address: dst.primaryIp, eni: dst }, p);
     if (r.verdict === "reachable") return { reachable: true, analysis: r, asked };
     last ??= r;
   }
@@ -365,7 +373,10 @@ export function reachabilityMatrix(world: World, froms: Group[], tos: Group[], p
   return { protocol, port, cells, interfaces: new Set([...froms, ...tos].flatMap((g) => g.members.map((i) => i.eni))).size, sourceClasses: srcClasses.size, destinationClasses: dstClasses.size, questions };
 }
 
-/** The same matrix, pair by pair (the reference the differential test and the benchmark compare to). */
+/**
+ * The same matrix, pair by pair, through the engine's front door (`engine.analyze` with the ids as a
+ * user gives them, resolved each time): the independent reference the differential test compares to.
+ */
 export function bruteForceMatrix(world: World, froms: Group[], tos: Group[], protocol: MatrixProtocol, port?: PortRange): { from: string; to: string; reachable: number; unreachable: number }[] {
   const probes = probesFor(world, protocol, port);
   const out: { from: string; to: string; reachable: number; unreachable: number }[] = [];
@@ -376,7 +387,12 @@ export function bruteForceMatrix(world: World, froms: Group[], tos: Group[], pro
       for (const a of f.members) {
         for (const b of t.members) {
           if (a.eni === b.eni) continue;
-          if (pairVerdict(world, a, b, probes).reachable) reachable++;
+          const got = probes.some(
+            ([protocol, port]) =>
+              engineOf(world).analyze({ source: a.eni.id, account: a.rs.account, region: a.rs.region, destination: b.eni.id, destinationAccount: b.rs.account, destinationRegion: b.rs.region, protocol, port, explain: false }).verdict ===
+              "reachable",
+          );
+          if (got) reachable++;
           else unreachable++;
         }
       }

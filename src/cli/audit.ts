@@ -81,6 +81,7 @@ async function run(o: AuditOpts): Promise<void> {
     world = new World(() => {}, {});
     world.replaceParts(decodeState(reviveMaps(doc)));
   }
+  if (o.from.length === 0 && (o.protocol !== undefined || o.port !== undefined)) throw new Error("--protocol and --port belong to the matrix: give --from and --to (for one pair, use vpclab why or --expect)");
   if ((o.from.length > 0) !== (o.to.length > 0)) throw new Error("--from and --to go together (each a group selector: tag:KEY=VALUE, tag:KEY, subnet:ID, vpc:ID, subnet:*, vpc:*, all)");
   const protocol = (o.protocol ?? "tcp").toLowerCase();
   if (!["tcp", "udp", "icmp", "any"].includes(protocol)) throw new Error(`--protocol ${o.protocol}: tcp, udp, icmp or any`);
