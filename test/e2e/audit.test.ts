@@ -5,7 +5,9 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import puppeteer from "puppeteer-core";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -224,5 +226,28 @@ describe("vpclab audit", () => {
     assert.match(html, /<style>/);
     assert.doesNotMatch(html, /\bsrc=["']|<link|@import|url\(|href="(?!#)/i);
     assert.match(html, /ENI_SG_RULES_MISMATCH/);
+    // In a real browser: it renders the tag as text, runs nothing, and fetches nothing but the file.
+    const chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((x) => existsSync(x));
+    if (!chromium) return;
+    const browser = await puppeteer.launch({ executablePath: chromium, headless: true, args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
+    try {
+      const page = await browser.newPage();
+      const requests: string[] = [];
+      const dialogs: string[] = [];
+      page.on("request", (req) => requests.push(req.url()));
+      page.on("dialog", async (d) => {
+        dialogs.push(d.message());
+        await d.dismiss();
+      });
+      const url = pathToFileURL(file).href;
+      await page.goto(url, { waitUntil: "load" });
+      const text = await page.evaluate(() => document.body.innerText);
+      assert.ok(text.includes(`tag:Name=${evil}`), text.slice(0, 500));
+      assert.deepEqual(dialogs, []);
+      assert.deepEqual(requests.filter((u) => u !== url), []);
+      assert.equal(await page.evaluate(() => document.querySelectorAll("script, img, iframe, link").length), 0);
+    } finally {
+      await browser.close();
+    }
   });
 });
