@@ -17,7 +17,7 @@ import type { NetworkInterface, Subnet, Vpc } from "../domain/types.js";
 import { bruteForceMatrix, groupsOf, interfaces, reachabilityMatrix, type MatrixProtocol } from "./classes.js";
 
 const REGIONS = ["ap-northeast-1", "us-east-1"];
-const VPC_CIDRS = ["10.0.0.0/16", "10.1.0.0/16", "10.0.0.0/16", "172.31.0.0/16"];
+const VPC_CIDRS = ["10.0.0.0/16", "10.1.0.0/16", "10.0.0.0/16", "172.31.0.0/16", "10.2.0.0/16", "10.3.0.0/16", "10.4.0.0/16"];
 
 function randomNetwork(seed: number) {
   const rnd = mulberry32(seed);
@@ -25,7 +25,7 @@ function randomNetwork(seed: number) {
   const chance = (p: number) => rnd() < p;
   const b = new NetBuilder();
   const vpcs: { rs: RegionState; vpc: Vpc; subnets: Subnet[] }[] = [];
-  for (let i = 0; i < 2 + Math.floor(rnd() * 3); i++) {
+  for (let i = 0; i < 2 + Math.floor(rnd() * 5); i++) {
     const rs = b.rs(pick(REGIONS));
     const cidr = pick(VPC_CIDRS);
     const vpc = b.vpc(rs, cidr);
@@ -92,21 +92,31 @@ function randomNetwork(seed: number) {
       }
     }
   }
-  // Transit gateways: one per region, every VPC there attached, static routes to the others.
+  // Transit gateways: one per region, most VPCs there attached; propagation, association and static
+  // (some blackhole) routes partial, VPC routes to the gateway for 10/8, one VPC, or everything.
   for (const region of REGIONS) {
     const here = vpcs.filter((v) => v.rs.region === region);
-    if (here.length < 2 || !chance(0.6)) continue;
+    if (here.length < 2 || !chance(0.8)) continue;
     const rs = here[0]!.rs;
     const tgw = b.tgw(rs);
     const table = b.tgwTable(rs, tgw);
+    const atts = [];
     for (const v of here) {
+      if (!chance(0.85)) continue;
       const a = b.tgwAttach(rs, tgw, v.vpc, [v.subnets[0]!]);
-      table.associations.push(a.id);
-      if (chance(0.8)) table.propagations.push(a.id);
+      atts.push(a);
+      if (chance(0.9)) table.associations.push(a.id);
+      if (chance(0.6)) table.propagations.push(a.id);
       for (const t of [...rs.routeTables.values()].filter((x) => x.vpcId === v.vpc.id)) {
-        const dest = pick(["10.0.0.0/8", "172.16.0.0/12", ...hosts.filter(() => chance(0.1))]);
+        const dest = pick(["10.0.0.0/8", "10.0.0.0/8", "0.0.0.0/0", "172.16.0.0/12", ...here.map((o) => o.vpc.cidrBlocks[0]!.cidr), ...hosts.filter(() => chance(0.1))]);
         if (!t.routes.some((r) => r.destinationCidr === dest)) b.route(t, dest, { kind: "tgw", id: tgw.id });
       }
+    }
+    for (let n = 0; n < Math.floor(rnd() * 3) && atts.length > 0; n++) {
+      const dest = pick([...here.map((o) => o.vpc.cidrBlocks[0]!.cidr), ...here.map((o) => o.subnets[0]!.cidr), "10.0.0.0/8"]);
+      if (table.routes.some((r) => r.destinationCidr === dest)) continue;
+      if (chance(0.4)) b.tgwRoute(table, { destinationCidr: dest, blackhole: true });
+      else b.tgwRoute(table, { destinationCidr: dest, attachmentId: pick(atts).id, blackhole: false });
     }
   }
   // A middlebox route: a subnet's block → an interface (the appliance's identity is in the route).
@@ -123,6 +133,7 @@ test("class-based matrix equals pair-by-pair engine questions on random networks
   let cells = 0;
   let mixed = 0;
   let compressed = 0;
+  let shortcuts = 0;
   fc.assert(
     fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.constantFrom<MatrixProtocol>("tcp", "udp", "icmp", "any"), fc.constantFrom({ from: 22, to: 22 }, { from: 80, to: 80 }, { from: 1050, to: 1050 }, { from: 20, to: 1100 }, undefined), (seed, protocol, port) => {
       const { world } = randomNetwork(seed);
@@ -142,6 +153,7 @@ test("class-based matrix equals pair-by-pair engine questions on random networks
         if (c.unreachable > 0) assert.ok(c.example && c.example.code, "a blocked cell names an example");
       }
       if (m.sourceClasses < all.length) compressed++;
+      shortcuts += m.shortcuts;
     }),
     { numRuns: 120, seed: 14 },
   );
@@ -150,4 +162,41 @@ test("class-based matrix equals pair-by-pair engine questions on random networks
   assert.ok(cells > 500, `only ${cells} cells`);
   assert.ok(mixed > 20, `only ${mixed} mixed cells`);
   assert.ok(compressed > 20, `classes compressed only ${compressed} networks`);
+  assert.ok(shortcuts > 50, `only ${shortcuts} class pairs answered by a known blocked forward path`);
+});
+
+test("a forward path blocked at a transit gateway table answers only destinations its tables treat alike", () => {
+  // A routes 10/8 to the gateway; the gateway's table knows C (propagated) but not B, nor D's /24
+  // (a blackhole static route inside D's propagated /16).
+  const b = new NetBuilder();
+  const rs = b.rs("us-east-1");
+  const [va, vb, vc, vd] = ["10.1.0.0/16", "10.2.0.0/16", "10.3.0.0/16", "10.4.0.0/16"].map((c) => b.vpc(rs, c));
+  const [sa, sb, sc, sd] = [va!, vb!, vc!, vd!].map((v, k) => b.subnet(rs, v, `10.${k + 1}.1.0/24`));
+  const sd2 = b.subnet(rs, vd!, "10.4.2.0/24");
+  const tgw = b.tgw(rs);
+  const table = b.tgwTable(rs, tgw);
+  for (const [v, s, propagate] of [[va, sa, true], [vb, sb, false], [vc, sc, true], [vd, sd, true]] as const) {
+    const a = b.tgwAttach(rs, tgw, v!, [s!]);
+    table.associations.push(a.id);
+    if (propagate) table.propagations.push(a.id);
+    b.route(b.mainRt(rs, v!), "10.0.0.0/8", { kind: "tgw", id: tgw.id });
+  }
+  b.tgwRoute(table, { destinationCidr: "10.4.2.0/24", blackhole: true });
+  const open = (v: Vpc) => b.sg(rs, v, [{ proto: "-1", cidr: "0.0.0.0/0" }]);
+  const name = (x: { instance: { tags: Map<string, string> } }, n: string) => x.instance.tags.set("Name", n);
+  name(b.instance(rs, sa!, "10.1.1.10", { sgs: [open(va!)] }), "a");
+  name(b.instance(rs, sb!, "10.2.1.10", { sgs: [open(vb!)] }), "b");
+  name(b.instance(rs, sd2, "10.4.2.10", { sgs: [open(vd!)] }), "d2");
+  name(b.instance(rs, sc!, "10.3.1.10", { sgs: [open(vc!)] }), "c");
+  name(b.instance(rs, sd!, "10.4.1.10", { sgs: [open(vd!)] }), "d1");
+  const world = b.world;
+  const all = interfaces(world);
+  const froms = groupsOf(all, "tag:Name=a");
+  const tos = ["b", "d2", "c", "d1"].flatMap((n) => groupsOf(all, `tag:Name=${n}`));
+  const m = reachabilityMatrix(world, froms, tos, "tcp", { from: 22, to: 22 });
+  assert.deepEqual(
+    m.cells.map((c) => [c.to, c.reachable]),
+    [["tag:Name=b", 0], ["tag:Name=d2", 0], ["tag:Name=c", 1], ["tag:Name=d1", 1]],
+  );
+  assert.deepEqual(m.cells.map((c) => ({ from: c.from, to: c.to, reachable: c.reachable, unreachable: c.unreachable })), bruteForceMatrix(world, froms, tos, "tcp", { from: 22, to: 22 }));
 });

@@ -28,7 +28,9 @@
  * not in the state do not cut the address space (their ranges are public service ranges).
  */
 import type { RegionState, World } from "../state/world.js";
-import type { NetworkInterface } from "../domain/types.js";
+import type { NetworkInterface, TgwRouteTable } from "../domain/types.js";
+import { parseCidr } from "../domain/cidr.js";
+import { lookupTgwRoute } from "../domain/transit-gateways.js";
 import { engineOf } from "../engine/index.js";
 import type { Analysis } from "../engine/index.js";
 import { analyzeResolved, normalizePacket, type NormalizedPacket } from "../engine/analyze.js";
@@ -183,6 +185,8 @@ export interface MatrixResult {
   destinationClasses: number;
   /** Engine questions asked for verdicts (class pairs × probes). */
   questions: number;
+  /** Class pairs answered by a known blocked forward path instead of a question. */
+  shortcuts: number;
 }
 
 export interface ClassIndex {
@@ -245,6 +249,102 @@ export function probesFor(world: World, protocol: MatrixProtocol, range?: PortRa
     for (const port of [...cuts].sort((a, b) => a - b)) out.push([p, port]);
   }
   return out;
+}
+
+function primaryIpOf(i: Iface): number | undefined {
+  return ipInt(i.eni.privateIps.find((p) => p.primary)?.address ?? i.eni.privateIps[0]?.address ?? "");
+}
+
+const inC = (c: { base: number; prefix: number }, ip: number) => (c.prefix === 0 ? true : ((ip >>> (32 - c.prefix)) << (32 - c.prefix)) >>> 0 === c.base);
+
+/**
+ * A forward path the engine found blocked before it reached anything of the destination: the
+ * source's own filters (egress rules, outbound ACL entries), then route tables and transit gateway
+ * route tables only, the last one denying (no route, or a blackhole). Which way such a walk goes
+ * depends on the destination only through its address: which egress rules and ACL entries match it,
+ * and which route each table's longest-prefix match picks. So any destination address with the same
+ * signature over those components is blocked the same way, without asking (the differential test
+ * checks this against pair-by-pair questions). Not made when a source egress rule names a group or a
+ * prefix list (its match depends on more than the address), nor for several probes.
+ */
+class ForwardBlock {
+  private constructor(
+    private readonly cidrs: { base: number; prefix: number }[],
+    private readonly tables: { base: number; prefix: number; key: string }[][],
+    private readonly tgw: { world: World; rs: RegionState; table: TgwRouteTable }[],
+    private readonly sig: string,
+  ) {}
+
+  static of(world: World, src: Iface, a: Analysis, ip: number): ForwardBlock | undefined {
+    if (a.verdict !== "blocked" || a.return.length > 0 || a.forward.length === 0) return undefined;
+    const last = a.forward[a.forward.length - 1]!;
+    if (last.verdict !== "deny" || (last.kind !== "route-table" && last.kind !== "tgw-route-table")) return undefined;
+    const cidrs: { base: number; prefix: number }[] = [];
+    for (const gid of src.eni.securityGroupIds) {
+      for (const r of src.rs.securityGroups.get(gid)?.rules ?? []) {
+        if (!r.isEgress) continue;
+        if (r.referencedGroup || r.prefixListId) return undefined;
+        const c = r.cidrIpv4 ? parseCidr(r.cidrIpv4) : undefined;
+        if (c) cidrs.push(c);
+      }
+    }
+    // The source subnet's ACL as the engine compiled it (its explicit association, else the default).
+    const acl = engineOf(world).model.subnets.get(src.eni.subnetId)?.acl;
+    for (const e of acl?.entries ?? []) {
+      const c = e.egress && e.cidrBlock ? parseCidr(e.cidrBlock) : undefined;
+      if (c) cidrs.push(c);
+    }
+    // The engine's own ranges (not routable, RFC 1918, RFC 6598) and the source VPC's blocks.
+    for (const t of ["0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.0/3", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"]) cidrs.push(parseCidr(t)!);
+    for (const b of src.rs.vpcs.get(src.eni.vpcId)?.cidrBlocks ?? []) {
+      const c = parseCidr(b.cidr);
+      if (c) cidrs.push(c);
+    }
+    const tables: { base: number; prefix: number; key: string }[][] = [];
+    const tgw: { world: World; rs: RegionState; table: TgwRouteTable }[] = [];
+    for (const h of a.forward) {
+      if (h.kind === "eni") {
+        if (h.id !== src.eni.id) return undefined;
+      } else if (h.kind === "route-table") {
+        const rs = world.parts().accounts.get(h.account ?? "")?.get(h.region ?? "");
+        const rt = rs?.routeTables.get(h.id);
+        if (!rt) return undefined;
+        tables.push(rt.routes.flatMap((r, k) => {
+          const c = parseCidr(r.destinationCidr);
+          return c ? [{ base: c.base, prefix: c.prefix, key: String(k) }] : [];
+        }));
+      } else if (h.kind === "tgw-route-table") {
+        const rs = world.parts().accounts.get(h.account ?? "")?.get(h.region ?? "");
+        const table = rs?.tgwRouteTables.get(h.id);
+        if (!rs || !table) return undefined;
+        tgw.push({ world, rs, table });
+      } else if (h.kind !== "sg-egress" && h.kind !== "nacl-out" && h.kind !== "tgw-attachment" && h.kind !== "tgw-peering") {
+        return undefined;
+      }
+    }
+    const p = new ForwardBlock(cidrs, tables, tgw, "");
+    return new ForwardBlock(cidrs, tables, tgw, p.signature(ip));
+  }
+
+  private signature(ip: number): string {
+    let s = "";
+    for (const c of this.cidrs) s += inC(c, ip) ? "1" : "0";
+    for (const t of this.tables) {
+      let best = "-";
+      let bp = -1;
+      for (const r of t) if (r.prefix > bp && inC(r, ip)) ((best = r.key), (bp = r.prefix));
+      s += `|${best}`;
+    }
+    for (const { world, rs, table } of this.tgw) {
+      const r = lookupTgwRoute(world, rs, table, ip);
+      s += `|${r ? `${r.destinationCidr} ${r.type} ${r.state} ${r.attachment?.id ?? ""}` : "-"}`;
+    }
+    return s;
+  }
+
+  matches(ip: number): boolean {
+    return this.signature(ip) === this.sig;
+  }
 }
 
 /** A packet's probes, normalized once. */
@@ -318,7 +418,10 @@ export function reachabilityMatrix(world: World, froms: Group[], tos: Group[], p
   for (const m of toCounts) for (const c of m.keys()) dstClasses.add(c);
 
   let questions = 0;
+  let shortcuts = 0;
   const verdicts = new Map<number, boolean>();
+  /** Per source class: forward paths known to be blocked before reaching any destination. */
+  const blocks = new Map<number, ForwardBlock[]>();
   const nClasses = reps.length;
   const verdict = (cs: number, cd: number): boolean | undefined => {
     const key = cs * nClasses + cd;
@@ -327,10 +430,23 @@ export function reachabilityMatrix(world: World, froms: Group[], tos: Group[], p
     const a = reps[cs]![0]!;
     const b = cs === cd ? reps[cd]![1] : reps[cd]![0];
     if (!b) return undefined; // a one-member class has no pair with itself
+    // A destination whose address the source's filters and the tables on a known blocked forward
+    // path treat exactly like an earlier one's is blocked at the same place (see ForwardBlock).
+    const ip = primaryIpOf(b);
+    const known = blocks.get(cs);
+    if (known && ip !== undefined && known.some((p) => p.matches(ip))) {
+      shortcuts++;
+      verdicts.set(key, false);
+      return false;
+    }
     const r = pairVerdict(world, a, b, probes);
     questions += r.asked;
     v = r.reachable;
     verdicts.set(key, v);
+    if (!v && probes.length === 1 && r.analysis && ip !== undefined && (known?.length ?? 0) < 64) {
+      const p = ForwardBlock.of(world, a, r.analysis, ip);
+      if (p) blocks.set(cs, [...(known ?? []), p]);
+    }
     return v;
   };
 
@@ -370,7 +486,7 @@ export function reachabilityMatrix(world: World, froms: Group[], tos: Group[], p
       cells.push(cell);
     }
   }
-  return { protocol, port, cells, interfaces: new Set([...froms, ...tos].flatMap((g) => g.members.map((i) => i.eni))).size, sourceClasses: srcClasses.size, destinationClasses: dstClasses.size, questions };
+  return { protocol, port, cells, interfaces: new Set([...froms, ...tos].flatMap((g) => g.members.map((i) => i.eni))).size, sourceClasses: srcClasses.size, destinationClasses: dstClasses.size, questions, shortcuts };
 }
 
 /**

@@ -1,10 +1,13 @@
 /**
  * Audit findings about connections and filters (the rest are in audit/audit.ts):
  * - one-sided-route: a VPC route toward a peering connection or transit gateway whose other side has
- *   no route back for the sender's addresses (the peer subnet's route table, or the transit gateway
- *   route table associated with the peer VPC's attachment), so replies are lost: a TCP connection
- *   never completes. Checked per (sending subnet, receiving subnet the route leads to) with the
- *   longest-prefix match of the return table.
+ *   no route back for the sender's addresses, so replies are lost: a TCP connection never completes.
+ *   For a peering, the receiving subnets are the peer VPC's inside the route; for a transit gateway,
+ *   the VPCs the table associated with the sender's attachment actually leads to (its active routes
+ *   inside the route, following one gateway peering); the return is the receiving subnet's route
+ *   table, then the gateway table associated with the receiver's attachment (and, across a peering,
+ *   the sender side's table for the peering). Checked per (sending subnet, receiving subnet) with
+ *   longest-prefix matches.
  * - unused-connection: active peering connections no route table uses, and available transit
  *   gateway attachments that carry nothing (a VPC attachment: no route of its VPC to the gateway and
  *   no route of the gateway's tables to it; a peering attachment: no static route on either side).
@@ -16,13 +19,13 @@
  *
  * Fidelity notes: IPv6 ACL entries and routes are not read (vpclab models IPv4 paths). The one-sided
  * check takes one address per sending subnet (its first), so a return route that covers only part of
- * a subnet is judged by that address. Transit gateway checks follow one gateway hop on the return
- * side (the table associated with the receiver's attachment), not a whole peered path.
+ * a subnet is judged by that address. Transit gateway paths are followed over at most one gateway
+ * peering (as AWS routes them: a peering attachment's table leads to VPC attachments).
  */
 import type { RegionState, World } from "../state/world.js";
-import type { NetworkAcl, NetworkAclEntry, Route, RouteTable, Subnet } from "../domain/types.js";
+import type { NetworkAcl, NetworkAclEntry, Route, RouteTable, Subnet, TgwRouteTable, TgwVpcAttachment } from "../domain/types.js";
 import { containsIp, overlaps, parseCidr, type Cidr } from "../domain/cidr.js";
-import { associationOf, effectiveRoutes, lookupTgwRoute } from "../domain/transit-gateways.js";
+import { indexedAssociation, availableAttachment, effectiveRoutes, lookupTgwRoute } from "../domain/transit-gateways.js";
 import type { Finding } from "./audit.js";
 
 function regionStates(world: World): RegionState[] {
@@ -35,43 +38,109 @@ function rsOf(world: World, account: string, region: string): RegionState | unde
   return world.parts().accounts.get(account)?.get(region);
 }
 
-/** The route table a subnet uses: its explicit association, else its VPC's main table. */
-function tableOf(rs: RegionState, s: Subnet): RouteTable | undefined {
-  let main: RouteTable | undefined;
-  for (const rt of rs.routeTables.values()) {
-    if (rt.vpcId !== s.vpcId) continue;
-    for (const a of rt.associations) {
-      if (a.subnetId === s.id) return rt;
-      if (a.main) main = rt;
+/** Per-world indexes: the route table each subnet uses, the subnets of each VPC. */
+class Index {
+  readonly tableOfSubnet = new Map<string, RouteTable>();
+  readonly subnetsOfVpc = new Map<string, Subnet[]>();
+  readonly subnetsOfTable = new Map<RouteTable, Subnet[]>();
+  constructor(world: World) {
+    for (const rs of regionStates(world)) {
+      const main = new Map<string, RouteTable>();
+      const explicit = new Map<string, RouteTable>();
+      for (const rt of rs.routeTables.values()) {
+        for (const a of rt.associations) {
+          if (a.main) main.set(rt.vpcId, rt);
+          if (a.subnetId) explicit.set(a.subnetId, rt);
+        }
+      }
+      for (const s of rs.subnets.values()) {
+        const l = this.subnetsOfVpc.get(s.vpcId) ?? [];
+        l.push(s);
+        this.subnetsOfVpc.set(s.vpcId, l);
+        const rt = explicit.get(s.id) ?? main.get(s.vpcId);
+        if (!rt) continue;
+        this.tableOfSubnet.set(s.id, rt);
+        const u = this.subnetsOfTable.get(rt) ?? [];
+        u.push(s);
+        this.subnetsOfTable.set(rt, u);
+      }
     }
   }
-  return main;
 }
+
+const parsed = new WeakMap<RouteTable, { routes: Route[]; cidrs: (Cidr | undefined)[] }>();
 
 /** Longest-prefix match over a VPC route table (every route, whatever its state, as AWS does). */
 function lookup(rt: RouteTable, ip: number): Route | undefined {
+  let p = parsed.get(rt);
+  if (!p || p.routes !== rt.routes || p.cidrs.length !== rt.routes.length) parsed.set(rt, (p = { routes: rt.routes, cidrs: rt.routes.map((r) => parseCidr(r.destinationCidr)) }));
   let best: Route | undefined;
   let bestPrefix = -1;
-  for (const r of rt.routes) {
-    const c = parseCidr(r.destinationCidr);
+  for (let k = 0; k < p.cidrs.length; k++) {
+    const c = p.cidrs[k];
     if (c && c.prefix > bestPrefix && containsIp(c, ip)) {
-      best = r;
+      best = rt.routes[k];
       bestPrefix = c.prefix;
     }
   }
   return best;
 }
 
-function subnetsUsing(rs: RegionState, rt: RouteTable): Subnet[] {
-  return [...rs.subnets.values()].filter((s) => s.vpcId === rt.vpcId && tableOf(rs, s) === rt);
-}
-
 const targetText = (r: Route | undefined) => (!r ? "no route" : r.target.kind === "local" ? `local (${r.destinationCidr})` : `${r.target.id} (${r.destinationCidr})`);
 
+/** A VPC a transit gateway delivers to from a table: its attachment, region, and the table that answers it back. */
+interface TgwReceiver {
+  rs: RegionState;
+  attachment: TgwVpcAttachment;
+  /** The route's destination in the table that led here. */
+  via: Cidr;
+  /** For a receiver across a gateway peering: the sender side's table associated with the peering. */
+  senderSideBack?: { rs: RegionState; table: TgwRouteTable; peeringId: string };
+}
+
+type Effective = { er: ReturnType<typeof effectiveRoutes>[number]; c: Cidr }[];
+/** A table's active routes with their parsed destinations, once per audit run. */
+function activeRoutes(world: World, rs: RegionState, table: TgwRouteTable, memo: Map<TgwRouteTable, Effective>): Effective {
+  let e = memo.get(table);
+  if (!e) {
+    e = [];
+    for (const er of effectiveRoutes(world, rs, table)) {
+      const c = parseCidr(er.destinationCidr);
+      if (c && er.state === "active" && er.attachment) e.push({ er, c });
+    }
+    memo.set(table, e);
+  }
+  return e;
+}
+
+/** The VPC attachments a table's active routes overlapping `dest` lead to, following one gateway peering. */
+function tgwReceivers(world: World, rs: RegionState, table: TgwRouteTable, dest: Cidr, memo: Map<TgwRouteTable, Effective>): TgwReceiver[] {
+  const out: TgwReceiver[] = [];
+  for (const { er, c } of activeRoutes(world, rs, table, memo)) {
+    if (!overlaps(c, dest)) continue;
+    const via = c.prefix >= dest.prefix ? c : dest;
+    if (er.attachment!.vpc) out.push({ rs, attachment: er.attachment!.vpc, via });
+    else if (er.attachment!.peering) {
+      const p = er.attachment!.peering;
+      const other = p.requester.ownerId === rs.account && p.requester.region === rs.region ? p.accepter : p.requester;
+      const rrs = rsOf(world, other.ownerId, other.region);
+      const rtable = rrs ? indexedAssociation(world, rrs, p.id) : undefined;
+      if (!rrs || !rtable) continue;
+      for (const { er: er2, c: c2 } of activeRoutes(world, rrs, rtable, memo)) {
+        if (!er2.attachment?.vpc || !overlaps(c2, via)) continue;
+        out.push({ rs: rrs, attachment: er2.attachment.vpc, via: c2.prefix >= via.prefix ? c2 : via, senderSideBack: { rs, table, peeringId: p.id } });
+      }
+    }
+  }
+  return out;
+}
+
 export function oneSidedRoutes(world: World, out: Finding[]): void {
+  const ix = new Index(world);
+  const memo = new Map<TgwRouteTable, Effective>();
   for (const rs of regionStates(world)) {
     for (const rt of rs.routeTables.values()) {
-      const senders = subnetsUsing(rs, rt);
+      const senders = ix.subnetsOfTable.get(rt) ?? [];
       if (senders.length === 0) continue;
       for (const r of rt.routes) {
         const dest = parseCidr(r.destinationCidr);
@@ -81,14 +150,11 @@ export function oneSidedRoutes(world: World, out: Finding[]): void {
           const pcx = world.peerings.get(t.id);
           if (!pcx || pcx.status.code !== "active") continue;
           const peer = pcx.requester.vpcId === rt.vpcId ? pcx.accepter : pcx.requester;
-          const prs = rsOf(world, peer.ownerId, peer.region);
-          if (!prs) continue;
           const missing: { table: RouteTable; sender: Subnet; got: Route | undefined }[] = [];
-          for (const sb of prs.subnets.values()) {
+          for (const sb of ix.subnetsOfVpc.get(peer.vpcId) ?? []) {
             const sc = parseCidr(sb.cidr);
-            if (sb.vpcId !== peer.vpcId || !sc || !overlaps(sc, dest)) continue;
-            const back = tableOf(prs, sb);
-            if (!back) continue;
+            const back = ix.tableOfSubnet.get(sb.id);
+            if (!sc || !back || !overlaps(sc, dest)) continue;
             for (const sa of senders) {
               const got = lookup(back, parseCidr(sa.cidr)!.base);
               if (!(got?.target.kind === "pcx" && got.target.id === t.id)) missing.push({ table: back, sender: sa, got });
@@ -106,35 +172,57 @@ export function oneSidedRoutes(world: World, out: Finding[]): void {
             fix: `aws ec2 create-route --region ${peer.region} --route-table-id ${m.table.id} --destination-cidr-block ${m.sender.cidr} --vpc-peering-connection-id ${t.id}`,
           });
         } else if (t.kind === "tgw") {
-          const tgw = rs.transitGateways.get(t.id);
-          if (!tgw || tgw.state !== "available") continue;
+          // Where the gateway actually takes this route's traffic: the table associated with the
+          // sender VPC's attachment, then (across a gateway peering) the peer's table.
+          const mine = availableAttachment(world, rs, t.id, rt.vpcId);
+          const table = mine ? indexedAssociation(world, rs, mine.id) : undefined;
+          if (!mine || !table) continue;
           const missing: { what: string; fix: string; ids: string[] }[] = [];
-          for (const prs of regionStates(world)) {
-            for (const att of prs.tgwAttachments.values()) {
-              if (att.state !== "available" || att.vpcId === rt.vpcId) continue;
-              const table = associationOf(prs, att.id);
-              for (const sb of prs.subnets.values()) {
-                const sc = parseCidr(sb.cidr);
-                if (sb.vpcId !== att.vpcId || !sc || !overlaps(sc, dest)) continue;
-                const back = tableOf(prs, sb);
-                for (const sa of senders) {
-                  const ip = parseCidr(sa.cidr)!.base;
-                  const got = back ? lookup(back, ip) : undefined;
-                  if (back && got?.target.kind !== "tgw") {
+          for (const rcv of tgwReceivers(world, rs, table, dest, memo)) {
+            if (rcv.attachment.vpcId === rt.vpcId) continue;
+            const prs = rcv.rs;
+            const backTable = indexedAssociation(world, prs, rcv.attachment.id);
+            for (const sb of ix.subnetsOfVpc.get(rcv.attachment.vpcId) ?? []) {
+              const sc = parseCidr(sb.cidr);
+              const back = ix.tableOfSubnet.get(sb.id);
+              if (!sc || !back || !overlaps(sc, rcv.via)) continue;
+              for (const sa of senders) {
+                const ip = parseCidr(sa.cidr)!.base;
+                const got = lookup(back, ip);
+                if (got?.target.kind !== "tgw") {
+                  missing.push({
+                    what: `${back.id} in ${rcv.attachment.vpcId} (${prs.account} ${prs.region}) sends ${sa.cidr} (${sa.id}) to ${targetText(got)}, not to a transit gateway`,
+                    fix: `aws ec2 create-route --region ${prs.region} --route-table-id ${back.id} --destination-cidr-block ${sa.cidr} --transit-gateway-id ${rcv.attachment.transitGatewayId}`,
+                    ids: [back.id, sa.id],
+                  });
+                  continue;
+                }
+                const tr = backTable ? lookupTgwRoute(world, prs, backTable, ip) : undefined;
+                if (!backTable || !tr || tr.state === "blackhole") {
+                  missing.push({
+                    what: backTable
+                      ? `transit gateway route table ${backTable.id} (associated with ${rcv.attachment.id} of ${rcv.attachment.vpcId}, ${prs.region}) has ${tr ? "a blackhole" : "no route"} for ${sa.cidr} (${sa.id})`
+                      : `${rcv.attachment.id} of ${rcv.attachment.vpcId} (${prs.region}) is associated with no transit gateway route table, so nothing it sends is routed`,
+                    fix: backTable
+                      ? `aws ec2 create-transit-gateway-route --region ${prs.region} --transit-gateway-route-table-id ${backTable.id} --destination-cidr-block ${sa.cidr} --transit-gateway-attachment-id ${rcv.senderSideBack ? rcv.senderSideBack.peeringId : mine.id}${rcv.senderSideBack ? "" : ` (or aws ec2 enable-transit-gateway-route-table-propagation --transit-gateway-route-table-id ${backTable.id} --transit-gateway-attachment-id ${mine.id})`}`
+                      : `aws ec2 associate-transit-gateway-route-table --region ${prs.region} --transit-gateway-route-table-id <table> --transit-gateway-attachment-id ${rcv.attachment.id}`,
+                    ids: [backTable?.id ?? rcv.attachment.id, sa.id],
+                  });
+                  continue;
+                }
+                // Across a gateway peering, the sender side's table for the peering must lead back too.
+                const sb2 = rcv.senderSideBack;
+                if (sb2) {
+                  const home = indexedAssociation(world, sb2.rs, sb2.peeringId);
+                  const tr2 = home ? lookupTgwRoute(world, sb2.rs, home, ip) : undefined;
+                  if (!home || !tr2 || tr2.state === "blackhole") {
                     missing.push({
-                      what: `${back.id} in ${att.vpcId} (${prs.account} ${prs.region}) sends ${sa.cidr} (${sa.id}) to ${targetText(got)}, not to a transit gateway`,
-                      fix: `aws ec2 create-route --region ${prs.region} --route-table-id ${back.id} --destination-cidr-block ${sa.cidr} --transit-gateway-id ${att.transitGatewayId}`,
-                      ids: [back.id, sa.id],
+                      what: home ? `transit gateway route table ${home.id} (associated with peering ${sb2.peeringId}, ${sb2.rs.region}) has ${tr2 ? "a blackhole" : "no route"} for ${sa.cidr} (${sa.id})` : `peering attachment ${sb2.peeringId} is associated with no table in ${sb2.rs.region}`,
+                      fix: home
+                        ? `aws ec2 create-transit-gateway-route --region ${sb2.rs.region} --transit-gateway-route-table-id ${home.id} --destination-cidr-block ${sa.cidr} --transit-gateway-attachment-id ${mine.id}`
+                        : `aws ec2 associate-transit-gateway-route-table --region ${sb2.rs.region} --transit-gateway-route-table-id <table> --transit-gateway-attachment-id ${sb2.peeringId}`,
+                      ids: [home?.id ?? sb2.peeringId, sa.id],
                     });
-                  } else if (table && back) {
-                    const tr = lookupTgwRoute(world, prs, table, ip);
-                    if (!tr || tr.state === "blackhole") {
-                      missing.push({
-                        what: `transit gateway route table ${table.id} (associated with ${att.id} of ${att.vpcId}, ${prs.region}) has ${tr ? "a blackhole" : "no route"} for ${sa.cidr} (${sa.id})`,
-                        fix: `aws ec2 create-transit-gateway-route --region ${prs.region} --transit-gateway-route-table-id ${table.id} --destination-cidr-block ${sa.cidr} --transit-gateway-attachment-id <the attachment toward ${rt.vpcId}> (or enable propagation of ${rt.vpcId}'s attachment)`,
-                        ids: [table.id, sa.id],
-                      });
-                    }
                   }
                 }
               }
