@@ -16,9 +16,13 @@
  * The verdict of a pair depends only on the two keys (a differential test on random networks compares
  * it with pair-by-pair engine queries: src/audit/classes.test.ts).
  *
- * Cost: one engine question per (source class, destination class) pair, plus an O(interfaces) pass;
- * the counts of a group pair are sums over class pairs weighted by how many of the group's
- * interfaces each class holds.
+ * Cost: at most one engine question per (source class, destination class) pair, plus an
+ * O(interfaces) pass; the counts of a group pair are sums over class pairs weighted by how many of the
+ * group's interfaces each class holds. A question blocked on the forward leg at a route table or
+ * transit gateway table, before anything of the destination was consulted, is remembered per source
+ * class (`ForwardBlock`): later destinations whose address gets the same signature over those
+ * components (egress-rule and outbound-ACL matches, the route each table picks) are blocked without a
+ * question — "atomic predicates" computed lazily along the paths actually taken.
  *
  * Fidelity notes: interfaces are those of running instances (as in --expect). Only the verdict is
  * class-wide: the example blocked pair's explanation is asked for that pair (the first probe that
