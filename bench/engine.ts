@@ -10,7 +10,13 @@
  *  - recompile after one route change (index check + recompiling that one table, target ≤ 1 ms).
  *
  * Build and run: `npx tsc -p . && node dist/bench/engine.js`. Options: `--queries <n>` (default 20000),
- * `--http <n>` (default 2000).
+ * `--http <n>` (default 2000), `--no-ipv6` (the IPv4-only network of earlier runs, for comparing IPv4
+ * figures across commits).
+ *
+ * IPv6 (issue 15): by default the network is dual stack: each VPC also has a /56, each subnet a /64,
+ * each ENI one IPv6 address, the peerings' routes have IPv6 twins, and the groups and ACLs have IPv6
+ * twins of their CIDR rules; the same peered-pair and blocked queries then run over IPv6 (target: within
+ * twice the IPv4 time).
  *
  * The network is built straight into the server's World records (src/engine/builder.ts): going through
  * the EC2 API would take minutes and measure the API, not the engine. The server is `VpclabServer`
@@ -36,6 +42,15 @@ const opt = (name: string, d: number) => {
 };
 const QUERIES = opt("queries", 20000);
 const HTTP = opt("http", 2000);
+const IPV6 = !args.includes("--no-ipv6");
+
+/** The VPC's /56 (index i < 65536): 2600:1f00:<i>00::/56 style, all distinct. */
+function v6Block(i: number): string {
+  return `2600:1f00:${(i >> 8).toString(16)}:${((i & 0xff) << 8).toString(16)}::/56`;
+}
+function v6Prefix(i: number, k: number): string {
+  return `2600:1f00:${(i >> 8).toString(16)}:${(((i & 0xff) << 8) | k).toString(16)}`;
+}
 
 const REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-northeast-1", "ap-southeast-1", "ap-south-1", "sa-east-1"];
 
@@ -57,8 +72,13 @@ function generate(world: World) {
     const base = BASE + i * 4096; // a /20 per VPC, all distinct so any two can peer
     const vpc = b.vpc(rs, `${formatIp(base)}/20`);
     const subnets = [0, 1, 2, 3].map((k) => b.subnet(rs, vpc, `${formatIp(base + k * 1024)}/22`, k));
+    if (IPV6) {
+      b.vpc6(rs, vpc, v6Block(i));
+      subnets.forEach((sn, k) => b.subnet6(sn, `${v6Prefix(i, k)}::/64`));
+    }
     const main = b.mainRt(rs, vpc);
     const second = b.routeTable(rs, vpc, [subnets[2]!, subnets[3]!]);
+    if (IPV6) second.routes.push({ destinationCidr: v6Block(i), target: { kind: "local" }, origin: "CreateRouteTable" });
     // Security groups: app (ICMP + a few TCP ports from 10/8, one group reference) and db.
     const app = b.sg(rs, vpc, [
       { proto: "icmp", from: -1, to: -1, cidr: "10.0.0.0/8" },
@@ -69,6 +89,14 @@ function generate(world: World) {
       { proto: "tcp", from: 8080, to: 8090, cidr: "192.168.0.0/16" },
       { proto: "tcp", from: 3000, to: 3000, cidr: "172.16.0.0/12" },
       { proto: "udp", from: 123, to: 123, cidr: "0.0.0.0/0" },
+      ...(IPV6
+        ? [
+            { proto: "icmpv6", from: -1, to: -1, cidr6: "2600:1f00::/24" },
+            { proto: "tcp", from: 22, to: 22, cidr6: "2600:1f00::/24" },
+            { proto: "tcp", from: 443, to: 443, cidr6: "::/0" },
+            { proto: "udp", from: 53, to: 53, cidr6: "2600:1f00::/24" },
+          ]
+        : []),
     ]);
     const db = b.sg(rs, vpc, [
       { proto: "tcp", from: 5432, to: 5432, group: app.id },
@@ -79,6 +107,13 @@ function generate(world: World) {
       { proto: "tcp", from: 5432, to: 5432, cidr: "10.200.0.0/16" },
       { proto: "tcp", from: 27017, to: 27017, group: app.id },
       { proto: "icmp", from: 0, to: -1, cidr: "10.0.0.0/8" },
+      ...(IPV6
+        ? [
+            { proto: "tcp", from: 22, to: 22, cidr6: v6Block(i) },
+            { proto: "icmpv6", from: -1, to: -1, cidr6: "2600:1f00::/24" },
+            { proto: "tcp", from: 9000, to: 9100, cidr6: "2600:1f00::/24" },
+          ]
+        : []),
     ]);
     // One custom NACL on half the subnets: allow 10/8 all, ephemeral replies, deny a block.
     b.acl(
@@ -89,6 +124,14 @@ function generate(world: World) {
         { ruleNumber: 100, egress: false, protocol: "-1", ruleAction: "allow", cidrBlock: "10.0.0.0/8" },
         { ruleNumber: 100, egress: true, protocol: "-1", ruleAction: "allow", cidrBlock: "10.0.0.0/8" },
         { ruleNumber: 110, egress: false, protocol: "6", ruleAction: "allow", cidrBlock: "0.0.0.0/0", portRange: { from: 1024, to: 65535 } },
+        ...(IPV6
+          ? [
+              { ruleNumber: 91, egress: false, protocol: "6", ruleAction: "deny" as const, ipv6CidrBlock: "2600:1fff::/32", portRange: { from: 0, to: 65535 } },
+              { ruleNumber: 101, egress: false, protocol: "-1", ruleAction: "allow" as const, ipv6CidrBlock: "2600:1f00::/24" },
+              { ruleNumber: 101, egress: true, protocol: "-1", ruleAction: "allow" as const, ipv6CidrBlock: "2600:1f00::/24" },
+              { ruleNumber: 111, egress: false, protocol: "6", ruleAction: "allow" as const, ipv6CidrBlock: "::/0", portRange: { from: 1024, to: 65535 } },
+            ]
+          : []),
       ],
       [subnets[1]!, subnets[3]!],
     );
@@ -96,7 +139,7 @@ function generate(world: World) {
     for (let k = 0; k < 10; k++) {
       const s = subnets[k % 4]!;
       const ip = formatIp(base + (k % 4) * 1024 + 10 + Math.floor(k / 4));
-      enis.push(b.instance(rs, s, ip, { sgs: [k % 3 === 2 ? db : app] }).eni);
+      enis.push(b.instance(rs, s, ip, { sgs: [k % 3 === 2 ? db : app], ipv6: IPV6 ? [`${v6Prefix(i, k % 4)}::${(10 + Math.floor(k / 4)).toString(16)}`] : undefined }).eni);
     }
     vpcs.push({ rs, vpc, subnets, tables: [main, second], enis });
   }
@@ -115,6 +158,10 @@ function generate(world: World) {
     const pcx = b.peering(a, c);
     for (const t of a.tables) b.route(t, c.vpc.cidrBlocks[0]!.cidr, { kind: "pcx", id: pcx.id });
     for (const t of c.tables) b.route(t, a.vpc.cidrBlocks[0]!.cidr, { kind: "pcx", id: pcx.id });
+    if (IPV6) {
+      for (const t of a.tables) b.route(t, c.vpc.ipv6CidrBlocks![0]!.cidr, { kind: "pcx", id: pcx.id });
+      for (const t of c.tables) b.route(t, a.vpc.ipv6CidrBlocks![0]!.cidr, { kind: "pcx", id: pcx.id });
+    }
   }
   void rnd;
   return { vpcs, peers };
@@ -196,11 +243,25 @@ async function main() {
     }
     return { p50: pct(times, 50), p99: pct(times, 99), reachable, n };
   };
-  for (const [label, mk, proto] of [
+  const pickPeerPair6 = () => {
+    const [i, j] = peers[Math.floor(rnd() * peers.length)]!;
+    const a = vpcs[i]!.enis[Math.floor(rnd() * 10)]!;
+    const c = vpcs[j]!.enis[Math.floor(rnd() * 10)]!;
+    return { source: a.id, destination: c.ipv6Addresses![0]! };
+  };
+  const pickBlocked6 = () => {
+    const a = vpcs[Math.floor(rnd() * 1000)]!.enis[Math.floor(rnd() * 10)]!;
+    return { source: a.id, destination: rnd() < 0.5 ? "2606:4700:4700::1111" : `${v6Prefix(Math.floor(rnd() * 1000), Math.floor(rnd() * 4))}::10` };
+  };
+  const cases: [string, () => { source: string; destination: string }, "icmp" | "tcp"][] = [
     ["peered pairs, icmp", pickPeerPair, "icmp"],
     ["peered pairs, tcp 22", pickPeerPair, "tcp"],
     ["blocked (no route / internet)", pickBlocked, "icmp"],
-  ] as const) {
+  ];
+  if (IPV6) {
+    cases.push(["IPv6 peered pairs, icmpv6", pickPeerPair6, "icmp"], ["IPv6 peered pairs, tcp 22", pickPeerPair6, "tcp"], ["IPv6 blocked (no route / internet)", pickBlocked6, "icmp"]);
+  }
+  for (const [label, mk, proto] of cases) {
     const fast = run(QUERIES, mk, false, proto);
     const full = run(QUERIES, mk, true, proto);
     console.log(
