@@ -95,6 +95,7 @@ function generate(world: World) {
             { proto: "tcp", from: 22, to: 22, cidr6: "2600:1f00::/24" },
             { proto: "tcp", from: 443, to: 443, cidr6: "::/0" },
             { proto: "udp", from: 53, to: 53, cidr6: "2600:1f00::/24" },
+            { egress: true, proto: "-1", cidr6: "::/0" },
           ]
         : []),
     ]);
@@ -112,6 +113,7 @@ function generate(world: World) {
             { proto: "tcp", from: 22, to: 22, cidr6: v6Block(i) },
             { proto: "icmpv6", from: -1, to: -1, cidr6: "2600:1f00::/24" },
             { proto: "tcp", from: 9000, to: 9100, cidr6: "2600:1f00::/24" },
+            { egress: true, proto: "-1", cidr6: "::/0" },
           ]
         : []),
     ]);
