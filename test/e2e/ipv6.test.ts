@@ -1,8 +1,9 @@
 // IPv6 and dual stack through the AWS CLI and the SDK: a dual-stack version of the seed (Tokyo's new
 // VPC built with the AWS CLI, Singapore's default VPC given an IPv6 block through the SDK), public and
 // private IPv6 subnets (::/0 to the IGW, ::/0 to an egress-only IGW), IPv6 routes over the peering,
-// instances and interfaces with IPv6 addresses, then AWS's refusals, and the network commands' honest
-// answer for IPv6 addresses (the engine does not route IPv6 yet).
+// instances and interfaces with IPv6 addresses, then the network over IPv6 (ping over the peering, the
+// private subnet out through the egress-only gateway and not reachable from the Internet, the public
+// instance reachable from the Internet where its group allows), and AWS's refusals.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
@@ -209,20 +210,90 @@ test("a dual-stack seed: Tokyo through the AWS CLI, Singapore through the SDK, I
   await expectEc2Error(tokyo.send(new DisassociateSubnetCidrBlockCommand({ AssociationId: assoc.Ipv6CidrBlockAssociation.AssociationId })), "DependencyViolation");
   await expectEc2Error(tokyo.send(new DisassociateVpcCidrBlockCommand({ AssociationId: v6set[0]!.AssociationId })), "DependencyViolation");
 
-  // ---- the network commands answer IPv6 honestly ------------------------------------------------
-  for (const args of [
-    ["ping", tInst.InstanceId, sInst.NetworkInterfaces![0]!.Ipv6Addresses![0]!.Ipv6Address!, "-c", "1", "--fast"],
-    ["why", tV6[0]!.Ipv6Address, wanted],
-    ["trace", tInst.InstanceId, "2606:4700:4700::1111"],
-    ["connect", tInst.InstanceId, `[${wanted}]:22`],
-  ]) {
-    const r = await runVpclab([...args, "--endpoint-url", lab.url]);
-    assert.equal(r.code, 2, `vpclab ${args.join(" ")}: ${r.stdout}${r.stderr}`);
-    assert.match(r.stderr, /IPv6 paths are not analysed yet/, `vpclab ${args[0]}`);
-  }
-  const viaAdmin = await lab.admin<{ error: { code: string; message: string } }>("POST", "/analyze", { from: tInst.InstanceId, to: wanted });
-  assert.equal(viaAdmin.status, 400);
-  assert.match(viaAdmin.body.error.message, /IPv6 paths are not analysed yet/);
+  // ---- the network: IPv6 over the peering, the egress-only gateway, the internet gateway ------------
+  // AWS's defaults for a VPC with IPv6: the default ACL allows ::/0 (rule 101, plus the IPv6 `*` deny
+  // 32768), the default group sends anywhere over IPv6.
+  const acl = (await cli(["describe-network-acls", "--filters", `Name=vpc-id,Values=${vpcId}`, "Name=default,Values=true"])).NetworkAcls[0];
+  const v6Entries = (acl.Entries as Json[]).filter((e) => e.Ipv6CidrBlock !== undefined).map((e) => [e.RuleNumber, e.Egress, e.RuleAction, e.Ipv6CidrBlock]);
+  assert.deepEqual(v6Entries.sort(), [[101, false, "allow", "::/0"], [101, true, "allow", "::/0"], [32768, false, "deny", "::/0"], [32768, true, "deny", "::/0"]].sort());
+  const tokyoSg = (await cli(["describe-security-groups", "--filters", `Name=vpc-id,Values=${vpcId}`, "Name=group-name,Values=default"])).SecurityGroups[0];
+  assert.ok((tokyoSg.IpPermissionsEgress as Json[]).some((p) => p.IpProtocol === "-1" && (p.Ipv6Ranges as Json[]).some((r) => r.CidrIpv6 === "::/0")), "the default group's IPv6 egress rule");
+  const sgDefault = (await cli(["describe-security-groups", "--filters", `Name=vpc-id,Values=${sgVpc.VpcId}`, "Name=group-name,Values=default"], "ap-southeast-1")).SecurityGroups[0];
+  const sV6 = sInst.NetworkInterfaces![0]!.Ipv6Addresses![0]!.Ipv6Address!;
+  const vpclab = (args: string[]) => runVpclab([...args, "--endpoint-url", lab.url]);
+  const json = (r: { stdout: string }) => JSON.parse(r.stdout) as Json;
+
+  // Over the peering: Singapore's default group admits only its own members, so ICMPv6 is refused…
+  const refused = await vpclab(["why", tInst.InstanceId, sV6, "--json"]);
+  assert.equal(refused.code, 1, refused.stderr);
+  const why1 = json(refused);
+  assert.deepEqual(why1.explanations.map((e: Json) => e.code), ["ENI_SG_RULES_MISMATCH"]);
+  assert.deepEqual(why1.explanations[0].fixes[0].params.IpPermissions[0].Ipv6Ranges, [{ CidrIpv6: `${tV6[0]!.Ipv6Address}/128` }]);
+  assert.equal(why1.explanations[0].fixes[0].params.IpPermissions[0].IpProtocol, "icmpv6");
+  // …until an ICMPv6 rule for Tokyo's /56 is added; then ping works, by address and with -6 by id.
+  await cli(["authorize-security-group-ingress", "--group-id", sgDefault.GroupId, "--ip-permissions", `IpProtocol=icmpv6,FromPort=-1,ToPort=-1,Ipv6Ranges=[{CidrIpv6=${tokyo56}}]`], "ap-southeast-1");
+  const ping6 = await vpclab(["ping", tInst.InstanceId, sV6, "-c", "2", "--fast"]);
+  assert.equal(ping6.code, 0, ping6.stdout + ping6.stderr);
+  assert.match(ping6.stdout, new RegExp(sV6.replace(/:/g, ":")));
+  assert.match(ping6.stdout, /2 received|2 packets received/);
+  const pingByName = await vpclab(["ping", "-6", tInst.InstanceId, sInst.InstanceId!, "-c", "1", "--fast"]);
+  assert.equal(pingByName.code, 0, pingByName.stdout + pingByName.stderr);
+  assert.match(pingByName.stdout, new RegExp(sV6));
+  const path = json(await vpclab(["why", tInst.InstanceId, sV6, "--json"]));
+  assert.equal(path.verdict, "reachable");
+  assert.equal(path.sourceAddressSeenByReceiver, tV6[0]!.Ipv6Address);
+  assert.ok((path.forward as Json[]).some((h) => h.kind === "pcx" && h.id === pcx));
+  const trace = await vpclab(["trace", tInst.InstanceId, sV6]);
+  assert.equal(trace.code, 0, trace.stdout + trace.stderr);
+  assert.match(trace.stdout, new RegExp(pcx));
+
+  // The private subnet reaches the Internet through the egress-only gateway (the reply comes back)…
+  const privV6 = privAddrs[0]!;
+  const out = await vpclab(["connect", privInst[0]!.InstanceId!, "[2606:4700:4700::1111]:443", "--json"]);
+  assert.equal(out.code, 0, out.stdout + out.stderr);
+  assert.equal(json(out).result, "connected");
+  const outPath = json(await vpclab(["why", privInst[0]!.InstanceId!, "2606:4700:4700::1111", "--protocol", "tcp", "--port", "443", "--json"]));
+  assert.ok((outPath.forward as Json[]).some((h) => h.kind === "eigw" && h.id === eigw));
+  assert.ok((outPath.return as Json[]).some((h) => h.kind === "eigw" && h.id === eigw));
+  // …and the public instance reaches it through the internet gateway, its IPv6 address untranslated.
+  const pubOut = json(await vpclab(["why", tInst.InstanceId, "2606:4700:4700::1111", "--json"]));
+  assert.equal(pubOut.verdict, "reachable");
+  assert.equal(pubOut.sourceAddressSeenByReceiver, tV6[0]!.Ipv6Address);
+
+  // From the Internet: SSH to the public instance is refused by its group until a rule allows it.
+  const before = await vpclab(["connect", "internet", `[${tV6[0]!.Ipv6Address}]:22`, "--json"]);
+  assert.equal(before.code, 1, before.stdout + before.stderr);
+  assert.equal(json(before).result, "timed-out");
+  await cli(["authorize-security-group-ingress", "--group-id", tokyoSg.GroupId, "--ip-permissions", "IpProtocol=tcp,FromPort=22,ToPort=22,Ipv6Ranges=[{CidrIpv6=::/0}]"]);
+  const inbound = await vpclab(["connect", "internet", `[${tV6[0]!.Ipv6Address}]:22`, "--json"]);
+  assert.equal(inbound.code, 0, inbound.stdout + inbound.stderr);
+  assert.equal(json(inbound).result, "connected");
+  // The private instance, in the same group, is not reachable: the request enters by the VPC's
+  // internet gateway, but the reply is routed to the egress-only gateway, which carries nothing the
+  // Internet started.
+  const priv22 = await vpclab(["why", "internet", privV6, "--protocol", "tcp", "--port", "22", "--json"]);
+  assert.equal(priv22.code, 1, priv22.stdout + priv22.stderr);
+  const pw = json(priv22);
+  assert.deepEqual(pw.explanations.map((e: Json) => e.code), ["EIGW_INBOUND_NOT_ALLOWED"]);
+  assert.equal(pw.explanations[0].egressOnlyInternetGatewayId, eigw);
+  const privConnect = await vpclab(["connect", "internet", `[${privV6}]:22`]);
+  assert.equal(privConnect.code, 1, privConnect.stdout + privConnect.stderr);
+
+  // No route: the fix is a ::/0 route to the egress-only gateway, given as DestinationIpv6CidrBlock.
+  await cli(["delete-route", "--route-table-id", privRt, "--destination-ipv6-cidr-block", "::/0"]);
+  const noRoute = json(await vpclab(["why", privInst[0]!.InstanceId!, "2606:4700:4700::1111", "--json"]));
+  assert.deepEqual(noRoute.explanations.map((e: Json) => e.code), ["NO_ROUTE_TO_DESTINATION"]);
+  assert.match(noRoute.explanations[0].reason, /::\/0/);
+  assert.deepEqual(noRoute.explanations[0].fixes, [{ action: "CreateRoute", params: { RouteTableId: privRt, DestinationIpv6CidrBlock: "::/0", EgressOnlyInternetGatewayId: eigw }, account: "000000000000", region: "ap-northeast-1" }]);
+
+  // The admin API answers IPv6 too; an instance without an IPv6 address cannot send to one.
+  const viaAdmin = await lab.admin<{ verdict?: string }>("POST", "/analyze", { from: tInst.InstanceId, to: wanted });
+  assert.equal(viaAdmin.status, 200);
+  assert.equal(viaAdmin.body.verdict, "reachable");
+  const v4Only = (await cli(["run-instances", "--image-id", AMI, "--instance-type", "t3.micro", "--count", "1", "--subnet-id", priv.SubnetId])).Instances[0];
+  const noV6 = await vpclab(["ping", v4Only.InstanceId, sV6, "-c", "1", "--fast"]);
+  assert.equal(noV6.code, 2);
+  assert.match(noV6.stderr, /has no IPv6 address/);
   // IPv4 over the same peering still answers.
   const v4 = await lab.admin<{ verdict?: string; reachable?: boolean }>("POST", "/analyze", { from: tInst.InstanceId, to: sInst.InstanceId });
   assert.equal(v4.status, 200);
