@@ -85,6 +85,15 @@
  *   gateways and egress-only gateways are not modelled: routes to them are reported as not functional
  *   (BAD_STATE_ROUTE).
  * - Unlike AWS's analyzer, paths may cross regions and accounts.
+ * - IPv6 (issue 15): an address is one `number` for both families (engine/addr.ts: IPv4 as before,
+ *   IPv6 a negative interned id), so the IPv4 walk is unchanged and the family is one compare where it
+ *   matters. An IPv6 destination is sent from the sender's first IPv6 address (none: refused); route
+ *   tables look IPv6 up in their own longest-prefix table (lpm6.ts, same tie-breaks); filters match
+ *   IPv6 ranges against IPv6 packets only; an IPv6 ping is ICMPv6 echo (type 128, reply 129). Internet
+ *   and egress-only gateways: forward-eigw.ts (no translation; outbound-only and stateful). From the
+ *   Internet (fromInternet6) an IPv6 packet is addressed to the interface's own IPv6 address, enters by
+ *   the VPC's internet gateway, and the reply must route back out by it. Peering: the peer's IPv6
+ *   blocks. Transit gateways and NAT64 refuse IPv6 queries (InvalidParameterValue), not analysed yet.
  */
 import type { NetworkAcl, RouteTable, SecurityGroup } from "../domain/types.js";
 import type { Fix, FixValue } from "./fix-command.js";

@@ -12,8 +12,8 @@
  * Reference: VPC User Guide "Route priority" (most specific route first; for identical destinations
  * local, then static, then propagated routes), which applies to IPv6 routes the same way.
  *
- * Fidelity notes: the engine's walk (engine/analyze.ts) does not use this table yet: IPv6 paths are
- * not analysed (README, "IPv6").
+ * Fidelity notes: the engine's walk uses it for every route table's IPv6 routes (model.ts
+ * `routeTable`, `lookup`); see README, "IPv6".
  */
 import type { Ip6 } from "../domain/cidr6.js";
 
