@@ -82,8 +82,8 @@
  *   replyFromOutside for a reply from the Internet to its elastic IP); their interfaces have no security
  *   groups and, like interface endpoints' interfaces, are up while they exist. Gateway endpoints
  *   (endpoints.ts) reach the simulated S3/DynamoDB and bring the reply back through the endpoint. VPN
- *   gateways and egress-only gateways are not modelled: routes to them are reported as not functional
- *   (BAD_STATE_ROUTE).
+ *   gateways are not modelled: routes to them are reported as not functional (BAD_STATE_ROUTE).
+ *   Egress-only gateways carry IPv6 (forward-eigw.ts).
  * - Unlike AWS's analyzer, paths may cross regions and accounts.
  * - IPv6 (issue 15): an address is one `number` for both families (engine/addr.ts: IPv4 as before,
  *   IPv6 a negative interned id), so the IPv4 walk is unchanged and the family is one compare where it
