@@ -5,15 +5,19 @@
  *
  * Topology (every name starts with the server's prefix, `vpclab-<pid>-<hex4>-`):
  * - `i-…`: one namespace per running instance; `ethN` per attached ENI (device index N) carrying its
- *   private addresses (primary with the subnet's prefix, secondaries too) at the subnet's MTU (9001),
- *   default route via the subnet's router address (`.1`, as on AWS). Security groups are its nftables
- *   ruleset (stateful: conntrack `established,related` plus one accept per rule).
- * - `vpc-…`: one router namespace per VPC that has a running instance: a bridge per subnet holding
- *   the subnet's `.1`, the instances' veths enslaved to it; one kernel routing table per route table,
- *   chosen by `ip rule iif <subnet bridge>`; traffic arriving from a peering, an internet gateway or a
- *   transit gateway goes only to the VPC's own subnets (no transitive routing). Network ACLs are
- *   stateless nftables chains on the forward hook: outbound on leaving a subnet's bridge, inbound on
- *   entering one (traffic within one subnet is bridged and never sees them, as on AWS).
+ *   private addresses (primary and secondaries, the subnet's prefix with `noprefixroute`) at the
+ *   subnet's MTU (9001); the subnet and the default route go via the subnet's router address (`.1`, as
+ *   on AWS), so every packet crosses the router's port. No ruleset of its own; an appliance (source/dest
+ *   check off) forwards (ip_forward=1).
+ * - `vpc-…`: one router namespace per VPC that has a running instance: a routed port per ENI (holding
+ *   the subnet's `.1/32`, interface group = the subnet's number), a host route per ENI address in table
+ *   50; one kernel routing table per route table, chosen by `ip rule iif <port>` (the local route a
+ *   `throw` on to table 50; within a subnet straight to table 50); traffic arriving from a peering, an
+ *   internet gateway or a transit gateway goes only to the VPC's own addresses (no transitive routing).
+ *   nftables table `inet vpclab`: network ACLs as stateless chains on the forward hook (on leaving and
+ *   entering a subnet's ports, never between two ports of one subnet), then security groups (stateful:
+ *   conntrack, then the sender port's egress and the receiver port's ingress), as named chains, sets and
+ *   maps that apply.ts updates one by one.
  * - `inet`: the simulated Internet, one namespace answering for every address it has no route for
  *   (`local 0.0.0.0/0`), with a route to each public IP vpclab assigned. Linked only to VPC routers
  *   whose VPC has an attached internet gateway; the IGW's 1:1 NAT (public ↔ private) is done by the
