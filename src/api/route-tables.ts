@@ -51,12 +51,12 @@ import {
 import { getVpc } from "../domain/lookup.js";
 import { applyFilters, paginate, selectByIds, type FilterSpec } from "../domain/describe.js";
 import { tagsFromSpecifications } from "../domain/tags.js";
-import { invalidParameterValue, routeTableNotFound, routeTableMalformed } from "../domain/errors.js";
+import { routeTableNotFound, routeTableMalformed } from "../domain/errors.js";
 
 function routeView(world: World, rs: RegionState, rt: RouteTable, r: Route): RouteView {
   const t = r.target;
   const view: RouteView = {
-    DestinationCidrBlock: r.destinationCidr,
+    ...(r.destinationCidr.includes(":") ? { DestinationIpv6CidrBlock: r.destinationCidr } : { DestinationCidrBlock: r.destinationCidr }),
     Origin: r.origin,
     State: routeState(world, rs, rt, r),
   };
@@ -130,8 +130,8 @@ function routeTableFilters(world: World, rs: RegionState): FilterSpec<RouteTable
     "association.main": (rt) => rt.associations.map((a) => a.main),
     "owner-id": (rt) => rt.ownerId,
     "route-table-id": (rt) => rt.id,
-    "route.destination-cidr-block": (rt) => rt.routes.map((r) => r.destinationCidr),
-    "route.destination-ipv6-cidr-block": () => [],
+    "route.destination-cidr-block": (rt) => rt.routes.filter((r) => !r.destinationCidr.includes(":")).map((r) => r.destinationCidr),
+    "route.destination-ipv6-cidr-block": (rt) => rt.routes.filter((r) => r.destinationCidr.includes(":")).map((r) => r.destinationCidr),
     "route.destination-prefix-list-id": () => [],
     "route.egress-only-internet-gateway-id": (rt) => routes(rt).map((r) => r.EgressOnlyInternetGatewayId),
     "route.gateway-id": (rt) => routes(rt).map((r) => r.GatewayId),
@@ -180,30 +180,27 @@ const replaceRouteTableAssociationOp: Handler<ReplaceRouteTableAssociationReques
 });
 
 /**
- * IPv6 destinations are outside vpclab's IPv4-only network; prefix-list destinations are not expanded
- * by the engine yet, so a known list is refused by name (an unknown one is NotFound), never stored.
+ * Prefix-list destinations are not expanded by the engine yet, so a known list is refused by name (an
+ * unknown one is NotFound), never stored. IPv6 destinations are stored (domain/route-tables.ts).
  */
 function ipv4Only(rs: RegionState, input: { DestinationIpv6CidrBlock?: string; DestinationPrefixListId?: string }): void {
   if (input.DestinationPrefixListId !== undefined) refusePrefixListReference(rs, input.DestinationPrefixListId, "route destinations");
-  if (input.DestinationIpv6CidrBlock !== undefined) {
-    throw invalidParameterValue("vpclab supports IPv4 route destinations only (DestinationCidrBlock).");
-  }
 }
 
 const createRouteOp: Handler<CreateRouteRequest, CreateRouteResult> = ({ world, rs }, input) => {
   ipv4Only(rs, input);
-  createRoute(world, rs, input.RouteTableId, input.DestinationCidrBlock, input);
+  createRoute(world, rs, input.RouteTableId, input.DestinationCidrBlock, input, input.DestinationIpv6CidrBlock);
   return { Return: true };
 };
 
 const replaceRouteOp: Handler<ReplaceRouteRequest, void> = ({ world, rs }, input) => {
   ipv4Only(rs, input);
-  replaceRoute(world, rs, input.RouteTableId, input.DestinationCidrBlock, input);
+  replaceRoute(world, rs, input.RouteTableId, input.DestinationCidrBlock, input, input.DestinationIpv6CidrBlock);
 };
 
 const deleteRouteOp: Handler<DeleteRouteRequest, void> = ({ world, rs }, input) => {
   ipv4Only(rs, input);
-  deleteRoute(world, rs, input.RouteTableId, input.DestinationCidrBlock);
+  deleteRoute(world, rs, input.RouteTableId, input.DestinationCidrBlock, input.DestinationIpv6CidrBlock);
 };
 
 export const routeTableOperations = {

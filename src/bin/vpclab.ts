@@ -152,5 +152,7 @@ if (process.argv[2] !== "serve") (await import("../cli/snapshot.js")).registerSn
 if (process.argv[2] !== "serve") (await import("../cli/audit.js")).registerAuditCommand(program);
 // ---- dataplane: `vpclab exec|shell|dataplane cleanup` (a server started with --dataplane netns).
 if (process.argv[2] !== "serve") (await import("../cli/dataplane.js")).registerDataplaneCommands(program);
+// ---- flows: `vpclab flows` (flow log records from the admin API; no SDK).
+if (process.argv[2] !== "serve") (await import("../cli/flows.js")).registerFlowsCommand(program);
 
 await program.parseAsync(process.argv);

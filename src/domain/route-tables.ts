@@ -9,9 +9,14 @@
  * destination must be exactly the CIDR block of a subnet of the VPC).
  *
  * Fidelity notes:
- * - IPv6 destinations and prefix-list destinations are not supported (IPv4-only network; prefix lists
- *   exist as records but the engine does not expand them yet). An egress-only internet gateway exists,
- *   but only IPv6 routes may target it, so every route to one is refused.
+ * - IPv6 destinations (`DestinationIpv6CidrBlock`) are stored and shown (the destination text is kept
+ *   in `destinationCidr`, RFC 5952 canonical, which contains `:`); the engine does not route IPv6 yet.
+ *   A VPC's IPv6 /56 has a `local` route in every table of the VPC (domain/ipv6.ts). Only IPv6 routes
+ *   may target an egress-only internet gateway, and an IPv6 route to a NAT gateway must be DNS64's
+ *   `64:ff9b::/96` (NAT64). The middlebox rule applies to IPv6 as to IPv4: a route more specific than
+ *   the VPC's /56 must target an interface, instance or NAT gateway and be exactly a subnet's /64.
+ * - Prefix-list destinations are not supported (prefix lists exist as records but the engine does not
+ *   expand them yet).
  * - NAT gateways, transit gateways, virtual private gateways and VPC endpoints are not modelled yet:
  *   naming one as a target gets that kind's NotFound error. So the middlebox targets a route more
  *   specific than `local` can have here are a network interface and an instance (AWS also allows a NAT
@@ -28,6 +33,7 @@ import { isVisible } from "./peering.js";
 import { availableAttachment } from "./transit-gateways.js";
 import type { Route, RouteTable, RouteTarget, Tags, Vpc } from "./types.js";
 import { cidrOf, containsCidr, formatCidr, parseCidr } from "./cidr.js";
+import { cidr6Of, containsCidr6, formatCidr6, parseCidr6 } from "./cidr6.js";
 import {
   associationNotFound,
   dependencyViolation,
@@ -53,6 +59,9 @@ import {
   egressOnlyInternetGatewayNotFound,
   egressOnlyRouteIpv4,
   routeTableMalformed,
+  invalidIpv6Cidr,
+  routeIpv6Conflict,
+  routeIpv4TargetForIpv6,
 } from "./errors.js";
 import { isWellFormedId } from "./ids.js";
 import { getSubnet } from "./subnets.js";
@@ -74,7 +83,9 @@ export function createRouteTableRecord(world: World, rs: RegionState, vpc: Vpc, 
     region: rs.region,
     tags,
     vpcId: vpc.id,
-    routes: vpc.cidrBlocks.map((b) => ({ destinationCidr: b.cidr, target: { kind: "local" }, origin: "CreateRouteTable" })),
+    routes: [...vpc.cidrBlocks, ...(vpc.ipv6CidrBlocks ?? []).filter((b) => b.state === "associating" || b.state === "associated")].map(
+      (b) => ({ destinationCidr: b.cidr, target: { kind: "local" }, origin: "CreateRouteTable" }),
+    ),
     associations: [],
   };
   rs.routeTables.set(id, rt);
@@ -247,7 +258,7 @@ function queryName(param: string): string {
 }
 
 /** Validates a route's target against the table's VPC and resolves it. */
-export function resolveTarget(world: World, rs: RegionState, rt: RouteTable, input: RouteTargetInput, allowLocal: boolean): RouteTarget {
+export function resolveTarget(world: World, rs: RegionState, rt: RouteTable, input: RouteTargetInput, allowLocal: boolean, ipv6 = false): RouteTarget {
   const given = TARGET_PARAMS.filter((k) => input[k] !== undefined);
   if (given.length === 0) {
     throw missingRouteTarget();
@@ -313,16 +324,32 @@ export function resolveTarget(world: World, rs: RegionState, rt: RouteTable, inp
     case "EgressOnlyInternetGatewayId": {
       const eigw = rs.egressOnlyInternetGateways.get(id);
       if (!eigw) throw egressOnlyInternetGatewayNotFound(id);
-      // Only IPv6 routes may target one, and those are refused before a target is resolved.
-      throw egressOnlyRouteIpv4(id);
+      // Only IPv6 routes may target one.
+      if (!ipv6) throw egressOnlyRouteIpv4(id);
+      if (!eigw.attachments.some((a) => a.vpcId === rt.vpcId)) {
+        throw invalidParameterValue(`route table ${rt.id} and network gateway ${id} belong to different networks`);
+      }
+      return { kind: "eigw", id };
     }
     default:
       throw invalidParameterValue(`vpclab does not support ${param} route targets`);
   }
 }
 
-/** A route destination, canonicalised (`100.68.0.18/18` → `100.68.0.0/18`) as CreateRoute documents. */
-function destination(text: string | undefined): string {
+/** DNS64's well-known prefix: the one IPv6 destination a NAT gateway takes (NAT64). */
+export const NAT64_PREFIX = "64:ff9b::/96";
+
+/**
+ * A route destination, canonicalised (`100.68.0.18/18` → `100.68.0.0/18`; IPv6 to RFC 5952 text) as
+ * CreateRoute documents. Exactly one of the IPv4 and IPv6 destinations may be given.
+ */
+function destination(text: string | undefined, ipv6Text?: string): string {
+  if (ipv6Text !== undefined && ipv6Text !== "") {
+    if (text !== undefined && text !== "") throw routeIpv6Conflict();
+    const c6 = parseCidr6(ipv6Text);
+    if (!c6) throw invalidIpv6Cidr(ipv6Text, "destinationIpv6CidrBlock");
+    return formatCidr6(c6);
+  }
   if (text === undefined || text === "") {
     throw missingParameter("destinationCidrBlock or destinationIpv6CidrBlock");
   }
@@ -345,6 +372,21 @@ const MIDDLEBOX = new Set<RouteTarget["kind"]>(["eni", "instance", "nat"]);
  */
 function checkInsideVpc(rs: RegionState, rt: RouteTable, dest: string, target: RouteTarget): void {
   const vpc = rs.vpcs.get(rt.vpcId)!;
+  if (dest.includes(":")) {
+    if (target.kind === "nat" && dest !== NAT64_PREFIX) throw routeIpv4TargetForIpv6(target.id);
+    const d6 = cidr6Of(dest);
+    const inside6 = (vpc.ipv6CidrBlocks ?? []).some((b) => {
+      if (b.state !== "associating" && b.state !== "associated") return false;
+      const block = cidr6Of(b.cidr);
+      return containsCidr6(block, d6) && d6.prefix > block.prefix;
+    });
+    if (!inside6) return;
+    if (!MIDDLEBOX.has(target.kind)) throw routeInsideVpcTarget(dest);
+    for (const sn of rs.subnets.values()) {
+      if (sn.vpcId === vpc.id && (sn.ipv6CidrBlocks ?? []).some((b) => b.cidr === dest && (b.state === "associating" || b.state === "associated"))) return;
+    }
+    throw routeNotSubnetCidr();
+  }
   const d = cidrOf(dest);
   const inside = vpc.cidrBlocks.some((b) => {
     const block = cidrOf(b.cidr);
@@ -353,7 +395,7 @@ function checkInsideVpc(rs: RegionState, rt: RouteTable, dest: string, target: R
   if (!inside) return;
   if (!MIDDLEBOX.has(target.kind)) throw routeInsideVpcTarget(dest);
   for (const sn of rs.subnets.values()) {
-    if (sn.vpcId !== vpc.id) continue;
+    if (sn.vpcId !== vpc.id || sn.cidr === "") continue;
     const c = cidrOf(sn.cidr);
     if (c.base === d.base && c.prefix === d.prefix) return;
   }
@@ -370,10 +412,11 @@ export function createRoute(
   routeTableId: string | undefined,
   destinationCidr: string | undefined,
   target: RouteTargetInput,
+  destinationIpv6Cidr?: string,
 ): void {
   const rt = getRouteTable(rs, routeTableId);
-  const dest = destination(destinationCidr);
-  const resolved = resolveTarget(world, rs, rt, target, false);
+  const dest = destination(destinationCidr, destinationIpv6Cidr);
+  const resolved = resolveTarget(world, rs, rt, target, false, dest.includes(":"));
   if (rt.routes.some((r) => r.destinationCidr === dest)) throw routeAlreadyExists(rt.id, dest);
   checkInsideVpc(rs, rt, dest, resolved);
   if (countStaticRoutes(rt) >= world.quotas.routesPerRouteTable) {
@@ -388,13 +431,15 @@ export function replaceRoute(
   routeTableId: string | undefined,
   destinationCidr: string | undefined,
   target: RouteTargetInput,
+  destinationIpv6Cidr?: string,
 ): void {
   const rt = getRouteTable(rs, routeTableId);
-  const dest = destination(destinationCidr);
+  const dest = destination(destinationCidr, destinationIpv6Cidr);
   const route = rt.routes.find((r) => r.destinationCidr === dest);
   if (!route) throw routeNotFound(rt.id, dest);
-  const resolved = resolveTarget(world, rs, rt, target, true);
-  const isVpcBlock = rs.vpcs.get(rt.vpcId)!.cidrBlocks.some((b) => b.cidr === dest);
+  const resolved = resolveTarget(world, rs, rt, target, true, dest.includes(":"));
+  const vpcOfRt = rs.vpcs.get(rt.vpcId)!;
+  const isVpcBlock = vpcOfRt.cidrBlocks.some((b) => b.cidr === dest) || (vpcOfRt.ipv6CidrBlocks ?? []).some((b) => b.cidr === dest && b.state !== "disassociated");
   if (resolved.kind === "local" && !isVpcBlock) {
     throw invalidParameterValue(`The destination CIDR block ${dest} is not a CIDR block of this VPC; it cannot target 'local'.`);
   }
@@ -406,9 +451,9 @@ export function replaceRoute(
   if (route.origin !== "CreateRouteTable") route.origin = "CreateRoute";
 }
 
-export function deleteRoute(world: World, rs: RegionState, routeTableId: string | undefined, destinationCidr: string | undefined): void {
+export function deleteRoute(world: World, rs: RegionState, routeTableId: string | undefined, destinationCidr: string | undefined, destinationIpv6Cidr?: string): void {
   const rt = getRouteTable(rs, routeTableId);
-  const dest = destination(destinationCidr);
+  const dest = destination(destinationCidr, destinationIpv6Cidr);
   const i = rt.routes.findIndex((r) => r.destinationCidr === dest);
   if (i < 0) throw routeNotFound(rt.id, dest);
   if (rt.routes[i]!.origin === "CreateRouteTable") {
@@ -447,6 +492,8 @@ export function routeState(world: World, rs: RegionState, rt: RouteTable, route:
       const inst = rs.instances.get(eni.attachment.instanceId);
       return inst?.state === "running" ? "active" : "blackhole";
     }
+    case "eigw":
+      return rs.egressOnlyInternetGateways.get(t.id)?.attachments.some((a) => a.vpcId === rt.vpcId) ? "active" : "blackhole";
     default:
       return "blackhole";
   }

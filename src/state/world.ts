@@ -46,6 +46,7 @@ import type {
   Vpc,
   VpcPeeringConnection,
 } from "../domain/types.js";
+import type { FlowLog } from "../domain/flow-logs.js";
 import { Clock, IdSource } from "./clock.js";
 import { authFailure } from "../domain/errors.js";
 
@@ -76,6 +77,8 @@ export class RegionState {
   readonly transitGateways = new Map<string, TransitGateway>();
   readonly tgwAttachments = new Map<string, TgwVpcAttachment>();
   readonly tgwRouteTables = new Map<string, TgwRouteTable>();
+  /** VPC flow logs by id (domain/flow-logs.ts); their records live in engine/flow-records.ts, not here. */
+  readonly flowLogs = new Map<string, FlowLog>();
   /** The DHCP options set AWS made for this account and region (every new VPC gets it). */
   defaultDhcpOptionsId?: string;
   /** Family-specific extras (later issues may keep their own collections here without a schema change). */
