@@ -206,7 +206,7 @@ export class Applier {
 
   private async sysctls(ns: NsPlan): Promise<void> {
     // Routers forward; reverse-path filtering off (a host may make new namespaces inherit its own).
-    const set = ns.forward ? ["net.ipv4.ip_forward=1", "net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0"] : ns.sysctl;
+    const set = ns.forward ? ["net.ipv4.ip_forward=1", "net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0", "net.ipv4.conf.all.send_redirects=0", "net.ipv4.conf.default.send_redirects=0"] : ns.sysctl;
     await run("nsenter", [`--net=/run/netns/${ns.name}`, "sysctl", "-qw", ...set]);
   }
 
