@@ -22,8 +22,10 @@
  *   (`local 0.0.0.0/0`), with a route to each public IP vpclab assigned. Linked only to VPC routers
  *   whose VPC has an attached internet gateway; the IGW's 1:1 NAT (public ↔ private) is done by the
  *   VPC router's nftables on that link, and an instance without a public IP cannot use it.
- * - `tgw-…`: one namespace per transit gateway with a VPC attachment whose VPC has a router; one
- *   routing table per TGW route table (static and propagated routes), chosen by the arriving attachment.
+ * - `tgw-…`: one namespace per transit gateway with a VPC attachment whose VPC has a router or an
+ *   available peering attachment (a link to the peer gateway's namespace); one routing table per TGW
+ *   route table (the engine's effective routes), chosen by the arriving attachment. A VPC router sends
+ *   to the gateway only from subnets in the Availability Zones of the attachment's subnets.
  * Router-to-router links carry no IPv4 address: routes point at the peer's fixed IPv6 link-local
  *   address (`via inet6 fe80::2`), so overlapping VPC CIDRs never collide on a link.
  *
@@ -403,6 +405,8 @@ interface RouterBuild {
   gw: Map<string, { dev: string; via: string }>;
   /** Links whose traffic may only go to this VPC's subnets. */
   ingressDevs: string[];
+  /** TGW attachment links and the Availability Zones of the attachment's subnets. */
+  tgwLinks: { dev: string; zones: Set<string> }[];
   /** Subnets (available) of the VPC, by id, with their interface group (1…). */
   subnets: Map<string, { subnet: Subnet; name: string; group: number }>;
   /** Host routes (table 50) to the ports' addresses. */
@@ -416,7 +420,7 @@ interface RouterBuild {
 function newRouter(ctx: Ctx, vpcId: string): RouterBuild {
   const { vpc, rs } = ctx.routed.get(vpcId)!;
   const ns = nsName(ctx.prefix, "", vpcId);
-  const r: RouterBuild = { ns, vpc, rs, ip: ["link set lo up"], gw: new Map(), ingressDevs: [], subnets: new Map(), hosts: [], ports: [], nat: [], igw: false };
+  const r: RouterBuild = { ns, vpc, rs, ip: ["link set lo up"], gw: new Map(), ingressDevs: [], tgwLinks: [], subnets: new Map(), hosts: [], ports: [], nat: [], igw: false };
   let group = 1;
   for (const s of [...rs.subnets.values()].filter((s) => s.vpcId === vpcId && cidrOk(s.cidr)).sort((x, y) => x.id.localeCompare(y.id))) {
     r.subnets.set(s.id, { subnet: s, name: `s${short(s.id)}`, group: group++ });
@@ -559,6 +563,11 @@ function routerNft(ctx: Ctx, r: RouterBuild): { nft: string; parts: Map<string, 
   }
   // The IGW forwards only for addresses it maps (an instance without a public IP has no way out).
   if (r.igw) fwd.push('    oifname "igw" ip saddr != @natpriv drop');
+  // A TGW attachment carries traffic only from subnets in the zones of its own subnets.
+  for (const t of r.tgwLinks) {
+    const groups = [...r.subnets.values()].filter((x) => t.zones.has(x.subnet.availabilityZone)).map((x) => x.group);
+    fwd.push(groups.length > 0 ? `    oifname "${t.dev}" meta iifgroup != { 0, ${groups.join(", ")} } drop` : `    oifname "${t.dev}" meta iifgroup != 0 drop`);
+  }
   fwd.push("    ct state established,related accept", "    meta mark set 0", "    iifname vmap @eout", "    meta mark set 0", "    oifname vmap @ein");
   const lines = [
     "table inet vpclab {",
@@ -663,6 +672,7 @@ function planTgws(ctx: Ctx, routers: Map<string, RouterBuild>): void {
         r.ip.push(`address add fe80::1/64 dev ${rdev} nodad`);
         r.gw.set(`tgw:${tgw.id}`, { dev: rdev, via: "fe80::2" });
         r.ingressDevs.push(rdev);
+        r.tgwLinks.push({ dev: rdev, zones: new Set(a.subnetIds.map((id) => rs.subnets.get(id)?.availabilityZone).filter((z): z is string => z !== undefined)) });
         b.ip.push(`link set ${tdev} up`, `address add fe80::2/64 dev ${tdev} nodad`);
       }
     }

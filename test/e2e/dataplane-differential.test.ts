@@ -308,7 +308,9 @@ async function buildAppliance(lab: Lab, seed: number): Promise<{ boxes: Box[]; s
   const vB = (await b.send(new CreateVpcCommand({ CidrBlock: cB }))).Vpc!.VpcId!;
   const sub = async (c: EC2Client, vpc: string, cidr: string, az: string) => (await c.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: cidr, AvailabilityZone: az }))).Subnet!.SubnetId!;
   const a1 = await sub(a, vA, cA.replace(".0.0/16", ".1.0/24"), `${rA}a`);
-  const a2 = await sub(a, vA, cA.replace(".0.0/16", ".2.0/24"), `${rA}a`);
+  // a2 sometimes in another zone than the TGW attachment's subnet (a3): it cannot reach the gateway.
+  const a2Zone = rand() < 0.3 ? `${rA}b` : `${rA}a`;
+  const a2 = await sub(a, vA, cA.replace(".0.0/16", ".2.0/24"), a2Zone);
   const a3 = await sub(a, vA, cA.replace(".0.0/16", ".3.0/24"), `${rA}a`);
   const b1 = await sub(b, vB, cB.replace(".0.0/16", ".1.0/24"), `${rB}a`);
   const mainRt = async (c: EC2Client, v: string) =>
@@ -347,6 +349,7 @@ async function buildAppliance(lab: Lab, seed: number): Promise<{ boxes: Box[]; s
     toB = { TransitGatewayId: tA.TransitGatewayId! };
     toA = { TransitGatewayId: tB.TransitGatewayId! };
     story.push(`A ${cA} (${rA}) and B ${cB} (${rB}) through two peered TGWs${ab ? "" : ", no TGW route A→B"}${ba ? "" : ", no TGW route B→A"}`);
+    if (a2Zone.endsWith("b")) story.push("a2 in a zone without an attachment subnet");
   }
   await a.send(new CreateRouteCommand({ RouteTableId: rtA, DestinationCidrBlock: cB, ...toB }));
   await b.send(new CreateRouteCommand({ RouteTableId: rtB, DestinationCidrBlock: cA, ...toA }));
@@ -456,4 +459,5 @@ test("appliances (routes to an ENI or an instance) and transit gateways peered a
   assert.match(all, /two peered TGWs/, all);
   assert.match(all, /a1: B via the appliance/, all);
   assert.match(all, /source\/dest check off/, all);
+  assert.match(all, /a2 in a zone without an attachment subnet/, all);
 });
