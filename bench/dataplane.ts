@@ -122,7 +122,8 @@ try {
   console.log(`security-group rule (VPC default group, 25 instances) in the kernel after the API answer: median ${median(sgTimes).toFixed(1)} ms, max ${Math.max(...sgTimes).toFixed(1)} ms (one group chain in the VPC router is rewritten)`);
   console.log(`  the same, until the server reports it applied (GET /_vpclab/dataplane answers once the kernel holds every committed change; no poll): median ${median(sgApplied).toFixed(1)} ms, max ${Math.max(...sgApplied).toFixed(1)} ms`);
   console.log(`route in the router's table after the API answer: median ${median(rtTimes).toFixed(1)} ms (target < 100 ms)`);
-  console.log(`last apply: ${(await status()).lastApplyMs} ms`);
+  const last = (await status()) as unknown as { lastApplyMs: number; lastPlanMs: number };
+  console.log(`last apply: ${last.lastApplyMs} ms, of which planning (state → plan, 101 instances) ${last.lastPlanMs} ms`);
 } finally {
   ec2.destroy();
   await lab.close();
