@@ -17,6 +17,12 @@
  */
 import type { Analysis, Explanation, Hop, PingReply, PingError, TraceResult, ConnectResult } from "../engine/index.js";
 import { isPrivate, parseIp } from "../domain/cidr.js";
+import { fixCommand } from "../engine/fix-command.js";
+
+/** An explanation's structured fixes as AWS CLI command lines (one renderer: engine/fix-command.ts). */
+export function fixLines(e: Pick<Explanation, "fixes" | "component">): string[] {
+  return (e.fixes ?? []).map((f) => `${fixCommand(f)}${f.account && f.account !== e.component.account ? `   # as account ${f.account}` : ""}`);
+}
 
 // ---- ping --------------------------------------------------------------------------------------
 
@@ -284,6 +290,7 @@ function explanationLines(list: Explanation[], indexBase = 1): string[] {
     if (ids.length) out.push(`     ids:    ${ids.join("; ")}`);
     out.push(`     reason: ${e.reason}`);
     out.push(`     fix:    ${e.fix}`);
+    for (const line of fixLines(e)) out.push(`     run:    ${line}`);
   });
   return out;
 }

@@ -545,6 +545,13 @@ export const tgwRouteAlreadyExists = (dest: string, rtb: string) =>
   new Ec2Error("RouteAlreadyExists", `Route ${dest} already exists in Transit Gateway Route Table ${rtb}.`);
 export const tgwRouteNotFound = (dest: string, rtb: string) =>
   new Ec2Error("InvalidRoute.NotFound", `No route with destination-cidr-block ${dest} in Transit Gateway Route Table ${rtb}`);
+/**
+ * Transit gateway quotas (Transit Gateways Guide, "Quotas"). `TransitGatewayLimitExceeded` is AWS's code
+ * for the gateways per account and region; AWS's codes for the per-gateway quotas are not confirmed
+ * from a recorded answer: vpclab answers TransitGatewayLimitExceeded for them too, naming the quota.
+ */
+export const tgwLimitExceeded = (what: string, limit: number) =>
+  limitExceeded("TransitGatewayLimitExceeded", `The maximum number of ${what} (${limit}) has been reached.`);
 export const tgwAttachmentOtherGateway = (attachment: string, rtb: string) =>
   invalidParameterValue(`Transit Gateway Attachment ${attachment} and Transit Gateway Route Table ${rtb} belong to different Transit Gateways.`);
 

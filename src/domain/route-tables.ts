@@ -30,7 +30,7 @@
  */
 import type { RegionState, World } from "../state/world.js";
 import { isVisible } from "./peering.js";
-import { availableAttachment } from "./transit-gateways.js";
+import { availableAttachment, tgwHome } from "./transit-gateways.js";
 import type { Route, RouteTable, RouteTarget, Tags, Vpc } from "./types.js";
 import { cidrOf, containsCidr, formatCidr, parseCidr } from "./cidr.js";
 import { cidr6Of, containsCidr6, formatCidr6, parseCidr6 } from "./cidr6.js";
@@ -314,8 +314,10 @@ export function resolveTarget(world: World, rs: RegionState, rt: RouteTable, inp
       // AWS refuses a route to a gateway the VPC has no attachment to (yet) as if the gateway did not
       // exist: Terraform users meet "The transitGateway ID '…' does not exist." while an attachment is
       // still pending.
-      const tgw = rs.transitGateways.get(id);
-      const attached = [...rs.tgwAttachments.values()].some((a) => a.transitGatewayId === id && a.vpcId === rt.vpcId && (a.state === "available" || a.state === "pending"));
+      // The gateway may be another account's (a shared gateway: transit-gateways.ts).
+      const home = tgwHome(world, rs, id) ?? rs;
+      const tgw = home.transitGateways.get(id);
+      const attached = [...home.tgwAttachments.values()].some((a) => a.transitGatewayId === id && a.vpcId === rt.vpcId && (a.state === "available" || a.state === "pending"));
       if (!tgw || tgw.state === "deleted" || tgw.state === "deleting" || !attached) throw transitGatewayNotFound(id);
       return { kind: "tgw", id };
     }
@@ -479,8 +481,9 @@ export function routeState(world: World, rs: RegionState, rt: RouteTable, route:
     case "pcx":
       return world.peerings.get(t.id)?.status.code === "active" ? "active" : "blackhole";
     case "tgw": {
-      if (rs.transitGateways.get(t.id)?.state !== "available") return "blackhole";
-      return availableAttachment(world, rs, t.id, rt.vpcId) ? "active" : "blackhole";
+      const home = tgwHome(world, rs, t.id);
+      if (!home || home.transitGateways.get(t.id)?.state !== "available") return "blackhole";
+      return availableAttachment(world, home, t.id, rt.vpcId) ? "active" : "blackhole";
     }
     case "instance": {
       const inst = rs.instances.get(t.id);

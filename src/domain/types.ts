@@ -424,6 +424,8 @@ export interface TransitGateway extends Scoped {
 export interface TgwVpcAttachment extends Scoped {
   transitGatewayId: string;
   vpcId: string;
+  /** The VPC's account, when it is not the gateway's (a shared gateway; see domain/transit-gateways.ts). */
+  vpcOwnerId?: string;
   subnetIds: string[];
   state: TgwAttachmentState;
   createdAt: number;

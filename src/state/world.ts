@@ -112,6 +112,12 @@ export const DEFAULT_QUOTAS = {
   outstandingPeeringRequests: 25,
   elasticIpsPerRegion: 5,
   instancesPerRegion: 1000,
+  /** Transit Gateways Guide, "Quotas": per account and region, and per gateway. */
+  transitGatewaysPerRegion: 5,
+  attachmentsPerTransitGateway: 5000,
+  routeTablesPerTransitGateway: 20,
+  routesPerTransitGateway: 10000,
+  peeringAttachmentsPerTransitGateway: 50,
   /**
    * Accounts one server keeps (each 12-digit access key makes one): not an AWS quota, a bound on
    * memory. A new account past it gets AuthFailure, as an unknown access key gets from AWS.
