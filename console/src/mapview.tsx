@@ -119,6 +119,8 @@ const HOP_NAMES: Record<string, string> = {
   igw: "Internet gateway",
   internet: "Internet",
   appliance: "Appliance",
+  "nat-gateway": "NAT gateway",
+  "vpc-endpoint": "VPC endpoint",
   "tgw-attachment": "Transit gateway attachment",
   "tgw-route-table": "Transit gateway route table",
   "tgw-peering": "Transit gateway peering",

@@ -128,6 +128,8 @@ const ARN_TYPE: Record<string, string> = {
   rtb: "route-table",
   pcx: "vpc-peering-connection",
   igw: "internet-gateway",
+  nat: "natgateway",
+  vpce: "vpc-endpoint",
   vpc: "vpc",
   subnet: "subnet",
 };
@@ -229,8 +231,10 @@ function componentsView(recs: ComponentRec[], r: AnalysisResult, leg: "forward" 
           Vpc: vpc,
           RouteTableRoute: route
             ? {
-                DestinationCidr: route.destinationCidr,
-                GatewayId: t === "local" || t.startsWith("igw-") ? t : undefined,
+                DestinationCidr: route.destinationCidr.startsWith("pl-") ? undefined : route.destinationCidr,
+                DestinationPrefixListId: route.destinationCidr.startsWith("pl-") ? route.destinationCidr : undefined,
+                GatewayId: t === "local" || t.startsWith("igw-") || t.startsWith("vpce-") ? t : undefined,
+                NatGatewayId: t.startsWith("nat-") ? t : undefined,
                 VpcPeeringConnectionId: t.startsWith("pcx-") ? t : undefined,
                 NetworkInterfaceId: t.startsWith("eni-") ? t : undefined,
                 InstanceId: t.startsWith("i-") ? t : undefined,
@@ -254,6 +258,10 @@ function componentsView(recs: ComponentRec[], r: AnalysisResult, leg: "forward" 
         break;
       case "appliance":
         push({ Component: comp(h.id, ...where), AttachedTo: comp(rec.instanceId, ...where), Subnet: comp(rec.subnetId, ...where), Vpc: vpc });
+        break;
+      case "nat-gateway":
+      case "vpc-endpoint":
+        push({ Component: comp(h.id, ...where), Vpc: vpc });
         break;
       default:
         // local delivery, the peer VPC and the simulated Internet are not components in AWS's model.
@@ -280,8 +288,10 @@ function explanationView(e: Explanation, protocol: string, port: number | undefi
     RouteTable: comp(e.routeTableId, ...where),
     RouteTableRoute: r
       ? {
-          DestinationCidr: r.destinationCidr,
-          GatewayId: r.target === "local" || r.target.startsWith("igw-") ? r.target : undefined,
+          DestinationCidr: r.destinationCidr.startsWith("pl-") ? undefined : r.destinationCidr,
+          DestinationPrefixListId: r.destinationCidr.startsWith("pl-") ? r.destinationCidr : undefined,
+          GatewayId: r.target === "local" || r.target.startsWith("igw-") || r.target.startsWith("vpce-") ? r.target : undefined,
+          NatGatewayId: r.target.startsWith("nat-") ? r.target : undefined,
           VpcPeeringConnectionId: r.target.startsWith("pcx-") ? r.target : undefined,
           NetworkInterfaceId: r.target.startsWith("eni-") ? r.target : undefined,
           InstanceId: r.target.startsWith("i-") ? r.target : undefined,

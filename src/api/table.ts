@@ -36,6 +36,8 @@ import { prefixListOperations } from "./prefix-lists.js";
 import { egressOnlyGatewayOperations } from "./egress-only-gateways.js";
 import { flowLogOperations } from "./flow-logs.js";
 import { transitGatewayOperations } from "./transit-gateways.js";
+import { natGatewayOperations } from "./nat-gateways.js";
+import { vpcEndpointOperations } from "./vpc-endpoints.js";
 
 export const ec2Operations = {
   ...vpcOperations,
@@ -66,6 +68,8 @@ export const ec2Operations = {
   ...egressOnlyGatewayOperations,
   ...flowLogOperations,
   ...transitGatewayOperations,
+  ...natGatewayOperations,
+  ...vpcEndpointOperations,
 } satisfies Operations;
 
 export const ec2OperationTable: Readonly<Record<string, DispatchHandler>> = ec2Operations;

@@ -15,14 +15,15 @@
  *   may target an egress-only internet gateway, and an IPv6 route to a NAT gateway must be DNS64's
  *   `64:ff9b::/96` (NAT64). The middlebox rule applies to IPv6 as to IPv4: a route more specific than
  *   the VPC's /56 must target an interface, instance or NAT gateway and be exactly a subnet's /64.
- * - Prefix-list destinations are not supported (prefix lists exist as records but the engine does not
- *   expand them yet).
- * - NAT gateways, transit gateways, virtual private gateways and VPC endpoints are not modelled yet:
- *   naming one as a target gets that kind's NotFound error. So the middlebox targets a route more
- *   specific than `local` can have here are a network interface and an instance (AWS also allows a NAT
- *   gateway and a Gateway Load Balancer endpoint); any other target gets AWS's "This route can target
- *   only an interface or an instance." message, and a destination that is not exactly a subnet's block
- *   gets "Route destination doesn't match any subnet CIDR blocks."
+ * - Prefix-list destinations are not supported by CreateRoute (prefix lists exist as records); a
+ *   gateway endpoint's routes to its service's list are made by the endpoint (domain/vpc-endpoints.ts).
+ * - Virtual private gateways and `VpcEndpointId` targets (Gateway Load Balancer endpoints) are not
+ *   modelled: naming one gets an error. A NAT gateway (pending or available, in the table's VPC) may be
+ *   a target; its route is `blackhole` unless the gateway is available. The middlebox targets a route
+ *   more specific than `local` can have here are a network interface, an instance and a NAT gateway
+ *   (AWS also allows a Gateway Load Balancer endpoint); any other target gets AWS's "This route can
+ *   target only an interface or an instance." message, and a destination that is not exactly a
+ *   subnet's block gets "Route destination doesn't match any subnet CIDR blocks."
  * - The subnet rule is checked when the route is created or replaced; deleting the subnet afterwards
  *   leaves the route in place (what AWS does then is not documented).
  * - A route's State is computed when read (`routeState`): `blackhole` when its target is gone or
@@ -321,8 +322,15 @@ export function resolveTarget(world: World, rs: RegionState, rt: RouteTable, inp
       if (!tgw || tgw.state === "deleted" || tgw.state === "deleting" || !attached) throw transitGatewayNotFound(id);
       return { kind: "tgw", id };
     }
-    case "NatGatewayId":
-      throw natGatewayNotFound(id);
+    case "NatGatewayId": {
+      // A gateway that is pending or available may be named; a deleted or failed one is gone.
+      const nat = rs.natGateways.get(id);
+      if (!nat || nat.state === "deleted" || nat.state === "failed" || nat.state === "deleting") throw natGatewayNotFound(id);
+      if (nat.vpcId !== rt.vpcId) {
+        throw invalidParameterValue(`route table ${rt.id} and network gateway ${id} belong to different networks`);
+      }
+      return { kind: "nat", id };
+    }
     case "EgressOnlyInternetGatewayId": {
       const eigw = rs.egressOnlyInternetGateways.get(id);
       if (!eigw) throw egressOnlyInternetGatewayNotFound(id);
@@ -495,6 +503,10 @@ export function routeState(world: World, rs: RegionState, rt: RouteTable, route:
       const inst = rs.instances.get(eni.attachment.instanceId);
       return inst?.state === "running" ? "active" : "blackhole";
     }
+    case "nat":
+      return rs.natGateways.get(t.id)?.state === "available" ? "active" : "blackhole";
+    case "vpce":
+      return rs.vpcEndpoints.get(t.id)?.state === "available" ? "active" : "blackhole";
     case "eigw":
       return rs.egressOnlyInternetGateways.get(t.id)?.attachments.some((a) => a.vpcId === rt.vpcId) ? "active" : "blackhole";
     default:

@@ -77,8 +77,13 @@
  *   attachment subnets' network ACLs and route tables are not applied (the packet goes from the
  *   attachment straight to the interface that holds the address), and the zone does not change the
  *   round trip.
- * - NAT gateways, VPN gateways and egress-only gateways are not modelled: routes to them are reported
- *   as not functional (BAD_STATE_ROUTE).
+ * - NAT gateways (nat.ts) translate the source on the way out and the destination of the reply on
+ *   the way back (the walk's `translate` middlebox step, `untranslate` at the gateway's interface, and
+ *   replyFromOutside for a reply from the Internet to its elastic IP); their interfaces have no security
+ *   groups and, like interface endpoints' interfaces, are up while they exist. Gateway endpoints
+ *   (endpoints.ts) reach the simulated S3/DynamoDB and bring the reply back through the endpoint. VPN
+ *   gateways and egress-only gateways are not modelled: routes to them are reported as not functional
+ *   (BAD_STATE_ROUTE).
  * - Unlike AWS's analyzer, paths may cross regions and accounts.
  */
 import type { NetworkAcl, RouteTable, SecurityGroup } from "../domain/types.js";
@@ -93,6 +98,8 @@ import { matchAcl, matchSgRules, PROTO_ICMP, PROTO_TCP, PROTO_UDP, type Compiled
 import { MTU_INTERNET, type LatencyModel, type SegmentRtt } from "./latency.js";
 import { forwarderFor } from "./forwarders.js";
 import { privateIngress } from "./forward-igw.js";
+import { isNatInterface, isServiceInterface, natDropsInbound, untranslate } from "./nat.js";
+import { serviceReply } from "./endpoints.js";
 import { blockAt, call, type Loc, noDestination, place, routeView, Walk, where, type Arrival, type Explanation, type Hop, type HopKind, type Leg, type RouteContext, type RouteOutcome } from "./walk.js";
 import { isInternet, isInternetAddress, resolveDestination, resolveSource, type InternetSender, type ResolvedDestination, type Sender } from "./resolve.js";
 
@@ -211,6 +218,10 @@ function sgCheck(
   const kind: HopKind = dir === "egress" ? "sg-egress" : "sg-ingress";
   const groups = w.m.groupsOf(eni);
   const ids = eni.eni.securityGroupIds.join(",");
+  if (isNatInterface(eni)) {
+    hops.push({ leg, kind, id: eni.eni.id, ...where(eni), verdict: "pass", detail: w.explain ? `NAT gateway interface ${eni.eni.id}: no security groups apply` : "" });
+    return;
+  }
   if (stateful) {
     hops.push({ leg, kind, id: ids, ...where(eni), verdict: "allow", detail: "stateful: the reply to an allowed request is allowed" });
     return;
@@ -340,7 +351,8 @@ function aclFix(acl: NetworkAcl, egress: boolean, below: number, k: PacketKey, r
 }
 
 function instanceRunning(e: EniInfo): boolean {
-  return e.instance?.state === "running";
+  // A NAT gateway's or an interface endpoint's interface is up while it exists (nat.ts).
+  return e.instance?.state === "running" || isServiceInterface(e);
 }
 
 function stateCheck(w: Walk, leg: Leg, e: EniInfo, role: "source" | "destination"): void {
@@ -601,6 +613,12 @@ function walkFrom(
   }
   sgCheck(w, leg, x, "ingress", k, out.seenSrc, out.viaIgw || out.viaTgw ? undefined : senderGroups, stateful);
   if (w.stop) return undefined;
+  if (out.appliance && out.translate) {
+    // A NAT gateway (nat.ts): it forwards with its own address as the source.
+    hops.push(out.translate.hop);
+    w.routerHops.push({ address: formatIp(x.primaryIp), id: out.translate.hop.id });
+    return walkFrom(w, leg, x, out.translate.src, dst, k, stateful, depth + 1, undefined);
+  }
   if (out.appliance) {
     hops.push({ leg, kind: "appliance", id: x.eni.id, ...where(x), verdict: instanceRunning(x) && !x.eni.sourceDestCheck ? "pass" : "deny", detail: w.explain ? `appliance ${x.eni.id}${x.instance ? ` (${x.instance.id})` : ""} forwards ${formatIp(src)} → ${formatIp(dst)}` : "" });
     w.routerHops.push({ address: formatIp(x.primaryIp), id: x.instance?.id ?? x.eni.id });
@@ -617,6 +635,12 @@ function walkFrom(
     }
     // Group identity is not preserved past an appliance.
     return walkFrom(w, leg, x, src, dst, k, stateful, depth + 1, undefined);
+  }
+  // A reply to a NAT gateway's address: it translates the destination back to the original sender.
+  const un = untranslate(w, leg, x, out.seenSrc, dst);
+  if (un) {
+    hops.push(un.hop);
+    return walkFrom(w, leg, x, out.seenSrc, un.dst, k, stateful, depth + 1, undefined);
   }
   hops.push({ leg, kind: "eni", id: x.eni.id, ...where(x), verdict: instanceRunning(x) ? "allow" : "deny", detail: w.explain ? `${formatIp(x.primaryIp)} on ${x.eni.id}${x.instance ? ` (${x.instance.id}, ${x.instance.state})` : ""} sees source ${formatIp(out.seenSrc)}` : "" });
   stateCheck(w, leg, x, leg === "forward" ? "destination" : "source");
@@ -636,6 +660,40 @@ function replyFromInternet(w: Walk, s: EniInfo, from: number, k: PacketKey): voi
   if (w.stop) return;
   sgCheck(w, "return", s, "ingress", k, from, undefined, true);
   hops.push({ leg: "return", kind: "eni", id: s.eni.id, ...loc, verdict: "allow", detail: w.explain ? `reply reaches ${s.eni.id}` : "" });
+}
+
+/**
+ * The reply from outside the VPCs: from a service reached through a gateway endpoint (endpoints.ts) it
+ * comes back through the endpoint; from the Internet to a NAT gateway's elastic IP it enters through
+ * the internet gateway to the NAT gateway (nat.ts), which translates it back and forwards it by its
+ * subnet's route table; otherwise the sender's own gateway brings it (replyFromInternet).
+ */
+function replyFromOutside(w: Walk, source: EniInfo, arrival: Arrival, k: PacketKey): void {
+  const from = arrival.ip;
+  const svc = serviceReply(w, from);
+  const nat = svc ? undefined : w.m.publicIps.get(arrival.seenSrc);
+  if (!svc && (!nat || !isNatInterface(nat))) return replyFromInternet(w, source, from, k);
+  const x = svc ? svc.eni : nat!;
+  if (svc) w.ret.push(...svc.hops);
+  else {
+    w.ret.push({ leg: "return", kind: "internet", id: formatIp(from), verdict: "pass", detail: w.explain ? `the Internet (simulated) replies from ${formatIp(from)} to ${formatIp(arrival.seenSrc)}` : "" });
+    w.ret.push({ leg: "return", kind: "igw", id: x.vpc.igw?.id ?? "(none)", ...where(x), verdict: x.vpc.igw ? "pass" : "deny", detail: w.explain ? `internet gateway translates ${formatIp(arrival.seenSrc)} back to ${formatIp(x.primaryIp)}` : "" });
+  }
+  w.segRet.push(w.lat.segment(place(x), undefined));
+  aclCheck(w, "return", x, "ingress", k, from);
+  if (w.stop) return;
+  const un = isNatInterface(x) ? untranslate(w, "return", x, from, x.primaryIp) : undefined;
+  if (!un) {
+    sgCheck(w, "return", x, "ingress", k, from, undefined, true);
+    w.ret.push({ leg: "return", kind: "eni", id: x.eni.id, ...where(x), verdict: "allow", detail: w.explain ? `reply reaches ${x.eni.id}` : "" });
+    return;
+  }
+  sgCheck(w, "return", x, "ingress", k, from, undefined, true);
+  w.ret.push(un.hop);
+  const back = walkFrom(w, "return", x, from, un.dst, k, true, 1, undefined);
+  if (back && !w.stop && (back.kind !== "eni" || back.eni !== source)) {
+    noDestination(w, "return", x, x.vpc, un.dst, `the reply translated back by the NAT gateway to ${formatIp(un.dst)} is routed to ${back.eni ? back.eni.eni.id : "the Internet"}, not to the sender ${source.eni.id}`);
+  }
 }
 
 function endpointView(e: EniInfo): EndpointView {
@@ -743,6 +801,8 @@ function fromInternet(m: NetworkModel, lat: LatencyModel, src: InternetSender, d
       reason: `${dstText} belongs to ${target.eni.id}, but its VPC ${vpc.vpc.id} has no attached internet gateway`,
       fix: `create and attach one: aws ec2 create-internet-gateway; aws ec2 attach-internet-gateway --vpc-id ${vpc.vpc.id} --internet-gateway-id <igw>`,
     });
+  } else if (natDropsInbound(w, target, S)) {
+    // A NAT gateway's elastic IP: the gateway drops connections from the Internet (nat.ts).
   } else {
     const x = target;
     w.fwd.push({ leg: "forward", kind: "igw", id: vpc.igw.id, ...where(x), verdict: "pass", detail: w.explain ? `internet gateway ${vpc.igw.id} translates ${dstText} to ${formatIp(x.primaryIp)}` : "" });
@@ -824,7 +884,7 @@ export function analyzeResolved(m: NetworkModel, lat: LatencyModel, sender: Send
   }
   if (arrival && !w.stop) {
     if (arrival.kind === "internet") {
-      replyFromInternet(w, source, arrival.ip, kr);
+      replyFromOutside(w, source, arrival, kr);
     } else {
       const d = arrival.eni!;
       const back = walkFrom(w, "return", d, d.ips.includes(arrival.ip) ? arrival.ip : d.primaryIp, arrival.seenSrc, kr, true, 0, d.eni.securityGroupIds);

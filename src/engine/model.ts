@@ -34,6 +34,7 @@ import type {
 import { isPrivate, parseCidr, parseIp } from "../domain/cidr.js";
 import { compileLpm, lookupLpm, originPriority, type LpmEntry, type LpmTable } from "./lpm.js";
 import { compileAcl, compileSg, type CompiledAcl, type CompiledSg } from "./filters.js";
+import { findAwsPrefixList } from "../domain/prefix-lists.js";
 
 export interface CidrInt {
   text: string;
@@ -99,8 +100,10 @@ export interface EniInfo {
 export interface CompiledRouteTable {
   rt: RouteTable;
   lpm: LpmTable;
-  /** Parsed destinations, index-aligned with `rt.routes`. */
+  /** Parsed destinations, index-aligned with `rt.routes` (undefined for a prefix-list route). */
   dests: (CidrInt | undefined)[];
+  /** What each LPM value means: the route's index and the CIDR that matched (a prefix list has many). */
+  hits: { route: number; dest: CidrInt }[];
 }
 
 interface Cached<T> {
@@ -380,27 +383,63 @@ export class NetworkModel {
   routeTable(rt: RouteTable): CompiledRouteTable {
     const gen = this.world.generation;
     const c = this.rtCache.get(rt);
-    if (c && (c.checkedGen === gen || sameSnap(c.snap, rtSnap(rt)))) {
+    if (c && (c.checkedGen === gen || sameSnap(c.snap, rtSnap(rt, this.prefixListEntries(rt))))) {
       c.checkedGen = gen;
       return c.value;
     }
-    const dests = rt.routes.map((r) => this.cidr(r.destinationCidr));
+    const dests = rt.routes.map((r) => (r.destinationPrefixListId === undefined ? this.cidr(r.destinationCidr) : undefined));
     const entries: LpmEntry[] = [];
+    const hits: { route: number; dest: CidrInt }[] = [];
     rt.routes.forEach((r, i) => {
-      const d = dests[i];
-      if (d) entries.push({ base: d.base, prefix: d.prefix, priority: originPriority(r.origin, r.target.kind === "local"), value: i });
+      // A prefix-list route competes by each of its CIDRs (longest prefix first) and, for an equal
+      // prefix, loses to a static CIDR route and beats a propagated one (VPC User Guide, "How route
+      // priority works": longest prefix, then static routes, then prefix-list routes, then propagated).
+      const priority = originPriority(r.origin, r.target.kind === "local") + (r.destinationPrefixListId === undefined ? 0 : 0.5);
+      for (const d of this.routeDestinations(rt, r, dests[i])) {
+        entries.push({ base: d.base, prefix: d.prefix, priority, value: hits.length });
+        hits.push({ route: i, dest: d });
+      }
     });
-    const value = { rt, lpm: compileLpm(entries), dests };
-    this.rtCache.set(rt, { value, snap: rtSnap(rt), checkedGen: gen });
+    const value = { rt, lpm: compileLpm(entries), dests, hits };
+    this.rtCache.set(rt, { value, snap: rtSnap(rt, this.prefixListEntries(rt)), checkedGen: gen });
     return value;
+  }
+
+  /**
+   * The CIDRs a route's destination stands for: its CIDR, or every entry of its prefix list (an
+   * AWS-managed list of the table's region, or a customer-managed list of its account and region). The
+   * one place prefix lists are expanded for routing; an unknown list expands to nothing.
+   */
+  routeDestinations(rt: RouteTable, r: Route, parsed: CidrInt | undefined): CidrInt[] {
+    if (r.destinationPrefixListId === undefined) return parsed ? [parsed] : [];
+    const id = r.destinationPrefixListId;
+    const own = this.world.existingRegion(rt.ownerId, rt.region)?.managedPrefixLists.get(id);
+    const texts = own ? own.entries.map((e) => e.cidr) : (findAwsPrefixList(rt.region, id)?.cidrs ?? []);
+    const out: CidrInt[] = [];
+    for (const t of texts) {
+      const c = this.cidr(t);
+      if (c) out.push(c);
+    }
+    return out;
+  }
+
+  /** The entry arrays of the customer-managed lists a table's routes name (a change of version replaces them). */
+  private prefixListEntries(rt: RouteTable): unknown[] {
+    const out: unknown[] = [];
+    for (const r of rt.routes) {
+      if (r.destinationPrefixListId === undefined) continue;
+      out.push(this.world.existingRegion(rt.ownerId, rt.region)?.managedPrefixLists.get(r.destinationPrefixListId)?.entries);
+    }
+    return out;
   }
 
   /** The route (and its index) that the table uses for `ip`, or undefined. */
   lookup(rt: RouteTable, ip: number): { route: Route; index: number; dest: CidrInt } | undefined {
     const c = this.routeTable(rt);
-    const i = lookupLpm(c.lpm, ip);
-    if (i < 0) return undefined;
-    return { route: rt.routes[i]!, index: i, dest: c.dests[i]! };
+    const h = lookupLpm(c.lpm, ip);
+    if (h < 0) return undefined;
+    const { route, dest } = c.hits[h]!;
+    return { route: rt.routes[route]!, index: route, dest };
   }
 
   sg(sg: SecurityGroup): CompiledSg {
@@ -453,12 +492,13 @@ function sameSnap(a: unknown[], b: unknown[]): boolean {
   return true;
 }
 
-function rtSnap(rt: RouteTable): unknown[] {
+function rtSnap(rt: RouteTable, prefixLists: unknown[]): unknown[] {
   const s: unknown[] = [rt.routes.length];
   for (const r of rt.routes) {
     const t = r.target as { kind: string; id?: string; eniId?: string };
-    s.push(r, r.destinationCidr, r.origin, t, t.kind, t.id, t.eniId);
+    s.push(r, r.destinationCidr, r.destinationPrefixListId, r.origin, t, t.kind, t.id, t.eniId);
   }
+  s.push(...prefixLists);
   return s;
 }
 

@@ -27,6 +27,8 @@ export type HopKind =
   | "igw"
   | "internet"
   | "appliance"
+  | "nat-gateway"
+  | "vpc-endpoint"
   | "nacl-in"
   | "sg-ingress";
 
@@ -184,6 +186,11 @@ export interface RouteOutcome {
   dead: boolean;
   /** Crossed a transit gateway: security-group references to the sender's groups do not match. */
   viaTgw?: boolean;
+  /**
+   * Set with `appliance` by a middlebox that rewrites the source (a NAT gateway, engine/nat.ts): the
+   * packet leaves it with `src`, and `hop` is shown once the middlebox has received it.
+   */
+  translate?: { src: number; hop: Hop };
 }
 
 /** Where a component is. */

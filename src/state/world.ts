@@ -33,6 +33,7 @@ import type {
   KeyPair,
   LaunchTemplate,
   ManagedPrefixList,
+  NatGateway,
   NetworkAcl,
   NetworkInterface,
   RouteTable,
@@ -44,6 +45,7 @@ import type {
   TransitGateway,
   Volume,
   Vpc,
+  VpcEndpoint,
   VpcPeeringConnection,
 } from "../domain/types.js";
 import type { FlowLog } from "../domain/flow-logs.js";
@@ -77,6 +79,10 @@ export class RegionState {
   readonly transitGateways = new Map<string, TransitGateway>();
   readonly tgwAttachments = new Map<string, TgwVpcAttachment>();
   readonly tgwRouteTables = new Map<string, TgwRouteTable>();
+  /** NAT gateways (domain/nat-gateways.ts), deleted and failed ones kept about an hour as AWS shows them. */
+  readonly natGateways = new Map<string, NatGateway>();
+  /** VPC endpoints (domain/vpc-endpoints.ts). */
+  readonly vpcEndpoints = new Map<string, VpcEndpoint>();
   /** VPC flow logs by id (domain/flow-logs.ts); their records live in engine/flow-records.ts, not here. */
   readonly flowLogs = new Map<string, FlowLog>();
   /** The DHCP options set AWS made for this account and region (every new VPC gets it). */
@@ -112,6 +118,8 @@ export const DEFAULT_QUOTAS = {
   outstandingPeeringRequests: 25,
   elasticIpsPerRegion: 5,
   instancesPerRegion: 1000,
+  /** NAT gateways per Availability Zone (AWS's default 5). */
+  natGatewaysPerZone: 5,
   /** Transit Gateways Guide, "Quotas": per account and region, and per gateway. */
   transitGatewaysPerRegion: 5,
   attachmentsPerTransitGateway: 5000,
