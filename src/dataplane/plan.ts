@@ -34,6 +34,7 @@
 import type { World, RegionState } from "../state/world.js";
 import type {
   Instance,
+  NatGateway,
   NetworkAcl,
   NetworkAclEntry,
   NetworkInterface,
@@ -53,7 +54,7 @@ export const MTU_INTERNET = 1500;
 
 export interface NsPlan {
   name: string;
-  kind: "instance" | "router" | "internet" | "tgw";
+  kind: "instance" | "router" | "internet" | "tgw" | "nat";
   /** What the namespace stands for (instance, VPC, TGW id; "internet"). */
   of: string;
   /** Lines for `ip -n <ns> -batch -` after the links exist (bridges, addresses, up, routes, rules). */
@@ -320,6 +321,14 @@ export function planDataplane(world: World, prefix: string): Plan {
   const internet = { ns: nsName(prefix, "", "inet"), ip: [] as string[], used: false };
   // Instances.
   for (const { inst, rs } of running) planInstance(ctx, inst, rs, routers.get(inst.vpcId)!);
+  // NAT gateways (available, in a VPC with a router).
+  for (const rs of world.regionStates()) {
+    for (const nat of [...rs.natGateways.values()].sort((x, y) => x.id.localeCompare(y.id))) {
+      const router = routers.get(nat.vpcId);
+      const eni = nat.eniId === undefined ? undefined : rs.networkInterfaces.get(nat.eniId);
+      if (nat.state === "available" && router && eni) planNat(ctx, nat, eni, rs, router);
+    }
+  }
   // Peerings (both VPCs routed, active).
   for (const p of [...world.peerings.values()].sort((x, y) => x.id.localeCompare(y.id))) {
     if (!peeringActive(p)) continue;
@@ -394,6 +403,8 @@ interface Port {
   subnetId: string;
   ips: string[];
   groups: SecurityGroup[];
+  /** A NAT gateway's interface: AWS applies no security group to it. */
+  unfiltered?: boolean;
 }
 
 interface RouterBuild {
@@ -487,6 +498,50 @@ function planInstance(ctx: Ctx, inst: Instance, rs: RegionState, router: RouterB
   });
 }
 
+/**
+ * A NAT gateway: a namespace with the gateway's interface (its private addresses, in its subnet, linked
+ * to a port of the router like an instance's ENI, without security groups) that forwards what is routed
+ * to it with its source rewritten to the gateway's primary private address (nftables `snat`, conntrack
+ * translates the replies back), and accepts no connection of its own (input: replies only), so nothing
+ * opened from outside reaches a private instance through it. A public gateway's elastic IP is the IGW's
+ * 1:1 mapping of that private address (the far side sees the EIP); a private gateway has none, and the
+ * internet gateway drops its traffic (as the engine says). Its subnet's route table takes it onward.
+ */
+function planNat(ctx: Ctx, nat: NatGateway, eni: NetworkInterface, rs: RegionState, router: RouterBuild): void {
+  const sub = router.subnets.get(eni.subnetId);
+  const primary = eni.privateIps.find((p) => p.primary)?.address;
+  if (!sub || primary === undefined) return;
+  const ns = nsName(ctx.prefix, "", nat.id);
+  const rdev = `e${short(eni.id)}`;
+  const gw = gatewayOf(sub.subnet.cidr);
+  addLink(ctx.plan, { ns: router.ns, dev: rdev }, { ns, dev: "eth0" }, MTU_VPC);
+  router.ip.push(`link set ${rdev} group ${sub.group}`, `address add ${gw}/32 dev ${rdev}`, `link set ${rdev} up`);
+  const prefixLen = parseCidr(sub.subnet.cidr)!.prefix;
+  const ip: string[] = ["link set lo up"];
+  const ips = [...eni.privateIps].sort((x, y) => Number(y.primary) - Number(x.primary)).map((p) => p.address);
+  for (const a of ips) {
+    ip.push(`address add ${a}/${prefixLen} dev eth0 noprefixroute`);
+    router.hosts.push(`route add ${a}/32 dev ${rdev} table 50`);
+  }
+  ip.push("link set eth0 up", `route add ${sub.subnet.cidr} via ${gw} dev eth0 onlink`, `route add default via ${gw} dev eth0 onlink`);
+  for (const m of publicMappings(rs, eni)) if (m.priv === primary) router.nat.push(m);
+  router.ports.push({ dev: rdev, eni, subnetId: sub.subnet.id, ips, groups: [], unfiltered: true });
+  const nft = [
+    "table inet vpclab {",
+    "  chain input {",
+    "    type filter hook input priority 0; policy drop;",
+    '    iifname "lo" accept',
+    "    ct state established,related accept",
+    "  }",
+    "  chain post {",
+    "    type nat hook postrouting priority 100; policy accept;",
+    `    oifname "eth0" ip saddr != ${primary} snat ip to ${primary}`,
+    "  }",
+    "}",
+  ].join("\n");
+  ctx.plan.namespaces.set(ns, { name: ns, kind: "nat", of: nat.id, ip, nft, parts: new Map(), forward: true, sysctl: [] });
+}
+
 function mainTable(rs: RegionState, vpcId: string): RouteTable | undefined {
   for (const rt of rs.routeTables.values()) if (rt.vpcId === vpcId && rt.associations.some((a) => a.main)) return rt;
   return undefined;
@@ -516,12 +571,14 @@ function finishRouter(ctx: Ctx, r: RouterBuild): void {
       if (dst === "0.0.0.0/0") hasDefault = true;
       const tk = route.target.kind;
       const g = tk === "pcx" || tk === "igw" || tk === "tgw" ? r.gw.get(`${tk}:${route.target.id}`) : undefined;
-      const appliance = route.target.kind === "eni" ? portOf.get(route.target.id) : route.target.kind === "instance" ? portOf.get(route.target.eniId) : undefined;
+      const natEni = route.target.kind === "nat" ? r.rs.natGateways.get(route.target.id)?.eniId : undefined;
+      const appliance =
+        route.target.kind === "eni" ? portOf.get(route.target.id) : route.target.kind === "instance" ? portOf.get(route.target.eniId) : natEni !== undefined ? portOf.get(natEni) : undefined;
       if (g) r.ip.push(`route add ${dst} via inet6 ${g.via} dev ${g.dev} table ${n}`);
       else if (appliance) r.ip.push(`route add ${dst} via ${appliance.ips[0]} dev ${appliance.dev} onlink table ${n}`);
       else {
         r.ip.push(`route add blackhole ${dst} table ${n}`);
-        if (tk === "nat" || tk === "vgw" || tk === "eigw") ctx.plan.notes.push(`route ${dst} → ${route.target.id} in ${t.id}: ${tk} targets are not modelled in the data plane (dropped)`);
+        if (tk === "vgw" || tk === "eigw") ctx.plan.notes.push(`route ${dst} → ${route.target.id} in ${t.id}: ${tk} targets are not modelled in the data plane (dropped)`);
       }
     }
     // The local route: on to table 50 (through the rule at pref 2000).
@@ -603,7 +660,7 @@ function routerNft(ctx: Ctx, r: RouterBuild): { nft: string; parts: Map<string, 
   const refs = new Set<string>();
   const eout: string[] = [];
   const ein: string[] = [];
-  for (const p of [...r.ports].sort((x, y) => x.dev.localeCompare(y.dev))) {
+  for (const p of [...r.ports].filter((x) => !x.unfiltered).sort((x, y) => x.dev.localeCompare(y.dev))) {
     for (const [dir, map] of [["o", eout], ["i", ein]] as const) {
       const body: string[] = [];
       for (const g of p.groups) {
