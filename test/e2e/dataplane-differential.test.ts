@@ -3,7 +3,8 @@
  * random routes, security groups and network ACLs) built through the SDK on a server with
  * `--dataplane netns`; between every pair of instances a real `ping -c1 -W1` and a real TCP connect
  * (`nc -z`, to a listener on port 80) run in the namespaces, and each outcome is compared with the
- * engine's verdict (`POST /_vpclab/analyze`). Needs Linux and root (CI runs as root); skipped with a
+ * engine's verdict (`POST /_vpclab/analyze`); A sometimes has an internet gateway and a NAT gateway
+ * (public or private) for a2's way out to the simulated Internet. Needs Linux and root (CI runs as root); skipped with a
  * message otherwise. A third test covers appliances (routes to an ENI or an instance, with the
  * source/destination check on or off) and VPCs joined by a VPC peering or by two transit gateways
  * peered across regions (static routes), with the same comparison.
@@ -36,6 +37,9 @@ import {
   DescribeTransitGatewaysCommand,
   DescribeTransitGatewayVpcAttachmentsCommand,
   CreateTransitGatewayPeeringAttachmentCommand,
+  AllocateAddressCommand,
+  CreateNatGatewayCommand,
+  DescribeNatGatewaysCommand,
   AcceptTransitGatewayPeeringAttachmentCommand,
   AssociateTransitGatewayRouteTableCommand,
   CreateTransitGatewayRouteCommand,
@@ -101,9 +105,10 @@ async function build(lab: Lab, seed: number): Promise<{ boxes: Box[]; story: str
     await b.send(new CreateRouteCommand({ RouteTableId: rtB, DestinationCidrBlock: cA, VpcPeeringConnectionId: pcx }));
     story.push("route B→A");
   }
+  let rtA2: string | undefined;
   if (rand() < 0.3) {
-    const rt = (await a.send(new CreateRouteTableCommand({ VpcId: vA }))).RouteTable!.RouteTableId!;
-    await a.send(new AssociateRouteTableCommand({ RouteTableId: rt, SubnetId: a2 }));
+    rtA2 = (await a.send(new CreateRouteTableCommand({ VpcId: vA }))).RouteTable!.RouteTableId!;
+    await a.send(new AssociateRouteTableCommand({ RouteTableId: rtA2, SubnetId: a2 }));
     story.push("a2's subnet has a table without the peering route");
   }
   // Security groups: random ingress, sometimes a narrowed egress.
@@ -146,6 +151,20 @@ async function build(lab: Lab, seed: number): Promise<{ boxes: Box[]; story: str
     await a.send(new AttachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: vA }));
     if (rand() < 0.8) await a.send(new CreateRouteCommand({ RouteTableId: rtA, DestinationCidrBlock: "0.0.0.0/0", GatewayId: igw }));
     story.push("A has an IGW");
+    // Sometimes a NAT gateway in a1 (public with an EIP, or private) for a2's way out.
+    if (rand() < 0.6) {
+      const isPublic = rand() < 0.7;
+      const alloc = isPublic ? (await a.send(new AllocateAddressCommand({ Domain: "vpc" }))).AllocationId! : undefined;
+      const nat = (await a.send(new CreateNatGatewayCommand({ SubnetId: a1, ...(isPublic ? { AllocationId: alloc } : { ConnectivityType: "private" }) }))).NatGateway!.NatGatewayId!;
+      await a.send(new DescribeNatGatewaysCommand({ NatGatewayIds: [nat] }));
+      if (!rtA2) {
+        rtA2 = (await a.send(new CreateRouteTableCommand({ VpcId: vA }))).RouteTable!.RouteTableId!;
+        await a.send(new AssociateRouteTableCommand({ RouteTableId: rtA2, SubnetId: a2 }));
+        if (rand() < 0.7) await a.send(new CreateRouteCommand({ RouteTableId: rtA2, DestinationCidrBlock: cB, VpcPeeringConnectionId: pcx }));
+      }
+      await a.send(new CreateRouteCommand({ RouteTableId: rtA2, DestinationCidrBlock: "0.0.0.0/0", NatGatewayId: nat }));
+      story.push(`a2 → 0.0.0.0/0 through a ${isPublic ? "public" : "private"} NAT gateway in a1`);
+    }
   }
   const publicA1 = rand() < 0.6;
   if (publicA1) story.push("a1 has a public IP");
@@ -162,7 +181,7 @@ async function build(lab: Lab, seed: number): Promise<{ boxes: Box[]; story: str
 
 test("the kernel's verdicts (real ping and TCP connect between namespaces) match the engine's", { skip, timeout: 120_000 }, async () => {
   // More seeds than the default VPC quota of 5 per region allows side by side (VPCLAB_DIFF_SEEDS).
-  const lab = await startLab({ dataplane: "netns", quotas: { vpcsPerRegion: 200, internetGatewaysPerRegion: 200 } });
+  const lab = await startLab({ dataplane: "netns", quotas: { vpcsPerRegion: 200, internetGatewaysPerRegion: 200, elasticIpsPerRegion: 200, natGatewaysPerZone: 200 } });
   const listeners: ChildProcess[] = [];
   const mismatches: string[] = [];
   let probes = 0;
@@ -221,9 +240,11 @@ test("the kernel's verdicts (real ping and TCP connect between namespaces) match
           (async () => {
             const once = async () => (await sh("ip", ["netns", "exec", ns.get(from.id)!, "ping", "-c1", "-W1", "8.8.8.8"])) === 0;
             const kernel = (await once()) || (await once());
-            const a = await lab.admin<{ verdict: string }>("POST", "/analyze", { from: from.id, to: "8.8.8.8", protocol: "icmp" });
+            const a = await lab.admin<{ verdict: string; explanations?: { code?: string }[] }>("POST", "/analyze", { from: from.id, to: "8.8.8.8", protocol: "icmp" });
             probes++;
             if (kernel) reached.internet++;
+            if (process.env.VPCLAB_DIFF_DEBUG) console.log(`seed ${seed} ${from.name}→8.8.8.8: kernel ${kernel}, engine ${a.body.verdict} [${story.join("; ")}]`);
+            if (!kernel && !(a.body.explanations ?? []).some((e) => typeof e.code === "string" && e.code !== "")) mismatches.push(`seed ${seed} ${from.name}→8.8.8.8: the kernel drops it but the engine gives no explanation`);
             if (kernel !== (a.body.verdict === "reachable")) mismatches.push(`seed ${seed} ${from.name}→8.8.8.8 icmp: kernel ${kernel ? "reached" : "blocked"}, engine ${a.body.verdict} [${story.join("; ")}]`);
           })(),
         );
