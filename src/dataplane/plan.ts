@@ -26,6 +26,8 @@
  *   available peering attachment (a link to the peer gateway's namespace); one routing table per TGW
  *   route table (the engine's effective routes), chosen by the arriving attachment. A VPC router sends
  *   to the gateway only from subnets in the Availability Zones of the attachment's subnets.
+ * - `nat-…`: one namespace per available NAT gateway (in a VPC with a router): its interface on a router
+ *   port like an ENI (no security groups), snat to its primary private address, no inbound connections.
  * Router-to-router links carry no IPv4 address: routes point at the peer's fixed IPv6 link-local
  *   address (`via inet6 fe80::2`), so overlapping VPC CIDRs never collide on a link.
  *
@@ -127,7 +129,7 @@ export interface Plan {
   namespaces: Map<string, NsPlan>;
   links: Map<string, LinkPlan>;
   instances: InstanceView[];
-  /** Things the plan could not build, for the fidelity log (e.g. a NAT gateway route). */
+  /** Things the plan could not build, for the fidelity log (e.g. a route to a VGW). */
   notes: string[];
 }
 
