@@ -117,6 +117,7 @@ const HOP_NAMES: Record<string, string> = {
   pcx: "Peering connection",
   vpc: "VPC",
   igw: "Internet gateway",
+  eigw: "Egress-only internet gateway",
   internet: "Internet",
   appliance: "Appliance",
   "nat-gateway": "NAT gateway",
@@ -299,7 +300,7 @@ function drawPath(cy: cytoscape.Core, topo: Topology, a: any): void {
       onPath.push(h.id);
       const e = cy.getElementById(h.id);
       if (e.isEdge()) anchor(h.kind === "tgw-peering" ? (anchors[anchors.length - 1] === e.target().id() ? e.source().id() : e.target().id()) : topo.tgwOfAttachment.get(h.id) ?? e.target().id());
-    } else if (h.kind === "igw") anchor(h.id);
+    } else if (h.kind === "igw" || h.kind === "eigw") anchor(h.id);
     else if (h.kind === "internet") anchor("internet");
   }
   const blocked = a.verdict !== "reachable";
