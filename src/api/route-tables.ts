@@ -6,9 +6,10 @@
  * EC2 always returns a route table's `tagSet` and `propagatingVgwSet`, empty or not (the CLI prints
  * `"Tags": []`), so the view does too.
  *
- * Fidelity notes: see domain/route-tables.ts. `DestinationPrefixListId` naming an existing prefix list
- * is refused with InvalidParameterValue (the engine does not expand prefix lists yet; see
- * domain/prefix-lists.ts). The `association.*` filters match per association, so a
+ * Fidelity notes: see domain/route-tables.ts. A route to a prefix list (`DestinationPrefixListId`) shows
+ * that field and no DestinationCidrBlock, as EC2 does; routes propagated from a virtual private gateway
+ * show origin `EnableVgwRoutePropagation` and the table lists the gateway in `PropagatingVgws`
+ * (domain/vpn.ts). The `association.*` filters match per association, so a
  * main table that also has explicit subnet associations matches both `association.main=true` and
  * `=false`, and a table without associations matches neither, as the filter's documentation says.
  * A route loaded from a snapshot (snapshot/import.ts) may name a target kind vpclab does not model
@@ -36,7 +37,6 @@ import type {
 import type { Route, RouteTable } from "../domain/types.js";
 import type { RegionState, World } from "../state/world.js";
 import type { Handler } from "./context.js";
-import { refusePrefixListReference } from "../domain/prefix-lists.js";
 import {
   associateRouteTable,
   createRoute,
@@ -56,7 +56,7 @@ import { invalidParameterValue, routeTableNotFound, routeTableMalformed } from "
 function routeView(world: World, rs: RegionState, rt: RouteTable, r: Route): RouteView {
   const t = r.target;
   const view: RouteView = {
-    DestinationCidrBlock: r.destinationCidr,
+    ...(r.destinationPrefixListId !== undefined ? { DestinationPrefixListId: r.destinationPrefixListId } : { DestinationCidrBlock: r.destinationCidr }),
     Origin: r.origin,
     State: routeState(world, rs, rt, r),
   };
@@ -111,7 +111,7 @@ export function routeTableView(world: World, rs: RegionState, rt: RouteTable): R
       GatewayId: a.gatewayId,
       AssociationState: { State: "associated" },
     })),
-    PropagatingVgws: [],
+    PropagatingVgws: (rt.propagatingVgws ?? []).map((GatewayId) => ({ GatewayId })),
     RouteTableId: rt.id,
     Routes: rt.routes.map((r) => routeView(world, rs, rt, r)),
     Tags: [...rt.tags].map(([Key, Value]) => ({ Key, Value })),
@@ -130,9 +130,9 @@ function routeTableFilters(world: World, rs: RegionState): FilterSpec<RouteTable
     "association.main": (rt) => rt.associations.map((a) => a.main),
     "owner-id": (rt) => rt.ownerId,
     "route-table-id": (rt) => rt.id,
-    "route.destination-cidr-block": (rt) => rt.routes.map((r) => r.destinationCidr),
+    "route.destination-cidr-block": (rt) => rt.routes.map((r) => (r.destinationPrefixListId === undefined ? r.destinationCidr : undefined)),
     "route.destination-ipv6-cidr-block": () => [],
-    "route.destination-prefix-list-id": () => [],
+    "route.destination-prefix-list-id": (rt) => rt.routes.map((r) => r.destinationPrefixListId),
     "route.egress-only-internet-gateway-id": (rt) => routes(rt).map((r) => r.EgressOnlyInternetGatewayId),
     "route.gateway-id": (rt) => routes(rt).map((r) => r.GatewayId),
     "route.instance-id": (rt) => routes(rt).map((r) => r.InstanceId),
@@ -179,31 +179,27 @@ const replaceRouteTableAssociationOp: Handler<ReplaceRouteTableAssociationReques
   AssociationState: { State: "associated" },
 });
 
-/**
- * IPv6 destinations are outside vpclab's IPv4-only network; prefix-list destinations are not expanded
- * by the engine yet, so a known list is refused by name (an unknown one is NotFound), never stored.
- */
-function ipv4Only(rs: RegionState, input: { DestinationIpv6CidrBlock?: string; DestinationPrefixListId?: string }): void {
-  if (input.DestinationPrefixListId !== undefined) refusePrefixListReference(rs, input.DestinationPrefixListId, "route destinations");
+/** IPv6 destinations are outside vpclab's IPv4-only network. */
+function ipv4Only(input: { DestinationIpv6CidrBlock?: string }): void {
   if (input.DestinationIpv6CidrBlock !== undefined) {
-    throw invalidParameterValue("vpclab supports IPv4 route destinations only (DestinationCidrBlock).");
+    throw invalidParameterValue("vpclab supports IPv4 route destinations only (DestinationCidrBlock or DestinationPrefixListId).");
   }
 }
 
 const createRouteOp: Handler<CreateRouteRequest, CreateRouteResult> = ({ world, rs }, input) => {
-  ipv4Only(rs, input);
-  createRoute(world, rs, input.RouteTableId, input.DestinationCidrBlock, input);
+  ipv4Only(input);
+  createRoute(world, rs, input.RouteTableId, input.DestinationCidrBlock, input, input.DestinationPrefixListId);
   return { Return: true };
 };
 
 const replaceRouteOp: Handler<ReplaceRouteRequest, void> = ({ world, rs }, input) => {
-  ipv4Only(rs, input);
-  replaceRoute(world, rs, input.RouteTableId, input.DestinationCidrBlock, input);
+  ipv4Only(input);
+  replaceRoute(world, rs, input.RouteTableId, input.DestinationCidrBlock, input, input.DestinationPrefixListId);
 };
 
 const deleteRouteOp: Handler<DeleteRouteRequest, void> = ({ world, rs }, input) => {
-  ipv4Only(rs, input);
-  deleteRoute(world, rs, input.RouteTableId, input.DestinationCidrBlock);
+  ipv4Only(input);
+  deleteRoute(world, rs, input.RouteTableId, input.DestinationCidrBlock, input.DestinationPrefixListId);
 };
 
 export const routeTableOperations = {

@@ -35,6 +35,7 @@ import { launchTemplateOperations } from "./launch-templates.js";
 import { prefixListOperations } from "./prefix-lists.js";
 import { egressOnlyGatewayOperations } from "./egress-only-gateways.js";
 import { transitGatewayOperations } from "./transit-gateways.js";
+import { tgwPrefixListReferenceOperations } from "./tgw-prefix-list-references.js";
 
 export const ec2Operations = {
   ...vpcOperations,
@@ -64,6 +65,7 @@ export const ec2Operations = {
   ...prefixListOperations,
   ...egressOnlyGatewayOperations,
   ...transitGatewayOperations,
+  ...tgwPrefixListReferenceOperations,
 } satisfies Operations;
 
 export const ec2OperationTable: Readonly<Record<string, DispatchHandler>> = ec2Operations;

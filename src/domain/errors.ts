@@ -334,12 +334,12 @@ export const prefixListVersionNotFound = (version: number) =>
   invalidParameterValue(`The specified value for version is not valid. Version ${version} does not exist for this prefix list.`);
 export const prefixListAwsManaged = (id: string) =>
   unsupportedOperation(`The prefix list ${id} is managed by AWS and cannot be modified or deleted.`);
-/**
- * vpclab's own refusal: the network engine does not expand prefix lists yet, so a route or rule that
- * names one would be a silent no-op; it is refused instead.
- */
-export const prefixListReferenceUnsupported = (id: string, where: string) =>
-  invalidParameterValue(`vpclab does not support prefix lists in ${where} yet: ${id} cannot be referenced; name its CIDR blocks instead.`);
+/** A list that routes, rules or references still name (AWS's code; vpclab's wording). */
+export const prefixListInUse = (id: string, verb: string) =>
+  new Ec2Error("InvalidPrefixListModification", `The prefix list ${id} is referenced by one or more resources and cannot be ${verb}.`);
+/** Routes reach AWS-managed lists only through gateway endpoints (vpclab's wording). */
+export const prefixListAwsManagedRoute = (id: string) =>
+  invalidParameterValue(`The prefix list ${id} is managed by AWS; a route can only name a customer-managed prefix list.`);
 
 // ---- network ACLs ------------------------------------------------------------------------------
 
@@ -545,3 +545,10 @@ export const tgwRouteNotFound = (dest: string, rtb: string) =>
   new Ec2Error("InvalidRoute.NotFound", `No route with destination-cidr-block ${dest} in Transit Gateway Route Table ${rtb}`);
 export const tgwAttachmentOtherGateway = (attachment: string, rtb: string) =>
   invalidParameterValue(`Transit Gateway Attachment ${attachment} and Transit Gateway Route Table ${rtb} belong to different Transit Gateways.`);
+
+// ---- transit gateway prefix-list references (domain/prefix-list-references.ts) ------------------
+
+export const tgwPrefixListReferenceExists = (pl: string, rtb: string) =>
+  new Ec2Error("RouteAlreadyExists", `Prefix list reference ${pl} already exists in Transit Gateway Route Table ${rtb}.`);
+export const tgwPrefixListReferenceNotFound = (pl: string, rtb: string) =>
+  new Ec2Error("InvalidRoute.NotFound", `No prefix list reference ${pl} in Transit Gateway Route Table ${rtb}`);

@@ -53,9 +53,11 @@ import {
   egressOnlyInternetGatewayNotFound,
   egressOnlyRouteIpv4,
   routeTableMalformed,
+  prefixListAwsManagedRoute,
 } from "./errors.js";
 import { isWellFormedId } from "./ids.js";
 import { getSubnet } from "./subnets.js";
+import { isAwsManaged, prefixListWeight, referencedPrefixList } from "./prefix-lists.js";
 
 export function getRouteTable(rs: RegionState, id: string | undefined): RouteTable {
   const rt = id === undefined ? undefined : rs.routeTables.get(id);
@@ -360,9 +362,40 @@ function checkInsideVpc(rs: RegionState, rt: RouteTable, dest: string, target: R
   throw routeNotSubnetCidr();
 }
 
-function countStaticRoutes(rt: RouteTable): number {
-  return rt.routes.filter((r) => r.origin === "CreateRoute").length;
+/**
+ * Routes counted against the route quota: the static routes, a route to a prefix list counting as the
+ * list's MaxEntries (VPC User Guide, "Prefix lists": "the maximum number of entries for the prefix
+ * lists counts against the quota for the number of routes").
+ */
+function countStaticRoutes(rs: RegionState, rt: RouteTable): number {
+  let n = 0;
+  for (const r of rt.routes) if (r.origin === "CreateRoute") n += r.destinationPrefixListId === undefined ? 1 : prefixListWeight(rs, r.destinationPrefixListId);
+  return n;
 }
+
+/** A route's destination as CreateRoute/ReplaceRoute/DeleteRoute name it: a CIDR block or a prefix list. */
+export type RouteDestination = { cidr: string; prefixListId?: undefined } | { cidr?: undefined; prefixListId: string };
+
+/**
+ * Exactly one destination: DestinationCidrBlock (canonicalised) or DestinationPrefixListId (an existing
+ * customer-managed list of the region). IPv6 destinations are refused by the API layer before this.
+ */
+export function routeDestination(rs: RegionState, cidr: string | undefined, prefixListId: string | undefined): RouteDestination {
+  if (prefixListId !== undefined) {
+    if (cidr !== undefined) throw invalidParameterCombination("The parameter destinationCidrBlock cannot be used with the parameter destinationPrefixListId");
+    const pl = referencedPrefixList(rs, prefixListId);
+    if (isAwsManaged(pl)) throw prefixListAwsManagedRoute(pl.id);
+    return { prefixListId: pl.id };
+  }
+  return { cidr: destination(cidr) };
+}
+
+/** The static (or local) route of a table for a destination; propagated routes are not addressable. */
+function findRoute(rt: RouteTable, d: RouteDestination): number {
+  return rt.routes.findIndex((r) => r.origin !== "EnableVgwRoutePropagation" && (d.prefixListId !== undefined ? r.destinationPrefixListId === d.prefixListId : r.destinationPrefixListId === undefined && r.destinationCidr === d.cidr));
+}
+
+const destText = (d: RouteDestination) => d.prefixListId ?? d.cidr;
 
 export function createRoute(
   world: World,
@@ -370,16 +403,19 @@ export function createRoute(
   routeTableId: string | undefined,
   destinationCidr: string | undefined,
   target: RouteTargetInput,
+  destinationPrefixListId?: string,
 ): void {
   const rt = getRouteTable(rs, routeTableId);
-  const dest = destination(destinationCidr);
+  const d = routeDestination(rs, destinationCidr, destinationPrefixListId);
   const resolved = resolveTarget(world, rs, rt, target, false);
-  if (rt.routes.some((r) => r.destinationCidr === dest)) throw routeAlreadyExists(rt.id, dest);
-  checkInsideVpc(rs, rt, dest, resolved);
-  if (countStaticRoutes(rt) >= world.quotas.routesPerRouteTable) {
+  if (findRoute(rt, d) >= 0) throw routeAlreadyExists(rt.id, destText(d));
+  if (d.cidr !== undefined) checkInsideVpc(rs, rt, d.cidr, resolved);
+  const weight = d.prefixListId === undefined ? 1 : prefixListWeight(rs, d.prefixListId);
+  if (countStaticRoutes(rs, rt) + weight > world.quotas.routesPerRouteTable) {
     throw routeLimitExceeded();
   }
-  addRoute(rt, { destinationCidr: dest, target: resolved, origin: "CreateRoute" });
+  const route: Route = d.prefixListId === undefined ? { destinationCidr: d.cidr, target: resolved, origin: "CreateRoute" } : { destinationCidr: "", destinationPrefixListId: d.prefixListId, target: resolved, origin: "CreateRoute" };
+  addRoute(rt, route);
 }
 
 export function replaceRoute(
@@ -388,12 +424,19 @@ export function replaceRoute(
   routeTableId: string | undefined,
   destinationCidr: string | undefined,
   target: RouteTargetInput,
+  destinationPrefixListId?: string,
 ): void {
   const rt = getRouteTable(rs, routeTableId);
-  const dest = destination(destinationCidr);
-  const route = rt.routes.find((r) => r.destinationCidr === dest);
-  if (!route) throw routeNotFound(rt.id, dest);
+  const d = routeDestination(rs, destinationCidr, destinationPrefixListId);
+  const route = rt.routes[findRoute(rt, d)];
+  if (!route) throw routeNotFound(rt.id, destText(d));
   const resolved = resolveTarget(world, rs, rt, target, true);
+  if (d.cidr === undefined) {
+    if (resolved.kind === "local") throw invalidParameterValue(`A route to prefix list ${d.prefixListId} cannot target 'local'.`);
+    route.target = resolved;
+    return;
+  }
+  const dest = d.cidr;
   const isVpcBlock = rs.vpcs.get(rt.vpcId)!.cidrBlocks.some((b) => b.cidr === dest);
   if (resolved.kind === "local" && !isVpcBlock) {
     throw invalidParameterValue(`The destination CIDR block ${dest} is not a CIDR block of this VPC; it cannot target 'local'.`);
@@ -406,13 +449,19 @@ export function replaceRoute(
   if (route.origin !== "CreateRouteTable") route.origin = "CreateRoute";
 }
 
-export function deleteRoute(world: World, rs: RegionState, routeTableId: string | undefined, destinationCidr: string | undefined): void {
+export function deleteRoute(
+  world: World,
+  rs: RegionState,
+  routeTableId: string | undefined,
+  destinationCidr: string | undefined,
+  destinationPrefixListId?: string,
+): void {
   const rt = getRouteTable(rs, routeTableId);
-  const dest = destination(destinationCidr);
-  const i = rt.routes.findIndex((r) => r.destinationCidr === dest);
-  if (i < 0) throw routeNotFound(rt.id, dest);
+  const d = routeDestination(rs, destinationCidr, destinationPrefixListId);
+  const i = findRoute(rt, d);
+  if (i < 0) throw routeNotFound(rt.id, destText(d));
   if (rt.routes[i]!.origin === "CreateRouteTable") {
-    throw invalidParameterValue(`cannot remove local route ${dest} in route table ${rt.id}`);
+    throw invalidParameterValue(`cannot remove local route ${destText(d)} in route table ${rt.id}`);
   }
   rt.routes.splice(i, 1);
 }

@@ -65,7 +65,10 @@ export type RouteTarget =
   | { kind: "unmodelled"; id: string; field: string };
 
 export interface Route {
+  /** The destination CIDR block; "" for a route to a prefix list (`destinationPrefixListId`). */
   destinationCidr: string;
+  /** A route to a managed prefix list (DestinationPrefixListId): the engine expands it per entry. */
+  destinationPrefixListId?: string;
   target: RouteTarget;
   origin: "CreateRouteTable" | "CreateRoute" | "EnableVgwRoutePropagation";
 }
@@ -81,6 +84,8 @@ export interface RouteTable extends Scoped {
   vpcId: string;
   routes: Route[];
   associations: RouteTableAssociation[];
+  /** Virtual private gateways whose VPN routes this table learns (EnableVgwRoutePropagation). */
+  propagatingVgws?: string[];
 }
 
 export interface InternetGateway extends Scoped {
@@ -437,4 +442,53 @@ export interface TgwPeeringAttachment {
   statusMessage: string;
   /** Each side (`account/region`) tags its own copy. */
   tags: Map<string, Tags>;
+}
+
+/** A transit gateway route table's reference to a prefix list (CreateTransitGatewayPrefixListReference). */
+export interface TgwPrefixListReference {
+  /** `<tgw route table id>|<prefix list id>`: one reference per list and table. */
+  key: string;
+  routeTableId: string;
+  transitGatewayId: string;
+  prefixListId: string;
+  prefixListOwnerId: string;
+  /** Absent for a blackhole reference. */
+  attachmentId?: string;
+  blackhole: boolean;
+}
+
+/** A virtual private gateway (domain/vpn.ts). */
+export interface VpnGateway extends Scoped {
+  type: "ipsec.1";
+  state: "pending" | "available" | "deleting" | "deleted";
+  amazonSideAsn: number;
+  availabilityZone?: string;
+  /** At most one attachment that is not `detached` (one VPC per gateway, one gateway per VPC). */
+  attachments: { vpcId: string; state: "attaching" | "attached" | "detaching" | "detached" }[];
+  /** Emulator time it became `deleted` (kept visible for a while, as AWS does). */
+  deletedAt?: number;
+}
+
+/** A customer gateway: the on-premises end of a VPN connection (domain/vpn.ts). */
+export interface CustomerGateway extends Scoped {
+  type: "ipsec.1";
+  state: "pending" | "available" | "deleting" | "deleted";
+  bgpAsn: number;
+  ipAddress: string;
+  deviceName?: string;
+  deletedAt?: number;
+}
+
+/** A Site-to-Site VPN connection between a customer gateway and a virtual private gateway (API only). */
+export interface VpnConnection extends Scoped {
+  type: "ipsec.1";
+  state: "pending" | "available" | "deleting" | "deleted";
+  customerGatewayId: string;
+  vpnGatewayId: string;
+  staticRoutesOnly: boolean;
+  localIpv4NetworkCidr: string;
+  remoteIpv4NetworkCidr: string;
+  /** Static routes (CreateVpnConnectionRoute): the on-premises networks behind the customer gateway. */
+  routes: { destinationCidr: string; state: "pending" | "available" | "deleting" | "deleted" }[];
+  deletedAt?: number;
 }

@@ -15,6 +15,11 @@
  *
  * Reference: DESIGN.md rule 7.
  *
+ * Prefix lists: a route table's or group's cached compilation also records the entries array of every
+ * prefix list it references, so a ModifyManagedPrefixList or RestoreManagedPrefixListVersion (a new
+ * version is a new array) recompiles exactly the tables and groups that use the list, without touching
+ * them.
+ *
  * Fidelity notes: the snapshot compares the fields the engine reads; a helper that mutated some other
  * field in place would not trigger a rebuild, which is harmless since the engine does not read it.
  */
@@ -33,7 +38,8 @@ import type {
 } from "../domain/types.js";
 import { isPrivate, parseCidr, parseIp } from "../domain/cidr.js";
 import { compileLpm, lookupLpm, originPriority, type LpmEntry, type LpmTable } from "./lpm.js";
-import { compileAcl, compileSg, type CompiledAcl, type CompiledSg } from "./filters.js";
+import { compileAcl, compileSg, prefixListEntryLabel, type CompiledAcl, type CompiledSg } from "./filters.js";
+import { findAwsPrefixList, prefixListCidrs } from "../domain/prefix-lists.js";
 
 export interface CidrInt {
   text: string;
@@ -99,8 +105,54 @@ export interface EniInfo {
 export interface CompiledRouteTable {
   rt: RouteTable;
   lpm: LpmTable;
-  /** Parsed destinations, index-aligned with `rt.routes`. */
+  /** Parsed destinations, index-aligned with `rt.routes` (undefined for a prefix-list route). */
   dests: (CidrInt | undefined)[];
+  /** What the LPM values index: one slot per destination a route stands for (its CIDR, or each entry of its list). */
+  slots: RouteSlot[];
+}
+
+/** One destination of one route in longest-prefix match. */
+export interface RouteSlot {
+  /** Index of the route in `rt.routes`. */
+  index: number;
+  dest: CidrInt;
+  /**
+   * The route as explanations show it: the stored route itself, or for a prefix-list route a copy whose
+   * `destinationCidr` reads `pl-… entry <cidr>` (the list and the entry that matched).
+   */
+  route: Route;
+}
+
+/** One destination a route competes with in longest-prefix match. */
+export interface RouteDestination {
+  cidr: CidrInt;
+  /** Set when the destination is an entry of the route's prefix list. */
+  prefixListId?: string;
+}
+
+/**
+ * The destinations a route stands for: its CIDR block, or every CIDR block of its prefix list's
+ * current version (none when the list is gone). The one place a route's prefix list is expanded:
+ * customer routes and gateway-endpoint routes alike. `rs` is the route table's region.
+ */
+export function routeDestinations(m: NetworkModel, rs: RegionState | undefined, route: Route): RouteDestination[] {
+  if (route.destinationPrefixListId === undefined) {
+    const c = m.cidr(route.destinationCidr);
+    return c ? [{ cidr: c }] : [];
+  }
+  const id = route.destinationPrefixListId;
+  const out: RouteDestination[] = [];
+  for (const text of (rs && prefixListCidrs(rs, id)) ?? []) {
+    const c = m.cidr(text);
+    if (c) out.push({ cidr: c, prefixListId: id });
+  }
+  return out;
+}
+
+/** The record a cached compilation depends on for a prefix list: its current entries (or AWS's CIDRs). */
+function listSnap(rs: RegionState | undefined, id: string): unknown {
+  if (!rs) return undefined;
+  return rs.managedPrefixLists.get(id)?.entries ?? findAwsPrefixList(rs.region, id)?.cidrs;
 }
 
 interface Cached<T> {
@@ -380,38 +432,51 @@ export class NetworkModel {
   routeTable(rt: RouteTable): CompiledRouteTable {
     const gen = this.world.generation;
     const c = this.rtCache.get(rt);
-    if (c && (c.checkedGen === gen || sameSnap(c.snap, rtSnap(rt)))) {
+    if (c && c.checkedGen === gen) return c.value;
+    const rs = this.world.existingRegion(rt.ownerId, rt.region);
+    if (c && sameSnap(c.snap, rtSnap(rs, rt))) {
       c.checkedGen = gen;
       return c.value;
     }
-    const dests = rt.routes.map((r) => this.cidr(r.destinationCidr));
+    const dests = rt.routes.map((r) => (r.destinationPrefixListId === undefined ? this.cidr(r.destinationCidr) : undefined));
+    // The local routes' blocks: a prefix-list entry inside the VPC's own CIDR never overrides `local`.
+    const locals = rt.routes.filter((r) => r.target.kind === "local").map((r) => this.cidr(r.destinationCidr)).filter((x): x is CidrInt => x !== undefined);
     const entries: LpmEntry[] = [];
+    const slots: RouteSlot[] = [];
     rt.routes.forEach((r, i) => {
-      const d = dests[i];
-      if (d) entries.push({ base: d.base, prefix: d.prefix, priority: originPriority(r.origin, r.target.kind === "local"), value: i });
+      for (const d of routeDestinations(this, rs, r)) {
+        if (d.prefixListId !== undefined && locals.some((l) => l.prefix <= d.cidr.prefix && inCidr(l, d.cidr.base))) continue;
+        const route = d.prefixListId === undefined ? r : { ...r, destinationCidr: prefixListEntryLabel(d.prefixListId, d.cidr.text) };
+        entries.push({ base: d.cidr.base, prefix: d.cidr.prefix, priority: originPriority(r.origin, r.target.kind === "local", d.prefixListId !== undefined), value: slots.length });
+        slots.push({ index: i, dest: d.cidr, route });
+      }
     });
-    const value = { rt, lpm: compileLpm(entries), dests };
-    this.rtCache.set(rt, { value, snap: rtSnap(rt), checkedGen: gen });
+    const value = { rt, lpm: compileLpm(entries), dests, slots };
+    this.rtCache.set(rt, { value, snap: rtSnap(rs, rt), checkedGen: gen });
     return value;
   }
 
-  /** The route (and its index) that the table uses for `ip`, or undefined. */
+  /** The route (and its index) that the table uses for `ip`, or undefined. For a prefix-list route,
+   * `route` is the labelled copy (see `RouteSlot`) and `dest` the entry that matched. */
   lookup(rt: RouteTable, ip: number): { route: Route; index: number; dest: CidrInt } | undefined {
     const c = this.routeTable(rt);
     const i = lookupLpm(c.lpm, ip);
     if (i < 0) return undefined;
-    return { route: rt.routes[i]!, index: i, dest: c.dests[i]! };
+    const slot = c.slots[i]!;
+    return { route: slot.route, index: slot.index, dest: slot.dest };
   }
 
   sg(sg: SecurityGroup): CompiledSg {
     const gen = this.world.generation;
     const c = this.sgCache.get(sg);
-    if (c && (c.checkedGen === gen || sameSnap(c.snap, sgSnap(sg)))) {
+    if (c && c.checkedGen === gen) return c.value;
+    const rs = this.world.existingRegion(sg.ownerId, sg.region);
+    if (c && sameSnap(c.snap, sgSnap(rs, sg))) {
       c.checkedGen = gen;
       return c.value;
     }
-    const value = compileSg(sg);
-    this.sgCache.set(sg, { value, snap: sgSnap(sg), checkedGen: gen });
+    const value = compileSg(sg, (id) => (rs ? prefixListCidrs(rs, id) : undefined));
+    this.sgCache.set(sg, { value, snap: sgSnap(rs, sg), checkedGen: gen });
     return value;
   }
 
@@ -453,18 +518,23 @@ function sameSnap(a: unknown[], b: unknown[]): boolean {
   return true;
 }
 
-function rtSnap(rt: RouteTable): unknown[] {
+function rtSnap(rs: RegionState | undefined, rt: RouteTable): unknown[] {
   const s: unknown[] = [rt.routes.length];
   for (const r of rt.routes) {
     const t = r.target as { kind: string; id?: string; eniId?: string };
-    s.push(r, r.destinationCidr, r.origin, t, t.kind, t.id, t.eniId);
+    s.push(r, r.destinationCidr, r.origin, t, t.kind, t.id, t.eniId, r.destinationPrefixListId);
+    // A prefix-list route follows its list: a new version (Modify, Restore) is a new entries array.
+    if (r.destinationPrefixListId !== undefined) s.push(listSnap(rs, r.destinationPrefixListId));
   }
   return s;
 }
 
-function sgSnap(sg: SecurityGroup): unknown[] {
+function sgSnap(rs: RegionState | undefined, sg: SecurityGroup): unknown[] {
   const s: unknown[] = [sg.rules.length];
-  for (const r of sg.rules) s.push(r, r.isEgress, r.ipProtocol, r.fromPort, r.toPort, r.cidrIpv4, r.referencedGroup?.groupId);
+  for (const r of sg.rules) {
+    s.push(r, r.isEgress, r.ipProtocol, r.fromPort, r.toPort, r.cidrIpv4, r.referencedGroup?.groupId, r.prefixListId);
+    if (r.prefixListId !== undefined) s.push(listSnap(rs, r.prefixListId));
+  }
   return s;
 }
 

@@ -44,6 +44,10 @@ const COLLECTIONS = [
   ["transitGateways", "id", []],
   ["tgwAttachments", "id", ["subnetIds"]],
   ["tgwRouteTables", "id", ["routes", "associations", "propagations"]],
+  ["tgwPrefixListReferences", "key", []],
+  ["vpnGateways", "id", ["attachments"]],
+  ["customerGateways", "id", []],
+  ["vpnConnections", "id", ["routes"]],
 ] as const;
 
 type CollectionName = (typeof COLLECTIONS)[number][0];

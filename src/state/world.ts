@@ -33,6 +33,10 @@ import type {
   KeyPair,
   LaunchTemplate,
   ManagedPrefixList,
+  TgwPrefixListReference,
+  VpnGateway,
+  CustomerGateway,
+  VpnConnection,
   NetworkAcl,
   NetworkInterface,
   RouteTable,
@@ -68,7 +72,7 @@ export class RegionState {
   readonly volumes = new Map<string, Volume>();
   /** Launch templates by id (domain/launch-templates.ts); not read by the network engine. */
   readonly launchTemplates = new Map<string, LaunchTemplate>();
-  /** Customer-managed prefix lists by id (domain/prefix-lists.ts); not read by the network engine yet. */
+  /** Customer-managed prefix lists by id (domain/prefix-lists.ts); the engine expands them where referenced. */
   readonly managedPrefixLists = new Map<string, ManagedPrefixList>();
   /** Egress-only internet gateways by id (domain/egress-only-gateways.ts); not read by the network engine. */
   readonly egressOnlyInternetGateways = new Map<string, EgressOnlyInternetGateway>();
@@ -76,6 +80,12 @@ export class RegionState {
   readonly transitGateways = new Map<string, TransitGateway>();
   readonly tgwAttachments = new Map<string, TgwVpcAttachment>();
   readonly tgwRouteTables = new Map<string, TgwRouteTable>();
+  /** Transit gateway prefix-list references by `<rtb>|<pl>` (domain/prefix-list-references.ts). */
+  readonly tgwPrefixListReferences = new Map<string, TgwPrefixListReference>();
+  /** Virtual private gateways, customer gateways and VPN connections (domain/vpn.ts). */
+  readonly vpnGateways = new Map<string, VpnGateway>();
+  readonly customerGateways = new Map<string, CustomerGateway>();
+  readonly vpnConnections = new Map<string, VpnConnection>();
   /** The DHCP options set AWS made for this account and region (every new VPC gets it). */
   defaultDhcpOptionsId?: string;
   /** Family-specific extras (later issues may keep their own collections here without a schema change). */
