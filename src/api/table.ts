@@ -36,6 +36,7 @@ import { prefixListOperations } from "./prefix-lists.js";
 import { egressOnlyGatewayOperations } from "./egress-only-gateways.js";
 import { transitGatewayOperations } from "./transit-gateways.js";
 import { tgwPrefixListReferenceOperations } from "./tgw-prefix-list-references.js";
+import { vpnOperations } from "./vpn.js";
 
 export const ec2Operations = {
   ...vpcOperations,
@@ -66,6 +67,7 @@ export const ec2Operations = {
   ...egressOnlyGatewayOperations,
   ...transitGatewayOperations,
   ...tgwPrefixListReferenceOperations,
+  ...vpnOperations,
 } satisfies Operations;
 
 export const ec2OperationTable: Readonly<Record<string, DispatchHandler>> = ec2Operations;

@@ -552,3 +552,19 @@ export const tgwPrefixListReferenceExists = (pl: string, rtb: string) =>
   new Ec2Error("RouteAlreadyExists", `Prefix list reference ${pl} already exists in Transit Gateway Route Table ${rtb}.`);
 export const tgwPrefixListReferenceNotFound = (pl: string, rtb: string) =>
   new Ec2Error("InvalidRoute.NotFound", `No prefix list reference ${pl} in Transit Gateway Route Table ${rtb}`);
+
+// ---- virtual private gateways, customer gateways, VPN connections (domain/vpn.ts) ---------------
+// Codes as EC2 returns them; messages follow EC2's NotFound pattern, the others are vpclab's wording.
+
+export const vpnGatewayNotFound = (id: string) => notFound("InvalidVpnGatewayID.NotFound", "vpnGateway ID", id);
+export const customerGatewayNotFound = (id: string) => notFound("InvalidCustomerGatewayID.NotFound", "customerGateway ID", id);
+export const vpnConnectionNotFound = (id: string) => notFound("InvalidVpnConnectionID.NotFound", "vpnConnection ID", id);
+export const vpnGatewayAttachmentLimit = (vpcId: string) =>
+  new Ec2Error("VpnGatewayAttachmentLimitExceeded", `The VPC ${vpcId} already has a virtual private gateway attached (one per VPC), or the gateway is attached elsewhere.`);
+export const vpnGatewayAttachmentNotFound = (vgw: string, vpc: string) =>
+  new Ec2Error("InvalidVpnGatewayAttachment.NotFound", `The attachment with vpn gateway ID '${vgw}' and vpc ID '${vpc}' does not exist`);
+export const vpnIncorrectState = (message: string) => new Ec2Error("IncorrectState", message);
+export const vpnConnectionRouteNotFound = (cidr: string, vpn: string) =>
+  new Ec2Error("InvalidRoute.NotFound", `No route with destination-cidr-block ${cidr} in VPN connection ${vpn}`);
+export const vpnConnectionRouteExists = (cidr: string, vpn: string) =>
+  new Ec2Error("RouteAlreadyExists", `Route ${cidr} already exists in VPN connection ${vpn}.`);

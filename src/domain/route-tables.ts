@@ -12,7 +12,11 @@
  * - IPv6 destinations and prefix-list destinations are not supported (IPv4-only network; prefix lists
  *   exist as records but the engine does not expand them yet). An egress-only internet gateway exists,
  *   but only IPv6 routes may target it, so every route to one is refused.
- * - NAT gateways, transit gateways, virtual private gateways and VPC endpoints are not modelled yet:
+ * - A route may target a virtual private gateway (`GatewayId=vgw-…`) attached to the table's VPC; it is
+ *   `blackhole` while the gateway is not `attached`. Propagated routes (origin
+ *   `EnableVgwRoutePropagation`, domain/vpn.ts) cannot be replaced or deleted by destination; a static
+ *   route may have the same destination and wins.
+ * - NAT gateways and VPC endpoints are not modelled yet:
  *   naming one as a target gets that kind's NotFound error. So the middlebox targets a route more
  *   specific than `local` can have here are a network interface and an instance (AWS also allows a NAT
  *   gateway and a Gateway Load Balancer endpoint); any other target gets AWS's "This route can target
@@ -265,6 +269,14 @@ export function resolveTarget(world: World, rs: RegionState, rt: RouteTable, inp
         if (!allowLocal) throw invalidParameterValue("Cannot create or replace a route to target 'local' here");
         return { kind: "local" };
       }
+      const vgw = id.startsWith("vgw-") ? rs.vpnGateways.get(id) : undefined;
+      if (vgw && vgw.state !== "deleted") {
+        // A virtual private gateway must be attached (or attaching) to the table's VPC (domain/vpn.ts).
+        if (!vgw.attachments.some((a) => a.vpcId === rt.vpcId && (a.state === "attached" || a.state === "attaching"))) {
+          throw invalidParameterValue(`route table ${rt.id} and network gateway ${vgw.id} belong to different networks`);
+        }
+        return { kind: "vgw", id };
+      }
       const igw = rs.internetGateways.get(id);
       if (!igw) throw gatewayNotFound(id);
       if (!igw.attachments.some((a) => a.vpcId === rt.vpcId)) {
@@ -482,6 +494,8 @@ export function routeState(world: World, rs: RegionState, rt: RouteTable, route:
     }
     case "pcx":
       return world.peerings.get(t.id)?.status.code === "active" ? "active" : "blackhole";
+    case "vgw":
+      return rs.vpnGateways.get(t.id)?.attachments.some((a) => a.vpcId === rt.vpcId && a.state === "attached") ? "active" : "blackhole";
     case "tgw": {
       if (rs.transitGateways.get(t.id)?.state !== "available") return "blackhole";
       return availableAttachment(world, rs, t.id, rt.vpcId) ? "active" : "blackhole";

@@ -137,6 +137,9 @@ const KINDS: TaggableKind[] = [
   { prefix: "vol", resourceType: "volume", notFound: ["InvalidVolume.NotFound", "volume"], ...byId((rs) => rs.volumes) },
   { prefix: "eigw", resourceType: "egress-only-internet-gateway", notFound: ["InvalidEgressOnlyInternetGatewayId.NotFound", "egressOnlyInternetGateway ID"], ...byId((rs) => rs.egressOnlyInternetGateways) },
   { prefix: "pl", resourceType: "prefix-list", notFound: ["InvalidPrefixListID.NotFound", "prefix list ID"], ...byId((rs) => rs.managedPrefixLists) },
+  { prefix: "vgw", resourceType: "vpn-gateway", notFound: ["InvalidVpnGatewayID.NotFound", "vpnGateway ID"], ...byId((rs) => rs.vpnGateways) },
+  { prefix: "cgw", resourceType: "customer-gateway", notFound: ["InvalidCustomerGatewayID.NotFound", "customerGateway ID"], ...byId((rs) => rs.customerGateways) },
+  { prefix: "vpn", resourceType: "vpn-connection", notFound: ["InvalidVpnConnectionID.NotFound", "vpnConnection ID"], ...byId((rs) => rs.vpnConnections) },
   { prefix: "lt", resourceType: "launch-template", notFound: ["InvalidLaunchTemplateId.NotFound", "launch template"], ...byId((rs) => rs.launchTemplates) },
   // Key pairs are held by name, so an id is found by scanning.
   { prefix: "key", resourceType: "key-pair", notFound: ["InvalidKeyPair.NotFound", "key pair ID"], all: (_w, rs) => rs.keyPairs.values() },
