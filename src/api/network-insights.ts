@@ -21,8 +21,8 @@
  * - Explanations carry ComponentAccount and ComponentRegion, which matter here because vpclab's paths
  *   cross regions and accounts.
  * - Path port-range filters match the text "from-to" (and the bare port when from = to).
- * - Tags on paths and analyses come from TagSpecifications only (CreateTags does not know nip-/nia-
- *   ids yet).
+ * - Tags on paths and analyses come from TagSpecifications and CreateTags/DeleteTags (the registry of
+ *   kinds, domain/kinds.ts, knows nip- and nia- ids).
  */
 import type {
   AnalysisComponent,

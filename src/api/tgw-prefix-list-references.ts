@@ -61,7 +61,7 @@ const del: Handler<Ec2.DeleteTransitGatewayPrefixListReferenceRequest, Ec2.Delet
 const get: Handler<Ec2.GetTransitGatewayPrefixListReferencesRequest, Ec2.GetTransitGatewayPrefixListReferencesResult> = ({ world, rs }, input) => {
   const rtb = getTgwRouteTable(rs, input.TransitGatewayRouteTableId);
   const refs = applyFilters(tgwPrefixListReferencesOf(rs, rtb.id), input.Filters, filters(world, rs), () => new Map());
-  const page = paginate(refs, input, [5, 1000], (r) => r.key);
+  const page = paginate(refs, input, [5, 1000], (r) => r.prefixListId);
   return { TransitGatewayPrefixListReferences: page.items.map((r) => refView(world, rs, r)), NextToken: page.nextToken };
 };
 

@@ -44,7 +44,6 @@ import {
   Ec2Error,
   invalidParameterCombination,
   invalidParameterValue,
-  notFound,
   pathNotFound,
   analysisNotFound,
   analysisExists,
@@ -52,6 +51,7 @@ import {
   missingParameter,
 } from "./errors.js";
 import { isPrivate, parseIp } from "./cidr.js";
+import { findRecord, kindByResourceType, kindOfId } from "./kinds.js";
 import { engineOf, type Analysis, type Hop } from "../engine/index.js";
 
 export type InsightsProtocol = "tcp" | "udp";
@@ -181,32 +181,17 @@ export function getAnalysis(rs: RegionState, id: string | undefined): InsightsAn
 
 // ---- resolving path ends ------------------------------------------------------------------------
 
-const ARN_TYPES: Record<string, PathEnd["kind"]> = {
-  instance: "instance",
-  "network-interface": "network-interface",
-  "internet-gateway": "internet-gateway",
-};
-
-function kindOfId(id: string): PathEnd["kind"] | undefined {
-  if (/^i-[0-9a-f]+$/.test(id)) return "instance";
-  if (/^eni-[0-9a-f]+$/.test(id)) return "network-interface";
-  if (/^igw-[0-9a-f]+$/.test(id)) return "internet-gateway";
-  return undefined;
+/** The kinds that can be a path's Source or Destination: those with `pathEnd` in the registry. */
+function pathEndKind(id: string): PathEnd["kind"] | undefined {
+  const k = kindOfId(id);
+  if (!k?.pathEnd || !/^[0-9a-f]+$/.test(id.slice(k.prefix.length + 1))) return undefined;
+  return k.resourceType as PathEnd["kind"];
 }
 
-const NOT_FOUND: Record<PathEnd["kind"], [string, string]> = {
-  instance: ["InvalidInstanceID.NotFound", "instance ID"],
-  "network-interface": ["InvalidNetworkInterfaceID.NotFound", "networkInterface ID"],
-  "internet-gateway": ["InvalidInternetGatewayID.NotFound", "internetGateway ID"],
-};
-
-function existsIn(rs: RegionState, kind: PathEnd["kind"], id: string): boolean {
-  if (kind === "instance") {
-    const i = rs.instances.get(id);
-    return i !== undefined && i.state !== "terminated";
-  }
-  if (kind === "network-interface") return rs.networkInterfaces.has(id);
-  return rs.internetGateways.has(id);
+function existsIn(world: World, rs: RegionState, kind: PathEnd["kind"], id: string): boolean {
+  const k = kindByResourceType(kind)!;
+  const r = findRecord(world, rs, k, id);
+  return r !== undefined && (k.pathEnd?.live?.(r as never) ?? true);
 }
 
 export function arnOf(region: string, account: string, type: string, id: string): string {
@@ -226,13 +211,13 @@ export function resolveEnd(world: World, rs: RegionState, text: string, param: "
     const m = /^arn:aws[\w-]*:ec2:([a-z0-9-]+):(\d{12}):([a-z-]+)\/([\w-]+)$/.exec(id);
     if (!m) throw invalidParameterValue(`The ARN '${text}' for parameter ${param} is malformed.`);
     [, region, account] = m;
-    kind = ARN_TYPES[m[3]!];
     id = m[4]!;
-    if (!kind || kindOfId(id) !== kind) {
+    kind = pathEndKind(id);
+    if (!kind || kind !== m[3]) {
       throw invalidParameterValue(`vpclab does not support ${m[3]} resources as a path ${param.toLowerCase()} (supported: instance, network-interface, internet-gateway).`);
     }
   } else {
-    kind = kindOfId(id);
+    kind = pathEndKind(id);
     if (!kind) {
       const prefix = /^([a-z]+)-/.exec(id)?.[1];
       throw invalidParameterValue(
@@ -250,11 +235,8 @@ export function resolveEnd(world: World, rs: RegionState, text: string, param: "
     candidates.push(rs);
     for (const other of world.regionStates()) if (other.account === acct && other !== rs) candidates.push(other);
   }
-  const home = candidates.find((c) => existsIn(c, kind!, id));
-  if (!home) {
-    const [code, noun] = NOT_FOUND[kind];
-    throw notFound(code, noun, id);
-  }
+  const home = candidates.find((c) => existsIn(world, c, kind!, id));
+  if (!home) throw kindByResourceType(kind)!.notFound(id);
   return { id, kind, account: home.account, region: home.region, arn: arnOf(home.region, home.account, kind, id) };
 }
 

@@ -51,11 +51,9 @@ function target(world: World, rs: RegionState, tgwId: string, rtbId: string, inp
 export function createTgwPrefixListReference(world: World, rs: RegionState, input: TgwPlRefInput): TgwPrefixListReference {
   const rtb = getTgwRouteTable(rs, input.TransitGatewayRouteTableId);
   const pl = referencedPrefixList(rs, input.PrefixListId);
-  const key = `${rtb.id}|${pl.id}`;
-  if (rs.tgwPrefixListReferences.has(key)) throw tgwPrefixListReferenceExists(pl.id, rtb.id);
+  if (rtb.prefixListReferences?.some((r) => r.prefixListId === pl.id)) throw tgwPrefixListReferenceExists(pl.id, rtb.id);
   const t = target(world, rs, rtb.transitGatewayId, rtb.id, input);
   const ref: TgwPrefixListReference = {
-    key,
     routeTableId: rtb.id,
     transitGatewayId: rtb.transitGatewayId,
     prefixListId: pl.id,
@@ -63,14 +61,14 @@ export function createTgwPrefixListReference(world: World, rs: RegionState, inpu
     blackhole: t.blackhole,
   };
   if (t.attachmentId !== undefined) ref.attachmentId = t.attachmentId;
-  rs.tgwPrefixListReferences.set(key, ref);
+  rtb.prefixListReferences = [...(rtb.prefixListReferences ?? []), ref];
   return ref;
 }
 
 function getRef(rs: RegionState, input: TgwPlRefInput): TgwPrefixListReference {
   const rtb = getTgwRouteTable(rs, input.TransitGatewayRouteTableId);
   if (input.PrefixListId === undefined || input.PrefixListId === "") throw missingParameter("PrefixListId");
-  const ref = rs.tgwPrefixListReferences.get(`${rtb.id}|${input.PrefixListId}`);
+  const ref = rtb.prefixListReferences?.find((r) => r.prefixListId === input.PrefixListId);
   if (!ref) throw tgwPrefixListReferenceNotFound(input.PrefixListId, rtb.id);
   return ref;
 }
@@ -86,11 +84,12 @@ export function modifyTgwPrefixListReference(world: World, rs: RegionState, inpu
 
 export function deleteTgwPrefixListReference(rs: RegionState, input: TgwPlRefInput): TgwPrefixListReference {
   const ref = getRef(rs, input);
-  rs.tgwPrefixListReferences.delete(ref.key);
+  const rtb = getTgwRouteTable(rs, ref.routeTableId);
+  rtb.prefixListReferences = (rtb.prefixListReferences ?? []).filter((r) => r !== ref);
   return ref;
 }
 
 /** The references of one transit gateway route table, in creation order. */
 export function tgwPrefixListReferencesOf(rs: RegionState, rtbId: string): TgwPrefixListReference[] {
-  return [...rs.tgwPrefixListReferences.values()].filter((r) => r.routeTableId === rtbId);
+  return rs.tgwRouteTables.get(rtbId)?.prefixListReferences ?? [];
 }

@@ -376,11 +376,8 @@ export function prefixListReferences(rs: RegionState, id: string): PrefixListRef
   for (const sg of rs.securityGroups.values()) {
     if (sg.rules.some((r) => r.prefixListId === id)) out.push({ resourceId: sg.id, resourceOwner: sg.ownerId });
   }
-  const seen = new Set<string>();
-  for (const ref of rs.tgwPrefixListReferences.values()) {
-    if (ref.prefixListId !== id || seen.has(ref.routeTableId)) continue;
-    seen.add(ref.routeTableId);
-    out.push({ resourceId: ref.routeTableId, resourceOwner: rs.account });
+  for (const rtb of rs.tgwRouteTables.values()) {
+    if (rtb.state !== "deleted" && rtb.prefixListReferences?.some((r) => r.prefixListId === id)) out.push({ resourceId: rtb.id, resourceOwner: rtb.ownerId });
   }
   return out;
 }

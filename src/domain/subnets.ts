@@ -29,6 +29,7 @@ import {
   subnetMalformed,
 } from "./errors.js";
 import { isWellFormedId } from "./ids.js";
+import { recordsHoldingSubnet } from "./kinds.js";
 import { zonesOf, type ZoneInfo } from "../model/regions.js";
 
 /** Addresses AWS reserves in every subnet: network, router, DNS, future use, broadcast. */
@@ -152,17 +153,10 @@ export function availableIpAddressCount(rs: RegionState, subnet: Subnet): number
 
 export function deleteSubnet(world: World, rs: RegionState, id: string | undefined): void {
   const subnet = getSubnet(rs, id);
-  for (const eni of rs.networkInterfaces.values()) {
-    if (eni.subnetId === subnet.id) {
-      throw dependencyViolation(`The subnet '${subnet.id}' has dependencies and cannot be deleted.`);
-    }
-  }
-  // A transit gateway attachment keeps an interface in each of its subnets (vpclab does not model the
-  // interface itself, so it checks the attachment).
-  for (const a of rs.tgwAttachments.values()) {
-    if (a.state !== "deleted" && a.subnetIds.includes(subnet.id)) {
-      throw dependencyViolation(`The subnet '${subnet.id}' has dependencies and cannot be deleted.`);
-    }
+  // Interfaces, transit gateway attachments, …: every kind that says in the registry (domain/kinds.ts)
+  // that it holds a subnet.
+  if (recordsHoldingSubnet(rs, subnet.id).length > 0) {
+    throw dependencyViolation(`The subnet '${subnet.id}' has dependencies and cannot be deleted.`);
   }
   for (const rt of rs.routeTables.values()) rt.associations = rt.associations.filter((a) => a.subnetId !== subnet.id);
   for (const acl of rs.networkAcls.values()) acl.associations = acl.associations.filter((a) => a.subnetId !== subnet.id);

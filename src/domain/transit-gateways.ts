@@ -535,8 +535,7 @@ export function effectiveRoutes(world: World, rs: RegionState, rtb: TgwRouteTabl
     out.push({ destinationCidr: r.destinationCidr, type: "static", state: !r.blackhole && a?.state === "available" ? "active" : "blackhole", attachment: a });
   }
   // Prefix-list references: one route per CIDR block of the list, after static routes of the same block.
-  for (const ref of rs.tgwPrefixListReferences.values()) {
-    if (ref.routeTableId !== rtb.id) continue;
+  for (const ref of rtb.prefixListReferences ?? []) {
     const a = ref.attachmentId !== undefined ? anyAttachment(world, rs, ref.attachmentId) : undefined;
     for (const cidr of prefixListCidrs(rs, ref.prefixListId) ?? []) {
       if (statics.has(cidr)) continue;

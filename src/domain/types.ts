@@ -424,6 +424,8 @@ export interface TgwRouteTable extends Scoped {
   associations: string[];
   /** Attachment ids whose VPC CIDR blocks this table learns. */
   propagations: string[];
+  /** Prefix-list references (domain/prefix-list-references.ts), one per list. */
+  prefixListReferences?: TgwPrefixListReference[];
 }
 
 export interface TgwPeeringSide {
@@ -446,8 +448,6 @@ export interface TgwPeeringAttachment {
 
 /** A transit gateway route table's reference to a prefix list (CreateTransitGatewayPrefixListReference). */
 export interface TgwPrefixListReference {
-  /** `<tgw route table id>|<prefix list id>`: one reference per list and table. */
-  key: string;
   routeTableId: string;
   transitGatewayId: string;
   prefixListId: string;

@@ -32,6 +32,7 @@ import {
 } from "./errors.js";
 import { zonesOf } from "../model/regions.js";
 import { defaultVpc, getVpc } from "./lookup.js";
+import { recordsHoldingVpc } from "./kinds.js";
 import { createSubnetRecord } from "./subnets.js";
 import { createRouteTableRecord, addRoute } from "./route-tables.js";
 import { attachGateway, createInternetGatewayRecord } from "./internet-gateways.js";
@@ -193,16 +194,9 @@ export function createDefaultVpc(world: World, rs: RegionState): Vpc {
 
 /** What still stands in a VPC and blocks its deletion (AWS's DependencyViolation). */
 function vpcDependencies(world: World, rs: RegionState, vpc: Vpc): string[] {
-  const deps: string[] = [];
-  for (const s of rs.subnets.values()) if (s.vpcId === vpc.id) deps.push(s.id);
-  for (const rt of rs.routeTables.values()) {
-    if (rt.vpcId === vpc.id && !rt.associations.some((a) => a.main)) deps.push(rt.id);
-  }
-  for (const g of rs.internetGateways.values()) if (g.attachments.some((a) => a.vpcId === vpc.id)) deps.push(g.id);
-  for (const g of rs.egressOnlyInternetGateways.values()) if (g.attachments.some((a) => a.vpcId === vpc.id)) deps.push(g.id);
-  for (const sg of rs.securityGroups.values()) if (sg.vpcId === vpc.id && !sg.isDefault) deps.push(sg.id);
-  for (const acl of rs.networkAcls.values()) if (acl.vpcId === vpc.id && !acl.isDefault) deps.push(acl.id);
-  for (const eni of rs.networkInterfaces.values()) if (eni.vpcId === vpc.id) deps.push(eni.id);
+  // Subnets, non-main route tables, attached gateways, non-default groups and ACLs, interfaces, …: every
+  // kind that says in the registry (domain/kinds.ts) that it holds a VPC.
+  const deps = recordsHoldingVpc(rs, vpc.id);
   for (const pcx of livePeeringsOf(world, rs, vpc)) {
     // AWS: "You cannot delete a VPC for which you have a pending-acceptance request from a VPC in
     // another account. You must first reject the VPC peering connection request."

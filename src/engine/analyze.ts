@@ -15,6 +15,10 @@
  * ports), "Network MTU"; Reachability Analyzer "How Reachability Analyzer works" (an internet gateway
  * as the source) and "Explanation codes".
  *
+ * Routing: route() finds the subnet's route table and the longest-prefix route, and hands the packet to
+ * the forwarder of the route's target kind (forwarders.ts: one module per kind, forward-*.ts, sharing
+ * walk.ts); a blackhole route is explained by the same forwarder (BAD_STATE_ROUTE).
+ *
  * Senders: an interface, or a host on the Internet (`internet`, a public address outside every VPC, or
  * an internet gateway id). From the Internet a packet can only be addressed to a public or elastic IP;
  * it enters through the destination VPC's attached gateway, the subnet's NACL and the interface's groups
@@ -68,19 +72,21 @@
  *   as not functional (BAD_STATE_ROUTE).
  * - Unlike AWS's analyzer, paths may cross regions and accounts.
  */
-import type { World } from "../state/world.js";
-import type { Route, RouteTable, SecurityGroup } from "../domain/types.js";
+import type { RouteTable, SecurityGroup } from "../domain/types.js";
 import { formatIp, isPrivate, parseIp } from "../domain/cidr.js";
 import { invalidParameterValue } from "../domain/errors.js";
 import { routeState } from "../domain/route-tables.js";
-import { availableAttachment, indexedAssociation, lookupTgwRoute, remoteSide } from "../domain/transit-gateways.js";
 import type { EniInfo, NetworkModel, VpcInfo } from "./model.js";
-import { inCidr, NOT_ROUTABLE, RFC6598 } from "./model.js";
+import { inCidr, RFC6598 } from "./model.js";
 import { matchAcl, matchSgRules, PROTO_ICMP, PROTO_TCP, PROTO_UDP, type CompiledAclEntry, type CompiledSgRule, type PacketKey } from "./filters.js";
-import { MTU_INTER_REGION_PEERING, MTU_INTERNET, MTU_TGW, TGW_HOP_RTT_MS, MTU_VPC, type LatencyModel, type Place, type SegmentRtt } from "./latency.js";
+import { MTU_INTERNET, type LatencyModel, type SegmentRtt } from "./latency.js";
+import { forwarderFor } from "./forwarders.js";
+import { privateIngress } from "./forward-igw.js";
+import { blockAt, noDestination, place, routeView, Walk, where, type Arrival, type Explanation, type Hop, type HopKind, type Leg, type RouteContext, type RouteOutcome } from "./walk.js";
 import { isInternet, isInternetAddress, resolveDestination, resolveSource, type InternetSender, type ResolvedDestination, type Sender } from "./resolve.js";
 
 export type Protocol = "icmp" | "tcp" | "udp";
+export type { Explanation, ExplanationCode, Hop, HopKind } from "./walk.js";
 
 export interface PacketQuery {
   /** Instance id, ENI id, Name tag, or an address held by an ENI. */
@@ -107,84 +113,6 @@ export interface PacketQuery {
   explain?: boolean;
 }
 
-export type HopKind =
-  | "eni"
-  | "sg-egress"
-  | "nacl-out"
-  | "route-table"
-  | "local"
-  | "pcx"
-  | "tgw-attachment"
-  | "tgw-route-table"
-  | "tgw-peering"
-  | "vpc"
-  | "igw"
-  | "internet"
-  | "appliance"
-  | "nacl-in"
-  | "sg-ingress";
-
-export interface Hop {
-  leg: "forward" | "return";
-  kind: HopKind;
-  /** The component's id (`eni-…`, `sg-…`, `acl-…`, `rtb-…`, `pcx-…`, `igw-…`, `vpc-…`), or the address for the Internet. */
-  id: string;
-  account?: string;
-  region?: string;
-  verdict: "allow" | "deny" | "pass";
-  /** What decided: the security-group rule, the NACL entry, the route. */
-  securityGroupId?: string;
-  securityGroupRuleId?: string;
-  aclRuleNumber?: number;
-  route?: { destinationCidr: string; target: string; state: "active" | "blackhole" };
-  detail: string;
-}
-
-export type ExplanationCode =
-  | "NO_ROUTE_TO_DESTINATION"
-  | "BAD_STATE_ROUTE"
-  | "BAD_STATE"
-  | "BAD_STATE_ATTACHMENT"
-  | "ENI_SG_RULES_MISMATCH"
-  | "SUBNET_ACL_RESTRICTION"
-  | "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR"
-  | "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS"
-  | "IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS"
-  | "IGW_DESTINATION_ADDRESS_NOT_IN_RFC6598_EGRESS"
-  | "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS"
-  | "ENI_SOURCE_DEST_CHECK_RESTRICTION"
-  | "NO_POSSIBLE_DESTINATION"
-  | "TGW_ROUTE_AZ_RESTRICTION"
-  | "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION"
-  | "TGW_RTB_CANNOT_ROUTE"
-  | "TGW_RTB_BAD_STATE_ROUTE";
-
-export interface Explanation {
-  code: ExplanationCode;
-  leg: "forward" | "return";
-  /** False for a lint about a component that is not on the packet's path (see PCX_REQUIRES_ADDRESS_IN_VPC_CIDR). */
-  onPath: boolean;
-  direction?: "ingress" | "egress";
-  component: { id: string; type: string; account: string; region: string };
-  vpcId?: string;
-  subnetId?: string;
-  networkInterfaceId?: string;
-  instanceId?: string;
-  routeTableId?: string;
-  route?: { destinationCidr: string; target: string; state: "active" | "blackhole" };
-  securityGroupIds?: string[];
-  aclId?: string;
-  aclRule?: { ruleNumber: number; ruleAction: string; protocol: string; cidrBlock?: string; egress: boolean; portRange?: { from: number; to: number } };
-  vpcPeeringConnectionId?: string;
-  internetGatewayId?: string;
-  transitGatewayId?: string;
-  transitGatewayRouteTableId?: string;
-  transitGatewayAttachmentId?: string;
-  /** The packet address concerned (destination for routes and egress, source for ingress). */
-  address?: string;
-  reason: string;
-  fix: string;
-}
 
 export interface EndpointView {
   kind: "eni" | "internet";
@@ -227,76 +155,6 @@ export interface Analysis {
 }
 
 // ---- internals ------------------------------------------------------------------------------------
-
-type Leg = "forward" | "return";
-
-interface Arrival {
-  kind: "eni" | "internet";
-  eni?: EniInfo;
-  ip: number;
-  seenSrc: number;
-}
-
-class Walk {
-  blocked = false;
-  fwd: Hop[] = [];
-  ret: Hop[] = [];
-  expl: Explanation[] = [];
-  lints: Explanation[] = [];
-  rtsUsed = new Set<RouteTable>();
-  segFwd: SegmentRtt[] = [];
-  segRet: SegmentRtt[] = [];
-  mtu = MTU_VPC;
-  mtuAt = "";
-  routerHops: { address: string; id: string }[] = [];
-  constructor(
-    readonly m: NetworkModel,
-    readonly world: World,
-    readonly lat: LatencyModel,
-    readonly explain: boolean,
-  ) {}
-
-  hops(leg: Leg): Hop[] {
-    return leg === "forward" ? this.fwd : this.ret;
-  }
-  segs(leg: Leg): SegmentRtt[] {
-    return leg === "forward" ? this.segFwd : this.segRet;
-  }
-  /** Records a blocker; true when the walk must stop (fast mode). */
-  block(e: Explanation): boolean {
-    this.blocked = true;
-    this.expl.push(e);
-    return !this.explain;
-  }
-  get stop(): boolean {
-    return this.blocked && !this.explain;
-  }
-  lowerMtu(mtu: number, at: string): void {
-    if (mtu < this.mtu) {
-      this.mtu = mtu;
-      this.mtuAt = at;
-    }
-  }
-}
-
-function place(e: EniInfo): Place {
-  return { region: e.rs.region, zone: e.subnet.subnet.availabilityZone };
-}
-
-function where(e: { rs: { account: string; region: string } }) {
-  return { account: e.rs.account, region: e.rs.region };
-}
-
-function targetText(route: Route): string {
-  const t = route.target;
-  if (t.kind === "local") return "local";
-  if (t.kind === "instance") return t.id;
-  return t.id;
-}
-
-function routeView(route: Route, rsState: "active" | "blackhole") {
-  return { destinationCidr: route.destinationCidr, target: targetText(route), state: rsState };
-}
 
 function protoName(k: PacketKey): string {
   if (k.proto === PROTO_ICMP) return `icmp type ${k.a} code ${k.b}`;
@@ -460,11 +318,7 @@ function instanceRunning(e: EniInfo): boolean {
 function stateCheck(w: Walk, leg: Leg, e: EniInfo, role: "source" | "destination"): void {
   if (instanceRunning(e)) return;
   const state = e.instance ? `instance ${e.instance.id} is ${e.instance.state}` : `network interface ${e.eni.id} is not attached to an instance`;
-  w.block({
-    code: "BAD_STATE",
-    leg,
-    onPath: true,
-    component: e.instance ? { id: e.instance.id, type: "instance", ...where(e) } : { id: e.eni.id, type: "network-interface", ...where(e) },
+  blockAt(w, leg, "BAD_STATE", e.instance ? { id: e.instance.id, type: "instance", ...where(e) } : { id: e.eni.id, type: "network-interface", ...where(e) }, {
     networkInterfaceId: e.eni.id,
     instanceId: e.instance?.id,
     reason: `the ${role}'s ${state}: only a running instance's interfaces send and receive`,
@@ -529,20 +383,6 @@ function computeLints(w: Walk, rt: RouteTable, e: EniInfo): Explanation[] {
   return out;
 }
 
-interface RouteOutcome {
-  /** The next interface: the destination or an appliance. */
-  next?: EniInfo;
-  appliance?: boolean;
-  internet?: boolean;
-  seenSrc: number;
-  viaIgw: boolean;
-  /** Hops after the route-table hop (pcx, vpc, igw, internet). */
-  after: Hop[];
-  /** Routing failed: no next hop. */
-  dead: boolean;
-  /** Crossed a transit gateway: security-group references to the sender's groups do not match. */
-  viaTgw?: boolean;
-}
 
 function route(w: Walk, leg: Leg, s: EniInfo, src: number, dst: number, depth: number): { hop: Hop; out: RouteOutcome } {
   const rt = s.subnet.rt;
@@ -550,11 +390,7 @@ function route(w: Walk, leg: Leg, s: EniInfo, src: number, dst: number, depth: n
   const loc = where(s);
   if (!rt) {
     const hop: Hop = { leg, kind: "route-table", id: "(none)", ...loc, verdict: "deny", detail: w.explain ? `subnet ${s.subnet.subnet.id} has no route table` : "" };
-    w.block({
-      code: "NO_ROUTE_TO_DESTINATION",
-      leg,
-      onPath: true,
-      component: { id: s.subnet.subnet.id, type: "subnet", ...loc },
+    blockAt(w, leg, "NO_ROUTE_TO_DESTINATION", { id: s.subnet.subnet.id, type: "subnet", ...loc }, {
       subnetId: s.subnet.subnet.id,
       address: formatIp(dst),
       reason: `subnet ${s.subnet.subnet.id} has no route table (the VPC has no main route table)`,
@@ -586,11 +422,7 @@ function route(w: Walk, leg: Leg, s: EniInfo, src: number, dst: number, depth: n
         ? `add a route ${pf}: aws ec2 create-route --route-table-id ${rt.id} --destination-cidr-block ${pf.split(" ")[0]} --vpc-peering-connection-id ${pf.split(" ")[2]}`
         : `add a route for ${dstText} to ${rt.id} (to a peering connection whose peer VPC holds the address, or to an appliance)`;
     }
-    w.block({
-      code: "NO_ROUTE_TO_DESTINATION",
-      leg,
-      onPath: true,
-      component: { id: rt.id, type: "route-table", ...loc },
+    blockAt(w, leg, "NO_ROUTE_TO_DESTINATION", { id: rt.id, type: "route-table", ...loc }, {
       routeTableId: rt.id,
       vpcId: rt.vpcId,
       subnetId: s.subnet.subnet.id,
@@ -604,374 +436,23 @@ function route(w: Walk, leg: Leg, s: EniInfo, src: number, dst: number, depth: n
   const state = routeState(w.world, s.rs, rt, r);
   const rv = routeView(r, state);
   const hop: Hop = { leg, kind: "route-table", id: rt.id, ...loc, verdict: state === "active" ? "allow" : "deny", route: rv, detail: w.explain ? `${r.destinationCidr} → ${rv.target} (${state})` : "" };
-  const t = r.target;
-  if (state === "blackhole") {
-    let why: string;
-    let fix: string;
-    switch (t.kind) {
-      case "pcx": {
-        const pcx = w.m.peerings.get(t.id);
-        why = `peering connection ${t.id} is ${pcx ? pcx.status.code : "deleted"}`;
-        fix = pcx?.status.code === "pending-acceptance" ? `accept it from the accepter's region: aws ec2 accept-vpc-peering-connection --region ${pcx.accepter.region} --vpc-peering-connection-id ${t.id}` : `create a new peering connection and point ${r.destinationCidr} at it`;
-        break;
-      }
-      case "tgw": {
-        const tgw = s.rs.transitGateways.get(t.id);
-        why = !tgw || tgw.state !== "available" ? `transit gateway ${t.id} is ${tgw?.state ?? "deleted"}` : `${rt.vpcId} has no available attachment to transit gateway ${t.id}`;
-        fix = !tgw || tgw.state !== "available" ? `route ${r.destinationCidr} to an available transit gateway` : `aws ec2 create-transit-gateway-vpc-attachment --transit-gateway-id ${t.id} --vpc-id ${rt.vpcId} --subnet-ids <one subnet per AZ> --region ${s.rs.region}`;
-        break;
-      }
-      case "igw":
-        why = `internet gateway ${t.id} is not attached to ${rt.vpcId}`;
-        fix = `aws ec2 attach-internet-gateway --internet-gateway-id ${t.id} --vpc-id ${rt.vpcId}`;
-        break;
-      case "instance":
-      case "eni": {
-        const eniId = t.kind === "instance" ? t.eniId : t.id;
-        const a = w.m.enis.get(eniId);
-        why = a?.instance ? `instance ${a.instance.id} behind ${eniId} is ${a.instance.state}` : `network interface ${eniId} is missing or not attached to a running instance`;
-        fix = a?.instance ? `start it (aws ec2 start-instances --instance-ids ${a.instance.id}) or route ${r.destinationCidr} elsewhere` : `route ${r.destinationCidr} to a working target`;
-        break;
-      }
-      default:
-        why = `vpclab does not model ${t.kind} targets (or ${"id" in t ? t.id : ""} no longer exists)`;
-        fix = `route ${r.destinationCidr} to a local, peering, internet gateway or network interface target`;
-    }
-    w.block({
-      code: "BAD_STATE_ROUTE",
-      leg,
-      onPath: true,
-      component: { id: rt.id, type: "route-table", ...loc },
-      routeTableId: rt.id,
-      route: rv,
-      vpcId: rt.vpcId,
-      vpcPeeringConnectionId: t.kind === "pcx" ? t.id : undefined,
-      internetGatewayId: t.kind === "igw" ? t.id : undefined,
-      address: dstText,
-      reason: `route ${r.destinationCidr} → ${rv.target} in ${rt.id} is a blackhole: ${why}`,
-      fix,
-    });
+  const c: RouteContext = { w, leg, s, src, dst, depth, rt, route: r, rv, loc, out };
+  const forwarder = forwarderFor(r.target);
+  if (state === "active") {
+    forwarder.forward(c, r.target);
     return { hop, out };
   }
-  switch (t.kind) {
-    case "local": {
-      const d = s.vpc.enisByIp.get(dst);
-      out.after.push({ leg, kind: "local", id: s.vpc.vpc.id, ...loc, verdict: d ? "pass" : "deny", detail: d ? `delivered inside ${s.vpc.vpc.id} to ${d.eni.id}` : `no network interface in ${s.vpc.vpc.id} has ${dstText}` });
-      if (!d) {
-        noDestination(w, leg, s, s.vpc, dst, `no network interface in ${s.vpc.vpc.id} has the address ${dstText}`);
-        return { hop, out };
-      }
-      out.next = d;
-      out.dead = false;
-      w.lowerMtu(MTU_VPC, s.vpc.vpc.id);
-      return { hop, out };
-    }
-    case "pcx": {
-      const pcx = w.m.peerings.get(t.id)!;
-      const peerSide = pcx.requester.vpcId === s.vpc.vpc.id ? pcx.accepter : pcx.requester;
-      const peer = w.m.vpcs.get(peerSide.vpcId);
-      out.after.push({ leg, kind: "pcx", id: pcx.id, ...loc, verdict: "pass", detail: w.explain ? `${pcx.status.code} peering ${pcx.requester.vpcId} (${pcx.requester.region}) ↔ ${pcx.accepter.vpcId} (${pcx.accepter.region}); source address preserved` : "" });
-      if (!peer) {
-        w.block({
-          code: "BAD_STATE",
-          leg,
-          onPath: true,
-          component: { id: pcx.id, type: "vpc-peering-connection", ...loc },
-          vpcPeeringConnectionId: pcx.id,
-          reason: `the peer VPC ${peerSide.vpcId} of ${pcx.id} no longer exists`,
-          fix: `delete route ${r.destinationCidr} → ${pcx.id}`,
-        });
-        return { hop, out };
-      }
-      if (!peer.cidrs.some((c) => inCidr(c, dst))) {
-        w.block({
-          code: "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR",
-          leg,
-          onPath: true,
-          component: { id: pcx.id, type: "vpc-peering-connection", ...loc },
-          routeTableId: rt.id,
-          route: rv,
-          vpcPeeringConnectionId: pcx.id,
-          vpcId: peer.vpc.id,
-          address: dstText,
-          reason: `${dstText} is outside the peer VPC ${peer.vpc.id}'s CIDR blocks (${peer.cidrs.map((c) => c.text).join(", ")}); peering is not transitive and carries only addresses of the peer VPC`,
-          fix: `route ${dstText} through a peering with the VPC that holds it, or narrow ${r.destinationCidr} to ${peer.cidrs[0]?.text}`,
-        });
-        return { hop, out };
-      }
-      out.after.push({ leg, kind: "vpc", id: peer.vpc.id, account: peer.rs.account, region: peer.rs.region, verdict: "pass", detail: w.explain ? `arrives in ${peer.vpc.id} (${peer.cidrs.map((c) => c.text).join(", ")}); may only end on one of its interfaces (no edge-to-edge routing)` : "" });
-      const d = peer.enisByIp.get(dst);
-      if (!d) {
-        noDestination(w, leg, s, peer, dst, `no network interface in the peer VPC ${peer.vpc.id} has the address ${dstText}`);
-        return { hop, out };
-      }
-      out.next = d;
-      out.dead = false;
-      w.lowerMtu(peer.rs.region === s.rs.region ? MTU_VPC : MTU_INTER_REGION_PEERING, pcx.id);
-      return { hop, out };
-    }
-    case "igw": {
-      out.after.push({ leg, kind: "igw", id: t.id, ...loc, verdict: "pass", detail: w.explain ? `internet gateway ${t.id}` : "" });
-      if (isPrivate(dst) || inCidr(RFC6598, dst)) {
-        const rfc1918 = isPrivate(dst);
-        w.block({
-          code: rfc1918 ? "IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS" : "IGW_DESTINATION_ADDRESS_NOT_IN_RFC6598_EGRESS",
-          leg,
-          onPath: true,
-          component: { id: t.id, type: "internet-gateway", ...loc },
-          internetGatewayId: t.id,
-          routeTableId: rt.id,
-          route: rv,
-          address: dstText,
-          reason: `${dstText} is a ${rfc1918 ? "private (RFC 1918)" : "shared (RFC 6598)"} address: internet gateway ${t.id} does not forward it, and route ${r.destinationCidr} → ${t.id} is the most specific match in ${rt.id}`,
-          fix: `add a more specific route for ${dstText} in ${rt.id} (to the peering connection or appliance that leads to it)`,
-        });
-        return { hop, out };
-      }
-      if (NOT_ROUTABLE.some((c) => inCidr(c, dst))) {
-        noDestination(w, leg, s, undefined, dst, `${dstText} is not a routable Internet address`);
-        return { hop, out };
-      }
-      // The gateway translates the packet's source (a private address of this VPC) to its public IP.
-      const sender = s.vpc.enisByIp.get(src);
-      if (sender?.publicIp === undefined) {
-        w.block({
-          code: "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS",
-          leg,
-          onPath: true,
-          component: { id: t.id, type: "internet-gateway", ...loc },
-          internetGatewayId: t.id,
-          networkInterfaceId: sender?.eni.id,
-          address: formatIp(src),
-          reason: `${formatIp(src)}${sender ? ` (${sender.eni.id})` : ""} has no public or elastic IP, so internet gateway ${t.id} cannot carry its traffic`,
-          fix: `allocate and associate an elastic IP: aws ec2 allocate-address; aws ec2 associate-address --network-interface-id ${sender?.eni.id ?? "<eni>"} --allocation-id <eipalloc>`,
-        });
-        if (w.stop) return { hop, out };
-      } else out.seenSrc = sender.publicIp;
-      out.viaIgw = true;
-      w.lowerMtu(MTU_INTERNET, t.id);
-      const x = w.m.publicIps.get(dst);
-      if (x) {
-        out.after.push({ leg, kind: "internet", id: dstText, verdict: "pass", detail: w.explain ? `across the Internet to ${dstText}, the public IP of ${x.eni.id}` : "" });
-        if (!x.vpc.igw) {
-          w.block({
-            code: "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
-            leg,
-            onPath: true,
-            component: { id: x.vpc.vpc.id, type: "vpc", ...where(x) },
-            vpcId: x.vpc.vpc.id,
-            address: dstText,
-            reason: `${dstText} belongs to ${x.eni.id}, but its VPC ${x.vpc.vpc.id} has no attached internet gateway`,
-            fix: `attach an internet gateway to ${x.vpc.vpc.id}`,
-          });
-          return { hop, out };
-        }
-        out.after.push({ leg, kind: "igw", id: x.vpc.igw.id, ...where(x), verdict: "pass", detail: w.explain ? `internet gateway ${x.vpc.igw.id} translates ${dstText} to ${formatIp(x.primaryIp)}` : "" });
-        out.next = x;
-        out.dead = false;
-        return { hop, out };
-      }
-      // A VPC may use a publicly routable CIDR block, but AWS does not route it from the Internet: an
-      // internet gateway delivers inbound traffic only to a public or elastic IP (VPC User Guide, "VPC
-      // CIDR blocks": "we do not support direct access to the internet from your VPC's CIDR block,
-      // including a publicly-routable CIDR block"; Reachability Analyzer's
-      // IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS). The simulated Internet never answers for such an address.
-      const pv = w.m.publicVpcHolding(dst);
-      if (pv) {
-        out.after.push({ leg, kind: "internet", id: dstText, verdict: "deny", detail: w.explain ? `across the Internet to ${dstText}, an address of ${pv.vpc.id}, not a public IP` : "" });
-        privateIngress(w, leg, pv, dst, pv.enisByIp.get(dst));
-        return { hop, out };
-      }
-      out.after.push({ leg, kind: "internet", id: dstText, verdict: "pass", detail: w.explain ? (leg === "return" ? `the Internet (simulated): the reply reaches the sender ${dstText}` : `the Internet (simulated): ${dstText} answers`) : "" });
-      out.internet = true;
-      out.dead = false;
-      return { hop, out };
-    }
-    case "tgw":
-      forwardTgw(w, leg, s, dst, t.id, r.destinationCidr, out);
-      return { hop, out };
-    case "eni":
-    case "instance": {
-      const eniId = t.kind === "instance" ? t.eniId : t.id;
-      const a = w.m.enis.get(eniId)!;
-      if (depth >= 4) {
-        noDestination(w, leg, s, s.vpc, dst, `routing loop: the packet passed through ${depth} appliances`);
-        return { hop, out };
-      }
-      out.next = a;
-      out.appliance = true;
-      out.dead = false;
-      w.lowerMtu(MTU_VPC, a.eni.id);
-      return { hop, out };
-    }
-    default:
-      // routeState() reports every other kind as blackhole, handled above.
-      return { hop, out };
-  }
-}
-
-/** At most this many transit gateways on one path (a static-route loop between peered gateways ends here). */
-const MAX_TGW_HOPS = 4;
-
-/**
- * A packet handed to transit gateway `tgwId` by the source VPC's route: it enters through the VPC's
- * attachment (which needs a subnet in the sender's Availability Zone), the route table associated with
- * the attachment it entered by decides the next attachment, and a peering attachment hands it to the
- * other gateway, whose own table associated with that peering attachment decides again.
- */
-function forwardTgw(w: Walk, leg: Leg, s: EniInfo, dst: number, tgwId: string, vpcRoute: string, out: RouteOutcome): void {
-  const dstText = formatIp(dst);
-  let rs = s.rs;
-  const entry = availableAttachment(w.world, rs, tgwId, s.vpc.vpc.id)!;
-  const loc0 = where(s);
-  const az = s.subnet.subnet.availabilityZone;
-  let inZone = false;
-  for (const id of entry.subnetIds) if (rs.subnets.get(id)?.availabilityZone === az) inZone = true;
-  out.after.push({ leg, kind: "tgw-attachment", id: entry.id, ...loc0, verdict: inZone ? "pass" : "deny", detail: w.explain ? `VPC attachment ${entry.id} of ${s.vpc.vpc.id} to ${tgwId}` : "" });
-  if (!inZone) {
-    w.block({
-      code: "TGW_ROUTE_AZ_RESTRICTION",
-      leg,
-      onPath: true,
-      component: { id: entry.id, type: "transit-gateway-attachment", ...loc0 },
-      transitGatewayId: tgwId,
-      transitGatewayAttachmentId: entry.id,
-      vpcId: s.vpc.vpc.id,
-      address: dstText,
-      reason: `attachment ${entry.id} has no subnet in ${az}, the Availability Zone of ${s.eni.id}: resources in a zone without an attachment subnet cannot reach transit gateway ${tgwId}`,
-      fix: `aws ec2 modify-transit-gateway-vpc-attachment --transit-gateway-attachment-id ${entry.id} --add-subnet-ids <a subnet of ${s.vpc.vpc.id} in ${az}> --region ${rs.region}`,
-    });
-    return;
-  }
-  let inId = entry.id;
-  let gw = tgwId;
-  for (let hopCount = 0; hopCount < MAX_TGW_HOPS; hopCount++) {
-    const loc = { account: rs.account, region: rs.region };
-    w.segs(leg).push({ medianMs: TGW_HOP_RTT_MS, lo: TGW_HOP_RTT_MS * 0.8, hi: TGW_HOP_RTT_MS * 1.2 });
-    w.lowerMtu(MTU_TGW, gw);
-    const rtb = indexedAssociation(w.world, rs, inId);
-    if (!rtb) {
-      out.after.push({ leg, kind: "tgw-route-table", id: "(none)", ...loc, verdict: "deny", detail: w.explain ? `attachment ${inId} is not associated with a route table of ${gw}` : "" });
-      w.block({
-        code: "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION",
-        leg,
-        onPath: true,
-        component: { id: inId, type: "transit-gateway-attachment", ...loc },
-        transitGatewayId: gw,
-        transitGatewayAttachmentId: inId,
-        address: dstText,
-        reason: `attachment ${inId} of transit gateway ${gw} (${rs.region}) is not associated with any transit gateway route table, so ${gw} has no table to route the packet by`,
-        fix: `aws ec2 associate-transit-gateway-route-table --transit-gateway-route-table-id <a table of ${gw}> --transit-gateway-attachment-id ${inId} --region ${rs.region}`,
-      });
-      return;
-    }
-    const found = lookupTgwRoute(w.world, rs, rtb, dst);
-    const rv = found ? { destinationCidr: found.destinationCidr, target: found.attachment?.id ?? "blackhole", state: found.state } : undefined;
-    out.after.push({ leg, kind: "tgw-route-table", id: rtb.id, ...loc, verdict: found?.state === "active" ? "allow" : "deny", route: rv, detail: w.explain ? (found ? `${found.destinationCidr} → ${found.attachment?.id ?? "blackhole"} (${found.type}, ${found.state})` : `no route matches ${dstText}`) : "" });
-    if (!found) {
-      w.block({
-        code: "TGW_RTB_CANNOT_ROUTE",
-        leg,
-        onPath: true,
-        component: { id: rtb.id, type: "transit-gateway-route-table", ...loc },
-        transitGatewayId: gw,
-        transitGatewayRouteTableId: rtb.id,
-        routeTableId: rtb.id,
-        address: dstText,
-        reason: `transit gateway route table ${rtb.id} of ${gw} (${rs.region}), associated with attachment ${inId}, has no route that covers ${dstText}`,
-        fix: w.explain ? tgwRouteFix(w, rs, rtb.id, gw, dst) : "",
-      });
-      return;
-    }
-    if (found.state === "blackhole") {
-      const why = found.attachment ? `its attachment ${found.attachment.id} is ${found.attachment.state}` : "it is a blackhole route";
-      w.block({
-        code: "TGW_RTB_BAD_STATE_ROUTE",
-        leg,
-        onPath: true,
-        component: { id: rtb.id, type: "transit-gateway-route-table", ...loc },
-        transitGatewayId: gw,
-        transitGatewayRouteTableId: rtb.id,
-        routeTableId: rtb.id,
-        route: rv,
-        address: dstText,
-        reason: `route ${found.destinationCidr} in transit gateway route table ${rtb.id} (${rs.region}) drops the packet: ${why}`,
-        fix: `aws ec2 replace-transit-gateway-route --transit-gateway-route-table-id ${rtb.id} --destination-cidr-block ${found.destinationCidr} --transit-gateway-attachment-id <an available attachment toward ${dstText}> --region ${rs.region}`,
-      });
-      return;
-    }
-    const next = found.attachment!;
-    if (next.peering) {
-      const p = next.peering;
-      const other = remoteSide(p, rs.account, rs.region);
-      out.after.push({ leg, kind: "tgw-peering", id: p.id, ...loc, verdict: "pass", detail: w.explain ? `peering attachment ${p.id}: ${gw} (${rs.region}) → ${other.transitGatewayId} (${other.region})` : "" });
-      const nrs = w.world.existingRegion(other.ownerId, other.region);
-      if (!nrs) {
-        noDestination(w, leg, s, undefined, dst, `the peer of ${p.id} (${other.ownerId}, ${other.region}) no longer exists`);
-        return;
-      }
-      rs = nrs;
-      gw = other.transitGatewayId;
-      inId = p.id;
-      continue;
-    }
-    const v = w.m.vpcs.get(next.resourceId);
-    out.after.push({ leg, kind: "tgw-attachment", id: next.id, ...loc, verdict: "pass", detail: w.explain ? `VPC attachment ${next.id} into ${next.resourceId}` : "" });
-    if (!v || !v.cidrs.some((c) => inCidr(c, dst))) {
-      noDestination(w, leg, s, v, dst, `${dstText} is outside ${next.resourceId}${v ? ` (${v.cidrs.map((c) => c.text).join(", ")})` : ""}, where route ${found.destinationCidr} of ${rtb.id} sends it`);
-      return;
-    }
-    out.after.push({ leg, kind: "vpc", id: v.vpc.id, account: v.rs.account, region: v.rs.region, verdict: "pass", detail: w.explain ? `arrives in ${v.vpc.id} through ${gw}; source address preserved` : "" });
-    const d = v.enisByIp.get(dst);
-    if (!d) {
-      noDestination(w, leg, s, v, dst, `no network interface in ${v.vpc.id} has the address ${dstText}`);
-      return;
-    }
-    out.next = d;
-    out.dead = false;
-    out.viaTgw = true;
-    return;
-  }
-  noDestination(w, leg, s, undefined, dst, `routing loop: the packet crossed ${MAX_TGW_HOPS} transit gateways (static routes on ${vpcRoute}'s path point back and forth)`);
-}
-
-/** The command that would add the missing transit gateway route, when the destination's VPC is known. */
-function tgwRouteFix(w: Walk, rs: { account: string; region: string; tgwAttachments: Map<string, { id: string; vpcId: string; transitGatewayId: string }> }, rtbId: string, gw: string, dst: number): string {
-  let holder: VpcInfo | undefined;
-  for (const v of w.m.vpcs.values()) if (v.cidrs.some((c) => inCidr(c, dst))) holder = v;
-  if (!holder) return `add a route for ${formatIp(dst)} to ${rtbId}, or check the destination`;
-  const block = holder.cidrs.find((c) => inCidr(c, dst))!.text;
-  const local = holder.rs.region === rs.region && holder.rs.account === rs.account ? [...rs.tgwAttachments.values()].find((a) => a.vpcId === holder!.vpc.id && a.transitGatewayId === gw) : undefined;
-  if (local) {
-    return `aws ec2 enable-transit-gateway-route-table-propagation --transit-gateway-route-table-id ${rtbId} --transit-gateway-attachment-id ${local.id} --region ${rs.region} (or a static route: aws ec2 create-transit-gateway-route --transit-gateway-route-table-id ${rtbId} --destination-cidr-block ${block} --transit-gateway-attachment-id ${local.id})`;
-  }
-  const peering = [...w.world.tgwPeerings.values()].find(
-    (p) => p.state === "available" && ((p.requester.transitGatewayId === gw && p.accepter.region === holder!.rs.region) || (p.accepter.transitGatewayId === gw && p.requester.region === holder!.rs.region)),
-  );
-  return `aws ec2 create-transit-gateway-route --transit-gateway-route-table-id ${rtbId} --destination-cidr-block ${block} --transit-gateway-attachment-id ${peering?.id ?? `<the peering attachment toward ${holder.rs.region}>`} --region ${rs.region}`;
-}
-
-/** An internet gateway refuses inbound traffic addressed to anything but a public or elastic IP. */
-function privateIngress(w: Walk, leg: Leg, v: VpcInfo, addr: number, holder: EniInfo | undefined): void {
-  const text = formatIp(addr);
-  const block = v.cidrs.find((c) => inCidr(c, addr));
-  w.block({
-    code: "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
-    leg,
-    onPath: true,
-    component: v.igw ? { id: v.igw.id, type: "internet-gateway", ...where(v) } : { id: v.vpc.id, type: "vpc", ...where(v) },
-    vpcId: v.vpc.id,
-    internetGatewayId: v.igw?.id,
-    networkInterfaceId: holder?.eni.id,
-    instanceId: holder?.instance?.id,
-    address: text,
-    reason: `${text} is a private address of VPC ${v.vpc.id}${block ? ` (${block.text}${isPrivate(addr) ? "" : ", publicly routable but not routed from the Internet"})` : ""}${holder ? `, held by ${holder.eni.id}` : ""}: ${v.igw ? `internet gateway ${v.igw.id}` : "an internet gateway"} only delivers inbound traffic addressed to a public or elastic IP of an interface in the VPC`,
-    fix: holder
-      ? holder.publicIp !== undefined
-        ? `send to ${holder.eni.id}'s public IP ${formatIp(holder.publicIp)}`
-        : `give ${holder.eni.id} an elastic IP and send to it: aws ec2 allocate-address; aws ec2 associate-address --network-interface-id ${holder.eni.id} --allocation-id <eipalloc>`
-      : `send to the public or elastic IP of an interface in ${v.vpc.id}, or reach ${v.vpc.id} privately (peering)`,
+  const { why, fix, refs } = forwarder.blackhole(c, r.target);
+  blockAt(w, leg, "BAD_STATE_ROUTE", { id: rt.id, type: "route-table", ...loc }, {
+    routeTableId: rt.id,
+    route: rv,
+    vpcId: rt.vpcId,
+    ...refs,
+    address: dstText,
+    reason: `route ${r.destinationCidr} → ${rv.target} in ${rt.id} is a blackhole: ${why}`,
+    fix,
   });
+  return { hop, out };
 }
 
 /** Layer-2 delivery to another interface of the sender's subnet (see walkFrom). */
@@ -991,18 +472,6 @@ function sameSubnet(w: Walk, leg: Leg, s: EniInfo, src: number, dst: number): { 
   return { hop, out };
 }
 
-function noDestination(w: Walk, leg: Leg, s: EniInfo, vpc: VpcInfo | undefined, dst: number, reason: string): void {
-  w.block({
-    code: "NO_POSSIBLE_DESTINATION",
-    leg,
-    onPath: true,
-    component: vpc ? { id: vpc.vpc.id, type: "vpc", ...where(vpc) } : { id: s.eni.id, type: "network-interface", ...where(s) },
-    vpcId: vpc?.vpc.id,
-    address: formatIp(dst),
-    reason,
-    fix: `send to an address that an interface holds (check the destination), or fix the route that leads here`,
-  });
-}
 
 // ---- legs ------------------------------------------------------------------------------------------
 
@@ -1073,11 +542,7 @@ function walkFrom(
     hops.push({ leg, kind: "appliance", id: x.eni.id, ...where(x), verdict: instanceRunning(x) && !x.eni.sourceDestCheck ? "pass" : "deny", detail: w.explain ? `appliance ${x.eni.id}${x.instance ? ` (${x.instance.id})` : ""} forwards ${formatIp(src)} → ${formatIp(dst)}` : "" });
     w.routerHops.push({ address: formatIp(x.primaryIp), id: x.instance?.id ?? x.eni.id });
     if (x.eni.sourceDestCheck) {
-      w.block({
-        code: "ENI_SOURCE_DEST_CHECK_RESTRICTION",
-        leg,
-        onPath: true,
-        component: { id: x.eni.id, type: "network-interface", ...where(x) },
+      blockAt(w, leg, "ENI_SOURCE_DEST_CHECK_RESTRICTION", { id: x.eni.id, type: "network-interface", ...where(x) }, {
         networkInterfaceId: x.eni.id,
         instanceId: x.instance?.id,
         address: formatIp(dst),

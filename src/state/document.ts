@@ -20,37 +20,19 @@
 import { IdSource, type IdSourceState } from "./clock.js";
 import { isTransitionKind, RegionState, type Transition, type World, type WorldParts } from "./world.js";
 import type { TgwPeeringAttachment, VpcPeeringConnection } from "../domain/types.js";
+import { KINDS, type CollectionField } from "../domain/kinds.js";
 
 export const STATE_FORMAT = "vpclab-state";
 export const STATE_VERSION = 1;
 
-/** The collections of a region, in the order they are written, with the field each is keyed by. */
-const COLLECTIONS = [
-  ["vpcs", "id", ["cidrBlocks"]],
-  ["subnets", "id", []],
-  ["routeTables", "id", ["routes", "associations"]],
-  ["internetGateways", "id", ["attachments"]],
-  ["dhcpOptions", "id", ["configurations"]],
-  ["securityGroups", "id", ["rules"]],
-  ["networkAcls", "id", ["entries", "associations"]],
-  ["instances", "id", []],
-  ["networkInterfaces", "id", ["privateIps", "securityGroupIds"]],
-  ["addresses", "id", []],
-  ["keyPairs", "name", []],
-  ["volumes", "id", ["attachments"]],
-  ["launchTemplates", "id", ["versions"]],
-  ["managedPrefixLists", "id", ["entries", "versions"]],
-  ["egressOnlyInternetGateways", "id", ["attachments"]],
-  ["transitGateways", "id", []],
-  ["tgwAttachments", "id", ["subnetIds"]],
-  ["tgwRouteTables", "id", ["routes", "associations", "propagations"]],
-  ["tgwPrefixListReferences", "key", []],
-  ["vpnGateways", "id", ["attachments"]],
-  ["customerGateways", "id", []],
-  ["vpnConnections", "id", ["routes"]],
-] as const;
+/**
+ * The collections of a region, in the order they are written, with the field each is keyed by and the
+ * record fields that must be lists: read from the registry of kinds (domain/kinds.ts), so a new kind's
+ * collection is saved and loaded without an edit here.
+ */
+const COLLECTIONS = KINDS.flatMap((k) => (k.collection ? [[k.collection.field, k.collection.key ?? "id", k.collection.arrays] as const] : []));
 
-type CollectionName = (typeof COLLECTIONS)[number][0];
+type CollectionName = CollectionField;
 
 /** A document that cannot be loaded; the message says what and where. */
 export class StateDocumentError extends Error {

@@ -33,7 +33,6 @@ import type {
   KeyPair,
   LaunchTemplate,
   ManagedPrefixList,
-  TgwPrefixListReference,
   VpnGateway,
   CustomerGateway,
   VpnConnection,
@@ -80,8 +79,6 @@ export class RegionState {
   readonly transitGateways = new Map<string, TransitGateway>();
   readonly tgwAttachments = new Map<string, TgwVpcAttachment>();
   readonly tgwRouteTables = new Map<string, TgwRouteTable>();
-  /** Transit gateway prefix-list references by `<rtb>|<pl>` (domain/prefix-list-references.ts). */
-  readonly tgwPrefixListReferences = new Map<string, TgwPrefixListReference>();
   /** Virtual private gateways, customer gateways and VPN connections (domain/vpn.ts). */
   readonly vpnGateways = new Map<string, VpnGateway>();
   readonly customerGateways = new Map<string, CustomerGateway>();

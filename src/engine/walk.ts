@@ -1,0 +1,244 @@
+/**
+ * The walk's shared vocabulary: hops, explanations, the Walk that collects them, and the contract of a
+ * route-target forwarder (see forwarders.ts). Every forwarder module imports this file and nothing
+ * else of the engine's walk (analyze.ts imports the forwarders), so a forwarder can live in its own
+ * file without an import cycle.
+ *
+ * Fidelity notes: none of its own; see analyze.ts and each forwarder.
+ */
+import type { World } from "../state/world.js";
+import type { Route, RouteTable, RouteTarget } from "../domain/types.js";
+import { formatIp } from "../domain/cidr.js";
+import type { EniInfo, NetworkModel, VpcInfo } from "./model.js";
+import { MTU_VPC, type LatencyModel, type Place, type SegmentRtt } from "./latency.js";
+
+export type HopKind =
+  | "eni"
+  | "sg-egress"
+  | "nacl-out"
+  | "route-table"
+  | "local"
+  | "pcx"
+  | "tgw-attachment"
+  | "tgw-route-table"
+  | "tgw-peering"
+  | "vpc"
+  | "igw"
+  | "internet"
+  | "appliance"
+  | "nacl-in"
+  | "sg-ingress";
+
+export interface Hop {
+  leg: "forward" | "return";
+  kind: HopKind;
+  /** The component's id (`eni-…`, `sg-…`, `acl-…`, `rtb-…`, `pcx-…`, `igw-…`, `vpc-…`), or the address for the Internet. */
+  id: string;
+  account?: string;
+  region?: string;
+  verdict: "allow" | "deny" | "pass";
+  /** What decided: the security-group rule, the NACL entry, the route. */
+  securityGroupId?: string;
+  securityGroupRuleId?: string;
+  aclRuleNumber?: number;
+  route?: { destinationCidr: string; target: string; state: "active" | "blackhole" };
+  detail: string;
+}
+
+export type ExplanationCode =
+  | "NO_ROUTE_TO_DESTINATION"
+  | "BAD_STATE_ROUTE"
+  | "BAD_STATE"
+  | "BAD_STATE_ATTACHMENT"
+  | "ENI_SG_RULES_MISMATCH"
+  | "SUBNET_ACL_RESTRICTION"
+  | "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR"
+  | "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS"
+  | "IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS"
+  | "IGW_DESTINATION_ADDRESS_NOT_IN_RFC6598_EGRESS"
+  | "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS"
+  | "ENI_SOURCE_DEST_CHECK_RESTRICTION"
+  | "NO_POSSIBLE_DESTINATION"
+  | "TGW_ROUTE_AZ_RESTRICTION"
+  | "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION"
+  | "TGW_RTB_CANNOT_ROUTE"
+  | "TGW_RTB_BAD_STATE_ROUTE";
+
+export interface Explanation {
+  code: ExplanationCode;
+  leg: "forward" | "return";
+  /** False for a lint about a component that is not on the packet's path (see PCX_REQUIRES_ADDRESS_IN_VPC_CIDR). */
+  onPath: boolean;
+  direction?: "ingress" | "egress";
+  component: { id: string; type: string; account: string; region: string };
+  vpcId?: string;
+  subnetId?: string;
+  networkInterfaceId?: string;
+  instanceId?: string;
+  routeTableId?: string;
+  route?: { destinationCidr: string; target: string; state: "active" | "blackhole" };
+  securityGroupIds?: string[];
+  aclId?: string;
+  aclRule?: { ruleNumber: number; ruleAction: string; protocol: string; cidrBlock?: string; egress: boolean; portRange?: { from: number; to: number } };
+  vpcPeeringConnectionId?: string;
+  internetGatewayId?: string;
+  transitGatewayId?: string;
+  transitGatewayRouteTableId?: string;
+  transitGatewayAttachmentId?: string;
+  /** The packet address concerned (destination for routes and egress, source for ingress). */
+  address?: string;
+  reason: string;
+  fix: string;
+}
+
+export type Leg = "forward" | "return";
+
+export interface Arrival {
+  kind: "eni" | "internet";
+  eni?: EniInfo;
+  ip: number;
+  seenSrc: number;
+}
+
+export class Walk {
+  blocked = false;
+  fwd: Hop[] = [];
+  ret: Hop[] = [];
+  expl: Explanation[] = [];
+  lints: Explanation[] = [];
+  rtsUsed = new Set<RouteTable>();
+  segFwd: SegmentRtt[] = [];
+  segRet: SegmentRtt[] = [];
+  mtu = MTU_VPC;
+  mtuAt = "";
+  routerHops: { address: string; id: string }[] = [];
+  constructor(
+    readonly m: NetworkModel,
+    readonly world: World,
+    readonly lat: LatencyModel,
+    readonly explain: boolean,
+  ) {}
+
+  hops(leg: Leg): Hop[] {
+    return leg === "forward" ? this.fwd : this.ret;
+  }
+  segs(leg: Leg): SegmentRtt[] {
+    return leg === "forward" ? this.segFwd : this.segRet;
+  }
+  /** Records a blocker; true when the walk must stop (fast mode). */
+  block(e: Explanation): boolean {
+    this.blocked = true;
+    this.expl.push(e);
+    return !this.explain;
+  }
+  get stop(): boolean {
+    return this.blocked && !this.explain;
+  }
+  lowerMtu(mtu: number, at: string): void {
+    if (mtu < this.mtu) {
+      this.mtu = mtu;
+      this.mtuAt = at;
+    }
+  }
+}
+
+export function place(e: EniInfo): Place {
+  return { region: e.rs.region, zone: e.subnet.subnet.availabilityZone };
+}
+
+export function where(e: { rs: { account: string; region: string } }) {
+  return { account: e.rs.account, region: e.rs.region };
+}
+
+export function targetText(route: Route): string {
+  const t = route.target;
+  if (t.kind === "local") return "local";
+  if (t.kind === "instance") return t.id;
+  return t.id;
+}
+
+export function routeView(route: Route, rsState: "active" | "blackhole") {
+  return { destinationCidr: route.destinationCidr, target: targetText(route), state: rsState };
+}
+
+
+export interface RouteOutcome {
+  /** The next interface: the destination or an appliance. */
+  next?: EniInfo;
+  appliance?: boolean;
+  internet?: boolean;
+  seenSrc: number;
+  viaIgw: boolean;
+  /** Hops after the route-table hop (pcx, vpc, igw, internet). */
+  after: Hop[];
+  /** Routing failed: no next hop. */
+  dead: boolean;
+  /** Crossed a transit gateway: security-group references to the sender's groups do not match. */
+  viaTgw?: boolean;
+}
+
+/** Where a component is. */
+export type Loc = { account: string; region: string };
+
+/** Everything a forwarder knows about the route it was handed. */
+export interface RouteContext {
+  w: Walk;
+  leg: Leg;
+  /** The interface whose subnet's route table matched (the sender, or an appliance forwarding). */
+  s: EniInfo;
+  src: number;
+  dst: number;
+  /** Appliances already crossed on this leg. */
+  depth: number;
+  rt: RouteTable;
+  route: Route;
+  /** The route as hops and explanations show it. */
+  rv: RouteView;
+  loc: Loc;
+  /** What the forwarder fills in: the next interface, hops after the route table, or `dead`. */
+  out: RouteOutcome;
+}
+
+/** Why a route to a target is a blackhole, and what to do about it. */
+export interface BlackholeText {
+  why: string;
+  fix: string;
+  /** Explanation fields naming the target (vpcPeeringConnectionId, internetGatewayId, transitGatewayId…). */
+  refs?: Partial<Pick<Explanation, "vpcPeeringConnectionId" | "internetGatewayId" | "transitGatewayId" | "networkInterfaceId" | "instanceId">>;
+}
+
+/**
+ * One route-target kind's behaviour: `forward` walks a packet whose route is active (routeState says
+ * so) to the next interface, the Internet, or a recorded blocker; `blackhole` explains a route to the
+ * target that routeState reports as a blackhole (the caller records it as BAD_STATE_ROUTE).
+ */
+export interface Forwarder<T extends RouteTarget> {
+  forward(c: RouteContext, t: T): void;
+  blackhole(c: RouteContext, t: T): BlackholeText;
+}
+
+/** The forwarder table's type: one entry per RouteTarget kind, checked by the compiler. */
+export type ForwarderTable = { [K in RouteTarget["kind"]]: Forwarder<Extract<RouteTarget, { kind: K }>> };
+
+export type RouteView = { destinationCidr: string; target: string; state: "active" | "blackhole" };
+
+export function noDestination(w: Walk, leg: Leg, s: EniInfo, vpc: VpcInfo | undefined, dst: number, reason: string): void {
+  w.block({
+    code: "NO_POSSIBLE_DESTINATION",
+    leg,
+    onPath: true,
+    component: vpc ? { id: vpc.vpc.id, type: "vpc", ...where(vpc) } : { id: s.eni.id, type: "network-interface", ...where(s) },
+    vpcId: vpc?.vpc.id,
+    address: formatIp(dst),
+    reason,
+    fix: `send to an address that an interface holds (check the destination), or fix the route that leads here`,
+  });
+}
+
+/** The fields an on-path explanation adds to the code, leg and component every blocker has. */
+export type ExplanationFields = Omit<Explanation, "code" | "leg" | "onPath" | "component">;
+
+/** Records a blocker on the packet's path at `component` (see Walk.block). */
+export function blockAt(w: Walk, leg: Leg, code: ExplanationCode, component: Explanation["component"], fields: ExplanationFields): void {
+  w.block({ code, leg, onPath: true, component, ...fields });
+}
