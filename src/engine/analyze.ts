@@ -528,7 +528,7 @@ function walkFrom(
   if (out.dead) return undefined;
   if (out.internet) {
     w.segs(leg).push(w.lat.segment(place(s), undefined));
-    return { kind: "internet", ip: dst, seenSrc: out.seenSrc };
+    return { kind: "internet", ip: dst, seenSrc: out.seenSrc, returnHops: out.returnHops };
   }
   const x = next!;
   w.segs(leg).push(w.lat.segment(place(s), place(x)));
@@ -561,12 +561,15 @@ function walkFrom(
 }
 
 /** The Internet answers: the reply enters the sender's VPC through its internet gateway. */
-function replyFromInternet(w: Walk, s: EniInfo, from: number, k: PacketKey): void {
+function replyFromInternet(w: Walk, s: EniInfo, from: number, k: PacketKey, via?: Hop[]): void {
   const hops = w.ret;
   const loc = where(s);
-  hops.push({ leg: "return", kind: "internet", id: formatIp(from), verdict: "pass", detail: w.explain ? `the Internet (simulated) replies from ${formatIp(from)}` : "" });
-  const igw = s.vpc.igw;
-  hops.push({ leg: "return", kind: "igw", id: igw?.id ?? "(none)", ...loc, verdict: igw ? "pass" : "deny", detail: igw ? `internet gateway ${igw.id} translates ${s.publicIp !== undefined ? formatIp(s.publicIp) : "?"} back to ${formatIp(s.primaryIp)}` : "no internet gateway" });
+  if (via) hops.push(...via); // not the Internet: the forwarder's way back (on-premises over a VPN)
+  else {
+    hops.push({ leg: "return", kind: "internet", id: formatIp(from), verdict: "pass", detail: w.explain ? `the Internet (simulated) replies from ${formatIp(from)}` : "" });
+    const igw = s.vpc.igw;
+    hops.push({ leg: "return", kind: "igw", id: igw?.id ?? "(none)", ...loc, verdict: igw ? "pass" : "deny", detail: igw ? `internet gateway ${igw.id} translates ${s.publicIp !== undefined ? formatIp(s.publicIp) : "?"} back to ${formatIp(s.primaryIp)}` : "no internet gateway" });
+  }
   w.segRet.push(w.lat.segment(place(s), undefined));
   aclCheck(w, "return", s, "ingress", k, from);
   if (w.stop) return;
@@ -759,7 +762,7 @@ export function analyzeResolved(m: NetworkModel, lat: LatencyModel, sender: Send
   }
   if (arrival && !w.stop) {
     if (arrival.kind === "internet") {
-      replyFromInternet(w, source, arrival.ip, kr);
+      replyFromInternet(w, source, arrival.ip, kr, arrival.returnHops);
     } else {
       const d = arrival.eni!;
       const back = walkFrom(w, "return", d, d.ips.includes(arrival.ip) ? arrival.ip : d.primaryIp, arrival.seenSrc, kr, true, 0, d.eni.securityGroupIds);

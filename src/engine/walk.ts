@@ -27,7 +27,11 @@ export type HopKind =
   | "internet"
   | "appliance"
   | "nacl-in"
-  | "sg-ingress";
+  | "sg-ingress"
+  /** A virtual private gateway, a VPN connection and the simulated on-premises network (vpn.ts). */
+  | "vgw"
+  | "vpn-connection"
+  | "on-premises";
 
 export interface Hop {
   leg: "forward" | "return";
@@ -98,6 +102,8 @@ export interface Arrival {
   eni?: EniInfo;
   ip: number;
   seenSrc: number;
+  /** For an arrival outside the lab that is not the Internet (on-premises over a VPN): the hops the reply crosses. */
+  returnHops?: Hop[];
 }
 
 export class Walk {
@@ -175,6 +181,11 @@ export interface RouteOutcome {
   dead: boolean;
   /** Crossed a transit gateway: security-group references to the sender's groups do not match. */
   viaTgw?: boolean;
+  /**
+   * With `internet`: the destination is outside the lab but not on the Internet (on-premises over a
+   * VPN, vpn.ts); the reply crosses these hops instead of the internet gateway.
+   */
+  returnHops?: Hop[];
 }
 
 /** Where a component is. */
