@@ -139,11 +139,14 @@ async function setUp(url: string): Promise<Lab> {
     const r = await call(url, "CreateManagedPrefixList", { PrefixListName: `pl${pls.length}`, AddressFamily: "IPv4", MaxEntries: 4, "Entry.1.Cidr": cidr });
     pls.push(pick(r.xml, "prefixListId"));
   }
-  await call(url, "CreateRoute", { RouteTableId: rts[0]!, DestinationPrefixListId: pls[0]!, VpcPeeringConnectionId: pcx });
+  // List 0 (10.1.1.0/24, more specific than 10.1.0.0/16 → pcx) sends VPC 1's subnet to the internet
+  // gateway from subnet 0, so a change of its entries changes where subnet 0's packets go.
+  await call(url, "CreateRoute", { RouteTableId: rts[0]!, DestinationPrefixListId: pls[0]!, GatewayId: igw });
+  const assoc0 = pick((await call(url, "AssociateRouteTable", { RouteTableId: rts[0]!, SubnetId: subnets[0]! })).xml, "associationId");
   // Instance 1 (10.0.2.x) reaches instance 0 inside VPC 0 through group a's rule for list 1, so a change
   // of that list's entries changes a verdict the property compares.
   for (const g of sgs) await call(url, "AuthorizeSecurityGroupIngress", { GroupId: g, "IpPermissions.1.IpProtocol": "-1", "IpPermissions.1.PrefixListIds.1.PrefixListId": pls[1]! });
-  return { url, subnets, instances, sgs, rts, igw, vpcs, acl, pcx: [pcx], assocs: [], pls };
+  return { url, subnets, instances, sgs, rts, igw, vpcs, acl, pcx: [pcx], assocs: [assoc0], pls };
 }
 
 const DESTS = ["10.1.0.0/16", "10.0.0.0/16", "0.0.0.0/0", "10.1.1.0/24", "10.0.2.0/24", "10.1.1.0/25"];
@@ -155,7 +158,7 @@ const at = <T>(xs: T[], i: number): T => xs[i % xs.length]!;
 /** ModifyManagedPrefixList on a referenced list (weighted up in `steps`: it is what the engine must follow). */
 const modifyList = fc.tuple(fc.nat(), fc.boolean(), fc.nat()).map(([l, remove, c]): Step => (lab) => [
   "ModifyManagedPrefixList",
-  { PrefixListId: at(lab.pls, l), [remove ? "RemoveEntry.1.Cidr" : "AddEntry.1.Cidr"]: at(["10.0.0.0/16", "10.0.2.0/24", "10.1.1.0/24", "10.0.1.0/24", "0.0.0.0/0"], c) },
+  { PrefixListId: at(lab.pls, l), [remove ? "RemoveEntry.1.Cidr" : "AddEntry.1.Cidr"]: at(["10.1.1.0/24", "10.0.2.0/24", "10.0.0.0/16", "10.1.1.0/24", "10.0.2.0/24", "0.0.0.0/0"], c) },
 ]);
 
 const steps: fc.Arbitrary<Step>[] = [
