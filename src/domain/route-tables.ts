@@ -9,9 +9,13 @@
  * destination must be exactly the CIDR block of a subnet of the VPC).
  *
  * Fidelity notes:
- * - IPv6 destinations and prefix-list destinations are not supported (IPv4-only network; prefix lists
- *   exist as records but the engine does not expand them yet). An egress-only internet gateway exists,
+ * - IPv6 destinations are not supported (IPv4-only network). An egress-only internet gateway exists,
  *   but only IPv6 routes may target it, so every route to one is refused.
+ * - A destination may be a customer-managed prefix list (`DestinationPrefixListId`): the route is
+ *   stored with that id (destinationCidr ""), counts as the list's MaxEntries routes against the route
+ *   quota, and is found again by the list id for ReplaceRoute/DeleteRoute. The middlebox rule (a route
+ *   more specific than `local`) is not checked against a list's entries; the engine lets `local` win
+ *   for an entry inside the VPC's CIDR instead.
  * - A route may target a virtual private gateway (`GatewayId=vgw-…`) attached to the table's VPC; it is
  *   `blackhole` while the gateway is not `attached`. Propagated routes (origin
  *   `EnableVgwRoutePropagation`, domain/vpn.ts) cannot be replaced or deleted by destination; a static

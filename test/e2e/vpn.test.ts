@@ -10,6 +10,8 @@ import {
   AttachVpnGatewayCommand,
   CreateCustomerGatewayCommand,
   CreateRouteCommand,
+  CreateManagedPrefixListCommand,
+  DeleteRouteCommand,
   CreateSubnetCommand,
   CreateTagsCommand,
   CreateVpcCommand,
@@ -147,6 +149,15 @@ describe("VPN gateways, customer gateways, VPN connections and route propagation
     const e = miss.explanations.find((x) => x.code === "NO_ROUTE_TO_DESTINATION")!;
     assert.equal(e.component.id, s.vgw);
     assert.match(e.reason, /on-premises networks are 172\.16\.0\.0\/16/);
+
+    // A prefix-list route with the same block beats the propagated route (route priority), through an appliance.
+    const appliance = (await ec2.send(new RunInstancesCommand({ ImageId: "ami-0123456789abcdef0", InstanceType: "t3.micro", MinCount: 1, MaxCount: 1, SubnetId: s.subnet }))).Instances![0]!.InstanceId!;
+    const pl = (await ec2.send(new CreateManagedPrefixListCommand({ PrefixListName: "onprem", AddressFamily: "IPv4", MaxEntries: 2, Entries: [{ Cidr: "172.16.0.0/16" }] }))).PrefixList!.PrefixListId!;
+    await ec2.send(new CreateRouteCommand({ RouteTableId: s.rt, DestinationPrefixListId: pl, InstanceId: appliance }));
+    const viaPl = await analyze("172.16.5.5");
+    assert.match(viaPl.forward.find((h) => h.kind === "route-table")!.detail, new RegExp(`^${pl} entry 172\\.16\\.0\\.0/16 → ${appliance}`));
+    await ec2.send(new DeleteRouteCommand({ RouteTableId: s.rt, DestinationPrefixListId: pl }));
+    assert.equal((await analyze("172.16.5.5")).verdict, "reachable");
 
     // Removing the static route removes the propagated route.
     await ec2.send(new DeleteVpnConnectionRouteCommand({ VpnConnectionId: s.vpn, DestinationCidrBlock: "172.16.0.0/16" }));
