@@ -563,7 +563,7 @@ export const vpnGatewayAttachmentLimit = (vpcId: string) =>
   new Ec2Error("VpnGatewayAttachmentLimitExceeded", `The VPC ${vpcId} already has a virtual private gateway attached (one per VPC), or the gateway is attached elsewhere.`);
 export const vpnGatewayAttachmentNotFound = (vgw: string, vpc: string) =>
   new Ec2Error("InvalidVpnGatewayAttachment.NotFound", `The attachment with vpn gateway ID '${vgw}' and vpc ID '${vpc}' does not exist`);
-export const vpnIncorrectState = (message: string) => new Ec2Error("IncorrectState", message);
+export const vpnIncorrectState = (id: string, detail: string) => new Ec2Error("IncorrectState", `The resource ${id} ${detail}.`);
 export const vpnConnectionRouteNotFound = (cidr: string, vpn: string) =>
   new Ec2Error("InvalidRoute.NotFound", `No route with destination-cidr-block ${cidr} in VPN connection ${vpn}`);
 export const vpnConnectionRouteExists = (cidr: string, vpn: string) =>

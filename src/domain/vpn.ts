@@ -92,7 +92,7 @@ export function createVpnGateway(world: World, rs: RegionState, input: { Type?: 
 export function attachVpnGateway(world: World, rs: RegionState, vgwId: string | undefined, vpcId: string | undefined): { vpcId: string; state: string } {
   const g = getVpnGateway(rs, vgwId);
   const vpc = getVpc(rs, vpcId);
-  if (g.state !== "available") throw vpnIncorrectState(`The vpn gateway ${g.id} is in state ${g.state}.`);
+  if (g.state !== "available") throw vpnIncorrectState(g.id, `is in state ${g.state}`);
   const live = (a: VpnGateway["attachments"][number]) => a.state !== "detached";
   if (g.attachments.some(live)) throw vpnGatewayAttachmentLimit(vpc.id);
   for (const other of rs.vpnGateways.values()) if (other.attachments.some((a) => live(a) && a.vpcId === vpc.id)) throw vpnGatewayAttachmentLimit(vpc.id);
@@ -113,9 +113,9 @@ export function detachVpnGateway(world: World, rs: RegionState, vgwId: string | 
 
 export function deleteVpnGateway(rs: RegionState, vgwId: string | undefined): void {
   const g = getVpnGateway(rs, vgwId);
-  if (g.attachments.some((a) => a.state !== "detached")) throw vpnIncorrectState(`The vpn gateway ${g.id} is attached to a VPC; detach it first.`);
+  if (g.attachments.some((a) => a.state !== "detached")) throw vpnIncorrectState(g.id, "is attached to a VPC; detach it first");
   for (const c of rs.vpnConnections.values()) {
-    if (c.vpnGatewayId === g.id && c.state !== "deleted") throw vpnIncorrectState(`The vpn gateway ${g.id} has VPN connection ${c.id}; delete it first.`);
+    if (c.vpnGatewayId === g.id && c.state !== "deleted") throw vpnIncorrectState(g.id, `has VPN connection ${c.id}; delete it first`);
   }
   g.state = "deleted";
   for (const rt of rs.routeTables.values()) if (rt.propagatingVgws?.includes(g.id)) rt.propagatingVgws = rt.propagatingVgws.filter((x) => x !== g.id);
@@ -164,7 +164,7 @@ export function createCustomerGateway(
 export function deleteCustomerGateway(rs: RegionState, id: string | undefined): void {
   const g = getCustomerGateway(rs, id);
   for (const c of rs.vpnConnections.values()) {
-    if (c.customerGatewayId === g.id && c.state !== "deleted") throw vpnIncorrectState(`The customer gateway ${g.id} is used by VPN connection ${c.id}; delete it first.`);
+    if (c.customerGatewayId === g.id && c.state !== "deleted") throw vpnIncorrectState(g.id, `is used by VPN connection ${c.id}; delete it first`);
   }
   g.state = "deleted";
 }
@@ -198,7 +198,7 @@ export function createVpnConnection(world: World, rs: RegionState, input: VpnCon
   }
   const cgw = getCustomerGateway(rs, input.CustomerGatewayId);
   const vgw = getVpnGateway(rs, input.VpnGatewayId);
-  if (vgw.state !== "available") throw vpnIncorrectState(`The vpn gateway ${vgw.id} is in state ${vgw.state}.`);
+  if (vgw.state !== "available") throw vpnIncorrectState(vgw.id, `is in state ${vgw.state}`);
   const c: VpnConnection = {
     id: world.ids.next("vpn"),
     ownerId: rs.account,
