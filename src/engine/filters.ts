@@ -90,6 +90,30 @@ export function prefixListEntryLabel(prefixListId: string, cidr: string): string
   return `${prefixListId} entry ${cidr}`;
 }
 
+/**
+ * One entry of a prefix-list rule. `rule` (what explanations print) is a copy of the stored rule whose
+ * `prefixListId` reads `pl-… entry <cidr>`, made on first use: a 1,000-entry list in a hundred groups
+ * would otherwise allocate a hundred thousand copies nobody reads.
+ */
+class PrefixListRule implements CompiledSgRule {
+  readonly from: number;
+  readonly to: number;
+  private shown?: SecurityGroupRule;
+  constructor(
+    private readonly stored: SecurityGroupRule,
+    private readonly cidr: string,
+    readonly proto: number,
+    readonly base: number,
+    readonly mask: number,
+  ) {
+    this.from = stored.fromPort;
+    this.to = stored.toPort;
+  }
+  get rule(): SecurityGroupRule {
+    return (this.shown ??= { ...this.stored, prefixListId: prefixListEntryLabel(this.stored.prefixListId!, this.cidr) });
+  }
+}
+
 export function compileSg(sg: SecurityGroup, expandList?: PrefixListExpander): CompiledSg {
   const ingress: CompiledSgRule[] = [];
   const egress: CompiledSgRule[] = [];
@@ -98,8 +122,7 @@ export function compileSg(sg: SecurityGroup, expandList?: PrefixListExpander): C
     if (rule.prefixListId !== undefined) {
       for (const cidr of expandList?.(rule.prefixListId) ?? []) {
         const { base, mask } = cidrParts(cidr);
-        const shown: SecurityGroupRule = { ...rule, prefixListId: prefixListEntryLabel(rule.prefixListId, cidr) };
-        (rule.isEgress ? egress : ingress).push({ rule: shown, proto, from: rule.fromPort, to: rule.toPort, base, mask });
+        (rule.isEgress ? egress : ingress).push(new PrefixListRule(rule, cidr, proto, base, mask));
       }
       continue;
     }

@@ -107,8 +107,11 @@ export interface CompiledRouteTable {
   lpm: LpmTable;
   /** Parsed destinations, index-aligned with `rt.routes` (undefined for a prefix-list route). */
   dests: (CidrInt | undefined)[];
-  /** What the LPM values index: one slot per destination a route stands for (its CIDR, or each entry of its list). */
-  slots: RouteSlot[];
+  /**
+   * When the table has a prefix-list route, what the LPM values index: one slot per destination a route
+   * stands for (its CIDR, or each entry of its list). Otherwise undefined and the values are route indexes.
+   */
+  slots?: RouteSlot[];
 }
 
 /** One destination of one route in longest-prefix match. */
@@ -116,11 +119,8 @@ export interface RouteSlot {
   /** Index of the route in `rt.routes`. */
   index: number;
   dest: CidrInt;
-  /**
-   * The route as explanations show it: the stored route itself, or for a prefix-list route a copy whose
-   * `destinationCidr` reads `pl-… entry <cidr>` (the list and the entry that matched).
-   */
-  route: Route;
+  /** Set when the destination is an entry of the route's prefix list (the labelled route is made on lookup). */
+  prefixListId?: string;
 }
 
 /** One destination a route competes with in longest-prefix match. */
@@ -433,26 +433,35 @@ export class NetworkModel {
     const gen = this.world.generation;
     const c = this.rtCache.get(rt);
     if (c && c.checkedGen === gen) return c.value;
-    const rs = this.world.existingRegion(rt.ownerId, rt.region);
-    if (c && sameSnap(c.snap, rtSnap(rs, rt))) {
+    if (c && sameSnap(c.snap, rtSnap(this.world, rt))) {
       c.checkedGen = gen;
       return c.value;
     }
     const dests = rt.routes.map((r) => (r.destinationPrefixListId === undefined ? this.cidr(r.destinationCidr) : undefined));
-    // The local routes' blocks: a prefix-list entry inside the VPC's own CIDR never overrides `local`.
-    const locals = rt.routes.filter((r) => r.target.kind === "local").map((r) => this.cidr(r.destinationCidr)).filter((x): x is CidrInt => x !== undefined);
     const entries: LpmEntry[] = [];
-    const slots: RouteSlot[] = [];
-    rt.routes.forEach((r, i) => {
-      for (const d of routeDestinations(this, rs, r)) {
-        if (d.prefixListId !== undefined && locals.some((l) => l.prefix <= d.cidr.prefix && inCidr(l, d.cidr.base))) continue;
-        const route = d.prefixListId === undefined ? r : { ...r, destinationCidr: prefixListEntryLabel(d.prefixListId, d.cidr.text) };
-        entries.push({ base: d.cidr.base, prefix: d.cidr.prefix, priority: originPriority(r.origin, r.target.kind === "local", d.prefixListId !== undefined), value: slots.length });
-        slots.push({ index: i, dest: d.cidr, route });
-      }
-    });
-    const value = { rt, lpm: compileLpm(entries), dests, slots };
-    this.rtCache.set(rt, { value, snap: rtSnap(rs, rt), checkedGen: gen });
+    let slots: RouteSlot[] | undefined;
+    if (!rt.routes.some((r) => r.destinationPrefixListId !== undefined)) {
+      // The common case, no prefix list: the LPM values are the route indexes themselves.
+      rt.routes.forEach((r, i) => {
+        const d = dests[i];
+        if (d) entries.push({ base: d.base, prefix: d.prefix, priority: originPriority(r.origin, r.target.kind === "local"), value: i });
+      });
+    } else {
+      const rs = this.world.existingRegion(rt.ownerId, rt.region);
+      // The local routes' blocks: a prefix-list entry inside the VPC's own CIDR never overrides `local`.
+      const locals = rt.routes.filter((r) => r.target.kind === "local").map((r) => this.cidr(r.destinationCidr)).filter((x): x is CidrInt => x !== undefined);
+      const all: RouteSlot[] = [];
+      rt.routes.forEach((r, i) => {
+        for (const d of routeDestinations(this, rs, r)) {
+          if (d.prefixListId !== undefined && locals.some((l) => l.prefix <= d.cidr.prefix && inCidr(l, d.cidr.base))) continue;
+          entries.push({ base: d.cidr.base, prefix: d.cidr.prefix, priority: originPriority(r.origin, r.target.kind === "local", d.prefixListId !== undefined), value: all.length });
+          all.push({ index: i, dest: d.cidr, prefixListId: d.prefixListId });
+        }
+      });
+      slots = all;
+    }
+    const value: CompiledRouteTable = { rt, lpm: compileLpm(entries), dests, slots };
+    this.rtCache.set(rt, { value, snap: rtSnap(this.world, rt), checkedGen: gen });
     return value;
   }
 
@@ -462,8 +471,12 @@ export class NetworkModel {
     const c = this.routeTable(rt);
     const i = lookupLpm(c.lpm, ip);
     if (i < 0) return undefined;
+    if (!c.slots) return { route: rt.routes[i]!, index: i, dest: c.dests[i]! };
     const slot = c.slots[i]!;
-    return { route: slot.route, index: slot.index, dest: slot.dest };
+    const r = rt.routes[slot.index]!;
+    // A prefix-list route is shown as a copy whose destination reads `pl-… entry <cidr>`.
+    const route = slot.prefixListId === undefined ? r : { ...r, destinationCidr: prefixListEntryLabel(slot.prefixListId, slot.dest.text) };
+    return { route, index: slot.index, dest: slot.dest };
   }
 
   sg(sg: SecurityGroup): CompiledSg {
@@ -518,13 +531,15 @@ function sameSnap(a: unknown[], b: unknown[]): boolean {
   return true;
 }
 
-function rtSnap(rs: RegionState | undefined, rt: RouteTable): unknown[] {
+function rtSnap(world: World, rt: RouteTable): unknown[] {
   const s: unknown[] = [rt.routes.length];
+  let rs: RegionState | undefined;
   for (const r of rt.routes) {
     const t = r.target as { kind: string; id?: string; eniId?: string };
-    s.push(r, r.destinationCidr, r.origin, t, t.kind, t.id, t.eniId, r.destinationPrefixListId);
-    // A prefix-list route follows its list: a new version (Modify, Restore) is a new entries array.
-    if (r.destinationPrefixListId !== undefined) s.push(listSnap(rs, r.destinationPrefixListId));
+    s.push(r, r.destinationCidr, r.origin, t, t.kind, t.id, t.eniId);
+    // A prefix-list route (its list id never changes on the record) follows its list: a new version
+    // (Modify, Restore) is a new entries array.
+    if (r.destinationPrefixListId !== undefined) s.push(listSnap((rs ??= world.existingRegion(rt.ownerId, rt.region)), r.destinationPrefixListId));
   }
   return s;
 }
