@@ -34,6 +34,7 @@ import { volumeOperations } from "./volumes.js";
 import { launchTemplateOperations } from "./launch-templates.js";
 import { prefixListOperations } from "./prefix-lists.js";
 import { egressOnlyGatewayOperations } from "./egress-only-gateways.js";
+import { flowLogOperations } from "./flow-logs.js";
 import { transitGatewayOperations } from "./transit-gateways.js";
 import { tgwPrefixListReferenceOperations } from "./tgw-prefix-list-references.js";
 import { vpnOperations } from "./vpn.js";
@@ -65,6 +66,7 @@ export const ec2Operations = {
   ...launchTemplateOperations,
   ...prefixListOperations,
   ...egressOnlyGatewayOperations,
+  ...flowLogOperations,
   ...transitGatewayOperations,
   ...tgwPrefixListReferenceOperations,
   ...vpnOperations,

@@ -45,6 +45,7 @@ interface ServeOptions {
   credentials?: string;
   dataDir?: string;
   load?: string;
+  dataplane?: string;
 }
 
 program
@@ -63,6 +64,7 @@ program
   .option("--allow-host <name>", "accept requests addressed to this host name, e.g. a container name (repeatable; * for any)", collect, [])
   .option("--verify-signatures", "check SigV4 signatures against the keys in --credentials")
   .option("--credentials <file>", "AWS shared-credentials file with the keys --verify-signatures accepts")
+  .option("--dataplane <kind>", "real packets: `netns` makes every running instance a Linux network namespace (root; see `vpclab exec`)")
   .option("--load <dir>", "start from a snapshot directory (vpclab snapshot collect): real ids, owners, regions, states and tags")
   .action(async (opts: ServeOptions) => {
     const { VpclabServer } = await import("../server/server.js");
@@ -83,6 +85,7 @@ program
         verifySignatures: opts.verifySignatures,
         credentials: opts.credentials,
         dataDir,
+        dataplane: opts.dataplane as "netns" | undefined,
       });
     } catch (err) {
       // A data directory that cannot be trusted: say what and how to recover, never start empty over it.
@@ -93,7 +96,13 @@ program
       console.error(`vpclab: ${(err as Error).message}`);
       process.exit(2);
     }
-    const { url } = await server.listen();
+    let url: string;
+    try {
+      ({ url } = await server.listen());
+    } catch (err) {
+      console.error(`vpclab: ${(err as Error).message}`);
+      process.exit(2);
+    }
     if (opts.load) {
       // Through the admin API, so the load goes through the one door (journaled with --data-dir).
       const { readSnapshotDir } = await import("../snapshot/files.js");
@@ -114,7 +123,7 @@ program
         process.exit(2);
       }
     }
-    console.log(`vpclab ${VERSION} serving the EC2 API on ${url}${dataDir ? ` (state in ${dataDir})` : ""}`);
+    console.log(`vpclab ${VERSION} serving the EC2 API on ${url}${dataDir ? ` (state in ${dataDir})` : ""}${opts.dataplane ? " with the netns data plane (vpclab exec <instance> -- <command>)" : ""}`);
     const stop = () => void server.close().then(() => process.exit(0));
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
@@ -141,5 +150,9 @@ if (process.argv[2] !== "serve") (await import("../cli/state.js")).registerState
 // ---- snapshot: `vpclab snapshot collect|load` (the SDK is imported only when collect runs).
 if (process.argv[2] !== "serve") (await import("../cli/snapshot.js")).registerSnapshotCommands(program);
 if (process.argv[2] !== "serve") (await import("../cli/audit.js")).registerAuditCommand(program);
+// ---- dataplane: `vpclab exec|shell|dataplane cleanup` (a server started with --dataplane netns).
+if (process.argv[2] !== "serve") (await import("../cli/dataplane.js")).registerDataplaneCommands(program);
+// ---- flows: `vpclab flows` (flow log records from the admin API; no SDK).
+if (process.argv[2] !== "serve") (await import("../cli/flows.js")).registerFlowsCommand(program);
 
 await program.parseAsync(process.argv);

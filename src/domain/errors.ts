@@ -568,3 +568,22 @@ export const vpnConnectionRouteNotFound = (cidr: string, vpn: string) =>
   new Ec2Error("InvalidRoute.NotFound", `No route with destination-cidr-block ${cidr} in VPN connection ${vpn}`);
 export const vpnConnectionRouteExists = (cidr: string, vpn: string) =>
   new Ec2Error("RouteAlreadyExists", `Route ${cidr} already exists in VPN connection ${vpn}.`);
+
+// ---- flow logs -------------------------------------------------------------------------------------
+// Codes as EC2 returns them; messages as AWS words them where recorded (moto's and Terraform's issue
+// threads), vpclab's own wording otherwise (the LogFormat and LogDestination checks).
+
+export const flowLogNotFound = (ids: string[]) =>
+  new Ec2Error("InvalidFlowLogId.NotFound", `These flow log ids in the input list are not found: [TotalCount: ${ids.length}] ${ids.join(" ")}`);
+export const flowLogAlreadyExists = () =>
+  new Ec2Error("FlowLogAlreadyExists", "Error. There is an existing Flow Log with the same configuration and log destination.");
+export const flowLogParamRequiredIf = (param: string, other: string, value: string) => invalidParameter(`${param} can't be empty if ${other} is ${value}.`);
+export const flowLogGroupNeedsCloudWatch = () => invalidParameter("LogDestination type must be cloud-watch-logs if LogGroupName is provided.");
+export const flowLogGroupOrDestination = () => invalidParameter("Please only provide LogGroupName or only provide LogDestination.");
+export const flowLogPermissionNotForS3 = () => invalidParameter("DeliverLogsPermissionArn is not applicable for s3 delivery");
+export const flowLogBadDestination = (type: string, value: string, expected: string) =>
+  invalidParameter(`LogDestination '${value}' is not valid for LogDestinationType ${type}: expected ${expected}.`);
+export const flowLogOptionsNeedS3 = () => invalidParameter("DestinationOptions can only be provided if LogDestinationType is s3.");
+export const flowLogBadAggregationInterval = () => invalidParameter("Invalid Flow Log Max Aggregation Interval");
+export const flowLogBadFormat = (detail: string) => invalidParameter(`Invalid LogFormat: ${detail}`);
+export const flowLogUnsupported = (what: string) => invalidParameter(`vpclab does not model ${what} for flow logs.`);

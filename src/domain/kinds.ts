@@ -54,6 +54,7 @@ import {
   egressOnlyInternetGatewayNotFound,
   eniMalformed,
   eniNotFound,
+  flowLogNotFound,
   groupIdMalformed,
   groupNotFound,
   instanceMalformed,
@@ -90,6 +91,7 @@ import {
 import { isVisible, peeringTagKey } from "./peering.js";
 import { peeringVisible as tgwPeeringVisible, tgwPeeringTagKey } from "./transit-gateways.js";
 import { findRule } from "./security-groups.js";
+import { liveFlowLogs } from "./flow-logs.js";
 
 /** The RegionState fields that are Maps of records (every one a kind's `collection`). */
 export type CollectionField = {
@@ -308,6 +310,15 @@ export const KINDS: readonly Kind[] = [
   }),
   kind({ prefix: "cgw", resourceType: "customer-gateway", notFound: customerGatewayNotFound, collection: { field: "customerGateways", arrays: [] } }),
   kind({ prefix: "vpn", resourceType: "vpn-connection", notFound: vpnConnectionNotFound, collection: { field: "vpnConnections", arrays: ["routes"] } }),
+  kind({
+    prefix: "fl",
+    resourceType: "vpc-flow-log",
+    notFound: (id) => flowLogNotFound([id]),
+    collection: { field: "flowLogs", arrays: ["fields"] },
+    // A flow log whose resource is gone is no longer listed (AWS deletes it with the resource).
+    list: (_w, rs) => liveFlowLogs(rs),
+    find: (_w, rs, id) => liveFlowLogs(rs).find((f) => f.id === id),
+  }),
   kind({ prefix: "nip", resourceType: "network-insights-path", notFound: pathNotFound, ...extra("insights.paths") }),
   kind({ prefix: "nia", resourceType: "network-insights-analysis", notFound: analysisNotFound, ...extra("insights.analyses") }),
 ];

@@ -8,6 +8,9 @@
  *   trace: `protocol?, port?`;
  *   analyze: `protocol?, port?, sourcePort?, size? (IP bytes), df?, explain?` (`source`/`destination` are
  *   accepted as synonyms of `from`/`to`).
+ * `GET /flow-logs?flowLogId=&eni=&vpc=&subnet=&account=&region=&since=&limit=`: the flow log records the
+ * simulated sends made (flow-records.ts), oldest first, and `last`, the newest record's sequence number
+ * (pass it back as `since` to follow).
  * `from`/`to` take an instance id, an ENI id, a Name tag or an IP (`from` also `internet`, a public IP
  * outside the lab's VPCs, or an internet gateway id: a host on the Internet); they resolve within `account`
  * (default 000000000000), in every region unless `region` (`toRegion` for `to`) is given.
@@ -25,6 +28,7 @@ import type { AdminRoutes } from "../server/admin.js";
 import { missingEndpoint, badAdminField, connectNeedsTcpOrUdp, missingParameter, invalidParameterValue } from "../domain/errors.js";
 import { DEFAULT_ACCOUNT } from "../state/world.js";
 import { engineOf, type Ends } from "./index.js";
+import { queryFlowRecords } from "./flow-records.js";
 
 /**
  * The longest name or address an end may be given as: a Name tag value is at most 256 characters, and
@@ -99,7 +103,34 @@ function protocolOf(body: Record<string, unknown>): "icmp" | "tcp" | "udp" | und
   return v;
 }
 
+function queryInt(query: URLSearchParams, name: string, max: number): number | undefined {
+  const v = query.get(name);
+  if (v === null || v === "") return undefined;
+  if (!/^\d{1,16}$/.test(v) || Number(v) > max) throw badAdminField(name, `an integer from 0 to ${max}`);
+  return Number(v);
+}
+
+function queryStr(query: URLSearchParams, name: string): string | undefined {
+  const v = query.get(name);
+  if (v === null || v === "") return undefined;
+  return bounded(name, v);
+}
+
 export const engineRoutes: AdminRoutes = {
+  "GET /flow-logs": ({ world }, { query }) => {
+    return queryFlowRecords(world, {
+      account: queryStr(query, "account"),
+      region: queryStr(query, "region"),
+      flowLogId: queryStr(query, "flowLogId"),
+      eni: queryStr(query, "eni"),
+      vpc: queryStr(query, "vpc"),
+      subnet: queryStr(query, "subnet"),
+      since: queryInt(query, "since", Number.MAX_SAFE_INTEGER),
+      limit: queryInt(query, "limit", 1_000_000),
+    });
+  },
+
+
   "POST /ping": ({ world }, { body }) =>
     engineOf(world).ping({
       ...ends(body),

@@ -42,15 +42,20 @@
  * The engine keeps one compiled model per World (WeakMap) and brings it up to date from
  * `world.generation` on every call (see model.ts for what is recompiled).
  *
- * Fidelity notes: see analyze.ts (semantics), latency.ts (RTT/MTU), simulate.ts (ping/connect/trace).
+ * ping, connect and trace are traffic: each also writes flow log records (flow-records.ts); analyze is
+ * not and writes none.
+ *
+ * Fidelity notes: see analyze.ts (semantics), latency.ts (RTT/MTU), simulate.ts (ping/connect/trace),
+ * flow-records.ts (flow log records).
  */
 import type { World } from "../state/world.js";
 import { invalidParameterValue } from "../domain/errors.js";
 import { modelOf, type NetworkModel } from "./model.js";
 import { analyzeQuery, analyzeResolved, normalizePacket, type Analysis, type PacketQuery, type Protocol } from "./analyze.js";
 import { LatencyModel, mulberry32, type LatencyOptions } from "./latency.js";
-import { connectFrom, normalizePing, pingFrom, traceFrom, type ConnectResult, type PingOptions, type PingResult, type TraceResult } from "./simulate.js";
+import { connectFrom, listensOn, normalizePing, pingFrom, traceFrom, type ConnectResult, type PingOptions, type PingResult, type TraceResult } from "./simulate.js";
 import { resolveDestination, resolveSource } from "./resolve.js";
+import { recordTraffic } from "./flow-records.js";
 
 export type { Analysis, Explanation, ExplanationCode, Hop, HopKind, PacketQuery, Protocol, EndpointView } from "./analyze.js";
 export type { PingResult, PingReply, PingError, ConnectResult, TraceResult, TraceHop } from "./simulate.js";
@@ -117,7 +122,22 @@ export class Engine {
     const o = normalizePing(q);
     const { m, source, dst } = this.ends(q);
     const a = analyzeResolved(m, this.latency, source, dst, normalizePacket({ protocol: "icmp", size: Math.max(28, o.size + 28), df: o.df }));
-    return pingFrom(a, o, this.randFor(q.seed));
+    const r = pingFrom(a, o, this.randFor(q.seed));
+    // Flow log records (flow-records.ts): a packet too big for the sender's own MTU is never sent; one
+    // too big for the path (DF) is sent and dropped on the way.
+    if (!(o.df && r.packetBytes > 9001)) {
+      const n = o.count;
+      recordTraffic(this.world, a, {
+        protocol: "icmp",
+        sourcePort: 0,
+        port: 0,
+        forward: { packets: n, bytes: n * r.packetBytes },
+        back: { packets: n, bytes: n * r.packetBytes },
+        droppedInTransit: a.fragmentationNeeded !== undefined || (o.df && r.packetBytes > a.pathMtu),
+        durationMs: r.stats.timeMs,
+      });
+    }
+    return r;
   }
 
   connect(q: Ends & { protocol?: "tcp" | "udp"; port?: number; sourcePort?: number }): ConnectResult {
@@ -127,13 +147,44 @@ export class Engine {
     const { m, source, dst } = this.ends(q);
     const a = analyzeResolved(m, this.latency, source, dst, p);
     const listen = a.destination.instanceId ? m.instances.get(a.destination.instanceId)?.instance.tags.get("vpclab:listen") : undefined;
-    return connectFrom(a, listen, this.randFor(q.seed));
+    const r = connectFrom(a, listen, this.randFor(q.seed));
+    const open = a.destination.kind !== "eni" || listensOn(listen, p.port);
+    recordTraffic(this.world, a, {
+      protocol,
+      sourcePort: p.sourcePort,
+      port: p.port,
+      ...(protocol === "tcp"
+        ? open
+          ? { forward: { packets: 1, bytes: 60, tcpFlags: 2 }, back: { packets: 1, bytes: 60, tcpFlags: 18 }, forwardWhenAnswered: { packets: 2, bytes: 112, tcpFlags: 18 } }
+          : { forward: { packets: 1, bytes: 60, tcpFlags: 2 }, back: { packets: 1, bytes: 40, tcpFlags: 20 } }
+        : open
+          ? { forward: { packets: 1, bytes: 28 } }
+          : { forward: { packets: 1, bytes: 28 }, back: { packets: 1, bytes: 56, protocol: "icmp" as const } }),
+      durationMs: r.rttMs ?? 0,
+    });
+    return r;
   }
 
   trace(q: Ends & { protocol?: Protocol; port?: number }): TraceResult {
     const p = normalizePacket({ protocol: q.protocol ?? "icmp", port: q.port ?? (q.protocol && q.protocol !== "icmp" ? 33434 : undefined) });
     const { m, source, dst } = this.ends(q);
-    return traceFrom(analyzeResolved(m, this.latency, source, dst, p), this.randFor(q.seed));
+    const a = analyzeResolved(m, this.latency, source, dst, p);
+    const r = traceFrom(a, this.randFor(q.seed));
+    const probes = 3 * r.hops.length;
+    recordTraffic(this.world, a, {
+      protocol: p.protocol,
+      sourcePort: p.sourcePort,
+      port: p.port,
+      forward: { packets: probes, bytes: probes * 60, tcpFlags: 2 },
+      back:
+        p.protocol === "icmp"
+          ? { packets: 3, bytes: 180 }
+          : p.protocol === "udp"
+            ? { packets: 3, bytes: 168, protocol: "icmp" }
+            : { packets: 3, bytes: 180, tcpFlags: 18 },
+      durationMs: Math.ceil(r.hops.reduce((t, h) => Math.max(t, h.rttMs ?? 0), 0)),
+    });
+    return r;
   }
 }
 

@@ -25,6 +25,8 @@ export interface AdminContext {
   world: World;
   startedAt: number;
   version: string;
+  /** The netns data plane's state once everything committed is applied, when the server runs one (`--dataplane netns`). */
+  dataplane?: () => unknown;
 }
 
 export class AdminError extends Error {
@@ -114,6 +116,11 @@ const coreRoutes: AdminRoutes = {
     }
     world.replaceParts(parts);
     return { ...report, imported: true };
+  },
+  // The netns data plane (`vpclab serve --dataplane netns`): namespaces by instance, for `vpclab exec`.
+  "GET /dataplane": ({ dataplane }) => {
+    if (!dataplane) throw new AdminError(409, "DataplaneNotRunning", "This vpclab server runs no data plane: start it with `vpclab serve --dataplane netns` (Linux, root)");
+    return dataplane();
   },
   // `since` is a sequence number (the `total` of an earlier call), so it stays right after old entries
   // have dropped off the end of the log.

@@ -53,6 +53,7 @@ import { VERSION } from "../version.js";
 import { adminRefusal, exposureWarning, RequestGuard, type SecurityOptions } from "./guard.js";
 import { createSignatureVerifier, type SignatureVerifier } from "./sigv4.js";
 import { ConsoleEvents, serveConsole } from "./console.js";
+import { Dataplane } from "../dataplane/index.js";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** A whole state document (`POST /_vpclab/state/load`) may be large: 10k VPCs with their routes is tens of MB. */
@@ -67,6 +68,8 @@ export interface ServerOptions extends WorldOptions, SecurityOptions {
   dataDir?: string;
   /** Called if the data directory cannot be written; by default vpclab reports it and exits. */
   onFatal?: (err: Error) => void;
+  /** Real packets: every running instance a network namespace (src/dataplane; Linux, root). */
+  dataplane?: "netns";
 }
 
 interface ServiceBinding {
@@ -104,6 +107,8 @@ export class VpclabServer {
   readonly door: Door;
   private readonly dataDir: DataDir | undefined;
   private readonly consoleEvents: ConsoleEvents;
+  /** The netns data plane (`dataplane: "netns"`), kept in step with every commit. */
+  private readonly dataplane: Dataplane | undefined;
 
   constructor(private readonly options: ServerOptions = {}) {
     this.guard = new RequestGuard(options, options.host ?? "127.0.0.1");
@@ -114,7 +119,10 @@ export class VpclabServer {
       ec2: binding("ec2", "ec2", ec2OperationTable),
       sts: binding("sts", "awsQuery", stsOperationTable),
     };
-    this.admin = { world: this.world, startedAt: Date.now(), version: VERSION };
+    if (options.dataplane !== undefined && options.dataplane !== "netns") throw new Error(`unknown data plane '${String(options.dataplane)}' (vpclab has: netns)`);
+    this.dataplane = options.dataplane === "netns" ? new Dataplane({ world: this.world, settle: () => this.door.run({ op: "settle" }, "read", () => this.world.settle()) }) : undefined;
+    const dataplane = this.dataplane;
+    this.admin = { world: this.world, startedAt: Date.now(), version: VERSION, dataplane: dataplane && (async () => (await dataplane.idle(), dataplane.status())) };
     // ---- persist: the data directory (restored before anything listens) and the one door.
     const warn = (m: string) => console.error(m);
     const replayer = (w: World, e: Entry) => this.replay(w, e);
@@ -134,6 +142,7 @@ export class VpclabServer {
       seq: restored?.lastSeq,
       base: restored?.base,
       since: restored?.since,
+      onCommit: this.dataplane && (() => this.dataplane!.schedule()),
     });
     this.http = createServer((req, res) => {
       this.handle(req, res).catch((err: unknown) => {
@@ -157,7 +166,8 @@ export class VpclabServer {
     });
   }
 
-  listen(): Promise<{ url: string; port: number }> {
+  async listen(): Promise<{ url: string; port: number }> {
+    await this.dataplane?.start();
     return new Promise((resolve, reject) => {
       this.http.once("error", reject);
       this.http.listen(this.options.port ?? 4566, this.options.host ?? "127.0.0.1", () => {
@@ -176,6 +186,7 @@ export class VpclabServer {
       this.http.close(() => resolve());
       this.http.closeAllConnections();
     });
+    await this.dataplane?.close();
     // A clean stop leaves one snapshot and no journal to replay.
     await this.dataDir?.close(this.door.current());
   }

@@ -105,6 +105,8 @@ export interface DoorOptions {
    * within about twice the state, and a rollback replays at most that much.
    */
   rebaseEvery?: number;
+  /** Called after every transaction that may have written (the netns data plane follows the state). */
+  onCommit?: () => void;
   /** Where warnings go (replay divergence, failed rollback). */
   warn?: (message: string) => void;
   /** After a restart: the last entry's sequence number, the restored base and the entries replayed on it. */
@@ -175,6 +177,7 @@ export class Door {
     if (kind === "read") return;
     this.world.generation++;
     if (kind === "write") this.world.indexGeneration++;
+    this.options.onCommit?.();
   }
 
   private commit(entry: Entry): void {

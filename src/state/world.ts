@@ -49,6 +49,7 @@ import type {
   Vpc,
   VpcPeeringConnection,
 } from "../domain/types.js";
+import type { FlowLog } from "../domain/flow-logs.js";
 import { Clock, IdSource } from "./clock.js";
 import { authFailure } from "../domain/errors.js";
 
@@ -83,6 +84,8 @@ export class RegionState {
   readonly vpnGateways = new Map<string, VpnGateway>();
   readonly customerGateways = new Map<string, CustomerGateway>();
   readonly vpnConnections = new Map<string, VpnConnection>();
+  /** VPC flow logs by id (domain/flow-logs.ts); their records live in engine/flow-records.ts, not here. */
+  readonly flowLogs = new Map<string, FlowLog>();
   /** The DHCP options set AWS made for this account and region (every new VPC gets it). */
   defaultDhcpOptionsId?: string;
   /** Family-specific extras (later issues may keep their own collections here without a schema change). */
