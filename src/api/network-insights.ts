@@ -229,8 +229,9 @@ function componentsView(recs: ComponentRec[], r: AnalysisResult, leg: "forward" 
           Vpc: vpc,
           RouteTableRoute: route
             ? {
-                DestinationCidr: route.destinationCidr,
-                GatewayId: t === "local" || t.startsWith("igw-") ? t : undefined,
+                DestinationCidr: route.prefixListId === undefined ? route.destinationCidr : undefined,
+                DestinationPrefixListId: route.prefixListId,
+                GatewayId: t === "local" || t.startsWith("igw-") || t.startsWith("vgw-") ? t : undefined,
                 VpcPeeringConnectionId: t.startsWith("pcx-") ? t : undefined,
                 NetworkInterfaceId: t.startsWith("eni-") ? t : undefined,
                 InstanceId: t.startsWith("i-") ? t : undefined,
@@ -280,8 +281,9 @@ function explanationView(e: Explanation, protocol: string, port: number | undefi
     RouteTable: comp(e.routeTableId, ...where),
     RouteTableRoute: r
       ? {
-          DestinationCidr: r.destinationCidr,
-          GatewayId: r.target === "local" || r.target.startsWith("igw-") ? r.target : undefined,
+          DestinationCidr: r.prefixListId === undefined ? r.destinationCidr : undefined,
+          DestinationPrefixListId: r.prefixListId,
+          GatewayId: r.target === "local" || r.target.startsWith("igw-") || r.target.startsWith("vgw-") ? r.target : undefined,
           VpcPeeringConnectionId: r.target.startsWith("pcx-") ? r.target : undefined,
           NetworkInterfaceId: r.target.startsWith("eni-") ? r.target : undefined,
           InstanceId: r.target.startsWith("i-") ? r.target : undefined,

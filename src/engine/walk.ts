@@ -45,7 +45,7 @@ export interface Hop {
   securityGroupId?: string;
   securityGroupRuleId?: string;
   aclRuleNumber?: number;
-  route?: { destinationCidr: string; target: string; state: "active" | "blackhole" };
+  route?: RouteView;
   detail: string;
 }
 
@@ -80,7 +80,7 @@ export interface Explanation {
   networkInterfaceId?: string;
   instanceId?: string;
   routeTableId?: string;
-  route?: { destinationCidr: string; target: string; state: "active" | "blackhole" };
+  route?: RouteView;
   securityGroupIds?: string[];
   aclId?: string;
   aclRule?: { ruleNumber: number; ruleAction: string; protocol: string; cidrBlock?: string; egress: boolean; portRange?: { from: number; to: number } };
@@ -163,8 +163,10 @@ export function targetText(route: Route): string {
   return t.id;
 }
 
-export function routeView(route: Route, rsState: "active" | "blackhole") {
-  return { destinationCidr: route.destinationCidr, target: targetText(route), state: rsState };
+export function routeView(route: Route, rsState: "active" | "blackhole"): RouteView {
+  const v: RouteView = { destinationCidr: route.destinationCidr, target: targetText(route), state: rsState };
+  if (route.destinationPrefixListId !== undefined) v.prefixListId = route.destinationPrefixListId;
+  return v;
 }
 
 
@@ -231,7 +233,9 @@ export interface Forwarder<T extends RouteTarget> {
 /** The forwarder table's type: one entry per RouteTarget kind, checked by the compiler. */
 export type ForwarderTable = { [K in RouteTarget["kind"]]: Forwarder<Extract<RouteTarget, { kind: K }>> };
 
-export type RouteView = { destinationCidr: string; target: string; state: "active" | "blackhole" };
+/** A route as hops and explanations show it; `prefixListId` when the route's destination is a prefix list
+ * (`destinationCidr` then reads `pl-… entry <cidr>`, the entry that matched). */
+export type RouteView = { destinationCidr: string; target: string; state: "active" | "blackhole"; prefixListId?: string };
 
 export function noDestination(w: Walk, leg: Leg, s: EniInfo, vpc: VpcInfo | undefined, dst: number, reason: string): void {
   w.block({

@@ -17,6 +17,9 @@ import {
   CreateSecurityGroupCommand,
   CreateSubnetCommand,
   CreateTagsCommand,
+  CreateNetworkInsightsPathCommand,
+  StartNetworkInsightsAnalysisCommand,
+  DescribeNetworkInsightsAnalysesCommand,
   CreateVpcCommand,
   CreateVpcPeeringConnectionCommand,
   DeleteManagedPrefixListCommand,
@@ -172,6 +175,14 @@ describe("prefix lists in security groups and routes", () => {
     const w = await why(["alice-box", "far-box"]);
     assert.equal(w.code, 0, w.stdout + w.stderr);
     assert.match(w.stdout, new RegExp(`route ${s.peers} entry 10\\.31\\.1\\.0/24 → ${pcx}`));
+
+    // Reachability Analyzer shows the route by its prefix list.
+    const path = (await ec2.send(new CreateNetworkInsightsPathCommand({ Source: s.alice, Destination: s.far, Protocol: "tcp", DestinationPort: 22 }))).NetworkInsightsPath!.NetworkInsightsPathId!;
+    const nia = (await ec2.send(new StartNetworkInsightsAnalysisCommand({ NetworkInsightsPathId: path }))).NetworkInsightsAnalysis!.NetworkInsightsAnalysisId!;
+    const analysis = (await ec2.send(new DescribeNetworkInsightsAnalysesCommand({ NetworkInsightsAnalysisIds: [nia] }))).NetworkInsightsAnalyses![0]!;
+    assert.equal(analysis.NetworkPathFound, true);
+    const rtr = analysis.ForwardPathComponents!.map((c) => c.RouteTableRoute).find((r) => r?.DestinationPrefixListId !== undefined);
+    assert.deepEqual([rtr?.DestinationPrefixListId, rtr?.DestinationCidr, rtr?.VpcPeeringConnectionId], [s.peers, undefined, pcx]);
 
     // The list loses the entry: the same route no longer covers the address.
     await ec2.send(new ModifyManagedPrefixListCommand({ PrefixListId: s.peers, RemoveEntries: [{ Cidr: "10.31.1.0/24" }], AddEntries: [{ Cidr: "10.31.2.0/24" }] }));
