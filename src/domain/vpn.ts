@@ -12,8 +12,8 @@
  *
  * Fidelity notes:
  * - States: a gateway is `available` at once; an attachment is `attaching` then `attached`
- *   (delay `vpnAttach`), a detachment `detaching` then `detached` (delay `vpnDetach`); a VPN connection
- *   is `pending` then `available` (delay `vpnConnection`, default 0: settled by the next request; AWS
+ *   (delay `vgw.attaching`), a detachment `detaching` then `detached` (delay `vgw.detaching`); a VPN connection
+ *   is `pending` then `available` (delay `vpn.pending`, default 0: settled by the next request; AWS
  *   takes minutes). Deleted gateways and connections stay visible as `deleted`.
  * - Propagation: a route table with propagation enabled for a gateway that is `attached` to its VPC holds
  *   one route per static route (CreateVpnConnectionRoute) of each `available` VPN connection of that
@@ -97,7 +97,7 @@ export function attachVpnGateway(world: World, rs: RegionState, vgwId: string | 
   if (g.attachments.some(live)) throw vpnGatewayAttachmentLimit(vpc.id);
   for (const other of rs.vpnGateways.values()) if (other.attachments.some((a) => live(a) && a.vpcId === vpc.id)) throw vpnGatewayAttachmentLimit(vpc.id);
   g.attachments = [{ vpcId: vpc.id, state: "attaching" }];
-  world.after("vpnAttach", { kind: "vgw.attaching", id: g.id, account: rs.account, region: rs.region });
+  world.after("vgw.attaching", { kind: "vgw.attaching", id: g.id, account: rs.account, region: rs.region });
   return { vpcId: vpc.id, state: "attaching" };
 }
 
@@ -108,7 +108,7 @@ export function detachVpnGateway(world: World, rs: RegionState, vgwId: string | 
   if (!a) throw vpnGatewayAttachmentNotFound(g.id, vpcId);
   a.state = "detaching";
   syncPropagatedRoutes(rs);
-  world.after("vpnDetach", { kind: "vgw.detaching", id: g.id, account: rs.account, region: rs.region });
+  world.after("vgw.detaching", { kind: "vgw.detaching", id: g.id, account: rs.account, region: rs.region });
 }
 
 export function deleteVpnGateway(rs: RegionState, vgwId: string | undefined): void {
@@ -214,7 +214,7 @@ export function createVpnConnection(world: World, rs: RegionState, input: VpnCon
     routes: [],
   };
   rs.vpnConnections.set(c.id, c);
-  world.after("vpnConnection", { kind: "vpn.pending", id: c.id, account: rs.account, region: rs.region });
+  world.after("vpn.pending", { kind: "vpn.pending", id: c.id, account: rs.account, region: rs.region });
   return c;
 }
 

@@ -188,3 +188,46 @@ describe("VPN gateways, customer gateways, VPN connections and route propagation
     await expectEc2Error(ec2.send(new AttachVpnGatewayCommand({ VpnGatewayId: s.vgw, VpcId: s.vpc })), "InvalidVpnGatewayID.NotFound");
   });
 });
+
+describe("VPN and prefix-list records survive a restart (data directory)", () => {
+  it("a restarted server has the gateway, connection, propagation, prefix-list route and rule, and answers the same", async () => {
+    const { mkdtempSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dir = mkdtempSync(join(tmpdir(), "vpclab-vpn-"));
+    const first = await startLab({ dataDir: dir });
+    let second: Lab | undefined;
+    try {
+      const ec2 = first.ec2(REGION);
+      const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: "10.50.0.0/16" }))).Vpc!.VpcId!;
+      const subnet = (await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: "10.50.1.0/24" }))).Subnet!.SubnetId!;
+      const inst = (await ec2.send(new RunInstancesCommand({ ImageId: "ami-0123456789abcdef0", InstanceType: "t3.micro", MinCount: 1, MaxCount: 1, SubnetId: subnet }))).Instances![0]!.InstanceId!;
+      const rt = (await ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: "vpc-id", Values: [vpc] }] }))).RouteTables![0]!.RouteTableId!;
+      const vgw = (await ec2.send(new CreateVpnGatewayCommand({ Type: "ipsec.1" }))).VpnGateway!.VpnGatewayId!;
+      await ec2.send(new AttachVpnGatewayCommand({ VpnGatewayId: vgw, VpcId: vpc }));
+      const cgw = (await ec2.send(new CreateCustomerGatewayCommand({ Type: "ipsec.1", IpAddress: "198.51.100.7", BgpAsn: 65001 }))).CustomerGateway!.CustomerGatewayId!;
+      const vpn = (await ec2.send(new CreateVpnConnectionCommand({ Type: "ipsec.1", CustomerGatewayId: cgw, VpnGatewayId: vgw, Options: { StaticRoutesOnly: true } }))).VpnConnection!.VpnConnectionId!;
+      await ec2.send(new CreateVpnConnectionRouteCommand({ VpnConnectionId: vpn, DestinationCidrBlock: "192.168.0.0/16" }));
+      await ec2.send(new EnableVgwRoutePropagationCommand({ RouteTableId: rt, GatewayId: vgw }));
+      const pl = (await ec2.send(new CreateManagedPrefixListCommand({ PrefixListName: "dc", AddressFamily: "IPv4", MaxEntries: 3, Entries: [{ Cidr: "172.20.0.0/16" }] }))).PrefixList!.PrefixListId!;
+      await ec2.send(new CreateRouteCommand({ RouteTableId: rt, DestinationPrefixListId: pl, GatewayId: vgw }));
+      const before = JSON.stringify((await ec2.send(new DescribeRouteTablesCommand({ RouteTableIds: [rt] }))).RouteTables![0]);
+      const verdict = async (lab: Lab, to: string) => (await lab.admin<{ verdict: string }>("POST", "/analyze", { from: inst, to, protocol: "icmp", region: REGION })).body.verdict;
+      assert.equal(await verdict(first, "192.168.3.3"), "reachable");
+      assert.equal(await verdict(first, "172.20.1.1"), "blocked"); // the list's entry reaches the gateway, no VPN route covers it
+      await first.close();
+
+      second = await startLab({ dataDir: dir });
+      const again = second.ec2(REGION);
+      assert.equal(JSON.stringify((await again.send(new DescribeRouteTablesCommand({ RouteTableIds: [rt] }))).RouteTables![0]), before);
+      assert.equal((await again.send(new DescribeVpnConnectionsCommand({ VpnConnectionIds: [vpn] }))).VpnConnections![0]!.Routes![0]!.DestinationCidrBlock, "192.168.0.0/16");
+      assert.equal(await verdict(second, "192.168.3.3"), "reachable");
+      await again.send(new CreateVpnConnectionRouteCommand({ VpnConnectionId: vpn, DestinationCidrBlock: "172.20.0.0/16" }));
+      assert.equal(await verdict(second, "172.20.1.1"), "reachable");
+    } finally {
+      await second?.close();
+      await first.close().catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
