@@ -35,6 +35,8 @@ import {
   RunInstancesCommand,
   CreateTransitGatewayCommand,
   CreateTransitGatewayRouteTableCommand,
+  CreateTransitGatewayVpcAttachmentCommand,
+  CreateTransitGatewayRouteCommand,
   CreateTransitGatewayPrefixListReferenceCommand,
   GetTransitGatewayPrefixListReferencesCommand,
   ModifyTransitGatewayPrefixListReferenceCommand,
@@ -258,5 +260,38 @@ describe("prefix lists in security groups and routes", () => {
     assert.equal(del.State, "deleting");
     await expectEc2Error(ec2.send(new DeleteTransitGatewayPrefixListReferenceCommand({ TransitGatewayRouteTableId: rtb, PrefixListId: pl })), "InvalidRoute.NotFound");
     await ec2.send(new DeleteManagedPrefixListCommand({ PrefixListId: pl }));
+  });
+
+  it("a transit gateway prefix-list reference routes the list's CIDR blocks to an attachment, and follows the list", async () => {
+    const va = (await ec2.send(new CreateVpcCommand({ CidrBlock: "10.60.0.0/16" }))).Vpc!.VpcId!;
+    const vb = (await ec2.send(new CreateVpcCommand({ CidrBlock: "10.61.0.0/16" }))).Vpc!.VpcId!;
+    const sa = (await ec2.send(new CreateSubnetCommand({ VpcId: va, CidrBlock: "10.60.1.0/24" }))).Subnet!.SubnetId!;
+    const sb = (await ec2.send(new CreateSubnetCommand({ VpcId: vb, CidrBlock: "10.61.1.0/24" }))).Subnet!.SubnetId!;
+    const ga = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: "open", Description: "all in", VpcId: va }))).GroupId!;
+    const gb = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: "open", Description: "all in", VpcId: vb }))).GroupId!;
+    for (const g of [ga, gb]) await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: g, IpPermissions: [{ IpProtocol: "-1", IpRanges: [{ CidrIp: "10.0.0.0/8" }] }] }));
+    await instance(sa, "10.60.1.10", ga, "tgw-a");
+    await instance(sb, "10.61.1.10", gb, "tgw-b");
+    // No default propagation: the gateway's table routes only what the references and static routes say.
+    const tgw = (await ec2.send(new CreateTransitGatewayCommand({ Options: { DefaultRouteTablePropagation: "disable" } }))).TransitGateway!;
+    const rtb = tgw.Options!.AssociationDefaultRouteTableId!;
+    const aa = (await ec2.send(new CreateTransitGatewayVpcAttachmentCommand({ TransitGatewayId: tgw.TransitGatewayId!, VpcId: va, SubnetIds: [sa] }))).TransitGatewayVpcAttachment!.TransitGatewayAttachmentId!;
+    const ab = (await ec2.send(new CreateTransitGatewayVpcAttachmentCommand({ TransitGatewayId: tgw.TransitGatewayId!, VpcId: vb, SubnetIds: [sb] }))).TransitGatewayVpcAttachment!.TransitGatewayAttachmentId!;
+    await ec2.send(new DescribeRouteTablesCommand({})); // settle the attachments
+    for (const [vpc, dest] of [[va, "10.61.0.0/16"], [vb, "10.60.0.0/16"]] as const) {
+      const main = (await ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: "vpc-id", Values: [vpc] }] }))).RouteTables![0]!.RouteTableId!;
+      await ec2.send(new CreateRouteCommand({ RouteTableId: main, DestinationCidrBlock: dest, TransitGatewayId: tgw.TransitGatewayId! }));
+    }
+    await ec2.send(new CreateTransitGatewayRouteCommand({ TransitGatewayRouteTableId: rtb, DestinationCidrBlock: "10.60.0.0/16", TransitGatewayAttachmentId: aa }));
+    const pl = (await ec2.send(new CreateManagedPrefixListCommand({ PrefixListName: "spokes", AddressFamily: "IPv4", MaxEntries: 4, Entries: [{ Cidr: "10.61.2.0/24" }] }))).PrefixList!.PrefixListId!;
+    await ec2.send(new CreateTransitGatewayPrefixListReferenceCommand({ TransitGatewayRouteTableId: rtb, PrefixListId: pl, TransitGatewayAttachmentId: ab }));
+    const blocked = await analyze("tgw-a", "tgw-b", "icmp");
+    assert.equal(blocked.verdict, "blocked");
+    assert.ok(blocked.explanations.some((e) => e.code === "TGW_RTB_CANNOT_ROUTE"), JSON.stringify(blocked.explanations.map((e) => e.code)));
+    await ec2.send(new ModifyManagedPrefixListCommand({ PrefixListId: pl, AddEntries: [{ Cidr: "10.61.1.0/24" }] }));
+    const ok = await analyze("tgw-a", "tgw-b", "icmp");
+    assert.equal(ok.verdict, "reachable", JSON.stringify(ok.explanations));
+    await ec2.send(new ModifyTransitGatewayPrefixListReferenceCommand({ TransitGatewayRouteTableId: rtb, PrefixListId: pl, Blackhole: true }));
+    assert.equal((await analyze("tgw-a", "tgw-b", "icmp")).verdict, "blocked");
   });
 });
