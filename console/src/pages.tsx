@@ -169,7 +169,7 @@ export function SubnetsPage() {
 
 // ---- Route tables ----------------------------------------------------------------------------------
 
-const routeTarget = (r: any) => r.gatewayId || r.vpcPeeringConnectionId || r.networkInterfaceId || r.instanceId || r.natGatewayId || r.transitGatewayId || "";
+const routeTarget = (r: any) => r.gatewayId || r.vpcPeeringConnectionId || r.networkInterfaceId || r.instanceId || r.natGatewayId || r.transitGatewayId || r.egressOnlyInternetGatewayId || "";
 
 export function RouteTablesPage() {
   const p = usePageState();
@@ -230,7 +230,7 @@ export function RouteTablesPage() {
                       <tbody>
                         {list(sel.routeSet).map((r) => (
                           <tr>
-                            <td>{r.destinationCidrBlock}</td>
+                            <td>{r.destinationCidrBlock ?? r.destinationIpv6CidrBlock}</td>
                             <td>{routeTarget(r)}</td>
                             <td>
                               <State s={r.state} />

@@ -6,8 +6,8 @@
  * as documented there.
  * Fidelity notes: see domain/instances.ts. A terminated instance shows no interfaces, addresses,
  * subnet or VPC, as on AWS. Block-device filters see the instance's EBS volumes (domain/volumes.ts);
- * Elastic GPU/Inference, spot, capacity-reservation and IPv6 filters match nothing (none of those
- * exist in vpclab).
+ * Elastic GPU/Inference, spot and capacity-reservation filters match nothing (none of those exist in
+ * vpclab). IPv6 addresses at launch: domain/ipv6.ts (validated before the launch, applied after it).
  */
 import type {
   InstanceBlockDeviceMapping,
@@ -55,6 +55,7 @@ import {
   type StateChange,
 } from "../domain/instances.js";
 import { enisOf, primaryIp, privateDnsName } from "../domain/network-interfaces.js";
+import { applyLaunchIpv6, planLaunchIpv6 } from "../domain/ipv6.js";
 import { instanceTypeInfo } from "../domain/instance-types.js";
 import { createLaunchVolumes, planLaunchVolumes, setDeleteOnTermination, volumesOf } from "../domain/volumes.js";
 import { mergeLaunchTemplate } from "../domain/launch-templates.js";
@@ -101,7 +102,7 @@ function interfacesView(rs: RegionState, inst: Instance): InstanceNetworkInterfa
     },
     Description: eni.description,
     Groups: groupIdentifiers(rs, eni.securityGroupIds),
-    Ipv6Addresses: [],
+    Ipv6Addresses: (eni.ipv6Addresses ?? []).map((a) => ({ Ipv6Address: a, IsPrimaryIpv6: false })),
     MacAddress: eni.macAddress,
     NetworkInterfaceId: eni.id,
     OwnerId: eni.ownerId,
@@ -258,7 +259,7 @@ function instanceFilters(rs: RegionState): FilterSpec<Instance> {
     "group-id": groups,
     "group-name": (i) => groups(i).map((g) => rs.securityGroups.get(g)?.name),
     "ip-address": (i) => prim(i)?.association?.publicIp,
-    "ipv6-address": () => [],
+    "ipv6-address": (i) => enisOf(rs, i.id).flatMap((e) => e.ipv6Addresses ?? []),
     "kernel-id": () => [],
     "key-name": (i) => i.keyName,
     "launch-index": (i) => i.amiLaunchIndex,
@@ -289,7 +290,7 @@ function instanceFilters(rs: RegionState): FilterSpec<Instance> {
     "network-interface.description": ni((e) => e.description),
     "network-interface.group-id": ni((e) => e.securityGroupIds),
     "network-interface.group-name": ni((e) => e.securityGroupIds.map((g) => rs.securityGroups.get(g)?.name ?? "")),
-    "network-interface.ipv6-address": () => [],
+    "network-interface.ipv6-address": (i) => enisOf(rs, i.id).flatMap((e) => e.ipv6Addresses ?? []),
     "network-interface.mac-address": ni((e) => e.macAddress),
     "network-interface.network-interface-id": ni((e) => e.id),
     "network-interface.owner-id": ni((e) => e.ownerId),
@@ -372,6 +373,33 @@ const runInstancesOp: Handler<RunInstancesRequest, Reservation> = ({ world, rs }
     iamInstanceProfile: input.IamInstanceProfile,
     ebsOptimized: input.EbsOptimized,
   });
+  // IPv6 (domain/ipv6.ts): validated here, before the launch writes anything; applied after it.
+  const ipv6Plan = planLaunchIpv6(
+    rs,
+    input.NetworkInterfaces && input.NetworkInterfaces.length > 0
+      ? input.NetworkInterfaces.map((n) => ({
+          deviceIndex: n.DeviceIndex ?? 0,
+          subnetId: n.SubnetId,
+          existingEni: n.NetworkInterfaceId !== undefined,
+          count: n.Ipv6AddressCount,
+          addresses: n.Ipv6Addresses?.map((a) => a.Ipv6Address ?? ""),
+          prefixes: n.Ipv6PrefixCount !== undefined || n.Ipv6Prefixes !== undefined,
+          primaryIpv6: n.PrimaryIpv6,
+        }))
+      : [{
+          deviceIndex: 0,
+          subnetId: input.SubnetId,
+          existingEni: false,
+          count: input.Ipv6AddressCount,
+          addresses: input.Ipv6Addresses?.map((a) => a.Ipv6Address ?? ""),
+          prefixes: false,
+          primaryIpv6: input.EnablePrimaryIpv6,
+        }],
+    { instanceType: input.InstanceType ?? DEFAULT_INSTANCE_TYPE, maxCount: input.MaxCount ?? 1, zone: input.Placement?.AvailabilityZone },
+  );
+  if (input.NetworkInterfaces && input.NetworkInterfaces.length > 0 && (input.Ipv6AddressCount !== undefined || (input.Ipv6Addresses?.length ?? 0) > 0)) {
+    throw invalidParameterCombination("Network interfaces and an instance-level IPv6 addresses may not be specified on the same request");
+  }
   const result = runInstances(world, rs, {
     imageId: input.ImageId,
     instanceType: input.InstanceType,
@@ -405,6 +433,11 @@ const runInstancesOp: Handler<RunInstancesRequest, Reservation> = ({ world, rs }
   });
   // A repeated client token answers the first launch unchanged (runInstances), options included.
   if (!result.replayed) {
+    const given = new Set((input.NetworkInterfaces ?? []).map((n) => n.NetworkInterfaceId).filter((x): x is string => x !== undefined));
+    for (const inst of result.instances) {
+      const enis = enisOf(rs, inst.id);
+      applyLaunchIpv6(rs, enis, ipv6Plan, new Set(enis.map((e) => e.id).filter((id) => !given.has(id))));
+    }
     for (const inst of result.instances) {
       applyLaunchOptions(world, inst, options);
       createLaunchVolumes(world, rs, inst, volumePlan, volumeTags);

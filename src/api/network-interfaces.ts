@@ -1,10 +1,12 @@
 /**
  * Network interface operations: Create/Delete/Describe NetworkInterfaces, Attach/Detach,
- * ModifyNetworkInterfaceAttribute, DescribeNetworkInterfaceAttribute, Assign/UnassignPrivateIpAddresses.
+ * ModifyNetworkInterfaceAttribute, DescribeNetworkInterfaceAttribute, Assign/UnassignPrivateIpAddresses,
+ * Assign/UnassignIpv6Addresses.
  *
  * Reference: EC2 API reference for each action; DescribeNetworkInterfaces filters as documented there.
- * Fidelity notes: see domain/network-interfaces.ts and domain/instances.ts (attachment). IPv6,
- * prefix delegation and ENA Express filters match nothing.
+ * Fidelity notes: see domain/network-interfaces.ts, domain/instances.ts (attachment) and domain/ipv6.ts
+ * (IPv6 addresses; prefix delegation and a primary IPv6 address are refused). Prefix-delegation and
+ * ENA Express filters match nothing.
  */
 import type {
   AssignPrivateIpAddressesRequest,
@@ -24,8 +26,14 @@ import type {
   NetworkInterface as NetworkInterfaceView,
   NetworkInterfaceAssociation,
   UnassignPrivateIpAddressesRequest,
+  AssignIpv6AddressesRequest,
+  AssignIpv6AddressesResult,
+  UnassignIpv6AddressesRequest,
+  UnassignIpv6AddressesResult,
 } from "@aws-sdk/client-ec2";
 import type { NetworkInterface } from "../domain/types.js";
+import { applyIpv6, checkIpv6Request, ipv6LimitFor, unassignIpv6 } from "../domain/ipv6.js";
+import { getSubnet } from "../domain/subnets.js";
 import type { RegionState } from "../state/world.js";
 import type { Handler } from "./context.js";
 import { tagList } from "./context.js";
@@ -43,7 +51,7 @@ import {
   unassignPrivateIpAddresses,
 } from "../domain/network-interfaces.js";
 import { attachNetworkInterface, detachNetworkInterface } from "../domain/instances.js";
-import { invalidParameterValue, missingParameter, eniNotFound, eniMalformed } from "../domain/errors.js";
+import { invalidParameterValue, missingParameter, eniNotFound, eniMalformed, ipv6PrefixesUnsupported, ipv6NativeNoIpv4Launch, primaryIpv6Unsupported } from "../domain/errors.js";
 
 export function groupIdentifiers(rs: RegionState, ids: string[]): GroupIdentifier[] {
   return ids.map((id) => ({ GroupId: id, GroupName: rs.securityGroups.get(id)?.name ?? "" }));
@@ -86,7 +94,7 @@ export function networkInterfaceView(rs: RegionState, eni: NetworkInterface): Ne
     Description: eni.description,
     Groups: groupIdentifiers(rs, eni.securityGroupIds),
     InterfaceType: eni.interfaceType as NetworkInterfaceView["InterfaceType"],
-    Ipv6Addresses: [],
+    Ipv6Addresses: (eni.ipv6Addresses ?? []).map((a) => ({ Ipv6Address: a, IsPrimaryIpv6: false })),
     MacAddress: eni.macAddress,
     NetworkInterfaceId: eni.id,
     OwnerId: eni.ownerId,
@@ -138,7 +146,7 @@ function eniFilters(rs: RegionState): FilterSpec<NetworkInterface> {
     "group-id": (e) => e.securityGroupIds,
     "group-name": (e) => e.securityGroupIds.map((id) => rs.securityGroups.get(id)?.name),
     "interface-type": (e) => e.interfaceType,
-    "ipv6-addresses.ipv6-address": () => [],
+    "ipv6-addresses.ipv6-address": (e) => e.ipv6Addresses ?? [],
     "mac-address": (e) => e.macAddress,
     "network-interface-id": (e) => e.id,
     "operator.managed": () => false,
@@ -158,6 +166,14 @@ function eniFilters(rs: RegionState): FilterSpec<NetworkInterface> {
 
 const createNetworkInterfaceOp: Handler<CreateNetworkInterfaceRequest, CreateNetworkInterfaceResult> = ({ world, rs }, input) => {
   const tags = tagsFromSpecifications(input.TagSpecifications, "network-interface");
+  // IPv6 (domain/ipv6.ts): validated before the interface is made, applied right after.
+  if (input.Ipv6PrefixCount !== undefined || input.Ipv6Prefixes !== undefined) throw ipv6PrefixesUnsupported();
+  if (input.EnablePrimaryIpv6) throw primaryIpv6Unsupported();
+  const subnet = input.SubnetId !== undefined ? rs.subnets.get(input.SubnetId) : undefined;
+  if (subnet?.ipv6Native) throw ipv6NativeNoIpv4Launch(subnet.id);
+  const ipv6 = subnet
+    ? checkIpv6Request(rs, subnet, { count: input.Ipv6AddressCount, addresses: input.Ipv6Addresses?.map((a) => a.Ipv6Address ?? "") }, { limit: ipv6LimitFor(undefined), onCreate: true })
+    : undefined;
   const eni = createNetworkInterface(world, rs, {
     subnetId: input.SubnetId,
     description: input.Description,
@@ -168,7 +184,30 @@ const createNetworkInterfaceOp: Handler<CreateNetworkInterfaceRequest, CreateNet
     interfaceType: input.InterfaceType,
     tags,
   });
+  if (subnet && ipv6) applyIpv6(rs, eni, subnet, ipv6);
   return { NetworkInterface: networkInterfaceView(rs, eni), ClientToken: input.ClientToken };
+};
+
+const assignIpv6AddressesOp: Handler<AssignIpv6AddressesRequest, AssignIpv6AddressesResult> = ({ rs }, input) => {
+  const eni = getEni(rs, input.NetworkInterfaceId);
+  if (input.Ipv6PrefixCount !== undefined || input.Ipv6Prefixes !== undefined) throw ipv6PrefixesUnsupported();
+  if (input.Ipv6AddressCount === undefined && (input.Ipv6Addresses?.length ?? 0) === 0) throw missingParameter("ipv6AddressCount or ipv6Addresses");
+  const subnet = getSubnet(rs, eni.subnetId);
+  const inst = eni.attachment ? rs.instances.get(eni.attachment.instanceId) : undefined;
+  const plan = checkIpv6Request(rs, subnet, { count: input.Ipv6AddressCount, addresses: input.Ipv6Addresses }, {
+    eniId: eni.id,
+    already: eni.ipv6Addresses?.length ?? 0,
+    limit: ipv6LimitFor(inst?.instanceType),
+  });
+  const added = applyIpv6(rs, eni, subnet, plan);
+  return { NetworkInterfaceId: eni.id, AssignedIpv6Addresses: added, AssignedIpv6Prefixes: [] };
+};
+
+const unassignIpv6AddressesOp: Handler<UnassignIpv6AddressesRequest, UnassignIpv6AddressesResult> = ({ rs }, input) => {
+  const eni = getEni(rs, input.NetworkInterfaceId);
+  if (input.Ipv6Prefixes !== undefined) throw ipv6PrefixesUnsupported();
+  const removed = unassignIpv6(eni, input.Ipv6Addresses);
+  return { NetworkInterfaceId: eni.id, UnassignedIpv6Addresses: removed, UnassignedIpv6Prefixes: [] };
 };
 
 const deleteNetworkInterfaceOp: Handler<DeleteNetworkInterfaceRequest, void> = ({ world, rs }, input) => {
@@ -198,6 +237,7 @@ const detachNetworkInterfaceOp: Handler<DetachNetworkInterfaceRequest, void> = (
 };
 
 const modifyNetworkInterfaceAttributeOp: Handler<ModifyNetworkInterfaceAttributeRequest, void> = ({ world, rs }, input) => {
+  if (input.EnablePrimaryIpv6) throw primaryIpv6Unsupported();
   modifyNetworkInterfaceAttribute(world, rs, input.NetworkInterfaceId, {
     description: input.Description?.Value,
     sourceDestCheck: input.SourceDestCheck?.Value,
@@ -272,4 +312,6 @@ export const networkInterfaceOperations = {
   DescribeNetworkInterfaceAttribute: describeNetworkInterfaceAttributeOp,
   AssignPrivateIpAddresses: assignPrivateIpAddressesOp,
   UnassignPrivateIpAddresses: unassignPrivateIpAddressesOp,
+  AssignIpv6Addresses: assignIpv6AddressesOp,
+  UnassignIpv6Addresses: unassignIpv6AddressesOp,
 };

@@ -48,6 +48,7 @@ function sideView(side: PeeringSide, shown: boolean): VpcPeeringConnectionVpcInf
   return {
     CidrBlock: shown ? side.cidrBlocks[0] : undefined,
     CidrBlockSet: shown && side.cidrBlocks.length > 0 ? side.cidrBlocks.map((CidrBlock) => ({ CidrBlock })) : undefined,
+    Ipv6CidrBlockSet: shown && side.ipv6CidrBlocks ? side.ipv6CidrBlocks.map((Ipv6CidrBlock) => ({ Ipv6CidrBlock })) : undefined,
     OwnerId: side.ownerId,
     PeeringOptions: shown
       ? {

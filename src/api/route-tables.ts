@@ -51,12 +51,16 @@ import {
 import { getVpc } from "../domain/lookup.js";
 import { applyFilters, paginate, selectByIds, type FilterSpec } from "../domain/describe.js";
 import { tagsFromSpecifications } from "../domain/tags.js";
-import { invalidParameterValue, routeTableNotFound, routeTableMalformed } from "../domain/errors.js";
+import { routeTableNotFound, routeTableMalformed } from "../domain/errors.js";
 
 function routeView(world: World, rs: RegionState, rt: RouteTable, r: Route): RouteView {
   const t = r.target;
   const view: RouteView = {
-    ...(r.destinationPrefixListId !== undefined ? { DestinationPrefixListId: r.destinationPrefixListId } : { DestinationCidrBlock: r.destinationCidr }),
+    ...(r.destinationPrefixListId !== undefined
+      ? { DestinationPrefixListId: r.destinationPrefixListId }
+      : r.destinationCidr.includes(":")
+        ? { DestinationIpv6CidrBlock: r.destinationCidr }
+        : { DestinationCidrBlock: r.destinationCidr }),
     Origin: r.origin,
     State: routeState(world, rs, rt, r),
   };
@@ -130,8 +134,8 @@ function routeTableFilters(world: World, rs: RegionState): FilterSpec<RouteTable
     "association.main": (rt) => rt.associations.map((a) => a.main),
     "owner-id": (rt) => rt.ownerId,
     "route-table-id": (rt) => rt.id,
-    "route.destination-cidr-block": (rt) => rt.routes.map((r) => (r.destinationPrefixListId === undefined ? r.destinationCidr : undefined)),
-    "route.destination-ipv6-cidr-block": () => [],
+    "route.destination-cidr-block": (rt) => rt.routes.filter((r) => r.destinationPrefixListId === undefined && !r.destinationCidr.includes(":")).map((r) => r.destinationCidr),
+    "route.destination-ipv6-cidr-block": (rt) => rt.routes.filter((r) => r.destinationCidr.includes(":")).map((r) => r.destinationCidr),
     "route.destination-prefix-list-id": (rt) => rt.routes.map((r) => r.destinationPrefixListId),
     "route.egress-only-internet-gateway-id": (rt) => routes(rt).map((r) => r.EgressOnlyInternetGatewayId),
     "route.gateway-id": (rt) => routes(rt).map((r) => r.GatewayId),
@@ -179,27 +183,17 @@ const replaceRouteTableAssociationOp: Handler<ReplaceRouteTableAssociationReques
   AssociationState: { State: "associated" },
 });
 
-/** IPv6 destinations are outside vpclab's IPv4-only network. */
-function ipv4Only(input: { DestinationIpv6CidrBlock?: string }): void {
-  if (input.DestinationIpv6CidrBlock !== undefined) {
-    throw invalidParameterValue("vpclab supports IPv4 route destinations only (DestinationCidrBlock or DestinationPrefixListId).");
-  }
-}
-
 const createRouteOp: Handler<CreateRouteRequest, CreateRouteResult> = ({ world, rs }, input) => {
-  ipv4Only(input);
-  createRoute(world, rs, input.RouteTableId, input.DestinationCidrBlock, input, input.DestinationPrefixListId);
+  createRoute(world, rs, input.RouteTableId, input.DestinationCidrBlock, input, input.DestinationIpv6CidrBlock, input.DestinationPrefixListId);
   return { Return: true };
 };
 
 const replaceRouteOp: Handler<ReplaceRouteRequest, void> = ({ world, rs }, input) => {
-  ipv4Only(input);
-  replaceRoute(world, rs, input.RouteTableId, input.DestinationCidrBlock, input, input.DestinationPrefixListId);
+  replaceRoute(world, rs, input.RouteTableId, input.DestinationCidrBlock, input, input.DestinationIpv6CidrBlock, input.DestinationPrefixListId);
 };
 
 const deleteRouteOp: Handler<DeleteRouteRequest, void> = ({ world, rs }, input) => {
-  ipv4Only(input);
-  deleteRoute(world, rs, input.RouteTableId, input.DestinationCidrBlock, input.DestinationPrefixListId);
+  deleteRoute(world, rs, input.RouteTableId, input.DestinationCidrBlock, input.DestinationIpv6CidrBlock, input.DestinationPrefixListId);
 };
 
 export const routeTableOperations = {

@@ -6,10 +6,15 @@
  * Output fields follow what EC2 returns for an IPv4-only subnet (`Ipv6CidrBlockAssociationSet` empty,
  * `MapCustomerOwnedIpOnLaunch` false, `PrivateDnsNameOptionsOnLaunch`).
  *
- * Fidelity notes: see domain/subnets.ts. IPv6 filters match nothing, and IPv6, IPAM and Outpost
- * parameters of CreateSubnet are refused with InvalidParameterValue (IPv4-only network, no IPAM).
+ * Fidelity notes: see domain/subnets.ts and domain/ipv6.ts (IPv6 blocks, IPv6-native subnets).
+ * IPAM parameters are answered as for an account without IPAM pools (`InvalidIpamPoolId.NotFound`);
+ * Outpost parameters are refused with InvalidParameterValue.
  */
 import type {
+  AssociateSubnetCidrBlockRequest,
+  AssociateSubnetCidrBlockResult,
+  DisassociateSubnetCidrBlockRequest,
+  DisassociateSubnetCidrBlockResult,
   CreateSubnetRequest,
   CreateSubnetResult,
   DeleteSubnetRequest,
@@ -18,7 +23,7 @@ import type {
   ModifySubnetAttributeRequest,
   Subnet as SubnetView,
 } from "@aws-sdk/client-ec2";
-import type { Subnet } from "../domain/types.js";
+import type { Subnet, SubnetIpv6Association } from "../domain/types.js";
 import type { RegionState } from "../state/world.js";
 import type { Handler } from "./context.js";
 import { tagList } from "./context.js";
@@ -26,7 +31,25 @@ import { availableIpAddressCount, createSubnet, deleteSubnet, modifySubnetAttrib
 import { getVpc } from "../domain/lookup.js";
 import { applyFilters, paginate, selectByIds, type FilterSpec } from "../domain/describe.js";
 import { tagsFromSpecifications } from "../domain/tags.js";
-import { invalidParameterValue, subnetNotFound, subnetMalformed } from "../domain/errors.js";
+import { invalidParameterValue, ipamPoolNotFound, missingParameter, subnetNotFound, subnetMalformed } from "../domain/errors.js";
+import {
+  associateSubnetIpv6,
+  checkCreateSubnetIpv6,
+  createIpv6NativeSubnet,
+  disassociateSubnetIpv6,
+  giveSubnetIpv6,
+} from "../domain/ipv6.js";
+import { getSubnet } from "../domain/subnets.js";
+
+function subnetIpv6View(b: SubnetIpv6Association) {
+  return {
+    AssociationId: b.associationId,
+    Ipv6CidrBlock: b.cidr,
+    Ipv6CidrBlockState: { State: b.state },
+    Ipv6AddressAttribute: "public" as const,
+    IpSource: "amazon" as const,
+  };
+}
 
 export function subnetArn(s: Subnet): string {
   return `arn:aws:ec2:${s.region}:${s.ownerId}:subnet/${s.id}`;
@@ -38,21 +61,21 @@ export function subnetView(rs: RegionState, s: Subnet): SubnetView {
     MapCustomerOwnedIpOnLaunch: false,
     OwnerId: s.ownerId,
     AssignIpv6AddressOnCreation: s.assignIpv6AddressOnCreation,
-    Ipv6CidrBlockAssociationSet: [],
+    Ipv6CidrBlockAssociationSet: (s.ipv6CidrBlocks ?? []).map(subnetIpv6View),
     Tags: tagList(s.tags),
     SubnetArn: subnetArn(s),
     EnableDns64: s.enableDns64,
-    Ipv6Native: false,
+    Ipv6Native: s.ipv6Native ?? false,
     PrivateDnsNameOptionsOnLaunch: {
       HostnameType: s.privateDnsHostnameType,
       EnableResourceNameDnsARecord: s.enableResourceNameDnsARecord ?? false,
-      EnableResourceNameDnsAAAARecord: false,
+      EnableResourceNameDnsAAAARecord: s.enableResourceNameDnsAAAARecord ?? false,
     },
     BlockPublicAccessStates: { InternetGatewayBlockMode: "off" },
     SubnetId: s.id,
     State: s.state,
     VpcId: s.vpcId,
-    CidrBlock: s.cidr,
+    CidrBlock: s.cidr === "" ? undefined : s.cidr,
     AvailableIpAddressCount: availableIpAddressCount(rs, s),
     AvailabilityZone: s.availabilityZone,
     DefaultForAz: s.defaultForAz,
@@ -75,17 +98,17 @@ function subnetFilters(rs: RegionState): FilterSpec<Subnet> {
     "defaultForAz": (s) => s.defaultForAz,
     "enable-dns64": (s) => s.enableDns64,
     "enable-lni-at-device-index": () => [],
-    "ipv6-cidr-block-association.ipv6-cidr-block": () => [],
-    "ipv6-cidr-block-association.association-id": () => [],
-    "ipv6-cidr-block-association.state": () => [],
-    "ipv6-native": () => false,
+    "ipv6-cidr-block-association.ipv6-cidr-block": (s) => (s.ipv6CidrBlocks ?? []).map((b) => b.cidr),
+    "ipv6-cidr-block-association.association-id": (s) => (s.ipv6CidrBlocks ?? []).map((b) => b.associationId),
+    "ipv6-cidr-block-association.state": (s) => (s.ipv6CidrBlocks ?? []).map((b) => b.state),
+    "ipv6-native": (s) => s.ipv6Native ?? false,
     "map-customer-owned-ip-on-launch": () => false,
     "map-public-ip-on-launch": (s) => s.mapPublicIpOnLaunch,
     "outpost-arn": () => [],
     "owner-id": (s) => s.ownerId,
     "private-dns-name-options-on-launch.hostname-type": (s) => s.privateDnsHostnameType,
     "private-dns-name-options-on-launch.enable-resource-name-dns-a-record": (s) => s.enableResourceNameDnsARecord ?? false,
-    "private-dns-name-options-on-launch.enable-resource-name-dns-aaaa-record": () => false,
+    "private-dns-name-options-on-launch.enable-resource-name-dns-aaaa-record": (s) => s.enableResourceNameDnsAAAARecord ?? false,
     "state": (s) => s.state,
     "subnet-arn": (s) => subnetArn(s),
     "subnet-id": (s) => s.id,
@@ -96,14 +119,25 @@ function subnetFilters(rs: RegionState): FilterSpec<Subnet> {
 const createSubnetOp: Handler<CreateSubnetRequest, CreateSubnetResult> = ({ world, rs }, input) => {
   const tags = tagsFromSpecifications(input.TagSpecifications, "subnet");
   const vpc = getVpc(rs, input.VpcId);
-  if (input.Ipv6CidrBlock !== undefined || input.Ipv6Native || input.Ipv6IpamPoolId !== undefined || input.Ipv6NetmaskLength !== undefined) {
-    throw invalidParameterValue("IPv6 subnets are not supported by vpclab (its network is IPv4 only).");
-  }
-  if (input.Ipv4IpamPoolId !== undefined || input.Ipv4NetmaskLength !== undefined) {
-    throw invalidParameterValue("IPAM pools are not supported by vpclab: give the subnet's CidrBlock.");
-  }
+  // IPAM is not modelled: answered as for an account without IPAM pools.
+  if (input.Ipv6IpamPoolId !== undefined) throw ipamPoolNotFound(input.Ipv6IpamPoolId);
+  if (input.Ipv6NetmaskLength !== undefined) throw missingParameter("ipv6IpamPoolId");
+  if (input.Ipv4IpamPoolId !== undefined) throw ipamPoolNotFound(input.Ipv4IpamPoolId);
+  if (input.Ipv4NetmaskLength !== undefined) throw missingParameter("ipv4IpamPoolId");
   if (input.OutpostArn !== undefined) {
     throw invalidParameterValue(`Value (${input.OutpostArn}) for parameter outpostArn is invalid. vpclab has no Outposts.`);
+  }
+  // Everything is validated before anything is written: the IPv6 block first (it needs no subnet).
+  const ipv6 = checkCreateSubnetIpv6(rs, vpc, input.CidrBlock, input.Ipv6CidrBlock, input.Ipv6Native);
+  if (input.Ipv6Native) {
+    const subnet = createIpv6NativeSubnet(world, rs, vpc, ipv6!, input.AvailabilityZone, input.AvailabilityZoneId, tags);
+    return { Subnet: subnetView(rs, subnet) };
+  }
+  if (ipv6 !== undefined) {
+    // The IPv4 checks of createSubnet run before it writes; the IPv6 block is added after.
+    const subnet = createSubnet(world, rs, vpc, input.CidrBlock, input.AvailabilityZone, input.AvailabilityZoneId, tags);
+    giveSubnetIpv6(world, rs, subnet, ipv6);
+    return { Subnet: subnetView(rs, subnet) };
   }
   const subnet = createSubnet(world, rs, vpc, input.CidrBlock, input.AvailabilityZone, input.AvailabilityZoneId, tags);
   return { Subnet: subnetView(rs, subnet) };
@@ -137,7 +171,22 @@ const modifySubnetAttributeOp: Handler<ModifySubnetAttributeRequest, void> = ({ 
   });
 };
 
+const associateSubnetCidrBlockOp: Handler<AssociateSubnetCidrBlockRequest, AssociateSubnetCidrBlockResult> = ({ world, rs }, input) => {
+  if (input.Ipv6IpamPoolId !== undefined) throw ipamPoolNotFound(input.Ipv6IpamPoolId);
+  if (input.Ipv6NetmaskLength !== undefined) throw missingParameter("ipv6IpamPoolId");
+  const subnet = getSubnet(rs, input.SubnetId);
+  const assoc = associateSubnetIpv6(world, rs, subnet, input.Ipv6CidrBlock);
+  return { SubnetId: subnet.id, Ipv6CidrBlockAssociation: subnetIpv6View(assoc) };
+};
+
+const disassociateSubnetCidrBlockOp: Handler<DisassociateSubnetCidrBlockRequest, DisassociateSubnetCidrBlockResult> = ({ world, rs }, input) => {
+  const { subnet, assoc } = disassociateSubnetIpv6(world, rs, input.AssociationId);
+  return { SubnetId: subnet.id, Ipv6CidrBlockAssociation: subnetIpv6View(assoc) };
+};
+
 export const subnetOperations = {
+  AssociateSubnetCidrBlock: associateSubnetCidrBlockOp,
+  DisassociateSubnetCidrBlock: disassociateSubnetCidrBlockOp,
   CreateSubnet: createSubnetOp,
   DeleteSubnet: deleteSubnetOp,
   DescribeSubnets: describeSubnets,

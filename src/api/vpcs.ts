@@ -4,8 +4,10 @@
  *
  * Reference: EC2 API reference for each action; DescribeVpcs filters as documented there.
  * Fidelity notes: see domain/vpcs.ts. `is-default`, `cidr`, `cidr-block-association.*`, `dhcp-options-id`,
- * `owner-id`, `state`, `vpc-id` and the tag filters are supported, and the older names EC2 still accepts
- * (`isDefault`, `cidr-block`, `cidrBlock`); IPv6 filters match nothing. A VPC id that is not shaped like
+ * `owner-id`, `state`, `vpc-id`, the `ipv6-cidr-block-association.*` filters and the tag filters are
+ * supported, and the older names EC2 still accepts (`isDefault`, `cidr-block`, `cidrBlock`).
+ * IPv6 blocks: see domain/ipv6.ts (Amazon pool only; BYOIP pools and IPAM answered as for an account
+ * that has none). A VPC id that is not shaped like
  * one (`vpc-bogus`) gets `InvalidVpcID.Malformed`, a well-formed unknown one `InvalidVpcID.NotFound`.
  */
 import type {
@@ -34,11 +36,33 @@ import {
   createVpc,
   deleteVpc,
   disassociateVpcCidrBlock,
+  vpcCidr,
 } from "../domain/vpcs.js";
 import { getVpc } from "../domain/lookup.js";
 import { applyFilters, paginate, selectByIds, type FilterSpec } from "../domain/describe.js";
 import { tagsFromSpecifications } from "../domain/tags.js";
-import { invalidParameterCombination, invalidParameterValue, missingParameter, vpcNotFound, vpcMalformed } from "../domain/errors.js";
+import { invalidParameterCombination, invalidParameterValue, ipamPoolNotFound, missingParameter, vpcNotFound, vpcMalformed } from "../domain/errors.js";
+import {
+  associateAmazonIpv6,
+  checkVpcIpv6Room,
+  checkVpcIpv6Request,
+  disassociateVpcIpv6,
+  findVpcIpv6Association,
+} from "../domain/ipv6.js";
+import type { VpcIpv6Association } from "../domain/types.js";
+
+function ipv6AssociationView(b: VpcIpv6Association) {
+  return {
+    AssociationId: b.associationId,
+    Ipv6CidrBlock: b.cidr,
+    Ipv6CidrBlockState: { State: b.state },
+    NetworkBorderGroup: b.networkBorderGroup,
+    Ipv6Pool: "Amazon",
+    // Amazon-provided blocks are public GUA space (AWS's Ipv6AddressAttribute / IpSource for them).
+    Ipv6AddressAttribute: "public" as const,
+    IpSource: "amazon" as const,
+  };
+}
 
 export function vpcView(vpc: Vpc): VpcView {
   return {
@@ -49,6 +73,8 @@ export function vpcView(vpc: Vpc): VpcView {
       CidrBlock: b.cidr,
       CidrBlockState: { State: b.state },
     })),
+    // Listed only for a VPC that has (or had) an IPv6 block, as DescribeVpcs does.
+    Ipv6CidrBlockAssociationSet: vpc.ipv6CidrBlocks && vpc.ipv6CidrBlocks.length > 0 ? vpc.ipv6CidrBlocks.map(ipv6AssociationView) : undefined,
     IsDefault: vpc.isDefault,
     Tags: tagList(vpc.tags),
     BlockPublicAccessStates: { InternetGatewayBlockMode: "off" },
@@ -72,10 +98,10 @@ const VPC_FILTERS: FilterSpec<Vpc> = {
   "cidr-block-association.association-id": (v) => v.cidrBlocks.map((b) => b.associationId),
   "cidr-block-association.state": (v) => v.cidrBlocks.map((b) => b.state),
   "dhcp-options-id": (v) => v.dhcpOptionsId,
-  "ipv6-cidr-block-association.ipv6-cidr-block": () => [],
-  "ipv6-cidr-block-association.ipv6-pool": () => [],
-  "ipv6-cidr-block-association.association-id": () => [],
-  "ipv6-cidr-block-association.state": () => [],
+  "ipv6-cidr-block-association.ipv6-cidr-block": (v) => (v.ipv6CidrBlocks ?? []).map((b) => b.cidr),
+  "ipv6-cidr-block-association.ipv6-pool": (v) => (v.ipv6CidrBlocks ?? []).map(() => "Amazon"),
+  "ipv6-cidr-block-association.association-id": (v) => (v.ipv6CidrBlocks ?? []).map((b) => b.associationId),
+  "ipv6-cidr-block-association.state": (v) => (v.ipv6CidrBlocks ?? []).map((b) => b.state),
   "is-default": (v) => v.isDefault,
   "owner-id": (v) => v.ownerId,
   "state": (v) => v.state,
@@ -84,12 +110,27 @@ const VPC_FILTERS: FilterSpec<Vpc> = {
 
 const createVpcOp: Handler<CreateVpcRequest, CreateVpcResult> = ({ world, rs }, input) => {
   const tags = tagsFromSpecifications(input.TagSpecifications, "vpc");
-  if (input.AmazonProvidedIpv6CidrBlock) {
-    throw invalidParameterValue("IPv6 CIDR blocks are not supported by vpclab (its network is IPv4 only).");
+  // AWS checks the IPv4 block first: an IPv6-only request gets "Either 'cidrBlock' or 'ipv4IpamPoolId'".
+  if (input.CidrBlock !== undefined || input.Ipv4IpamPoolId === undefined) vpcCidr(input.CidrBlock);
+  if (input.Ipv4IpamPoolId !== undefined || input.Ipv4NetmaskLength !== undefined) {
+    // IPAM is not modelled: an account without IPAM pools.
+    if (input.Ipv4IpamPoolId === undefined) throw missingParameter("ipv4IpamPoolId");
+    throw ipamPoolNotFound(input.Ipv4IpamPoolId);
   }
-  // CreateVpc's answer carries an empty IPv6 association list, as AWS's own create-vpc example shows;
-  // DescribeVpcs omits it for IPv4-only VPCs.
-  return { Vpc: { ...vpcView(createVpc(world, rs, input.CidrBlock, input.InstanceTenancy, tags)), Ipv6CidrBlockAssociationSet: [] } };
+  const wantsIpv6 = checkVpcIpv6Request(rs.region, {
+    amazonProvided: input.AmazonProvidedIpv6CidrBlock,
+    ipv6CidrBlock: input.Ipv6CidrBlock,
+    ipv6Pool: input.Ipv6Pool,
+    networkBorderGroup: input.Ipv6CidrBlockNetworkBorderGroup,
+    ipamPoolId: input.Ipv6IpamPoolId,
+    netmaskLength: input.Ipv6NetmaskLength,
+  });
+  const vpc = createVpc(world, rs, input.CidrBlock, input.InstanceTenancy, tags);
+  if (wantsIpv6) associateAmazonIpv6(world, rs, vpc);
+  // CreateVpc's answer carries the IPv6 association list even when empty, as AWS's own create-vpc
+  // example shows; DescribeVpcs omits it for IPv4-only VPCs.
+  const view = vpcView(vpc);
+  return { Vpc: { ...view, Ipv6CidrBlockAssociationSet: view.Ipv6CidrBlockAssociationSet ?? [] } };
 };
 
 const deleteVpcOp: Handler<DeleteVpcRequest, void> = ({ world, rs }, input) => {
@@ -142,8 +183,32 @@ const associateVpcCidrBlockOp: Handler<AssociateVpcCidrBlockRequest, AssociateVp
   { world, rs },
   input,
 ) => {
-  if (input.AmazonProvidedIpv6CidrBlock || input.Ipv6CidrBlock || input.Ipv6Pool) {
-    throw invalidParameterValue("IPv6 CIDR blocks are not supported by vpclab (its network is IPv4 only).");
+  // `AmazonProvidedIpv6CidrBlock=false` alone asks for nothing IPv6; any other IPv6 parameter does.
+  const ipv6Asked =
+    input.AmazonProvidedIpv6CidrBlock === true || input.Ipv6CidrBlock !== undefined || input.Ipv6Pool !== undefined ||
+    input.Ipv6IpamPoolId !== undefined || input.Ipv6NetmaskLength !== undefined || input.Ipv6CidrBlockNetworkBorderGroup !== undefined;
+  if (input.Ipv4IpamPoolId !== undefined || input.Ipv4NetmaskLength !== undefined) {
+    if (input.Ipv4IpamPoolId === undefined) throw missingParameter("ipv4IpamPoolId");
+    throw ipamPoolNotFound(input.Ipv4IpamPoolId);
+  }
+  if (ipv6Asked) {
+    const vpc = getVpc(rs, input.VpcId);
+    if (input.CidrBlock !== undefined) {
+      throw invalidParameterCombination("The parameter cidrBlock cannot be used with the parameter amazonProvidedIpv6CidrBlock");
+    }
+    if (!checkVpcIpv6Request(rs.region, {
+      amazonProvided: input.AmazonProvidedIpv6CidrBlock,
+      ipv6CidrBlock: input.Ipv6CidrBlock,
+      ipv6Pool: input.Ipv6Pool,
+      networkBorderGroup: input.Ipv6CidrBlockNetworkBorderGroup,
+      ipamPoolId: input.Ipv6IpamPoolId,
+      netmaskLength: input.Ipv6NetmaskLength,
+    })) {
+      throw missingParameter("amazonProvidedIpv6CidrBlock");
+    }
+    checkVpcIpv6Room(vpc, rs.region);
+    const assoc = associateAmazonIpv6(world, rs, vpc);
+    return { VpcId: vpc.id, Ipv6CidrBlockAssociation: ipv6AssociationView(assoc) };
   }
   const { vpc, assoc } = associateVpcCidrBlock(world, rs, input.VpcId, input.CidrBlock);
   return {
@@ -156,6 +221,11 @@ const disassociateVpcCidrBlockOp: Handler<DisassociateVpcCidrBlockRequest, Disas
   { world, rs },
   input,
 ) => {
+  const v6 = findVpcIpv6Association(rs, input.AssociationId);
+  if (v6) {
+    const assoc = disassociateVpcIpv6(world, rs, v6.vpc, v6.assoc);
+    return { VpcId: v6.vpc.id, Ipv6CidrBlockAssociation: ipv6AssociationView(assoc) };
+  }
   const { vpc, assoc } = disassociateVpcCidrBlock(world, rs, input.AssociationId);
   return {
     VpcId: vpc.id,

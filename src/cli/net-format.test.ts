@@ -67,6 +67,8 @@ describe("connect's <to>:<port>", () => {
     assert.throws(() => splitHostPort(":22"), /must be <to>:<port>/);
     assert.throws(() => splitHostPort("a:70000"), /must be <to>:<port>/);
     assert.throws(() => splitHostPort("a:2x"), /must be <to>:<port>/);
+    assert.deepEqual(splitHostPort("[2600:1f17::1234:5678]:22"), { host: "2600:1f17::1234:5678", port: 22 });
+    assert.throws(() => splitHostPort("[2600:1f17::1]:70000"), /must be <to>:<port>/);
   });
 });
 

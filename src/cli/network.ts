@@ -243,8 +243,10 @@ function protoSuffix(o: { protocol?: string; port?: number }): string {
   return `${o.protocol && o.protocol !== "icmp" ? ` --protocol ${o.protocol}` : ""}${o.port !== undefined && o.protocol !== "icmp" ? ` --port ${o.port}` : ""}`;
 }
 
-/** Splits `<to>:<port>` at the last colon. */
+/** Splits `<to>:<port>` at the last colon (`[<IPv6>]:<port>` as URLs write it, too). */
 export function splitHostPort(text: string): { host: string; port: number } {
+  const bracket = /^\[([^\]]+)\]:(\d+)$/.exec(text);
+  if (bracket && Number(bracket[2]) <= 65535) return { host: bracket[1]!, port: Number(bracket[2]) };
   const at = text.lastIndexOf(":");
   const host = at > 0 ? text.slice(0, at) : "";
   const portText = at > 0 ? text.slice(at + 1) : "";

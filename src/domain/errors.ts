@@ -184,10 +184,10 @@ export const natGatewayNotFound = (id: string) => notFound("InvalidNatGatewayID.
 export const egressOnlyInternetGatewayNotFound = (id: string) =>
   notFound("InvalidEgressOnlyInternetGatewayId.NotFound", "egressOnlyInternetGateway ID", id);
 export const egressOnlyInternetGatewayMalformed = (id: string) => malformedId("InvalidEgressOnlyInternetGatewayId.Malformed", id);
-/** vpclab's network is IPv4-only, and an egress-only gateway carries IPv6 only. */
+/** An egress-only gateway carries IPv6 only. */
 export const egressOnlyRouteIpv4 = (id: string) =>
   invalidParameterValue(
-    `An egress-only internet gateway (${id}) can be the target of IPv6 routes only (DestinationIpv6CidrBlock), which vpclab does not support (IPv4-only network).`,
+    `An egress-only internet gateway (${id}) can be the target of IPv6 routes only (DestinationIpv6CidrBlock).`,
   );
 export const routeAlreadyExists = (rtb: string, dest: string) =>
   new Ec2Error(
@@ -195,7 +195,9 @@ export const routeAlreadyExists = (rtb: string, dest: string) =>
     `The route identified by ${dest} already exists.`,
   );
 export const routeNotFound = (rtb: string, dest: string) =>
-  new Ec2Error("InvalidRoute.NotFound", `no route with destination-cidr-block ${dest} in route table ${rtb}`);
+  dest.includes(":")
+    ? new Ec2Error("InvalidRoute.NotFound", `no route with destination-ipv6-cidr-block ${dest} in route table ${rtb}`)
+    : new Ec2Error("InvalidRoute.NotFound", `no route with destination-cidr-block ${dest} in route table ${rtb}`);
 export const gatewayNotFound = (id: string) => notFound("InvalidGatewayID.NotFound", "gateway ID", id);
 export const resourceAlreadyAssociated = (message: string) => new Ec2Error("Resource.AlreadyAssociated", message);
 /** A route inside the VPC's range to a target that cannot route more specifically than `local` (AWS's wording). */
@@ -587,3 +589,72 @@ export const flowLogOptionsNeedS3 = () => invalidParameter("DestinationOptions c
 export const flowLogBadAggregationInterval = () => invalidParameter("Invalid Flow Log Max Aggregation Interval");
 export const flowLogBadFormat = (detail: string) => invalidParameter(`Invalid LogFormat: ${detail}`);
 export const flowLogUnsupported = (what: string) => invalidParameter(`vpclab does not model ${what} for flow logs.`);
+// ---- IPv6 (domain/ipv6.ts) ------------------------------------------------------------------------
+// Where AWS documents the rule but not the wording, the message follows the CLI output quoted in
+// public reports as closely as known; the codes are AWS's.
+
+/** An account without BYOIP pools: every pool id is unknown, which is what AWS answers such an account. */
+export const ipv6PoolNotFound = (id: string) => notFound("InvalidIpv6PoolID.NotFound", "ipv6 pool ID", id);
+/** An account without IPAM: every IPAM pool id is unknown. */
+export const ipamPoolNotFound = (id: string) => notFound("InvalidIpamPoolId.NotFound", "ipam pool ID", id);
+/** "You can have one IPv6 CIDR block association per network border group" (AssociateVpcCidrBlock). */
+export const ipv6BorderGroupTaken = (vpcId: string, group: string) =>
+  limitExceeded(
+    "CidrLimitExceeded",
+    `This network '${vpcId}' already has an IPv6 CIDR block in the network border group '${group}'; a VPC can have one IPv6 CIDR block association per network border group.`,
+  );
+export const invalidIpv6Cidr = (cidr: string, param = "ipv6CidrBlock") =>
+  invalidParameterValue(`Value (${cidr}) for parameter ${param} is invalid. This is not a valid IPv6 CIDR block.`);
+export const invalidIpv6Address = (addr: string) =>
+  invalidParameterValue(`Value (${addr}) for parameter ipv6Addresses is invalid. This is not a valid IPv6 address.`);
+export const invalidNetworkBorderGroup = (group: string, region: string) =>
+  invalidParameterValue(`The network border group '${group}' is invalid. Valid network border groups in ${region}: ${region}.`);
+export const vpcHasNoIpv6 = (vpcId: string) =>
+  invalidParameterValue(`The VPC ${vpcId} does not have an IPv6 CIDR block; associate one before giving the subnet an IPv6 CIDR block.`);
+export const subnetIpv6Range = (cidr: string) => new Ec2Error("InvalidSubnet.Range", `The IPv6 CIDR '${cidr}' is invalid.`);
+export const subnetIpv6Size = (cidr: string) =>
+  invalidParameterValue(`The IPv6 CIDR block ${cidr} is invalid: a subnet's IPv6 CIDR block must have a prefix length of /64.`);
+export const subnetIpv6AlreadyAssociated = (subnetId: string) =>
+  new Ec2Error("InvalidSubnet.Conflict", `The subnet ${subnetId} already has an IPv6 CIDR block associated with it.`);
+export const subnetCidrAssociationNotFound = (id: string) =>
+  new Ec2Error("InvalidSubnetCidrBlockAssociationID.NotFound", `The subnet CIDR block with association ID '${id}' does not exist`);
+export const subnetIpv6InUse = (assocId: string) =>
+  dependencyViolation(`The subnet CIDR block with association ID ${assocId} has addresses in use and cannot be disassociated.`);
+export const ipv6NativeNeedsIpv6 = () =>
+  invalidParameterCombination("An IPv6-native subnet (ipv6Native) must have an IPv6 CIDR block (ipv6CidrBlock) and no IPv4 CIDR block (cidrBlock).");
+export const ipv6NativeLastBlock = (assocId: string) =>
+  operationNotPermitted(`The IPv6 CIDR block with association ID ${assocId} cannot be disassociated: it is the only CIDR block of an IPv6-native subnet.`);
+export const subnetNeedsIpv6For = (param: string, subnetId: string) =>
+  invalidParameterValue(`Invalid value 'true' for ${param}. Cannot set ${param} to true unless the subnet (${subnetId}) has an IPv6 CIDR block associated with it.`);
+export const ipv6NativeUnsupportedAttribute = (param: string, subnetId: string) =>
+  invalidParameterValue(`Invalid value for ${param}: the subnet ${subnetId} is IPv6-native and has no IPv4 addresses.`);
+export const ipv6NativeNoIpv4Launch = (subnetId: string) =>
+  invalidParameterValue(
+    `The subnet ${subnetId} is IPv6-native: vpclab does not model network interfaces without a private IPv4 address yet, so it cannot launch instances or create interfaces there.`,
+  );
+export const subnetNoIpv6Addresses = (subnetId: string) =>
+  invalidParameterValue(`The subnet ${subnetId} does not have an IPv6 CIDR block: it cannot assign IPv6 addresses.`);
+export const ipv6AddressOutsideSubnet = (addr: string, subnetId: string) =>
+  invalidParameterValue(`The IPv6 address ${addr} is not in the IPv6 CIDR block of subnet ${subnetId}.`);
+export const ipv6AddressInUse = (addr: string) =>
+  new Ec2Error("InvalidParameterValue", `Address ${addr} is in use.`);
+export const ipv6CountAndAddresses = () =>
+  invalidParameterCombination("The parameters ipv6AddressCount and ipv6Addresses cannot be used together.");
+export const ipv6AddressNotAssigned = (addr: string, eniId: string) =>
+  invalidParameterValue(`The IPv6 address ${addr} is not assigned to the network interface ${eniId}.`);
+export const ipv6AddressLimit = (eniId: string, limit: number) =>
+  new Ec2Error("InvalidParameterValue", `The network interface ${eniId} can have at most ${limit} IPv6 addresses (the instance type's limit).`);
+export const primaryIpv6Unsupported = () =>
+  invalidParameterValue("vpclab does not support a primary IPv6 address (EnablePrimaryIpv6 / PrimaryIpv6).");
+export const ipv6PrefixesUnsupported = () =>
+  invalidParameterValue("IPv6 prefix delegation (Ipv6Prefixes / Ipv6PrefixCount) is not supported by vpclab.");
+export const routeIpv6Conflict = () =>
+  invalidParameterCombination("The parameter destinationCidrBlock cannot be used with the parameter destinationIpv6CidrBlock");
+/** An IPv6 route to a NAT gateway other than DNS64's prefix (NAT64 translates 64:ff9b::/96 only). */
+export const routeIpv4TargetForIpv6 = (target: string) =>
+  invalidParameterValue(`The NAT gateway ${target} can be the target of the IPv6 destination 64:ff9b::/96 (DNS64/NAT64) only.`);
+/** `vpclab ping/trace/connect/why` (engine/resolve.ts) until the engine's walk routes IPv6. */
+export const ipv6PathsNotAnalysed = (address: string) =>
+  invalidParameterValue(
+    `IPv6 paths are not analysed yet: vpclab's network engine routes IPv4 only, so it cannot answer for ${address}. Give an IPv4 address, an instance or a network interface (IPv4 paths are analysed).`,
+  );

@@ -193,6 +193,12 @@ function ipv4Blocks(vpc: Vpc): string[] {
   return vpc.cidrBlocks.map((b) => b.cidr);
 }
 
+/** A VPC's live IPv6 blocks, shown in the peering's Ipv6CidrBlockSet (undefined when none). */
+function ipv6Blocks(vpc: Vpc | undefined): string[] | undefined {
+  const live = (vpc?.ipv6CidrBlocks ?? []).filter((b) => b.state === "associating" || b.state === "associated").map((b) => b.cidr);
+  return live.length > 0 ? live : undefined;
+}
+
 function anyOverlap(a: string[], b: string[]): boolean {
   return a.some((x) => b.some((y) => overlaps(cidrOf(x), cidrOf(y))));
 }
@@ -246,8 +252,8 @@ export function createPeering(world: World, rs: RegionState, input: CreatePeerin
   const now = world.clock.now();
   const pcx: VpcPeeringConnection = {
     id: world.ids.next("pcx"),
-    requester: { ownerId: rs.account, region: rs.region, vpcId: vpc.id, cidrBlocks: requesterBlocks, allowDnsResolutionFromRemoteVpc: false },
-    accepter: { ownerId: peerOwner, region: peerRegion, vpcId: peerVpcId, cidrBlocks: accepterBlocks, allowDnsResolutionFromRemoteVpc: false },
+    requester: { ownerId: rs.account, region: rs.region, vpcId: vpc.id, cidrBlocks: requesterBlocks, ipv6CidrBlocks: ipv6Blocks(vpc), allowDnsResolutionFromRemoteVpc: false },
+    accepter: { ownerId: peerOwner, region: peerRegion, vpcId: peerVpcId, cidrBlocks: accepterBlocks, ipv6CidrBlocks: ipv6Blocks(peerVpc), allowDnsResolutionFromRemoteVpc: false },
     status: { code: "initiating-request", message: `Initiating Request to ${peerOwner}` },
     // Whole seconds, as AWS shows it (…T09:12:43.000Z).
     expirationTime: Math.floor((now + PEERING_EXPIRY_MS) / 1000) * 1000,
@@ -291,7 +297,10 @@ export function acceptPeering(world: World, account: string, region: string, id:
 
   for (const side of [pcx.requester, pcx.accepter]) {
     const vpc = findVpc(world, side);
-    if (vpc) side.cidrBlocks = ipv4Blocks(vpc);
+    if (vpc) {
+      side.cidrBlocks = ipv4Blocks(vpc);
+      side.ipv6CidrBlocks = ipv6Blocks(vpc);
+    }
   }
   metaOf(pcx).accepted = true;
   setStatus(world, pcx, "provisioning", "Provisioning");

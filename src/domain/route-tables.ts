@@ -9,8 +9,12 @@
  * destination must be exactly the CIDR block of a subnet of the VPC).
  *
  * Fidelity notes:
- * - IPv6 destinations are not supported (IPv4-only network). An egress-only internet gateway exists,
- *   but only IPv6 routes may target it, so every route to one is refused.
+ * - IPv6 destinations (`DestinationIpv6CidrBlock`) are stored and shown (the destination text is kept
+ *   in `destinationCidr`, RFC 5952 canonical, which contains `:`); the engine does not route IPv6 yet.
+ *   A VPC's IPv6 /56 has a `local` route in every table of the VPC (domain/ipv6.ts). Only IPv6 routes
+ *   may target an egress-only internet gateway, and an IPv6 route to a NAT gateway must be DNS64's
+ *   `64:ff9b::/96` (NAT64). The middlebox rule applies to IPv6 as to IPv4: a route more specific than
+ *   the VPC's /56 must target an interface, instance or NAT gateway and be exactly a subnet's /64.
  * - A destination may be a customer-managed prefix list (`DestinationPrefixListId`): the route is
  *   stored with that id (destinationCidr ""), counts as the list's MaxEntries routes against the route
  *   quota, and is found again by the list id for ReplaceRoute/DeleteRoute. The middlebox rule (a route
@@ -36,6 +40,7 @@ import { isVisible } from "./peering.js";
 import { availableAttachment } from "./transit-gateways.js";
 import type { Route, RouteTable, RouteTarget, Tags, Vpc } from "./types.js";
 import { cidrOf, containsCidr, formatCidr, parseCidr } from "./cidr.js";
+import { cidr6Of, containsCidr6, formatCidr6, parseCidr6 } from "./cidr6.js";
 import {
   associationNotFound,
   dependencyViolation,
@@ -61,6 +66,9 @@ import {
   egressOnlyInternetGatewayNotFound,
   egressOnlyRouteIpv4,
   routeTableMalformed,
+  invalidIpv6Cidr,
+  routeIpv6Conflict,
+  routeIpv4TargetForIpv6,
   prefixListAwsManagedRoute,
 } from "./errors.js";
 import { isWellFormedId } from "./ids.js";
@@ -84,7 +92,9 @@ export function createRouteTableRecord(world: World, rs: RegionState, vpc: Vpc, 
     region: rs.region,
     tags,
     vpcId: vpc.id,
-    routes: vpc.cidrBlocks.map((b) => ({ destinationCidr: b.cidr, target: { kind: "local" }, origin: "CreateRouteTable" })),
+    routes: [...vpc.cidrBlocks, ...(vpc.ipv6CidrBlocks ?? []).filter((b) => b.state === "associating" || b.state === "associated")].map(
+      (b) => ({ destinationCidr: b.cidr, target: { kind: "local" }, origin: "CreateRouteTable" }),
+    ),
     associations: [],
   };
   rs.routeTables.set(id, rt);
@@ -257,7 +267,7 @@ function queryName(param: string): string {
 }
 
 /** Validates a route's target against the table's VPC and resolves it. */
-export function resolveTarget(world: World, rs: RegionState, rt: RouteTable, input: RouteTargetInput, allowLocal: boolean): RouteTarget {
+export function resolveTarget(world: World, rs: RegionState, rt: RouteTable, input: RouteTargetInput, allowLocal: boolean, ipv6 = false): RouteTarget {
   const given = TARGET_PARAMS.filter((k) => input[k] !== undefined);
   if (given.length === 0) {
     throw missingRouteTarget();
@@ -331,16 +341,32 @@ export function resolveTarget(world: World, rs: RegionState, rt: RouteTable, inp
     case "EgressOnlyInternetGatewayId": {
       const eigw = rs.egressOnlyInternetGateways.get(id);
       if (!eigw) throw egressOnlyInternetGatewayNotFound(id);
-      // Only IPv6 routes may target one, and those are refused before a target is resolved.
-      throw egressOnlyRouteIpv4(id);
+      // Only IPv6 routes may target one.
+      if (!ipv6) throw egressOnlyRouteIpv4(id);
+      if (!eigw.attachments.some((a) => a.vpcId === rt.vpcId)) {
+        throw invalidParameterValue(`route table ${rt.id} and network gateway ${id} belong to different networks`);
+      }
+      return { kind: "eigw", id };
     }
     default:
       throw invalidParameterValue(`vpclab does not support ${param} route targets`);
   }
 }
 
-/** A route destination, canonicalised (`100.68.0.18/18` → `100.68.0.0/18`) as CreateRoute documents. */
-function destination(text: string | undefined): string {
+/** DNS64's well-known prefix: the one IPv6 destination a NAT gateway takes (NAT64). */
+export const NAT64_PREFIX = "64:ff9b::/96";
+
+/**
+ * A route destination, canonicalised (`100.68.0.18/18` → `100.68.0.0/18`; IPv6 to RFC 5952 text) as
+ * CreateRoute documents. Exactly one of the IPv4 and IPv6 destinations may be given.
+ */
+function destination(text: string | undefined, ipv6Text?: string): string {
+  if (ipv6Text !== undefined && ipv6Text !== "") {
+    if (text !== undefined && text !== "") throw routeIpv6Conflict();
+    const c6 = parseCidr6(ipv6Text);
+    if (!c6) throw invalidIpv6Cidr(ipv6Text, "destinationIpv6CidrBlock");
+    return formatCidr6(c6);
+  }
   if (text === undefined || text === "") {
     throw missingParameter("destinationCidrBlock or destinationIpv6CidrBlock");
   }
@@ -363,6 +389,21 @@ const MIDDLEBOX = new Set<RouteTarget["kind"]>(["eni", "instance", "nat"]);
  */
 function checkInsideVpc(rs: RegionState, rt: RouteTable, dest: string, target: RouteTarget): void {
   const vpc = rs.vpcs.get(rt.vpcId)!;
+  if (dest.includes(":")) {
+    if (target.kind === "nat" && dest !== NAT64_PREFIX) throw routeIpv4TargetForIpv6(target.id);
+    const d6 = cidr6Of(dest);
+    const inside6 = (vpc.ipv6CidrBlocks ?? []).some((b) => {
+      if (b.state !== "associating" && b.state !== "associated") return false;
+      const block = cidr6Of(b.cidr);
+      return containsCidr6(block, d6) && d6.prefix > block.prefix;
+    });
+    if (!inside6) return;
+    if (!MIDDLEBOX.has(target.kind)) throw routeInsideVpcTarget(dest);
+    for (const sn of rs.subnets.values()) {
+      if (sn.vpcId === vpc.id && (sn.ipv6CidrBlocks ?? []).some((b) => b.cidr === dest && (b.state === "associating" || b.state === "associated"))) return;
+    }
+    throw routeNotSubnetCidr();
+  }
   const d = cidrOf(dest);
   const inside = vpc.cidrBlocks.some((b) => {
     const block = cidrOf(b.cidr);
@@ -371,7 +412,7 @@ function checkInsideVpc(rs: RegionState, rt: RouteTable, dest: string, target: R
   if (!inside) return;
   if (!MIDDLEBOX.has(target.kind)) throw routeInsideVpcTarget(dest);
   for (const sn of rs.subnets.values()) {
-    if (sn.vpcId !== vpc.id) continue;
+    if (sn.vpcId !== vpc.id || sn.cidr === "") continue;
     const c = cidrOf(sn.cidr);
     if (c.base === d.base && c.prefix === d.prefix) return;
   }
@@ -389,21 +430,22 @@ function countStaticRoutes(rs: RegionState, rt: RouteTable): number {
   return n;
 }
 
-/** A route's destination as CreateRoute/ReplaceRoute/DeleteRoute name it: a CIDR block or a prefix list. */
+/** A route's destination as CreateRoute/ReplaceRoute/DeleteRoute name it: a CIDR block (IPv4 or IPv6) or a prefix list. */
 export type RouteDestination = { cidr: string; prefixListId?: undefined } | { cidr?: undefined; prefixListId: string };
 
 /**
- * Exactly one destination: DestinationCidrBlock (canonicalised) or DestinationPrefixListId (an existing
- * customer-managed list of the region). IPv6 destinations are refused by the API layer before this.
+ * Exactly one destination: DestinationCidrBlock or DestinationIpv6CidrBlock (canonicalised), or
+ * DestinationPrefixListId (an existing customer-managed list of the region).
  */
-export function routeDestination(rs: RegionState, cidr: string | undefined, prefixListId: string | undefined): RouteDestination {
+export function routeDestination(rs: RegionState, cidr: string | undefined, ipv6Cidr: string | undefined, prefixListId: string | undefined): RouteDestination {
   if (prefixListId !== undefined) {
     if (cidr !== undefined) throw invalidParameterCombination("The parameter destinationCidrBlock cannot be used with the parameter destinationPrefixListId");
+    if (ipv6Cidr !== undefined) throw invalidParameterCombination("The parameter destinationIpv6CidrBlock cannot be used with the parameter destinationPrefixListId");
     const pl = referencedPrefixList(rs, prefixListId);
     if (isAwsManaged(pl)) throw prefixListAwsManagedRoute(pl.id);
     return { prefixListId: pl.id };
   }
-  return { cidr: destination(cidr) };
+  return { cidr: destination(cidr, ipv6Cidr) };
 }
 
 /** The static (or local) route of a table for a destination; propagated routes are not addressable. */
@@ -419,11 +461,12 @@ export function createRoute(
   routeTableId: string | undefined,
   destinationCidr: string | undefined,
   target: RouteTargetInput,
+  destinationIpv6Cidr?: string,
   destinationPrefixListId?: string,
 ): void {
   const rt = getRouteTable(rs, routeTableId);
-  const d = routeDestination(rs, destinationCidr, destinationPrefixListId);
-  const resolved = resolveTarget(world, rs, rt, target, false);
+  const d = routeDestination(rs, destinationCidr, destinationIpv6Cidr, destinationPrefixListId);
+  const resolved = resolveTarget(world, rs, rt, target, false, d.cidr !== undefined && d.cidr.includes(":"));
   if (findRoute(rt, d) >= 0) throw routeAlreadyExists(rt.id, destText(d));
   if (d.cidr !== undefined) checkInsideVpc(rs, rt, d.cidr, resolved);
   const weight = d.prefixListId === undefined ? 1 : prefixListWeight(rs, d.prefixListId);
@@ -440,20 +483,22 @@ export function replaceRoute(
   routeTableId: string | undefined,
   destinationCidr: string | undefined,
   target: RouteTargetInput,
+  destinationIpv6Cidr?: string,
   destinationPrefixListId?: string,
 ): void {
   const rt = getRouteTable(rs, routeTableId);
-  const d = routeDestination(rs, destinationCidr, destinationPrefixListId);
+  const d = routeDestination(rs, destinationCidr, destinationIpv6Cidr, destinationPrefixListId);
   const route = rt.routes[findRoute(rt, d)];
   if (!route) throw routeNotFound(rt.id, destText(d));
-  const resolved = resolveTarget(world, rs, rt, target, true);
+  const resolved = resolveTarget(world, rs, rt, target, true, d.cidr !== undefined && d.cidr.includes(":"));
   if (d.cidr === undefined) {
     if (resolved.kind === "local") throw invalidParameterValue(`A route to prefix list ${d.prefixListId} cannot target 'local'.`);
     route.target = resolved;
     return;
   }
   const dest = d.cidr;
-  const isVpcBlock = rs.vpcs.get(rt.vpcId)!.cidrBlocks.some((b) => b.cidr === dest);
+  const vpcOfRt = rs.vpcs.get(rt.vpcId)!;
+  const isVpcBlock = vpcOfRt.cidrBlocks.some((b) => b.cidr === dest) || (vpcOfRt.ipv6CidrBlocks ?? []).some((b) => b.cidr === dest && b.state !== "disassociated");
   if (resolved.kind === "local" && !isVpcBlock) {
     throw invalidParameterValue(`The destination CIDR block ${dest} is not a CIDR block of this VPC; it cannot target 'local'.`);
   }
@@ -470,10 +515,11 @@ export function deleteRoute(
   rs: RegionState,
   routeTableId: string | undefined,
   destinationCidr: string | undefined,
+  destinationIpv6Cidr?: string,
   destinationPrefixListId?: string,
 ): void {
   const rt = getRouteTable(rs, routeTableId);
-  const d = routeDestination(rs, destinationCidr, destinationPrefixListId);
+  const d = routeDestination(rs, destinationCidr, destinationIpv6Cidr, destinationPrefixListId);
   const i = findRoute(rt, d);
   if (i < 0) throw routeNotFound(rt.id, destText(d));
   if (rt.routes[i]!.origin === "CreateRouteTable") {
@@ -514,6 +560,8 @@ export function routeState(world: World, rs: RegionState, rt: RouteTable, route:
       const inst = rs.instances.get(eni.attachment.instanceId);
       return inst?.state === "running" ? "active" : "blackhole";
     }
+    case "eigw":
+      return rs.egressOnlyInternetGateways.get(t.id)?.attachments.some((a) => a.vpcId === rt.vpcId) ? "active" : "blackhole";
     default:
       return "blackhole";
   }

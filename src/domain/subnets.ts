@@ -11,8 +11,11 @@
  * - A new subnet is associated with its VPC's default network ACL and, implicitly, the main route table.
  * - `AvailabilityZone` or `AvailabilityZoneId` may be given (both only if they name the same zone); with
  *   neither, AWS picks a zone: vpclab picks the region's first zone.
- * - ModifySubnetAttribute changes one attribute per call, as AWS requires. IPv6 attributes and
- *   customer-owned (Outpost) addresses can only be set to false: vpclab's network is IPv4 only.
+ * - ModifySubnetAttribute changes one attribute per call, as AWS requires. The IPv6 attributes
+ *   (AssignIpv6AddressOnCreation, EnableDns64, EnableResourceNameDnsAAAARecordOnLaunch) can be set to
+ *   true only on a subnet with an IPv6 block; an IPv6-native subnet refuses the IPv4-only ones
+ *   (MapPublicIpOnLaunch, the A record, `ip-name` hostnames). Customer-owned (Outpost) addresses can
+ *   only be set to false.
  */
 import type { RegionState, World } from "../state/world.js";
 import type { Subnet, Tags, Vpc } from "./types.js";
@@ -27,6 +30,8 @@ import {
   subnetRange,
   subnetLimitExceeded,
   subnetMalformed,
+  subnetNeedsIpv6For,
+  ipv6NativeUnsupportedAttribute,
 } from "./errors.js";
 import { isWellFormedId } from "./ids.js";
 import { recordsHoldingSubnet } from "./kinds.js";
@@ -129,7 +134,8 @@ export function createSubnet(
   const inVpc = vpc.cidrBlocks.some((b) => containsCidr(cidrOf(b.cidr), c));
   if (!inVpc) throw subnetRange(cidr);
   for (const s of rs.subnets.values()) {
-    if (s.vpcId === vpc.id && overlaps(cidrOf(s.cidr), c)) throw subnetConflict(cidr);
+    // An IPv6-native subnet (domain/ipv6.ts) has no IPv4 block (`cidr` empty).
+    if (s.vpcId === vpc.id && s.cidr !== "" && overlaps(cidrOf(s.cidr), c)) throw subnetConflict(cidr);
   }
   const zone = resolveZone(rs.region, zoneName, zoneId);
   let count = 0;
@@ -148,6 +154,7 @@ export function usedAddressCount(rs: RegionState, subnetId: string): number {
 }
 
 export function availableIpAddressCount(rs: RegionState, subnet: Subnet): number {
+  if (subnet.cidr === "") return 0; // IPv6-native: AWS counts IPv4 addresses only
   return sizeOf(cidrOf(subnet.cidr)) - RESERVED_PER_SUBNET - usedAddressCount(rs, subnet.id);
 }
 
@@ -186,13 +193,15 @@ export function modifySubnetAttribute(world: World, rs: RegionState, id: string 
   if (set.length > 1) {
     throw invalidParameterCombination(`Fields for multiple attribute types specified: ${set.join(", ")}`);
   }
-  if (change.assignIpv6AddressOnCreation || change.enableResourceNameDnsAAAARecordOnLaunch) {
-    throw invalidParameterValue(
-      `Invalid value 'true' for ${set[0]}. The subnet ${subnet.id} does not have an IPv6 CIDR block (vpclab's network is IPv4 only).`,
-    );
-  }
-  if (change.enableDns64) {
-    throw invalidParameterValue(`Invalid value 'true' for enableDns64. The subnet ${subnet.id} does not have an IPv6 CIDR block (vpclab's network is IPv4 only).`);
+  const hasIpv6 = (subnet.ipv6CidrBlocks ?? []).some((b) => b.state === "associating" || b.state === "associated");
+  if (change.assignIpv6AddressOnCreation && !hasIpv6) throw subnetNeedsIpv6For("assign-ipv6-address-on-creation", subnet.id);
+  if (change.enableResourceNameDnsAAAARecordOnLaunch && !hasIpv6) throw subnetNeedsIpv6For("enable-resource-name-dns-aaaa-record-on-launch", subnet.id);
+  if (change.enableDns64 && !hasIpv6) throw subnetNeedsIpv6For("enable-dns64", subnet.id);
+  if (subnet.ipv6Native) {
+    if (change.mapPublicIpOnLaunch) throw ipv6NativeUnsupportedAttribute("map-public-ip-on-launch", subnet.id);
+    if (change.enableResourceNameDnsARecordOnLaunch) throw ipv6NativeUnsupportedAttribute("enable-resource-name-dns-a-record-on-launch", subnet.id);
+    if (change.privateDnsHostnameTypeOnLaunch === "ip-name") throw ipv6NativeUnsupportedAttribute("private-dns-hostname-type-on-launch", subnet.id);
+    if (change.assignIpv6AddressOnCreation === false) throw ipv6NativeUnsupportedAttribute("assign-ipv6-address-on-creation", subnet.id);
   }
   if (change.mapCustomerOwnedIpOnLaunch || change.customerOwnedIpv4Pool !== undefined) {
     throw invalidParameterValue(`The subnet ${subnet.id} is not an Outpost subnet; it cannot map customer-owned IP addresses.`);
@@ -205,6 +214,10 @@ export function modifySubnetAttribute(world: World, rs: RegionState, id: string 
     throw invalidParameterValue(`Value (${hostnameType}) for parameter privateDnsHostnameTypeOnLaunch is invalid. Valid values: ip-name, resource-name.`);
   }
   if (change.mapPublicIpOnLaunch !== undefined) subnet.mapPublicIpOnLaunch = change.mapPublicIpOnLaunch;
+  if (change.assignIpv6AddressOnCreation !== undefined) subnet.assignIpv6AddressOnCreation = change.assignIpv6AddressOnCreation;
+  if (change.enableResourceNameDnsAAAARecordOnLaunch !== undefined) {
+    subnet.enableResourceNameDnsAAAARecord = change.enableResourceNameDnsAAAARecordOnLaunch;
+  }
   if (change.enableDns64 !== undefined) subnet.enableDns64 = change.enableDns64;
   if (hostnameType !== undefined) subnet.privateDnsHostnameType = hostnameType;
   if (change.enableResourceNameDnsARecordOnLaunch !== undefined) {

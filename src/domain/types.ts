@@ -22,9 +22,27 @@ export interface VpcCidrAssociation {
   state: "associating" | "associated" | "disassociating" | "disassociated";
 }
 
+/** An IPv6 block of a VPC (domain/ipv6.ts): a /56 from the region's Amazon pool. */
+export interface VpcIpv6Association {
+  associationId: string;
+  /** Canonical RFC 5952 text, `2600:1f1a:4:8e00::/56`. */
+  cidr: string;
+  state: "associating" | "associated" | "disassociating" | "disassociated";
+  networkBorderGroup: string;
+}
+
+/** A subnet's IPv6 block (domain/ipv6.ts): a /64 inside one of its VPC's /56s. */
+export interface SubnetIpv6Association {
+  associationId: string;
+  cidr: string;
+  state: "associating" | "associated" | "disassociating" | "disassociated";
+}
+
 export interface Vpc extends Scoped {
   /** Index 0 is the primary block; disassociated blocks are removed from the list. */
   cidrBlocks: VpcCidrAssociation[];
+  /** IPv6 blocks (optional field added by the IPv6 issue; absent = none). Disassociated ones stay listed, as AWS shows them. */
+  ipv6CidrBlocks?: VpcIpv6Association[];
   state: "pending" | "available";
   isDefault: boolean;
   instanceTenancy: string;
@@ -47,6 +65,11 @@ export interface Subnet extends Scoped {
   privateDnsHostnameType: "ip-name" | "resource-name";
   /** ModifySubnetAttribute EnableResourceNameDnsARecordOnLaunch; absent means false (AWS's default). */
   enableResourceNameDnsARecord?: boolean;
+  /** Optional fields added by the IPv6 issue (domain/ipv6.ts); absent = none / false. An IPv6-native
+   * subnet has no IPv4 block: its `cidr` is the empty string, which the engine skips. */
+  ipv6CidrBlocks?: SubnetIpv6Association[];
+  ipv6Native?: boolean;
+  enableResourceNameDnsAAAARecord?: boolean;
 }
 
 /** Where a route sends traffic. `instance` routes resolve to the instance's primary ENI. */
@@ -65,7 +88,9 @@ export type RouteTarget =
   | { kind: "unmodelled"; id: string; field: string };
 
 export interface Route {
-  /** The destination CIDR block; "" for a route to a prefix list (`destinationPrefixListId`). */
+  /** IPv4 or IPv6 (RFC 5952 text, which contains `:`): `isIpv6Route` tells them apart. The engine's
+   * IPv4 parser skips IPv6 destinations, so the walk never sees them (IPv6 paths are not analysed yet).
+   * "" for a route to a prefix list (`destinationPrefixListId`). */
   destinationCidr: string;
   /** A route to a managed prefix list (DestinationPrefixListId): the engine expands it per entry. */
   destinationPrefixListId?: string;
@@ -245,6 +270,8 @@ export interface NetworkInterface extends Scoped {
    * by the instances issue: Stop releases the address and Start assigns a new one.
    */
   publicIpOnLaunch?: boolean;
+  /** IPv6 addresses (optional field added by the IPv6 issue; absent = none), RFC 5952 text. */
+  ipv6Addresses?: string[];
   /** A public IPv4 address: auto-assigned at launch, or an elastic IP's. */
   association?: { publicIp: string; allocationId?: string; associationId?: string; ipOwnerId: string; privateIp: string };
 }
@@ -284,6 +311,8 @@ export interface PeeringSide {
   vpcId: string;
   /** The side's IPv4 blocks when the connection was made (AWS shows them as at request time). */
   cidrBlocks: string[];
+  /** The side's live IPv6 blocks, taken with `cidrBlocks` (optional field added by the IPv6 issue). */
+  ipv6CidrBlocks?: string[];
   allowDnsResolutionFromRemoteVpc: boolean;
 }
 

@@ -7,7 +7,8 @@
  * ModifyVpcTenancy (only `default` is a valid target).
  *
  * Fidelity notes: the new default subnet takes the lowest free /20 of 172.31.0.0/16 (AWS picks one
- * too, not documented which). IPv6 (`Ipv6Native`) is refused: vpclab's network is IPv4 only.
+ * too, not documented which). An IPv6-native default subnet (`Ipv6Native`) is refused: vpclab makes
+ * IPv6 subnets only through CreateSubnet (domain/ipv6.ts).
  */
 import type { RegionState, World } from "../state/world.js";
 import type { Subnet, Vpc } from "./types.js";
@@ -17,7 +18,7 @@ import { defaultVpc, getVpc } from "./lookup.js";
 import { defaultSubnetExists, defaultVpcDoesNotExist, invalidParameterValue, limitExceeded } from "./errors.js";
 
 export function createDefaultSubnet(world: World, rs: RegionState, zoneName: string | undefined, zoneId: string | undefined, ipv6Native?: boolean): Subnet {
-  if (ipv6Native) throw invalidParameterValue("IPv6 subnets are not supported by vpclab (its network is IPv4 only).");
+  if (ipv6Native) throw invalidParameterValue("vpclab does not create IPv6-native default subnets; use CreateSubnet with Ipv6Native and an Ipv6CidrBlock.");
   const zone = resolveZone(rs.region, zoneName, zoneId);
   const vpc = defaultVpc(rs);
   if (!vpc) throw defaultVpcDoesNotExist();
@@ -29,7 +30,7 @@ export function createDefaultSubnet(world: World, rs: RegionState, zoneName: str
 
 function freeSlash20(rs: RegionState, vpc: Vpc): string | undefined {
   const block = cidrOf(vpc.cidrBlocks[0]!.cidr);
-  const used = [...rs.subnets.values()].filter((s) => s.vpcId === vpc.id).map((s) => cidrOf(s.cidr));
+  const used = [...rs.subnets.values()].filter((s) => s.vpcId === vpc.id && s.cidr !== "").map((s) => cidrOf(s.cidr));
   for (let base = block.base; base < block.base + 2 ** (32 - block.prefix); base += 4096) {
     const c = { base, prefix: 20 };
     if (!used.some((u) => overlaps(u, c))) return formatCidr(c);

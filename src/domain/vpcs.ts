@@ -9,7 +9,7 @@
  * Fidelity notes:
  * - A CIDR with host bits set (`10.0.0.1/16`) is canonicalised, as the console and API do.
  * - The default VPC's subnets are `172.31.0.0/20`, `172.31.16.0/20`, … in zone order.
- * - IPv6 blocks are not supported: vpclab's network is IPv4 only (README, "not supported").
+ * - IPv6 blocks (Amazon-provided /56s) live in domain/ipv6.ts; the API handlers combine the two.
  * - CreateVpc answers `pending`; the VPC is `available` from the next request on (delay
  *   `vpc.available` models AWS's timing). A region's default VPC is `available` from the start.
  */
@@ -280,7 +280,7 @@ export function disassociateVpcCidrBlock(world: World, rs: RegionState, associat
     }
     const c = cidrOf(block.cidr);
     for (const s of rs.subnets.values()) {
-      if (s.vpcId === vpc.id && containsCidr(c, cidrOf(s.cidr))) {
+      if (s.vpcId === vpc.id && s.cidr !== "" && containsCidr(c, cidrOf(s.cidr))) {
         throw dependencyViolation(`The vpc CIDR block '${block.cidr}' has dependencies and cannot be disassociated.`);
       }
     }

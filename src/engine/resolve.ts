@@ -11,8 +11,9 @@
  * `internet` and `igw-…` send from 203.0.113.10 (RFC 5737's documentation range, standing for "a host
  * on the Internet"), or 192.0.2.10 / 198.51.100.10 when a VPC of the lab uses that range.
  */
-import { invalidParameterValue, ambiguousEndpoint, instanceNotFound, eniNotFound, internetGatewayNotFound } from "../domain/errors.js";
+import { invalidParameterValue, ambiguousEndpoint, instanceNotFound, eniNotFound, internetGatewayNotFound, ipv6PathsNotAnalysed } from "../domain/errors.js";
 import { formatIp, isPrivate, parseIp } from "../domain/cidr.js";
+import { parseIp6 } from "../domain/cidr6.js";
 import { inCidr, NOT_ROUTABLE, RFC6598, type EniInfo, type NetworkModel } from "./model.js";
 
 /** A sender on the Internet (a public address outside every VPC of the lab). */
@@ -121,6 +122,15 @@ function byAddress(m: NetworkModel, ip: number, scope: Scope): EniInfo[] {
   return out;
 }
 
+/**
+ * The engine's walk routes IPv4 only: an IPv6 address (or CIDR) gets a plain answer saying so, rather
+ * than "no instance matches" or a verdict about some other packet.
+ */
+function refuseIpv6(text: string): void {
+  const slash = text.indexOf("/");
+  if (text.includes(":") && parseIp6(slash < 0 ? text : text.slice(0, slash)) !== undefined) throw ipv6PathsNotAnalysed(text);
+}
+
 /** The interface a packet leaves from, or the Internet. */
 export function resolveSource(m: NetworkModel, text: string, scope: Scope = {}): Sender {
   if (typeof text !== "string" || text === "") throw invalidParameterValue("The source must be an instance id, a network interface id, a Name tag, an address or 'internet'");
@@ -128,6 +138,7 @@ export function resolveSource(m: NetworkModel, text: string, scope: Scope = {}):
   if (/^eni-[0-9a-f]+$/.test(text)) return byEni(m, text, scope);
   if (/^igw-[0-9a-f]+$/.test(text)) return byIgw(m, text, scope);
   if (text.toLowerCase() === "internet") return { kind: "internet", address: internetSender(m) };
+  refuseIpv6(text);
   const ip = parseIp(text);
   if (ip !== undefined) {
     const list = byAddress(m, ip, scope);
@@ -148,6 +159,7 @@ export function resolveDestination(m: NetworkModel, text: string, scope: Scope =
     const eni = byEni(m, text, { account: scope.account });
     return { address: eni.primaryIp, eni };
   }
+  refuseIpv6(text);
   const ip = parseIp(text);
   if (ip !== undefined) return { address: ip };
   const eni = one(byName(m, text, scope), text, "instance");

@@ -1,6 +1,6 @@
 // Egress-only internet gateways through the SDK and the AWS CLI: create for a VPC, describe (ids, tag
 // filters, paging), delete, DependencyViolation on the VPC, idempotent ClientToken, and routes to one
-// refused (IPv6-only target in an IPv4-only network) rather than stored.
+// accepted for IPv6 destinations only.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
@@ -86,15 +86,11 @@ test("bad input: unknown VPC, malformed ids, ClientToken idempotency, paging", a
   await expectEc2Error(ec2.send(new DescribeEgressOnlyInternetGatewaysCommand({ MaxResults: 4 })), "InvalidParameterValue");
 });
 
-test("routes to an egress-only gateway are refused: IPv6 destinations are not modelled", async () => {
+test("routes to an egress-only gateway: IPv6 destinations only, shown with their target", async () => {
   const vpc = await newVpc("10.3.0.0/16");
   const rtb = (await ec2.send(new CreateRouteTableCommand({ VpcId: vpc }))).RouteTable!.RouteTableId!;
   const id = (await ec2.send(new CreateEgressOnlyInternetGatewayCommand({ VpcId: vpc }))).EgressOnlyInternetGateway!.EgressOnlyInternetGatewayId!;
-  const v6 = await expectEc2Error(
-    ec2.send(new CreateRouteCommand({ RouteTableId: rtb, DestinationIpv6CidrBlock: "::/0", EgressOnlyInternetGatewayId: id })),
-    "InvalidParameterValue",
-  );
-  assert.match(v6.message, /IPv4 route destinations only/);
+  await ec2.send(new CreateRouteCommand({ RouteTableId: rtb, DestinationIpv6CidrBlock: "::/0", EgressOnlyInternetGatewayId: id }));
   const v4 = await expectEc2Error(
     ec2.send(new CreateRouteCommand({ RouteTableId: rtb, DestinationCidrBlock: "0.0.0.0/0", EgressOnlyInternetGatewayId: id })),
     "InvalidParameterValue",
@@ -105,7 +101,10 @@ test("routes to an egress-only gateway are refused: IPv6 destinations are not mo
     "InvalidEgressOnlyInternetGatewayId.NotFound",
   );
   const routes = (await ec2.send(new DescribeRouteTablesCommand({ RouteTableIds: [rtb] }))).RouteTables![0]!.Routes!;
-  assert.deepEqual(routes.map((r) => r.GatewayId), ["local"]);
+  assert.deepEqual(
+    routes.map((r) => [r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock, r.GatewayId ?? r.EgressOnlyInternetGatewayId, r.State]),
+    [["10.3.0.0/16", "local", "active"], ["::/0", id, "active"]],
+  );
 });
 
 test("the AWS CLI creates and describes one", async () => {
