@@ -2,7 +2,7 @@
 // must get AWS-style 4xx errors (never a 500) and leave state unchanged.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { DescribeVpcsCommand, CreateVpcCommand, DescribeVpnGatewaysCommand } from "@aws-sdk/client-ec2";
+import { DescribeVpcsCommand, CreateVpcCommand, DescribeCapacityReservationsCommand } from "@aws-sdk/client-ec2";
 import { STSClient, GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { startLab, rawQuery, expectEc2Error, type Lab } from "../support/harness.js";
 
@@ -118,8 +118,8 @@ test("the AWS CLI sees EC2 errors with AWS's code", async () => {
 });
 
 test("an unimplemented action names itself in the uniform error", async () => {
-  const err = await expectEc2Error(lab.ec2().send(new DescribeVpnGatewaysCommand({})), "NotImplemented");
-  assert.match(err.message, /DescribeVpnGateways/);
+  const err = await expectEc2Error(lab.ec2().send(new DescribeCapacityReservationsCommand({})), "NotImplemented");
+  assert.match(err.message, /DescribeCapacityReservations/);
 });
 
 test("admin: health, reset and the clock", async () => {
