@@ -57,7 +57,7 @@ const srcs: string[] = [];
 for (let t = 0; t < TABLES; t++) {
   const subnet = b.subnet(rs, vpc, `10.0.${t}.0/24`);
   const rt = b.routeTable(rs, vpc, [subnet]);
-  rt.routes.push({ destinationCidr: "", destinationPrefixListId: pl.id, target: { kind: "pcx", id: pcx.id }, origin: "CreateRoute" });
+  rt.routes.push({ destinationCidr: pl.id, destinationPrefixListId: pl.id, target: { kind: "pcx", id: pcx.id }, origin: "CreateRoute" });
   const sg = b.sg(rs, vpc, []);
   sg.rules.push({ id: b.world.ids.next("sgr"), groupId: sg.id, isEgress: false, ipProtocol: "-1", fromPort: -1, toPort: -1, prefixListId: pl.id, tags: new Map() });
   srcs.push(b.instance(rs, subnet, `10.0.${t}.10`, { sgs: [sg] }).instance.id);

@@ -1,61 +1,22 @@
 /**
- * "Apply fix": turns the AWS CLI command in an explanation's fix text into the EC2 API call it stands
- * for, when it is one command with plain `--option value` arguments. Anything else (placeholders such as
- * `<igw>`, several commands, shorthand structures such as `--port-range From=…`) is left to the reader:
- * the console then shows the text only, never a guess.
- *
- * The AWS CLI's own conveniences that fixes use are translated as the CLI does: `--protocol`, `--port`
- * and `--cidr` of authorize-security-group-* become IpProtocol/FromPort/ToPort/CidrIp, `--instance-ids`
- * a list, `--no-source-dest-check` SourceDestCheck.Value=false.
+ * "Apply fix": an explanation's structured fixes (`fixes`: EC2 actions with their input), shown as the
+ * AWS CLI commands they stand for and run, in order, through the EC2 API as the signed-in account. The
+ * rendering and the Query encoding are the engine's own (src/engine/fix-command.ts), so the console, the
+ * CLI and `--json` show the same calls. An explanation without `fixes` (the remedy needs a choice, such
+ * as a new gateway's id) shows its text only: the console never guesses a call.
  */
+import { fixCommand, fixQuery, type Fix } from "../../src/engine/fix-command.js";
 
-export interface FixCall {
-  action: string;
-  params: Record<string, unknown>;
-  /** The command as written in the fix, for the confirmation. */
-  command: string;
+export type { Fix };
+export { fixCommand };
+
+/** The fixes of an explanation the signed-in account may apply (all of them in its account), or none. */
+export function applicable(x: { fixes?: Fix[] }, account: string): Fix[] | undefined {
+  const list = x.fixes ?? [];
+  return list.length > 0 && list.every((f) => (f.account ?? account) === account) ? list : undefined;
 }
 
-const LISTS = new Set(["--instance-ids", "--group-ids", "--subnet-ids"]);
-
-export function fixCall(fix: string): FixCall | undefined {
-  const commands = fix.match(/aws ec2 [a-z-]+/g) ?? [];
-  if (commands.length !== 1) return undefined;
-  const start = fix.indexOf("aws ec2 ");
-  // The command runs to the end, to a parenthesised remark, or to a sentence break.
-  let end = fix.length;
-  for (const stop of [" (", "; ", " && ", ", "]) {
-    const i = fix.indexOf(stop, start);
-    if (i >= 0 && i < end) end = i;
-  }
-  const command = fix.slice(start, end).trim();
-  if (/[<>]/.test(command)) return undefined;
-  const words = command.split(/\s+/).slice(2);
-  const verb = words.shift()!;
-  const action = verb.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase());
-  const params: Record<string, unknown> = {};
-  for (let i = 0; i < words.length; i++) {
-    const flag = words[i]!;
-    if (!flag.startsWith("--")) return undefined;
-    if (flag === "--no-source-dest-check") {
-      params.SourceDestCheck = { Value: false };
-      continue;
-    }
-    const value = words[i + 1];
-    if (value === undefined || (value.startsWith("--") && !/^-\d/.test(value))) return undefined;
-    i++;
-    if (/[={}[\]]/.test(value)) return undefined;
-    if (action.startsWith("AuthorizeSecurityGroup") && flag === "--protocol") params.IpProtocol = value;
-    else if (action.startsWith("AuthorizeSecurityGroup") && flag === "--port") {
-      const [from, to] = value === "-1" ? ["-1", "-1"] : value.split("-");
-      params.FromPort = Number(from);
-      params.ToPort = Number(to ?? from);
-    } else if (action.startsWith("AuthorizeSecurityGroup") && flag === "--cidr") params.CidrIp = value;
-    else {
-      const name = flag.slice(2).replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase());
-      if (LISTS.has(flag)) params[name.replace(/Ids$/, "Id")] = [value];
-      else params[name] = value;
-    }
-  }
-  return { action, params, command };
+/** A fix's input as the EC2 Query parameters the console's `ec2()` sends. */
+export function queryParams(f: Fix): Record<string, string> {
+  return Object.fromEntries(fixQuery(f));
 }

@@ -6,7 +6,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import type cytoscape from "cytoscape";
 import { admin, ec2, live, session, type ApiError } from "./api";
-import { fixCall } from "./fix";
+import { applicable, fixCommand, queryParams } from "./fix";
 import { applyTopology, createMap, loadTopology, runLayout, type Topology } from "./map";
 import { asApiError, CHANGE_EVENT, ErrorBanner, Field } from "./ui";
 
@@ -119,6 +119,8 @@ const HOP_NAMES: Record<string, string> = {
   igw: "Internet gateway",
   internet: "Internet",
   appliance: "Appliance",
+  "nat-gateway": "NAT gateway",
+  "vpc-endpoint": "VPC endpoint",
   "tgw-attachment": "Transit gateway attachment",
   "tgw-route-table": "Transit gateway route table",
   "tgw-peering": "Transit gateway peering",
@@ -195,11 +197,12 @@ function Reachability({ cy, topo }: { cy: { current?: cytoscape.Core }; topo?: T
             a={result}
             n={runs}
             apply={async (x) => {
-              const call = fixCall(x.fix)!;
-              if (!window.confirm(`Apply the fix for ${x.code}?\n\n${call.action} in ${x.component.region} (account ${x.component.account}):\n${call.command}`)) return;
+              const calls = applicable(x, session.account)!;
+              const text = calls.map((f) => `${f.action} in ${f.region ?? x.component.region}:\n${fixCommand(f)}`).join("\n\n");
+              if (!window.confirm(`Apply the fix for ${x.code}?\n\n${text}`)) return;
               setError(undefined);
               try {
-                await ec2(call.action, call.params, x.component.region);
+                for (const f of calls) await ec2(f.action, queryParams(f), f.region ?? x.component.region);
               } catch (e) {
                 return setError(asApiError(e));
               }
@@ -247,13 +250,16 @@ function AnalysisView({ a, n, apply }: { a: any; n: number; apply: (x: any) => v
               <code>{x.code}</code> at <b>{x.component.id}</b> ({x.component.region})
               <p>{x.reason}</p>
               <p class="fix">Fix: {x.fix}</p>
-              {fixCall(x.fix) &&
-                (x.component.account === session.account ? (
+              {(x.fixes ?? []).map((f: any) => (
+                <pre class="fix-command" data-action={f.action}>{fixCommand(f)}</pre>
+              ))}
+              {(x.fixes ?? []).length > 0 &&
+                (applicable(x, session.account) ? (
                   <button class="apply-fix" data-code={x.code} onClick={() => apply(x)}>
                     Apply fix
                   </button>
                 ) : (
-                  <small>Switch to account {x.component.account} to apply this fix.</small>
+                  <small>Switch to account {x.fixes[0].account ?? x.component.account} to apply this fix.</small>
                 ))}
             </div>
           ))}

@@ -230,7 +230,7 @@ export function RouteTablesPage() {
                       <tbody>
                         {list(sel.routeSet).map((r) => (
                           <tr>
-                            <td>{r.destinationCidrBlock ?? r.destinationIpv6CidrBlock}</td>
+                            <td>{r.destinationCidrBlock ?? r.destinationIpv6CidrBlock ?? r.destinationPrefixListId}</td>
                             <td>{routeTarget(r)}</td>
                             <td>
                               <State s={r.state} />
@@ -298,7 +298,7 @@ function EditRoutes({ rtb, onClose }: { rtb: any; onClose: () => void }) {
   const [rows, setRows] = useState(original.map((r) => ({ dest: r.destinationCidrBlock as string, target: routeTarget(r) as string, orig: r.destinationCidrBlock as string | undefined })));
   const set = (i: number, patch: Partial<(typeof rows)[number]>) => setRows(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
   const targetParams = (t: string) => {
-    const k = t.startsWith("pcx-") ? "VpcPeeringConnectionId" : t.startsWith("tgw-") ? "TransitGatewayId" : t.startsWith("eni-") ? "NetworkInterfaceId" : t.startsWith("i-") ? "InstanceId" : "GatewayId";
+    const k = t.startsWith("pcx-") ? "VpcPeeringConnectionId" : t.startsWith("tgw-") ? "TransitGatewayId" : t.startsWith("nat-") ? "NatGatewayId" : t.startsWith("eni-") ? "NetworkInterfaceId" : t.startsWith("i-") ? "InstanceId" : "GatewayId";
     return { [k]: t };
   };
   const submit = async () => {

@@ -128,6 +128,8 @@ const ARN_TYPE: Record<string, string> = {
   rtb: "route-table",
   pcx: "vpc-peering-connection",
   igw: "internet-gateway",
+  nat: "natgateway",
+  vpce: "vpc-endpoint",
   vpc: "vpc",
   subnet: "subnet",
 };
@@ -231,7 +233,8 @@ function componentsView(recs: ComponentRec[], r: AnalysisResult, leg: "forward" 
             ? {
                 DestinationCidr: route.prefixListId === undefined ? route.destinationCidr : undefined,
                 DestinationPrefixListId: route.prefixListId,
-                GatewayId: t === "local" || t.startsWith("igw-") || t.startsWith("vgw-") ? t : undefined,
+                GatewayId: t === "local" || t.startsWith("igw-") || t.startsWith("vpce-") || t.startsWith("vgw-") ? t : undefined,
+                NatGatewayId: t.startsWith("nat-") ? t : undefined,
                 VpcPeeringConnectionId: t.startsWith("pcx-") ? t : undefined,
                 NetworkInterfaceId: t.startsWith("eni-") ? t : undefined,
                 InstanceId: t.startsWith("i-") ? t : undefined,
@@ -255,6 +258,10 @@ function componentsView(recs: ComponentRec[], r: AnalysisResult, leg: "forward" 
         break;
       case "appliance":
         push({ Component: comp(h.id, ...where), AttachedTo: comp(rec.instanceId, ...where), Subnet: comp(rec.subnetId, ...where), Vpc: vpc });
+        break;
+      case "nat-gateway":
+      case "vpc-endpoint":
+        push({ Component: comp(h.id, ...where), Vpc: vpc });
         break;
       default:
         // local delivery, the peer VPC and the simulated Internet are not components in AWS's model.
@@ -283,7 +290,8 @@ function explanationView(e: Explanation, protocol: string, port: number | undefi
       ? {
           DestinationCidr: r.prefixListId === undefined ? r.destinationCidr : undefined,
           DestinationPrefixListId: r.prefixListId,
-          GatewayId: r.target === "local" || r.target.startsWith("igw-") || r.target.startsWith("vgw-") ? r.target : undefined,
+          GatewayId: r.target === "local" || r.target.startsWith("igw-") || r.target.startsWith("vpce-") || r.target.startsWith("vgw-") ? r.target : undefined,
+          NatGatewayId: r.target.startsWith("nat-") ? r.target : undefined,
           VpcPeeringConnectionId: r.target.startsWith("pcx-") ? r.target : undefined,
           NetworkInterfaceId: r.target.startsWith("eni-") ? r.target : undefined,
           InstanceId: r.target.startsWith("i-") ? r.target : undefined,

@@ -107,7 +107,7 @@ export function networkInterfaceView(rs: RegionState, eni: NetworkInterface): Ne
       PrivateDnsName: privateDnsName(rs.region, p.address),
       PrivateIpAddress: p.address,
     })),
-    RequesterId: eni.requesterManaged ? "amazon-elb" : undefined,
+    RequesterId: eni.requesterManaged ? (eni.requesterId ?? "amazon-elb") : undefined,
     RequesterManaged: eni.requesterManaged,
     SourceDestCheck: eni.sourceDestCheck,
     Status: eni.status,

@@ -64,12 +64,17 @@ function routeView(world: World, rs: RegionState, rt: RouteTable, r: Route): Rou
     Origin: r.origin,
     State: routeState(world, rs, rt, r),
   };
+  if (r.destinationPrefixListId !== undefined) {
+    delete view.DestinationCidrBlock;
+    view.DestinationPrefixListId = r.destinationPrefixListId;
+  }
   switch (t.kind) {
     case "local":
       view.GatewayId = "local";
       break;
     case "igw":
     case "vgw":
+    case "vpce":
       view.GatewayId = t.id;
       break;
     case "pcx":
@@ -134,7 +139,7 @@ function routeTableFilters(world: World, rs: RegionState): FilterSpec<RouteTable
     "association.main": (rt) => rt.associations.map((a) => a.main),
     "owner-id": (rt) => rt.ownerId,
     "route-table-id": (rt) => rt.id,
-    "route.destination-cidr-block": (rt) => rt.routes.filter((r) => r.destinationPrefixListId === undefined && !r.destinationCidr.includes(":")).map((r) => r.destinationCidr),
+    "route.destination-cidr-block": (rt) => rt.routes.filter((r) => !r.destinationCidr.includes(":") && r.destinationPrefixListId === undefined).map((r) => r.destinationCidr),
     "route.destination-ipv6-cidr-block": (rt) => rt.routes.filter((r) => r.destinationCidr.includes(":")).map((r) => r.destinationCidr),
     "route.destination-prefix-list-id": (rt) => rt.routes.map((r) => r.destinationPrefixListId),
     "route.egress-only-internet-gateway-id": (rt) => routes(rt).map((r) => r.EgressOnlyInternetGatewayId),

@@ -38,6 +38,8 @@ import { flowLogOperations } from "./flow-logs.js";
 import { transitGatewayOperations } from "./transit-gateways.js";
 import { tgwPrefixListReferenceOperations } from "./tgw-prefix-list-references.js";
 import { vpnOperations } from "./vpn.js";
+import { natGatewayOperations } from "./nat-gateways.js";
+import { vpcEndpointOperations } from "./vpc-endpoints.js";
 
 export const ec2Operations = {
   ...vpcOperations,
@@ -70,6 +72,8 @@ export const ec2Operations = {
   ...transitGatewayOperations,
   ...tgwPrefixListReferenceOperations,
   ...vpnOperations,
+  ...natGatewayOperations,
+  ...vpcEndpointOperations,
 } satisfies Operations;
 
 export const ec2OperationTable: Readonly<Record<string, DispatchHandler>> = ec2Operations;

@@ -21,6 +21,7 @@ import { tagList } from "./context.js";
 import type { TgwPeeringAttachment, TgwRouteTable, TgwVpcAttachment, TransitGateway } from "../domain/types.js";
 import {
   acceptOrRejectVpcAttachment,
+  sharedVpcAttachments,
   acceptTgwPeering,
   allAttachments,
   associate,
@@ -91,7 +92,7 @@ function vpcAttachmentView(a: TgwVpcAttachment): Ec2.TransitGatewayVpcAttachment
     TransitGatewayAttachmentId: a.id,
     TransitGatewayId: a.transitGatewayId,
     VpcId: a.vpcId,
-    VpcOwnerId: a.ownerId,
+    VpcOwnerId: a.vpcOwnerId ?? a.ownerId,
     State: a.state,
     SubnetIds: a.subnetIds,
     CreationTime: iso(a.createdAt),
@@ -315,8 +316,11 @@ export const transitGatewayOperations = {
       createVpcAttachment(world, rs, input.TransitGatewayId, input.VpcId, input.SubnetIds, input.Options, tagsFromSpecifications(input.TagSpecifications, "transit-gateway-attachment")),
     ),
   }),
-  DescribeTransitGatewayVpcAttachments: ({ rs }, input) => {
-    const selected = selectByIds(rs.tgwAttachments, input.TransitGatewayAttachmentIds, tgwAttachmentNotFound);
+  DescribeTransitGatewayVpcAttachments: ({ world, rs }, input) => {
+    // The caller's gateways' attachments, and its VPCs' attachments to other accounts' gateways.
+    const visible = new Map(rs.tgwAttachments);
+    for (const a of sharedVpcAttachments(world, rs)) visible.set(a.id, a);
+    const selected = selectByIds(visible, input.TransitGatewayAttachmentIds, tgwAttachmentNotFound);
     const filtered = applyFilters(selected, input.Filters, VPC_ATTACHMENT_FILTERS, (a) => a.tags);
     const page = paginate(filtered, input, [5, 1000], (a) => a.id);
     return { TransitGatewayVpcAttachments: page.items.map(vpcAttachmentView), NextToken: page.nextToken };
@@ -329,8 +333,8 @@ export const transitGatewayOperations = {
   DeleteTransitGatewayVpcAttachment: ({ world, rs }, input) => ({
     TransitGatewayVpcAttachment: vpcAttachmentView(deleteVpcAttachment(world, rs, input.TransitGatewayAttachmentId)),
   }),
-  AcceptTransitGatewayVpcAttachment: ({ rs }, input) => acceptOrRejectVpcAttachment(rs, input.TransitGatewayAttachmentId),
-  RejectTransitGatewayVpcAttachment: ({ rs }, input) => acceptOrRejectVpcAttachment(rs, input.TransitGatewayAttachmentId),
+  AcceptTransitGatewayVpcAttachment: ({ world, rs }, input) => ({ TransitGatewayVpcAttachment: vpcAttachmentView(acceptOrRejectVpcAttachment(world, rs, input.TransitGatewayAttachmentId, true)) }),
+  RejectTransitGatewayVpcAttachment: ({ world, rs }, input) => ({ TransitGatewayVpcAttachment: vpcAttachmentView(acceptOrRejectVpcAttachment(world, rs, input.TransitGatewayAttachmentId, false)) }),
 
   CreateTransitGatewayRouteTable: ({ world, rs }, input) => ({
     TransitGatewayRouteTable: rtbView(

@@ -9,14 +9,28 @@
  *  5. pings 8.8.8.8 from Tokyo and shows why it fails (no internet gateway, no default route);
  *  6. breaks Tokyo's route the way the walkthrough's text has it (172.16.0.0/24 instead of
  *     172.31.0.0/16), shows the explanation, and puts the right route back;
- *  7. ends with a short plain-language report.
+ *  7. beyond two VPCs: builds scenarios/tgw-pair.yaml (two more VPCs, in Tokyo and Singapore, joined
+ *     through one transit gateway per region and a TGW peering attachment, by `vpclab mesh`'s code),
+ *     pings across with the round trip and the path MTU (8500 through transit gateways), makes Tokyo's
+ *     TGW route to Singapore a blackhole, shows the explanation naming the TGW route table and the route,
+ *     and applies the explanation's own structured fix (ReplaceTransitGatewayRoute) to repair it;
+ *  8. ends with a short plain-language report.
  *
  * Every figure printed comes from the engine's answers (admin API); nothing is made up here. The route
  * is broken and repaired through the public EC2 API (DeleteRoute/CreateRoute), like a user would.
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { CreateRouteCommand, DeleteRouteCommand, DescribeRouteTablesCommand } from "@aws-sdk/client-ec2";
+import {
+  CreateRouteCommand,
+  DeleteRouteCommand,
+  DescribeRouteTablesCommand,
+  DescribeTransitGatewayRouteTablesCommand,
+  ReplaceTransitGatewayRouteCommand,
+  SearchTransitGatewayRoutesCommand,
+  type EC2Client,
+} from "@aws-sdk/client-ec2";
+import { fixCommand } from "../engine/fix-command.js";
 import { AdminApiError, adminCall, resolveTarget, type GlobalOptions, type Target } from "./common.js";
 import { Clients } from "./ec2-calls.js";
 import { Progress } from "./progress.js";
@@ -38,6 +52,14 @@ export interface DemoReport {
   sshSourceSeen?: string;
   internet: { reachable: boolean; explanations: string[] };
   brokenRoute: { reachable: boolean; explanations: string[]; restored: boolean };
+  /** The transit gateway step (scenarios/tgw-pair.yaml). */
+  tgw?: {
+    tokyo: Endpoint;
+    singapore: Endpoint;
+    ping?: PingFigures;
+    pathMtu?: number;
+    blackhole: { routeTableId?: string; route?: string; reachable: boolean; explanations: string[]; fix?: string; restored: boolean };
+  };
   engine: boolean;
 }
 
@@ -55,13 +77,25 @@ function figures(p: PingResult): PingFigures {
   return { received: s.received, transmitted: s.transmitted, lossPercent: s.lossPercent, avgMs: s.avg, minMs: s.min, maxMs: s.max };
 }
 
-export function seedPath(): string {
+export function seedPath(name = "seed.yaml"): string {
   // src/cli/demo.ts (tsx) and dist/src/cli/demo.js (built) sit at different depths below the package root.
-  for (const rel of ["../../scenarios/seed.yaml", "../../../scenarios/seed.yaml"]) {
+  for (const rel of [`../../scenarios/${name}`, `../../../scenarios/${name}`]) {
     const p = fileURLToPath(new URL(rel, import.meta.url));
     if (existsSync(p)) return p;
   }
-  throw new Error("scenarios/seed.yaml is missing from this installation of vpclab");
+  throw new Error(`scenarios/${name} is missing from this installation of vpclab`);
+}
+
+/** The static route for `cidr` in one of the region's transit gateway route tables. */
+async function tgwStaticRoute(client: EC2Client, cidr: string): Promise<{ table: string; attachment: string } | undefined> {
+  const tables = (await client.send(new DescribeTransitGatewayRouteTablesCommand({}))).TransitGatewayRouteTables ?? [];
+  for (const t of tables) {
+    if (t.State !== "available") continue;
+    const routes = (await client.send(new SearchTransitGatewayRoutesCommand({ TransitGatewayRouteTableId: t.TransitGatewayRouteTableId!, Filters: [{ Name: "route-search.exact-match", Values: [cidr] }, { Name: "type", Values: ["static"] }] }))).Routes ?? [];
+    const att = routes[0]?.TransitGatewayAttachments?.[0]?.TransitGatewayAttachmentId;
+    if (att) return { table: t.TransitGatewayRouteTableId!, attachment: att };
+  }
+  return undefined;
 }
 
 async function answers(target: Target): Promise<boolean> {
@@ -193,6 +227,62 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
       });
     }
 
+    if (report.engine) {
+      say();
+      say("Beyond two VPCs: transit gateways. Building scenarios/tgw-pair.yaml (two more VPCs, one transit gateway per region, a TGW peering):");
+      const pair = loadScenario(seedPath("tgw-pair.yaml"));
+      const upPair = await runScenario(pair, "up", { target, creds: {}, dryRun: false, quiet: Boolean(opts.json) }, brief);
+      const pinst = (name: string) => upPair.resources.find((r) => r.kind === "instance" && r.name === name)!;
+      const tt = pinst("tokyo-tgw-1");
+      const st = pinst("singapore-tgw-1");
+      const tokyo2: Endpoint = { id: tt.id, ip: tt.privateIp ?? "?", label: "Tokyo (TGW)", region: "ap-northeast-1" };
+      const sing2: Endpoint = { id: st.id, ip: st.privateIp ?? "?", label: "Singapore (TGW)", region: "ap-southeast-1" };
+      const tgw: NonNullable<DemoReport["tgw"]> = { tokyo: tokyo2, singapore: sing2, blackhole: { reachable: true, explanations: [], restored: false } };
+      report.tgw = tgw;
+
+      await progress.step("Ping Tokyo → Singapore through the two transit gateways", async (h) => {
+        const p = await ping(target, tokyo2, sing2, 4);
+        const a = await analyze(target, tokyo2, sing2, "icmp");
+        if (!p || !a) return h.warn("verification unavailable");
+        tgw.ping = figures(p);
+        tgw.pathMtu = a.pathMtu;
+        if (!pingOk(p)) throw new Error(`no reply from ${sing2.ip}: ${explain(p.explanations, true).join("; ")}`);
+        const gateways = a.forward.filter((x) => x.kind === "tgw-route-table").map((x) => x.id).join(" → ");
+        h.detail(`${tokyo2.ip} → ${sing2.ip}: ${tgw.ping.received}/${tgw.ping.transmitted} replies, ${tgw.ping.lossPercent}% loss, round trip ${tgw.ping.avgMs.toFixed(1)} ms, path MTU ${a.pathMtu} (TGW route tables ${gateways})`);
+      });
+
+      await progress.step("Make Tokyo's transit gateway route to Singapore (10.70.0.0/16) a blackhole, ask why, apply the fix", async (h) => {
+        const client = ec2.get("ap-northeast-1");
+        const found = await tgwStaticRoute(client, "10.70.0.0/16");
+        if (!found) throw new Error("Tokyo's transit gateway has no static route for 10.70.0.0/16 to break");
+        tgw.blackhole.routeTableId = found.table;
+        tgw.blackhole.route = `10.70.0.0/16 → ${found.attachment}`;
+        await client.send(new ReplaceTransitGatewayRouteCommand({ TransitGatewayRouteTableId: found.table, DestinationCidrBlock: "10.70.0.0/16", Blackhole: true }));
+        try {
+          const a = await analyze(target, tokyo2, sing2, "icmp");
+          if (a) {
+            tgw.blackhole.reachable = a.verdict === "reachable";
+            tgw.blackhole.explanations = explain(a.explanations, true);
+            // The explanation's own structured fix, applied through the EC2 API as a user would.
+            const fix = a.explanations.find((x) => x.code === "TGW_RTB_BAD_STATE_ROUTE")?.fixes?.find((f) => f.action === "ReplaceTransitGatewayRoute");
+            if (fix) {
+              tgw.blackhole.fix = fixCommand(fix);
+              await ec2.get(fix.region ?? "ap-northeast-1").send(new ReplaceTransitGatewayRouteCommand(fix.params as never));
+            }
+          }
+        } finally {
+          const again = await ping(target, tokyo2, sing2, 1);
+          if (!again || !pingOk(again)) {
+            await client.send(new ReplaceTransitGatewayRouteCommand({ TransitGatewayRouteTableId: found.table, DestinationCidrBlock: "10.70.0.0/16", TransitGatewayAttachmentId: found.attachment }));
+          } else tgw.blackhole.restored = true;
+        }
+        h.detail(
+          `with 10.70.0.0/16 a blackhole in ${found.table}, Tokyo → Singapore is ${tgw.blackhole.reachable ? "still reachable (unexpected)" : "blocked"}; ${tgw.blackhole.restored ? `the explanation's fix put the route back (${tgw.blackhole.fix}), ping works again` : "route put back"}`,
+        );
+        for (const e of tgw.blackhole.explanations) h.note(e);
+      });
+    }
+
     say();
     say("What this shows");
     say("───────────────");
@@ -214,6 +304,9 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
           : "",
         "• Peering needs every piece: non-overlapping address ranges, a request and an acceptance, a route on BOTH sides, and",
         "  security-group rules that allow the traffic (ICMP for ping, TCP 22 for SSH).",
+        report.tgw?.ping
+          ? `• Peering does not scale past a few VPCs; transit gateways do. Through one gateway per region and a TGW peering the round trip is ${report.tgw.ping.avgMs.toFixed(0)} ms (each gateway adds a little) and the path MTU is ${report.tgw.pathMtu}. A TGW route table decides at each gateway: one blackhole route there drops the traffic, and vpclab names that table and route${report.tgw.blackhole.routeTableId ? ` (${report.tgw.blackhole.routeTableId}, ${report.tgw.blackhole.route})` : ""} with the fix to run.`
+          : "",
         "",
         `Explore it yourself with the AWS CLI (\`aws --endpoint-url ${lab ? "http://127.0.0.1:4566" : target.endpoint} --region ap-northeast-1 ec2 describe-route-tables\`)`,
         `and the engine (\`curl -s -X POST ${lab ? "http://127.0.0.1:4566" : target.endpoint}/_vpclab/ping -d '{"from":"tokyo-1","to":"singapore-1"}'\`).`,
@@ -229,6 +322,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
 
     if (!lab && opts.clean) {
       say();
+      if (report.tgw) await runScenario(loadScenario(seedPath("tgw-pair.yaml")), "down", { target, creds: {}, dryRun: false, quiet: Boolean(opts.json) }, progress);
       await runScenario(seed, "down", { target, creds: {}, dryRun: false, quiet: Boolean(opts.json) }, progress);
     }
     ec2.destroy();

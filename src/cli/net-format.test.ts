@@ -87,3 +87,24 @@ describe("connect output", () => {
     assert.match(lines[1]!, /the sender 10\.20\.1\.4 was translated/);
   });
 });
+
+describe("structured fixes in why's output", () => {
+  it("each fix is one AWS CLI line from the one renderer, naming another account when it is not the component's", async () => {
+    const { fixLines } = await import("./net-format.js");
+    const component = { id: "rtb-1", type: "route-table", account: "111111111111", region: "ap-northeast-1" };
+    assert.deepEqual(
+      fixLines({
+        component,
+        fixes: [
+          { action: "CreateRoute", params: { RouteTableId: "rtb-1", DestinationCidrBlock: "10.30.0.0/16", TransitGatewayId: "tgw-1" }, account: "111111111111", region: "ap-northeast-1" },
+          { action: "AcceptVpcPeeringConnection", params: { VpcPeeringConnectionId: "pcx-1" }, account: "222222222222", region: "ap-southeast-1" },
+        ],
+      }),
+      [
+        "aws ec2 create-route --route-table-id rtb-1 --destination-cidr-block 10.30.0.0/16 --transit-gateway-id tgw-1 --region ap-northeast-1",
+        "aws ec2 accept-vpc-peering-connection --vpc-peering-connection-id pcx-1 --region ap-southeast-1   # as account 222222222222",
+      ],
+    );
+    assert.deepEqual(fixLines({ component }), []);
+  });
+});

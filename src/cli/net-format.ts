@@ -17,6 +17,12 @@
  */
 import type { Analysis, Explanation, Hop, PingReply, PingError, TraceResult, ConnectResult } from "../engine/index.js";
 import { isPrivate, parseIp } from "../domain/cidr.js";
+import { fixCommand } from "../engine/fix-command.js";
+
+/** An explanation's structured fixes as AWS CLI command lines (one renderer: engine/fix-command.ts). */
+export function fixLines(e: Pick<Explanation, "fixes" | "component">): string[] {
+  return (e.fixes ?? []).map((f) => `${fixCommand(f)}${f.account && f.account !== e.component.account ? `   # as account ${f.account}` : ""}`);
+}
 
 // ---- ping --------------------------------------------------------------------------------------
 
@@ -111,7 +117,7 @@ export function whyPointer(e: Explanation | undefined, from: string, to: string,
 
 /** Components a probe crosses to reach its router hop, named briefly (`rtb-… → pcx-… → vpc-…`). */
 function crossed(components: Hop[]): string {
-  const keep = components.filter((h) => h.leg === "forward" && (h.kind === "route-table" || h.kind === "pcx" || h.kind === "tgw-route-table" || h.kind === "tgw-peering" || h.kind === "igw" || h.kind === "vpc" || h.kind === "appliance" || h.kind === "internet"));
+  const keep = components.filter((h) => h.leg === "forward" && (h.kind === "route-table" || h.kind === "pcx" || h.kind === "tgw-route-table" || h.kind === "tgw-peering" || h.kind === "igw" || h.kind === "vpc" || h.kind === "appliance" || h.kind === "nat-gateway" || h.kind === "vpc-endpoint" || h.kind === "internet"));
   return keep.map((h) => ((h.kind === "route-table" || h.kind === "tgw-route-table") && h.route ? `${h.id} (${h.route.destinationCidr} → ${h.route.target})` : h.id)).join(" → ");
 }
 
@@ -190,6 +196,8 @@ const ROLE: Record<string, string> = {
   igw: "internet gateway",
   internet: "the Internet (simulated)",
   appliance: "appliance (routes through an instance)",
+  "nat-gateway": "NAT gateway",
+  "vpc-endpoint": "VPC endpoint",
 };
 
 const TYPE_ROLE: Record<string, string> = {
@@ -199,6 +207,7 @@ const TYPE_ROLE: Record<string, string> = {
   "route-table": "route table",
   "vpc-peering-connection": "VPC peering connection",
   "internet-gateway": "internet gateway",
+  "nat-gateway": "NAT gateway",
   "transit-gateway-route-table": "transit gateway route table",
   "transit-gateway-attachment": "transit gateway attachment",
   instance: "instance",
@@ -284,6 +293,7 @@ function explanationLines(list: Explanation[], indexBase = 1): string[] {
     if (ids.length) out.push(`     ids:    ${ids.join("; ")}`);
     out.push(`     reason: ${e.reason}`);
     out.push(`     fix:    ${e.fix}`);
+    for (const line of fixLines(e)) out.push(`     run:    ${line}`);
   });
   return out;
 }

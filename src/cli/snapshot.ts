@@ -6,7 +6,8 @@
  * so `vpclab --help` stays fast (test/e2e/cli-startup.test.ts).
  *
  * Safety: `collect` talks to vpclab (`--endpoint-url`, `$AWS_ENDPOINT_URL`, else 127.0.0.1:4566)
- * unless `--aws` is given, and sends only Describe calls and STS GetCallerIdentity.
+ * unless `--aws` is given, and sends only the read-only calls of snapshot/collect.ts (`iamActions()`:
+ * Describe*, Get*, SearchTransitGatewayRoutes) and STS GetCallerIdentity.
  *
  * Fidelity notes: none (vpclab's own commands).
  */
@@ -51,7 +52,7 @@ export function registerSnapshotCommands(program: Command): void {
   const snap = program.command("snapshot").description("copy an account's network (read-only) to a directory, and load such a copy into vpclab");
   snap
     .command("collect")
-    .description("read every network resource vpclab models with Describe calls only, one JSON file per region and call, plus manifest.json")
+    .description("read every network resource vpclab models with read-only Describe/Get/Search calls, one JSON file per region and call, plus manifest.json")
     .requiredOption("--out <dir>", "directory to write the snapshot to")
     .option("--regions <r1,r2>", "regions to read (default: every region enabled for the account)", regionList)
     .option("--endpoint-url <url>", "vpclab endpoint (default: $AWS_ENDPOINT_URL, then http://127.0.0.1:4566)")
@@ -83,6 +84,8 @@ export function registerSnapshotCommands(program: Command): void {
         const skipped = m.accounts.flatMap((a) => a.skipped);
         console.log(`collected ${m.accounts.length} account(s) (${m.accounts.map((a) => a.account).join(", ")}), ${files} file(s) in ${o.out}`);
         if (skipped.length) console.log(`not offered by the endpoint (skipped): ${[...new Set(skipped.map((s) => s.file.split("/").pop()!.replace(/\.json$/, "")))].join(", ")}`);
+        const truncated = m.accounts.flatMap((a) => a.truncated);
+        if (truncated.length) console.log(`more than 1000 transit gateway routes (only the first 1000 collected): ${truncated.join(", ")}`);
       } catch (err) {
         reportError(err, false);
         process.exitCode = 2;

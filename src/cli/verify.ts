@@ -11,6 +11,7 @@
  */
 import type { Analysis, ConnectResult, Explanation, PingResult } from "../engine/index.js";
 import { AdminApiError, adminCall, type Target } from "./common.js";
+import { fixLines } from "./net-format.js";
 import type { AllowRule } from "./peer.js";
 
 /** One end of a check: an instance, with what the engine needs to find it without ambiguity. */
@@ -37,7 +38,7 @@ export type { Analysis, ConnectResult, Explanation, PingResult };
 /** `CODE on <component>: reason (fix: …)`, one per blocker, on the packet's path first. */
 export function explain(list: Explanation[] | undefined, withFix = false): string[] {
   const sorted = [...(list ?? [])].sort((a, b) => Number(b.onPath) - Number(a.onPath));
-  return sorted.map((e) => `${e.code} at ${e.component.id}: ${e.reason}${withFix && e.fix ? `\n  Fix: ${e.fix}` : ""}`);
+  return sorted.map((e) => `${e.code} at ${e.component.id}: ${e.reason}${withFix && e.fix ? `\n  Fix: ${e.fix}${fixLines(e).map((l) => `\n    $ ${l}`).join("")}` : ""}`);
 }
 
 function ends(from: Endpoint, to: Endpoint) {

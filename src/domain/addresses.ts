@@ -38,6 +38,7 @@ import {
   publicIpv4PoolNotFound,
   instanceMalformed,
   instanceNotFound,
+  interfaceTypeNotManaged,
   instanceStateInvalid,
   multipleInterfaces,
 } from "./errors.js";
@@ -198,6 +199,8 @@ export function associateAddress(world: World, rs: RegionState, input: Associate
     }
     eni = rs.networkInterfaces.get(inst.primaryEniId)!;
   }
+  // A NAT gateway's or an endpoint's interface belongs to AWS: its addresses change through that service.
+  if (eni.requesterManaged) throw interfaceTypeNotManaged(eni.interfaceType);
   const privateIp = input.privateIpAddress ?? primaryIp(eni);
   if (!eni.privateIps.some((p) => p.address === privateIp)) {
     throw invalidParameterValue(`The specified private IP address ${privateIp} is not assigned to interface ${eni.id}.`);
@@ -248,6 +251,7 @@ export function disassociateAddress(world: World, rs: RegionState, associationId
     throw missingParameter("AssociationId");
   }
   const eni = rs.networkInterfaces.get(eip.association!.networkInterfaceId);
+  if (eni?.requesterManaged) throw interfaceTypeNotManaged(eni.interfaceType);
   delete eip.association;
   if (eni) {
     delete eni.association;

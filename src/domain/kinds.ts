@@ -64,6 +64,8 @@ import {
   keyPairIdNotFound,
   launchTemplateMalformed,
   launchTemplateNotFoundById,
+  natGatewayMalformed,
+  natGatewayNotFoundDescribe,
   networkAclNotFound,
   pathNotFound,
   peeringMalformed,
@@ -81,6 +83,8 @@ import {
   transitGatewayNotFound,
   volumeMalformed,
   volumeNotFound,
+  vpcEndpointMalformed,
+  vpcEndpointNotFound,
   vpcMalformed,
   vpcNotFound,
   vpnGatewayNotFound,
@@ -231,6 +235,23 @@ export const KINDS: readonly Kind[] = [
     malformed: egressOnlyInternetGatewayMalformed,
     collection: { field: "egressOnlyInternetGateways", arrays: ["attachments"] },
     holds: { vpcs: (g) => g.attachments.map((a) => a.vpcId) },
+  }),
+  kind({
+    prefix: "nat",
+    resourceType: "natgateway",
+    notFound: natGatewayNotFoundDescribe,
+    malformed: natGatewayMalformed,
+    collection: { field: "natGateways", arrays: ["addresses"] },
+    // Its interface (while it has one) holds the subnet and the VPC.
+  }),
+  kind({
+    prefix: "vpce",
+    resourceType: "vpc-endpoint",
+    notFound: vpcEndpointNotFound,
+    malformed: vpcEndpointMalformed,
+    collection: { field: "vpcEndpoints", arrays: ["routeTableIds", "subnetIds", "networkInterfaceIds", "groupIds"] },
+    // A gateway endpoint has no interface, yet AWS refuses DeleteVpc while any endpoint stands.
+    holds: { vpcs: (e) => (e.state === "deleted" ? [] : [e.vpcId]) },
   }),
   kind({
     prefix: "pl",

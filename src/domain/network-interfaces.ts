@@ -309,6 +309,7 @@ export function assignPrivateIpAddresses(
   allowReassignment: boolean,
 ): string[] {
   const eni = getEni(rs, id);
+  if (eni.requesterManaged) throw interfaceTypeNotManaged(eni.interfaceType);
   const list = addresses ?? [];
   if (list.length === 0 && count === undefined) throw missingParameter("PrivateIpAddress or SecondaryPrivateIpAddressCount");
   if (list.length > 0 && count !== undefined) {
@@ -346,6 +347,7 @@ export function assignPrivateIpAddresses(
 
 export function unassignPrivateIpAddresses(world: World, rs: RegionState, id: string | undefined, addresses: string[] | undefined): void {
   const eni = getEni(rs, id);
+  if (eni.requesterManaged) throw interfaceTypeNotManaged(eni.interfaceType);
   if (!addresses || addresses.length === 0) throw missingParameter("PrivateIpAddress");
   for (const a of addresses) {
     const entry = eni.privateIps.find((p) => p.address === a);

@@ -16,20 +16,23 @@
  *   `64:ff9b::/96` (NAT64). The middlebox rule applies to IPv6 as to IPv4: a route more specific than
  *   the VPC's /56 must target an interface, instance or NAT gateway and be exactly a subnet's /64.
  * - A destination may be a customer-managed prefix list (`DestinationPrefixListId`): the route is
- *   stored with that id (destinationCidr ""), counts as the list's MaxEntries routes against the route
- *   quota, and is found again by the list id for ReplaceRoute/DeleteRoute. The middlebox rule (a route
- *   more specific than `local`) is not checked against a list's entries; the engine lets `local` win
- *   for an entry inside the VPC's CIDR instead.
+ *   stored with that id (in `destinationPrefixListId`, and in destinationCidr as gateway endpoint routes
+ *   are), counts as the list's MaxEntries routes against the route quota, and is found again by the list
+ *   id for ReplaceRoute/DeleteRoute. AWS-managed lists are refused there: a gateway endpoint's routes to
+ *   its service's list are made by the endpoint (domain/vpc-endpoints.ts). The middlebox rule (a route
+ *   more specific than `local`) is not checked against a list's entries; the engine lets `local` win for
+ *   an entry inside the VPC's CIDR instead.
  * - A route may target a virtual private gateway (`GatewayId=vgw-…`) attached to the table's VPC; it is
  *   `blackhole` while the gateway is not `attached`. Propagated routes (origin
  *   `EnableVgwRoutePropagation`, domain/vpn.ts) cannot be replaced or deleted by destination; a static
  *   route may have the same destination and wins.
- * - NAT gateways and VPC endpoints are not modelled yet:
- *   naming one as a target gets that kind's NotFound error. So the middlebox targets a route more
- *   specific than `local` can have here are a network interface and an instance (AWS also allows a NAT
- *   gateway and a Gateway Load Balancer endpoint); any other target gets AWS's "This route can target
- *   only an interface or an instance." message, and a destination that is not exactly a subnet's block
- *   gets "Route destination doesn't match any subnet CIDR blocks."
+ * - `VpcEndpointId` targets (Gateway Load Balancer endpoints) are not modelled: naming one gets an
+ *   error. A NAT gateway (pending or available, in the table's VPC) may be
+ *   a target; its route is `blackhole` unless the gateway is available. The middlebox targets a route
+ *   more specific than `local` can have here are a network interface, an instance and a NAT gateway
+ *   (AWS also allows a Gateway Load Balancer endpoint); any other target gets AWS's "This route can
+ *   target only an interface or an instance." message, and a destination that is not exactly a
+ *   subnet's block gets "Route destination doesn't match any subnet CIDR blocks."
  * - The subnet rule is checked when the route is created or replaced; deleting the subnet afterwards
  *   leaves the route in place (what AWS does then is not documented).
  * - A route's State is computed when read (`routeState`): `blackhole` when its target is gone or
@@ -37,7 +40,7 @@
  */
 import type { RegionState, World } from "../state/world.js";
 import { isVisible } from "./peering.js";
-import { availableAttachment } from "./transit-gateways.js";
+import { availableAttachment, tgwHome } from "./transit-gateways.js";
 import type { Route, RouteTable, RouteTarget, Tags, Vpc } from "./types.js";
 import { cidrOf, containsCidr, formatCidr, parseCidr } from "./cidr.js";
 import { cidr6Of, containsCidr6, formatCidr6, parseCidr6 } from "./cidr6.js";
@@ -331,13 +334,22 @@ export function resolveTarget(world: World, rs: RegionState, rt: RouteTable, inp
       // AWS refuses a route to a gateway the VPC has no attachment to (yet) as if the gateway did not
       // exist: Terraform users meet "The transitGateway ID '…' does not exist." while an attachment is
       // still pending.
-      const tgw = rs.transitGateways.get(id);
-      const attached = [...rs.tgwAttachments.values()].some((a) => a.transitGatewayId === id && a.vpcId === rt.vpcId && (a.state === "available" || a.state === "pending"));
+      // The gateway may be another account's (a shared gateway: transit-gateways.ts).
+      const home = tgwHome(world, rs, id) ?? rs;
+      const tgw = home.transitGateways.get(id);
+      const attached = [...home.tgwAttachments.values()].some((a) => a.transitGatewayId === id && a.vpcId === rt.vpcId && (a.state === "available" || a.state === "pending"));
       if (!tgw || tgw.state === "deleted" || tgw.state === "deleting" || !attached) throw transitGatewayNotFound(id);
       return { kind: "tgw", id };
     }
-    case "NatGatewayId":
-      throw natGatewayNotFound(id);
+    case "NatGatewayId": {
+      // A gateway that is pending or available may be named; a deleted or failed one is gone.
+      const nat = rs.natGateways.get(id);
+      if (!nat || nat.state === "deleted" || nat.state === "failed" || nat.state === "deleting") throw natGatewayNotFound(id);
+      if (nat.vpcId !== rt.vpcId) {
+        throw invalidParameterValue(`route table ${rt.id} and network gateway ${id} belong to different networks`);
+      }
+      return { kind: "nat", id };
+    }
     case "EgressOnlyInternetGatewayId": {
       const eigw = rs.egressOnlyInternetGateways.get(id);
       if (!eigw) throw egressOnlyInternetGatewayNotFound(id);
@@ -473,7 +485,7 @@ export function createRoute(
   if (countStaticRoutes(rs, rt) + weight > world.quotas.routesPerRouteTable) {
     throw routeLimitExceeded();
   }
-  const route: Route = d.prefixListId === undefined ? { destinationCidr: d.cidr, target: resolved, origin: "CreateRoute" } : { destinationCidr: "", destinationPrefixListId: d.prefixListId, target: resolved, origin: "CreateRoute" };
+  const route: Route = d.prefixListId === undefined ? { destinationCidr: d.cidr, target: resolved, origin: "CreateRoute" } : { destinationCidr: d.prefixListId, destinationPrefixListId: d.prefixListId, target: resolved, origin: "CreateRoute" };
   addRoute(rt, route);
 }
 
@@ -547,8 +559,9 @@ export function routeState(world: World, rs: RegionState, rt: RouteTable, route:
     case "vgw":
       return rs.vpnGateways.get(t.id)?.attachments.some((a) => a.vpcId === rt.vpcId && a.state === "attached") ? "active" : "blackhole";
     case "tgw": {
-      if (rs.transitGateways.get(t.id)?.state !== "available") return "blackhole";
-      return availableAttachment(world, rs, t.id, rt.vpcId) ? "active" : "blackhole";
+      const home = tgwHome(world, rs, t.id);
+      if (!home || home.transitGateways.get(t.id)?.state !== "available") return "blackhole";
+      return availableAttachment(world, home, t.id, rt.vpcId) ? "active" : "blackhole";
     }
     case "instance": {
       const inst = rs.instances.get(t.id);
@@ -560,6 +573,10 @@ export function routeState(world: World, rs: RegionState, rt: RouteTable, route:
       const inst = rs.instances.get(eni.attachment.instanceId);
       return inst?.state === "running" ? "active" : "blackhole";
     }
+    case "nat":
+      return rs.natGateways.get(t.id)?.state === "available" ? "active" : "blackhole";
+    case "vpce":
+      return rs.vpcEndpoints.get(t.id)?.state === "available" ? "active" : "blackhole";
     case "eigw":
       return rs.egressOnlyInternetGateways.get(t.id)?.attachments.some((a) => a.vpcId === rt.vpcId) ? "active" : "blackhole";
     default:

@@ -17,9 +17,15 @@
  *   `tgw-rtb.deleting`, `tgw-attach.pending`, `tgw-attach.deleting`, `tgw-peering.pending`,
  *   `tgw-peering.accept`, `tgw-peering.deleting`), like the
  *   rest of vpclab. Deleted objects stay visible, in state `deleted`, until forgotten two hours later.
- * - Resource sharing (AWS RAM) is not modelled: a VPC attachment is made by the gateway's own account,
- *   so it never waits in `pendingAcceptance`; Accept/RejectTransitGatewayVpcAttachment therefore always
- *   answer IncorrectState. Peering attachments do cross accounts and regions.
+ * - Resource sharing (AWS RAM) is not modelled; instead every transit gateway counts as shared with
+ *   every account of vpclab: any account may attach a VPC of its own to another account's gateway of
+ *   the same region (by the gateway's id). Such a cross-account attachment waits in `pendingAcceptance`
+ *   until the gateway's owner accepts it (AcceptTransitGatewayVpcAttachment; RejectTransitGatewayVpcAttachment
+ *   makes it `rejected`), unless the gateway has AutoAcceptSharedAttachments=enable; the default
+ *   association and propagation apply when it is accepted. The attachment is kept with the gateway
+ *   (its owner's account) and seen by both accounts (VpcOwnerId names the VPC's); the VPC's account may
+ *   modify or delete it and route to the gateway. An attachment within one account is never pending
+ *   acceptance (Accept/Reject answer IncorrectState). Peering attachments cross accounts and regions.
  * - DeleteTransitGateway with attachments answers `IncorrectState` "… has non-deleted Transit Gateway
  *   Attachments", which is what AWS answers (Terraform retries on exactly that), not DependencyViolation.
  * - A VPC attachment's default association and propagation are applied when it is created; its
@@ -30,6 +36,12 @@
  * - A propagated route for the same prefix from several attachments (ECMP on AWS) uses the first.
  * - Prefix-list references in transit gateway route tables arrive with the prefix-lists issue; Connect,
  *   VPN, Direct Connect and multicast attachments and policy tables are not modelled (NotImplemented).
+ * - Quotas at AWS's defaults (Transit Gateways Guide, "Quotas"; raise them like the others, e.g.
+ *   `--quota transitGatewaysPerRegion=20`): 5 transit gateways per account and region, 5,000
+ *   attachments, 20 route tables, 50 peering attachments and 10,000 routes per gateway. AWS counts
+ *   static and propagated routes together for the last; vpclab counts the static routes (propagated
+ *   ones are the attached VPCs' blocks, bounded by the attachments quota). AWS's error code is
+ *   confirmed for the first only (TransitGatewayLimitExceeded); vpclab answers it for all five.
  * - The exact messages of some refusals (a propagation from a peering attachment, accepting from the
  *   wrong region) are not confirmed from a recorded AWS answer; the codes are AWS's.
  */
@@ -58,6 +70,7 @@ import {
   tgwAttachmentOtherGateway,
   tgwDuplicateSubnetsInZone,
   tgwDuplicateVpcAttachment,
+  tgwLimitExceeded,
   tgwHasAttachments,
   tgwIncorrectState,
   tgwPropagationDuplicate,
@@ -103,6 +116,45 @@ export function getVpcAttachment(rs: RegionState, id: string | undefined): TgwVp
   const a = rs.tgwAttachments.get(id);
   if (!a || a.state === "deleted") throw tgwAttachmentNotFound(id);
   return a;
+}
+
+/**
+ * The region state that holds transit gateway `tgwId` as seen from `rs`: `rs` itself, or, for another
+ * account's gateway of the same region (every gateway counts as shared; see the fidelity notes), that
+ * account's region state.
+ */
+export function tgwHome(world: World, rs: RegionState, tgwId: string): RegionState | undefined {
+  if (rs.transitGateways.has(tgwId)) return rs;
+  for (const other of world.regionStates()) if (other.region === rs.region && other !== rs && other.transitGateways.has(tgwId)) return other;
+  return undefined;
+}
+
+/** The region state of an attachment's VPC (`home` holds the attachment, with its gateway). */
+export function vpcRegionOf(world: World, home: RegionState, a: TgwVpcAttachment): RegionState | undefined {
+  return a.vpcOwnerId === undefined || a.vpcOwnerId === home.account ? home : world.existingRegion(a.vpcOwnerId, home.region);
+}
+
+/** Another account's attachments of the caller's VPCs (attachments to shared gateways), in the caller's region. */
+export function sharedVpcAttachments(world: World, rs: RegionState): TgwVpcAttachment[] {
+  const out: TgwVpcAttachment[] = [];
+  for (const other of world.regionStates()) {
+    if (other === rs || other.region !== rs.region) continue;
+    for (const a of other.tgwAttachments.values()) if (a.vpcOwnerId === rs.account) out.push(a);
+  }
+  return out;
+}
+
+/** A VPC attachment the caller may act on: its gateway's (in `rs`), or one of its VPCs' to another account's gateway. */
+export function findVpcAttachment(world: World, rs: RegionState, id: string | undefined): { a: TgwVpcAttachment; home: RegionState; vpcRs: RegionState } {
+  if (id === undefined || id === "") throw missingParameter("TransitGatewayAttachmentId");
+  const own = rs.tgwAttachments.get(id);
+  if (own && own.state !== "deleted") return { a: own, home: rs, vpcRs: vpcRegionOf(world, rs, own) ?? rs };
+  for (const other of world.regionStates()) {
+    if (other === rs || other.region !== rs.region) continue;
+    const a = other.tgwAttachments.get(id);
+    if (a && a.vpcOwnerId === rs.account && a.state !== "deleted") return { a, home: other, vpcRs: rs };
+  }
+  throw tgwAttachmentNotFound(id);
 }
 
 /** Whether the caller (account × region) sees a peering attachment: both sides do. */
@@ -254,7 +306,8 @@ defineTransition("tgw-attach.deleting", (world, t) => {
 });
 defineTransition("tgw-attach.forget", (world, t) => {
   const rs = world.existingRegion(t.account, t.region);
-  if (rs?.tgwAttachments.get(t.id)?.state === "deleted") rs.tgwAttachments.delete(t.id);
+  const state = rs?.tgwAttachments.get(t.id)?.state;
+  if (state === "deleted" || state === "rejected") rs!.tgwAttachments.delete(t.id);
 });
 defineTransition("tgw-peering.pending", (world, t) => {
   const p = world.tgwPeerings.get(t.id);
@@ -331,6 +384,8 @@ function checkCidrBlocks(blocks: string[]): string[] {
 }
 
 export function createTransitGateway(world: World, rs: RegionState, description: string | undefined, o: TgwOptionsInput | undefined, tags: Tags, rtbTags: Tags): TransitGateway {
+  const live = [...rs.transitGateways.values()].filter((t) => t.state !== "deleted").length;
+  if (live >= world.quotas.transitGatewaysPerRegion) throw tgwLimitExceeded("transit gateways", world.quotas.transitGatewaysPerRegion);
   if (o?.MulticastSupport === "enable") throw tgwIncorrectState("vpclab does not model transit gateway multicast (MulticastSupport must be disable).");
   const asn = o?.AmazonSideAsn ?? 64512;
   checkAsn(asn);
@@ -438,6 +493,8 @@ function newRouteTable(world: World, rs: RegionState, tgw: TransitGateway, tags:
 export function createTgwRouteTable(world: World, rs: RegionState, tgwId: string | undefined, tags: Tags): TgwRouteTable {
   const tgw = getTransitGateway(rs, tgwId);
   if (tgw.state !== "available") throw tgwIncorrectState(`${tgw.id} is in invalid state`);
+  const tables = [...rs.tgwRouteTables.values()].filter((t) => t.transitGatewayId === tgw.id && t.state !== "deleted").length;
+  if (tables >= world.quotas.routeTablesPerTransitGateway) throw tgwLimitExceeded(`route tables for ${tgw.id}`, world.quotas.routeTablesPerTransitGateway);
   const rtb = newRouteTable(world, rs, tgw, tags);
   // Reuses the gateway's settling transition, which makes its pending tables available.
   world.after("tgw.pending", { kind: "tgw.pending", id: tgw.id, account: rs.account, region: rs.region });
@@ -547,7 +604,7 @@ export function effectiveRoutes(world: World, rs: RegionState, rtb: TgwRouteTabl
   for (const id of rtb.propagations) {
     const a = anyAttachment(world, rs, id);
     if (!a?.vpc || a.state !== "available") continue;
-    const vpc = rs.vpcs.get(a.vpc.vpcId);
+    const vpc = vpcRegionOf(world, rs, a.vpc)?.vpcs.get(a.vpc.vpcId);
     for (const b of vpc?.cidrBlocks ?? []) {
       if (b.state !== "associated" || statics.has(b.cidr) || seen.has(b.cidr)) continue;
       seen.add(b.cidr);
@@ -603,6 +660,9 @@ export function createTgwRoute(world: World, rs: RegionState, rtbId: string | un
   const cidr = canonical(dest);
   const route = staticRoute(world, rs, rtb, attachmentId, blackhole, cidr);
   if (rtb.routes.some((r) => r.destinationCidr === cidr)) throw tgwRouteAlreadyExists(cidr, rtb.id);
+  let routes = 0;
+  for (const t of rs.tgwRouteTables.values()) if (t.transitGatewayId === rtb.transitGatewayId && t.state !== "deleted") routes += t.routes.length;
+  if (routes >= world.quotas.routesPerTransitGateway) throw tgwLimitExceeded(`static routes for ${rtb.transitGatewayId}`, world.quotas.routesPerTransitGateway);
   rtb.routes.push(route);
   return { rtb, route };
 }
@@ -645,14 +705,17 @@ export interface VpcAttachmentOptionsInput {
   SecurityGroupReferencingSupport?: string;
 }
 
-export function createVpcAttachment(world: World, rs: RegionState, tgwId: string | undefined, vpcId: string | undefined, subnetIds: string[] | undefined, o: VpcAttachmentOptionsInput | undefined, tags: Tags): TgwVpcAttachment {
+export function createVpcAttachment(world: World, callerRs: RegionState, tgwId: string | undefined, vpcId: string | undefined, subnetIds: string[] | undefined, o: VpcAttachmentOptionsInput | undefined, tags: Tags): TgwVpcAttachment {
+  // The gateway may be another account's (shared); the VPC and subnets are the caller's.
+  const rs = (tgwId ? tgwHome(world, callerRs, tgwId) : undefined) ?? callerRs;
+  const cross = rs !== callerRs;
   const tgw = getTransitGateway(rs, tgwId);
   if (tgw.state !== "available") throw tgwIncorrectState(`${tgw.id} is in invalid state`);
-  const vpc = getVpc(rs, vpcId);
+  const vpc = getVpc(callerRs, vpcId);
   if (!subnetIds || subnetIds.length === 0) throw missingParameter("SubnetIds");
   const zones = new Set<string>();
   for (const id of subnetIds) {
-    const sn = rs.subnets.get(id);
+    const sn = callerRs.subnets.get(id);
     if (!sn) throw subnetNotFound(id);
     if (sn.vpcId !== vpc.id) throw invalidParameterValue(`Subnet ${id} does not belong to VPC ${vpc.id}.`);
     if (zones.has(sn.availabilityZone)) throw tgwDuplicateSubnetsInZone();
@@ -661,6 +724,7 @@ export function createVpcAttachment(world: World, rs: RegionState, tgwId: string
   for (const a of rs.tgwAttachments.values()) {
     if (a.transitGatewayId === tgw.id && a.vpcId === vpc.id && LIVE_ATTACHMENT.has(a.state)) throw tgwDuplicateVpcAttachment(tgw.id);
   }
+  if (liveAttachments(world, rs, tgw.id).all >= world.quotas.attachmentsPerTransitGateway) throw tgwLimitExceeded(`attachments for ${tgw.id}`, world.quotas.attachmentsPerTransitGateway);
   if (o?.Ipv6Support === "enable") throw invalidParameterValue(`VPC ${vpc.id} has no IPv6 CIDR block: Ipv6Support cannot be enabled.`);
   const a: TgwVpcAttachment = {
     id: world.ids.next("tgw-attach"),
@@ -669,8 +733,9 @@ export function createVpcAttachment(world: World, rs: RegionState, tgwId: string
     tags,
     transitGatewayId: tgw.id,
     vpcId: vpc.id,
+    ...(cross ? { vpcOwnerId: callerRs.account } : {}),
     subnetIds: [...subnetIds],
-    state: "pending",
+    state: cross && tgw.options.autoAcceptSharedAttachments !== "enable" ? "pendingAcceptance" : "pending",
     createdAt: world.clock.now(),
     options: {
       dnsSupport: enableDisable(o?.DnsSupport, "dnsSupport", "enable"),
@@ -680,16 +745,22 @@ export function createVpcAttachment(world: World, rs: RegionState, tgwId: string
     },
   };
   rs.tgwAttachments.set(a.id, a);
+  if (a.state === "pending") startAttachment(world, rs, tgw, a);
+  return a;
+}
+
+/** An attachment on its way to `available`: the gateway's default association and propagation apply. */
+function startAttachment(world: World, rs: RegionState, tgw: TransitGateway, a: TgwVpcAttachment): void {
+  a.state = "pending";
   const assoc = tgw.options.defaultRouteTableAssociation === "enable" ? tgw.options.associationDefaultRouteTableId : undefined;
   if (assoc) rs.tgwRouteTables.get(assoc)?.associations.push(a.id);
   const prop = tgw.options.defaultRouteTablePropagation === "enable" ? tgw.options.propagationDefaultRouteTableId : undefined;
   if (prop) rs.tgwRouteTables.get(prop)?.propagations.push(a.id);
   world.after("tgw-attach.pending", { kind: "tgw-attach.pending", id: a.id, account: rs.account, region: rs.region });
-  return a;
 }
 
-export function modifyVpcAttachment(world: World, rs: RegionState, id: string | undefined, add: string[] | undefined, remove: string[] | undefined, o: VpcAttachmentOptionsInput | undefined): TgwVpcAttachment {
-  const a = getVpcAttachment(rs, id);
+export function modifyVpcAttachment(world: World, callerRs: RegionState, id: string | undefined, add: string[] | undefined, remove: string[] | undefined, o: VpcAttachmentOptionsInput | undefined): TgwVpcAttachment {
+  const { a, vpcRs: rs } = findVpcAttachment(world, callerRs, id);
   if (a.state !== "available") throw tgwIncorrectState(`${a.id} is in invalid state`);
   let subnets = a.subnetIds.filter((s) => !(remove ?? []).includes(s));
   for (const sid of remove ?? []) if (!a.subnetIds.includes(sid)) throw invalidParameterValue(`Subnet ${sid} is not part of attachment ${a.id}.`);
@@ -723,8 +794,8 @@ function unlink(rs: RegionState, id: string): void {
   }
 }
 
-export function deleteVpcAttachment(world: World, rs: RegionState, id: string | undefined): TgwVpcAttachment {
-  const a = getVpcAttachment(rs, id);
+export function deleteVpcAttachment(world: World, callerRs: RegionState, id: string | undefined): TgwVpcAttachment {
+  const { a, home: rs } = findVpcAttachment(world, callerRs, id);
   if (a.state === "deleting") throw tgwIncorrectState(`${a.id} is in invalid state`);
   unlink(rs, a.id);
   a.state = "deleting";
@@ -732,13 +803,38 @@ export function deleteVpcAttachment(world: World, rs: RegionState, id: string | 
   return a;
 }
 
-/** Without resource sharing no VPC attachment waits for acceptance (see the fidelity notes). */
-export function acceptOrRejectVpcAttachment(rs: RegionState, id: string | undefined): never {
-  const a = getVpcAttachment(rs, id);
-  throw tgwIncorrectState(`${a.id} is in invalid state: ${a.state}`);
+/**
+ * The gateway owner's answer to a cross-account attachment waiting in `pendingAcceptance`: accepted, it
+ * goes `pending` → `available` with the gateway's default association and propagation; rejected, it is
+ * `rejected` (and forgotten two hours later). Anything else answers IncorrectState, as does the VPC's
+ * account (only the gateway's owner may answer).
+ */
+export function acceptOrRejectVpcAttachment(world: World, rs: RegionState, id: string | undefined, accept: boolean): TgwVpcAttachment {
+  const { a, home } = findVpcAttachment(world, rs, id);
+  if (home !== rs) throw tgwIncorrectState(`${a.id} can only be ${accept ? "accepted" : "rejected"} by the transit gateway's owner, account ${home.account}.`);
+  if (a.state !== "pendingAcceptance") throw tgwIncorrectState(`${a.id} is in invalid state: ${a.state}`);
+  if (accept) startAttachment(world, rs, getTransitGateway(rs, a.transitGatewayId), a);
+  else {
+    a.state = "rejected";
+    forgetLater(world, "tgw-attach.forget", a.id, rs);
+  }
+  return a;
 }
 
 // ---- peering attachments ----------------------------------------------------------------------------
+
+/** A gateway's attachments that are not deleted or failed (for its quotas): all of them, and the peerings. */
+function liveAttachments(world: World, rs: RegionState, tgwId: string): { all: number; peerings: number } {
+  let vpcs = 0;
+  let peerings = 0;
+  for (const a of rs.tgwAttachments.values()) if (a.transitGatewayId === tgwId && LIVE_ATTACHMENT.has(a.state)) vpcs++;
+  for (const p of world.tgwPeerings.values()) {
+    if (!LIVE_ATTACHMENT.has(p.state)) continue;
+    const mine = (p.requester.transitGatewayId === tgwId && p.requester.ownerId === rs.account && p.requester.region === rs.region) || (p.accepter.transitGatewayId === tgwId && p.accepter.ownerId === rs.account && p.accepter.region === rs.region);
+    if (mine) peerings++;
+  }
+  return { all: vpcs + peerings, peerings };
+}
 
 export function createTgwPeering(world: World, rs: RegionState, tgwId: string | undefined, peerTgwId: string | undefined, peerAccount: string | undefined, peerRegion: string | undefined, tags: Tags): TgwPeeringAttachment {
   const tgw = getTransitGateway(rs, tgwId);
@@ -753,6 +849,9 @@ export function createTgwPeering(world: World, rs: RegionState, tgwId: string | 
     const ids = [p.requester.transitGatewayId, p.accepter.transitGatewayId];
     if (ids.includes(tgw.id) && ids.includes(peerTgwId)) throw tgwIncorrectState(`A peering attachment between ${tgw.id} and ${peerTgwId} already exists: ${p.id}`);
   }
+  const mine = liveAttachments(world, rs, tgw.id);
+  if (mine.peerings >= world.quotas.peeringAttachmentsPerTransitGateway) throw tgwLimitExceeded(`peering attachments for ${tgw.id}`, world.quotas.peeringAttachmentsPerTransitGateway);
+  if (mine.all >= world.quotas.attachmentsPerTransitGateway) throw tgwLimitExceeded(`attachments for ${tgw.id}`, world.quotas.attachmentsPerTransitGateway);
   // The outcome is decided now and applied on the next request, as for a VPC peering request.
   const peer = world.hasAccount(peerAccount) ? world.existingRegion(peerAccount, peerRegion)?.transitGateways.get(peerTgwId) : undefined;
   const fails = peer === undefined || peer.state !== "available";

@@ -83,16 +83,21 @@ export type RouteTarget =
   | { kind: "instance"; id: string; eniId: string }
   | { kind: "vgw"; id: string }
   | { kind: "eigw"; id: string }
+  /** A gateway VPC endpoint (S3, DynamoDB): its routes' destination is the service's prefix list. */
+  | { kind: "vpce"; id: string }
   /** A target kind vpclab does not model, kept from a loaded snapshot (snapshot/import.ts): `field` is
    * the route's AWS field that named it (GatewayId for a vpce-…, LocalGatewayId, …). Always a blackhole. */
   | { kind: "unmodelled"; id: string; field: string };
 
 export interface Route {
-  /** IPv4 or IPv6 (RFC 5952 text, which contains `:`): `isIpv6Route` tells them apart. The engine's
+  /**
+   * IPv4 or IPv6 (RFC 5952 text, which contains `:`): `isIpv6Route` tells them apart. The engine's
    * IPv4 parser skips IPv6 destinations, so the walk never sees them (IPv6 paths are not analysed yet).
-   * "" for a route to a prefix list (`destinationPrefixListId`). */
+   * For a prefix-list route (`destinationPrefixListId`), the list's id, so that messages naming a route
+   * read right and no CIDR comparison can ever match it.
+   */
   destinationCidr: string;
-  /** A route to a managed prefix list (DestinationPrefixListId): the engine expands it per entry. */
+  /** Set for a route whose destination is a prefix list (DestinationPrefixListId, or a gateway endpoint's route to its service): the engine expands it per entry. */
   destinationPrefixListId?: string;
   target: RouteTarget;
   origin: "CreateRouteTable" | "CreateRoute" | "EnableVgwRoutePropagation";
@@ -270,6 +275,8 @@ export interface NetworkInterface extends Scoped {
    * by the instances issue: Stop releases the address and Start assigns a new one.
    */
   publicIpOnLaunch?: boolean;
+  /** Who manages a requester-managed interface (a NAT gateway's, an interface endpoint's); shown as RequesterId. */
+  requesterId?: string;
   /** IPv6 addresses (optional field added by the IPv6 issue; absent = none), RFC 5952 text. */
   ipv6Addresses?: string[];
   /** A public IPv4 address: auto-assigned at launch, or an elastic IP's. */
@@ -429,6 +436,8 @@ export interface TransitGateway extends Scoped {
 export interface TgwVpcAttachment extends Scoped {
   transitGatewayId: string;
   vpcId: string;
+  /** The VPC's account, when it is not the gateway's (a shared gateway; see domain/transit-gateways.ts). */
+  vpcOwnerId?: string;
   subnetIds: string[];
   state: TgwAttachmentState;
   createdAt: number;
@@ -520,4 +529,57 @@ export interface VpnConnection extends Scoped {
   /** Static routes (CreateVpnConnectionRoute): the on-premises networks behind the customer gateway. */
   routes: { destinationCidr: string; state: "pending" | "available" | "deleting" | "deleted" }[];
   deletedAt?: number;
+}
+
+// ---- NAT gateways (domain/nat-gateways.ts) -------------------------------------------------------
+
+export type NatGatewayState = "pending" | "failed" | "available" | "deleting" | "deleted";
+
+/** One address of a NAT gateway: a private IP of its interface, and for a public NAT, an elastic IP. */
+export interface NatGatewayAddressRecord {
+  privateIp: string;
+  allocationId?: string;
+  publicIp?: string;
+  associationId?: string;
+  isPrimary: boolean;
+  status: "assigning" | "unassigning" | "associating" | "disassociating" | "succeeded" | "failed";
+  failureMessage?: string;
+}
+
+export interface NatGateway extends Scoped {
+  vpcId: string;
+  subnetId: string;
+  connectivityType: "public" | "private";
+  state: NatGatewayState;
+  createdAt: number;
+  deletedAt?: number;
+  failureCode?: string;
+  failureMessage?: string;
+  /** The requester-managed interface (type nat_gateway) in the subnet; absent once deleted or failed. */
+  eniId?: string;
+  addresses: NatGatewayAddressRecord[];
+  clientToken?: string;
+}
+
+// ---- VPC endpoints (domain/vpc-endpoints.ts) ----------------------------------------------------
+
+export type VpcEndpointState = "pendingAcceptance" | "pending" | "available" | "deleting" | "deleted" | "rejected" | "failed";
+
+export interface VpcEndpoint extends Scoped {
+  vpcId: string;
+  serviceName: string;
+  type: "Gateway" | "Interface";
+  state: VpcEndpointState;
+  createdAt: number;
+  policyDocument: string;
+  /** Gateway endpoints: the route tables holding the service's prefix-list route. */
+  routeTableIds: string[];
+  /** Interface endpoints: the subnets, one requester-managed interface each, and its security groups. */
+  subnetIds: string[];
+  networkInterfaceIds: string[];
+  groupIds: string[];
+  privateDnsEnabled: boolean;
+  ipAddressType: "ipv4";
+  dnsRecordIpType: "ipv4";
+  clientToken?: string;
 }

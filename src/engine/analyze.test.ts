@@ -168,7 +168,10 @@ test("revoking ICMP: ENI_SG_RULES_MISMATCH names the security group; TCP 22 stil
   assert.deepEqual(codes(a), ["ENI_SG_RULES_MISMATCH"]);
   assert.equal(a.explanations[0]!.direction, "ingress");
   assert.deepEqual(a.explanations[0]!.securityGroupIds, [n.ssg.id]);
-  assert.match(a.explanations[0]!.fix, new RegExp(`authorize-security-group-ingress --group-id ${n.ssg.id} --protocol icmp`));
+  assert.match(a.explanations[0]!.fix, new RegExp(`inbound rule to ${n.ssg.id} allowing ICMP from 10\\.20\\.1\\.10/32`));
+  assert.deepEqual(a.explanations[0]!.fixes?.map((f) => [f.action, f.params.GroupId, (f.params.IpPermissions as { IpProtocol: string }[])[0]!.IpProtocol, f.region]), [
+    ["AuthorizeSecurityGroupIngress", n.ssg.id, "icmp", n.ssg.region],
+  ]);
   assert.equal(ping(n.world, { from: "tokyo", to: "singapore", count: 3 }).stats.lossPercent, 100);
   assert.equal(analyze(n.world, { source: "tokyo", destination: "singapore", protocol: "tcp", port: 22 }).verdict, "reachable");
 });
@@ -266,7 +269,7 @@ test("pcx only while active: a pending peering makes the route a blackhole (BAD_
   const a = analyze(n.world, { source: "tokyo", destination: "singapore" });
   assert.deepEqual(codes(a), ["BAD_STATE_ROUTE"]);
   assert.equal(a.explanations[0]!.vpcPeeringConnectionId, n.pcx.id);
-  assert.match(a.explanations[0]!.fix, /accept-vpc-peering-connection/);
+  assert.deepEqual(a.explanations[0]!.fixes, [{ action: "AcceptVpcPeeringConnection", params: { VpcPeeringConnectionId: n.pcx.id }, account: n.pcx.accepter.ownerId, region: n.pcx.accepter.region }]);
 });
 
 test("peering is non-transitive and has no edge-to-edge routing", () => {

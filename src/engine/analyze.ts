@@ -66,23 +66,41 @@
  *   A packet leaves by a VPC attachment only for an address inside that VPC's CIDR blocks (the VPC's
  *   own subnet routing behind the attachment ENI is not walked). MTU 8500; each gateway adds
  *   TGW_HOP_RTT_MS to the round trip; security-group references do not match across a gateway (AWS's
- *   SecurityGroupReferencingSupport is not modelled on the network). Appliance mode is stored but
- *   does not pin a flow's zone: vpclab does not model which attachment ENI a flow uses.
- * - NAT gateways, VPN gateways and egress-only gateways are not modelled: routes to them are reported
- *   as not functional (BAD_STATE_ROUTE).
+ *   SecurityGroupReferencingSupport is not modelled on the network). The packet leaves the gateway into
+ *   a VPC by one attachment subnet, shown on the hop: without appliance mode the zone it entered the
+ *   gateway by, when the attachment has a subnet there (Availability Zone affinity; past a peering
+ *   attachment, or without such a subnet, a symmetric flow hash of the address pair picks one), so a flow
+ *   between two zones goes out by one zone and comes back by the other, which AWS allows; with appliance
+ *   mode, the zone this flow first crossed that attachment by (else the flow hash), so the reply crosses
+ *   the same attachment subnet as the request. A packet always enters the gateway by the attachment
+ *   subnet in the sender's own zone (the VPC's route sends it to that zone's attachment interface). The
+ *   attachment subnets' network ACLs and route tables are not applied (the packet goes from the
+ *   attachment straight to the interface that holds the address), and the zone does not change the
+ *   round trip.
+ * - NAT gateways (nat.ts) translate the source on the way out and the destination of the reply on
+ *   the way back (the walk's `translate` middlebox step, `untranslate` at the gateway's interface, and
+ *   replyFromOutside for a reply from the Internet to its elastic IP); their interfaces have no security
+ *   groups and, like interface endpoints' interfaces, are up while they exist. Gateway endpoints
+ *   (endpoints.ts) reach the simulated S3/DynamoDB and bring the reply back through the endpoint. VPN
+ *   gateways and egress-only gateways are not modelled: routes to them are reported as not functional
+ *   (BAD_STATE_ROUTE).
  * - Unlike AWS's analyzer, paths may cross regions and accounts.
  */
-import type { RouteTable, SecurityGroup } from "../domain/types.js";
+import type { NetworkAcl, RouteTable, SecurityGroup } from "../domain/types.js";
+import type { Fix } from "./fix-command.js";
 import { formatIp, isPrivate, parseIp } from "../domain/cidr.js";
 import { invalidParameterValue } from "../domain/errors.js";
 import { routeState } from "../domain/route-tables.js";
+import { sharedVpcAttachments, tgwHome } from "../domain/transit-gateways.js";
 import type { EniInfo, NetworkModel, VpcInfo } from "./model.js";
 import { inCidr, RFC6598 } from "./model.js";
 import { matchAcl, matchSgRules, PROTO_ICMP, PROTO_TCP, PROTO_UDP, type CompiledAclEntry, type CompiledSgRule, type PacketKey } from "./filters.js";
 import { MTU_INTERNET, type LatencyModel, type SegmentRtt } from "./latency.js";
 import { forwarderFor } from "./forwarders.js";
 import { privateIngress } from "./forward-igw.js";
-import { blockAt, noDestination, place, routeView, Walk, where, type Arrival, type Explanation, type Hop, type HopKind, type Leg, type RouteContext, type RouteOutcome } from "./walk.js";
+import { isNatInterface, isServiceInterface, natDropsInbound, untranslate } from "./nat.js";
+import { serviceReply } from "./endpoints.js";
+import { blockAt, call, type Loc, noDestination, place, routeView, Walk, where, type Arrival, type Explanation, type Hop, type HopKind, type Leg, type RouteContext, type RouteOutcome } from "./walk.js";
 import { isInternet, isInternetAddress, resolveDestination, resolveSource, type InternetSender, type ResolvedDestination, type Sender } from "./resolve.js";
 
 export type Protocol = "icmp" | "tcp" | "udp";
@@ -200,6 +218,10 @@ function sgCheck(
   const kind: HopKind = dir === "egress" ? "sg-egress" : "sg-ingress";
   const groups = w.m.groupsOf(eni);
   const ids = eni.eni.securityGroupIds.join(",");
+  if (isNatInterface(eni)) {
+    hops.push({ leg, kind, id: eni.eni.id, ...where(eni), verdict: "pass", detail: w.explain ? `NAT gateway interface ${eni.eni.id}: no security groups apply` : "" });
+    return;
+  }
   if (stateful) {
     hops.push({ leg, kind, id: ids, ...where(eni), verdict: "allow", detail: "stateful: the reply to an allowed request is allowed" });
     return;
@@ -236,10 +258,8 @@ function sgCheck(
   const empty = groups.every((g) => !g.rules.some((r) => r.isEgress === (dir === "egress")));
   const proto = k.proto === PROTO_ICMP ? "ICMP" : `${k.proto === PROTO_TCP ? "TCP" : "UDP"} port ${k.a}`;
   const first = groups[0]?.id ?? "<group>";
-  const cli =
-    k.proto === PROTO_ICMP
-      ? `--protocol icmp --port -1`
-      : `--protocol ${k.proto === PROTO_TCP ? "tcp" : "udp"} --port ${k.a}`;
+  const port = k.proto === PROTO_ICMP ? -1 : k.a;
+  const permission = { IpProtocol: k.proto === PROTO_ICMP ? "icmp" : k.proto === PROTO_TCP ? "tcp" : "udp", FromPort: port, ToPort: port, IpRanges: [{ CidrIp: `${peer}/32` }] };
   w.block({
     code: "ENI_SG_RULES_MISMATCH",
     leg,
@@ -252,7 +272,8 @@ function sgCheck(
     securityGroupIds: [...eni.eni.securityGroupIds],
     address: peer,
     reason: `${empty ? "security group(s) " + (ids || "(none)") + " have no " + (dir === "egress" ? "outbound" : "inbound") + " rules" : "no " + (dir === "egress" ? "outbound" : "inbound") + " rule of security group(s) " + (ids || "(none)")} ${empty ? "so nothing" : "allows"} ${proto} ${dir === "egress" ? "to" : "from"} ${peer} (network interface ${eni.eni.id}${eni.instance ? ", instance " + eni.instance.id : ""})`,
-    fix: `add a rule to ${first}: aws ec2 authorize-security-group-${dir} --group-id ${first} ${cli} --cidr ${dir === "ingress" ? peer + "/32" : peer + "/32"} (or the peer's CIDR block)`,
+    fix: `add ${dir === "egress" ? "an outbound" : "an inbound"} rule to ${first} allowing ${k.proto === PROTO_ICMP ? "ICMP" : proto} ${dir === "egress" ? "to" : "from"} ${peer}/32 (or the peer's CIDR block)`,
+    fixes: groups[0] ? [call(dir === "egress" ? "AuthorizeSecurityGroupEgress" : "AuthorizeSecurityGroupIngress", { GroupId: first, IpPermissions: [permission] }, where(eni))] : undefined,
   });
 }
 
@@ -307,12 +328,31 @@ function aclCheck(w: Walk, leg: Leg, eni: EniInfo, dir: "ingress" | "egress", k:
       : undefined,
     address: remoteText,
     reason: `network ACL ${acl.id} of subnet ${eni.subnet.subnet.id} ${hit ? "denies" : "has no entry for"} ${dir === "egress" ? "outbound" : "inbound"} ${portText} ${dir === "egress" ? "to" : "from"} ${remoteText}${hit ? ` (${aclEntryText(hit)})` : ""}${isReplyPort ? " — this is the reply, on an ephemeral port" : ""}`,
-    fix: `add an allow entry numbered below ${hit ? hit.entry.ruleNumber : 32767} to ${acl.id}: aws ec2 create-network-acl-entry --network-acl-id ${acl.id} ${dir === "egress" ? "--egress" : "--ingress"} --rule-number <n> --protocol ${k.proto === PROTO_ICMP ? "icmp --icmp-type-code Type=-1,Code=-1" : (k.proto === PROTO_TCP ? "tcp" : "udp") + " --port-range From=" + (isReplyPort ? "1024,To=65535" : `${k.a},To=${k.a}`)} --cidr-block ${remoteText}/32 --rule-action allow${isReplyPort ? " (NACLs are stateless: replies need the ephemeral ports 1024-65535)" : ""}`,
+    fix: `add an ${dir === "egress" ? "outbound" : "inbound"} allow entry for ${isReplyPort ? `${k.proto === PROTO_TCP ? "TCP" : "UDP"} ports 1024-65535` : portText} ${dir === "egress" ? "to" : "from"} ${remoteText}/32 to ${acl.id}, numbered below ${hit ? hit.entry.ruleNumber : 32767}${isReplyPort ? " (NACLs are stateless: replies need the ephemeral ports 1024-65535)" : ""}`,
+    fixes: aclFix(acl, dir === "egress", hit ? hit.entry.ruleNumber : 32767, k, isReplyPort, `${remoteText}/32`, where(eni)),
   });
 }
 
+/** An allow entry evaluated before rule `below` (the highest free number under it), or none when there is no room. */
+function aclFix(acl: NetworkAcl, egress: boolean, below: number, k: PacketKey, replyPorts: boolean, cidr: string, loc: Loc): Fix[] | undefined {
+  const used = new Set(acl.entries.filter((e) => e.egress === egress).map((e) => e.ruleNumber));
+  let n = Math.min(below, 32767) - 1;
+  while (n >= 1 && used.has(n)) n--;
+  if (n < 1) return undefined;
+  const icmp = k.proto === PROTO_ICMP;
+  const ports = replyPorts ? { From: 1024, To: 65535 } : { From: k.a, To: k.a };
+  return [
+    call(
+      "CreateNetworkAclEntry",
+      { NetworkAclId: acl.id, RuleNumber: n, Protocol: icmp ? "1" : k.proto === PROTO_TCP ? "6" : "17", RuleAction: "allow", Egress: egress, CidrBlock: cidr, ...(icmp ? { IcmpTypeCode: { Type: -1, Code: -1 } } : { PortRange: ports }) },
+      loc,
+    ),
+  ];
+}
+
 function instanceRunning(e: EniInfo): boolean {
-  return e.instance?.state === "running";
+  // A NAT gateway's or an interface endpoint's interface is up while it exists (nat.ts).
+  return e.instance?.state === "running" || isServiceInterface(e);
 }
 
 function stateCheck(w: Walk, leg: Leg, e: EniInfo, role: "source" | "destination"): void {
@@ -322,21 +362,49 @@ function stateCheck(w: Walk, leg: Leg, e: EniInfo, role: "source" | "destination
     networkInterfaceId: e.eni.id,
     instanceId: e.instance?.id,
     reason: `the ${role}'s ${state}: only a running instance's interfaces send and receive`,
-    fix: e.instance ? `start it: aws ec2 start-instances --instance-ids ${e.instance.id}` : `attach ${e.eni.id} to a running instance`,
+    fix: e.instance ? `start instance ${e.instance.id}` : `attach ${e.eni.id} to a running instance`,
+    fixes: e.instance ? [call("StartInstances", { InstanceIds: [e.instance.id] }, where(e))] : undefined,
   });
 }
 
 // ---- routing ---------------------------------------------------------------------------------------
 
-function peerFix(w: Walk, vpc: VpcInfo, dst: number): string | undefined {
+/**
+ * The route that would carry `dst` from `vpc`'s table `rt`: to a peering connection whose peer VPC
+ * holds the address, else to a transit gateway the VPC is attached to (for the block of the VPC that
+ * holds it).
+ */
+function privateRouteFix(w: Walk, vpc: VpcInfo, rt: RouteTable, dst: number): { fix: string; fixes?: Fix[] } {
+  const dstText = formatIp(dst);
+  const loc = where(vpc);
   for (const pcx of vpc.peerings) {
     const mine = pcx.requester.vpcId === vpc.vpc.id ? pcx.accepter : pcx.accepter.vpcId === vpc.vpc.id ? pcx.requester : undefined;
     if (!mine) continue;
     const other = w.m.vpcs.get(mine.vpcId);
     const block = other?.cidrs.find((c) => inCidr(c, dst));
-    if (other && block) return `${block.text} → ${pcx.id} (peering with ${other.vpc.id} in ${other.rs.region}, ${pcx.status.code})`;
+    if (other && block) {
+      return {
+        fix: `add a route ${block.text} → ${pcx.id} (peering with ${other.vpc.id} in ${other.rs.region}, ${pcx.status.code}) to ${rt.id}`,
+        fixes: [call("CreateRoute", { RouteTableId: rt.id, DestinationCidrBlock: block.text, VpcPeeringConnectionId: pcx.id }, loc)],
+      };
+    }
   }
-  return undefined;
+  // Only a VPC attached to a transit gateway looks for the VPC that holds the address (a scan of every VPC).
+  const attached = [...vpc.rs.tgwAttachments.values(), ...sharedVpcAttachments(w.world, vpc.rs)].filter(
+    (a) => a.vpcId === vpc.vpc.id && a.state === "available" && tgwHome(w.world, vpc.rs, a.transitGatewayId)?.transitGateways.get(a.transitGatewayId)?.state === "available",
+  );
+  let holder: VpcInfo | undefined;
+  if (attached.length > 0) for (const v of w.m.vpcs.values()) if (v !== vpc && v.cidrs.some((c) => inCidr(c, dst))) holder = v;
+  const block = holder?.cidrs.find((c) => inCidr(c, dst));
+  if (holder && block) {
+    for (const a of attached) {
+      return {
+        fix: `add a route ${block.text} → ${a.transitGatewayId} (the transit gateway ${vpc.vpc.id} is attached to; ${holder.vpc.id} in ${holder.rs.region} holds ${dstText}) to ${rt.id}`,
+        fixes: [call("CreateRoute", { RouteTableId: rt.id, DestinationCidrBlock: block.text, TransitGatewayId: a.transitGatewayId }, loc)],
+      };
+    }
+  }
+  return { fix: `add a route for ${dstText} to ${rt.id} (to a peering connection whose peer VPC holds the address, a transit gateway, or an appliance)` };
 }
 
 /** Lints of a route table depend only on it, the peerings and VPC blocks: cached per world generation. */
@@ -377,7 +445,13 @@ function computeLints(w: Walk, rt: RouteTable, e: EniInfo): Explanation[] {
       vpcPeeringConnectionId: pcx.id,
       vpcId: rt.vpcId,
       reason: `route ${route.destinationCidr} → ${pcx.id} in ${rt.id} can never carry traffic: the peer VPC ${peer.vpc.id} has ${peer.cidrs.map((c) => c.text).join(", ")}, and a peering only carries packets addressed inside the peer VPC's CIDR blocks`,
-      fix: `replace the destination with the peer's CIDR block: aws ec2 delete-route --route-table-id ${rt.id} --destination-cidr-block ${route.destinationCidr} && aws ec2 create-route --route-table-id ${rt.id} --destination-cidr-block ${peer.cidrs[0]?.text} --vpc-peering-connection-id ${pcx.id}`,
+      fix: `replace the destination ${route.destinationCidr} with the peer's CIDR block ${peer.cidrs[0]?.text}`,
+      fixes: peer.cidrs[0]
+        ? [
+            call("DeleteRoute", { RouteTableId: rt.id, DestinationCidrBlock: route.destinationCidr }, loc),
+            call("CreateRoute", { RouteTableId: rt.id, DestinationCidrBlock: peer.cidrs[0].text, VpcPeeringConnectionId: pcx.id }, loc),
+          ]
+        : undefined,
     });
   }
   return out;
@@ -409,18 +483,17 @@ function route(w: Walk, leg: Leg, s: EniInfo, src: number, dst: number, depth: n
     }
     let reason: string;
     let fix: string;
+    let fixes: Fix[] | undefined;
     if (!isPrivate(dst) && !inCidr(RFC6598, dst)) {
       const igw = s.vpc.igw;
       reason = `route table ${rt.id} has no route to ${dstText}: there is no route to an internet gateway (no 0.0.0.0/0 → igw-…)${igw ? "" : `, and VPC ${s.vpc.vpc.id} has no internet gateway attached`}`;
+      fixes = igw ? [call("CreateRoute", { RouteTableId: rt.id, DestinationCidrBlock: "0.0.0.0/0", GatewayId: igw.id }, loc)] : undefined;
       fix = igw
-        ? `add a default route to the internet gateway: aws ec2 create-route --route-table-id ${rt.id} --destination-cidr-block 0.0.0.0/0 --gateway-id ${igw.id}`
+        ? `add a default route 0.0.0.0/0 → ${igw.id} (the internet gateway) to ${rt.id}`
         : `create and attach an internet gateway (aws ec2 create-internet-gateway; aws ec2 attach-internet-gateway --vpc-id ${s.vpc.vpc.id} --internet-gateway-id <igw>), then aws ec2 create-route --route-table-id ${rt.id} --destination-cidr-block 0.0.0.0/0 --gateway-id <igw>; the instance also needs a public or elastic IP`;
     } else {
-      const pf = peerFix(w, s.vpc, dst);
       reason = `route table ${rt.id} has no route that covers ${dstText}`;
-      fix = pf
-        ? `add a route ${pf}: aws ec2 create-route --route-table-id ${rt.id} --destination-cidr-block ${pf.split(" ")[0]} --vpc-peering-connection-id ${pf.split(" ")[2]}`
-        : `add a route for ${dstText} to ${rt.id} (to a peering connection whose peer VPC holds the address, or to an appliance)`;
+      ({ fix, fixes } = privateRouteFix(w, s.vpc, rt, dst));
     }
     blockAt(w, leg, "NO_ROUTE_TO_DESTINATION", { id: rt.id, type: "route-table", ...loc }, {
       routeTableId: rt.id,
@@ -429,6 +502,7 @@ function route(w: Walk, leg: Leg, s: EniInfo, src: number, dst: number, depth: n
       address: dstText,
       reason,
       fix,
+      fixes,
     });
     return { hop, out };
   }
@@ -442,7 +516,7 @@ function route(w: Walk, leg: Leg, s: EniInfo, src: number, dst: number, depth: n
     forwarder.forward(c, r.target);
     return { hop, out };
   }
-  const { why, fix, refs } = forwarder.blackhole(c, r.target);
+  const { why, fix, fixes, refs } = forwarder.blackhole(c, r.target);
   blockAt(w, leg, "BAD_STATE_ROUTE", { id: rt.id, type: "route-table", ...loc }, {
     routeTableId: rt.id,
     route: rv,
@@ -451,6 +525,7 @@ function route(w: Walk, leg: Leg, s: EniInfo, src: number, dst: number, depth: n
     address: dstText,
     reason: `route ${r.destinationCidr} → ${rv.target} in ${rt.id} is a blackhole: ${why}`,
     fix,
+    fixes,
   });
   return { hop, out };
 }
@@ -538,6 +613,12 @@ function walkFrom(
   }
   sgCheck(w, leg, x, "ingress", k, out.seenSrc, out.viaIgw || out.viaTgw ? undefined : senderGroups, stateful);
   if (w.stop) return undefined;
+  if (out.appliance && out.translate) {
+    // A NAT gateway (nat.ts): it forwards with its own address as the source.
+    hops.push(out.translate.hop);
+    w.routerHops.push({ address: formatIp(x.primaryIp), id: out.translate.hop.id });
+    return walkFrom(w, leg, x, out.translate.src, dst, k, stateful, depth + 1, undefined);
+  }
   if (out.appliance) {
     hops.push({ leg, kind: "appliance", id: x.eni.id, ...where(x), verdict: instanceRunning(x) && !x.eni.sourceDestCheck ? "pass" : "deny", detail: w.explain ? `appliance ${x.eni.id}${x.instance ? ` (${x.instance.id})` : ""} forwards ${formatIp(src)} → ${formatIp(dst)}` : "" });
     w.routerHops.push({ address: formatIp(x.primaryIp), id: x.instance?.id ?? x.eni.id });
@@ -547,12 +628,19 @@ function walkFrom(
         instanceId: x.instance?.id,
         address: formatIp(dst),
         reason: `${x.eni.id} receives traffic for ${formatIp(dst)} through a route, but its source/destination check is on, so it drops packets not addressed to itself`,
-        fix: `aws ec2 modify-network-interface-attribute --network-interface-id ${x.eni.id} --no-source-dest-check`,
+        fix: `turn off the source/destination check of ${x.eni.id}`,
+        fixes: [call("ModifyNetworkInterfaceAttribute", { NetworkInterfaceId: x.eni.id, SourceDestCheck: { Value: false } }, where(x))],
       });
       if (w.stop) return undefined;
     }
     // Group identity is not preserved past an appliance.
     return walkFrom(w, leg, x, src, dst, k, stateful, depth + 1, undefined);
+  }
+  // A reply to a NAT gateway's address: it translates the destination back to the original sender.
+  const un = untranslate(w, leg, x, out.seenSrc, dst);
+  if (un) {
+    hops.push(un.hop);
+    return walkFrom(w, leg, x, out.seenSrc, un.dst, k, stateful, depth + 1, undefined);
   }
   hops.push({ leg, kind: "eni", id: x.eni.id, ...where(x), verdict: instanceRunning(x) ? "allow" : "deny", detail: w.explain ? `${formatIp(x.primaryIp)} on ${x.eni.id}${x.instance ? ` (${x.instance.id}, ${x.instance.state})` : ""} sees source ${formatIp(out.seenSrc)}` : "" });
   stateCheck(w, leg, x, leg === "forward" ? "destination" : "source");
@@ -575,6 +663,40 @@ function replyFromInternet(w: Walk, s: EniInfo, from: number, k: PacketKey, via?
   if (w.stop) return;
   sgCheck(w, "return", s, "ingress", k, from, undefined, true);
   hops.push({ leg: "return", kind: "eni", id: s.eni.id, ...loc, verdict: "allow", detail: w.explain ? `reply reaches ${s.eni.id}` : "" });
+}
+
+/**
+ * The reply from outside the VPCs: from a service reached through a gateway endpoint (endpoints.ts) it
+ * comes back through the endpoint; from the Internet to a NAT gateway's elastic IP it enters through
+ * the internet gateway to the NAT gateway (nat.ts), which translates it back and forwards it by its
+ * subnet's route table; otherwise the sender's own gateway brings it (replyFromInternet).
+ */
+function replyFromOutside(w: Walk, source: EniInfo, arrival: Arrival, k: PacketKey): void {
+  const from = arrival.ip;
+  const svc = serviceReply(w, from);
+  const nat = svc ? undefined : w.m.publicIps.get(arrival.seenSrc);
+  if (!svc && (!nat || !isNatInterface(nat))) return replyFromInternet(w, source, from, k, arrival.returnHops);
+  const x = svc ? svc.eni : nat!;
+  if (svc) w.ret.push(...svc.hops);
+  else {
+    w.ret.push({ leg: "return", kind: "internet", id: formatIp(from), verdict: "pass", detail: w.explain ? `the Internet (simulated) replies from ${formatIp(from)} to ${formatIp(arrival.seenSrc)}` : "" });
+    w.ret.push({ leg: "return", kind: "igw", id: x.vpc.igw?.id ?? "(none)", ...where(x), verdict: x.vpc.igw ? "pass" : "deny", detail: w.explain ? `internet gateway translates ${formatIp(arrival.seenSrc)} back to ${formatIp(x.primaryIp)}` : "" });
+  }
+  w.segRet.push(w.lat.segment(place(x), undefined));
+  aclCheck(w, "return", x, "ingress", k, from);
+  if (w.stop) return;
+  const un = isNatInterface(x) ? untranslate(w, "return", x, from, x.primaryIp) : undefined;
+  if (!un) {
+    sgCheck(w, "return", x, "ingress", k, from, undefined, true);
+    w.ret.push({ leg: "return", kind: "eni", id: x.eni.id, ...where(x), verdict: "allow", detail: w.explain ? `reply reaches ${x.eni.id}` : "" });
+    return;
+  }
+  sgCheck(w, "return", x, "ingress", k, from, undefined, true);
+  w.ret.push(un.hop);
+  const back = walkFrom(w, "return", x, from, un.dst, k, true, 1, undefined);
+  if (back && !w.stop && (back.kind !== "eni" || back.eni !== source)) {
+    noDestination(w, "return", x, x.vpc, un.dst, `the reply translated back by the NAT gateway to ${formatIp(un.dst)} is routed to ${back.eni ? back.eni.eni.id : "the Internet"}, not to the sender ${source.eni.id}`);
+  }
 }
 
 function endpointView(e: EniInfo): EndpointView {
@@ -665,7 +787,8 @@ function fromInternet(m: NetworkModel, lat: LatencyModel, src: InternetSender, d
       vpcId: g.vpcId,
       address: dstText,
       reason: `${dstText} is not the public IP of a network interface in ${g.vpcId ? `VPC ${g.vpcId}, to which internet gateway ${g.id} is attached` : `a VPC: internet gateway ${g.id} is not attached`}${vpc.vpc.id !== g.vpcId ? ` (it belongs to ${vpc.vpc.id})` : ""}`,
-      fix: g.vpcId ? `analyze from the internet gateway of ${vpc.vpc.id}${vpc.igw ? ` (${vpc.igw.id})` : ""}, or send to a public IP in ${g.vpcId}` : `aws ec2 attach-internet-gateway --internet-gateway-id ${g.id} --vpc-id ${vpc.vpc.id}`,
+      fix: g.vpcId ? `analyze from the internet gateway of ${vpc.vpc.id}${vpc.igw ? ` (${vpc.igw.id})` : ""}, or send to a public IP in ${g.vpcId}` : `attach ${g.id} to ${vpc.vpc.id}`,
+      fixes: g.vpcId || vpc.igw ? undefined : [call("AttachInternetGateway", { InternetGatewayId: g.id, VpcId: vpc.vpc.id }, { account: g.account, region: g.region })],
     });
   } else if (!target || target.publicIp !== address) {
     privateIngress(w, "forward", vpc, address, target);
@@ -681,6 +804,8 @@ function fromInternet(m: NetworkModel, lat: LatencyModel, src: InternetSender, d
       reason: `${dstText} belongs to ${target.eni.id}, but its VPC ${vpc.vpc.id} has no attached internet gateway`,
       fix: `create and attach one: aws ec2 create-internet-gateway; aws ec2 attach-internet-gateway --vpc-id ${vpc.vpc.id} --internet-gateway-id <igw>`,
     });
+  } else if (natDropsInbound(w, target, S)) {
+    // A NAT gateway's elastic IP: the gateway drops connections from the Internet (nat.ts).
   } else {
     const x = target;
     w.fwd.push({ leg: "forward", kind: "igw", id: vpc.igw.id, ...where(x), verdict: "pass", detail: w.explain ? `internet gateway ${vpc.igw.id} translates ${dstText} to ${formatIp(x.primaryIp)}` : "" });
@@ -762,7 +887,7 @@ export function analyzeResolved(m: NetworkModel, lat: LatencyModel, sender: Send
   }
   if (arrival && !w.stop) {
     if (arrival.kind === "internet") {
-      replyFromInternet(w, source, arrival.ip, kr, arrival.returnHops);
+      replyFromOutside(w, source, arrival, kr);
     } else {
       const d = arrival.eni!;
       const back = walkFrom(w, "return", d, d.ips.includes(arrival.ip) ? arrival.ip : d.primaryIp, arrival.seenSrc, kr, true, 0, d.eni.securityGroupIds);

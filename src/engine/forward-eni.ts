@@ -8,7 +8,7 @@
  */
 import type { RouteTarget } from "../domain/types.js";
 import { MTU_VPC } from "./latency.js";
-import { noDestination, type Forwarder } from "./walk.js";
+import { call, noDestination, where, type Forwarder } from "./walk.js";
 
 /** At most this many appliances on one leg. */
 const MAX_APPLIANCES = 4;
@@ -30,7 +30,8 @@ export const applianceForwarder: Forwarder<Extract<RouteTarget, { kind: "eni" | 
     const a = w.m.enis.get(eniId);
     return {
       why: a?.instance ? `instance ${a.instance.id} behind ${eniId} is ${a.instance.state}` : `network interface ${eniId} is missing or not attached to a running instance`,
-      fix: a?.instance ? `start it (aws ec2 start-instances --instance-ids ${a.instance.id}) or route ${route.destinationCidr} elsewhere` : `route ${route.destinationCidr} to a working target`,
+      fix: a?.instance ? `start instance ${a.instance.id}, or route ${route.destinationCidr} elsewhere` : `route ${route.destinationCidr} to a working target`,
+      fixes: a?.instance && a.instance.state === "stopped" ? [call("StartInstances", { InstanceIds: [a.instance.id] }, where(a))] : undefined,
     };
   },
 };

@@ -10,7 +10,7 @@ import type { RouteTarget } from "../domain/types.js";
 import { formatIp, isPrivate } from "../domain/cidr.js";
 import { inCidr, NOT_ROUTABLE, RFC6598, type EniInfo, type VpcInfo } from "./model.js";
 import { MTU_INTERNET } from "./latency.js";
-import { blockAt, noDestination, where, type Forwarder, type Leg, type Walk } from "./walk.js";
+import { blockAt, call, noDestination, where, type Forwarder, type Leg, type Walk } from "./walk.js";
 
 export const igwForwarder: Forwarder<Extract<RouteTarget, { kind: "igw" }>> = {
   forward({ w, leg, s, src, dst, rt, route, rv, loc, out }, t) {
@@ -79,9 +79,10 @@ export const igwForwarder: Forwarder<Extract<RouteTarget, { kind: "igw" }>> = {
     out.dead = false;
     return;
   },
-  blackhole: ({ rt }, t) => ({
+  blackhole: ({ rt, loc }, t) => ({
     why: `internet gateway ${t.id} is not attached to ${rt.vpcId}`,
-    fix: `aws ec2 attach-internet-gateway --internet-gateway-id ${t.id} --vpc-id ${rt.vpcId}`,
+    fix: `attach ${t.id} to ${rt.vpcId}`,
+    fixes: [call("AttachInternetGateway", { InternetGatewayId: t.id, VpcId: rt.vpcId }, loc)],
     refs: { internetGatewayId: t.id },
   }),
 };

@@ -11,7 +11,7 @@ import type { RouteTarget } from "../domain/types.js";
 import { formatIp } from "../domain/cidr.js";
 import { inCidr } from "./model.js";
 import { MTU_INTER_REGION_PEERING, MTU_VPC } from "./latency.js";
-import { blockAt, noDestination, type Forwarder } from "./walk.js";
+import { blockAt, call, noDestination, type Forwarder } from "./walk.js";
 
 export const pcxForwarder: Forwarder<Extract<RouteTarget, { kind: "pcx" }>> = {
   forward({ w, leg, s, dst, rt, route, rv, loc, out }, t) {
@@ -54,10 +54,8 @@ export const pcxForwarder: Forwarder<Extract<RouteTarget, { kind: "pcx" }>> = {
     const pcx = w.m.peerings.get(t.id);
     return {
       why: `peering connection ${t.id} is ${pcx ? pcx.status.code : "deleted"}`,
-      fix:
-        pcx?.status.code === "pending-acceptance"
-          ? `accept it from the accepter's region: aws ec2 accept-vpc-peering-connection --region ${pcx.accepter.region} --vpc-peering-connection-id ${t.id}`
-          : `create a new peering connection and point ${route.destinationCidr} at it`,
+      fix: pcx?.status.code === "pending-acceptance" ? `accept ${t.id} in the accepter's account ${pcx.accepter.ownerId} and region ${pcx.accepter.region}` : `create a new peering connection and point ${route.destinationCidr} at it`,
+      fixes: pcx?.status.code === "pending-acceptance" ? [call("AcceptVpcPeeringConnection", { VpcPeeringConnectionId: t.id }, { account: pcx.accepter.ownerId, region: pcx.accepter.region })] : undefined,
       refs: { vpcPeeringConnectionId: t.id },
     };
   },

@@ -3,21 +3,24 @@
  * route tables", "Transit gateway peering attachments"). See the fidelity notes in analyze.ts
  * ("Transit gateways").
  */
-import type { RouteTarget } from "../domain/types.js";
+import type { RouteTarget, TgwVpcAttachment } from "../domain/types.js";
+import type { RegionState } from "../state/world.js";
+import type { Fix } from "./fix-command.js";
 import { formatIp } from "../domain/cidr.js";
-import { availableAttachment, indexedAssociation, lookupTgwRoute, remoteSide } from "../domain/transit-gateways.js";
+import { availableAttachment, indexedAssociation, lookupTgwRoute, remoteSide, tgwHome, vpcRegionOf } from "../domain/transit-gateways.js";
 import { inCidr, type EniInfo, type VpcInfo } from "./model.js";
 import { MTU_TGW, TGW_HOP_RTT_MS } from "./latency.js";
-import { blockAt, noDestination, where, type Forwarder, type Leg, type RouteOutcome, type Walk } from "./walk.js";
+import { blockAt, call, noDestination, where, type Forwarder, type Leg, type RouteOutcome, type Walk } from "./walk.js";
 
 export const tgwForwarder: Forwarder<Extract<RouteTarget, { kind: "tgw" }>> = {
-  forward: ({ w, leg, s, dst, route, out }, t) => forwardTgw(w, leg, s, dst, t.id, route.destinationCidr, out),
+  forward: ({ w, leg, s, src, dst, route, out }, t) => forwardTgw(w, leg, s, src, dst, t.id, route.destinationCidr, out),
   blackhole({ w, s, rt, route }, t) {
-    const tgw = s.rs.transitGateways.get(t.id);
+    const tgw = (tgwHome(w.world, s.rs, t.id) ?? s.rs).transitGateways.get(t.id);
     const down = !tgw || tgw.state !== "available";
     return {
       why: down ? `transit gateway ${t.id} is ${tgw?.state ?? "deleted"}` : `${rt.vpcId} has no available attachment to transit gateway ${t.id}`,
-      fix: down ? `route ${route.destinationCidr} to an available transit gateway` : `aws ec2 create-transit-gateway-vpc-attachment --transit-gateway-id ${t.id} --vpc-id ${rt.vpcId} --subnet-ids <one subnet per AZ> --region ${s.rs.region}`,
+      fix: down ? `route ${route.destinationCidr} to an available transit gateway` : `attach ${rt.vpcId} to ${t.id} with one subnet per Availability Zone`,
+      fixes: down ? undefined : [call("CreateTransitGatewayVpcAttachment", { TransitGatewayId: t.id, VpcId: rt.vpcId, SubnetIds: onePerZone(s.rs, rt.vpcId) }, where(s))],
       refs: { transitGatewayId: t.id },
     };
   },
@@ -32,26 +35,30 @@ const MAX_TGW_HOPS = 4;
  * the attachment it entered by decides the next attachment, and a peering attachment hands it to the
  * other gateway, whose own table associated with that peering attachment decides again.
  */
-export function forwardTgw(w: Walk, leg: Leg, s: EniInfo, dst: number, tgwId: string, vpcRoute: string, out: RouteOutcome): void {
+export function forwardTgw(w: Walk, leg: Leg, s: EniInfo, src: number, dst: number, tgwId: string, vpcRoute: string, out: RouteOutcome): void {
   const dstText = formatIp(dst);
-  let rs = s.rs;
+  // The gateway may be another account's (shared): its attachments and tables are kept with it.
+  let rs = tgwHome(w.world, s.rs, tgwId) ?? s.rs;
   const entry = availableAttachment(w.world, rs, tgwId, s.vpc.vpc.id)!;
   const loc0 = where(s);
   const az = s.subnet.subnet.availabilityZone;
-  let inZone = false;
-  for (const id of entry.subnetIds) if (rs.subnets.get(id)?.availabilityZone === az) inZone = true;
-  out.after.push({ leg, kind: "tgw-attachment", id: entry.id, ...loc0, verdict: inZone ? "pass" : "deny", detail: w.explain ? `VPC attachment ${entry.id} of ${s.vpc.vpc.id} to ${tgwId}` : "" });
-  if (!inZone) {
+  const entrySubnet = zonesOf(s.rs, entry.subnetIds).get(az);
+  out.after.push({ leg, kind: "tgw-attachment", id: entry.id, ...loc0, verdict: entrySubnet ? "pass" : "deny", subnetId: entrySubnet, availabilityZone: entrySubnet ? az : undefined, detail: w.explain ? `VPC attachment ${entry.id} of ${s.vpc.vpc.id} to ${tgwId}${entrySubnet ? `, entered by its subnet ${entrySubnet} in ${az}` : ""}` : "" });
+  if (!entrySubnet) {
     blockAt(w, leg, "TGW_ROUTE_AZ_RESTRICTION", { id: entry.id, type: "transit-gateway-attachment", ...loc0 }, {
       transitGatewayId: tgwId,
       transitGatewayAttachmentId: entry.id,
       vpcId: s.vpc.vpc.id,
       address: dstText,
       reason: `attachment ${entry.id} has no subnet in ${az}, the Availability Zone of ${s.eni.id}: resources in a zone without an attachment subnet cannot reach transit gateway ${tgwId}`,
-      fix: `aws ec2 modify-transit-gateway-vpc-attachment --transit-gateway-attachment-id ${entry.id} --add-subnet-ids <a subnet of ${s.vpc.vpc.id} in ${az}> --region ${rs.region}`,
+      fix: `add a subnet of ${s.vpc.vpc.id} in ${az} (such as the sender's ${s.subnet.subnet.id}) to attachment ${entry.id}`,
+      fixes: [call("ModifyTransitGatewayVpcAttachment", { TransitGatewayAttachmentId: entry.id, AddSubnetIds: [s.subnet.subnet.id] }, loc0)],
     });
     return;
   }
+  if (!w.tgwZones.has(entry.id)) w.tgwZones.set(entry.id, az);
+  /** The zone the packet entered this region's gateway by (Availability Zone affinity); none past a peering. */
+  let originZone: string | undefined = az;
   let inId = entry.id;
   let gw = tgwId;
   for (let hopCount = 0; hopCount < MAX_TGW_HOPS; hopCount++) {
@@ -60,13 +67,15 @@ export function forwardTgw(w: Walk, leg: Leg, s: EniInfo, dst: number, tgwId: st
     w.lowerMtu(MTU_TGW, gw);
     const rtb = indexedAssociation(w.world, rs, inId);
     if (!rtb) {
+      const table = defaultTable(rs, gw);
       out.after.push({ leg, kind: "tgw-route-table", id: "(none)", ...loc, verdict: "deny", detail: w.explain ? `attachment ${inId} is not associated with a route table of ${gw}` : "" });
       blockAt(w, leg, "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION", { id: inId, type: "transit-gateway-attachment", ...loc }, {
         transitGatewayId: gw,
         transitGatewayAttachmentId: inId,
         address: dstText,
         reason: `attachment ${inId} of transit gateway ${gw} (${rs.region}) is not associated with any transit gateway route table, so ${gw} has no table to route the packet by`,
-        fix: `aws ec2 associate-transit-gateway-route-table --transit-gateway-route-table-id <a table of ${gw}> --transit-gateway-attachment-id ${inId} --region ${rs.region}`,
+        fix: `associate attachment ${inId} with a route table of ${gw}${table ? ` (${table})` : ""}`,
+        fixes: table ? [call("AssociateTransitGatewayRouteTable", { TransitGatewayRouteTableId: table, TransitGatewayAttachmentId: inId }, loc)] : undefined,
       });
       return;
     }
@@ -80,12 +89,13 @@ export function forwardTgw(w: Walk, leg: Leg, s: EniInfo, dst: number, tgwId: st
         routeTableId: rtb.id,
         address: dstText,
         reason: `transit gateway route table ${rtb.id} of ${gw} (${rs.region}), associated with attachment ${inId}, has no route that covers ${dstText}`,
-        fix: w.explain ? tgwRouteFix(w, rs, rtb.id, gw, dst) : "",
+        ...(w.explain ? missingRouteFix(w, rs, rtb.id, gw, dst) : { fix: "" }),
       });
       return;
     }
     if (found.state === "blackhole") {
       const why = found.attachment ? `its attachment ${found.attachment.id} is ${found.attachment.state}` : "it is a blackhole route";
+      const toward = found.type === "static" ? attachmentToward(w, rs, gw, dst) : undefined;
       blockAt(w, leg, "TGW_RTB_BAD_STATE_ROUTE", { id: rtb.id, type: "transit-gateway-route-table", ...loc }, {
         transitGatewayId: gw,
         transitGatewayRouteTableId: rtb.id,
@@ -93,7 +103,10 @@ export function forwardTgw(w: Walk, leg: Leg, s: EniInfo, dst: number, tgwId: st
         route: rv,
         address: dstText,
         reason: `route ${found.destinationCidr} in transit gateway route table ${rtb.id} (${rs.region}) drops the packet: ${why}`,
-        fix: `aws ec2 replace-transit-gateway-route --transit-gateway-route-table-id ${rtb.id} --destination-cidr-block ${found.destinationCidr} --transit-gateway-attachment-id <an available attachment toward ${dstText}> --region ${rs.region}`,
+        fix: toward
+          ? `point route ${found.destinationCidr} of ${rtb.id} at ${toward.attachmentId} (${toward.what})`
+          : `point route ${found.destinationCidr} of ${rtb.id} at an available attachment toward ${dstText}${found.type === "propagated" ? ", or make the propagating attachment available" : ""}`,
+        fixes: toward ? [call("ReplaceTransitGatewayRoute", { TransitGatewayRouteTableId: rtb.id, DestinationCidrBlock: found.destinationCidr, TransitGatewayAttachmentId: toward.attachmentId }, loc)] : undefined,
       });
       return;
     }
@@ -110,10 +123,12 @@ export function forwardTgw(w: Walk, leg: Leg, s: EniInfo, dst: number, tgwId: st
       rs = nrs;
       gw = other.transitGatewayId;
       inId = p.id;
+      originZone = undefined;
       continue;
     }
     const v = w.m.vpcs.get(next.resourceId);
-    out.after.push({ leg, kind: "tgw-attachment", id: next.id, ...loc, verdict: "pass", detail: w.explain ? `VPC attachment ${next.id} into ${next.resourceId}` : "" });
+    const exit = next.vpc ? exitSubnet(w, rs, next.vpc, originZone, src, dst) : undefined;
+    out.after.push({ leg, kind: "tgw-attachment", id: next.id, ...loc, verdict: "pass", subnetId: exit?.subnetId, availabilityZone: exit?.zone, detail: w.explain ? `VPC attachment ${next.id} into ${next.resourceId}${exit ? `, by its subnet ${exit.subnetId} in ${exit.zone} (${exit.why})` : ""}` : "" });
     if (!v || !v.cidrs.some((c) => inCidr(c, dst))) {
       noDestination(w, leg, s, v, dst, `${dstText} is outside ${next.resourceId}${v ? ` (${v.cidrs.map((c) => c.text).join(", ")})` : ""}, where route ${found.destinationCidr} of ${rtb.id} sends it`);
       return;
@@ -132,19 +147,104 @@ export function forwardTgw(w: Walk, leg: Leg, s: EniInfo, dst: number, tgwId: st
   noDestination(w, leg, s, undefined, dst, `routing loop: the packet crossed ${MAX_TGW_HOPS} transit gateways (static routes on ${vpcRoute}'s path point back and forth)`);
 }
 
-/** The command that would add the missing transit gateway route, when the destination's VPC is known. */
-function tgwRouteFix(w: Walk, rs: { account: string; region: string; tgwAttachments: Map<string, { id: string; vpcId: string; transitGatewayId: string }> }, rtbId: string, gw: string, dst: number): string {
+/** The available attachment of `gw` (in `rs`) that leads toward `dst`'s VPC: its own VPC attachment, or a peering attachment toward the VPC's region. */
+function attachmentToward(w: Walk, rs: RegionState, gw: string, dst: number): { attachmentId: string; block: string; vpc: boolean; what: string } | undefined {
   let holder: VpcInfo | undefined;
   for (const v of w.m.vpcs.values()) if (v.cidrs.some((c) => inCidr(c, dst))) holder = v;
-  if (!holder) return `add a route for ${formatIp(dst)} to ${rtbId}, or check the destination`;
-  const block = holder.cidrs.find((c) => inCidr(c, dst))!.text;
-  const local = holder.rs.region === rs.region && holder.rs.account === rs.account ? [...rs.tgwAttachments.values()].find((a) => a.vpcId === holder!.vpc.id && a.transitGatewayId === gw) : undefined;
-  if (local) {
-    return `aws ec2 enable-transit-gateway-route-table-propagation --transit-gateway-route-table-id ${rtbId} --transit-gateway-attachment-id ${local.id} --region ${rs.region} (or a static route: aws ec2 create-transit-gateway-route --transit-gateway-route-table-id ${rtbId} --destination-cidr-block ${block} --transit-gateway-attachment-id ${local.id})`;
+  if (!holder) return undefined;
+  const h = holder;
+  const block = h.cidrs.find((c) => inCidr(c, dst))!.text;
+  if (h.rs.region === rs.region) {
+    const local = [...rs.tgwAttachments.values()].find((a) => a.vpcId === h.vpc.id && a.transitGatewayId === gw && a.state === "available");
+    return local ? { attachmentId: local.id, block, vpc: true, what: `the VPC attachment of ${h.vpc.id}` } : undefined;
   }
-  const peering = [...w.world.tgwPeerings.values()].find(
-    (p) => p.state === "available" && ((p.requester.transitGatewayId === gw && p.accepter.region === holder!.rs.region) || (p.accepter.transitGatewayId === gw && p.requester.region === holder!.rs.region)),
-  );
-  return `aws ec2 create-transit-gateway-route --transit-gateway-route-table-id ${rtbId} --destination-cidr-block ${block} --transit-gateway-attachment-id ${peering?.id ?? `<the peering attachment toward ${holder.rs.region}>`} --region ${rs.region}`;
+  const peering = [...w.world.tgwPeerings.values()].find((p) => {
+    if (p.state !== "available") return false;
+    const mine = p.requester.transitGatewayId === gw && p.requester.region === rs.region ? p.accepter : p.accepter.transitGatewayId === gw && p.accepter.region === rs.region ? p.requester : undefined;
+    return mine !== undefined && mine.region === h.rs.region && mine.ownerId === h.rs.account;
+  });
+  return peering ? { attachmentId: peering.id, block, vpc: false, what: `the peering attachment toward ${h.rs.region}, where ${h.vpc.id} holds ${formatIp(dst)}` } : undefined;
 }
 
+/** What would add the missing transit gateway route, when the destination's VPC is known. */
+function missingRouteFix(w: Walk, rs: RegionState, rtbId: string, gw: string, dst: number): { fix: string; fixes?: Fix[] } {
+  const toward = attachmentToward(w, rs, gw, dst);
+  const loc = { account: rs.account, region: rs.region };
+  if (!toward) return { fix: `add a route for ${formatIp(dst)} to ${rtbId} toward the VPC that holds it (through a VPC or peering attachment of ${gw}), or check the destination` };
+  if (toward.vpc) {
+    return {
+      fix: `let ${toward.attachmentId} propagate to ${rtbId} (or add a static route ${toward.block} → ${toward.attachmentId})`,
+      fixes: [call("EnableTransitGatewayRouteTablePropagation", { TransitGatewayRouteTableId: rtbId, TransitGatewayAttachmentId: toward.attachmentId }, loc)],
+    };
+  }
+  return {
+    fix: `add a static route ${toward.block} → ${toward.attachmentId} (${toward.what}) to ${rtbId}: a peering attachment never propagates`,
+    fixes: [call("CreateTransitGatewayRoute", { TransitGatewayRouteTableId: rtbId, DestinationCidrBlock: toward.block, TransitGatewayAttachmentId: toward.attachmentId }, loc)],
+  };
+}
+
+/** The table an attachment of `gw` would be associated with: the gateway's default association table, else its first available table. */
+function defaultTable(rs: RegionState, gw: string): string | undefined {
+  const d = rs.transitGateways.get(gw)?.options.associationDefaultRouteTableId;
+  if (d && rs.tgwRouteTables.get(d)?.state === "available") return d;
+  for (const t of rs.tgwRouteTables.values()) if (t.transitGatewayId === gw && t.state === "available") return t.id;
+  return undefined;
+}
+
+/** One subnet of the VPC in each Availability Zone (the first by id), for a new attachment. */
+function onePerZone(rs: RegionState, vpcId: string): string[] {
+  const byZone = new Map<string, string>();
+  for (const sn of [...rs.subnets.values()].sort((a, b) => a.id.localeCompare(b.id))) {
+    if (sn.vpcId === vpcId && !byZone.has(sn.availabilityZone)) byZone.set(sn.availabilityZone, sn.id);
+  }
+  return [...byZone.values()];
+}
+
+/** An attachment's subnets by Availability Zone. */
+function zonesOf(rs: RegionState, subnetIds: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const id of subnetIds) {
+    const z = rs.subnets.get(id)?.availabilityZone;
+    if (z && !out.has(z)) out.set(z, id);
+  }
+  return out;
+}
+
+/** A symmetric flow hash of the address pair: both directions of a flow hash alike. */
+function flowHash(a: number, b: number): number {
+  const lo = Math.min(a >>> 0, b >>> 0);
+  const hi = Math.max(a >>> 0, b >>> 0);
+  let h = Math.imul(lo ^ 0x9e3779b9, 0x85ebca6b) ^ hi;
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/**
+ * The attachment subnet a packet leaves the gateway by, into the attachment's VPC (Transit Gateways
+ * Guide, "Availability Zones" and "Example: Appliance in a shared services VPC"): without appliance
+ * mode, the zone the packet entered the gateway by when the attachment has a subnet there (Availability
+ * Zone affinity), so the two directions of a flow between zones use different zones; with appliance
+ * mode, one subnet chosen by a flow hash for the flow's life, the same the flow used first (a reply
+ * leaves by the subnet its request crossed).
+ */
+function exitSubnet(w: Walk, rs: RegionState, a: TgwVpcAttachment, originZone: string | undefined, src: number, dst: number): { zone: string; subnetId: string; why: string } | undefined {
+  const zones = zonesOf(vpcRegionOf(w.world, rs, a) ?? rs, a.subnetIds);
+  if (zones.size === 0) return undefined;
+  const appliance = a.options.applianceModeSupport === "enable";
+  const pinned = w.tgwZones.get(a.id);
+  let zone: string;
+  let why: string;
+  if (appliance && pinned && zones.has(pinned)) {
+    zone = pinned;
+    why = "appliance mode: the zone this flow crossed the attachment by";
+  } else if (!appliance && originZone && zones.has(originZone)) {
+    zone = originZone;
+    why = "Availability Zone affinity: the zone the packet entered the gateway by";
+  } else {
+    const sorted = [...zones.keys()].sort();
+    zone = sorted[flowHash(src, dst) % sorted.length]!;
+    why = appliance ? "appliance mode: chosen by flow hash, kept for the flow's life" : `chosen by flow hash: no attachment subnet in ${originZone ?? "the zone of entry"}`;
+  }
+  if (!w.tgwZones.has(a.id)) w.tgwZones.set(a.id, zone);
+  return { zone, subnetId: zones.get(zone)!, why };
+}

@@ -15,9 +15,9 @@
  *   explain?: true,            // false: stop at the first blocker, no text (fast yes/no)
  * });
  * a.verdict                       // "reachable" | "blocked"
- * a.forward, a.return             // Hop[]: { leg, kind: "eni"|"sg-egress"|"nacl-out"|"route-table"|"local"|"pcx"|"vpc"|"igw"|"internet"|"appliance"|"nacl-in"|"sg-ingress",
+ * a.forward, a.return             // Hop[]: { leg, kind: "eni"|"sg-egress"|"nacl-out"|"route-table"|"local"|"pcx"|"vpc"|"igw"|"internet"|"appliance"|"nat-gateway"|"vpc-endpoint"|"nacl-in"|"sg-ingress",
  *                                 //          id, account, region, verdict: "allow"|"deny"|"pass", securityGroupRuleId?, aclRuleNumber?, route?, detail }
- * a.sourceAddressSeenByReceiver   // "10.20.1.5" over local/peering, the public IP through an internet gateway
+ * a.sourceAddressSeenByReceiver   // "10.20.1.5" over local/peering, the public IP through an internet gateway (a NAT gateway: its EIP, or its private IP when private)
  * a.pathMtu, a.rttMs, a.fragmentationNeeded?
  * a.explanations                  // Explanation[]: { code (AWS Reachability Analyzer's), leg, onPath, direction?, component {id,type,account,region},
  *                                 //   routeTableId?, route?, securityGroupIds?, aclId?, aclRule?, vpcPeeringConnectionId?, internetGatewayId?, address?, reason, fix }

@@ -107,52 +107,8 @@ export interface CompiledRouteTable {
   lpm: LpmTable;
   /** Parsed destinations, index-aligned with `rt.routes` (undefined for a prefix-list route). */
   dests: (CidrInt | undefined)[];
-  /**
-   * When the table has a prefix-list route, what the LPM values index: one slot per destination a route
-   * stands for (its CIDR, or each entry of its list). Otherwise undefined and the values are route indexes.
-   */
-  slots?: RouteSlot[];
-}
-
-/** One destination of one route in longest-prefix match. */
-export interface RouteSlot {
-  /** Index of the route in `rt.routes`. */
-  index: number;
-  dest: CidrInt;
-  /** Set when the destination is an entry of the route's prefix list (the labelled route is made on lookup). */
-  prefixListId?: string;
-}
-
-/** One destination a route competes with in longest-prefix match. */
-export interface RouteDestination {
-  cidr: CidrInt;
-  /** Set when the destination is an entry of the route's prefix list. */
-  prefixListId?: string;
-}
-
-/**
- * The destinations a route stands for: its CIDR block, or every CIDR block of its prefix list's
- * current version (none when the list is gone). The one place a route's prefix list is expanded:
- * customer routes and gateway-endpoint routes alike. `rs` is the route table's region.
- */
-export function routeDestinations(m: NetworkModel, rs: RegionState | undefined, route: Route): RouteDestination[] {
-  if (route.destinationPrefixListId === undefined) {
-    const c = m.cidr(route.destinationCidr);
-    return c ? [{ cidr: c }] : [];
-  }
-  const id = route.destinationPrefixListId;
-  const out: RouteDestination[] = [];
-  for (const text of (rs && prefixListCidrs(rs, id)) ?? []) {
-    const c = m.cidr(text);
-    if (c) out.push({ cidr: c, prefixListId: id });
-  }
-  return out;
-}
-
-/** The record a cached compilation depends on for a prefix list: its current entries (or AWS's CIDRs). */
-function listSnap(rs: RegionState | undefined, id: string): unknown {
-  if (!rs) return undefined;
-  return rs.managedPrefixLists.get(id)?.entries ?? findAwsPrefixList(rs.region, id)?.cidrs;
+  /** What each LPM value means: the route's index and the CIDR that matched (a prefix list has many). */
+  hits: { route: number; dest: CidrInt }[];
 }
 
 interface Cached<T> {
@@ -432,51 +388,73 @@ export class NetworkModel {
   routeTable(rt: RouteTable): CompiledRouteTable {
     const gen = this.world.generation;
     const c = this.rtCache.get(rt);
-    if (c && c.checkedGen === gen) return c.value;
-    if (c && sameSnap(c.snap, rtSnap(this.world, rt))) {
+    if (c && (c.checkedGen === gen || sameSnap(c.snap, rtSnap(rt, this.prefixListEntries(rt))))) {
       c.checkedGen = gen;
       return c.value;
     }
     const dests = rt.routes.map((r) => (r.destinationPrefixListId === undefined ? this.cidr(r.destinationCidr) : undefined));
     const entries: LpmEntry[] = [];
-    let slots: RouteSlot[] | undefined;
-    if (!rt.routes.some((r) => r.destinationPrefixListId !== undefined)) {
-      // The common case, no prefix list: the LPM values are the route indexes themselves.
-      rt.routes.forEach((r, i) => {
-        const d = dests[i];
-        if (d) entries.push({ base: d.base, prefix: d.prefix, priority: originPriority(r.origin, r.target.kind === "local"), value: i });
-      });
-    } else {
-      const rs = this.world.existingRegion(rt.ownerId, rt.region);
-      // The local routes' blocks: a prefix-list entry inside the VPC's own CIDR never overrides `local`.
-      const locals = rt.routes.filter((r) => r.target.kind === "local").map((r) => this.cidr(r.destinationCidr)).filter((x): x is CidrInt => x !== undefined);
-      const all: RouteSlot[] = [];
-      rt.routes.forEach((r, i) => {
-        for (const d of routeDestinations(this, rs, r)) {
-          if (d.prefixListId !== undefined && locals.some((l) => l.prefix <= d.cidr.prefix && inCidr(l, d.cidr.base))) continue;
-          entries.push({ base: d.cidr.base, prefix: d.cidr.prefix, priority: originPriority(r.origin, r.target.kind === "local", d.prefixListId !== undefined), value: all.length });
-          all.push({ index: i, dest: d.cidr, prefixListId: d.prefixListId });
-        }
-      });
-      slots = all;
-    }
-    const value: CompiledRouteTable = { rt, lpm: compileLpm(entries), dests, slots };
-    this.rtCache.set(rt, { value, snap: rtSnap(this.world, rt), checkedGen: gen });
+    const hits: { route: number; dest: CidrInt }[] = [];
+    // The local routes' blocks: a prefix-list entry inside the VPC's own CIDR never overrides `local`.
+    const locals = rt.routes.some((r) => r.destinationPrefixListId !== undefined) ? dests.filter((d, i): d is CidrInt => d !== undefined && rt.routes[i]!.target.kind === "local") : [];
+    rt.routes.forEach((r, i) => {
+      // A prefix-list route competes by each of its CIDRs (longest prefix first) and, for an equal
+      // prefix, loses to a static CIDR route and beats a propagated one (VPC User Guide, "How route
+      // priority works": longest prefix, then static routes, then prefix-list routes, then propagated).
+      const isList = r.destinationPrefixListId !== undefined;
+      const priority = originPriority(r.origin, r.target.kind === "local", isList);
+      for (const d of this.routeDestinations(rt, r, dests[i])) {
+        if (isList && locals.some((l) => l.prefix <= d.prefix && inCidr(l, d.base))) continue;
+        entries.push({ base: d.base, prefix: d.prefix, priority, value: hits.length });
+        hits.push({ route: i, dest: d });
+      }
+    });
+    const value = { rt, lpm: compileLpm(entries), dests, hits };
+    this.rtCache.set(rt, { value, snap: rtSnap(rt, this.prefixListEntries(rt)), checkedGen: gen });
     return value;
   }
 
-  /** The route (and its index) that the table uses for `ip`, or undefined. For a prefix-list route,
-   * `route` is the labelled copy (see `RouteSlot`) and `dest` the entry that matched. */
+  /**
+   * The CIDRs a route's destination stands for: its CIDR, or every entry of its prefix list (an
+   * AWS-managed list of the table's region, or a customer-managed list of its account and region). The
+   * one place prefix lists are expanded for routing; an unknown list expands to nothing.
+   */
+  routeDestinations(rt: RouteTable, r: Route, parsed: CidrInt | undefined): CidrInt[] {
+    if (r.destinationPrefixListId === undefined) return parsed ? [parsed] : [];
+    const id = r.destinationPrefixListId;
+    const own = this.world.existingRegion(rt.ownerId, rt.region)?.managedPrefixLists.get(id);
+    const texts = own ? own.entries.map((e) => e.cidr) : (findAwsPrefixList(rt.region, id)?.cidrs ?? []);
+    const out: CidrInt[] = [];
+    for (const t of texts) {
+      const c = this.cidr(t);
+      if (c) out.push(c);
+    }
+    return out;
+  }
+
+  /** The entry arrays of the customer-managed lists a table's routes name (a change of version replaces them). */
+  private prefixListEntries(rt: RouteTable): unknown[] {
+    const out: unknown[] = [];
+    for (const r of rt.routes) {
+      if (r.destinationPrefixListId === undefined) continue;
+      out.push(this.world.existingRegion(rt.ownerId, rt.region)?.managedPrefixLists.get(r.destinationPrefixListId)?.entries);
+    }
+    return out;
+  }
+
+  /**
+   * The route (and its index) that the table uses for `ip`, or undefined. For a prefix-list route,
+   * `route` is a copy whose `destinationCidr` reads `pl-… entry <cidr>` (the list and the entry that
+   * matched, for explanations) and `dest` is that entry.
+   */
   lookup(rt: RouteTable, ip: number): { route: Route; index: number; dest: CidrInt } | undefined {
     const c = this.routeTable(rt);
-    const i = lookupLpm(c.lpm, ip);
-    if (i < 0) return undefined;
-    if (!c.slots) return { route: rt.routes[i]!, index: i, dest: c.dests[i]! };
-    const slot = c.slots[i]!;
-    const r = rt.routes[slot.index]!;
-    // A prefix-list route is shown as a copy whose destination reads `pl-… entry <cidr>`.
-    const route = slot.prefixListId === undefined ? r : { ...r, destinationCidr: prefixListEntryLabel(slot.prefixListId, slot.dest.text) };
-    return { route, index: slot.index, dest: slot.dest };
+    const h = lookupLpm(c.lpm, ip);
+    if (h < 0) return undefined;
+    const { route, dest } = c.hits[h]!;
+    const r = rt.routes[route]!;
+    const shown = r.destinationPrefixListId === undefined ? r : { ...r, destinationCidr: prefixListEntryLabel(r.destinationPrefixListId, dest.text) };
+    return { route: shown, index: route, dest };
   }
 
   sg(sg: SecurityGroup): CompiledSg {
@@ -531,17 +509,20 @@ function sameSnap(a: unknown[], b: unknown[]): boolean {
   return true;
 }
 
-function rtSnap(world: World, rt: RouteTable): unknown[] {
+function rtSnap(rt: RouteTable, prefixLists: unknown[]): unknown[] {
   const s: unknown[] = [rt.routes.length];
-  let rs: RegionState | undefined;
   for (const r of rt.routes) {
     const t = r.target as { kind: string; id?: string; eniId?: string };
-    s.push(r, r.destinationCidr, r.origin, t, t.kind, t.id, t.eniId);
-    // A prefix-list route (its list id never changes on the record) follows its list: a new version
-    // (Modify, Restore) is a new entries array.
-    if (r.destinationPrefixListId !== undefined) s.push(listSnap((rs ??= world.existingRegion(rt.ownerId, rt.region)), r.destinationPrefixListId));
+    s.push(r, r.destinationCidr, r.destinationPrefixListId, r.origin, t, t.kind, t.id, t.eniId);
   }
+  s.push(...prefixLists);
   return s;
+}
+
+/** The record a cached compilation depends on for a prefix list: its current entries (or AWS's CIDRs). */
+function listSnap(rs: RegionState | undefined, id: string): unknown {
+  if (!rs) return undefined;
+  return rs.managedPrefixLists.get(id)?.entries ?? findAwsPrefixList(rs.region, id)?.cidrs;
 }
 
 function sgSnap(rs: RegionState | undefined, sg: SecurityGroup): unknown[] {

@@ -9,6 +9,7 @@
 import type { World } from "../state/world.js";
 import type { Route, RouteTable, RouteTarget } from "../domain/types.js";
 import { formatIp } from "../domain/cidr.js";
+import type { Fix, FixValue } from "./fix-command.js";
 import type { EniInfo, NetworkModel, VpcInfo } from "./model.js";
 import { MTU_VPC, type LatencyModel, type Place, type SegmentRtt } from "./latency.js";
 
@@ -26,6 +27,8 @@ export type HopKind =
   | "igw"
   | "internet"
   | "appliance"
+  | "nat-gateway"
+  | "vpc-endpoint"
   | "nacl-in"
   | "sg-ingress"
   /** A virtual private gateway, a VPN connection and the simulated on-premises network (vpn.ts). */
@@ -46,6 +49,9 @@ export interface Hop {
   securityGroupRuleId?: string;
   aclRuleNumber?: number;
   route?: RouteView;
+  /** For a transit gateway VPC attachment: the attachment subnet (and its zone) the packet crossed by. */
+  subnetId?: string;
+  availabilityZone?: string;
   detail: string;
 }
 
@@ -92,7 +98,10 @@ export interface Explanation {
   /** The packet address concerned (destination for routes and egress, source for ingress). */
   address?: string;
   reason: string;
+  /** What to do, in words (the commands are in `fixes`, when the remedy is known exactly). */
   fix: string;
+  /** The remedy as EC2 API calls, in order (fix-command.ts renders them as AWS CLI commands). */
+  fixes?: Fix[];
 }
 
 export type Leg = "forward" | "return";
@@ -118,6 +127,8 @@ export class Walk {
   mtu = MTU_VPC;
   mtuAt = "";
   routerHops: { address: string; id: string }[] = [];
+  /** The zone of each transit gateway VPC attachment this flow crossed first (appliance mode pins it). */
+  tgwZones = new Map<string, string>();
   constructor(
     readonly m: NetworkModel,
     readonly world: World,
@@ -188,6 +199,11 @@ export interface RouteOutcome {
    * VPN, vpn.ts); the reply crosses these hops instead of the internet gateway.
    */
   returnHops?: Hop[];
+  /**
+   * Set with `appliance` by a middlebox that rewrites the source (a NAT gateway, engine/nat.ts): the
+   * packet leaves it with `src`, and `hop` is shown once the middlebox has received it.
+   */
+  translate?: { src: number; hop: Hop };
 }
 
 /** Where a component is. */
@@ -216,6 +232,7 @@ export interface RouteContext {
 export interface BlackholeText {
   why: string;
   fix: string;
+  fixes?: Fix[];
   /** Explanation fields naming the target (vpcPeeringConnectionId, internetGatewayId, transitGatewayId…). */
   refs?: Partial<Pick<Explanation, "vpcPeeringConnectionId" | "internetGatewayId" | "transitGatewayId" | "networkInterfaceId" | "instanceId">>;
 }
@@ -256,4 +273,9 @@ export type ExplanationFields = Omit<Explanation, "code" | "leg" | "onPath" | "c
 /** Records a blocker on the packet's path at `component` (see Walk.block). */
 export function blockAt(w: Walk, leg: Leg, code: ExplanationCode, component: Explanation["component"], fields: ExplanationFields): void {
   w.block({ code, leg, onPath: true, component, ...fields });
+}
+
+/** An EC2 API call to be made in `loc`'s account and region. */
+export function call(action: string, params: Record<string, FixValue>, loc: Loc): Fix {
+  return { action, params, account: loc.account, region: loc.region };
 }

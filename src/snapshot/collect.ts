@@ -7,12 +7,19 @@
  * `{ "Vpcs": [ … ] }` with every page merged and no NextToken. The loader (snapshot/import.ts) also
  * reads `DIR/<region>/<call>.json`, so a snapshot made by hand with the AWS CLI loads too.
  *
- * Safety: only the calls in `CALLS` (all `Describe*`) and STS GetCallerIdentity are ever sent; the
- * test (test/e2e/snapshot.test.ts) asserts it from vpclab's request log. Throttling is retried by the
+ * Transit gateway route tables: their associations, propagations and routes are per-table calls
+ * (GetTransitGatewayRouteTableAssociations/Propagations, SearchTransitGatewayRoutes with
+ * `type=static,propagated`), written as `<call>.<tgw-rtb-id>.json`, the answer for that one table.
+ *
+ * Safety: only the calls in `CALLS` (all `Describe*`, `Get*` and `Search*`), DescribeRegions and STS
+ * GetCallerIdentity are ever sent (`iamActions()` lists them; README.md's IAM policy must equal it);
+ * the test (test/e2e/snapshot.test.ts) asserts it from vpclab's request log. Throttling is retried by the
  * SDK's own retry strategy (adaptive mode, exponential backoff with jitter, 10 attempts on AWS).
  *
  * Fidelity notes:
- * - Kinds vpclab does not model (NAT gateways, transit gateways, endpoints, prefix lists, …) are
+ * - SearchTransitGatewayRoutes answers at most 1000 routes and has no paging: a table with more is
+ *   listed under `truncated` in the manifest (its routes beyond 1000 are not in the snapshot).
+ * - Kinds vpclab does not model (NAT gateways, VPN gateways, endpoints, prefix lists, …) are
  *   collected when the endpoint answers them (real AWS), and recorded as `skipped` in the manifest
  *   when it does not (vpclab answers InvalidAction); the loader reports them as unmodelled.
  * - Paging follows NextToken without MaxResults, so each call uses the service's default page size.
@@ -23,18 +30,38 @@ import * as ec2 from "@aws-sdk/client-ec2";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { VERSION } from "../version.js";
 
-/** A Describe call: its file name, the SDK command, and the key of the list it answers. */
+/**
+ * A read-only call, one row per call: its file name, the SDK command, the key of the list it answers.
+ * A new kind is one row here and one in snapshot/import.ts's KINDS.
+ */
 export interface CallSpec {
   file: string;
+  /** The EC2 API action (what the IAM policy must allow: `ec2:<action>`). */
+  action: string;
   command: new (input: Record<string, unknown>) => unknown;
   key: string;
   /** Whether vpclab models the kind (false: collected for the load report, may be refused). */
   modelled: boolean;
   paged: boolean;
+  /**
+   * A call made once per record of another call (e.g. per transit gateway route table): the parent's
+   * file, the id field of its records and the input parameter that takes it. The answer is written
+   * to `<file>.<id>.json`, exactly what `aws ec2 <file> --<param> <id>` prints.
+   */
+  each?: { parent: string; idField: string; param: string; input?: Record<string, unknown> };
 }
 
 type AnyCmd = new (input: Record<string, unknown>) => unknown;
-const c = (file: string, command: unknown, key: string, modelled = true, paged = true): CallSpec => ({ file, command: command as AnyCmd, key, modelled, paged });
+const c = (file: string, command: unknown, key: string, modelled = true, paged = true, each?: CallSpec["each"]): CallSpec => ({
+  file,
+  action: file.split("-").map((w) => w[0]!.toUpperCase() + w.slice(1)).join(""),
+  command: command as AnyCmd,
+  key,
+  modelled,
+  paged,
+  ...(each ? { each } : {}),
+});
+const perTgwTable = (input?: Record<string, unknown>) => ({ parent: "describe-transit-gateway-route-tables", idField: "TransitGatewayRouteTableId", param: "TransitGatewayRouteTableId", ...(input ? { input } : {}) });
 
 export const CALLS: CallSpec[] = [
   c("describe-vpcs", ec2.DescribeVpcsCommand, "Vpcs"),
@@ -50,16 +77,30 @@ export const CALLS: CallSpec[] = [
   c("describe-addresses", ec2.DescribeAddressesCommand, "Addresses", true, false),
   c("describe-dhcp-options", ec2.DescribeDhcpOptionsCommand, "DhcpOptions"),
   c("describe-volumes", ec2.DescribeVolumesCommand, "Volumes"),
+  c("describe-transit-gateways", ec2.DescribeTransitGatewaysCommand, "TransitGateways"),
+  c("describe-transit-gateway-vpc-attachments", ec2.DescribeTransitGatewayVpcAttachmentsCommand, "TransitGatewayVpcAttachments"),
+  c("describe-transit-gateway-peering-attachments", ec2.DescribeTransitGatewayPeeringAttachmentsCommand, "TransitGatewayPeeringAttachments"),
+  c("describe-transit-gateway-attachments", ec2.DescribeTransitGatewayAttachmentsCommand, "TransitGatewayAttachments"),
+  c("describe-transit-gateway-route-tables", ec2.DescribeTransitGatewayRouteTablesCommand, "TransitGatewayRouteTables"),
+  c("get-transit-gateway-route-table-associations", ec2.GetTransitGatewayRouteTableAssociationsCommand, "Associations", true, true, perTgwTable()),
+  c("get-transit-gateway-route-table-propagations", ec2.GetTransitGatewayRouteTablePropagationsCommand, "TransitGatewayRouteTablePropagations", true, true, perTgwTable()),
+  // No NextToken: one answer of at most 1000 routes (AdditionallyAvailable says when there are more).
+  c("search-transit-gateway-routes", ec2.SearchTransitGatewayRoutesCommand, "Routes", true, false, perTgwTable({ Filters: [{ Name: "type", Values: ["static", "propagated"] }], MaxResults: 1000 })),
   // Not modelled by vpclab: collected so the load report can name them (and a later vpclab load them).
   c("describe-nat-gateways", ec2.DescribeNatGatewaysCommand, "NatGateways", false),
   c("describe-egress-only-internet-gateways", ec2.DescribeEgressOnlyInternetGatewaysCommand, "EgressOnlyInternetGateways", false),
   c("describe-vpn-gateways", ec2.DescribeVpnGatewaysCommand, "VpnGateways", false, false),
-  c("describe-transit-gateways", ec2.DescribeTransitGatewaysCommand, "TransitGateways", false),
-  c("describe-transit-gateway-attachments", ec2.DescribeTransitGatewayAttachmentsCommand, "TransitGatewayAttachments", false),
-  c("describe-transit-gateway-route-tables", ec2.DescribeTransitGatewayRouteTablesCommand, "TransitGatewayRouteTables", false),
   c("describe-vpc-endpoints", ec2.DescribeVpcEndpointsCommand, "VpcEndpoints", false),
   c("describe-managed-prefix-lists", ec2.DescribeManagedPrefixListsCommand, "PrefixLists", false),
 ];
+
+/**
+ * Every IAM action the collector can call, `service:Action`, sorted: the read-only policy README.md
+ * documents (a test checks that the two lists are equal).
+ */
+export function iamActions(): string[] {
+  return [...new Set(["sts:GetCallerIdentity", "ec2:DescribeRegions", ...CALLS.map((s) => `ec2:${s.action}`)])].sort();
+}
 
 export interface CollectOptions {
   out: string;
@@ -79,7 +120,7 @@ export interface Manifest {
   tool: string;
   collectedAt: string;
   endpoint: string;
-  accounts: { account: string; arn?: string; profile?: string; regions: string[]; files: string[]; skipped: { file: string; code: string }[] }[];
+  accounts: { account: string; arn?: string; profile?: string; regions: string[]; files: string[]; skipped: { file: string; code: string }[]; truncated: string[] }[];
 }
 
 function clientConfig(o: CollectOptions, region: string, profile: string | undefined) {
@@ -103,17 +144,19 @@ const errCode = (err: unknown): string => {
 /** Errors that mean "this endpoint does not offer that call": the kind is skipped, not fatal. */
 const UNSUPPORTED = new Set(["InvalidAction", "NotImplemented", "UnsupportedOperation", "OptInRequired", "UnauthorizedOperation", "AccessDenied", "AccessDeniedException"]);
 
-async function describeAll(client: ec2.EC2Client, spec: CallSpec): Promise<Record<string, unknown>> {
+async function describeAll(client: ec2.EC2Client, spec: CallSpec, base: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
   const items: unknown[] = [];
   let token: string | undefined;
+  let more = false;
   do {
-    const input: Record<string, unknown> = spec.paged && token ? { NextToken: token } : {};
+    const input: Record<string, unknown> = spec.paged && token ? { ...base, NextToken: token } : { ...base };
     const out = (await client.send(new spec.command(input) as never)) as unknown as Record<string, unknown>;
     const page = out[spec.key];
     if (Array.isArray(page)) items.push(...page);
+    if (out.AdditionallyAvailable === true) more = true;
     token = spec.paged ? (out.NextToken as string | undefined) : undefined;
   } while (token);
-  return { [spec.key]: items };
+  return more ? { [spec.key]: items, AdditionallyAvailable: true } : { [spec.key]: items };
 }
 
 function writeJson(path: string, value: unknown): void {
@@ -156,7 +199,7 @@ export async function collectSnapshot(o: CollectOptions): Promise<Manifest> {
         rc.destroy();
       }
     }
-    const entry: Manifest["accounts"][number] = { account, arn, profile, regions, files: [], skipped: [] };
+    const entry: Manifest["accounts"][number] = { account, arn, profile, regions, files: [], skipped: [], truncated: [] };
     manifest.accounts.push(entry);
     for (const region of regions) {
       const dir = join(o.out, account, region);
@@ -165,12 +208,30 @@ export async function collectSnapshot(o: CollectOptions): Promise<Manifest> {
       try {
         let done = 0;
         let count = 0;
+        const docs = new Map<string, Record<string, unknown>>();
+        const save = (name: string, doc: Record<string, unknown>) => {
+          writeJson(join(dir, name + ".json"), doc);
+          entry.files.push(`${account}/${region}/${name}.json`);
+        };
         for (const spec of CALLS) {
           try {
-            const doc = await describeAll(client, spec);
-            count += (doc[spec.key] as unknown[]).length;
-            writeJson(join(dir, spec.file + ".json"), doc);
-            entry.files.push(`${account}/${region}/${spec.file}.json`);
+            if (spec.each) {
+              // Once per record of the parent call (an unmodelled or skipped parent: no calls).
+              const parents = (docs.get(spec.each.parent)?.[CALLS.find((p) => p.file === spec.each!.parent)!.key] as Record<string, unknown>[] | undefined) ?? [];
+              for (const p of parents) {
+                const id = p[spec.each.idField];
+                if (typeof id !== "string") continue;
+                const doc = await describeAll(client, spec, { ...spec.each.input, [spec.each.param]: id });
+                count += (doc[spec.key] as unknown[]).length;
+                if (doc.AdditionallyAvailable) entry.truncated.push(`${account}/${region}/${spec.file}.${id}.json`);
+                save(`${spec.file}.${id}`, doc);
+              }
+            } else {
+              const doc = await describeAll(client, spec);
+              docs.set(spec.file, doc);
+              count += (doc[spec.key] as unknown[]).length;
+              save(spec.file, doc);
+            }
           } catch (err) {
             const code = errCode(err);
             if (!UNSUPPORTED.has(code) || spec.modelled) throw new Error(`${region} ${spec.file}: ${code}: ${(err as Error).message}`);

@@ -60,7 +60,7 @@ const files = {
   "eu-west-1/describe-vpcs.json": { Vpcs: [{ VpcId: "vpc-000000000000000b1", OwnerId: B, CidrBlock: "10.2.0.0/16" }] },
   "eu-west-1/describe-vpc-peering-connections.json": { VpcPeeringConnections: [pcx("accepter")] },
   "eu-west-1/describe-addresses.json": { Addresses: [{ AllocationId: "eipalloc-0123456789abcdef0", PublicIp: "3.3.3.3" }] },
-  "eu-west-1/describe-transit-gateways.json": { TransitGateways: [{ TransitGatewayId: "tgw-0123456789abcdef0" }] },
+  "eu-west-1/describe-nat-gateways.json": { NatGateways: [{ NatGatewayId: "nat-0123456789abcdef0" }] },
 };
 
 test("a two-account snapshot becomes one state document", () => {
@@ -68,7 +68,7 @@ test("a two-account snapshot becomes one state document", () => {
   const parts = decodeState(document);
   assert.deepEqual([...parts.accounts.keys()].sort(), [A, B]);
   assert.equal(report.regions, 2);
-  assert.deepEqual(report.unmodelled, { TransitGateways: 1 });
+  assert.deepEqual(report.unmodelled, { NatGateways: 1 });
   // The address has no OwnerId: it belongs to the account that owns the region's VPCs.
   assert.equal(parts.accounts.get(B)!.get("eu-west-1")!.addresses.get("eipalloc-0123456789abcdef0")!.ownerId, B);
   // One peering, each side's tags under its own key.
@@ -115,4 +115,68 @@ test("garbage never throws: every record is either loaded or named in a warning"
   assert.ok(report.warnings.length >= 3, report.warnings.join("\n"));
   assert.ok(report.warnings.some((w) => w.includes("subnet-000000000000000d1 appears twice")));
   assert.equal(report.loaded.subnets, 1);
+});
+
+test("transit gateways: route tables from the per-table files, associations from the attachments' view, peerings tagged per side", () => {
+  const tgwA = "tgw-0000000000000000a";
+  const tgwB = "tgw-0000000000000000b";
+  const rtb = "tgw-rtb-0000000000000000a";
+  const att = "tgw-attach-0000000000000000a";
+  const peer = "tgw-attach-0000000000000000p";
+  const peering = (side: string) => ({
+    TransitGatewayAttachmentId: peer,
+    RequesterTgwInfo: { TransitGatewayId: tgwA, OwnerId: A, Region: "us-east-1" },
+    AccepterTgwInfo: { TransitGatewayId: tgwB, OwnerId: B, Region: "eu-west-1" },
+    State: "available",
+    Status: { Code: "available", Message: "Available" },
+    Tags: [{ Key: "side", Value: side }],
+  });
+  const { document, report } = importSnapshot(
+    {
+      files: {
+        [`${A}/us-east-1/describe-vpcs.json`]: { Vpcs: [{ VpcId: "vpc-000000000000000a1", OwnerId: A, CidrBlock: "10.1.0.0/16" }] },
+        [`${A}/us-east-1/describe-subnets.json`]: { Subnets: [{ SubnetId: "subnet-000000000000000a1", VpcId: "vpc-000000000000000a1", OwnerId: A, CidrBlock: "10.1.1.0/24" }] },
+        [`${A}/us-east-1/describe-transit-gateways.json`]: { TransitGateways: [{ TransitGatewayId: tgwA, OwnerId: A, State: "available", Options: { AmazonSideAsn: 64600, AssociationDefaultRouteTableId: rtb } }] },
+        [`${A}/us-east-1/describe-transit-gateway-vpc-attachments.json`]: {
+          TransitGatewayVpcAttachments: [{ TransitGatewayAttachmentId: att, TransitGatewayId: tgwA, VpcId: "vpc-000000000000000a1", VpcOwnerId: A, State: "available", SubnetIds: ["subnet-000000000000000a1"] }],
+        },
+        [`${A}/us-east-1/describe-transit-gateway-attachments.json`]: {
+          TransitGatewayAttachments: [{ TransitGatewayAttachmentId: att, TransitGatewayId: tgwA, ResourceType: "vpc", State: "available", Association: { TransitGatewayRouteTableId: rtb, State: "associated" } }],
+        },
+        [`${A}/us-east-1/describe-transit-gateway-peering-attachments.json`]: { TransitGatewayPeeringAttachments: [peering("requester")] },
+        [`${A}/us-east-1/describe-transit-gateway-route-tables.json`]: { TransitGatewayRouteTables: [{ TransitGatewayRouteTableId: rtb, TransitGatewayId: tgwA, State: "available", DefaultAssociationRouteTable: true }] },
+        [`${A}/us-east-1/get-transit-gateway-route-table-propagations.${rtb}.json`]: { TransitGatewayRouteTablePropagations: [{ TransitGatewayAttachmentId: att, State: "enabled" }] },
+        [`${A}/us-east-1/search-transit-gateway-routes.${rtb}.json`]: {
+          Routes: [
+            { DestinationCidrBlock: "10.1.0.0/16", Type: "propagated", State: "active", TransitGatewayAttachments: [{ TransitGatewayAttachmentId: att, ResourceType: "vpc" }] },
+            { DestinationCidrBlock: "10.2.0.0/16", Type: "static", State: "active", TransitGatewayAttachments: [{ TransitGatewayAttachmentId: peer, ResourceType: "peering" }] },
+            { DestinationCidrBlock: "10.66.0.0/16", Type: "static", State: "blackhole" },
+            { DestinationCidrBlock: "172.16.0.0/12", Type: "propagated", State: "active", TransitGatewayAttachments: [{ TransitGatewayAttachmentId: "tgw-attach-vpn", ResourceType: "vpn" }] },
+          ],
+        },
+        [`${B}/eu-west-1/describe-transit-gateways.json`]: { TransitGateways: [{ TransitGatewayId: tgwB, OwnerId: B, State: "available" }] },
+        [`${B}/eu-west-1/describe-transit-gateway-peering-attachments.json`]: { TransitGatewayPeeringAttachments: [peering("accepter")] },
+      },
+    },
+    0,
+  );
+  const parts = decodeState(document);
+  const rs = parts.accounts.get(A)!.get("us-east-1")!;
+  assert.equal(rs.transitGateways.get(tgwA)!.options.amazonSideAsn, 64600);
+  assert.equal(rs.tgwAttachments.get(att)!.ownerId, A);
+  const t = rs.tgwRouteTables.get(rtb)!;
+  assert.deepEqual(t.associations, [att]);
+  assert.deepEqual(t.propagations, [att]);
+  // Propagated routes are derived from the propagations, not copied; static ones are kept.
+  assert.deepEqual(t.routes, [
+    { destinationCidr: "10.2.0.0/16", attachmentId: peer, blackhole: false },
+    { destinationCidr: "10.66.0.0/16", blackhole: true },
+  ]);
+  assert.ok(report.warnings.some((w) => w.includes("tgw-attach-vpn") && w.includes("does not model")), report.warnings.join("\n"));
+  const p = parts.tgwPeerings.get(peer)!;
+  assert.equal(p.accepter.region, "eu-west-1");
+  assert.equal(p.tags.get(`${A}/us-east-1`)!.get("side"), "requester");
+  assert.equal(p.tags.get(`${B}/eu-west-1`)!.get("side"), "accepter");
+  assert.deepEqual(report.unmodelled, {});
+  assert.equal(report.loaded.tgwPeerings, 1);
 });

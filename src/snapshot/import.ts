@@ -9,15 +9,37 @@
  * OwnerId when it has one, else the directory's account, else the account owning the region's VPCs.
  *
  * Kept: real ids, owners, regions, states, tags, CIDRs, routes, rules, entries, attachments, public and
- * elastic addresses. Unmodelled kinds (NAT gateways, transit gateways, endpoints, …) are counted in the
- * report; routes to them are kept with their target (tgw/nat/vgw/eigw kinds, or `unmodelled` for
+ * elastic addresses, transit gateways with their VPC and peering attachments and route tables
+ * (associations, propagations, static routes). Unmodelled kinds (NAT gateways, VPN gateways, endpoints,
+ * …) are counted in the report; routes to them are kept with their target (nat/vgw/eigw kinds, or `unmodelled` for
  * endpoints, local and carrier gateways, core networks), which vpclab answers as blackholes and the
  * analyzer names ("vpclab does not model … targets"). Inconsistencies (a subnet of a VPC that is not in
  * the snapshot, a route to a peering that is not in it) are warnings, never a failure: a record that the
  * engine cannot place (no VPC, no subnet) is left out and named; a dangling route target is kept (the
  * analyzer reports it as a blackhole).
  *
+ * Table-driven: every kind whose records have the same shape (an id, an owner, tags, one record per
+ * AWS record) is one entry of `KINDS` (its list key, the state collection it fills, and a converter);
+ * instances and network interfaces (built from two views) and the two cross-region peering kinds
+ * (one object seen from both sides) have their own code. A new kind is one `KINDS` entry (and one
+ * `CALLS` row in snapshot/collect.ts, marked modelled), e.g. for NAT gateways once the state has them:
+ * `{ key: "NatGateways", collection: "natGateways", what: "NAT gateway", idField: "NatGatewayId",
+ * inVpc: true, convert: (g) => ({ vpcId: g.VpcId, subnetId: g.SubnetId, state: g.State, … }) }` —
+ * dedupe, the VPC check, counts and the state document follow from the entry. Until then such records
+ * are counted as unmodelled in the load report.
+ *
+ * Transit gateway route tables: associations, propagations and static routes come from the per-table
+ * files `get-transit-gateway-route-table-associations.<id>.json`,
+ * `get-transit-gateway-route-table-propagations.<id>.json` and `search-transit-gateway-routes.<id>.json`
+ * (what `aws ec2 <call> --transit-gateway-route-table-id <id>` prints). Without the associations file,
+ * DescribeTransitGatewayAttachments' `Association` is used; without the propagations file, the table
+ * propagates nothing (warned). Propagated routes are not copied: vpclab derives them from the
+ * propagations, as AWS does.
+ *
  * Fidelity notes:
+ * - Propagated transit gateway routes from attachments vpclab does not model (VPN, Direct Connect,
+ *   Connect) are lost (warned); the states of attachments and gateways are kept as they were, so a
+ *   snapshot taken while one was `pending` stays `pending` (nothing settles it).
  * - DescribeVpcs does not show enableDnsSupport/enableDnsHostnames: DNS support is taken as on, DNS
  *   hostnames as on for default VPCs and for VPCs where an interface shows a public DNS name.
  * - IPv6 and prefix-list route destinations are not modelled: such routes are dropped with a warning.
@@ -40,9 +62,16 @@ import type {
   RouteTable,
   RouteTarget,
   SecurityGroup,
+  Scoped,
   SecurityGroupRule,
   Subnet,
   Tags,
+  TgwAttachmentState,
+  TgwPeeringAttachment,
+  TgwRouteTable,
+  TgwStaticRoute,
+  TgwVpcAttachment,
+  TransitGateway,
   Volume,
   Vpc,
   VpcPeeringConnection,
@@ -82,49 +111,414 @@ function tagsOf(rec: J): Tags {
   return m;
 }
 
-/** The list keys modelled by vpclab, by the file each comes in. */
-const MODELLED: Record<string, string> = {
-  Vpcs: "vpcs",
-  Subnets: "subnets",
-  RouteTables: "routeTables",
-  InternetGateways: "internetGateways",
-  VpcPeeringConnections: "peerings",
-  SecurityGroups: "securityGroups",
-  SecurityGroupRules: "securityGroupRules",
-  NetworkAcls: "networkAcls",
-  NetworkInterfaces: "networkInterfaces",
-  Reservations: "instances",
-  Addresses: "addresses",
-  DhcpOptions: "dhcpOptions",
-  Volumes: "volumes",
-};
-
 interface RegionBag {
   account?: string;
   region: string;
   lists: Map<string, J[]>;
+  /** Per-record answers (`<call>.<id>.json`): call → id → answer. */
+  each: Map<string, Map<string, J>>;
+}
+
+/** What a converter sees besides the record. */
+interface Ctx {
+  id: string;
+  owner: string;
+  region: string;
+  now: number;
+  bag: RegionBag;
+  warn: (w: string) => void;
+  /** describe-security-group-rules, by group id. */
+  sgRules: Map<string, J[]>;
+}
+
+/**
+ * A kind with one state record per AWS record: its list key in the Describe answer, the state
+ * collection (state/document.ts COLLECTIONS) it fills, the field holding its id, and the converter
+ * (the record without id/ownerId/region/tags; undefined leaves it out, after warning).
+ */
+interface Kind {
+  key: string;
+  collection: string;
+  what: string;
+  idField: string;
+  /** The owner field when it is not OwnerId. */
+  ownerField?: string;
+  /** The record names a VPC that must be in the snapshot (else it is left out with a warning). */
+  inVpc?: boolean;
+  convert: (rec: J, x: Ctx) => Record<string, unknown> | undefined;
 }
 
 class Region {
-  vpcs: Vpc[] = [];
-  subnets: Subnet[] = [];
-  routeTables: RouteTable[] = [];
-  internetGateways: InternetGateway[] = [];
-  dhcpOptions: DhcpOptions[] = [];
-  securityGroups: SecurityGroup[] = [];
-  networkAcls: NetworkAcl[] = [];
-  instances: Instance[] = [];
-  networkInterfaces: NetworkInterface[] = [];
-  addresses: ElasticIp[] = [];
-  volumes: Volume[] = [];
+  /** State collection name → records. */
+  readonly lists = new Map<string, Scoped[]>();
   defaultDhcpOptionsId?: string;
   constructor(
     readonly account: string,
     readonly region: string,
   ) {}
+  list<T extends Scoped>(collection: string): T[] {
+    let l = this.lists.get(collection);
+    if (!l) this.lists.set(collection, (l = []));
+    return l as T[];
+  }
+  get vpcs() {
+    return this.list<Vpc>("vpcs");
+  }
+  get instances() {
+    return this.list<Instance>("instances");
+  }
+  get networkInterfaces() {
+    return this.list<NetworkInterface>("networkInterfaces");
+  }
 }
 
 const hashId = (prefix: string, text: string) => `${prefix}-${createHash("sha256").update(text).digest("hex").slice(0, 17)}`;
+
+const tgwAttachmentState = (v: unknown): TgwAttachmentState => (str(v) ?? "available") as TgwAttachmentState;
+const enable = (v: unknown, d: "enable" | "disable" = "disable"): "enable" | "disable" => (v === "enable" ? "enable" : v === "disable" ? "disable" : d);
+
+/** The kinds with one state record per AWS record; the order is the order they are converted in. */
+const KINDS: Kind[] = [
+  {
+    key: "Vpcs",
+    collection: "vpcs",
+    what: "VPC",
+    idField: "VpcId",
+    convert: (v, { id, region, warn }) => {
+      const blocks = arr(v.CidrBlockAssociationSet)
+        .filter((b) => {
+          const s = isObj(b.CidrBlockState) ? b.CidrBlockState.State : undefined;
+          return s === undefined || s === "associated" || s === "associating";
+        })
+        .map((b) => ({ associationId: str(b.AssociationId) ?? hashId("vpc-cidr-assoc", `${id}/${b.CidrBlock}`), cidr: String(b.CidrBlock), state: "associated" as const }));
+      if (blocks.length === 0 && str(v.CidrBlock)) blocks.push({ associationId: hashId("vpc-cidr-assoc", `${id}/${v.CidrBlock}`), cidr: v.CidrBlock as string, state: "associated" });
+      if (blocks.length === 0) {
+        warn(`${region}: VPC ${id} has no IPv4 CIDR block; left out`);
+        return undefined;
+      }
+      const primary = str(v.CidrBlock);
+      if (primary) blocks.sort((a, b) => (a.cidr === primary ? -1 : b.cidr === primary ? 1 : 0));
+      return {
+        cidrBlocks: blocks,
+        state: v.State === "pending" ? "pending" : "available",
+        isDefault: bool(v.IsDefault),
+        instanceTenancy: str(v.InstanceTenancy) ?? "default",
+        dhcpOptionsId: str(v.DhcpOptionsId) ?? "default",
+        enableDnsSupport: true,
+        enableDnsHostnames: bool(v.IsDefault),
+        enableNetworkAddressUsageMetrics: false,
+      } satisfies Omit<Vpc, keyof Scoped>;
+    },
+  },
+  {
+    key: "Subnets",
+    collection: "subnets",
+    what: "subnet",
+    idField: "SubnetId",
+    inVpc: true,
+    convert: (s, { id, region, warn }) => {
+      if (!str(s.VpcId) || !str(s.CidrBlock)) {
+        warn(`${region}: subnet ${id} has no VpcId or IPv4 CidrBlock (IPv6-only subnets are not modelled); left out`);
+        return undefined;
+      }
+      const dns = isObj(s.PrivateDnsNameOptionsOnLaunch) ? s.PrivateDnsNameOptionsOnLaunch : {};
+      return {
+        vpcId: s.VpcId as string,
+        availabilityZone: str(s.AvailabilityZone) ?? `${region}a`,
+        availabilityZoneId: str(s.AvailabilityZoneId) ?? "",
+        cidr: s.CidrBlock as string,
+        state: s.State === "pending" ? "pending" : "available",
+        defaultForAz: bool(s.DefaultForAz),
+        mapPublicIpOnLaunch: bool(s.MapPublicIpOnLaunch),
+        assignIpv6AddressOnCreation: bool(s.AssignIpv6AddressOnCreation),
+        enableDns64: bool(s.EnableDns64),
+        privateDnsHostnameType: dns.HostnameType === "resource-name" ? "resource-name" : "ip-name",
+        ...(dns.EnableResourceNameDnsARecord === true ? { enableResourceNameDnsARecord: true } : {}),
+      } satisfies Omit<Subnet, keyof Scoped>;
+    },
+  },
+  {
+    key: "RouteTables",
+    collection: "routeTables",
+    what: "route table",
+    idField: "RouteTableId",
+    inVpc: true,
+    convert: (t, { id, region, warn }) => {
+      if (!str(t.VpcId)) return undefined;
+      const routes: Route[] = [];
+      for (const r of arr(t.Routes)) {
+        const dest = str(r.DestinationCidrBlock);
+        const target = routeTarget(r);
+        const label = `${id} route ${dest ?? str(r.DestinationIpv6CidrBlock) ?? str(r.DestinationPrefixListId) ?? "?"}`;
+        if (!dest) {
+          warn(`${region}: ${label}: IPv6 and prefix-list destinations are not modelled; route left out`);
+          continue;
+        }
+        if (!target) {
+          warn(`${region}: ${label} has no target vpclab can read; route left out`);
+          continue;
+        }
+        const origin = r.Origin === "EnableVgwRoutePropagation" ? "EnableVgwRoutePropagation" : r.Origin === "CreateRouteTable" || target.kind === "local" ? "CreateRouteTable" : "CreateRoute";
+        routes.push({ destinationCidr: dest, target, origin });
+      }
+      return {
+        vpcId: t.VpcId as string,
+        routes,
+        associations: arr(t.Associations)
+          .filter((a) => !isObj(a.AssociationState) || a.AssociationState.State === "associated" || a.AssociationState.State === "associating")
+          .map((a) => ({
+            id: str(a.RouteTableAssociationId) ?? hashId("rtbassoc", `${id}/${a.SubnetId ?? a.GatewayId ?? "main"}`),
+            main: bool(a.Main),
+            ...(str(a.SubnetId) ? { subnetId: a.SubnetId as string } : {}),
+            ...(str(a.GatewayId) ? { gatewayId: a.GatewayId as string } : {}),
+          })),
+      } satisfies Omit<RouteTable, keyof Scoped>;
+    },
+  },
+  {
+    key: "InternetGateways",
+    collection: "internetGateways",
+    what: "internet gateway",
+    idField: "InternetGatewayId",
+    convert: (g) =>
+      ({
+        attachments: arr(g.Attachments)
+          .filter((a) => str(a.VpcId))
+          .map((a) => ({ vpcId: a.VpcId as string, state: a.State === "attaching" ? "attaching" : a.State === "detaching" ? "detaching" : "available" })),
+      }) satisfies Omit<InternetGateway, keyof Scoped>,
+  },
+  {
+    key: "DhcpOptions",
+    collection: "dhcpOptions",
+    what: "DHCP options",
+    idField: "DhcpOptionsId",
+    convert: (d) => ({ configurations: arr(d.DhcpConfigurations).map((c) => ({ key: String(c.Key), values: arr(c.Values).map((x) => String(x.Value)) })) }) satisfies Omit<DhcpOptions, keyof Scoped>,
+  },
+  {
+    key: "SecurityGroups",
+    collection: "securityGroups",
+    what: "security group",
+    idField: "GroupId",
+    inVpc: true,
+    convert: (g, { id, owner, region, warn, sgRules }) => {
+      if (!str(g.VpcId)) {
+        warn(`${region}: security group ${id} has no VpcId (EC2-Classic is not modelled); left out`);
+        return undefined;
+      }
+      const detailed = sgRules.get(id);
+      const rules = detailed ? detailed.map((r) => ruleFromRecord(id, r)) : [...rulesFromPermissions(id, owner, false, arr(g.IpPermissions)), ...rulesFromPermissions(id, owner, true, arr(g.IpPermissionsEgress))];
+      return {
+        vpcId: g.VpcId as string,
+        name: str(g.GroupName) ?? id,
+        description: typeof g.Description === "string" ? g.Description : "",
+        isDefault: g.GroupName === "default",
+        rules,
+      } satisfies Omit<SecurityGroup, keyof Scoped>;
+    },
+  },
+  {
+    key: "NetworkAcls",
+    collection: "networkAcls",
+    what: "network ACL",
+    idField: "NetworkAclId",
+    inVpc: true,
+    convert: (a, { id }) => {
+      if (!str(a.VpcId)) return undefined;
+      const entries: NetworkAclEntry[] = [];
+      for (const e of arr(a.Entries)) {
+        const entry: NetworkAclEntry = {
+          ruleNumber: num(e.RuleNumber, 32767),
+          egress: bool(e.Egress),
+          protocol: String(e.Protocol ?? "-1"),
+          ruleAction: e.RuleAction === "allow" ? "allow" : "deny",
+        };
+        if (str(e.CidrBlock)) entry.cidrBlock = e.CidrBlock as string;
+        if (str(e.Ipv6CidrBlock)) entry.ipv6CidrBlock = e.Ipv6CidrBlock as string;
+        if (isObj(e.IcmpTypeCode)) entry.icmp = { type: num(e.IcmpTypeCode.Type, -1), code: num(e.IcmpTypeCode.Code, -1) };
+        if (isObj(e.PortRange)) entry.portRange = { from: num(e.PortRange.From, 0), to: num(e.PortRange.To, 65535) };
+        entries.push(entry);
+      }
+      return {
+        vpcId: a.VpcId as string,
+        isDefault: bool(a.IsDefault),
+        entries,
+        associations: arr(a.Associations)
+          .filter((x) => str(x.SubnetId))
+          .map((x) => ({ id: str(x.NetworkAclAssociationId) ?? hashId("aclassoc", `${id}/${x.SubnetId}`), subnetId: x.SubnetId as string })),
+      } satisfies Omit<NetworkAcl, keyof Scoped>;
+    },
+  },
+  {
+    key: "Addresses",
+    collection: "addresses",
+    what: "address (AllocationId; EC2-Classic addresses have none and are not modelled)",
+    idField: "AllocationId",
+    convert: (a, { region, warn }) => {
+      if (!str(a.PublicIp)) {
+        warn(`${region}: address ${String(a.AllocationId)} has no PublicIp; left out`);
+        return undefined;
+      }
+      const e: Omit<ElasticIp, keyof Scoped> = { publicIp: a.PublicIp as string, domain: "vpc", networkBorderGroup: str(a.NetworkBorderGroup) ?? region };
+      if (str(a.AssociationId) && str(a.NetworkInterfaceId)) {
+        e.association = {
+          id: a.AssociationId as string,
+          networkInterfaceId: a.NetworkInterfaceId as string,
+          privateIp: str(a.PrivateIpAddress) ?? "",
+          ...(str(a.InstanceId) ? { instanceId: a.InstanceId as string } : {}),
+        };
+      }
+      return e;
+    },
+  },
+  {
+    key: "Volumes",
+    collection: "volumes",
+    what: "volume",
+    idField: "VolumeId",
+    convert: (v, { region, now }) =>
+      ({
+        availabilityZone: str(v.AvailabilityZone) ?? `${region}a`,
+        size: num(v.Size, 8),
+        volumeType: str(v.VolumeType) ?? "gp3",
+        ...(typeof v.Iops === "number" ? { iops: v.Iops } : {}),
+        ...(typeof v.Throughput === "number" ? { throughput: v.Throughput } : {}),
+        encrypted: bool(v.Encrypted),
+        ...(str(v.KmsKeyId) ? { kmsKeyId: v.KmsKeyId as string } : {}),
+        snapshotId: typeof v.SnapshotId === "string" ? v.SnapshotId : "",
+        state: (str(v.State) ?? "available") as Volume["state"],
+        createTime: time(v.CreateTime, now),
+        multiAttachEnabled: bool(v.MultiAttachEnabled),
+        attachments: arr(v.Attachments)
+          .filter((x) => str(x.InstanceId))
+          .map((x) => ({
+            instanceId: x.InstanceId as string,
+            device: str(x.Device) ?? "/dev/xvda",
+            state: (str(x.State) ?? "attached") as "attached",
+            attachTime: time(x.AttachTime, now),
+            deleteOnTermination: bool(x.DeleteOnTermination),
+          })),
+      }) satisfies Omit<Volume, keyof Scoped>,
+  },
+  {
+    key: "TransitGateways",
+    collection: "transitGateways",
+    what: "transit gateway",
+    idField: "TransitGatewayId",
+    convert: (t, { now }) => {
+      const o = isObj(t.Options) ? t.Options : {};
+      return {
+        state: (str(t.State) ?? "available") as TransitGateway["state"],
+        ...(typeof t.Description === "string" ? { description: t.Description } : {}),
+        createdAt: time(t.CreationTime, now),
+        options: {
+          amazonSideAsn: num(o.AmazonSideAsn, 64512),
+          autoAcceptSharedAttachments: enable(o.AutoAcceptSharedAttachments),
+          defaultRouteTableAssociation: enable(o.DefaultRouteTableAssociation, "enable"),
+          defaultRouteTablePropagation: enable(o.DefaultRouteTablePropagation, "enable"),
+          ...(str(o.AssociationDefaultRouteTableId) ? { associationDefaultRouteTableId: o.AssociationDefaultRouteTableId as string } : {}),
+          ...(str(o.PropagationDefaultRouteTableId) ? { propagationDefaultRouteTableId: o.PropagationDefaultRouteTableId as string } : {}),
+          vpnEcmpSupport: enable(o.VpnEcmpSupport, "enable"),
+          dnsSupport: enable(o.DnsSupport, "enable"),
+          securityGroupReferencingSupport: enable(o.SecurityGroupReferencingSupport),
+          multicastSupport: enable(o.MulticastSupport),
+          cidrBlocks: Array.isArray(o.TransitGatewayCidrBlocks) ? o.TransitGatewayCidrBlocks.filter((x): x is string => typeof x === "string") : [],
+        },
+      } satisfies Omit<TransitGateway, keyof Scoped>;
+    },
+  },
+  {
+    key: "TransitGatewayVpcAttachments",
+    collection: "tgwAttachments",
+    what: "transit gateway VPC attachment",
+    idField: "TransitGatewayAttachmentId",
+    ownerField: "VpcOwnerId",
+    inVpc: true,
+    convert: (a, { id, region, warn, now }) => {
+      if (!str(a.TransitGatewayId) || !str(a.VpcId)) {
+        warn(`${region}: transit gateway VPC attachment ${id} has no TransitGatewayId or VpcId; left out`);
+        return undefined;
+      }
+      const o = isObj(a.Options) ? a.Options : {};
+      return {
+        transitGatewayId: a.TransitGatewayId as string,
+        vpcId: a.VpcId as string,
+        subnetIds: Array.isArray(a.SubnetIds) ? a.SubnetIds.filter((x): x is string => typeof x === "string") : [],
+        state: tgwAttachmentState(a.State),
+        createdAt: time(a.CreationTime, now),
+        options: {
+          dnsSupport: enable(o.DnsSupport, "enable"),
+          ipv6Support: enable(o.Ipv6Support),
+          applianceModeSupport: enable(o.ApplianceModeSupport),
+          securityGroupReferencingSupport: enable(o.SecurityGroupReferencingSupport),
+        },
+      } satisfies Omit<TgwVpcAttachment, keyof Scoped>;
+    },
+  },
+  {
+    key: "TransitGatewayRouteTables",
+    collection: "tgwRouteTables",
+    what: "transit gateway route table",
+    idField: "TransitGatewayRouteTableId",
+    convert: (t, { id, region, bag, warn, now }) => {
+      if (!str(t.TransitGatewayId)) return undefined;
+      const per = (call: string) => bag.each.get(call)?.get(id);
+      const assoc = per("get-transit-gateway-route-table-associations");
+      const props = per("get-transit-gateway-route-table-propagations");
+      const search = per("search-transit-gateway-routes");
+      const live = (x: J) => x.State === undefined || x.State === "associated" || x.State === "associating" || x.State === "enabled" || x.State === "enabling";
+      const associations = assoc
+        ? arr(assoc.Associations)
+            .filter(live)
+            .map((x) => str(x.TransitGatewayAttachmentId))
+        : // DescribeTransitGatewayAttachments names each attachment's table.
+          (bag.lists.get("TransitGatewayAttachments") ?? [])
+            .filter((x) => isObj(x.Association) && x.Association.TransitGatewayRouteTableId === id && live(x.Association))
+            .map((x) => str(x.TransitGatewayAttachmentId));
+      if (!props) warn(`${region}: transit gateway route table ${id}: no get-transit-gateway-route-table-propagations.${id}.json; it propagates nothing`);
+      const propagations = arr(props?.TransitGatewayRouteTablePropagations)
+        .filter(live)
+        .map((x) => str(x.TransitGatewayAttachmentId));
+      if (!search) warn(`${region}: transit gateway route table ${id}: no search-transit-gateway-routes.${id}.json; it has no static routes`);
+      if (search?.AdditionallyAvailable === true) warn(`${region}: transit gateway route table ${id} has more than the ${arr(search.Routes).length} routes in the snapshot (SearchTransitGatewayRoutes answers at most 1000)`);
+      const routes: TgwStaticRoute[] = [];
+      for (const r of arr(search?.Routes)) {
+        const dest = str(r.DestinationCidrBlock);
+        if (!dest) continue;
+        const att = arr(r.TransitGatewayAttachments)[0];
+        if (r.Type === "propagated") {
+          if (att && att.ResourceType !== "vpc") warn(`${region}: ${id} route ${dest} is propagated from ${String(att.TransitGatewayAttachmentId)} (${String(att.ResourceType)}), a kind of attachment vpclab does not model; left out`);
+          continue;
+        }
+        if (r.Type !== "static" || r.State === "deleted" || r.State === "deleting") continue;
+        const attachmentId = att ? str(att.TransitGatewayAttachmentId) : undefined;
+        routes.push({ destinationCidr: dest, ...(attachmentId ? { attachmentId } : {}), blackhole: attachmentId === undefined });
+      }
+      return {
+        transitGatewayId: t.TransitGatewayId as string,
+        state: (str(t.State) ?? "available") as TgwRouteTable["state"],
+        createdAt: time(t.CreationTime, now),
+        defaultAssociationRouteTable: bool(t.DefaultAssociationRouteTable),
+        defaultPropagationRouteTable: bool(t.DefaultPropagationRouteTable),
+        routes,
+        associations: associations.filter((x): x is string => x !== undefined),
+        propagations: propagations.filter((x): x is string => x !== undefined),
+      } satisfies Omit<TgwRouteTable, keyof Scoped>;
+    },
+  },
+];
+const KNOWN_KEYS = new Set([
+  ...KINDS.map((k) => k.key),
+  "SecurityGroupRules",
+  "NetworkInterfaces",
+  "Reservations",
+  "VpcPeeringConnections",
+  "TransitGatewayPeeringAttachments",
+  // DescribeTransitGatewayAttachments: a second view of the VPC and peering attachments.
+  "TransitGatewayAttachments",
+]);
+/** The per-record calls (`<call>.<id>.json`) the importer reads. */
+const EACH_CALLS = new Set(["get-transit-gateway-route-table-associations", "get-transit-gateway-route-table-propagations", "search-transit-gateway-routes"]);
+
 
 /** Converts a snapshot into a state document (Maps inside: pass it to `decodeState`) and a report. */
 export function importSnapshot(snap: Snapshot, now: number): { document: Record<string, unknown>; report: LoadReport } {
@@ -160,12 +554,20 @@ export function importSnapshot(snap: Snapshot, now: number): { document: Record<
     }
     const key = `${account ?? ""}/${region}`;
     let bag = bags.get(key);
-    if (!bag) bags.set(key, (bag = { account, region, lists: new Map() }));
+    if (!bag) bags.set(key, (bag = { account, region, lists: new Map(), each: new Map() }));
+    // A per-record answer: `<call>.<id>.json` (e.g. search-transit-gateway-routes.tgw-rtb-….json).
+    const each = /^([a-z-]+)\.([A-Za-z0-9-]+)\.json$/.exec(name);
+    if (each && EACH_CALLS.has(each[1]!)) {
+      let m = bag.each.get(each[1]!);
+      if (!m) bag.each.set(each[1]!, (m = new Map()));
+      m.set(each[2]!, body);
+      continue;
+    }
     let known = false;
     for (const [k, v] of Object.entries(body)) {
       if (!Array.isArray(v)) continue;
       known = true;
-      if (!(k in MODELLED)) {
+      if (!KNOWN_KEYS.has(k)) {
         if (v.length > 0) unmodelled[k] = (unmodelled[k] ?? 0) + v.length;
         continue;
       }
@@ -186,6 +588,7 @@ export function importSnapshot(snap: Snapshot, now: number): { document: Record<
   };
   const peerings = new Map<string, VpcPeeringConnection>();
   const pcxRecords: { rec: J; account: string; region: string }[] = [];
+  const tgwPeeringRecords: { rec: J; account: string; region: string }[] = [];
   const sgRuleRecords = new Map<string, J[]>();
   // VPCs where an interface shows a public DNS name: DNS hostnames are on there.
   const enisWithPublicDns = new Set<string>();
@@ -204,127 +607,6 @@ export function importSnapshot(snap: Snapshot, now: number): { document: Record<
       return o;
     };
 
-    for (const v of L("Vpcs")) {
-      const id = str(v.VpcId);
-      const owner = ownerOf(v, `VPC ${id}`);
-      if (!id || !owner) continue;
-      const blocks = arr(v.CidrBlockAssociationSet)
-        .filter((b) => {
-          const s = isObj(b.CidrBlockState) ? b.CidrBlockState.State : undefined;
-          return s === undefined || s === "associated" || s === "associating";
-        })
-        .map((b) => ({ associationId: str(b.AssociationId) ?? hashId("vpc-cidr-assoc", `${id}/${b.CidrBlock}`), cidr: String(b.CidrBlock), state: "associated" as const }));
-      if (blocks.length === 0 && str(v.CidrBlock)) blocks.push({ associationId: hashId("vpc-cidr-assoc", `${id}/${v.CidrBlock}`), cidr: v.CidrBlock as string, state: "associated" });
-      if (blocks.length === 0) {
-        warn(`${region}: VPC ${id} has no IPv4 CIDR block; left out`);
-        continue;
-      }
-      const primary = str(v.CidrBlock);
-      if (primary) blocks.sort((a, b) => (a.cidr === primary ? -1 : b.cidr === primary ? 1 : 0));
-      regionOf(owner, region).vpcs.push({
-        id,
-        ownerId: owner,
-        region,
-        tags: tagsOf(v),
-        cidrBlocks: blocks,
-        state: v.State === "pending" ? "pending" : "available",
-        isDefault: bool(v.IsDefault),
-        instanceTenancy: str(v.InstanceTenancy) ?? "default",
-        dhcpOptionsId: str(v.DhcpOptionsId) ?? "default",
-        enableDnsSupport: true,
-        enableDnsHostnames: bool(v.IsDefault),
-        enableNetworkAddressUsageMetrics: false,
-      });
-    }
-    for (const s of L("Subnets")) {
-      const id = str(s.SubnetId);
-      const owner = ownerOf(s, `subnet ${id}`);
-      if (!id || !owner || !str(s.VpcId) || !str(s.CidrBlock)) {
-        if (id && owner) warn(`${region}: subnet ${id} has no VpcId or IPv4 CidrBlock (IPv6-only subnets are not modelled); left out`);
-        continue;
-      }
-      const dns = isObj(s.PrivateDnsNameOptionsOnLaunch) ? s.PrivateDnsNameOptionsOnLaunch : {};
-      regionOf(owner, region).subnets.push({
-        id,
-        ownerId: owner,
-        region,
-        tags: tagsOf(s),
-        vpcId: s.VpcId as string,
-        availabilityZone: str(s.AvailabilityZone) ?? `${region}a`,
-        availabilityZoneId: str(s.AvailabilityZoneId) ?? "",
-        cidr: s.CidrBlock as string,
-        state: s.State === "pending" ? "pending" : "available",
-        defaultForAz: bool(s.DefaultForAz),
-        mapPublicIpOnLaunch: bool(s.MapPublicIpOnLaunch),
-        assignIpv6AddressOnCreation: bool(s.AssignIpv6AddressOnCreation),
-        enableDns64: bool(s.EnableDns64),
-        privateDnsHostnameType: dns.HostnameType === "resource-name" ? "resource-name" : "ip-name",
-        ...(dns.EnableResourceNameDnsARecord === true ? { enableResourceNameDnsARecord: true } : {}),
-      });
-    }
-    for (const t of L("RouteTables")) {
-      const id = str(t.RouteTableId);
-      const owner = ownerOf(t, `route table ${id}`);
-      if (!id || !owner || !str(t.VpcId)) continue;
-      const routes: Route[] = [];
-      for (const r of arr(t.Routes)) {
-        const dest = str(r.DestinationCidrBlock);
-        const target = routeTarget(r);
-        const label = `${id} route ${dest ?? str(r.DestinationIpv6CidrBlock) ?? str(r.DestinationPrefixListId) ?? "?"}`;
-        if (!dest) {
-          warn(`${region}: ${label}: IPv6 and prefix-list destinations are not modelled; route left out`);
-          continue;
-        }
-        if (!target) {
-          warn(`${region}: ${label} has no target vpclab can read; route left out`);
-          continue;
-        }
-        const origin = r.Origin === "EnableVgwRoutePropagation" ? "EnableVgwRoutePropagation" : r.Origin === "CreateRouteTable" || target.kind === "local" ? "CreateRouteTable" : "CreateRoute";
-        routes.push({ destinationCidr: dest, target, origin });
-      }
-      regionOf(owner, region).routeTables.push({
-        id,
-        ownerId: owner,
-        region,
-        tags: tagsOf(t),
-        vpcId: t.VpcId as string,
-        routes,
-        associations: arr(t.Associations)
-          .filter((a) => !isObj(a.AssociationState) || a.AssociationState.State === "associated" || a.AssociationState.State === "associating")
-          .map((a) => ({
-            id: str(a.RouteTableAssociationId) ?? hashId("rtbassoc", `${id}/${a.SubnetId ?? a.GatewayId ?? "main"}`),
-            main: bool(a.Main),
-            ...(str(a.SubnetId) ? { subnetId: a.SubnetId as string } : {}),
-            ...(str(a.GatewayId) ? { gatewayId: a.GatewayId as string } : {}),
-          })),
-      });
-    }
-    for (const g of L("InternetGateways")) {
-      const id = str(g.InternetGatewayId);
-      const owner = ownerOf(g, `internet gateway ${id}`);
-      if (!id || !owner) continue;
-      regionOf(owner, region).internetGateways.push({
-        id,
-        ownerId: owner,
-        region,
-        tags: tagsOf(g),
-        attachments: arr(g.Attachments)
-          .filter((a) => str(a.VpcId))
-          .map((a) => ({ vpcId: a.VpcId as string, state: a.State === "attaching" ? "attaching" : a.State === "detaching" ? "detaching" : "available" })),
-      });
-    }
-    for (const d of L("DhcpOptions")) {
-      const id = str(d.DhcpOptionsId);
-      const owner = ownerOf(d, `DHCP options ${id}`);
-      if (!id || !owner) continue;
-      regionOf(owner, region).dhcpOptions.push({
-        id,
-        ownerId: owner,
-        region,
-        tags: tagsOf(d),
-        configurations: arr(d.DhcpConfigurations).map((c) => ({ key: String(c.Key), values: arr(c.Values).map((x) => String(x.Value)) })),
-      });
-    }
     for (const r of L("SecurityGroupRules")) {
       const gid = str(r.GroupId);
       if (!gid) continue;
@@ -332,58 +614,18 @@ export function importSnapshot(snap: Snapshot, now: number): { document: Record<
       list.push(r);
       sgRuleRecords.set(gid, list);
     }
-    for (const g of L("SecurityGroups")) {
-      const id = str(g.GroupId);
-      const owner = ownerOf(g, `security group ${id}`);
-      if (!id || !owner) continue;
-      if (!str(g.VpcId)) {
-        warn(`${region}: security group ${id} has no VpcId (EC2-Classic is not modelled); left out`);
-        continue;
+    for (const kind of KINDS) {
+      for (const rec of L(kind.key)) {
+        const id = str(rec[kind.idField]);
+        if (!id) {
+          warn(`${region}: a ${kind.what} record without ${kind.idField}; left out`);
+          continue;
+        }
+        const owner = ownerOf(kind.ownerField ? { OwnerId: rec[kind.ownerField] ?? rec.OwnerId } : rec, `${kind.what} ${id}`);
+        if (!owner) continue;
+        const body = kind.convert(rec, { id, owner, region, now, bag, warn, sgRules: sgRuleRecords });
+        if (body) regionOf(owner, region).list(kind.collection).push({ id, ownerId: owner, region, tags: tagsOf(rec), ...body } as Scoped);
       }
-      const detailed = sgRuleRecords.get(id);
-      const rules = detailed ? detailed.map((r) => ruleFromRecord(id, r)) : [...rulesFromPermissions(id, owner, false, arr(g.IpPermissions)), ...rulesFromPermissions(id, owner, true, arr(g.IpPermissionsEgress))];
-      regionOf(owner, region).securityGroups.push({
-        id,
-        ownerId: owner,
-        region,
-        tags: tagsOf(g),
-        vpcId: g.VpcId as string,
-        name: str(g.GroupName) ?? id,
-        description: typeof g.Description === "string" ? g.Description : "",
-        isDefault: g.GroupName === "default",
-        rules,
-      });
-    }
-    for (const a of L("NetworkAcls")) {
-      const id = str(a.NetworkAclId);
-      const owner = ownerOf(a, `network ACL ${id}`);
-      if (!id || !owner || !str(a.VpcId)) continue;
-      const entries: NetworkAclEntry[] = [];
-      for (const e of arr(a.Entries)) {
-        const entry: NetworkAclEntry = {
-          ruleNumber: num(e.RuleNumber, 32767),
-          egress: bool(e.Egress),
-          protocol: String(e.Protocol ?? "-1"),
-          ruleAction: e.RuleAction === "allow" ? "allow" : "deny",
-        };
-        if (str(e.CidrBlock)) entry.cidrBlock = e.CidrBlock as string;
-        if (str(e.Ipv6CidrBlock)) entry.ipv6CidrBlock = e.Ipv6CidrBlock as string;
-        if (isObj(e.IcmpTypeCode)) entry.icmp = { type: num(e.IcmpTypeCode.Type, -1), code: num(e.IcmpTypeCode.Code, -1) };
-        if (isObj(e.PortRange)) entry.portRange = { from: num(e.PortRange.From, 0), to: num(e.PortRange.To, 65535) };
-        entries.push(entry);
-      }
-      regionOf(owner, region).networkAcls.push({
-        id,
-        ownerId: owner,
-        region,
-        tags: tagsOf(a),
-        vpcId: a.VpcId as string,
-        isDefault: bool(a.IsDefault),
-        entries,
-        associations: arr(a.Associations)
-          .filter((x) => str(x.SubnetId))
-          .map((x) => ({ id: str(x.NetworkAclAssociationId) ?? hashId("aclassoc", `${id}/${x.SubnetId}`), subnetId: x.SubnetId as string })),
-      });
     }
     const enis = new Map<string, { rec: J; owner: string }>();
     for (const n of L("NetworkInterfaces")) {
@@ -525,57 +767,8 @@ export function importSnapshot(snap: Snapshot, now: number): { document: Record<
       }
       regionOf(owner, region).networkInterfaces.push(eni);
     }
-    for (const a of L("Addresses")) {
-      const id = str(a.AllocationId);
-      const owner = ownerOf(a, `address ${a.PublicIp}`);
-      if (!owner) continue;
-      if (!id || !str(a.PublicIp)) {
-        warn(`${region}: address ${String(a.PublicIp)} has no AllocationId (EC2-Classic is not modelled); left out`);
-        continue;
-      }
-      const e: ElasticIp = { id, ownerId: owner, region, tags: tagsOf(a), publicIp: a.PublicIp as string, domain: "vpc", networkBorderGroup: str(a.NetworkBorderGroup) ?? region };
-      if (str(a.AssociationId) && str(a.NetworkInterfaceId)) {
-        e.association = {
-          id: a.AssociationId as string,
-          networkInterfaceId: a.NetworkInterfaceId as string,
-          privateIp: str(a.PrivateIpAddress) ?? "",
-          ...(str(a.InstanceId) ? { instanceId: a.InstanceId as string } : {}),
-        };
-      }
-      regionOf(owner, region).addresses.push(e);
-    }
-    for (const v of L("Volumes")) {
-      const id = str(v.VolumeId);
-      const owner = ownerOf(v, `volume ${id}`);
-      if (!id || !owner) continue;
-      regionOf(owner, region).volumes.push({
-        id,
-        ownerId: owner,
-        region,
-        tags: tagsOf(v),
-        availabilityZone: str(v.AvailabilityZone) ?? `${region}a`,
-        size: num(v.Size, 8),
-        volumeType: str(v.VolumeType) ?? "gp3",
-        ...(typeof v.Iops === "number" ? { iops: v.Iops } : {}),
-        ...(typeof v.Throughput === "number" ? { throughput: v.Throughput } : {}),
-        encrypted: bool(v.Encrypted),
-        ...(str(v.KmsKeyId) ? { kmsKeyId: v.KmsKeyId as string } : {}),
-        snapshotId: typeof v.SnapshotId === "string" ? v.SnapshotId : "",
-        state: (str(v.State) ?? "available") as Volume["state"],
-        createTime: time(v.CreateTime, now),
-        multiAttachEnabled: bool(v.MultiAttachEnabled),
-        attachments: arr(v.Attachments)
-          .filter((x) => str(x.InstanceId))
-          .map((x) => ({
-            instanceId: x.InstanceId as string,
-            device: str(x.Device) ?? "/dev/xvda",
-            state: (str(x.State) ?? "attached") as "attached",
-            attachTime: time(x.AttachTime, now),
-            deleteOnTermination: bool(x.DeleteOnTermination),
-          })),
-      });
-    }
     for (const p of L("VpcPeeringConnections")) pcxRecords.push({ rec: p, account: bag.account ?? fallback ?? "", region });
+    for (const p of L("TransitGatewayPeeringAttachments")) tgwPeeringRecords.push({ rec: p, account: bag.account ?? fallback ?? "", region });
   }
 
   // 3. Peerings: one object seen from each side's files; tags per side.
@@ -620,91 +813,103 @@ export function importSnapshot(snap: Snapshot, now: number): { document: Record<
     }
   }
 
+  // 3b. Transit gateway peering attachments: one object seen from each side's files; tags per side.
+  const tgwPeerings = new Map<string, TgwPeeringAttachment>();
+  for (const { rec, account, region } of tgwPeeringRecords) {
+    const id = str(rec.TransitGatewayAttachmentId);
+    const req = isObj(rec.RequesterTgwInfo) ? rec.RequesterTgwInfo : undefined;
+    const acc = isObj(rec.AccepterTgwInfo) ? rec.AccepterTgwInfo : undefined;
+    if (!id || !req || !acc || !str(req.TransitGatewayId) || !str(acc.TransitGatewayId)) {
+      warn(`${region}: a transit gateway peering attachment without an id or both gateways; left out`);
+      continue;
+    }
+    let p = tgwPeerings.get(id);
+    if (!p) {
+      const side = (info: J) => ({ ownerId: str(info.OwnerId) ?? account, region: str(info.Region) ?? region, transitGatewayId: info.TransitGatewayId as string });
+      p = {
+        id,
+        requester: side(req),
+        accepter: side(acc),
+        state: tgwAttachmentState(rec.State ?? (isObj(rec.Status) ? rec.Status.Code : undefined)),
+        createdAt: time(rec.CreationTime, now),
+        statusMessage: isObj(rec.Status) && typeof rec.Status.Message === "string" ? rec.Status.Message : "",
+        tags: new Map(),
+      };
+      tgwPeerings.set(id, p);
+    }
+    if (account) {
+      const t = tagsOf(rec);
+      if (t.size > 0) p.tags.set(`${account}/${region}`, t);
+    }
+  }
+
   // 4. Consistency: what the engine cannot place is left out, with a warning; dangling references stay.
   const allVpcs = new Map<string, Vpc>();
   const allSubnets = new Set<string>();
   for (const r of regions.values()) for (const v of r.vpcs) allVpcs.set(v.id, v);
-  for (const r of regions.values()) for (const s of r.subnets) allSubnets.add(s.id);
-  const dhcpSeen = new Set<string>();
+  for (const r of regions.values()) for (const s of r.list<Subnet>("subnets")) allSubnets.add(s.id);
   for (const r of regions.values()) {
     const where = `${r.account} ${r.region}`;
-    const keep = <T extends { id: string }>(list: T[], ok: (x: T) => string | undefined, what: string): T[] =>
-      list.filter((x) => {
-        const why = ok(x);
-        if (why) warn(`${where}: ${what} ${x.id} ${why}; left out`);
-        return !why;
-      });
-    // The same record in two files (an account directory and a hand-made one): the first is kept.
-    const dedupe = <T extends { id: string }>(list: T[], what: string): T[] => {
-      const seen = new Set<string>();
-      return list.filter((x) => {
-        if (seen.has(x.id)) {
-          warn(`${where}: ${what} ${x.id} appears twice; the first copy is kept`);
-          return false;
-        }
-        seen.add(x.id);
-        return true;
-      });
+    const keep = <T extends Scoped>(collection: string, ok: (x: T) => string | undefined, what: string): void => {
+      r.lists.set(
+        collection,
+        r.list<T>(collection).filter((x) => {
+          const why = ok(x);
+          if (why) warn(`${where}: ${what} ${x.id} ${why}; left out`);
+          return !why;
+        }),
+      );
     };
-    r.vpcs = dedupe(r.vpcs, "VPC");
-    r.subnets = dedupe(r.subnets, "subnet");
-    r.routeTables = dedupe(r.routeTables, "route table");
-    r.internetGateways = dedupe(r.internetGateways, "internet gateway");
-    r.dhcpOptions = dedupe(r.dhcpOptions, "DHCP options");
-    r.securityGroups = dedupe(r.securityGroups, "security group");
-    r.networkAcls = dedupe(r.networkAcls, "network ACL");
-    r.instances = dedupe(r.instances, "instance");
-    r.networkInterfaces = dedupe(r.networkInterfaces, "network interface");
-    r.addresses = dedupe(r.addresses, "address");
-    r.volumes = dedupe(r.volumes, "volume");
-    const inVpc = (x: { vpcId: string }) => (allVpcs.has(x.vpcId) ? undefined : `is in ${x.vpcId}, which is not in the snapshot`);
-    r.subnets = keep(r.subnets, inVpc, "subnet");
-    r.routeTables = keep(r.routeTables, inVpc, "route table");
-    r.securityGroups = keep(r.securityGroups, inVpc, "security group");
-    r.networkAcls = keep(r.networkAcls, inVpc, "network ACL");
-    r.networkInterfaces = keep(r.networkInterfaces, (n) => inVpc(n) ?? (allSubnets.has(n.subnetId) ? undefined : `is in subnet ${n.subnetId}, which is not in the snapshot`), "network interface");
+    // The same record in two files (an account directory and a hand-made one): the first is kept.
+    const dedupe = (collection: string, what: string): void => {
+      const seen = new Set<string>();
+      keep(collection, (x) => (seen.has(x.id) ? "appears twice: the first copy is kept, this one" : (seen.add(x.id), undefined)), what);
+    };
+    for (const k of KINDS) dedupe(k.collection, k.what);
+    dedupe("instances", "instance");
+    dedupe("networkInterfaces", "network interface");
+    const inVpc = (x: Scoped) => {
+      const vpcId = (x as Scoped & { vpcId: string }).vpcId;
+      return allVpcs.has(vpcId) ? undefined : `is in ${vpcId}, which is not in the snapshot`;
+    };
+    for (const k of KINDS) if (k.inVpc) keep(k.collection, inVpc, k.what);
+    keep<NetworkInterface>("networkInterfaces", (n) => inVpc(n) ?? (allSubnets.has(n.subnetId) ? undefined : `is in subnet ${n.subnetId}, which is not in the snapshot`), "network interface");
     const eniIds = new Set(r.networkInterfaces.map((n) => n.id));
-    r.instances = keep(
-      r.instances,
-      (i) => (i.state === "terminated" ? undefined : (inVpc(i) ?? (eniIds.has(i.primaryEniId) ? undefined : `has no primary network interface in the snapshot`))),
-      "instance",
-    );
+    keep<Instance>("instances", (i) => (i.state === "terminated" ? undefined : (inVpc(i) ?? (eniIds.has(i.primaryEniId) ? undefined : `has no primary network interface in the snapshot`))), "instance");
     const instIds = new Set(r.instances.map((i) => i.id));
     for (const n of r.networkInterfaces) {
       if (n.attachment && !instIds.has(n.attachment.instanceId)) {
         warn(`${where}: network interface ${n.id} is attached to ${n.attachment.instanceId}, which is not in the snapshot (kept, attached to nothing vpclab knows)`);
       }
     }
-    for (const t of r.routeTables) {
+    const tgwIds = new Set(r.list<TransitGateway>("transitGateways").map((t) => t.id));
+    const attachmentIds = new Set([...r.list("tgwAttachments").map((a) => a.id), ...[...tgwPeerings.values()].filter((p) => [p.requester, p.accepter].some((s) => s.ownerId === r.account && s.region === r.region)).map((p) => p.id)]);
+    for (const t of r.list<RouteTable>("routeTables")) {
       for (const rt of t.routes) {
         const tg = rt.target;
         if (tg.kind === "instance") tg.eniId = r.instances.find((i) => i.id === tg.id)?.primaryEniId ?? "";
         if (tg.kind === "pcx" && !peerings.has(tg.id)) warn(`${where}: route table ${t.id} routes ${rt.destinationCidr} to peering ${tg.id}, which is not in the snapshot (kept: a blackhole)`);
-        if (tg.kind === "igw" && !r.internetGateways.some((g) => g.id === tg.id)) warn(`${where}: route table ${t.id} routes ${rt.destinationCidr} to ${tg.id}, which is not in the snapshot (kept: a blackhole)`);
+        if (tg.kind === "igw" && !r.list("internetGateways").some((g) => g.id === tg.id)) warn(`${where}: route table ${t.id} routes ${rt.destinationCidr} to ${tg.id}, which is not in the snapshot (kept: a blackhole)`);
+        if (tg.kind === "tgw" && !tgwIds.has(tg.id)) warn(`${where}: route table ${t.id} routes ${rt.destinationCidr} to ${tg.id}, which is not in the snapshot (kept: a blackhole)`);
         if ((tg.kind === "eni" && !eniIds.has(tg.id)) || (tg.kind === "instance" && !instIds.has(tg.id))) warn(`${where}: route table ${t.id} routes ${rt.destinationCidr} to ${tg.id}, which is not in the snapshot (kept: a blackhole)`);
-        if (tg.kind === "nat" || tg.kind === "tgw" || tg.kind === "vgw" || tg.kind === "eigw" || tg.kind === "unmodelled") {
+        if (tg.kind === "nat" || tg.kind === "vgw" || tg.kind === "eigw" || tg.kind === "unmodelled") {
           warn(`${where}: route table ${t.id} routes ${rt.destinationCidr} to ${tg.id}, a kind vpclab does not model (kept: answered as a blackhole route to an unmodelled target)`);
         }
       }
     }
-    for (const d of r.dhcpOptions) dhcpSeen.add(d.id);
+    for (const t of r.list<TgwRouteTable>("tgwRouteTables")) {
+      if (!tgwIds.has(t.transitGatewayId)) warn(`${where}: transit gateway route table ${t.id} belongs to ${t.transitGatewayId}, which is not in the snapshot (kept)`);
+      for (const id of [...t.associations, ...t.propagations, ...t.routes.flatMap((x) => (x.attachmentId ? [x.attachmentId] : []))]) {
+        if (!attachmentIds.has(id)) warn(`${where}: transit gateway route table ${t.id} names attachment ${id}, which is not in the snapshot (kept: a blackhole)`);
+      }
+    }
     const def = r.vpcs.find((v) => v.isDefault);
     if (def && def.dhcpOptionsId !== "default") r.defaultDhcpOptionsId = def.dhcpOptionsId;
     // DescribeVpcs hides enableDnsHostnames; a public DNS name on any interface shows it is on.
     for (const v of r.vpcs) {
       if (!v.enableDnsHostnames) v.enableDnsHostnames = enisWithPublicDns.has(v.id);
     }
-    count("vpcs", r.vpcs.length);
-    count("subnets", r.subnets.length);
-    count("routeTables", r.routeTables.length);
-    count("internetGateways", r.internetGateways.length);
-    count("securityGroups", r.securityGroups.length);
-    count("networkAcls", r.networkAcls.length);
-    count("networkInterfaces", r.networkInterfaces.length);
-    count("instances", r.instances.length);
-    count("addresses", r.addresses.length);
-    count("dhcpOptions", r.dhcpOptions.length);
-    count("volumes", r.volumes.length);
+    for (const [collection, list] of r.lists) count(collection, list.length);
   }
   for (const p of peerings.values()) {
     for (const s of [p.requester, p.accepter]) {
@@ -713,7 +918,14 @@ export function importSnapshot(snap: Snapshot, now: number): { document: Record<
       else if (s.cidrBlocks.length === 0) s.cidrBlocks = v.cidrBlocks.map((b) => b.cidr);
     }
   }
+  const allTgws = new Set([...regions.values()].flatMap((r) => r.list("transitGateways").map((t) => t.id)));
+  for (const p of tgwPeerings.values()) {
+    for (const s of [p.requester, p.accepter]) {
+      if (!allTgws.has(s.transitGatewayId)) warn(`transit gateway peering attachment ${p.id}: ${s.transitGatewayId} (${s.ownerId} ${s.region}) is not in the snapshot (kept: its routes lead nowhere)`);
+    }
+  }
   count("peerings", peerings.size);
+  if (tgwPeerings.size > 0) count("tgwPeerings", tgwPeerings.size);
 
   // 5. The state document.
   const byAccount = new Map<string, Region[]>();
@@ -727,19 +939,7 @@ export function importSnapshot(snap: Snapshot, now: number): { document: Record<
     regions: rl.map((r) => ({
       region: r.region,
       ...(r.defaultDhcpOptionsId ? { defaultDhcpOptionsId: r.defaultDhcpOptionsId } : {}),
-      vpcs: r.vpcs,
-      subnets: r.subnets,
-      routeTables: r.routeTables,
-      internetGateways: r.internetGateways,
-      dhcpOptions: r.dhcpOptions,
-      securityGroups: r.securityGroups,
-      networkAcls: r.networkAcls,
-      instances: r.instances,
-      networkInterfaces: r.networkInterfaces,
-      addresses: r.addresses,
-      keyPairs: [],
-      volumes: r.volumes,
-      launchTemplates: [],
+      ...Object.fromEntries(r.lists),
     })),
   }));
   const document = {
@@ -752,6 +952,7 @@ export function importSnapshot(snap: Snapshot, now: number): { document: Record<
     tasks: [],
     accounts,
     peerings: [...peerings.values()],
+    tgwPeerings: [...tgwPeerings.values()],
   };
   return { document, report: { accounts: byAccount.size, regions: regions.size, loaded, unmodelled, warnings } };
 }

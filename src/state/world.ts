@@ -36,6 +36,7 @@ import type {
   VpnGateway,
   CustomerGateway,
   VpnConnection,
+  NatGateway,
   NetworkAcl,
   NetworkInterface,
   RouteTable,
@@ -47,6 +48,7 @@ import type {
   TransitGateway,
   Volume,
   Vpc,
+  VpcEndpoint,
   VpcPeeringConnection,
 } from "../domain/types.js";
 import type { FlowLog } from "../domain/flow-logs.js";
@@ -84,6 +86,10 @@ export class RegionState {
   readonly vpnGateways = new Map<string, VpnGateway>();
   readonly customerGateways = new Map<string, CustomerGateway>();
   readonly vpnConnections = new Map<string, VpnConnection>();
+  /** NAT gateways (domain/nat-gateways.ts), deleted and failed ones kept about an hour as AWS shows them. */
+  readonly natGateways = new Map<string, NatGateway>();
+  /** VPC endpoints (domain/vpc-endpoints.ts). */
+  readonly vpcEndpoints = new Map<string, VpcEndpoint>();
   /** VPC flow logs by id (domain/flow-logs.ts); their records live in engine/flow-records.ts, not here. */
   readonly flowLogs = new Map<string, FlowLog>();
   /** The DHCP options set AWS made for this account and region (every new VPC gets it). */
@@ -119,6 +125,14 @@ export const DEFAULT_QUOTAS = {
   outstandingPeeringRequests: 25,
   elasticIpsPerRegion: 5,
   instancesPerRegion: 1000,
+  /** NAT gateways per Availability Zone (AWS's default 5). */
+  natGatewaysPerZone: 5,
+  /** Transit Gateways Guide, "Quotas": per account and region, and per gateway. */
+  transitGatewaysPerRegion: 5,
+  attachmentsPerTransitGateway: 5000,
+  routeTablesPerTransitGateway: 20,
+  routesPerTransitGateway: 10000,
+  peeringAttachmentsPerTransitGateway: 50,
   /**
    * Accounts one server keeps (each 12-digit access key makes one): not an AWS quota, a bound on
    * memory. A new account past it gets AuthFailure, as an unknown access key gets from AWS.

@@ -5,10 +5,23 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import puppeteer from "puppeteer-core";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AuthorizeSecurityGroupIngressCommand, CreateRouteCommand } from "@aws-sdk/client-ec2";
+import {
+  AcceptVpcPeeringConnectionCommand,
+  AuthorizeSecurityGroupIngressCommand,
+  CreateTagsCommand,
+  CreateNetworkAclCommand,
+  CreateNetworkAclEntryCommand,
+  CreateRouteCommand,
+  CreateVpcCommand,
+  CreateVpcPeeringConnectionCommand,
+  DeleteRouteCommand,
+  DescribeVpcPeeringConnectionsCommand,
+} from "@aws-sdk/client-ec2";
 import { runVpclab, startLab, type Lab } from "../support/harness.js";
 import { buildSeed, type Seed } from "../support/seed.js";
 
@@ -118,6 +131,32 @@ describe("vpclab audit", () => {
     assert.match(bad.stderr, /assertion 1: `to` must be a selector/);
   });
 
+  test("--from/--to: a groups × groups matrix from equivalence classes, with an explained blocked pair", async () => {
+    const cell = (m: { cells: { from: string; to: string; pairs: number; reachable: number; unreachable: number; example?: { code: string; from: string } }[] }, from: string, to: string) =>
+      m.cells.find((c) => c.from === from && c.to === to)!;
+    const ssh = await auditJson("--from", "vpc:*", "--to", "vpc:*", "--protocol", "tcp", "--port", "22");
+    const m22 = (ssh.report as unknown as { matrix: Parameters<typeof cell>[0] & { questions: number } }).matrix;
+    const t2s = cell(m22, `vpc:${seed.vpc}`, `vpc:${seed.defVpc}`);
+    assert.deepEqual([t2s.pairs, t2s.reachable], [1, 1]);
+    // Same VPC with itself: the one interface makes no pair.
+    assert.equal(cell(m22, `vpc:${seed.vpc}`, `vpc:${seed.vpc}`).pairs, 0);
+    const https = await auditJson("--from", `vpc:${seed.vpc}`, "--to", `subnet:*`, "--protocol", "tcp", "--port", "443");
+    const m443 = (https.report as unknown as { matrix: Parameters<typeof cell>[0] }).matrix;
+    const blocked = m443.cells.find((c) => c.unreachable > 0)!;
+    assert.ok(blocked, JSON.stringify(m443));
+    assert.equal(blocked.example!.code, "ENI_SG_RULES_MISMATCH");
+    assert.match(blocked.example!.from, new RegExp(seed.tokyo));
+    // The table form: the matrix and the example with its fix.
+    const text = await runVpclab(["audit", "--endpoint-url", lab.url, "--from", "tag:Name", "--to", "tag:Name", "--protocol", "tcp", "--port", "443"]);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /Reachability matrix, tcp:443/);
+    assert.match(text.stdout, /tag:Name=tokyo-box → tag:Name=singapore-box: 1 of 1 pair\(s\) blocked/);
+    assert.match(text.stdout, /fix: /);
+    const bad = await runVpclab(["audit", "--endpoint-url", lab.url, "--from", "env=prod", "--to", "all"]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /a group selector is tag:KEY=VALUE/);
+  });
+
   test("audit --snapshot reads a snapshot offline", async () => {
     const r = await runVpclab(["audit", "--snapshot", "test/fixtures/snapshot-aws-docs", "--json"]);
     assert.equal(r.code, 0, r.stderr);
@@ -127,5 +166,88 @@ describe("vpclab audit", () => {
     assert.ok(kinds("internet-exposure").some((s) => s.includes("tcp:80") && s.includes("igw-c0a643a9") && s.includes("3.95.24.156")));
     assert.ok(kinds("dead-route").some((s) => s.includes("pcx-111aaa22")));
     assert.deepEqual(findings.filter((f) => f.kind === "unused-group").map((f) => f.components[0]), ["sg-0b0384b66d7d692f9"]);
+  });
+
+  test("one-sided peering routes, peerings that carry nothing and shadowed ACL entries are found, each with an aws ec2 fix", async () => {
+    const tokyo = lab.ec2("ap-northeast-1");
+    const before = await auditJson();
+    assert.deepEqual(before.report.findings.filter((f) => ["one-sided-route", "unused-connection", "shadowed-acl-entry"].includes(f.kind)), []);
+    // Singapore forgets its route back to Tokyo: Tokyo's route to the peering is one-sided.
+    await lab.ec2("ap-southeast-1").send(new DeleteRouteCommand({ RouteTableId: seed.rtS, DestinationCidrBlock: "10.20.0.0/16" }));
+    // A second Tokyo VPC, peered with the seed's and accepted, with no route to the peering.
+    const other = (await tokyo.send(new CreateVpcCommand({ CidrBlock: "10.77.0.0/16" }))).Vpc!.VpcId!;
+    const idle = (await tokyo.send(new CreateVpcPeeringConnectionCommand({ VpcId: seed.vpc, PeerVpcId: other }))).VpcPeeringConnection!.VpcPeeringConnectionId!;
+    await tokyo.send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: idle }));
+    await tokyo.send(new DescribeVpcPeeringConnectionsCommand({ VpcPeeringConnectionIds: [idle] }));
+    // An ACL whose rule 200 is covered by rule 100, and whose rule 130 is covered by 110 and 120 together.
+    const acl = (await tokyo.send(new CreateNetworkAclCommand({ VpcId: seed.vpc }))).NetworkAcl!.NetworkAclId!;
+    const entry = (n: number, action: "allow" | "deny", proto: string, cidr: string, ports?: [number, number]) =>
+      tokyo.send(new CreateNetworkAclEntryCommand({ NetworkAclId: acl, RuleNumber: n, Protocol: proto, RuleAction: action, Egress: false, CidrBlock: cidr, PortRange: ports ? { From: ports[0], To: ports[1] } : undefined }));
+    await entry(100, "allow", "6", "0.0.0.0/0", [0, 65535]);
+    await entry(110, "allow", "17", "10.0.0.0/9", [0, 65535]);
+    await entry(120, "allow", "17", "10.128.0.0/9", [0, 65535]);
+    await entry(130, "deny", "17", "10.0.0.0/8", [53, 53]);
+    await entry(200, "deny", "6", "10.0.0.0/8", [22, 22]);
+    await entry(210, "deny", "17", "0.0.0.0/0", [53, 53]);
+    const { report } = await auditJson();
+    const of = (k: string) => report.findings.filter((f) => f.kind === k) as (Finding & { fix: string })[];
+    const one = of("one-sided-route");
+    assert.equal(one.length, 1, JSON.stringify(one));
+    assert.deepEqual(one[0]!.components.slice(0, 3), [seed.rtT, seed.pcx, seed.rtS]);
+    assert.match(one[0]!.fix, new RegExp(`aws ec2 create-route --region ap-southeast-1 --route-table-id ${seed.rtS} --destination-cidr-block 10\\.20\\.1\\.0/24 --vpc-peering-connection-id ${seed.pcx}`));
+    const unused = of("unused-connection");
+    assert.deepEqual(unused.map((f) => f.components[0]), [idle]);
+    assert.match(unused[0]!.fix, /aws ec2 delete-vpc-peering-connection/);
+    const shadowed = of("shadowed-acl-entry");
+    assert.deepEqual(shadowed.map((f) => f.components[1]).sort(), ["ingress rule 130", "ingress rule 200"]);
+    assert.ok(shadowed.every((f) => f.components[0] === acl && /aws ec2 delete-network-acl-entry .*--network-acl-id/.test(f.fix)));
+    // Rule 210 (udp 53 from anywhere) is not covered: 110 and 120 cover only 10.0.0.0/8.
+    assert.ok(!shadowed.some((f) => f.summary.includes("rule 210")));
+  });
+
+  test("--html writes one self-contained page: every section, the matrix, and account text escaped", async () => {
+    const evil = `<script>alert("x")</script><img src=x onerror=alert(1)>`;
+    await lab.ec2("ap-northeast-1").send(new CreateTagsCommand({ Resources: [seed.tokyo], Tags: [{ Key: "Name", Value: evil }] }));
+    const file = join(dir, "report.html");
+    const expect = join(dir, "html-expect.yaml");
+    writeFileSync(expect, `- name: "${evil.replace(/"/g, '\\"')} reaches singapore on 443"\n  from: tag:Name=${evil.replace(/"/g, "")}\n  to: singapore-box\n  protocol: tcp\n  port: 443\n  expect: reachable\n`);
+    const r = await runVpclab(["audit", "--endpoint-url", lab.url, "--from", "tag:Name", "--to", "tag:Name", "--protocol", "tcp", "--port", "443", "--html", file, "--expect", expect]);
+    assert.equal(r.code, 1, r.stderr + r.stdout);
+    assert.match(r.stderr, /wrote .*report\.html/);
+    const html = readFileSync(file, "utf8");
+    assert.match(html, /^<!DOCTYPE html>/);
+    for (const title of ["Reachable from the Internet", "Routes without a return path", "Peerings and transit gateway attachments that carry nothing", "Network ACL entries shadowed by earlier ones", "Security groups used by nothing", "Reachability matrix, tcp:443", "Expectations (0/1 hold)"]) {
+      assert.ok(html.includes(title), title);
+    }
+    // The tag shows as text, in the matrix and in the assertion name, and never as markup.
+    assert.ok(html.includes("tag:Name=&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;"));
+    assert.doesNotMatch(html, /<script|<img|onerror=alert\(1\)>/i);
+    // Self-contained: inline CSS, no external resource of any kind.
+    assert.match(html, /<style>/);
+    assert.doesNotMatch(html, /\bsrc=["']|<link|@import|url\(|href="(?!#)/i);
+    assert.match(html, /ENI_SG_RULES_MISMATCH/);
+    // In a real browser: it renders the tag as text, runs nothing, and fetches nothing but the file.
+    const chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((x) => existsSync(x));
+    if (!chromium) return;
+    const browser = await puppeteer.launch({ executablePath: chromium, headless: true, args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
+    try {
+      const page = await browser.newPage();
+      const requests: string[] = [];
+      const dialogs: string[] = [];
+      page.on("request", (req) => requests.push(req.url()));
+      page.on("dialog", async (d) => {
+        dialogs.push(d.message());
+        await d.dismiss();
+      });
+      const url = pathToFileURL(file).href;
+      await page.goto(url, { waitUntil: "load" });
+      const text = await page.evaluate(() => document.body.innerText);
+      assert.ok(text.includes(`tag:Name=${evil}`), text.slice(0, 500));
+      assert.deepEqual(dialogs, []);
+      assert.deepEqual(requests.filter((u) => u !== url), []);
+      assert.equal(await page.evaluate(() => document.querySelectorAll("script, img, iframe, link").length), 0);
+    } finally {
+      await browser.close();
+    }
   });
 });

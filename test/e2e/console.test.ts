@@ -343,7 +343,9 @@ describe("web console in Chromium", { skip: CHROMIUM ? false : "chromium is not 
     assert.ok(marks.some((m) => m.includes("NO_ROUTE_TO_DESTINATION")), `blocker drawn on the map: ${marks.join(" | ")}`);
     await shot(page, "blocked");
 
-    // "Apply fix" runs the fix's CreateRoute through the EC2 API (after the confirmation) and analyses again.
+    // The structured fix is shown as its AWS CLI command, then "Apply fix" runs its CreateRoute through
+    // the EC2 API (after the confirmation) and analyses again.
+    assert.match(await page.$eval('pre.fix-command[data-action="CreateRoute"]', (e) => e.textContent!), /^aws ec2 create-route --route-table-id rtb-\S+ --destination-cidr-block 172\.31\.0\.0\/16 --vpc-peering-connection-id pcx-/);
     const runs = await page.$eval("#reach-result", (e) => Number((e as HTMLElement).dataset.n));
     await page.click('button.apply-fix[data-code="NO_ROUTE_TO_DESTINATION"]');
     await page.waitForSelector(`#reach-result[data-n="${runs + 1}"]`);

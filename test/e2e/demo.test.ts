@@ -6,7 +6,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:net";
-import { DescribeInstancesCommand, DescribeRouteTablesCommand } from "@aws-sdk/client-ec2";
+import { DescribeInstancesCommand, DescribeRouteTablesCommand, DescribeTransitGatewaysCommand, SearchTransitGatewayRoutesCommand } from "@aws-sdk/client-ec2";
 import { startLab, type Lab, runVpclab } from "../support/harness.js";
 
 
@@ -59,6 +59,20 @@ describe("vpclab demo", { timeout: 180_000 }, () => {
     const ping = await lab.admin<{ verdict: string }>("POST", "/ping", { from: "tokyo-1", to: "singapore-1", count: 1 });
     assert.equal(ping.body.verdict, "reachable");
 
+    // The transit gateway step: across two gateways and a TGW peering at ~the measured RTT, MTU 8500.
+    const tg = /✔ Ping Tokyo → Singapore through the two transit gateways: (10\.60\.\d+\.\d+) → (10\.70\.\d+\.\d+): 4\/4 replies, 0% loss, round trip (\d+\.\d) ms, path MTU 8500 \(TGW route tables (tgw-rtb-\w+) → (tgw-rtb-\w+)\)/.exec(r.stdout);
+    assert.ok(tg, r.stdout);
+    assert.ok(Number(tg[3]) > 65 && Number(tg[3]) < 78, `Tokyo–Singapore RTT through TGWs ${tg[3]} ms`);
+    // The blackhole, named by table and route, then repaired by the explanation's own fix.
+    const tokyoTable = tg[4]!;
+    assert.match(r.stdout, new RegExp(`with 10\\.70\\.0\\.0/16 a blackhole in ${tokyoTable}, Tokyo → Singapore is blocked; the explanation's fix put the route back \\(aws ec2 replace-transit-gateway-route --transit-gateway-route-table-id ${tokyoTable} --destination-cidr-block 10\\.70\\.0\\.0/16 --transit-gateway-attachment-id tgw-attach-\\w+ --region ap-northeast-1\\), ping works again`));
+    assert.match(r.stdout, new RegExp(`TGW_RTB_BAD_STATE_ROUTE at ${tokyoTable}: route 10\\.70\\.0\\.0/16 in transit gateway route table ${tokyoTable} \\(ap-northeast-1\\) drops the packet: it is a blackhole route`));
+    const routesNow = (await lab.ec2("ap-northeast-1").send(new SearchTransitGatewayRoutesCommand({ TransitGatewayRouteTableId: tokyoTable, Filters: [{ Name: "route-search.exact-match", Values: ["10.70.0.0/16"] }] }))).Routes!;
+    assert.deepEqual(routesNow.map((x) => [x.State, x.Type]), [["active", "static"]]);
+    const across = await lab.admin<{ verdict: string; pathMtu: number }>("POST", "/analyze", { from: "tokyo-tgw-1", to: "singapore-tgw-1", toRegion: "ap-southeast-1" });
+    assert.equal(across.body.verdict, "reachable");
+    assert.equal(across.body.pathMtu, 8500);
+
     // A second demo on the same server reuses the topology and gives the same story, as JSON.
     const j = await vpclab(["demo", "--endpoint-url", lab.url, "--json", "--clean"]);
     assert.equal(j.code, 0, j.stderr);
@@ -69,9 +83,17 @@ describe("vpclab demo", { timeout: 180_000 }, () => {
     assert.equal(report.internet.reachable, false);
     assert.equal(report.brokenRoute.reachable, false);
     assert.equal(report.brokenRoute.restored, true);
+    assert.equal(report.tgw.pathMtu, 8500);
+    assert.equal(report.tgw.ping.lossPercent, 0);
+    assert.equal(report.tgw.blackhole.reachable, false);
+    assert.equal(report.tgw.blackhole.restored, true);
+    assert.equal(report.tgw.blackhole.routeTableId, tokyoTable);
+    assert.match(report.tgw.blackhole.route, /^10\.70\.0\.0\/16 → tgw-attach-/);
     // --clean removed the seed.
     const left = await lab.ec2("ap-northeast-1").send(new DescribeInstancesCommand({ Filters: [{ Name: "tag:Name", Values: ["tokyo-1"] }, { Name: "instance-state-name", Values: ["running"] }] }));
     assert.equal(left.Reservations?.length ?? 0, 0);
+    const gateways = (await lab.ec2("ap-northeast-1").send(new DescribeTransitGatewaysCommand({}))).TransitGateways!.filter((g) => g.State !== "deleted" && g.State !== "deleting");
+    assert.deepEqual(gateways, []);
   });
 
   it("starts vpclab in-process when nothing answers, and stops it at the end", async () => {

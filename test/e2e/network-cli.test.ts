@@ -205,7 +205,18 @@ describe("vpclab network CLI on the seed scenario", () => {
       assert.match(w.stdout, new RegExp(`ENI_SG_RULES_MISMATCH — security group ${s.sgS} \\(ap-southeast-1, account 000000000000; forward path, inbound\\)`));
       assert.match(w.stdout, new RegExp(`ids: +security group ${s.sgS}`));
       assert.match(w.stdout, /reason: no inbound rule of security group\(s\) sg-[0-9a-f]+ allows ICMP from 10\.20\.\d+\.\d+/);
-      assert.match(w.stdout, new RegExp(`fix: +add a rule to ${s.sgS}: aws ec2 authorize-security-group-ingress --group-id ${s.sgS} --protocol icmp`));
+      assert.match(w.stdout, new RegExp(`fix: +add an inbound rule to ${s.sgS} allowing ICMP from 10\\.20\\.\\d+\\.\\d+/32`));
+      // The structured fix, rendered as an AWS CLI command line, run by the AWS CLI itself: ping works.
+      const run = /^ +run: +(aws ec2 authorize-security-group-ingress .*)$/m.exec(w.stdout);
+      assert.ok(run, w.stdout);
+      assert.match(run[1]!, new RegExp(`--group-id ${s.sgS} --ip-permissions '\\[\\{"IpProtocol":"icmp","FromPort":-1,"ToPort":-1,"IpRanges":\\[\\{"CidrIp":"10\\.20\\.`));
+      const json = await vpclab(lab, ["why", "tokyo-box", "singapore-box", "--json"]);
+      const fixes = (JSON.parse(json.stdout) as { explanations: { fixes?: { action: string; params: { GroupId: string } }[] }[] }).explanations[0]!.fixes!;
+      assert.deepEqual(fixes.map((f) => [f.action, f.params.GroupId]), [["AuthorizeSecurityGroupIngress", s.sgS]]);
+      const words = [...run[1]!.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]!);
+      const applied = await lab.cli(words.slice(1));
+      assert.equal(applied.code, 0, applied.stderr);
+      assert.equal((await vpclab(lab, ["ping", "tokyo-box", "singapore-box", "-c", "1", "--fast"])).code, 0);
       // SSH still works: only ICMP was revoked (the walkthrough's "SSH works but ping does not").
       const c = await vpclab(lab, ["connect", "tokyo-box", "singapore-box:22"]);
       assert.equal(c.code, 0);

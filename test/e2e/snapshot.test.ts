@@ -1,5 +1,6 @@
 /**
- * Snapshots end to end: `vpclab snapshot collect` against a vpclab running the seed, asserted
+ * Snapshots end to end: `vpclab snapshot collect` against a vpclab running the seed and the mesh
+ * scenario (scenarios/mesh.yaml: transit gateways in three regions, peered), asserted
  * read-only from the request log; `vpclab snapshot load` into a fresh vpclab gives identical
  * describe-* answers and identical verdicts for every pair; `why --snapshot` answers offline.
  */
@@ -12,7 +13,7 @@ import * as ec2 from "@aws-sdk/client-ec2";
 import { runVpclab, startLab, type Lab } from "../support/harness.js";
 import { buildSeed, type Seed } from "../support/seed.js";
 
-const REGIONS = ["ap-northeast-1", "ap-southeast-1"];
+const REGIONS = ["ap-northeast-1", "ap-southeast-1", "us-east-1"];
 
 /** Every describe-* answer a user sees in the seed's regions (without response metadata). */
 async function everything(lab: Lab): Promise<unknown> {
@@ -33,10 +34,25 @@ async function everything(lab: Lab): Promise<unknown> {
       ["addresses", new ec2.DescribeAddressesCommand({})],
       ["dhcp", new ec2.DescribeDhcpOptionsCommand({})],
       ["volumes", new ec2.DescribeVolumesCommand({})],
+      ["tgws", new ec2.DescribeTransitGatewaysCommand({})],
+      ["tgwVpcAttachments", new ec2.DescribeTransitGatewayVpcAttachmentsCommand({})],
+      ["tgwPeeringAttachments", new ec2.DescribeTransitGatewayPeeringAttachmentsCommand({})],
+      ["tgwAttachments", new ec2.DescribeTransitGatewayAttachmentsCommand({})],
+      ["tgwRouteTables", new ec2.DescribeTransitGatewayRouteTablesCommand({})],
     ];
     for (const [name, cmd] of calls) {
       const { $metadata: _m, ...rest } = (await c.send(cmd as never)) as unknown as Record<string, unknown>;
       out[`${region}/${name}`] = rest;
+    }
+    const tables = (out[`${region}/tgwRouteTables`] as ec2.DescribeTransitGatewayRouteTablesResult).TransitGatewayRouteTables ?? [];
+    for (const t of tables) {
+      const id = t.TransitGatewayRouteTableId!;
+      const strip = (x: { $metadata?: unknown }) => ({ ...x, $metadata: undefined });
+      out[`${region}/${id}/associations`] = strip(await c.send(new ec2.GetTransitGatewayRouteTableAssociationsCommand({ TransitGatewayRouteTableId: id })));
+      out[`${region}/${id}/propagations`] = strip(await c.send(new ec2.GetTransitGatewayRouteTablePropagationsCommand({ TransitGatewayRouteTableId: id })));
+      out[`${region}/${id}/routes`] = strip(
+        await c.send(new ec2.SearchTransitGatewayRoutesCommand({ TransitGatewayRouteTableId: id, Filters: [{ Name: "type", Values: ["static", "propagated"] }] })),
+      );
     }
   }
   return out;
@@ -48,7 +64,8 @@ interface Verdict {
 }
 
 async function verdicts(lab: Lab, s: Seed): Promise<Record<string, string>> {
-  const ends = ["tokyo-box", "singapore-box", s.tokyoIp, s.singaporeIp, "internet"];
+  // The seed's two instances, and the mesh scenario's four (reached through transit gateways).
+  const ends = ["tokyo-box", "singapore-box", s.tokyoIp, s.singaporeIp, "tokyo-1", "singapore-1", "virginia-app-1", "virginia-data-1", "internet"];
   const out: Record<string, string> = {};
   for (const from of ends) {
     for (const to of ends) {
@@ -62,7 +79,7 @@ async function verdicts(lab: Lab, s: Seed): Promise<Record<string, string>> {
   return out;
 }
 
-describe("vpclab snapshot", () => {
+describe("vpclab snapshot", { timeout: 300_000 }, () => {
   let src: Lab;
   let dst: Lab;
   let seed: Seed;
@@ -71,6 +88,8 @@ describe("vpclab snapshot", () => {
     src = await startLab();
     dst = await startLab();
     seed = await buildSeed(src, src.ec2("ap-northeast-1"), src.ec2("ap-southeast-1"));
+    const up = await runVpclab(["up", "scenarios/mesh.yaml", "--endpoint-url", src.url], 120_000);
+    assert.equal(up.code, 0, up.stderr + up.stdout);
     dir = mkdtempSync(join(tmpdir(), "vpclab-snap-"));
   });
   after(async () => {
@@ -93,20 +112,36 @@ describe("vpclab snapshot", () => {
     const vpcs = JSON.parse(readFileSync(join(dir, "000000000000", "ap-northeast-1", "describe-vpcs.json"), "utf8"));
     assert.ok(vpcs.Vpcs.some((v: { VpcId: string }) => v.VpcId === seed.vpc));
     assert.ok(existsSync(join(dir, "000000000000", "ap-southeast-1", "describe-instances.json")));
+    // Transit gateway route tables: one file per table and per-table call.
+    const tables = JSON.parse(readFileSync(join(dir, "000000000000", "us-east-1", "describe-transit-gateway-route-tables.json"), "utf8")).TransitGatewayRouteTables;
+    assert.ok(tables.length >= 1);
+    for (const call of ["get-transit-gateway-route-table-associations", "get-transit-gateway-route-table-propagations", "search-transit-gateway-routes"]) {
+      assert.ok(existsSync(join(dir, "000000000000", "us-east-1", `${call}.${tables[0].TransitGatewayRouteTableId}.json`)), call);
+    }
     const log = (await src.admin<{ requests: { action: string }[] }>("GET", `/requests?since=${before}`)).body.requests;
-    assert.ok(log.length >= 2 * 13, `expected the Describe calls in the log, got ${log.length}`);
-    const mutating = log.filter((e) => !/^(Describe|Get)/.test(e.action));
+    assert.ok(log.length >= 3 * 18, `expected the Describe calls in the log, got ${log.length}`);
+    const mutating = log.filter((e) => !/^(Describe|Get|Search)/.test(e.action));
     assert.deepEqual(mutating, [], "collect must never call a mutating action");
     assert.ok(log.some((e) => e.action === "GetCallerIdentity"));
+    // Every call it made is in the read-only policy README.md documents (iamActions(), checked equal to
+    // README's list by src/snapshot/collect.test.ts).
+    const { iamActions } = await import("../../src/snapshot/collect.js");
+    const allowed = new Set(iamActions().map((a) => a.split(":")[1]));
+    assert.deepEqual([...new Set(log.map((e) => e.action))].filter((a) => !allowed.has(a)), []);
+    for (const a of ["SearchTransitGatewayRoutes", "GetTransitGatewayRouteTablePropagations", "DescribeTransitGatewayPeeringAttachments"]) assert.ok(log.some((e) => e.action === a), a);
   });
 
   test("load into a fresh vpclab: every describe-* answer and every pair's verdict is identical", async () => {
     const r = await runVpclab(["snapshot", "load", dir, "--endpoint-url", dst.url]);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /loaded 1 account\(s\), 2 region\(s\)/);
+    assert.match(r.stdout, /loaded 1 account\(s\), 3 region\(s\)/);
+    assert.match(r.stdout, /3 transitGateways/);
+    assert.doesNotMatch(r.stdout, /TransitGateway/, "no transit gateway kind is reported as unmodelled");
     assert.deepEqual(await everything(dst), await everything(src));
     const want = await verdicts(src, seed);
     assert.ok(Object.values(want).some((v) => v.startsWith("reachable")) && Object.values(want).some((v) => v.startsWith("blocked")));
+    // The mesh's pairs cross transit gateways (and TGW peerings): reachable in both.
+    assert.match(want["tokyo-1 → virginia-data-1 tcp:22"]!, /^reachable/);
     assert.deepEqual(await verdicts(dst, seed), want);
   });
 
@@ -119,6 +154,12 @@ describe("vpclab snapshot", () => {
     const online = (await src.admin<Verdict>("POST", "/analyze", { from: "tokyo-box", to: "singapore-box", protocol: "tcp", port: 443 })).body;
     assert.equal(offline.verdict, "blocked");
     assert.deepEqual(offline.explanations!.map((e) => e.code), online.explanations!.map((e) => e.code));
+    // The mesh's transit gateway routes go both ways and every attachment carries traffic: the audit
+    // of the snapshot finds no one-sided route and no idle connection.
+    const au = await runVpclab(["audit", "--snapshot", dir, "--json"]);
+    assert.equal(au.code, 0, au.stderr);
+    const kinds = (JSON.parse(au.stdout) as { findings: { kind: string; summary: string }[] }).findings.filter((f) => f.kind === "one-sided-route" || f.kind === "unused-connection");
+    assert.deepEqual(kinds, []);
     const tr = await runVpclab(["trace", "--snapshot", dir, "tokyo-box", "singapore-box"]);
     assert.equal(tr.code, 0, tr.stderr);
     assert.match(tr.stdout, new RegExp(seed.pcx));

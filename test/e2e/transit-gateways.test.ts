@@ -41,12 +41,14 @@ import {
   ModifyTransitGatewayCommand,
   ModifyTransitGatewayVpcAttachmentCommand,
   RejectTransitGatewayPeeringAttachmentCommand,
+  RejectTransitGatewayVpcAttachmentCommand,
   ReplaceTransitGatewayRouteCommand,
   RunInstancesCommand,
   SearchTransitGatewayRoutesCommand,
   type EC2Client,
 } from "@aws-sdk/client-ec2";
 import { expectEc2Error, runVpclab, startLab, type Lab } from "../support/harness.js";
+import { applyFixes, type FixCall } from "../support/fixes.js";
 
 const TOKYO = "ap-northeast-1";
 const SING = "ap-southeast-1";
@@ -56,6 +58,7 @@ interface Explanation {
   code: string;
   reason: string;
   fix: string;
+  fixes?: FixCall[];
   component: { id: string; type: string; region: string };
   routeTableId?: string;
   transitGatewayRouteTableId?: string;
@@ -371,13 +374,20 @@ describe("a Tokyo–Singapore transit gateway mesh on the network", () => {
     assert.equal(e.component.id, ids.sTgwRtb);
     assert.equal(e.component.region, SING);
     assert.match(e.reason, new RegExp(`${ids.sTgwRtb}.*no route that covers ${ids.tIp.replace(/\./g, "\\.")}`));
-    assert.match(e.fix, new RegExp(`create-transit-gateway-route --transit-gateway-route-table-id ${ids.sTgwRtb} --destination-cidr-block 10\\.20\\.0\\.0/16 --transit-gateway-attachment-id ${ids.peer}`));
-    // Put it back as a blackhole: the drop is named as such.
-    await sing.send(new CreateTransitGatewayRouteCommand({ TransitGatewayRouteTableId: ids.sTgwRtb, DestinationCidrBlock: "10.20.0.0/16", Blackhole: true }));
+    assert.deepEqual(e.fixes, [
+      { action: "CreateTransitGatewayRoute", params: { TransitGatewayRouteTableId: ids.sTgwRtb, DestinationCidrBlock: "10.20.0.0/16", TransitGatewayAttachmentId: ids.peer }, account: "000000000000", region: SING },
+    ]);
+    // The structured fix, run through the SDK, puts the route back.
+    await applyFixes(lab, e.fixes);
+    assert.equal((await lab.admin<AnalyzeBody>("POST", "/analyze", { from: ids.tInst, to: ids.sInst })).body.verdict, "reachable");
+    // Made a blackhole: the drop is named as such, and its fix points the route at the peering again.
+    await sing.send(new ReplaceTransitGatewayRouteCommand({ TransitGatewayRouteTableId: ids.sTgwRtb, DestinationCidrBlock: "10.20.0.0/16", Blackhole: true }));
     const bh = (await lab.admin<AnalyzeBody>("POST", "/analyze", { from: ids.tInst, to: ids.sInst })).body;
     assert.equal(bh.verdict, "blocked");
-    assert.ok(bh.explanations.some((x) => x.code === "TGW_RTB_BAD_STATE_ROUTE" && x.component.id === ids.sTgwRtb && /blackhole/.test(x.reason)), JSON.stringify(bh.explanations));
-    await sing.send(new ReplaceTransitGatewayRouteCommand({ TransitGatewayRouteTableId: ids.sTgwRtb, DestinationCidrBlock: "10.20.0.0/16", TransitGatewayAttachmentId: ids.peer }));
+    const hole = bh.explanations.find((x) => x.code === "TGW_RTB_BAD_STATE_ROUTE" && x.component.id === ids.sTgwRtb && /blackhole/.test(x.reason));
+    assert.ok(hole, JSON.stringify(bh.explanations));
+    assert.deepEqual(hole.fixes?.map((f) => [f.action, f.params.TransitGatewayAttachmentId]), [["ReplaceTransitGatewayRoute", ids.peer]]);
+    await applyFixes(lab, hole.fixes);
     assert.equal((await lab.admin<AnalyzeBody>("POST", "/analyze", { from: ids.tInst, to: ids.sInst })).body.verdict, "reachable");
   });
 
@@ -410,11 +420,20 @@ describe("a Tokyo–Singapore transit gateway mesh on the network", () => {
     const far = await instance(tokyo, c.vpc, cOther, "10.20.0.0/16");
     const az = (await lab.admin<AnalyzeBody>("POST", "/analyze", { from: far.id, to: ids.tInst })).body;
     assert.deepEqual(az.explanations.map((x) => x.code), ["TGW_ROUTE_AZ_RESTRICTION"]);
+    assert.deepEqual(az.explanations[0]!.fixes?.map((f) => [f.action, f.params.AddSubnetIds]), [["ModifyTransitGatewayVpcAttachment", [cOther]]]);
     // Without an association the gateway has no table to route by.
     await tokyo.send(new DisassociateTransitGatewayRouteTableCommand({ TransitGatewayRouteTableId: tableA, TransitGatewayAttachmentId: att }));
     const none = (await lab.admin<AnalyzeBody>("POST", "/analyze", { from: ci.id, to: ids.tInst })).body;
     assert.deepEqual(none.explanations.map((x) => x.code), ["TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION"]);
-    assert.match(none.explanations[0]!.fix, /associate-transit-gateway-route-table/);
+    assert.deepEqual(none.explanations[0]!.fixes?.map((f) => [f.action, f.params.TransitGatewayAttachmentId]), [["AssociateTransitGatewayRouteTable", att]]);
+    // Each fix, run through the SDK, does what it says: the association, then the zone's subnet.
+    await applyFixes(lab, none.explanations[0]!.fixes);
+    const back = (await lab.admin<AnalyzeBody>("POST", "/analyze", { from: ci.id, to: ids.tInst })).body;
+    assert.equal(back.verdict, "reachable", JSON.stringify(back.explanations));
+    await applyFixes(lab, az.explanations[0]!.fixes);
+    await tokyo.send(new DescribeTransitGatewayVpcAttachmentsCommand({}));
+    const near = (await lab.admin<AnalyzeBody>("POST", "/analyze", { from: far.id, to: ids.tInst })).body;
+    assert.equal(near.verdict, "reachable", JSON.stringify(near.explanations));
   });
 
   test("the state document round trip keeps every transit gateway object", async () => {
@@ -449,5 +468,144 @@ describe("a Tokyo–Singapore transit gateway mesh on the network", () => {
     assert.equal(why.code, 1, why.stdout + why.stderr);
     assert.match(why.stdout, new RegExp(`TGW_RTB_CANNOT_ROUTE — transit gateway route table ${ids.sTgwRtb} \\(ap-southeast-1`));
     assert.match(why.stdout, /create-transit-gateway-route/);
+  });
+});
+
+describe("transit gateway quotas at AWS's defaults", () => {
+  let lab: Lab;
+  after(async () => {
+    await lab?.close();
+  });
+
+  test("5 gateways per region and 20 route tables per gateway, then TransitGatewayLimitExceeded", async () => {
+    lab = await startLab();
+    const c = lab.ec2("eu-west-1");
+    const first = await gateway(c);
+    for (let i = 1; i < 5; i++) await gateway(c);
+    const e = await expectEc2Error(c.send(new CreateTransitGatewayCommand({})), "TransitGatewayLimitExceeded");
+    assert.match(e.message, /transit gateways \(5\)/);
+    // The default table is the first of 20.
+    for (let i = 1; i < 20; i++) await c.send(new CreateTransitGatewayRouteTableCommand({ TransitGatewayId: first.TransitGatewayId! }));
+    await expectEc2Error(c.send(new CreateTransitGatewayRouteTableCommand({ TransitGatewayId: first.TransitGatewayId! })), "TransitGatewayLimitExceeded");
+    // A deleted gateway no longer counts.
+    await c.send(new DeleteTransitGatewayCommand({ TransitGatewayId: (await gatewayIds(c))[4]! }));
+    await c.send(new DescribeTransitGatewaysCommand({}));
+    await gateway(c);
+  });
+
+  test("attachments, peering attachments and static routes per gateway (quotas lowered as a user may raise them)", async () => {
+    const small = await startLab({ quotas: { attachmentsPerTransitGateway: 2, peeringAttachmentsPerTransitGateway: 1, routesPerTransitGateway: 2 } });
+    try {
+      const c = small.ec2(TOKYO);
+      const s = small.ec2(SING);
+      const tgw = (await gateway(c)).TransitGatewayId!;
+      const peers = [(await gateway(s)).TransitGatewayId!, (await gateway(s)).TransitGatewayId!];
+      const a = await vpcWithSubnet(c, "10.1.0.0/16", "10.1.1.0/24", "ap-northeast-1a");
+      const b = await vpcWithSubnet(c, "10.2.0.0/16", "10.2.1.0/24", "ap-northeast-1a");
+      await c.send(new CreateTransitGatewayPeeringAttachmentCommand({ TransitGatewayId: tgw, PeerTransitGatewayId: peers[0], PeerAccountId: "000000000000", PeerRegion: SING }));
+      await expectEc2Error(c.send(new CreateTransitGatewayPeeringAttachmentCommand({ TransitGatewayId: tgw, PeerTransitGatewayId: peers[1], PeerAccountId: "000000000000", PeerRegion: SING })), "TransitGatewayLimitExceeded");
+      await c.send(new CreateTransitGatewayVpcAttachmentCommand({ TransitGatewayId: tgw, VpcId: a.vpc, SubnetIds: [a.subnet] }));
+      await expectEc2Error(c.send(new CreateTransitGatewayVpcAttachmentCommand({ TransitGatewayId: tgw, VpcId: b.vpc, SubnetIds: [b.subnet] })), "TransitGatewayLimitExceeded");
+      const rtb = (await c.send(new DescribeTransitGatewayRouteTablesCommand({}))).TransitGatewayRouteTables![0]!.TransitGatewayRouteTableId!;
+      for (const cidr of ["10.8.0.0/16", "10.9.0.0/16"]) await c.send(new CreateTransitGatewayRouteCommand({ TransitGatewayRouteTableId: rtb, DestinationCidrBlock: cidr, Blackhole: true }));
+      await expectEc2Error(c.send(new CreateTransitGatewayRouteCommand({ TransitGatewayRouteTableId: rtb, DestinationCidrBlock: "10.10.0.0/16", Blackhole: true })), "TransitGatewayLimitExceeded");
+    } finally {
+      await small.close();
+    }
+  });
+});
+
+async function gatewayIds(c: EC2Client): Promise<string[]> {
+  return (await c.send(new DescribeTransitGatewaysCommand({}))).TransitGateways!.filter((t) => t.State !== "deleted").map((t) => t.TransitGatewayId!);
+}
+
+describe("appliance mode: which attachment subnet a flow crosses by", () => {
+  let lab: Lab;
+  after(async () => {
+    await lab?.close();
+  });
+
+  test("without it, zone affinity: out by the sender's zone, back by the replier's (asymmetric, allowed); with it, the reply crosses the request's subnet", async () => {
+    lab = await startLab();
+    const c = lab.ec2(TOKYO);
+    const tgw = (await gateway(c)).TransitGatewayId!;
+    const two = async (cidr: string, third: number) => {
+      const { vpc, subnet, rtb } = await vpcWithSubnet(c, `10.${third}.0.0/16`, `10.${third}.1.0/24`, "ap-northeast-1a");
+      const other = (await c.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: `10.${third}.2.0/24`, AvailabilityZone: "ap-northeast-1c" }))).Subnet!.SubnetId!;
+      const att = (await c.send(new CreateTransitGatewayVpcAttachmentCommand({ TransitGatewayId: tgw, VpcId: vpc, SubnetIds: [subnet, other] }))).TransitGatewayVpcAttachment!.TransitGatewayAttachmentId!;
+      await c.send(new CreateRouteCommand({ RouteTableId: rtb, DestinationCidrBlock: "10.0.0.0/8", TransitGatewayId: tgw }));
+      return { vpc, a: subnet, c: other, att, cidr };
+    };
+    const A = await two("10.71.0.0/16", 71);
+    const B = await two("10.72.0.0/16", 72);
+    const sender = await instance(c, A.vpc, A.a, "10.0.0.0/8");
+    const receiver = await instance(c, B.vpc, B.c, "10.0.0.0/8");
+    type Crossing = { kind: string; id: string; subnetId?: string; availabilityZone?: string };
+    const crossings = async () => {
+      const { body } = await lab.admin<{ verdict: string; forward: Crossing[]; return: Crossing[]; explanations: unknown[] }>("POST", "/analyze", { from: sender.id, to: receiver.id });
+      assert.equal(body.verdict, "reachable", JSON.stringify(body.explanations));
+      const pick = (hops: Crossing[]) => hops.filter((h) => h.kind === "tgw-attachment").map((h) => `${h.id}@${h.subnetId}`);
+      return { forward: pick(body.forward), ret: pick(body.return) };
+    };
+    // Forward: in by A's subnet in zone a, out into B by B's subnet in zone a (the zone of entry).
+    // Return: in by B's subnet in zone c (the replier's), out into A by A's subnet in zone c.
+    assert.deepEqual(await crossings(), { forward: [`${A.att}@${A.a}`, `${B.att}@${B.a}`], ret: [`${B.att}@${B.c}`, `${A.att}@${A.c}`] });
+    // Appliance mode on A's attachment: the reply goes into A by the subnet the request left A by.
+    await c.send(new ModifyTransitGatewayVpcAttachmentCommand({ TransitGatewayAttachmentId: A.att, Options: { ApplianceModeSupport: "enable" } }));
+    const pinned = await crossings();
+    assert.deepEqual(pinned.ret, [`${B.att}@${B.c}`, `${A.att}@${A.a}`]);
+    assert.deepEqual(pinned.forward, [`${A.att}@${A.a}`, `${B.att}@${B.a}`]);
+  });
+});
+
+describe("a VPC of another account attached to a gateway (every gateway counts as shared)", () => {
+  let lab: Lab;
+  after(async () => {
+    await lab?.close();
+  });
+
+  test("pendingAcceptance until the gateway's owner accepts (or auto-accept); then both accounts' instances talk through it", async () => {
+    lab = await startLab();
+    const owner = lab.ec2(TOKYO, "111111111111");
+    const other = lab.ec2(TOKYO, "222222222222");
+    const tgw = (await gateway(owner)).TransitGatewayId!;
+    const a = await vpcWithSubnet(owner, "10.81.0.0/16", "10.81.1.0/24", "ap-northeast-1a");
+    const b = await vpcWithSubnet(other, "10.82.0.0/16", "10.82.1.0/24", "ap-northeast-1a");
+    const aAtt = (await owner.send(new CreateTransitGatewayVpcAttachmentCommand({ TransitGatewayId: tgw, VpcId: a.vpc, SubnetIds: [a.subnet] }))).TransitGatewayVpcAttachment!;
+    assert.equal(aAtt.State, "pending");
+    const bAtt = (await other.send(new CreateTransitGatewayVpcAttachmentCommand({ TransitGatewayId: tgw, VpcId: b.vpc, SubnetIds: [b.subnet] }))).TransitGatewayVpcAttachment!;
+    assert.equal(bAtt.State, "pendingAcceptance");
+    assert.equal(bAtt.VpcOwnerId, "222222222222");
+    const id = bAtt.TransitGatewayAttachmentId!;
+    // Both accounts see it; only the gateway's owner may accept it; no route to the gateway meanwhile.
+    const seenByOther = (await other.send(new DescribeTransitGatewayVpcAttachmentsCommand({ TransitGatewayAttachmentIds: [id] }))).TransitGatewayVpcAttachments!;
+    assert.equal(seenByOther[0]!.State, "pendingAcceptance");
+    await expectEc2Error(other.send(new AcceptTransitGatewayVpcAttachmentCommand({ TransitGatewayAttachmentId: id })), "IncorrectState");
+    await expectEc2Error(other.send(new CreateRouteCommand({ RouteTableId: b.rtb, DestinationCidrBlock: "10.81.0.0/16", TransitGatewayId: tgw })), "InvalidTransitGatewayID.NotFound");
+    const accepted = (await owner.send(new AcceptTransitGatewayVpcAttachmentCommand({ TransitGatewayAttachmentId: id }))).TransitGatewayVpcAttachment!;
+    assert.equal(accepted.State, "pending");
+    await expectEc2Error(owner.send(new AcceptTransitGatewayVpcAttachmentCommand({ TransitGatewayAttachmentId: id })), "IncorrectState");
+    const both = (await owner.send(new DescribeTransitGatewayVpcAttachmentsCommand({}))).TransitGatewayVpcAttachments!;
+    assert.deepEqual(both.map((x) => [x.TransitGatewayAttachmentId, x.State]).sort(), [[aAtt.TransitGatewayAttachmentId, "available"], [id, "available"]].sort());
+    await owner.send(new CreateRouteCommand({ RouteTableId: a.rtb, DestinationCidrBlock: "10.82.0.0/16", TransitGatewayId: tgw }));
+    await other.send(new CreateRouteCommand({ RouteTableId: b.rtb, DestinationCidrBlock: "10.81.0.0/16", TransitGatewayId: tgw }));
+    const ai = await instance(owner, a.vpc, a.subnet, "10.82.0.0/16");
+    const bi = await instance(other, b.vpc, b.subnet, "10.81.0.0/16");
+    const { body } = await lab.admin<AnalyzeBody>("POST", "/analyze", { from: bi.id, to: ai.id, account: "222222222222", region: TOKYO, toAccount: "111111111111" });
+    assert.equal(body.verdict, "reachable", JSON.stringify(body.explanations));
+    assert.deepEqual(body.forward.filter((h) => h.kind === "tgw-attachment").map((h) => h.id), [id, aAtt.TransitGatewayAttachmentId]);
+
+    // Auto-accept: the next attachment of the other account goes straight to pending.
+    await owner.send(new ModifyTransitGatewayCommand({ TransitGatewayId: tgw, Options: { AutoAcceptSharedAttachments: "enable" } }));
+    const c = await vpcWithSubnet(other, "10.83.0.0/16", "10.83.1.0/24", "ap-northeast-1a");
+    const auto = (await other.send(new CreateTransitGatewayVpcAttachmentCommand({ TransitGatewayId: tgw, VpcId: c.vpc, SubnetIds: [c.subnet] }))).TransitGatewayVpcAttachment!;
+    assert.equal(auto.State, "pending");
+    // Reject: without auto-accept again, a third VPC's request is turned down by the owner.
+    await owner.send(new ModifyTransitGatewayCommand({ TransitGatewayId: tgw, Options: { AutoAcceptSharedAttachments: "disable" } }));
+    const d = await vpcWithSubnet(other, "10.84.0.0/16", "10.84.1.0/24", "ap-northeast-1a");
+    const req = (await other.send(new CreateTransitGatewayVpcAttachmentCommand({ TransitGatewayId: tgw, VpcId: d.vpc, SubnetIds: [d.subnet] }))).TransitGatewayVpcAttachment!;
+    assert.equal(req.State, "pendingAcceptance");
+    const rejected = (await owner.send(new RejectTransitGatewayVpcAttachmentCommand({ TransitGatewayAttachmentId: req.TransitGatewayAttachmentId! }))).TransitGatewayVpcAttachment!;
+    assert.equal(rejected.State, "rejected");
   });
 });

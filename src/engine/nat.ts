@@ -1,0 +1,189 @@
+/**
+ * NAT gateways in the network: the forwarder for routes to `nat-…` and the translation both ways.
+ *
+ * A route to an available NAT gateway delivers the packet to the gateway's interface in its own
+ * subnet (that subnet's network ACL applies inbound; a NAT gateway has no security groups). The gateway
+ * rewrites the source to its private address and forwards the packet by its own subnet's route table:
+ * for a public gateway, 0.0.0.0/0 → an internet gateway, which translates the private address to the
+ * gateway's elastic IP (the far side sees the EIP); a private gateway's traffic keeps its private
+ * address and needs a route onward (a transit gateway, a peering, an appliance): sent to an internet
+ * gateway it is dropped there (IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS: no public address). Replies come back
+ * to the gateway (to its EIP through the internet gateway, or to its private address), which translates
+ * the destination back to the original sender and forwards by its subnet's route table. Nothing from
+ * the Internet reaches a private instance through it: a connection opened *to* the gateway's EIP is
+ * dropped by the gateway (it only carries connections started from inside).
+ *
+ * Reference: VPC User Guide "NAT gateways" ("NAT gateway basics", "Public and private", "Use cases":
+ * the NAT gateway replaces the source IP with its private IP, the internet gateway then with the
+ * elastic IP; "the NAT gateway does not accept unsolicited inbound connections"; "NAT gateways are not
+ * supported for ... security groups"), "Route tables" (a route to a NAT gateway is a static route and a
+ * middlebox target).
+ *
+ * Fidelity notes:
+ * - Explanations use Reachability Analyzer's documented codes: a route to a NAT gateway that is not
+ *   available (pending, failed, deleting, deleted, gone) is BAD_STATE_ROUTE naming the route and the
+ *   gateway's state (and its FailureCode); the gateway's subnet without a route for the destination is
+ *   NO_ROUTE_TO_DESTINATION naming that subnet's route table; an unsolicited connection to a NAT
+ *   gateway's EIP is NO_POSSIBLE_DESTINATION at the gateway.
+ * - Only the gateway's primary address translates (secondary addresses and EIPs are API-level only):
+ *   AWS spreads connections over them, which changes no verdict.
+ * - Port exhaustion, idle timeouts, bandwidth and the 55,000 simultaneous connections per destination
+ *   are not modelled. The path MTU through a NAT gateway is the one of the links it joins.
+ */
+import type { NatGateway, RouteTarget } from "../domain/types.js";
+import { formatIp } from "../domain/cidr.js";
+import type { EniInfo } from "./model.js";
+import { MTU_VPC } from "./latency.js";
+import { blockAt, call, noDestination, where, type Forwarder, type Hop, type Leg, type Walk } from "./walk.js";
+
+/** At most this many NAT gateways on one leg (a NAT gateway whose subnet routes back to another one). */
+const MAX_NATS = 4;
+
+/** A translation the walk made: the gateway, its interface, the sender's address and the gateway's. */
+export interface NatTranslation {
+  nat: NatGateway;
+  eni: EniInfo;
+  inside: number;
+  outside: number;
+}
+
+const translations = new WeakMap<Walk, NatTranslation[]>();
+
+/** Interfaces AWS manages for a service (a NAT gateway's, an interface endpoint's): up while they exist. */
+export function isServiceInterface(e: EniInfo): boolean {
+  return e.eni.interfaceType === "nat_gateway" || e.eni.interfaceType === "vpc_endpoint";
+}
+
+/** A NAT gateway's own interface (no security groups: AWS does not apply any to it). */
+export function isNatInterface(e: EniInfo): boolean {
+  return e.eni.interfaceType === "nat_gateway";
+}
+
+function natOf(e: EniInfo): NatGateway | undefined {
+  for (const n of e.rs.natGateways.values()) if (n.eniId === e.eni.id) return n;
+  return undefined;
+}
+
+export const natForwarder: Forwarder<Extract<RouteTarget, { kind: "nat" }>> = {
+  forward({ w, leg, s, src, dst, depth, loc, out }, t) {
+    const nat = s.rs.natGateways.get(t.id)!;
+    const eni = nat.eniId === undefined ? undefined : w.m.enis.get(nat.eniId);
+    const dstText = formatIp(dst);
+    if (!eni) {
+      noDestination(w, leg, s, s.vpc, dst, `NAT gateway ${nat.id} has no network interface`);
+      return;
+    }
+    const done = translations.get(w) ?? [];
+    if (depth >= MAX_NATS || done.filter((x) => x.nat === nat).length > 0) {
+      noDestination(w, leg, s, s.vpc, dst, `routing loop: the packet came back to NAT gateway ${nat.id} (its subnet's route table routes ${dstText} to a NAT gateway again)`);
+      return;
+    }
+    const rt = eni.subnet.rt;
+    const onward = rt ? w.m.lookup(rt, dst) : undefined;
+    if (!rt || !onward) {
+      const sn = eni.subnet.subnet.id;
+      blockAt(w, leg, "NO_ROUTE_TO_DESTINATION", rt ? { id: rt.id, type: "route-table", ...where(eni) } : { id: sn, type: "subnet", ...where(eni) }, {
+        routeTableId: rt?.id,
+        subnetId: sn,
+        vpcId: eni.vpc.vpc.id,
+        address: dstText,
+        reason: `NAT gateway ${nat.id} forwards by the route table of its subnet ${sn}${rt ? ` (${rt.id})` : ""}, which has no route for ${dstText}${nat.connectivityType === "public" ? ": a public NAT gateway must live in a subnet whose route table sends 0.0.0.0/0 to an internet gateway" : ": a private NAT gateway needs a route onward (to a transit gateway, a peering connection or an appliance)"}`,
+        fix:
+          nat.connectivityType === "public"
+            ? `add a default route (0.0.0.0/0) to ${eni.vpc.igw ? `internet gateway ${eni.vpc.igw.id}` : `an internet gateway attached to ${eni.vpc.vpc.id}`} in ${rt?.id ?? `the route table of ${sn}`}`
+            : `add a route for ${dstText} to ${rt?.id ?? `the route table of ${sn}`} toward the network that holds it`,
+        fixes:
+          nat.connectivityType === "public" && rt && eni.vpc.igw
+            ? [call("CreateRoute", { RouteTableId: rt.id, DestinationCidrBlock: "0.0.0.0/0", GatewayId: eni.vpc.igw.id }, where(eni))]
+            : undefined,
+      });
+      return;
+    }
+    if (nat.connectivityType === "private" && onward.route.target.kind === "igw") {
+      // AWS: a private NAT gateway's traffic to an internet gateway is dropped there (no public address).
+      blockAt(w, leg, "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS", { id: onward.route.target.id, type: "internet-gateway", ...where(eni) }, {
+        internetGatewayId: onward.route.target.id,
+        networkInterfaceId: eni.eni.id,
+        routeTableId: rt.id,
+        address: formatIp(eni.primaryIp),
+        reason: `private NAT gateway ${nat.id} translates to its private address ${formatIp(eni.primaryIp)}, and its subnet's route table ${rt.id} sends ${dstText} to internet gateway ${onward.route.target.id}, which drops traffic from an address without a public IP`,
+        fix: `for Internet access, create a public NAT gateway (in a public subnet, with an elastic IP) and route ${dstText} to it`,
+      });
+      return;
+    }
+    const outside = eni.primaryIp;
+    const eip = eni.publicIp;
+    done.push({ nat, eni, inside: src, outside });
+    translations.set(w, done);
+    const hop: Hop = {
+      leg,
+      kind: "nat-gateway",
+      id: nat.id,
+      ...loc,
+      verdict: "pass",
+      detail: w.explain
+        ? `${nat.connectivityType} NAT gateway ${nat.id} (${eni.eni.id} in ${eni.subnet.subnet.id}) translates the source ${formatIp(src)} to ${formatIp(outside)}${eip !== undefined ? ` (elastic IP ${formatIp(eip)} through the internet gateway)` : ""} and forwards by ${rt.id}`
+        : "",
+    };
+    out.next = eni;
+    out.appliance = true;
+    out.translate = { src: outside, hop };
+    out.dead = false;
+    w.lowerMtu(MTU_VPC, eni.eni.id);
+  },
+  blackhole({ s, route, rt }, t) {
+    const nat = s.rs.natGateways.get(t.id);
+    const dest = route.destinationCidr;
+    const replace = `create a NAT gateway in a public subnet of ${rt.vpcId} (with an elastic IP) and point route ${dest} of ${rt.id} at it`;
+    // Gone: deleted over an hour ago, or never in this state (a loaded snapshot keeps routes to NAT
+    // gateways but not the gateways: snapshot/import.ts).
+    if (!nat) return { why: `NAT gateway ${t.id} no longer exists (or was never loaded: snapshots keep routes to NAT gateways, but vpclab does not model nat targets from a snapshot)`, fix: replace };
+    if (nat.state === "pending") {
+      return { why: `NAT gateway ${t.id} is pending (not yet available)`, fix: `wait until it is available (describe-nat-gateways shows its state)` };
+    }
+    const failure = nat.failureCode ? ` (${nat.failureCode}: ${nat.failureMessage})` : "";
+    return { why: `NAT gateway ${t.id} is ${nat.state}${failure}`, fix: replace };
+  },
+};
+
+/**
+ * The reply to a translated packet reached the NAT gateway's interface `x` addressed to `dst` (the
+ * gateway's private address): the destination the gateway translates it back to, with the hop showing
+ * it; undefined when `x` made no translation on this walk.
+ */
+export function untranslate(w: Walk, leg: Leg, x: EniInfo, src: number, dst: number): { dst: number; hop: Hop } | undefined {
+  if (!isNatInterface(x) || leg !== "return") return undefined;
+  const list = translations.get(w) ?? [];
+  const t = [...list].reverse().find((e) => e.eni === x && e.outside === dst);
+  if (!t) return undefined;
+  return {
+    dst: t.inside,
+    hop: {
+      leg,
+      kind: "nat-gateway",
+      id: t.nat.id,
+      ...where(x),
+      verdict: "pass",
+      detail: w.explain ? `NAT gateway ${t.nat.id} translates the reply from ${formatIp(src)} back to ${formatIp(t.inside)}` : "",
+    },
+  };
+}
+
+/**
+ * A packet from the Internet to a NAT gateway's elastic IP that no connection from inside opened: the
+ * gateway drops it. Records the blocker; true when `x` is a NAT gateway's interface.
+ */
+export function natDropsInbound(w: Walk, x: EniInfo, from: number): boolean {
+  if (!isNatInterface(x)) return false;
+  const nat = natOf(x);
+  const id = nat?.id ?? x.eni.id;
+  blockAt(w, "forward", "NO_POSSIBLE_DESTINATION", { id, type: "nat-gateway", ...where(x) }, {
+    vpcId: x.vpc.vpc.id,
+    subnetId: x.subnet.subnet.id,
+    networkInterfaceId: x.eni.id,
+    address: formatIp(x.publicIp ?? x.primaryIp),
+    reason: `${formatIp(x.publicIp ?? x.primaryIp)} is the elastic IP of NAT gateway ${id}, which only carries connections opened from inside the VPC: it drops a connection from ${formatIp(from)} on the Internet (nothing behind a NAT gateway is reachable from the Internet)`,
+    fix: `to accept connections from the Internet, give the instance its own public or elastic IP in a public subnet, or put a load balancer in front of it`,
+  });
+  return true;
+}
