@@ -45,7 +45,7 @@ const badInputs: [string, string, number, string][] = [
   ["a garbage body", "%%%\u0000garbage=&&==", 400, "MissingAction"],
   ["no action", "Version=2016-11-15", 400, "MissingAction"],
   ["an unknown action", "Action=LaunchRocket", 400, "InvalidAction"],
-  ["a known but unbuilt action", "Action=CreateNatGateway&SubnetId=subnet-1", 501, "NotImplemented"],
+  ["a known but unbuilt action", "Action=DescribeCapacityReservations", 501, "NotImplemented"],
   ["a missing required parameter", "Action=CreateSubnet&CidrBlock=10.0.0.0/24", 400, "MissingParameter"],
   ["an unknown parameter", "Action=DescribeVpcs&Colour=blue", 400, "UnknownParameter"],
   ["a malformed list index", "Action=DescribeVpcs&VpcId.x=vpc-1", 400, "UnknownParameter"],
