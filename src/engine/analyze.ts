@@ -665,7 +665,7 @@ function walkFrom(
   if (out.dead) return undefined;
   if (out.internet) {
     w.segs(leg).push(w.lat.segment(place(s), undefined));
-    return { kind: "internet", ip: dst, seenSrc: out.seenSrc };
+    return { kind: "internet", ip: dst, seenSrc: out.seenSrc, returnHops: out.returnHops };
   }
   const x = next!;
   w.segs(leg).push(w.lat.segment(place(s), place(x)));
@@ -711,15 +711,18 @@ function walkFrom(
 }
 
 /** The Internet answers: the reply enters the sender's VPC through its internet gateway. */
-function replyFromInternet(w: Walk, s: EniInfo, from: number, k: PacketKey): void {
+function replyFromInternet(w: Walk, s: EniInfo, from: number, k: PacketKey, via?: Hop[]): void {
   const hops = w.ret;
   const loc = where(s);
-  hops.push({ leg: "return", kind: "internet", id: fmtIp(from), verdict: "pass", detail: w.explain ? `the Internet (simulated) replies from ${fmtIp(from)}` : "" });
-  const igw = s.vpc.igw;
-  const gw = w.exitGw;
-  if (from < 0 && gw) {
-    hops.push({ leg: "return", kind: gw.kind, id: gw.id, ...loc, verdict: "pass", detail: gw.kind === "eigw" ? `egress-only internet gateway ${gw.id} lets the reply in (stateful: the flow was started inside the VPC)` : `internet gateway ${gw.id} delivers the reply (IPv6: no translation)` });
-  } else hops.push({ leg: "return", kind: "igw", id: igw?.id ?? "(none)", ...loc, verdict: igw ? "pass" : "deny", detail: igw ? `internet gateway ${igw.id} translates ${s.publicIp !== undefined ? fmtIp(s.publicIp) : "?"} back to ${fmtIp(s.primaryIp)}` : "no internet gateway" });
+  if (via) hops.push(...via); // not the Internet: the forwarder's way back (on-premises over a VPN)
+  else {
+    hops.push({ leg: "return", kind: "internet", id: fmtIp(from), verdict: "pass", detail: w.explain ? `the Internet (simulated) replies from ${fmtIp(from)}` : "" });
+    const igw = s.vpc.igw;
+    const gw = w.exitGw;
+    if (from < 0 && gw) {
+      hops.push({ leg: "return", kind: gw.kind, id: gw.id, ...loc, verdict: "pass", detail: gw.kind === "eigw" ? `egress-only internet gateway ${gw.id} lets the reply in (stateful: the flow was started inside the VPC)` : `internet gateway ${gw.id} delivers the reply (IPv6: no translation)` });
+    } else hops.push({ leg: "return", kind: "igw", id: igw?.id ?? "(none)", ...loc, verdict: igw ? "pass" : "deny", detail: igw ? `internet gateway ${igw.id} translates ${s.publicIp !== undefined ? fmtIp(s.publicIp) : "?"} back to ${fmtIp(s.primaryIp)}` : "no internet gateway" });
+  }
   w.segRet.push(w.lat.segment(place(s), undefined));
   aclCheck(w, "return", s, "ingress", k, from);
   if (w.stop) return;
@@ -737,7 +740,7 @@ function replyFromOutside(w: Walk, source: EniInfo, arrival: Arrival, k: PacketK
   const from = arrival.ip;
   const svc = serviceReply(w, from);
   const nat = svc ? undefined : w.m.publicIps.get(arrival.seenSrc);
-  if (!svc && (!nat || !isNatInterface(nat))) return replyFromInternet(w, source, from, k);
+  if (!svc && (!nat || !isNatInterface(nat))) return replyFromInternet(w, source, from, k, arrival.returnHops);
   const x = svc ? svc.eni : nat!;
   if (svc) w.ret.push(...svc.hops);
   else {

@@ -12,10 +12,14 @@
  *   ENI sent or will receive the packet), not by address alone: two VPCs may reuse an address, and AWS
  *   matches group membership, not an address list. Traffic that crossed an internet gateway carries no
  *   group identity, as on AWS.
+ * - A prefix-list source is compiled to one rule per CIDR block of the list's current version (the
+ *   caller resolves the list: `compileSg`'s `expandList`); each compiled rule carries a copy of the
+ *   stored rule whose `prefixListId` reads `pl-… entry <cidr>`, so an explanation names the list and
+ *   the entry that matched. A list that is gone or empty matches nothing; a list's IPv6 entries match
+ *   nothing yet.
  * - IPv6 ranges (`CidrIpv6`, `Ipv6CidrBlock`) match IPv6 packets only and IPv4 ranges IPv4 packets only
  *   (an IPv6 address is a negative id, engine/addr.ts: the IPv4 mask test never holds for it). ICMPv6
  *   is protocol 58 (`icmpv6`); a rule for `icmp` (1) does not admit an IPv6 ping, as on AWS.
- * - Prefix-list sources never match (no managed prefix lists in the engine).
  * - Protocols other than tcp/udp/icmp match by number with no port test, as AWS does.
  */
 import { parseCidr } from "../domain/cidr.js";
@@ -91,11 +95,50 @@ function cidr6Parts(text: string | undefined): Cidr6Int | undefined {
   return c ? { text: text!, base: c.base, prefix: c.prefix } : undefined;
 }
 
-export function compileSg(sg: SecurityGroup): CompiledSg {
+/** The current CIDR blocks of a prefix list by id (undefined when there is no such list). */
+export type PrefixListExpander = (prefixListId: string) => readonly string[] | undefined;
+
+/** The label an expanded prefix-list rule or route carries: the list and the entry. */
+export function prefixListEntryLabel(prefixListId: string, cidr: string): string {
+  return `${prefixListId} entry ${cidr}`;
+}
+
+/**
+ * One entry of a prefix-list rule. `rule` (what explanations print) is a copy of the stored rule whose
+ * `prefixListId` reads `pl-… entry <cidr>`, made on first use: a 1,000-entry list in a hundred groups
+ * would otherwise allocate a hundred thousand copies nobody reads.
+ */
+class PrefixListRule implements CompiledSgRule {
+  readonly from: number;
+  readonly to: number;
+  private shown?: SecurityGroupRule;
+  constructor(
+    private readonly stored: SecurityGroupRule,
+    private readonly cidr: string,
+    readonly proto: number,
+    readonly base: number,
+    readonly mask: number,
+  ) {
+    this.from = stored.fromPort;
+    this.to = stored.toPort;
+  }
+  get rule(): SecurityGroupRule {
+    return (this.shown ??= { ...this.stored, prefixListId: prefixListEntryLabel(this.stored.prefixListId!, this.cidr) });
+  }
+}
+
+export function compileSg(sg: SecurityGroup, expandList?: PrefixListExpander): CompiledSg {
   const ingress: CompiledSgRule[] = [];
   const egress: CompiledSgRule[] = [];
   for (const rule of sg.rules) {
     const proto = protocolNumber(rule.ipProtocol);
+    if (rule.prefixListId !== undefined) {
+      for (const cidr of expandList?.(rule.prefixListId) ?? []) {
+        const { base, mask } = cidrParts(cidr);
+        (rule.isEgress ? egress : ingress).push(new PrefixListRule(rule, cidr, proto, base, mask));
+      }
+      continue;
+    }
     const { base, mask } = rule.referencedGroup ? { base: -1, mask: -1 } : cidrParts(rule.cidrIpv4);
     const c: CompiledSgRule = { rule, proto, from: rule.fromPort, to: rule.toPort, base, mask };
     if (!rule.referencedGroup && rule.cidrIpv6 !== undefined) c.v6 = cidr6Parts(rule.cidrIpv6);

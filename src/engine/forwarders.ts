@@ -7,9 +7,9 @@
  * A forwarder lives in its own module and imports only walk.ts (plus domain and model code); to model a
  * new kind, write `src/engine/<kind>.ts` exporting a `Forwarder<…>` and replace its entry here.
  *
- * Fidelity notes: NAT gateways (nat.ts), gateway VPC endpoints (endpoints.ts) and egress-only internet
- * gateways (forward-eigw.ts, IPv6 only) are forwarded. Virtual private gateways and the kinds a loaded
- * snapshot keeps without modelling them (`unmodelled`:
+ * Fidelity notes: NAT gateways (nat.ts), gateway VPC endpoints (endpoints.ts), virtual private gateways
+ * (vpn.ts) and egress-only internet gateways (forward-eigw.ts, IPv6 only) are forwarded. The kinds a
+ * loaded snapshot keeps without modelling them (`unmodelled`:
  * VPC endpoints, local gateways, carrier gateways, …) are not forwarded. routeState reports routes to
  * them as blackholes, and the analyzer says which kind is missing (BAD_STATE_ROUTE); should a route to
  * one of them ever be active, `forward` records the same explanation instead of dropping silently.
@@ -22,6 +22,7 @@ import { eigwForwarder } from "./forward-eigw.js";
 import { localForwarder } from "./forward-local.js";
 import { pcxForwarder } from "./forward-pcx.js";
 import { tgwForwarder } from "./forward-tgw.js";
+import { vgwForwarder } from "./vpn.js";
 import { natForwarder } from "./nat.js";
 import { endpointForwarder } from "./endpoints.js";
 import type { BlackholeText, Forwarder, ForwarderTable, RouteContext } from "./walk.js";
@@ -63,7 +64,7 @@ export const FORWARDERS: ForwarderTable = {
   instance: applianceForwarder,
   nat: natForwarder,
   vpce: endpointForwarder,
-  vgw: notModelled((t) => `virtual private gateway ${t.id}: vpclab has no VPN connections`),
+  vgw: vgwForwarder,
   eigw: eigwForwarder,
   unmodelled: notModelled((t) => `${t.field} ${t.id}, kept from a snapshot`),
 };
