@@ -683,7 +683,7 @@ function walkFrom(
   }
   if (out.appliance) {
     hops.push({ leg, kind: "appliance", id: x.eni.id, ...where(x), verdict: instanceRunning(x) && !x.eni.sourceDestCheck ? "pass" : "deny", detail: w.explain ? `appliance ${x.eni.id}${x.instance ? ` (${x.instance.id})` : ""} forwards ${fmtIp(src)} → ${fmtIp(dst)}` : "" });
-    w.routerHops.push({ address: fmtIp(x.primaryIp), id: x.instance?.id ?? x.eni.id });
+    w.routerHops.push({ address: fmtIp(dst < 0 && x.primaryIp6 !== undefined ? x.primaryIp6 : x.primaryIp), id: x.instance?.id ?? x.eni.id });
     if (x.eni.sourceDestCheck) {
       blockAt(w, leg, "ENI_SOURCE_DEST_CHECK_RESTRICTION", { id: x.eni.id, type: "network-interface", ...where(x) }, {
         networkInterfaceId: x.eni.id,

@@ -243,3 +243,15 @@ test("IPv6 through a transit gateway is refused plainly (not analysed yet)", () 
   n.b.route(n.privRt, "2600:1f00:2:200::/56", { kind: "tgw", id: tgw.id });
   assert.throws(() => analyze(n.world, { source: "app", destination: "2600:1f00:2:200::10" }), /IPv6 through transit gateways is not analysed yet/);
 });
+
+test("IPv6 through an appliance: the route to an interface forwards IPv6, and trace names the appliance by its IPv6 address", () => {
+  const n = seed();
+  const fw = n.b.instance(n.tk, n.pub, "10.20.1.50", { sgs: [n.tsg], name: "fw", sourceDestCheck: false, ipv6: ["2600:1f00:1:100::50"] });
+  n.b.route(n.privRt, "2600:1f00:2:200::/56", { kind: "instance", id: fw.instance.id, eniId: fw.eni.id });
+  n.privRt.routes = n.privRt.routes.filter((r) => !(r.destinationCidr === "2600:1f00:2:200::/56" && r.target.kind === "pcx"));
+  n.world.changed();
+  const a = analyze(n.world, { source: "app", destination: "2600:1f00:2:200::10" });
+  assert.equal(a.verdict, "reachable", JSON.stringify(a.explanations));
+  assert.ok(a.forward.some((h) => h.kind === "appliance" && h.id === fw.eni.id));
+  assert.deepEqual(a.routerHops.map((h) => h.address), ["2600:1f00:1:100::50"]);
+});
