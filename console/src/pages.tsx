@@ -5,19 +5,8 @@
  */
 import { useState } from "preact/hooks";
 import { describeAll, ec2, list, nameOf, session } from "./api";
-import { act, ErrorBanner, Field, FormDialog, ResourceTable, State, Tabs, useLive, type Column } from "./ui";
-import type { ApiError } from "./api";
-
-export const nameTag = (type: string, name: string) => (name ? [{ ResourceType: type, Tag: [{ Key: "Name", Value: name }] }] : undefined);
-const val = (e: Event) => (e.target as HTMLInputElement).value;
-const nameCol: Column<any> = { title: "Name", value: (r) => nameOf(r) || "–" };
-
-export function usePageState() {
-  const [selected, setSelected] = useState<string | undefined>();
-  const [dialog, setDialog] = useState<string | undefined>();
-  const [error, setError] = useState<ApiError | undefined>();
-  return { selected, setSelected, dialog, setDialog, error, setError, close: () => setDialog(undefined) };
-}
+import { act, ErrorBanner, Field, FormDialog, ResourceTable, State, Tabs, useLive } from "./ui";
+import { Details, KV, nameCol, nameTag, ResourcePage, tagsText, usePageState, useResources, val } from "./resource";
 
 function useVpcs() {
   return useLive(() => describeAll("DescribeVpcs", "vpcSet")).data ?? [];
@@ -40,46 +29,27 @@ export function VpcSelect(props: { id: string; value: string; onChange: (v: stri
 // ---- VPCs ------------------------------------------------------------------------------------------
 
 export function VpcsPage() {
-  const p = usePageState();
-  const { data, error } = useLive(() => describeAll("DescribeVpcs", "vpcSet"));
+  const p = useResources(() => describeAll("DescribeVpcs", "vpcSet"), (x) => x.vpcId);
   const [cidr, setCidr] = useState("");
   const [name, setName] = useState("");
-  const sel = data?.find((v) => v.vpcId === p.selected);
   return (
-    <>
-      <ErrorBanner error={error ?? p.error} />
-      <ResourceTable
-        title="Your VPCs"
-        rows={data}
-        idOf={(r) => r.vpcId}
-        selected={p.selected}
-        onSelect={p.setSelected}
-        columns={[
-          nameCol,
-          { title: "VPC ID", value: (r) => r.vpcId },
-          { title: "State", value: (r) => r.state, render: (r) => <State s={r.state} /> },
-          { title: "IPv4 CIDR", value: (r) => r.cidrBlock },
-          { title: "DHCP option set", value: (r) => r.dhcpOptionsId },
-          { title: "Tenancy", value: (r) => r.instanceTenancy },
-          { title: "Default VPC", value: (r) => (r.isDefault === "true" ? "Yes" : "No") },
-          { title: "Owner ID", value: (r) => r.ownerId },
-        ]}
-        actions={
-          <>
-            <button disabled={!sel} onClick={() => act(() => ec2("DeleteVpc", { VpcId: sel.vpcId }), p.setError, `Delete ${sel.vpcId}?`)}>
-              Delete VPC
-            </button>
-            <button class="primary" id="create-vpc" onClick={() => (setCidr(""), setName(""), p.setDialog("create"))}>
-              Create VPC
-            </button>
-          </>
-        }
-      />
-      {sel && (
-        <Details title={sel.vpcId}>
-          <KV rows={{ "VPC ID": sel.vpcId, State: sel.state, "IPv4 CIDR": list(sel.cidrBlockAssociationSet).map((c) => c.cidrBlock).join(", "), "DHCP option set": sel.dhcpOptionsId, Owner: sel.ownerId, Tags: list(sel.tagSet).map((t) => `${t.key}=${t.value}`).join(", ") }} />
-        </Details>
-      )}
+    <ResourcePage
+      r={p}
+      title="Your VPCs"
+      columns={[
+        nameCol,
+        { title: "VPC ID", value: (r) => r.vpcId },
+        { title: "State", value: (r) => r.state, render: (r) => <State s={r.state} /> },
+        { title: "IPv4 CIDR", value: (r) => r.cidrBlock },
+        { title: "DHCP option set", value: (r) => r.dhcpOptionsId },
+        { title: "Tenancy", value: (r) => r.instanceTenancy },
+        { title: "Default VPC", value: (r) => (r.isDefault === "true" ? "Yes" : "No") },
+        { title: "Owner ID", value: (r) => r.ownerId },
+      ]}
+      del={{ label: "Delete VPC", run: (sel) => ec2("DeleteVpc", { VpcId: sel.vpcId }) }}
+      create={{ label: "Create VPC", id: "create-vpc", open: () => (setCidr(""), setName("")) }}
+      details={(sel) => <KV rows={{ "VPC ID": sel.vpcId, State: sel.state, "IPv4 CIDR": list(sel.cidrBlockAssociationSet).map((c) => c.cidrBlock).join(", "), "DHCP option set": sel.dhcpOptionsId, Owner: sel.ownerId, Tags: tagsText(sel) }} />}
+    >
       {p.dialog === "create" && (
         <FormDialog id="create-vpc-form" title="Create VPC" submitLabel="Create VPC" onClose={p.close} submit={() => ec2("CreateVpc", { CidrBlock: cidr, TagSpecification: nameTag("vpc", name) })}>
           <Field label="Name tag">
@@ -90,50 +60,35 @@ export function VpcsPage() {
           </Field>
         </FormDialog>
       )}
-    </>
+    </ResourcePage>
   );
 }
 
 // ---- Subnets ---------------------------------------------------------------------------------------
 
 export function SubnetsPage() {
-  const p = usePageState();
-  const { data, error } = useLive(() => describeAll("DescribeSubnets", "subnetSet"));
+  const p = useResources(() => describeAll("DescribeSubnets", "subnetSet"), (x) => x.subnetId);
   const azs = useLive(() => ec2("DescribeAvailabilityZones").then((r) => list(r.availabilityZoneInfo))).data ?? [];
   const [f, setF] = useState({ vpc: "", name: "", az: "", cidr: "" });
-  const sel = data?.find((v) => v.subnetId === p.selected);
   return (
-    <>
-      <ErrorBanner error={error ?? p.error} />
-      <ResourceTable
-        title="Subnets"
-        rows={data}
-        idOf={(r) => r.subnetId}
-        selected={p.selected}
-        onSelect={p.setSelected}
-        columns={[
-          nameCol,
-          { title: "Subnet ID", value: (r) => r.subnetId },
-          { title: "State", value: (r) => r.state, render: (r) => <State s={r.state} /> },
-          { title: "VPC", value: (r) => r.vpcId },
-          { title: "IPv4 CIDR", value: (r) => r.cidrBlock },
-          { title: "Available IPv4 addresses", value: (r) => Number(r.availableIpAddressCount) },
-          { title: "Availability Zone", value: (r) => r.availabilityZone },
-          { title: "Availability Zone ID", value: (r) => r.availabilityZoneId },
-          { title: "Default subnet", value: (r) => (r.defaultForAz === "true" ? "Yes" : "No") },
-          { title: "Auto-assign public IPv4", value: (r) => (r.mapPublicIpOnLaunch === "true" ? "Yes" : "No") },
-        ]}
-        actions={
-          <>
-            <button disabled={!sel} onClick={() => act(() => ec2("DeleteSubnet", { SubnetId: sel.subnetId }), p.setError, `Delete ${sel.subnetId}?`)}>
-              Delete subnet
-            </button>
-            <button class="primary" id="create-subnet" onClick={() => (setF({ vpc: "", name: "", az: "", cidr: "" }), p.setDialog("create"))}>
-              Create subnet
-            </button>
-          </>
-        }
-      />
+    <ResourcePage
+      r={p}
+      title="Subnets"
+      columns={[
+        nameCol,
+        { title: "Subnet ID", value: (r) => r.subnetId },
+        { title: "State", value: (r) => r.state, render: (r) => <State s={r.state} /> },
+        { title: "VPC", value: (r) => r.vpcId },
+        { title: "IPv4 CIDR", value: (r) => r.cidrBlock },
+        { title: "Available IPv4 addresses", value: (r) => Number(r.availableIpAddressCount) },
+        { title: "Availability Zone", value: (r) => r.availabilityZone },
+        { title: "Availability Zone ID", value: (r) => r.availabilityZoneId },
+        { title: "Default subnet", value: (r) => (r.defaultForAz === "true" ? "Yes" : "No") },
+        { title: "Auto-assign public IPv4", value: (r) => (r.mapPublicIpOnLaunch === "true" ? "Yes" : "No") },
+      ]}
+      del={{ label: "Delete subnet", run: (sel) => ec2("DeleteSubnet", { SubnetId: sel.subnetId }) }}
+      create={{ label: "Create subnet", id: "create-subnet", open: () => setF({ vpc: "", name: "", az: "", cidr: "" }) }}
+    >
       {p.dialog === "create" && (
         <FormDialog
           id="create-subnet-form"
@@ -163,7 +118,7 @@ export function SubnetsPage() {
           </Field>
         </FormDialog>
       )}
-    </>
+    </ResourcePage>
   );
 }
 
@@ -398,45 +353,35 @@ function EditAssociations({ rtb, onClose }: { rtb: any; onClose: () => void }) {
 // ---- Internet gateways -----------------------------------------------------------------------------
 
 export function InternetGatewaysPage() {
-  const p = usePageState();
-  const { data, error } = useLive(() => describeAll("DescribeInternetGateways", "internetGatewaySet"));
-  const sel = data?.find((v) => v.internetGatewayId === p.selected);
+  const p = useResources(() => describeAll("DescribeInternetGateways", "internetGatewaySet"), (x) => x.internetGatewayId);
+  const sel = p.sel;
   const [name, setName] = useState("");
   const [vpc, setVpc] = useState("");
   const attached = sel && list(sel.attachmentSet)[0]?.vpcId;
   return (
-    <>
-      <ErrorBanner error={error ?? p.error} />
-      <ResourceTable
-        title="Internet gateways"
-        rows={data}
-        idOf={(r) => r.internetGatewayId}
-        selected={p.selected}
-        onSelect={p.setSelected}
-        columns={[
-          nameCol,
-          { title: "Internet gateway ID", value: (r) => r.internetGatewayId },
-          { title: "State", value: (r) => list(r.attachmentSet)[0]?.state ?? "detached", render: (r) => <State s={list(r.attachmentSet)[0]?.state ?? "detached"} /> },
-          { title: "VPC ID", value: (r) => list(r.attachmentSet)[0]?.vpcId ?? "–" },
-          { title: "Owner", value: (r) => r.ownerId },
-        ]}
-        actions={
-          <>
-            <button disabled={!sel || !!attached} onClick={() => (setVpc(""), p.setDialog("attach"))}>
-              Attach to VPC
-            </button>
-            <button disabled={!attached} onClick={() => act(() => ec2("DetachInternetGateway", { InternetGatewayId: sel.internetGatewayId, VpcId: attached }), p.setError, `Detach ${sel.internetGatewayId} from ${attached}?`)}>
-              Detach from VPC
-            </button>
-            <button disabled={!sel} onClick={() => act(() => ec2("DeleteInternetGateway", { InternetGatewayId: sel.internetGatewayId }), p.setError, `Delete ${sel.internetGatewayId}?`)}>
-              Delete
-            </button>
-            <button class="primary" onClick={() => (setName(""), p.setDialog("create"))}>
-              Create internet gateway
-            </button>
-          </>
-        }
-      />
+    <ResourcePage
+      r={p}
+      title="Internet gateways"
+      columns={[
+        nameCol,
+        { title: "Internet gateway ID", value: (r) => r.internetGatewayId },
+        { title: "State", value: (r) => list(r.attachmentSet)[0]?.state ?? "detached", render: (r) => <State s={list(r.attachmentSet)[0]?.state ?? "detached"} /> },
+        { title: "VPC ID", value: (r) => list(r.attachmentSet)[0]?.vpcId ?? "–" },
+        { title: "Owner", value: (r) => r.ownerId },
+      ]}
+      actions={
+        <>
+          <button disabled={!sel || !!attached} onClick={() => (setVpc(""), p.setDialog("attach"))}>
+            Attach to VPC
+          </button>
+          <button disabled={!attached} onClick={() => act(() => ec2("DetachInternetGateway", { InternetGatewayId: sel.internetGatewayId, VpcId: attached }), p.setError, `Detach ${sel.internetGatewayId} from ${attached}?`)}>
+            Detach from VPC
+          </button>
+        </>
+      }
+      del={{ label: "Delete", run: (sel) => ec2("DeleteInternetGateway", { InternetGatewayId: sel.internetGatewayId }) }}
+      create={{ label: "Create internet gateway", open: () => setName("") }}
+    >
       {p.dialog === "create" && (
         <FormDialog title="Create internet gateway" submitLabel="Create internet gateway" onClose={p.close} submit={() => ec2("CreateInternetGateway", { TagSpecification: nameTag("internet-gateway", name) })}>
           <Field label="Name tag">
@@ -451,7 +396,7 @@ export function InternetGatewaysPage() {
           </Field>
         </FormDialog>
       )}
-    </>
+    </ResourcePage>
   );
 }
 
@@ -960,46 +905,40 @@ export function InstancesPage() {
 // ---- Elastic IPs -----------------------------------------------------------------------------------
 
 export function ElasticIpsPage() {
-  const p = usePageState();
-  const { data, error } = useLive(() => ec2("DescribeAddresses").then((r) => list(r.addressesSet)));
-  const sel = data?.find((v) => v.allocationId === p.selected);
+  const p = useResources(() => ec2("DescribeAddresses").then((r) => list(r.addressesSet)), (x) => x.allocationId);
+  const sel = p.sel;
   const [instance, setInstance] = useState("");
   return (
-    <>
-      <ErrorBanner error={error ?? p.error} />
-      <ResourceTable
-        title="Elastic IP addresses"
-        rows={data}
-        idOf={(r) => r.allocationId}
-        selected={p.selected}
-        onSelect={p.setSelected}
-        columns={[
-          nameCol,
-          { title: "Allocated IPv4 address", value: (r) => r.publicIp },
-          { title: "Type", value: () => "Public IP" },
-          { title: "Allocation ID", value: (r) => r.allocationId },
-          { title: "Associated instance ID", value: (r) => r.instanceId ?? "–" },
-          { title: "Private IP address", value: (r) => r.privateIpAddress ?? "–" },
-          { title: "Association ID", value: (r) => r.associationId ?? "–" },
-          { title: "Network border group", value: (r) => r.networkBorderGroup ?? session.region },
-        ]}
-        actions={
-          <>
-            <button disabled={!sel || !!sel.associationId} onClick={() => (setInstance(""), p.setDialog("associate"))}>
-              Associate Elastic IP address
-            </button>
-            <button disabled={!sel?.associationId} onClick={() => act(() => ec2("DisassociateAddress", { AssociationId: sel.associationId }), p.setError, `Disassociate ${sel.publicIp}?`)}>
-              Disassociate Elastic IP address
-            </button>
-            <button disabled={!sel} onClick={() => act(() => ec2("ReleaseAddress", { AllocationId: sel.allocationId }), p.setError, `Release ${sel.publicIp}?`)}>
-              Release Elastic IP addresses
-            </button>
-            <button class="primary" onClick={() => act(() => ec2("AllocateAddress", { Domain: "vpc" }), p.setError)}>
-              Allocate Elastic IP address
-            </button>
-          </>
-        }
-      />
+    <ResourcePage
+      r={p}
+      title="Elastic IP addresses"
+      columns={[
+        nameCol,
+        { title: "Allocated IPv4 address", value: (r) => r.publicIp },
+        { title: "Type", value: () => "Public IP" },
+        { title: "Allocation ID", value: (r) => r.allocationId },
+        { title: "Associated instance ID", value: (r) => r.instanceId ?? "–" },
+        { title: "Private IP address", value: (r) => r.privateIpAddress ?? "–" },
+        { title: "Association ID", value: (r) => r.associationId ?? "–" },
+        { title: "Network border group", value: (r) => r.networkBorderGroup ?? session.region },
+      ]}
+      actions={
+        <>
+          <button disabled={!sel || !!sel.associationId} onClick={() => (setInstance(""), p.setDialog("associate"))}>
+            Associate Elastic IP address
+          </button>
+          <button disabled={!sel?.associationId} onClick={() => act(() => ec2("DisassociateAddress", { AssociationId: sel.associationId }), p.setError, `Disassociate ${sel.publicIp}?`)}>
+            Disassociate Elastic IP address
+          </button>
+          <button disabled={!sel} onClick={() => act(() => ec2("ReleaseAddress", { AllocationId: sel.allocationId }), p.setError, `Release ${sel.publicIp}?`)}>
+            Release Elastic IP addresses
+          </button>
+          <button class="primary" id="allocate-eip" onClick={() => act(() => ec2("AllocateAddress", { Domain: "vpc" }), p.setError)}>
+            Allocate Elastic IP address
+          </button>
+        </>
+      }
+    >
       {p.dialog === "associate" && sel && (
         <FormDialog title={`Associate Elastic IP address: ${sel.publicIp}`} submitLabel="Associate" onClose={p.close} submit={() => ec2("AssociateAddress", { AllocationId: sel.allocationId, InstanceId: instance.trim() })}>
           <Field label="Instance">
@@ -1007,30 +946,6 @@ export function ElasticIpsPage() {
           </Field>
         </FormDialog>
       )}
-    </>
-  );
-}
-
-// ---- shared ----------------------------------------------------------------------------------------
-
-export function Details(props: { title: string; children: any }) {
-  return (
-    <section class="panel details">
-      <h3>{props.title}</h3>
-      {props.children}
-    </section>
-  );
-}
-
-export function KV({ rows }: { rows: Record<string, unknown> }) {
-  return (
-    <dl class="kv">
-      {Object.entries(rows).map(([k, v]) => (
-        <>
-          <dt>{k}</dt>
-          <dd>{String(v ?? "–")}</dd>
-        </>
-      ))}
-    </dl>
+    </ResourcePage>
   );
 }
