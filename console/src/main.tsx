@@ -10,6 +10,7 @@ import { CHANGE_EVENT } from "./ui";
 import { ElasticIpsPage, InstancesPage, InternetGatewaysPage, NetworkAclsPage, PeeringPage, RouteTablesPage, SecurityGroupsPage, SubnetsPage, VpcsPage } from "./pages";
 import { MapPage } from "./mapview";
 import { TgwAttachmentsPage, TgwRouteTablesPage, TransitGatewaysPage } from "./tgw";
+import { EgressOnlyGatewaysPage, EndpointsPage, FlowLogsPage, NatGatewaysPage, PrefixListsPage } from "./vpcmore";
 
 const NAV: { group: string; items: [string, string][] }[] = [
   { group: "vpclab", items: [["map", "Network map"]] },
@@ -20,8 +21,13 @@ const NAV: { group: string; items: [string, string][] }[] = [
       ["subnets", "Subnets"],
       ["route-tables", "Route tables"],
       ["internet-gateways", "Internet gateways"],
+      ["egress-only-gateways", "Egress-only internet gateways"],
       ["elastic-ips", "Elastic IPs"],
+      ["managed-prefix-lists", "Managed prefix lists"],
+      ["endpoints", "Endpoints"],
+      ["nat-gateways", "NAT gateways"],
       ["peering", "Peering connections"],
+      ["flow-logs", "Flow logs"],
     ],
   },
   {
@@ -89,6 +95,11 @@ function App() {
     case "route-tables": body = <RouteTablesPage key={key} />; break;
     case "internet-gateways": body = <InternetGatewaysPage key={key} />; break;
     case "elastic-ips": body = <ElasticIpsPage key={key} />; break;
+    case "egress-only-gateways": body = <EgressOnlyGatewaysPage key={key} />; break;
+    case "managed-prefix-lists": body = <PrefixListsPage key={key} />; break;
+    case "endpoints": body = <EndpointsPage key={key} />; break;
+    case "nat-gateways": body = <NatGatewaysPage key={key} />; break;
+    case "flow-logs": body = <FlowLogsPage key={key} />; break;
     case "peering": body = <PeeringPage key={key} regions={regions} />; break;
     case "transit-gateways": body = <TransitGatewaysPage key={key} />; break;
     case "tgw-attachments": body = <TgwAttachmentsPage key={key} regions={regions} />; break;

@@ -300,6 +300,12 @@ function drawPath(cy: cytoscape.Core, topo: Topology, a: any): void {
       const e = cy.getElementById(h.id);
       if (e.isEdge()) anchor(h.kind === "tgw-peering" ? (anchors[anchors.length - 1] === e.target().id() ? e.source().id() : e.target().id()) : topo.tgwOfAttachment.get(h.id) ?? e.target().id());
     } else if (h.kind === "igw") anchor(h.id);
+    else if (h.kind === "nat-gateway" || h.kind === "vpc-endpoint") {
+      // Through a NAT gateway (in its own subnet) or a gateway endpoint: the path goes by its node.
+      anchor(h.id);
+      const n = cy.getElementById(h.id);
+      if (h.kind === "nat-gateway" && n.isNode() && n.parent().length) subnet = n.parent().first().id();
+    }
     else if (h.kind === "internet") anchor("internet");
   }
   const blocked = a.verdict !== "reachable";
@@ -324,7 +330,7 @@ function drawPath(cy: cytoscape.Core, topo: Topology, a: any): void {
       const onEni = /^ENI_|^BAD_STATE$/.test(x.code);
       const candidates = onEni
         ? [x.instanceId, topo.eniToInstance.get(x.networkInterfaceId), x.subnetId, x.vpcId]
-        : [x.vpcPeeringConnectionId, x.internetGatewayId, x.transitGatewayAttachmentId, x.transitGatewayId, rtbSubnet, x.subnetId, x.instanceId, topo.eniToInstance.get(x.networkInterfaceId), x.vpcId];
+        : [x.vpcPeeringConnectionId, x.internetGatewayId, x.natGatewayId, x.vpcEndpointId, x.transitGatewayAttachmentId, x.transitGatewayId, rtbSubnet, x.subnetId, x.instanceId, topo.eniToInstance.get(x.networkInterfaceId), x.vpcId];
       const target = candidates
         .map((id) => (id ? cy.getElementById(id) : undefined))
         .find((el) => el && el.length > 0);
