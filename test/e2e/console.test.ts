@@ -3,7 +3,9 @@
  * browser): the seed done with clicks only, "Can A reach B?" drawn on the map (reachable at ~70 ms both
  * ways, then blocked with its blocker marked once a route is removed), and a change made with the AWS
  * CLI appearing on the open map without a reload; "Apply fix" putting the route back; transit gateways
- * made with the CLI on the map and their page, a TGW peering accepted by clicks, the Internet as a source. Screenshots go to $VPCLAB_SCREENSHOTS (the README's
+ * made with the CLI on the map and their page, a TGW peering accepted by clicks, the Internet as a source;
+ * a NAT gateway, an S3 gateway endpoint and a flow log made by clicks, in their lists and on the map, a
+ * path drawn through the NAT, and flow-log records after a console ping. Screenshots go to $VPCLAB_SCREENSHOTS (the README's
  * come from docs/screenshots/) or a temporary directory.
  *
  * Skipped (with the reason printed) when no chromium is installed; .ci/run installs it.
@@ -15,6 +17,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
 import type { Core } from "cytoscape";
+import {
+  AllocateAddressCommand,
+  AssociateRouteTableCommand,
+  AttachInternetGatewayCommand,
+  CreateInternetGatewayCommand,
+  CreateRouteCommand,
+  CreateRouteTableCommand,
+  CreateSubnetCommand,
+  CreateVpcCommand,
+  DescribeRouteTablesCommand,
+  RunInstancesCommand,
+} from "@aws-sdk/client-ec2";
 import { startLab, type Lab } from "../support/harness.js";
 
 declare global {
@@ -430,6 +444,82 @@ describe("web console in Chromium", { skip: CHROMIUM ? false : "chromium is not 
     const a = await analyze(page, "internet", "10.88.1.10");
     assert.equal(a.verdict, "blocked");
     assert.match(await page.$eval("#reach-blockers", (e) => e.textContent!), /IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS/);
+    assert.deepEqual((page as Page & { problems?: string[] }).problems, []);
+    await page.close();
+  });
+
+  test("a NAT gateway, a gateway endpoint and a flow log made by clicks: in their lists, on the map, a path drawn through the NAT, and flow-log records after a console ping", { timeout: 90_000 }, async () => {
+    const FRANKFURT = "eu-central-1";
+    // The network around them, with the SDK (quicker than a CLI process per call): a public subnet
+    // (route to an IGW) and a private one with its own table and an instance.
+    const ec2 = lab.ec2(FRANKFURT);
+    const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: "10.66.0.0/16" }))).Vpc!.VpcId!;
+    const pub = (await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: "10.66.0.0/24", TagSpecifications: [{ ResourceType: "subnet", Tags: [{ Key: "Name", Value: "public-a" }] }] }))).Subnet!.SubnetId!;
+    const priv = (await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: "10.66.1.0/24" }))).Subnet!.SubnetId!;
+    const igw = (await ec2.send(new CreateInternetGatewayCommand({}))).InternetGateway!.InternetGatewayId!;
+    await ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: vpc }));
+    const mainRtb = (await ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: "vpc-id", Values: [vpc] }] }))).RouteTables![0]!.RouteTableId!;
+    await ec2.send(new CreateRouteCommand({ RouteTableId: mainRtb, DestinationCidrBlock: "0.0.0.0/0", GatewayId: igw }));
+    const privRtb = (await ec2.send(new CreateRouteTableCommand({ VpcId: vpc }))).RouteTable!.RouteTableId!;
+    await ec2.send(new AssociateRouteTableCommand({ RouteTableId: privRtb, SubnetId: priv }));
+    const box = (await ec2.send(new RunInstancesCommand({ ImageId: "ami-0123456789abcdef0", InstanceType: "t3.micro", MinCount: 1, MaxCount: 1, SubnetId: priv }))).Instances![0]!.InstanceId!;
+    const eip = (await ec2.send(new AllocateAddressCommand({ Domain: "vpc" }))).AllocationId!;
+
+    const page = await openConsole(browser, lab);
+    await region(page, FRANKFURT);
+    // NAT gateway: Create NAT gateway in the public subnet with the Elastic IP; listed, then available.
+    await nav(page, "nat-gateways");
+    await page.click("#create-nat");
+    await type(page, "#nat-name", "frankfurt-nat");
+    await choose(page, "#nat-subnet", pub);
+    await choose(page, "#nat-eip", eip);
+    await submit(page, "#create-nat-form");
+    const nat = await rowId(page, "frankfurt-nat", pub, "available");
+    await selectRow(page, nat);
+    await page.waitForFunction(() => /Failure code/.test(document.querySelector(".details")?.textContent ?? ""));
+    await ec2.send(new CreateRouteCommand({ RouteTableId: privRtb, DestinationCidrBlock: "0.0.0.0/0", NatGatewayId: nat }));
+    // Gateway endpoint: S3 for the private route table; listed with its table.
+    await nav(page, "endpoints");
+    await page.click("#create-endpoint");
+    await choose(page, "#endpoint-vpc", vpc);
+    await page.waitForSelector(`input[data-rtb="${privRtb}"]`);
+    await page.click(`input[data-rtb="${privRtb}"]`);
+    await submit(page, "#create-endpoint-form");
+    const vpce = await rowId(page, `com.amazonaws.${FRANKFURT}.s3`, "Gateway", privRtb);
+    // Flow log on the VPC.
+    await nav(page, "flow-logs");
+    await page.click("#create-flow-log");
+    await choose(page, "#fl-resource", vpc);
+    await submit(page, "#create-flow-log-form");
+    const fl = await rowId(page, vpc, "ALL");
+
+    // The map: the NAT in its subnet, the endpoint on its VPC; the path to the Internet goes through the NAT.
+    await nav(page, "map");
+    await page.waitForFunction((n, e) => window.vpclabMap?.getElementById(n).hasClass("nat") && window.vpclabMap?.getElementById(e).hasClass("vpce"), {}, nat, vpce);
+    const placed = await page.evaluate((n, e) => [window.vpclabMap!.getElementById(n).data("parent"), window.vpclabMap!.getElementById(e).data("parent")], nat, vpce);
+    assert.deepEqual(placed, [pub, vpc]);
+    const a = await analyze(page, box, "8.8.8.8");
+    assert.equal(a.verdict, "reachable");
+    const through = await page.evaluate((n) => window.vpclabMap!.edges(".path").targets().map((t) => t.id()).includes(n) && window.vpclabMap!.getElementById(n).hasClass("on-path"), nat);
+    assert.ok(through, "the drawn path goes through the NAT gateway");
+    await shot(page, "map-nat");
+    // A console ping, then its flow-log records on the Flow logs page, and more arriving while it is open.
+    await page.click("#ping-start");
+    await page.waitForFunction(() => /time=\d/.test(document.querySelector("#ping-output")?.textContent ?? ""));
+    await page.click("#ping-stop");
+    await nav(page, "flow-logs");
+    await selectRow(page, fl);
+    await page.waitForSelector("#flow-records tr.flow-record[data-action=ACCEPT]");
+    const before = (await page.$$("#flow-records tr.flow-record")).length;
+    assert.match(await page.$eval("#flow-records", (e) => e.textContent!), new RegExp(`${fl}.*10\\.66\\.1\\.\\d+`));
+    // Another client pings meanwhile (the admin API, as `vpclab ping` does): the open records view follows.
+    const status = await page.evaluate(
+      (from, token) => fetch("/_vpclab/ping", { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ from, to: "8.8.8.8", count: 1, region: "eu-central-1" }) }).then((r) => r.status),
+      box,
+      TOKEN,
+    );
+    assert.equal(status, 200);
+    await page.waitForFunction((n) => document.querySelectorAll("#flow-records tr.flow-record").length > n, {}, before);
     assert.deepEqual((page as Page & { problems?: string[] }).problems, []);
     await page.close();
   });
