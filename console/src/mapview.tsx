@@ -82,7 +82,7 @@ export function MapPage() {
           <button onClick={() => cyRef.current && runLayout(cyRef.current, false)}>Re-layout</button>
           <button onClick={() => cyRef.current?.fit(undefined, 20)}>Fit</button>
           <span class="legend">
-            <i class="l-active" /> active <i class="l-pending" /> pending <i class="l-failed" /> failed/rejected/expired · ⬢ transit gateway
+            <i class="l-active" /> active <i class="l-pending" /> pending <i class="l-failed" /> failed/rejected/expired · ⬢ transit gateway · ◆ internet gateway · ⯃ NAT gateway · ⬟ endpoint
           </span>
         </div>
         <div id="map" ref={box} />
@@ -271,7 +271,7 @@ function AnalysisView({ a, n, apply }: { a: any; n: number; apply: (x: any) => v
 
 /**
  * Draws the forward leg on the map: arrows between the places a packet is handed over (the Internet or
- * the sender's instance, an internet gateway or transit gateway, the receiver), the subnets, VPCs,
+ * the sender's instance, an internet gateway, transit gateway, NAT gateway or gateway endpoint, the receiver), the subnets, VPCs,
  * peering connections, TGW attachments and TGW peerings crossed highlighted, and each blocker marked with its code. A blocked path ends in a dashed red arrow
  * to where the packet was going.
  */
