@@ -448,7 +448,7 @@ describe("web console in Chromium", { skip: CHROMIUM ? false : "chromium is not 
     await page.close();
   });
 
-  test("a NAT gateway, a gateway endpoint and a flow log made by clicks: in their lists, on the map, a path drawn through the NAT, and flow-log records after a console ping", { timeout: 90_000 }, async () => {
+  test("a NAT gateway, a gateway endpoint and a flow log made by clicks: in their lists, on the map, a path drawn through the NAT, and flow-log records after a console ping; a prefix list modified; an egress-only gateway", { timeout: 90_000 }, async () => {
     const FRANKFURT = "eu-central-1";
     // The network around them, with the SDK (quicker than a CLI process per call): a public subnet
     // (route to an IGW) and a private one with its own table and an instance.
@@ -520,6 +520,37 @@ describe("web console in Chromium", { skip: CHROMIUM ? false : "chromium is not 
     );
     assert.equal(status, 200);
     await page.waitForFunction((n) => document.querySelectorAll("#flow-records tr.flow-record").length > n, {}, before);
+
+    // Managed prefix lists: AWS's own are listed; one of ours is created, modified (version 2) and read at version 1.
+    await nav(page, "managed-prefix-lists");
+    await rowId(page, `com.amazonaws.${FRANKFURT}.s3`, "AWS");
+    await page.click("#create-pl");
+    await type(page, "#pl-name", "office");
+    await type(page, "#pl-max", "5");
+    await type(page, "#pl-entries-new", "192.0.2.0/24");
+    await submit(page, "#create-pl-form");
+    const pl = await rowId(page, "office");
+    await selectRow(page, pl);
+    await page.waitForFunction(() => /192\.0\.2\.0\/24/.test(document.querySelector("#pl-entries")?.textContent ?? ""));
+    await page.click("#modify-pl");
+    await page.click('#modify-pl-form input[data-cidr="192.0.2.0/24"]');
+    await type(page, "#pl-add", "198.51.100.0/24");
+    await submit(page, "#modify-pl-form");
+    await page.waitForFunction(() => {
+      const t = document.querySelector("#pl-entries")?.textContent ?? "";
+      return t.includes("198.51.100.0/24") && !t.includes("192.0.2.0/24");
+    });
+    await choose(page, "#pl-version", "1");
+    await page.waitForFunction(() => {
+      const t = document.querySelector("#pl-entries")?.textContent ?? "";
+      return t.includes("192.0.2.0/24") && !t.includes("198.51.100.0/24");
+    });
+    // An egress-only internet gateway for the VPC.
+    await nav(page, "egress-only-gateways");
+    await page.click("#create-eigw");
+    await choose(page, "#eigw-vpc", vpc);
+    await submit(page, "#create-eigw-form");
+    await rowId(page, "eigw-", vpc, "attached");
     assert.deepEqual((page as Page & { problems?: string[] }).problems, []);
     await page.close();
   });
