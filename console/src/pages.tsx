@@ -5,8 +5,8 @@
  */
 import { useState } from "preact/hooks";
 import { describeAll, ec2, list, nameOf, session } from "./api";
-import { act, ErrorBanner, Field, FormDialog, ResourceTable, State, Tabs, useLive } from "./ui";
-import { Details, KV, nameCol, nameTag, ResourcePage, tagsText, usePageState, useResources, val } from "./resource";
+import { act, Field, FormDialog, State, Tabs, useLive } from "./ui";
+import { Details, KV, nameCol, nameTag, ResourcePage, tagsText, useResources, val } from "./resource";
 
 function useVpcs() {
   return useLive(() => describeAll("DescribeVpcs", "vpcSet")).data ?? [];
@@ -127,20 +127,14 @@ export function SubnetsPage() {
 const routeTarget = (r: any) => r.gatewayId || r.vpcPeeringConnectionId || r.networkInterfaceId || r.instanceId || r.natGatewayId || r.transitGatewayId || r.egressOnlyInternetGatewayId || "";
 
 export function RouteTablesPage() {
-  const p = usePageState();
-  const { data, error } = useLive(() => describeAll("DescribeRouteTables", "routeTableSet"));
-  const sel = data?.find((v) => v.routeTableId === p.selected);
+  const p = useResources(() => describeAll("DescribeRouteTables", "routeTableSet"), (x) => x.routeTableId);
+  const sel = p.sel;
   const [vpc, setVpc] = useState("");
   const [name, setName] = useState("");
   return (
-    <>
-      <ErrorBanner error={error ?? p.error} />
-      <ResourceTable
+    <ResourcePage
         title="Route tables"
-        rows={data}
-        idOf={(r) => r.routeTableId}
-        selected={p.selected}
-        onSelect={p.setSelected}
+        r={p}
         columns={[
           nameCol,
           { title: "Route table ID", value: (r) => r.routeTableId },
@@ -159,7 +153,7 @@ export function RouteTablesPage() {
             </button>
           </>
         }
-      />
+      >
       {sel && (
         <Details title={sel.routeTableId}>
           <Tabs
@@ -244,7 +238,7 @@ export function RouteTablesPage() {
       )}
       {p.dialog === "routes" && sel && <EditRoutes rtb={sel} onClose={p.close} />}
       {p.dialog === "assoc" && sel && <EditAssociations rtb={sel} onClose={p.close} />}
-    </>
+    </ResourcePage>
   );
 }
 
@@ -403,21 +397,15 @@ export function InternetGatewaysPage() {
 // ---- Peering connections ---------------------------------------------------------------------------
 
 export function PeeringPage(props: { regions: string[] }) {
-  const p = usePageState();
-  const { data, error } = useLive(() => describeAll("DescribeVpcPeeringConnections", "vpcPeeringConnectionSet"));
-  const sel = data?.find((v) => v.vpcPeeringConnectionId === p.selected);
+  const p = useResources(() => describeAll("DescribeVpcPeeringConnections", "vpcPeeringConnectionSet"), (x) => x.vpcPeeringConnectionId);
+  const sel = p.sel;
   const [f, setF] = useState({ name: "", vpc: "", otherAccount: "", region: "", peerVpc: "" });
   const status = (r: any) => r.status?.code ?? "";
   const canAccept = sel && status(sel) === "pending-acceptance" && sel.accepterVpcInfo?.region === session.region && sel.accepterVpcInfo?.ownerId === session.account;
   return (
-    <>
-      <ErrorBanner error={error ?? p.error} />
-      <ResourceTable
+    <ResourcePage
         title="Peering connections"
-        rows={data}
-        idOf={(r) => r.vpcPeeringConnectionId}
-        selected={p.selected}
-        onSelect={p.setSelected}
+        r={p}
         columns={[
           nameCol,
           { title: "Peering connection ID", value: (r) => r.vpcPeeringConnectionId },
@@ -447,7 +435,7 @@ export function PeeringPage(props: { regions: string[] }) {
             </button>
           </>
         }
-      />
+      >
       {sel && (
         <Details title={sel.vpcPeeringConnectionId}>
           <KV rows={{ Status: `${status(sel)}: ${sel.status?.message ?? ""}`, "Expiration time": sel.expirationTime ?? "–", Requester: `${sel.requesterVpcInfo?.vpcId} (${sel.requesterVpcInfo?.region}, ${sel.requesterVpcInfo?.ownerId})`, Accepter: `${sel.accepterVpcInfo?.vpcId} (${sel.accepterVpcInfo?.region}, ${sel.accepterVpcInfo?.ownerId})` }} />
@@ -493,7 +481,7 @@ export function PeeringPage(props: { regions: string[] }) {
           </Field>
         </FormDialog>
       )}
-    </>
+    </ResourcePage>
   );
 }
 
@@ -519,9 +507,8 @@ const ports = (r: any) => (r.ipProtocol === "-1" || r.ipProtocol === "icmp" ? "A
 const peerOf = (r: any) => r.cidrIpv4 || r.cidrIpv6 || r.prefixListId || r.referencedGroupInfo?.groupId || "";
 
 export function SecurityGroupsPage() {
-  const p = usePageState();
-  const { data, error } = useLive(() => describeAll("DescribeSecurityGroups", "securityGroupInfo"));
-  const sel = data?.find((v) => v.groupId === p.selected);
+  const p = useResources(() => describeAll("DescribeSecurityGroups", "securityGroupInfo"), (x) => x.groupId);
+  const sel = p.sel;
   const rules = useLive(() => (sel ? describeAll("DescribeSecurityGroupRules", "securityGroupRuleSet", { Filter: [{ Name: "group-id", Value: [sel.groupId] }] }) : Promise.resolve([])), [sel?.groupId]).data ?? [];
   const [f, setF] = useState({ name: "", description: "", vpc: "" });
   const ruleTable = (egress: boolean) => (
@@ -560,14 +547,9 @@ export function SecurityGroupsPage() {
     </>
   );
   return (
-    <>
-      <ErrorBanner error={error ?? p.error} />
-      <ResourceTable
+    <ResourcePage
         title="Security Groups"
-        rows={data}
-        idOf={(r) => r.groupId}
-        selected={p.selected}
-        onSelect={p.setSelected}
+        r={p}
         columns={[
           nameCol,
           { title: "Security group ID", value: (r) => r.groupId },
@@ -588,7 +570,7 @@ export function SecurityGroupsPage() {
             </button>
           </>
         }
-      />
+      >
       {sel && (
         <Details title={`${sel.groupId} - ${sel.groupName}`}>
           <Tabs
@@ -613,7 +595,7 @@ export function SecurityGroupsPage() {
         </FormDialog>
       )}
       {(p.dialog === "ingress" || p.dialog === "egress") && sel && <EditRules group={sel} egress={p.dialog === "egress"} rules={rules.filter((r) => (r.isEgress === "true") === (p.dialog === "egress"))} onClose={p.close} />}
-    </>
+    </ResourcePage>
   );
 }
 
@@ -706,9 +688,8 @@ function EditRules({ group, egress, rules, onClose }: { group: any; egress: bool
 // ---- Network ACLs ----------------------------------------------------------------------------------
 
 export function NetworkAclsPage() {
-  const p = usePageState();
-  const { data, error } = useLive(() => describeAll("DescribeNetworkAcls", "networkAclSet"));
-  const sel = data?.find((v) => v.networkAclId === p.selected);
+  const p = useResources(() => describeAll("DescribeNetworkAcls", "networkAclSet"), (x) => x.networkAclId);
+  const sel = p.sel;
   const entries = (egress: boolean) => (
     <table class="resources inner">
       <thead>
@@ -739,14 +720,9 @@ export function NetworkAclsPage() {
     </table>
   );
   return (
-    <>
-      <ErrorBanner error={error ?? p.error} />
-      <ResourceTable
+    <ResourcePage
         title="Network ACLs"
-        rows={data}
-        idOf={(r) => r.networkAclId}
-        selected={p.selected}
-        onSelect={p.setSelected}
+        r={p}
         columns={[
           nameCol,
           { title: "Network ACL ID", value: (r) => r.networkAclId },
@@ -757,7 +733,7 @@ export function NetworkAclsPage() {
           { title: "Outbound rules count", value: (r) => list(r.entrySet).filter((e) => e.egress === "true").length },
           { title: "Owner", value: (r) => r.ownerId },
         ]}
-      />
+      >
       {sel && (
         <Details title={sel.networkAclId}>
           <Tabs
@@ -769,16 +745,15 @@ export function NetworkAclsPage() {
           />
         </Details>
       )}
-    </>
+    </ResourcePage>
   );
 }
 
 // ---- Instances -------------------------------------------------------------------------------------
 
 export function InstancesPage() {
-  const p = usePageState();
-  const { data, error } = useLive(() => describeAll("DescribeInstances", "reservationSet").then((rs) => rs.flatMap((r) => list(r.instancesSet))));
-  const sel = data?.find((v) => v.instanceId === p.selected);
+  const p = useResources(() => describeAll("DescribeInstances", "reservationSet").then((rs) => rs.flatMap((r) => list(r.instancesSet))), (x) => x.instanceId);
+  const sel = p.sel;
   const [f, setF] = useState({ name: "", image: "", type: "t3.micro", vpc: "", subnet: "", sgs: [] as string[], publicIp: false });
   const launching = p.dialog === "launch";
   const images = useLive(() => (launching ? ec2("DescribeImages", { Owner: ["amazon"] }).then((r) => list(r.imagesSet)) : Promise.resolve([])), [launching]).data ?? [];
@@ -786,14 +761,9 @@ export function InstancesPage() {
   const groups = useLive(() => (f.vpc ? describeAll("DescribeSecurityGroups", "securityGroupInfo", { Filter: [{ Name: "vpc-id", Value: [f.vpc] }] }) : Promise.resolve([])), [f.vpc]).data ?? [];
   const state = (r: any) => r.instanceState?.name ?? "";
   return (
-    <>
-      <ErrorBanner error={error ?? p.error} />
-      <ResourceTable
+    <ResourcePage
         title="Instances"
-        rows={data}
-        idOf={(r) => r.instanceId}
-        selected={p.selected}
-        onSelect={p.setSelected}
+        r={p}
         columns={[
           nameCol,
           { title: "Instance ID", value: (r) => r.instanceId },
@@ -822,7 +792,7 @@ export function InstancesPage() {
             </button>
           </>
         }
-      />
+      >
       {sel && (
         <Details title={sel.instanceId}>
           <KV rows={{ "Instance ID": sel.instanceId, "Private IPv4 address": sel.privateIpAddress, "Public IPv4 address": sel.ipAddress ?? "–", "Network interface": list(sel.networkInterfaceSet).map((n) => n.networkInterfaceId).join(", "), AMI: sel.imageId, "Security groups": list(sel.groupSet).map((g) => g.groupId).join(", ") }} />
@@ -898,7 +868,7 @@ export function InstancesPage() {
           </Field>
         </FormDialog>
       )}
-    </>
+    </ResourcePage>
   );
 }
 
