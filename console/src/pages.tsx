@@ -184,7 +184,7 @@ export function RouteTablesPage() {
                             <td>
                               <State s={r.state} />
                             </td>
-                            <td>No</td>
+                            <td>{r.origin === "EnableVgwRoutePropagation" ? "Yes" : "No"}</td>
                           </tr>
                         ))}
                       </tbody>
