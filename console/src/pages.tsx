@@ -4,7 +4,7 @@
  * error text is shown when vpclab refuses.
  */
 import { useState } from "preact/hooks";
-import { describeAll, ec2, list, nameOf, session } from "./api";
+import { describeAll, ec2, list, nameOf, session, type ApiError } from "./api";
 import { act, Field, FormDialog, State, Tabs, useLive } from "./ui";
 import { Details, KV, nameCol, nameTag, ResourcePage, tagsText, useResources, val } from "./resource";
 
@@ -193,6 +193,10 @@ export function RouteTablesPage() {
                 ),
               },
               {
+                title: "Route propagation",
+                body: () => <RoutePropagation rtb={sel} onError={p.setError} />,
+              },
+              {
                 title: "Subnet associations",
                 body: () => (
                   <>
@@ -239,6 +243,43 @@ export function RouteTablesPage() {
       {p.dialog === "routes" && sel && <EditRoutes rtb={sel} onClose={p.close} />}
       {p.dialog === "assoc" && sel && <EditAssociations rtb={sel} onClose={p.close} />}
     </ResourcePage>
+  );
+}
+
+/** The virtual private gateways attached to the table's VPC, each with its propagation state and a toggle. */
+function RoutePropagation({ rtb, onError }: { rtb: any; onError: (e: ApiError | undefined) => void }) {
+  const vgws = useLive(() => describeAll("DescribeVpnGateways", "vpnGatewaySet", { Filter: [{ Name: "attachment.vpc-id", Value: [rtb.vpcId] }] }), [rtb.vpcId]).data ?? [];
+  const on = new Set(list(rtb.propagatingVgwSet).map((v) => v.gatewayId));
+  return (
+    <table class="resources inner" id="route-propagation">
+      <thead>
+        <tr>
+          <th>Virtual private gateway</th>
+          <th>Propagation</th>
+          <th />
+        </tr>
+      </thead>
+      <tbody>
+        {vgws
+          .filter((g) => list(g.attachments).some((a) => a.vpcId === rtb.vpcId && a.state !== "detached"))
+          .map((g) => (
+          <tr data-vgw={g.vpnGatewayId}>
+            <td>
+              {g.vpnGatewayId} {nameOf(g) ? `(${nameOf(g)})` : ""}
+            </td>
+            <td>{on.has(g.vpnGatewayId) ? "Yes" : "No"}</td>
+            <td>
+              <button
+                class="toggle-propagation"
+                onClick={() => act(() => ec2(on.has(g.vpnGatewayId) ? "DisableVgwRoutePropagation" : "EnableVgwRoutePropagation", { RouteTableId: rtb.routeTableId, GatewayId: g.vpnGatewayId }), onError)}
+              >
+                {on.has(g.vpnGatewayId) ? "Disable" : "Enable"} route propagation
+              </button>
+            </td>
+          </tr>
+          ))}
+      </tbody>
+    </table>
   );
 }
 

@@ -5,7 +5,8 @@
  * CLI appearing on the open map without a reload; "Apply fix" putting the route back; transit gateways
  * made with the CLI on the map and their page, a TGW peering accepted by clicks, the Internet as a source;
  * a NAT gateway, an S3 gateway endpoint and a flow log made by clicks, in their lists and on the map, a
- * path drawn through the NAT, and flow-log records after a console ping. Screenshots go to $VPCLAB_SCREENSHOTS (the README's
+ * path drawn through the NAT, and flow-log records after a console ping; a prefix list modified; an
+ * egress-only gateway; a VPN connection by clicks and its route propagated into a route table. Screenshots go to $VPCLAB_SCREENSHOTS (the README's
  * come from docs/screenshots/) or a temporary directory.
  *
  * Skipped (with the reason printed) when no chromium is installed; .ci/run installs it.
@@ -448,7 +449,7 @@ describe("web console in Chromium", { skip: CHROMIUM ? false : "chromium is not 
     await page.close();
   });
 
-  test("a NAT gateway, a gateway endpoint and a flow log made by clicks: in their lists, on the map, a path drawn through the NAT, and flow-log records after a console ping; a prefix list modified; an egress-only gateway", { timeout: 90_000 }, async () => {
+  test("a NAT gateway, a gateway endpoint and a flow log made by clicks: in their lists, on the map, a path drawn through the NAT, and flow-log records after a console ping; a prefix list modified; an egress-only gateway; a VPN connection and route propagation", { timeout: 90_000 }, async () => {
     const FRANKFURT = "eu-central-1";
     // The network around them, with the SDK (quicker than a CLI process per call): a public subnet
     // (route to an IGW) and a private one with its own table and an instance.
@@ -551,6 +552,41 @@ describe("web console in Chromium", { skip: CHROMIUM ? false : "chromium is not 
     await choose(page, "#eigw-vpc", vpc);
     await submit(page, "#create-eigw-form");
     await rowId(page, "eigw-", vpc, "attached");
+
+    // VPN: a virtual private gateway attached to the VPC, a customer gateway, a static VPN connection,
+    // and the private route table propagating from the gateway (the connection's route appears, propagated).
+    await nav(page, "vpn-gateways");
+    await page.click("#create-vgw");
+    await type(page, "#vgw-name", "frankfurt-vgw");
+    await submit(page, "#create-vgw-form");
+    const vgw = await rowId(page, "frankfurt-vgw", "available");
+    await selectRow(page, vgw);
+    await page.waitForSelector("#attach-vgw:not([disabled])");
+    await page.click("#attach-vgw");
+    await choose(page, "#vgw-vpc", vpc);
+    await submit(page, "#attach-vgw-form");
+    await rowId(page, vgw, vpc, "attached");
+    await nav(page, "customer-gateways");
+    await page.click("#create-cgw");
+    await type(page, "#cgw-ip", "198.51.100.7");
+    await submit(page, "#create-cgw-form");
+    const cgw = await rowId(page, "198.51.100.7", "available");
+    await nav(page, "vpn-connections");
+    await page.click("#create-vpn");
+    await choose(page, "#vpn-vgw", vgw);
+    await choose(page, "#vpn-cgw", cgw);
+    await type(page, "#vpn-routes-new", "192.168.0.0/16");
+    await submit(page, "#create-vpn-form");
+    await selectRow(page, await rowId(page, vgw, cgw, "Static"));
+    await page.waitForFunction(() => /192\.168\.0\.0\/16/.test(document.querySelector("#vpn-routes")?.textContent ?? ""));
+    await nav(page, "route-tables");
+    await selectRow(page, privRtb);
+    await tab(page, "Route propagation");
+    await page.waitForSelector(`#route-propagation tr[data-vgw="${vgw}"] .toggle-propagation`);
+    await page.click(`#route-propagation tr[data-vgw="${vgw}"] .toggle-propagation`);
+    await page.waitForFunction((g) => document.querySelector(`#route-propagation tr[data-vgw="${g}"]`)?.textContent?.includes("Yes"), {}, vgw);
+    await tab(page, "Routes");
+    await page.waitForFunction((g) => [...document.querySelectorAll("#routes tr")].some((tr) => tr.textContent!.includes("192.168.0.0/16") && tr.textContent!.includes(g) && tr.textContent!.endsWith("Yes")), {}, vgw);
     assert.deepEqual((page as Page & { problems?: string[] }).problems, []);
     await page.close();
   });
