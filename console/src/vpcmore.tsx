@@ -17,7 +17,13 @@ import { admin, describeAll, ec2, list, nameOf, session } from "./api";
 import { act, ErrorBanner, Field, FormDialog, State, useLive, asApiError } from "./ui";
 import { VpcSelect } from "./pages";
 import { KV, nameCol, nameTag, ResourcePage, tagsText, useResources, val } from "./resource";
-import type { ApiError } from "./api";
+import { ApiError } from "./api";
+
+/** CreateFlowLogs and DeleteFlowLogs answer per item in `unsuccessful`: the first such error is the call's. */
+const firstUnsuccessful = (r: any) => {
+  const u = list(r.unsuccessful)[0];
+  if (u) throw new ApiError(u.error?.code ?? "Unsuccessful", u.error?.message ?? `${u.resourceId} failed`, 400);
+};
 
 const ids = (v: unknown) => list(v).map((x: any) => (typeof x === "string" ? x : Object.values(x)[0]));
 
@@ -476,7 +482,7 @@ export function FlowLogsPage() {
           { title: "Status", value: (r) => r.flowLogStatus, render: (r) => <State s={r.flowLogStatus === "ACTIVE" ? "active" : r.flowLogStatus} /> },
           { title: "Log record format", value: (r) => r.logFormat },
         ]}
-        del={{ label: "Delete flow log", id: "delete-flow-log", run: (x) => ec2("DeleteFlowLogs", { FlowLogId: [x.flowLogId] }).then((r) => { const u = list(r.unsuccessful)[0]; if (u) throw new Error(u.error?.message ?? "failed"); }) }}
+        del={{ label: "Delete flow log", id: "delete-flow-log", run: (x) => ec2("DeleteFlowLogs", { FlowLogId: [x.flowLogId] }).then(firstUnsuccessful) }}
         create={{ label: "Create flow log", id: "create-flow-log", open: () => setF({ ...f, name: "", resource: "" }) }}
         details={(sel) => <KV rows={{ "Flow log ID": sel.flowLogId, "Resource ID": sel.resourceId, Filter: sel.trafficType, Destination: sel.logDestinationType, "Log group": sel.logGroupName || "–", "IAM role": sel.deliverLogsPermissionArn || "–", "Maximum aggregation interval": sel.maxAggregationInterval, Format: sel.logFormat, Created: sel.creationTime, Tags: tagsText(sel) }} />}
       >
@@ -487,10 +493,7 @@ export function FlowLogsPage() {
             submitLabel="Create flow log"
             onClose={p.close}
             submit={() =>
-              ec2("CreateFlowLogs", { ResourceType: f.type, ResourceId: [f.resource.trim()], TrafficType: f.traffic, LogGroupName: f.group, DeliverLogsPermissionArn: f.role, TagSpecification: nameTag("vpc-flow-log", f.name) }).then((r) => {
-                const u = list(r.unsuccessful)[0];
-                if (u) throw Object.assign(new Error(u.error?.message ?? "failed"), {});
-              })
+              ec2("CreateFlowLogs", { ResourceType: f.type, ResourceId: [f.resource.trim()], TrafficType: f.traffic, LogGroupName: f.group, DeliverLogsPermissionArn: f.role, TagSpecification: nameTag("vpc-flow-log", f.name) }).then(firstUnsuccessful)
             }
           >
             <Field label="Name">
