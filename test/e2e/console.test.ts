@@ -509,7 +509,7 @@ describe("web console in Chromium", { skip: CHROMIUM ? false : "chromium is not 
     await page.waitForFunction(() => /time=\d/.test(document.querySelector("#ping-output")?.textContent ?? ""));
     await page.click("#ping-stop");
     await nav(page, "flow-logs");
-    await selectRow(page, fl);
+    await selectRow(page, await rowId(page, fl));
     await page.waitForSelector("#flow-records tr.flow-record[data-action=ACCEPT]");
     const before = (await page.$$("#flow-records tr.flow-record")).length;
     assert.match(await page.$eval("#flow-records", (e) => e.textContent!), new RegExp(`${fl}.*10\\.66\\.1\\.\\d+`));
@@ -580,7 +580,7 @@ describe("web console in Chromium", { skip: CHROMIUM ? false : "chromium is not 
     await selectRow(page, await rowId(page, vgw, cgw, "Static"));
     await page.waitForFunction(() => /192\.168\.0\.0\/16/.test(document.querySelector("#vpn-routes")?.textContent ?? ""));
     await nav(page, "route-tables");
-    await selectRow(page, privRtb);
+    await selectRow(page, await rowId(page, privRtb));
     await tab(page, "Route propagation");
     await page.waitForSelector(`#route-propagation tr[data-vgw="${vgw}"] .toggle-propagation`);
     await page.click(`#route-propagation tr[data-vgw="${vgw}"] .toggle-propagation`);
