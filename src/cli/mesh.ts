@@ -28,9 +28,11 @@
  * - A destination already routed in a table to another target is a conflict: reported, left untouched.
  * - Every route table of each VPC gets the routes (as `peer` with all subnets does).
  * - unmesh deletes a gateway only when mesh created it and no attachment other than mesh's remains.
- * - unmesh given fewer VPCs than mesh was removes their attachments, their own routes and rules, and the
- *   TGW routes to their CIDRs; the remaining VPCs' routes and rules naming those CIDRs stay (give unmesh
- *   every VPC of the mesh to remove it all).
+ * - unmesh given some of the mesh's VPCs removes exactly what mesh added for them: their attachments,
+ *   their routes and rules, the other members' routes and rules toward their CIDRs, and the TGW static
+ *   routes toward them in every region's gateway (the other regions' gateways are found through the
+ *   mesh-tagged peering attachments). A gateway left with no VPC attachment goes with its static routes
+ *   and peerings; the rest of the mesh keeps working.
  * - No `--hub-per-region` option: one gateway per region is the only layout.
  */
 import {
@@ -224,8 +226,8 @@ function groupsOf(instances: Instance[]): string[] {
   return [...ids];
 }
 
-function setup(texts: string[], opts: MeshOptions, given?: Target) {
-  if (texts.length < 2) throw new PeerError("InvalidArgument", "give at least two <region>:<vpc> arguments");
+function setup(texts: string[], opts: MeshOptions, given?: Target, min = 2) {
+  if (texts.length < min) throw new PeerError("InvalidArgument", min === 1 ? "give at least one <region>:<vpc> argument" : "give at least two <region>:<vpc> arguments");
   const target = given ?? resolveTarget(opts);
   const dryRun = Boolean(opts.dryRun);
   return { target, dryRun, book: new CallBook(dryRun), clients: new Clients(target), progress: new Progress(Boolean(opts.json)), timeoutMs: (opts.timeout ?? 300) * 1000, fast: target.isVpclab };
@@ -573,7 +575,7 @@ export interface UnmeshReport {
 }
 
 export async function runUnmesh(texts: string[], opts: MeshOptions, given?: Target): Promise<UnmeshReport> {
-  const { target, dryRun, book, clients, progress, timeoutMs, fast } = setup(texts, opts, given);
+  const { target, dryRun, book, clients, progress, timeoutMs, fast } = setup(texts, opts, given, 1);
   if (!dryRun && !target.isVpclab && !opts.yes) {
     if (!(await confirm(`Remove what vpclab mesh added for ${texts.join(", ")}?`))) throw new PeerError("NotConfirmed", "not confirmed; run again with --yes to proceed without asking");
   }
@@ -596,18 +598,39 @@ export async function runUnmesh(texts: string[], opts: MeshOptions, given?: Targ
         const manifest = readMeshManifest(tgw.Tags);
         out.push({ side, tgwId: tgw.TransitGatewayId!, tableId: tgw.Options?.AssociationDefaultRouteTableId ?? "", tgw, manifest, manifestBefore: JSON.stringify(manifest), oldKeys: (tgw.Tags ?? []).map((t) => t.Key!).filter((k) => k.startsWith(MTAG)) });
       }
+      // The rest of the mesh: the gateways these ones are peered with (mesh-tagged peerings), region by
+      // region, so the other members' routes and rules toward these VPCs can go too.
+      const creds: Credentials = { profile: opts.profile, accessKey: opts.accountKey };
+      for (let i = 0; i < out.length; i++) {
+        const hb = out[i]!;
+        const ps = await book.read(hb.side, new DescribeTransitGatewayPeeringAttachmentsCommand({ Filters: [{ Name: "transit-gateway-id", Values: [hb.tgwId] }, { Name: "state", Values: LIVE_ATT }, { Name: "tag-key", Values: [TAG] }] }));
+        for (const p of ps.TransitGatewayPeeringAttachments ?? []) {
+          for (const info of [p.RequesterTgwInfo, p.AccepterTgwInfo]) {
+            const region = info?.Region;
+            if (!region || out.some((x) => x.side.region === region)) continue;
+            const side: Side = { label: region, region, client: clients.get(region, creds) };
+            const tgw = await findHubTgw(book, side);
+            if (!tgw || tgw.TransitGatewayId !== info.TransitGatewayId) continue;
+            const manifest = readMeshManifest(tgw.Tags);
+            out.push({ side, tgwId: tgw.TransitGatewayId!, tableId: tgw.Options?.AssociationDefaultRouteTableId ?? "", tgw, manifest, manifestBefore: JSON.stringify(manifest), oldKeys: (tgw.Tags ?? []).map((t) => t.Key!).filter((k) => k.startsWith(MTAG)) });
+          }
+        }
+      }
       if (out.length === 0) h.unchanged("no gateway tagged vpclab:mesh: nothing to undo");
       else h.detail(out.map((x) => `${x.side.region} ${x.tgwId}`).join(", "));
       return out;
     });
-    const vpcOf = (id: string) => vpcs.find((v) => v.vpcId === id);
+    // Mesh's additions for these VPCs: their own routes and rules, and every other member's routes and
+    // rules toward their CIDRs (mesh refuses overlapping CIDRs, so a CIDR names one member).
+    const ourCidrs = new Set(vpcs.flatMap((v) => v.cidrs));
+    const sideOf = (hb: Hub, vpcId: string): Side => vpcs.find((v) => v.vpcId === vpcId) ?? hb.side;
 
     await progress.step("Revoke the security-group rules", async (h) => {
       for (const hb of hubs) {
-        const byGroup = new Map<string, { v: MeshVpc; perms: IpPermission[] }>();
+        const byGroup = new Map<string, { v: Side; perms: IpPermission[] }>();
         for (const [vpcId, groupId, proto, from, to, cidr] of hb.manifest.s) {
-          const v = vpcOf(vpcId);
-          if (!v) continue;
+          if (!ours.has(vpcId) && !ourCidrs.has(cidr)) continue;
+          const v = sideOf(hb, vpcId);
           const g = byGroup.get(groupId) ?? { v, perms: [] };
           g.perms.push(permission(proto, from, to, cidr));
           byGroup.set(groupId, g);
@@ -618,7 +641,7 @@ export async function runUnmesh(texts: string[], opts: MeshOptions, given?: Targ
           if (still.length) await book.write(v, new RevokeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: still }));
           removed.rules += still.length;
         }
-        hb.manifest.s = hb.manifest.s.filter((s) => !ours.has(s[0]));
+        hb.manifest.s = hb.manifest.s.filter((s) => !ours.has(s[0]) && !ourCidrs.has(s[5]));
       }
       if (!removed.rules) h.unchanged("none left");
       else h.detail(`${removed.rules} ${dryRun ? "to revoke" : "revoked"}`);
@@ -627,21 +650,20 @@ export async function runUnmesh(texts: string[], opts: MeshOptions, given?: Targ
     await progress.step("Delete the VPC routes to the gateways", async (h) => {
       for (const hb of hubs) {
         for (const [vpcId, rtb, cidr] of hb.manifest.r) {
-          const v = vpcOf(vpcId);
-          if (!v) continue;
+          if (!ours.has(vpcId) && !ourCidrs.has(cidr)) continue;
+          const v = sideOf(hb, vpcId);
           const t = (await book.read(v, new DescribeRouteTablesCommand({ Filters: [{ Name: "route-table-id", Values: [rtb] }] }))).RouteTables?.[0];
           if (!t?.Routes?.some((r) => r.DestinationCidrBlock === cidr && r.TransitGatewayId === hb.tgwId)) continue;
           await book.write(v, new DeleteRouteCommand({ RouteTableId: rtb, DestinationCidrBlock: cidr }));
           removed.vpcRoutes++;
         }
-        hb.manifest.r = hb.manifest.r.filter((r) => !ours.has(r[0]));
+        hb.manifest.r = hb.manifest.r.filter((r) => !ours.has(r[0]) && !ourCidrs.has(r[2]));
       }
       if (!removed.vpcRoutes) h.unchanged("none left");
       else h.detail(`${removed.vpcRoutes} ${dryRun ? "to delete" : "deleted"}`);
     });
 
     // A TGW route belongs to the mesh of these VPCs when its CIDR is one of theirs.
-    const ourCidrs = new Set(vpcs.flatMap((v) => v.cidrs));
     await progress.step("Delete the gateways' static routes", async (h) => {
       for (const hb of hubs) {
         for (const [rtb, cidr, att] of hb.manifest.t) {
@@ -683,6 +705,16 @@ export async function runUnmesh(texts: string[], opts: MeshOptions, given?: Targ
     const goes = (hb: Hub) => hb.tgw?.Tags?.some((t) => t.Key === TAG && t.Value === "created") && remaining.get(hb.tgwId) === 0;
 
     await progress.step("Delete the peering attachments mesh made", async (h) => {
+      // A gateway that goes first loses the static routes mesh put in it (toward the remaining regions).
+      for (const hb of hubs.filter(goes)) {
+        for (const [rtb, cidr, att] of hb.manifest.t) {
+          const found = (await book.read(hb.side, new SearchTransitGatewayRoutesCommand({ TransitGatewayRouteTableId: rtb, Filters: [{ Name: "route-search.exact-match", Values: [cidr] }] })).catch(() => ({ Routes: [] }))).Routes ?? [];
+          if (!found.some((r) => r.Type === "static" && r.TransitGatewayAttachments?.some((a) => a.TransitGatewayAttachmentId === att))) continue;
+          await book.write(hb.side, new DeleteTransitGatewayRouteCommand({ TransitGatewayRouteTableId: rtb, DestinationCidrBlock: cidr }));
+          removed.tgwRoutes++;
+        }
+        hb.manifest.t = [];
+      }
       const seen = new Set<string>();
       const waits: (() => Promise<void>)[] = [];
       for (const hb of hubs) {

@@ -89,7 +89,7 @@ export function registerScenarioCommands(program: Command): void {
   });
 
   const meshOptions = (cmd: Command) =>
-    withTargetOptions(cmd.argument("<vpcs...>", "two or more <region>:<vpc-id or Name tag>"))
+    withTargetOptions(cmd.argument("<vpcs...>", "<region>:<vpc-id or Name tag> (mesh: two or more; unmesh: one or more)"))
       .option("--dry-run", "print the plan and the API calls it would make; make no change")
       .option("-y, --yes", "do not ask before changing a real AWS account")
       .option("--timeout <seconds>", "how long to wait for each gateway and attachment", seconds, 300);

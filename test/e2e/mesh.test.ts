@@ -161,6 +161,77 @@ describe("vpclab mesh / unmesh", { timeout: 300_000 }, () => {
     assert.deepEqual(await mutatingSince(lab, m2), []);
   });
 
+  it("unmesh of one VPC of a four-VPC, two-region mesh removes exactly what mesh added for it; the other pairs stay reachable", async () => {
+    const R2 = ["eu-west-1", "us-west-2"]; // regions of their own: the first test used up Tokyo's VPC quota
+    const vpcs = [
+      await vpcWithInstance(lab.ec2("eu-west-1"), "eu-west-1", 50, "ireland-a"),
+      await vpcWithInstance(lab.ec2("eu-west-1"), "eu-west-1", 51, "ireland-b"),
+      await vpcWithInstance(lab.ec2("us-west-2"), "us-west-2", 60, "oregon-a"),
+      await vpcWithInstance(lab.ec2("us-west-2"), "us-west-2", 61, "oregon-b"),
+    ];
+    const refs = vpcs.map((v) => `${v.region}:${v.name}`);
+    const before = await Promise.all(R2.map((r) => snapshot(lab.ec2(r))));
+    const r = await vpclab(lab, ["mesh", ...refs, "--allow", "icmp", "--json"]);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    for (const m of JSON.parse(r.stdout).matrix) assert.equal(m.reachable, true, `${m.from} → ${m.to}: ${m.explanation}`);
+    const gone = vpcs[1]!; // ireland-b: its region keeps a member, so its gateway stays
+    const during = await Promise.all(R2.map((x) => snapshot(lab.ec2(x))));
+    assert.ok(during.some((d) => d.tgwRoutes.some((t) => t.includes(` ${gone.cidr} static`))), "mesh put a static route toward ireland-b in Oregon's gateway");
+    assert.ok(during[1]!.vpcRoutes.some((t) => t.routes.includes(gone.cidr)), "Oregon's VPCs route toward ireland-b");
+
+    const u = await vpclab(lab, ["unmesh", `${gone.region}:${gone.name}`, "--json"]);
+    assert.equal(u.code, 0, u.stderr + u.stdout);
+    const undone = JSON.parse(u.stdout);
+    assert.equal(undone.removed.attachments, 1);
+    assert.equal(undone.removed.gateways, 0);
+    assert.equal(undone.removed.peerings, 0);
+    assert.ok(undone.removed.tgwRoutes >= 1 && undone.removed.vpcRoutes > 0 && undone.removed.rules > 0, JSON.stringify(undone.removed));
+
+    const now = await Promise.all(R2.map((x) => snapshot(lab.ec2(x))));
+    // Nothing anywhere still names ireland-b's CIDR (but its own local route): no VPC route, no rule, no TGW route.
+    for (const s of now) {
+      assert.ok(!s.tgwRoutes.some((t) => t.includes(` ${gone.cidr} `)), s.tgwRoutes.join("\n"));
+      const toGone = (t: { routes: string }) => (JSON.parse(t.routes) as { DestinationCidrBlock?: string; GatewayId?: string }[]).some((x) => x.DestinationCidrBlock === gone.cidr && x.GatewayId !== "local");
+      assert.ok(!s.vpcRoutes.some(toGone), JSON.stringify(s.vpcRoutes));
+      assert.ok(!s.groups.some((g) => g.in.includes(gone.cidr)), JSON.stringify(s.groups));
+    }
+    // ireland-b's own route tables and groups are as before mesh; its attachment is gone.
+    const own = async () => {
+      const ec2 = lab.ec2(gone.region);
+      const rts = (await ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: "vpc-id", Values: [gone.vpcId] }] }))).RouteTables ?? [];
+      const sgs = (await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: "vpc-id", Values: [gone.vpcId] }] }))).SecurityGroups ?? [];
+      return { rts: rts.map((t) => JSON.stringify(t)).sort(), sgs: sgs.map((g) => JSON.stringify(g)).sort() };
+    };
+    const ownNow = await own();
+    const ids = new Set([...ownNow.rts.map((t) => JSON.parse(t).RouteTableId), ...ownNow.sgs.map((g) => JSON.parse(g).GroupId)]);
+    assert.deepEqual(before[0]!.vpcRoutes.filter((t) => ids.has(t.id)), now[0]!.vpcRoutes.filter((t) => ids.has(t.id)));
+    assert.deepEqual(before[0]!.groups.filter((g) => ids.has(g.id)), now[0]!.groups.filter((g) => ids.has(g.id)));
+    const atts = (await lab.ec2(gone.region).send(new DescribeTransitGatewayAttachmentsCommand({ Filters: [{ Name: "resource-id", Values: [gone.vpcId] }] }))).TransitGatewayAttachments ?? [];
+    assert.deepEqual(atts.filter((a) => a.State !== "deleted"), []);
+
+    // The rest of the mesh still works; ireland-b is out of it.
+    const rest = vpcs.filter((v) => v !== gone);
+    for (const a of rest) {
+      for (const b of rest) {
+        if (a === b) continue;
+        const res = await lab.admin<{ verdict: string }>("POST", "/analyze", { from: await firstInstance(lab, a), to: await firstInstance(lab, b), region: a.region, toRegion: b.region, protocol: "icmp" });
+        assert.equal(res.body.verdict, "reachable", `${a.name} → ${b.name}: ${JSON.stringify(res.body)}`);
+      }
+    }
+    const out = await lab.admin<{ verdict: string }>("POST", "/analyze", { from: await firstInstance(lab, vpcs[2]!), to: await firstInstance(lab, gone), region: vpcs[2]!.region, toRegion: gone.region, protocol: "icmp" });
+    assert.notEqual(out.body.verdict, "reachable");
+
+    // Unmeshing the last Irish VPC with one Oregon VPC takes Ireland's gateway and the peering away;
+    // then the last VPC alone leaves every describe-* output as it was before mesh.
+    const u2 = await vpclab(lab, ["unmesh", refs[0]!, refs[2]!, "--json"]);
+    assert.equal(u2.code, 0, u2.stderr + u2.stdout);
+    assert.equal(JSON.parse(u2.stdout).removed.gateways, 1);
+    assert.equal(JSON.parse(u2.stdout).removed.peerings, 1);
+    const u3 = await vpclab(lab, ["unmesh", refs[3]!, "--json"]);
+    assert.equal(u3.code, 0, u3.stderr + u3.stdout);
+    assert.deepEqual(await Promise.all(R2.map((x) => snapshot(lab.ec2(x)))), before);
+  });
+
   it("scenarios/mesh.yaml: `up` builds four VPCs in three regions and meshes them with mesh's own code; a second `up` changes nothing; `down` restores every describe-* output", async () => {
     const before = await Promise.all(REGIONS.map((r) => snapshot(lab.ec2(r))));
     const up = await vpclab(lab, ["up", "scenarios/mesh.yaml", "--json"]);
