@@ -14,6 +14,7 @@ import {
   DescribeTransitGatewayAttachmentsCommand,
   DescribeTransitGatewayRouteTablesCommand,
   DescribeTransitGatewaysCommand,
+  DescribeTransitGatewayVpcAttachmentsCommand,
   RunInstancesCommand,
   SearchTransitGatewayRoutesCommand,
   type EC2Client,
@@ -230,6 +231,58 @@ describe("vpclab mesh / unmesh", { timeout: 300_000 }, () => {
     const u3 = await vpclab(lab, ["unmesh", refs[3]!, "--json"]);
     assert.equal(u3.code, 0, u3.stderr + u3.stdout);
     assert.deepEqual(await Promise.all(R2.map((x) => snapshot(lab.ec2(x)))), before);
+  });
+
+  it("cross-account: another account's VPC attachment is accepted as the gateway's owner, the peering as the peer's; unmesh of one VPC, then of the rest, restores both accounts", async () => {
+    const B = "111111111111";
+    const R = ["eu-west-2", "sa-east-1"];
+    const views = () => Promise.all(R.flatMap((r) => [snapshot(lab.ec2(r)), snapshot(lab.ec2(r, B))]));
+    const xa = await vpcWithInstance(lab.ec2(R[0]!), R[0]!, 70, "xa");
+    const xb = await vpcWithInstance(lab.ec2(R[0]!, B), R[0]!, 71, "xb");
+    const xc = await vpcWithInstance(lab.ec2(R[1]!, B), R[1]!, 72, "xc");
+    const before = await views();
+    const refs = [`${R[0]}:xa`, `${B}@${R[0]}:xb`, `${B}@${R[1]}:xc`];
+    const m0 = await logTotal(lab);
+    const r = await vpclab(lab, ["mesh", ...refs, "--hub-per-region", "--allow", "icmp", "--json"]);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    const report = JSON.parse(r.stdout);
+    assert.equal(report.matrix.length, 6, JSON.stringify(report.matrix));
+    for (const m of report.matrix) assert.equal(m.reachable, true, `${m.from} → ${m.to}: ${m.explanation}`);
+    const actions = await mutatingSince(lab, m0);
+    assert.ok(actions.includes("AcceptTransitGatewayVpcAttachment"), actions.join(","));
+    assert.ok(actions.includes("AcceptTransitGatewayPeeringAttachment"), actions.join(","));
+    // The first region's gateway (eu-west-2) is the first VPC's account's; xb's attachment is on it, accepted.
+    const gw = (await lab.ec2(R[0]!).send(new DescribeTransitGatewaysCommand({ Filters: [{ Name: "tag-key", Values: ["vpclab:mesh"] }] }))).TransitGateways ?? [];
+    assert.equal(gw.length, 1);
+    const xbAtt = (await lab.ec2(R[0]!).send(new DescribeTransitGatewayAttachmentsCommand({ Filters: [{ Name: "resource-id", Values: [xb.vpcId] }] }))).TransitGatewayAttachments ?? [];
+    assert.equal(xbAtt[0]?.State, "available");
+    assert.equal(xbAtt[0]?.TransitGatewayId, gw[0]!.TransitGatewayId);
+    const xbVpcAtt = (await lab.ec2(R[0]!, B).send(new DescribeTransitGatewayVpcAttachmentsCommand({ Filters: [{ Name: "vpc-id", Values: [xb.vpcId] }] }))).TransitGatewayVpcAttachments ?? [];
+    assert.equal(xbVpcAtt[0]?.VpcOwnerId, B);
+    assert.equal(xbVpcAtt[0]?.State, "available");
+    assert.ok(xbAtt[0]?.Association?.State === "associated", JSON.stringify(xbAtt[0]));
+    // A second run changes nothing.
+    const m1 = await logTotal(lab);
+    const again = await vpclab(lab, ["mesh", ...refs, "--allow", "icmp", "--json"]);
+    assert.equal(again.code, 0, again.stderr + again.stdout);
+    assert.equal(JSON.parse(again.stdout).changed, false);
+    assert.deepEqual(await mutatingSince(lab, m1), []);
+
+    // unmesh of xb alone (given with its own account): the gateway's owner is found from its attachment.
+    const u1 = await vpclab(lab, ["unmesh", refs[1]!, "--json"]);
+    assert.equal(u1.code, 0, u1.stderr + u1.stdout);
+    assert.equal(JSON.parse(u1.stdout).removed.attachments, 1);
+    const res = await lab.admin<{ verdict: string }>("POST", "/analyze", { from: await firstInstance(lab, xa), to: (await lab.ec2(R[1]!, B).send(new DescribeInstancesCommand({ Filters: [{ Name: "vpc-id", Values: [xc.vpcId] }] }))).Reservations![0]!.Instances![0]!.InstanceId!, region: R[0], toRegion: R[1], toAccount: B, protocol: "icmp" });
+    assert.equal(res.body.verdict, "reachable", JSON.stringify(res.body));
+    for (const v of await views()) {
+      assert.ok(!v.vpcRoutes.some((t) => (JSON.parse(t.routes) as { DestinationCidrBlock?: string; GatewayId?: string }[]).some((x) => x.DestinationCidrBlock === xb.cidr && x.GatewayId !== "local")));
+      assert.ok(!v.tgwRoutes.some((t) => t.includes(` ${xb.cidr} `)), v.tgwRoutes.join("\n"));
+      assert.ok(!v.groups.some((g) => g.in.includes(xb.cidr)));
+    }
+    const u2 = await vpclab(lab, ["unmesh", refs[0]!, refs[2]!, "--json"]);
+    assert.equal(u2.code, 0, u2.stderr + u2.stdout);
+    assert.equal(JSON.parse(u2.stdout).removed.gateways, 2);
+    assert.deepEqual(await views(), before);
   });
 
   it("scenarios/mesh.yaml: `up` builds four VPCs in three regions and meshes them with mesh's own code; a second `up` changes nothing; `down` restores every describe-* output", async () => {
