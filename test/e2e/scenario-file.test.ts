@@ -183,6 +183,17 @@ describe("vpclab up / down", { timeout: 180_000 }, () => {
   it("scenarios/tgw.yaml: explicit transit gateways, attachments, a TGW peering, route tables, static and blackhole routes; ping crosses them, the blackhole drops; down removes them", async () => {
     const tokyo = lab.ec2("ap-northeast-1");
     const sing = lab.ec2("ap-southeast-1");
+    // --dry-run: the plan names every TGW call, and no mutating call reaches the server.
+    const m0 = await total(lab);
+    const dry = await vpclab(lab, ["up", "scenarios/tgw.yaml", "--dry-run", "--json"]);
+    assert.equal(dry.code, 0, dry.stderr + dry.stdout);
+    const calls: string[] = JSON.parse(dry.stdout).calls;
+    for (const a of ["CreateTransitGateway ", "CreateTransitGatewayVpcAttachment", "CreateTransitGatewayPeeringAttachment", "AcceptTransitGatewayPeeringAttachment", "CreateTransitGatewayRouteTable", "AssociateTransitGatewayRouteTable", "EnableTransitGatewayRouteTablePropagation", "CreateTransitGatewayRoute "]) {
+      assert.ok(calls.some((c) => c.includes(a)), `${a}: ${calls.join("\n")}`);
+    }
+    assert.ok(calls.some((c) => c.includes("CreateRoute ") && c.includes("TransitGatewayId")), calls.join("\n"));
+    assert.deepEqual(mutating(await since(lab, m0)), []);
+
     const up = await vpclab(lab, ["up", "scenarios/tgw.yaml", "--json"]);
     assert.equal(up.code, 0, up.stderr + up.stdout);
     assert.equal(JSON.parse(up.stdout).changed, true);
