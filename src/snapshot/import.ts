@@ -57,7 +57,8 @@
  *   Connect) are lost (warned); the states of attachments and gateways are kept as they were, so a
  *   snapshot taken while one was `pending` stays `pending` (nothing settles it).
  * - DescribeVpcs does not show enableDnsSupport/enableDnsHostnames: DNS support is taken as on, DNS
- *   hostnames as on for default VPCs and for VPCs where an interface shows a public DNS name.
+ *   hostnames as on for default VPCs, for VPCs where an interface shows a public DNS name and for VPCs
+ *   with a private-DNS interface endpoint.
  * - Routes to unmodelled targets show `blackhole` in vpclab's DescribeRouteTables even where AWS said
  *   `active`.
  * - Without describe-security-group-rules, rule ids are made up (stable hashes of the rule).
@@ -934,7 +935,8 @@ export function importSnapshot(snap: Snapshot, now: number): { document: Record<
           .filter((g): g is string => g !== undefined),
         sourceDestCheck: bool(n.SourceDestCheck, true),
         interfaceType: str(n.InterfaceType) ?? "interface",
-        status: n.Status === "available" || n.Status === "attaching" || n.Status === "detaching" ? n.Status : att ? "in-use" : "available",
+        // A requester-managed interface (a NAT gateway's, an endpoint's) is in-use without an attachment.
+        status: n.Status === "available" || n.Status === "attaching" || n.Status === "detaching" || n.Status === "in-use" ? n.Status : att ? "in-use" : "available",
         requesterManaged: bool(n.RequesterManaged),
       };
       if (eni.requesterManaged && str(n.RequesterId)) eni.requesterId = n.RequesterId as string;
@@ -1110,7 +1112,8 @@ export function importSnapshot(snap: Snapshot, now: number): { document: Record<
     if (def && def.dhcpOptionsId !== "default") r.defaultDhcpOptionsId = def.dhcpOptionsId;
     // DescribeVpcs hides enableDnsHostnames; a public DNS name on any interface shows it is on.
     for (const v of r.vpcs) {
-      if (!v.enableDnsHostnames) v.enableDnsHostnames = enisWithPublicDns.has(v.id);
+      // An interface endpoint with private DNS requires DNS hostnames (AWS refuses it otherwise).
+      if (!v.enableDnsHostnames) v.enableDnsHostnames = enisWithPublicDns.has(v.id) || r.list<VpcEndpoint>("vpcEndpoints").some((e) => e.vpcId === v.id && e.privateDnsEnabled);
     }
     for (const [collection, list] of r.lists) count(collection, list.length);
   }
