@@ -12,7 +12,7 @@
  * refusals other than the expected ones are reported through `warn`.
  */
 import { spawn } from "node:child_process";
-import type { LinkPlan, NsPlan, Plan } from "./plan.js";
+import { partCommands, partDelete, type LinkPlan, type NftPart, type NsPlan, type Plan } from "./plan.js";
 
 export interface RunResult {
   code: number;
@@ -58,6 +58,35 @@ function mentions(line: string, devs: Set<string>): boolean {
   return false;
 }
 
+function byOrder(parts: Iterable<[string, NftPart]>, dir: 1 | -1): [string, NftPart][] {
+  return [...parts].sort((x, y) => dir * (x[1].order - y[1].order) || x[0].localeCompare(y[0]));
+}
+
+/**
+ * The `nft -f` script that takes a namespace's ruleset from `before` to `want`: the whole ruleset when
+ * the skeleton changed (or the namespace is new), else only the parts that changed, were added (in
+ * creation order) or went away (deleted last, in reverse order). One transaction either way.
+ * Undefined: nothing to do.
+ */
+export function nftScript(before: NsPlan | undefined, want: NsPlan, fresh: boolean): string | undefined {
+  if (fresh || !before || before.nft !== want.nft) {
+    if (want.nft === "") return fresh || !before || before.nft === "" ? undefined : "flush ruleset\n";
+    const lines = ["flush ruleset", want.nft];
+    for (const [n, p] of byOrder(want.parts, 1)) lines.push(...partCommands(n, p));
+    return lines.join("\n") + "\n";
+  }
+  const lines: string[] = [];
+  for (const [n, p] of byOrder(want.parts, 1)) {
+    const old = before.parts.get(n);
+    if (!old || JSON.stringify(old) !== JSON.stringify(p)) lines.push(...partCommands(n, p));
+  }
+  for (const [n, p] of byOrder([...before.parts].filter(([n]) => !want.parts.has(n)), -1)) {
+    const d = partDelete(n, p);
+    if (d) lines.push(d);
+  }
+  return lines.length > 0 ? lines.join("\n") + "\n" : undefined;
+}
+
 export interface ApplyOptions {
   netem: boolean;
   warn: (m: string) => void;
@@ -92,6 +121,12 @@ export class Applier {
     if (gone.length > 0) note("netns", await run("ip", ["-force", "-batch", "-"], gone.map((n) => `netns del ${n}`).join("\n") + "\n"));
     if (fresh.length > 0) note("netns", await run("ip", ["-force", "-batch", "-"], fresh.map((n) => `netns add ${n}`).join("\n") + "\n"));
     const freshSet = new Set(fresh);
+    // sysctls of new namespaces before their links exist (a device takes the `default` values when made).
+    await pool(
+      fresh.map((n) => want.namespaces.get(n)!).filter((ns) => ns.forward || ns.sysctl.length > 0),
+      par,
+      (ns) => this.sysctls(ns),
+    );
     const goneSet = new Set(gone);
     // 2. Links: removed ones (whose ends survive), then new ones (or ones an end of which is new).
     const perNs = new Map<string, string[]>();
@@ -143,14 +178,16 @@ export class Applier {
         if (u) lines.push(u);
       }
       for (const l of ns.ip) if (!oldLines.has(l) || mentions(l, devs)) lines.push(l);
-      const nftChanged = isNew || before?.nft !== ns.nft;
-      if (lines.length === 0 && !nftChanged) continue;
+      const nft = nftScript(before, ns, isNew);
+      // An instance's own sysctls (an appliance forwards): set when new, reset when they change.
+      const sysctl = isNew ? [] : before && before.sysctl.join(" ") !== ns.sysctl.join(" ") ? (ns.sysctl.length > 0 ? ns.sysctl : ["net.ipv4.ip_forward=0"]) : [];
+      if (lines.length === 0 && nft === undefined && sysctl.length === 0) continue;
       jobs.push(async () => {
-        if (isNew && ns.forward) await this.sysctls(ns);
+        if (sysctl.length > 0) await run("nsenter", [`--net=/run/netns/${name}`, "sysctl", "-qw", ...sysctl]);
         if (lines.length > 0) note(name, await run("ip", ["-force", "-n", name, "-batch", "-"], lines.join("\n") + "\n"));
-        if (nftChanged) {
+        if (nft !== undefined) {
           // nsenter joins only the network namespace (`ip netns exec` also makes a mount namespace: slower).
-          const r = await run("nsenter", [`--net=/run/netns/${name}`, "nft", "-f", "-"], `flush ruleset\n${ns.nft}\n`);
+          const r = await run("nsenter", [`--net=/run/netns/${name}`, "nft", "-f", "-"], nft);
           if (r.code !== 0) errors.push(`${name}: nft: ${r.stderr.trim()}`);
         }
       });
@@ -169,7 +206,7 @@ export class Applier {
 
   private async sysctls(ns: NsPlan): Promise<void> {
     // Routers forward; reverse-path filtering off (a host may make new namespaces inherit its own).
-    const set = ["net.ipv4.ip_forward=1", "net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0"];
+    const set = ns.forward ? ["net.ipv4.ip_forward=1", "net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0", "net.ipv4.conf.all.send_redirects=0", "net.ipv4.conf.default.send_redirects=0"] : ns.sysctl;
     await run("nsenter", [`--net=/run/netns/${ns.name}`, "sysctl", "-qw", ...set]);
   }
 

@@ -58,9 +58,10 @@ export interface DataplaneStatus {
   namespaces: number;
   instances: InstanceView[];
   notes: string[];
-  /** Applies so far and the last one's duration. */
+  /** Applies so far and the last one's duration (planning included: `lastPlanMs`). */
   applies: number;
   lastApplyMs: number;
+  lastPlanMs: number;
 }
 
 export class Dataplane {
@@ -75,6 +76,7 @@ export class Dataplane {
   private closed = false;
   private applies = 0;
   private lastApplyMs = 0;
+  private lastPlanMs = 0;
   private readonly warn: (m: string) => void;
   private readonly onExit = () => {
     // Last resort on an exit that skipped close(): leave nothing of ours behind.
@@ -141,6 +143,7 @@ export class Dataplane {
         if (gen === this.appliedGen) continue;
         const t0 = performance.now();
         const plan = planDataplane(this.options.world, this.prefix);
+        this.lastPlanMs = performance.now() - t0;
         await this.applier.apply(plan);
         this.plan = plan;
         this.appliedGen = gen;
@@ -178,6 +181,7 @@ export class Dataplane {
       notes: this.plan.notes,
       applies: this.applies,
       lastApplyMs: Math.round(this.lastApplyMs * 10) / 10,
+      lastPlanMs: Math.round(this.lastPlanMs * 10) / 10,
     };
   }
 

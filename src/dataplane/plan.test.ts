@@ -8,7 +8,7 @@ import { NetBuilder } from "../engine/builder.js";
 import { l4Match, planDataplane, MTU_CROSS, MTU_INTERNET, MTU_VPC } from "./plan.js";
 import { deadServerNamespaces } from "./index.js";
 import { pickInstance } from "../cli/dataplane.js";
-import { undo } from "./apply.js";
+import { nftScript, undo } from "./apply.js";
 
 const P = "vpclab-42-abcd-";
 
@@ -44,16 +44,26 @@ test("plan: a namespace per running instance and per VPC router, the simulated I
   // Every link joins two planned namespaces: nothing in the host's.
   for (const l of plan.links.values()) assert.ok(plan.namespaces.has(l.a.ns) && plan.namespaces.has(l.b.ns));
   const inst = plan.namespaces.get(`${P}${t.instance.id}`)!;
-  assert.ok(inst.ip.includes("address add 10.20.1.4/24 dev eth0"));
-  assert.ok(inst.ip.includes("route add default via 10.20.1.1 dev eth0"));
-  assert.match(inst.nft, /iifname "eth0" ip saddr 172\.31\.0\.0\/16 meta l4proto icmp accept/);
-  assert.match(inst.nft, /ct state established,related accept/);
+  assert.ok(inst.ip.includes("address add 10.20.1.4/24 dev eth0 noprefixroute"));
+  assert.ok(inst.ip.includes("route add default via 10.20.1.1 dev eth0 onlink"));
+  assert.ok(inst.ip.includes("route add 10.20.1.0/24 via 10.20.1.1 dev eth0 onlink"));
+  assert.equal(inst.nft, "", "security groups are enforced at the router's port");
   const tokyo = plan.namespaces.get(`${P}${tv.id}`)!;
+  const port = `e${t.eni.id.slice(-12)}`;
+  assert.ok(tokyo.ip.includes(`route add 10.20.1.4/32 dev ${port} table 50`));
+  assert.ok(tokyo.ip.includes(`address add 10.20.1.1/32 dev ${port}`));
   assert.ok(tokyo.ip.some((l) => l.startsWith("route add 172.31.0.0/16 via inet6 fe80::2 dev p")), tokyo.ip.join("\n"));
+  assert.match(tokyo.nft, /ct state established,related accept/);
+  // The group's ingress chain, the port's chain jumping to it, the map from port to chain.
+  const gi = tokyo.parts.get(`gi_${t.eni.securityGroupIds[0]!.slice(-12)}`)!;
+  assert.deepEqual(gi.body, ["ip saddr 172.31.0.0/16 meta l4proto icmp meta mark set 1 return"]);
+  assert.deepEqual(tokyo.parts.get(`ei_${port}`)!.body, [`jump gi_${t.eni.securityGroupIds[0]!.slice(-12)}`, "meta mark != 1 drop"]);
+  assert.deepEqual(tokyo.parts.get("ein")!.body, [`"${port}" : jump ei_${port}`]);
   // The IGW's 1:1 NAT in Singapore's router, and no way out for Tokyo (no IGW).
   const singapore = plan.namespaces.get(`${P}${sv.id}`)!;
-  assert.match(singapore.nft, /iifname "igw" ip daddr 3\.0\.0\.9 dnat to 172\.31\.0\.4/);
-  assert.match(singapore.nft, /oifname "igw" ip saddr 172\.31\.0\.4 snat to 3\.0\.0\.9/);
+  assert.match(singapore.nft, /iifname "igw" dnat ip to ip daddr map @pub2priv/);
+  assert.deepEqual(singapore.parts.get("pub2priv")!.body, ["3.0.0.9 : 172.31.0.4"]);
+  assert.deepEqual(singapore.parts.get("priv2pub")!.body, ["172.31.0.4 : 3.0.0.9"]);
   assert.ok(!tokyo.ip.some((l) => l.includes("igw")));
   const inet = plan.namespaces.get(`${P}inet`)!;
   assert.ok(inet.ip.some((l) => l.startsWith("route add 3.0.0.9/32 via inet6 fe80::1")));
@@ -106,7 +116,27 @@ test("apply undoes a line that left the plan", () => {
   assert.equal(undo("address add fe80::1/64 dev p1 nodad"), "address del fe80::1/64 dev p1");
   assert.equal(undo("address add 10.0.0.5/24 dev eth0 noprefixroute"), "address del 10.0.0.5/24 dev eth0");
   assert.equal(undo("rule add pref 1000 iif s1 lookup 100"), "rule del pref 1000 iif s1 lookup 100");
+  assert.equal(undo("route add throw 10.0.0.0/16 table 100"), "route del throw 10.0.0.0/16 table 100");
   assert.equal(undo("link add s1 mtu 9001 type bridge forward_delay 0"), "link del s1");
   assert.equal(undo("link set e1 master s1"), "link set e1 nomaster");
   assert.equal(undo("link set e1 up"), undefined);
+});
+
+test("a security-group rule change rewrites only the group's chain (one nft transaction per router)", () => {
+  const { b, t, tv } = world();
+  const before = planDataplane(b.world, P).namespaces.get(`${P}${tv.id}`)!;
+  const g = [...b.world.regionStates()].flatMap((rs) => [...rs.securityGroups.values()]).find((x) => x.id === t.eni.securityGroupIds[0])!;
+  g.rules.push({ ...g.rules[0]!, ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "10.0.0.0/8" });
+  b.world.changed();
+  const after = planDataplane(b.world, P).namespaces.get(`${P}${tv.id}`)!;
+  const script = nftScript(before, after, false)!;
+  const chain = `gi_${g.id.slice(-12)}`;
+  assert.deepEqual(script.trim().split("\n"), [
+    `add chain inet vpclab ${chain}`,
+    `flush chain inet vpclab ${chain}`,
+    `add rule inet vpclab ${chain} ip saddr 172.31.0.0/16 meta l4proto icmp meta mark set 1 return`,
+    `add rule inet vpclab ${chain} ip saddr 10.0.0.0/8 tcp dport 22 meta mark set 1 return`,
+  ]);
+  assert.equal(nftScript(after, after, false), undefined, "nothing changed: nothing to run");
+  assert.match(nftScript(undefined, after, true)!, /^flush ruleset\ntable inet vpclab \{/);
 });

@@ -5,21 +5,29 @@
  *
  * Topology (every name starts with the server's prefix, `vpclab-<pid>-<hex4>-`):
  * - `i-…`: one namespace per running instance; `ethN` per attached ENI (device index N) carrying its
- *   private addresses (primary with the subnet's prefix, secondaries too) at the subnet's MTU (9001),
- *   default route via the subnet's router address (`.1`, as on AWS). Security groups are its nftables
- *   ruleset (stateful: conntrack `established,related` plus one accept per rule).
- * - `vpc-…`: one router namespace per VPC that has a running instance: a bridge per subnet holding
- *   the subnet's `.1`, the instances' veths enslaved to it; one kernel routing table per route table,
- *   chosen by `ip rule iif <subnet bridge>`; traffic arriving from a peering, an internet gateway or a
- *   transit gateway goes only to the VPC's own subnets (no transitive routing). Network ACLs are
- *   stateless nftables chains on the forward hook: outbound on leaving a subnet's bridge, inbound on
- *   entering one (traffic within one subnet is bridged and never sees them, as on AWS).
+ *   private addresses (primary and secondaries, the subnet's prefix with `noprefixroute`) at the
+ *   subnet's MTU (9001); the subnet and the default route go via the subnet's router address (`.1`, as
+ *   on AWS), so every packet crosses the router's port. No ruleset of its own; an appliance (source/dest
+ *   check off) forwards (ip_forward=1).
+ * - `vpc-…`: one router namespace per VPC that has a running instance: a routed port per ENI (holding
+ *   the subnet's `.1/32`, interface group = the subnet's number), a host route per ENI address in table
+ *   50; one kernel routing table per route table, chosen by `ip rule iif <port>` (the local route a
+ *   `throw` on to table 50; within a subnet straight to table 50); traffic arriving from a peering, an
+ *   internet gateway or a transit gateway goes only to the VPC's own addresses (no transitive routing).
+ *   nftables table `inet vpclab`: network ACLs as stateless chains on the forward hook (on leaving and
+ *   entering a subnet's ports, never between two ports of one subnet), then security groups (stateful:
+ *   conntrack, then the sender port's egress and the receiver port's ingress), as named chains, sets and
+ *   maps that apply.ts updates one by one.
  * - `inet`: the simulated Internet, one namespace answering for every address it has no route for
  *   (`local 0.0.0.0/0`), with a route to each public IP vpclab assigned. Linked only to VPC routers
  *   whose VPC has an attached internet gateway; the IGW's 1:1 NAT (public ↔ private) is done by the
  *   VPC router's nftables on that link, and an instance without a public IP cannot use it.
- * - `tgw-…`: one namespace per transit gateway with a VPC attachment whose VPC has a router; one
- *   routing table per TGW route table (static and propagated routes), chosen by the arriving attachment.
+ * - `tgw-…`: one namespace per transit gateway with a VPC attachment whose VPC has a router or an
+ *   available peering attachment (a link to the peer gateway's namespace); one routing table per TGW
+ *   route table (the engine's effective routes), chosen by the arriving attachment. A VPC router sends
+ *   to the gateway only from subnets in the Availability Zones of the attachment's subnets.
+ * - `nat-…`: one namespace per available NAT gateway (in a VPC with a router): its interface on a router
+ *   port like an ENI (no security groups), snat to its primary private address, no inbound connections.
  * Router-to-router links carry no IPv4 address: routes point at the peer's fixed IPv6 link-local
  *   address (`via inet6 fe80::2`), so overlapping VPC CIDRs never collide on a link.
  *
@@ -28,6 +36,7 @@
 import type { World, RegionState } from "../state/world.js";
 import type {
   Instance,
+  NatGateway,
   NetworkAcl,
   NetworkAclEntry,
   NetworkInterface,
@@ -39,6 +48,7 @@ import type {
   VpcPeeringConnection,
 } from "../domain/types.js";
 import { parseCidr } from "../domain/cidr.js";
+import { effectiveRoutes } from "../domain/transit-gateways.js";
 
 export const MTU_VPC = 9001;
 export const MTU_CROSS = 8500;
@@ -46,15 +56,52 @@ export const MTU_INTERNET = 1500;
 
 export interface NsPlan {
   name: string;
-  kind: "instance" | "router" | "internet" | "tgw";
+  kind: "instance" | "router" | "internet" | "tgw" | "nat";
   /** What the namespace stands for (instance, VPC, TGW id; "internet"). */
   of: string;
   /** Lines for `ip -n <ns> -batch -` after the links exist (bridges, addresses, up, routes, rules). */
   ip: string[];
-  /** The whole nftables ruleset (empty: none). */
+  /** The nftables ruleset's skeleton, table `inet vpclab` (empty: none); rewritten whole when it changes. */
   nft: string;
+  /** Named sets, maps and chains of that table, updated one by one (a change touches only what changed). */
+  parts: Map<string, NftPart>;
   /** IPv4 forwarding (routers). */
   forward: boolean;
+  /** sysctls of an instance's namespace (an appliance whose source/destination check is off forwards). */
+  sysctl: string[];
+}
+
+/**
+ * One named object of table `inet vpclab`: a set or map whose elements change (`elements`: declared in
+ * the skeleton; `set`: declared here), or a chain whose rules change. `order` sequences creation
+ * (ascending: sets before the chains that use them, chains before the maps that jump to them) and
+ * deletion (descending).
+ */
+export interface NftPart {
+  kind: "set" | "elements" | "chain";
+  order: number;
+  /** `set` / `map` (for `flush`), and the declaration's body for a `set` part. */
+  what?: "set" | "map";
+  decl?: string;
+  /** Elements, or rules. */
+  body: string[];
+}
+
+const T = "inet vpclab";
+
+/** The nft commands that make part `name` as planned (create if missing, then replace its content). */
+export function partCommands(name: string, p: NftPart): string[] {
+  if (p.kind === "chain") return [`add chain ${T} ${name}`, `flush chain ${T} ${name}`, ...p.body.map((r) => `add rule ${T} ${name} ${r}`)];
+  const what = p.what ?? "set";
+  const out = p.kind === "set" ? [`add ${what} ${T} ${name} { ${p.decl} }`] : [];
+  out.push(`flush ${what} ${T} ${name}`);
+  if (p.body.length > 0) out.push(`add element ${T} ${name} { ${p.body.join(", ")} }`);
+  return out;
+}
+
+export function partDelete(name: string, p: NftPart): string | undefined {
+  if (p.kind === "elements") return undefined;
+  return p.kind === "chain" ? `delete chain ${T} ${name}` : `delete ${p.what ?? "set"} ${T} ${name}`;
 }
 
 export interface LinkPlan {
@@ -82,7 +129,7 @@ export interface Plan {
   namespaces: Map<string, NsPlan>;
   links: Map<string, LinkPlan>;
   instances: InstanceView[];
-  /** Things the plan could not build, for the fidelity log (e.g. a NAT gateway route). */
+  /** Things the plan could not build, for the fidelity log (e.g. a route to a VGW). */
   notes: string[];
 }
 
@@ -190,24 +237,23 @@ export function l4Match(proto: number, from: number, to: number): string | undef
   return `meta l4proto ${proto}`;
 }
 
-function sgRuleLines(rule: SecurityGroupRule, dev: string, dir: "in" | "out", ctx: Ctx, ownVpc: string): string[] {
+/**
+ * A security-group rule as a rule of the group's chain in the router (`go_…` egress, `gi_…` ingress):
+ * a match marks the packet (`meta mark set 1`) and returns; the ENI's chain drops what no group marked.
+ * A referenced group matches the addresses in the router's set `r_<group>` (its members in this VPC or a
+ * peered one). Undefined: the rule never matches (prefix lists, IPv6, an unknown protocol).
+ */
+function sgRule(rule: SecurityGroupRule, dir: "in" | "out"): { line: string; ref?: string } | undefined {
   const m = l4Match(protoNum(rule.ipProtocol), rule.fromPort, rule.toPort);
-  if (m === undefined) return [];
+  if (m === undefined) return undefined;
   const addr = dir === "in" ? "ip saddr" : "ip daddr";
-  const ifm = dir === "in" ? `iifname "${dev}"` : `oifname "${dev}"`;
-  let peers: string[];
   if (rule.referencedGroup) {
-    // A referenced group admits its members' private addresses, in this VPC or a peered one (not
-    // across a transit gateway or an internet gateway: AWS keeps no group identity there).
-    const peered = new Set((ctx.peeringsOf.get(ownVpc) ?? []).map((p) => (p.requester.vpcId === ownVpc ? p.accepter.vpcId : p.requester.vpcId)));
-    peers = (ctx.groupMembers.get(rule.referencedGroup.groupId) ?? []).filter((x) => x.vpcId === ownVpc || peered.has(x.vpcId)).map((x) => x.ip);
-    peers = [...new Set(peers)].sort();
-    if (peers.length === 0) return [];
-    return [`${ifm} ${addr} { ${peers.join(", ")} } ${m} accept`.replace(/ +/g, " ")];
+    const ref = rule.referencedGroup.groupId;
+    return { line: `${addr} @r_${short(ref)} ${m} meta mark set 1 return`.replace(/ +/g, " "), ref };
   }
-  if (!cidrOk(rule.cidrIpv4)) return []; // prefix lists and IPv6 never match (as in the engine)
+  if (!cidrOk(rule.cidrIpv4)) return undefined; // prefix lists and IPv6 never match (as in the engine)
   const c = rule.cidrIpv4 === "0.0.0.0/0" ? "" : `${addr} ${rule.cidrIpv4}`;
-  return [`${ifm} ${c} ${m} accept`.replace(/ +/g, " ")];
+  return { line: `${c} ${m} meta mark set 1 return`.replace(/ +/g, " ").trim() };
 }
 
 function aclEntryLine(e: NetworkAclEntry, dir: "in" | "out"): string | undefined {
@@ -277,6 +323,14 @@ export function planDataplane(world: World, prefix: string): Plan {
   const internet = { ns: nsName(prefix, "", "inet"), ip: [] as string[], used: false };
   // Instances.
   for (const { inst, rs } of running) planInstance(ctx, inst, rs, routers.get(inst.vpcId)!);
+  // NAT gateways (available, in a VPC with a router).
+  for (const rs of world.regionStates()) {
+    for (const nat of [...rs.natGateways.values()].sort((x, y) => x.id.localeCompare(y.id))) {
+      const router = routers.get(nat.vpcId);
+      const eni = nat.eniId === undefined ? undefined : rs.networkInterfaces.get(nat.eniId);
+      if (nat.state === "available" && router && eni) planNat(ctx, nat, eni, rs, router);
+    }
+  }
   // Peerings (both VPCs routed, active).
   for (const p of [...world.peerings.values()].sort((x, y) => x.id.localeCompare(y.id))) {
     if (!peeringActive(p)) continue;
@@ -312,7 +366,7 @@ export function planDataplane(world: World, prefix: string): Plan {
     r.igw = true;
     for (const { pub } of r.nat) internet.ip.push(`route add ${pub}/32 via inet6 fe80::1 dev ${inetDev}`);
   }
-  // Transit gateways (VPC attachments whose VPC is routed).
+  // Transit gateways (VPC attachments whose VPC is routed, and peering attachments between them).
   planTgws(ctx, routers);
   for (const r of routers.values()) finishRouter(ctx, r);
   if (internet.used) {
@@ -320,7 +374,7 @@ export function planDataplane(world: World, prefix: string): Plan {
     // Answers for every address it has no route for; never for the private ranges.
     internet.ip.push("route add local 0.0.0.0/0 dev lo table main");
     for (const c of ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"]) internet.ip.push(`route add blackhole ${c}`);
-    plan.namespaces.set(internet.ns, { name: internet.ns, kind: "internet", of: "internet", ip: internet.ip, nft: "", forward: true });
+    plan.namespaces.set(internet.ns, { name: internet.ns, kind: "internet", of: "internet", ip: internet.ip, nft: "", parts: new Map(), forward: true, sysctl: [] });
   }
   return plan;
 }
@@ -344,6 +398,17 @@ function addLink(plan: Plan, a: { ns: string; dev: string }, b: { ns: string; de
   plan.links.set(key, { key, a, b, mtu });
 }
 
+/** An instance's ENI as the router sees it: a routed port (`e<eni>`) in the subnet's interface group. */
+interface Port {
+  dev: string;
+  eni: NetworkInterface;
+  subnetId: string;
+  ips: string[];
+  groups: SecurityGroup[];
+  /** A NAT gateway's interface: AWS applies no security group to it. */
+  unfiltered?: boolean;
+}
+
 interface RouterBuild {
   ns: string;
   vpc: Vpc;
@@ -353,8 +418,13 @@ interface RouterBuild {
   gw: Map<string, { dev: string; via: string }>;
   /** Links whose traffic may only go to this VPC's subnets. */
   ingressDevs: string[];
-  /** Subnets (available) of the VPC, by id, with their bridge. */
-  subnets: Map<string, { subnet: Subnet; br: string }>;
+  /** TGW attachment links and the Availability Zones of the attachment's subnets. */
+  tgwLinks: { dev: string; zones: Set<string> }[];
+  /** Subnets (available) of the VPC, by id, with their interface group (1…). */
+  subnets: Map<string, { subnet: Subnet; name: string; group: number }>;
+  /** Host routes (table 50) to the ports' addresses. */
+  hosts: string[];
+  ports: Port[];
   /** 1:1 NAT of the internet gateway. */
   nat: { pub: string; priv: string }[];
   igw: boolean;
@@ -363,71 +433,61 @@ interface RouterBuild {
 function newRouter(ctx: Ctx, vpcId: string): RouterBuild {
   const { vpc, rs } = ctx.routed.get(vpcId)!;
   const ns = nsName(ctx.prefix, "", vpcId);
-  const r: RouterBuild = { ns, vpc, rs, ip: ["link set lo up"], gw: new Map(), ingressDevs: [], subnets: new Map(), nat: [], igw: false };
+  const r: RouterBuild = { ns, vpc, rs, ip: ["link set lo up"], gw: new Map(), ingressDevs: [], tgwLinks: [], subnets: new Map(), hosts: [], ports: [], nat: [], igw: false };
+  let group = 1;
   for (const s of [...rs.subnets.values()].filter((s) => s.vpcId === vpcId && cidrOk(s.cidr)).sort((x, y) => x.id.localeCompare(y.id))) {
-    const br = `s${short(s.id)}`;
-    r.subnets.set(s.id, { subnet: s, br });
-    r.ip.push(`link add ${br} mtu ${MTU_VPC} type bridge forward_delay 0`, `address add ${routerAddr(s.cidr)} dev ${br}`, `link set ${br} up`);
+    r.subnets.set(s.id, { subnet: s, name: `s${short(s.id)}`, group: group++ });
   }
   return r;
 }
 
+const APPLIANCE_SYSCTL = ["net.ipv4.ip_forward=1", "net.ipv4.conf.all.send_redirects=0", "net.ipv4.conf.default.send_redirects=0", "net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0"];
+
 function planInstance(ctx: Ctx, inst: Instance, rs: RegionState, router: RouterBuild): void {
   const ns = nsName(ctx.prefix, "", inst.id);
   const ip: string[] = ["link set lo up"];
-  const inRules: string[] = [];
-  const outRules: string[] = [];
   const privateIps: string[] = [];
   const publicIps: string[] = [];
   let defaultSet = false;
+  let forwards = false;
+  const subnetRoutes = new Set<string>();
   for (const eni of enisOf(rs, inst)) {
     const sub = router.subnets.get(eni.subnetId);
     if (!sub) continue;
     const dev = `eth${eni.attachment!.deviceIndex}`;
     const rdev = `e${short(eni.id)}`;
+    const gw = gatewayOf(sub.subnet.cidr);
     addLink(ctx.plan, { ns: router.ns, dev: rdev }, { ns, dev }, MTU_VPC);
-    router.ip.push(`link set ${rdev} master ${sub.br}`, `link set ${rdev} up`);
+    // The router's port holds the subnet's .1 (as /32: the same address on every port of the subnet).
+    router.ip.push(`link set ${rdev} group ${sub.group}`, `address add ${gw}/32 dev ${rdev}`, `link set ${rdev} up`);
     const prefixLen = parseCidr(sub.subnet.cidr)!.prefix;
     const ips = [...eni.privateIps].sort((x, y) => Number(y.primary) - Number(x.primary));
     for (const p of ips) {
-      ip.push(`address add ${p.address}/${prefixLen} dev ${dev}${p.primary ? "" : " noprefixroute"}`);
+      // The subnet's prefix on the interface (as on EC2), but its route goes through the router: the
+      // router's port is where the security groups and the network ACLs are enforced.
+      ip.push(`address add ${p.address}/${prefixLen} dev ${dev} noprefixroute`);
       privateIps.push(p.address);
+      router.hosts.push(`route add ${p.address}/32 dev ${rdev} table 50`);
     }
     ip.push(`link set ${dev} up`);
+    if (!subnetRoutes.has(sub.subnet.id)) {
+      subnetRoutes.add(sub.subnet.id);
+      ip.push(`route add ${sub.subnet.cidr} via ${gw} dev ${dev} onlink`);
+    }
     if (!defaultSet && eni.attachment!.deviceIndex === 0) {
-      ip.push(`route add default via ${gatewayOf(sub.subnet.cidr)} dev ${dev}`);
+      ip.push(`route add default via ${gw} dev ${dev} onlink`);
       defaultSet = true;
     }
     for (const m of publicMappings(rs, eni)) {
       router.nat.push(m);
       publicIps.push(m.pub);
     }
-    for (const gid of eni.securityGroupIds) {
-      const g: SecurityGroup | undefined = rs.securityGroups.get(gid);
-      if (!g) continue;
-      for (const rule of g.rules) {
-        if (rule.isEgress) outRules.push(...sgRuleLines(rule, dev, "out", ctx, inst.vpcId));
-        else inRules.push(...sgRuleLines(rule, dev, "in", ctx, inst.vpcId));
-      }
-    }
+    const groups = eni.securityGroupIds.map((g) => rs.securityGroups.get(g)).filter((g): g is SecurityGroup => g !== undefined);
+    router.ports.push({ dev: rdev, eni, subnetId: sub.subnet.id, ips: ips.map((p) => p.address), groups });
+    // An appliance (source/destination check off) forwards what is routed to it.
+    if (!eni.sourceDestCheck) forwards = true;
   }
-  const nft = [
-    "table inet vpclab_sg {",
-    "  chain input {",
-    "    type filter hook input priority 0; policy drop;",
-    '    iifname "lo" accept',
-    "    ct state established,related accept",
-    ...[...new Set(inRules)].map((l) => `    ${l}`),
-    "  }",
-    "  chain output {",
-    "    type filter hook output priority 0; policy drop;",
-    '    oifname "lo" accept',
-    "    ct state established,related accept",
-    ...[...new Set(outRules)].map((l) => `    ${l}`),
-    "  }",
-    "}",
-  ].join("\n");
-  ctx.plan.namespaces.set(ns, { name: ns, kind: "instance", of: inst.id, ip, nft, forward: false });
+  ctx.plan.namespaces.set(ns, { name: ns, kind: "instance", of: inst.id, ip, nft: "", parts: new Map(), forward: false, sysctl: forwards ? APPLIANCE_SYSCTL : [] });
   ctx.plan.instances.push({
     id: inst.id,
     account: inst.ownerId,
@@ -440,6 +500,50 @@ function planInstance(ctx: Ctx, inst: Instance, rs: RegionState, router: RouterB
   });
 }
 
+/**
+ * A NAT gateway: a namespace with the gateway's interface (its private addresses, in its subnet, linked
+ * to a port of the router like an instance's ENI, without security groups) that forwards what is routed
+ * to it with its source rewritten to the gateway's primary private address (nftables `snat`, conntrack
+ * translates the replies back), and accepts no connection of its own (input: replies only), so nothing
+ * opened from outside reaches a private instance through it. A public gateway's elastic IP is the IGW's
+ * 1:1 mapping of that private address (the far side sees the EIP); a private gateway has none, and the
+ * internet gateway drops its traffic (as the engine says). Its subnet's route table takes it onward.
+ */
+function planNat(ctx: Ctx, nat: NatGateway, eni: NetworkInterface, rs: RegionState, router: RouterBuild): void {
+  const sub = router.subnets.get(eni.subnetId);
+  const primary = eni.privateIps.find((p) => p.primary)?.address;
+  if (!sub || primary === undefined) return;
+  const ns = nsName(ctx.prefix, "", nat.id);
+  const rdev = `e${short(eni.id)}`;
+  const gw = gatewayOf(sub.subnet.cidr);
+  addLink(ctx.plan, { ns: router.ns, dev: rdev }, { ns, dev: "eth0" }, MTU_VPC);
+  router.ip.push(`link set ${rdev} group ${sub.group}`, `address add ${gw}/32 dev ${rdev}`, `link set ${rdev} up`);
+  const prefixLen = parseCidr(sub.subnet.cidr)!.prefix;
+  const ip: string[] = ["link set lo up"];
+  const ips = [...eni.privateIps].sort((x, y) => Number(y.primary) - Number(x.primary)).map((p) => p.address);
+  for (const a of ips) {
+    ip.push(`address add ${a}/${prefixLen} dev eth0 noprefixroute`);
+    router.hosts.push(`route add ${a}/32 dev ${rdev} table 50`);
+  }
+  ip.push("link set eth0 up", `route add ${sub.subnet.cidr} via ${gw} dev eth0 onlink`, `route add default via ${gw} dev eth0 onlink`);
+  for (const m of publicMappings(rs, eni)) if (m.priv === primary) router.nat.push(m);
+  router.ports.push({ dev: rdev, eni, subnetId: sub.subnet.id, ips, groups: [], unfiltered: true });
+  const nft = [
+    "table inet vpclab {",
+    "  chain input {",
+    "    type filter hook input priority 0; policy drop;",
+    '    iifname "lo" accept',
+    "    ct state established,related accept",
+    "  }",
+    "  chain post {",
+    "    type nat hook postrouting priority 100; policy accept;",
+    `    oifname "eth0" ip saddr != ${primary} snat ip to ${primary}`,
+    "  }",
+    "}",
+  ].join("\n");
+  ctx.plan.namespaces.set(ns, { name: ns, kind: "nat", of: nat.id, ip, nft, parts: new Map(), forward: true, sysctl: [] });
+}
+
 function mainTable(rs: RegionState, vpcId: string): RouteTable | undefined {
   for (const rt of rs.routeTables.values()) if (rt.vpcId === vpcId && rt.associations.some((a) => a.main)) return rt;
   return undefined;
@@ -450,16 +554,13 @@ function finishRouter(ctx: Ctx, r: RouterBuild): void {
   const tableNo = new Map(tables.map((t, i) => [t.id, 100 + i]));
   const main = mainTable(r.rs, r.vpc.id);
   const vpcCidrs = r.vpc.cidrBlocks.filter((c) => c.state === "associated" && cidrOk(c.cidr)).map((c) => c.cidr);
-  // Table 50: the VPC's own subnets only (traffic that arrived over a peering, an IGW or a TGW).
-  const local = (table: number) => {
-    const out: string[] = [];
-    for (const { subnet, br } of r.subnets.values()) out.push(`route add ${subnet.cidr} dev ${br} table ${table}`);
-    for (const c of vpcCidrs) out.push(`route add blackhole ${c} table ${table}`);
-    return out;
-  };
+  const portOf = new Map(r.ports.map((p) => [p.eni.id, p]));
   // Links up before the routes that use them (a route via a link that is down is refused).
   for (const dev of r.ingressDevs) r.ip.push(`link set ${dev} up`);
-  r.ip.push(...local(50), "route add blackhole default table 50");
+  // Table 50: the VPC's own addresses (a host route per port address), nothing else.
+  r.ip.push(...r.hosts);
+  for (const c of vpcCidrs) r.ip.push(`route add blackhole ${c} table 50`);
+  r.ip.push("route add blackhole default table 50");
   for (const t of tables) {
     const n = tableNo.get(t.id)!;
     const seen = new Set<string>();
@@ -472,122 +573,205 @@ function finishRouter(ctx: Ctx, r: RouterBuild): void {
       if (dst === "0.0.0.0/0") hasDefault = true;
       const tk = route.target.kind;
       const g = tk === "pcx" || tk === "igw" || tk === "tgw" ? r.gw.get(`${tk}:${route.target.id}`) : undefined;
+      const natEni = route.target.kind === "nat" ? r.rs.natGateways.get(route.target.id)?.eniId : undefined;
+      const appliance =
+        route.target.kind === "eni" ? portOf.get(route.target.id) : route.target.kind === "instance" ? portOf.get(route.target.eniId) : natEni !== undefined ? portOf.get(natEni) : undefined;
       if (g) r.ip.push(`route add ${dst} via inet6 ${g.via} dev ${g.dev} table ${n}`);
+      else if (appliance) r.ip.push(`route add ${dst} via ${appliance.ips[0]} dev ${appliance.dev} onlink table ${n}`);
       else {
         r.ip.push(`route add blackhole ${dst} table ${n}`);
-        if (tk === "nat" || tk === "eni" || tk === "instance" || tk === "vgw" || tk === "eigw") ctx.plan.notes.push(`route ${dst} → ${route.target.id} in ${t.id}: ${tk} targets are not modelled in the data plane (dropped)`);
+        if (tk === "vgw" || tk === "eigw") ctx.plan.notes.push(`route ${dst} → ${route.target.id} in ${t.id}: ${tk} targets are not modelled in the data plane (dropped)`);
       }
     }
-    const dstOf = (l: string) => {
-      const w = l.split(" ");
-      return w[2] === "blackhole" ? w[3]! : w[2]!;
-    };
-    r.ip.push(...local(n).filter((l) => !seen.has(dstOf(l))));
+    // The local route: on to table 50 (through the rule at pref 2000).
+    for (const c of vpcCidrs) if (!seen.has(c)) r.ip.push(`route add throw ${c} table ${n}`);
     if (!hasDefault) r.ip.push(`route add blackhole default table ${n}`);
   }
-  let pref = 1000;
-  for (const { subnet, br } of r.subnets.values()) {
-    const explicit = tables.find((t) => t.associations.some((a) => a.subnetId === subnet.id));
+  // Within a subnet: layer-2 delivery on AWS (no route table, no appliance): straight to table 50.
+  for (const { subnet } of r.subnets.values()) r.ip.push(`rule add pref 900 from ${subnet.cidr} to ${subnet.cidr} lookup 50`);
+  const tableOf = (subnetId: string) => {
+    const explicit = tables.find((t) => t.associations.some((a) => a.subnetId === subnetId));
     const t = explicit ?? main;
-    r.ip.push(`rule add pref ${pref++} iif ${br} lookup ${t ? tableNo.get(t.id)! : 50}`);
-  }
-  for (const dev of r.ingressDevs) r.ip.push(`rule add pref ${pref++} iif ${dev} lookup 50`);
-  // nftables: NACLs on the forward hook, the IGW's NAT on its link.
+    return t ? tableNo.get(t.id)! : 50;
+  };
+  for (const p of r.ports) r.ip.push(`rule add pref 1000 iif ${p.dev} lookup ${tableOf(p.subnetId)}`);
+  for (const dev of r.ingressDevs) r.ip.push(`rule add pref 1500 iif ${dev} lookup 50`);
+  r.ip.push("rule add pref 2000 lookup 50");
+  ctx.plan.namespaces.set(r.ns, { name: r.ns, kind: "router", of: r.vpc.id, ip: r.ip, ...routerNft(ctx, r), forward: true, sysctl: [] });
+}
+
+/**
+ * The router's nftables: network ACLs (stateless, on leaving and entering a subnet's ports) and the
+ * IGW's NAT in the skeleton; security groups as parts: a chain per group and direction, a chain per
+ * port that jumps to its groups' chains, verdict maps from port to chain, and a set per referenced
+ * group. A rule change rewrites one group chain in each router that has a member; a launch adds a port's
+ * chains and map elements.
+ */
+function routerNft(ctx: Ctx, r: RouterBuild): { nft: string; parts: Map<string, NftPart> } {
   const aclOf = (s: Subnet) => {
     for (const acl of r.rs.networkAcls.values()) if (acl.associations.some((a) => a.subnetId === s.id)) return acl;
     return [...r.rs.networkAcls.values()].find((a) => a.vpcId === r.vpc.id && a.isDefault);
   };
   const chains: string[] = [];
   const fwd: string[] = [];
-  for (const { subnet, br } of r.subnets.values()) {
+  for (const { subnet, name, group } of r.subnets.values()) {
     const acl = aclOf(subnet);
-    chains.push(aclChain(`out_${br}`, acl, "out"), aclChain(`in_${br}`, acl, "in"));
-    fwd.push(`    iifname "${br}" jump out_${br}`, `    oifname "${br}" jump in_${br}`);
+    chains.push(aclChain(`out_${name}`, acl, "out"), aclChain(`in_${name}`, acl, "in"));
+    // Traffic between two ports of one subnet never meets its network ACL (as on AWS).
+    fwd.push(`    meta iifgroup ${group} meta oifgroup != ${group} jump out_${name}`, `    meta oifgroup ${group} meta iifgroup != ${group} jump in_${name}`);
   }
-  const nat = [...new Map(r.nat.map((m) => [m.priv, m])).values()].sort((x, y) => x.priv.localeCompare(y.priv));
+  // The IGW forwards only for addresses it maps (an instance without a public IP has no way out).
+  if (r.igw) fwd.push('    oifname "igw" ip saddr != @natpriv drop');
+  // A TGW attachment carries traffic only from subnets in the zones of its own subnets.
+  for (const t of r.tgwLinks) {
+    const groups = [...r.subnets.values()].filter((x) => t.zones.has(x.subnet.availabilityZone)).map((x) => x.group);
+    fwd.push(groups.length > 0 ? `    oifname "${t.dev}" meta iifgroup != { 0, ${groups.join(", ")} } drop` : `    oifname "${t.dev}" meta iifgroup != 0 drop`);
+  }
+  fwd.push("    ct state established,related accept", "    meta mark set 0", "    iifname vmap @eout", "    meta mark set 0", "    oifname vmap @ein");
+  const lines = [
+    "table inet vpclab {",
+    "  map eout { type ifname : verdict; }",
+    "  map ein { type ifname : verdict; }",
+    "  set natpriv { type ipv4_addr; }",
+    "  map pub2priv { type ipv4_addr : ipv4_addr; }",
+    "  map priv2pub { type ipv4_addr : ipv4_addr; }",
+    ...chains,
+    "  chain forward {",
+    "    type filter hook forward priority 0; policy accept;",
+    ...fwd,
+    "  }",
+  ];
   if (r.igw) {
-    // The IGW forwards only for addresses it maps (an instance without a public IP has no way out).
-    const privs = nat.map((m) => m.priv);
-    fwd.push(privs.length > 0 ? `    oifname "igw" ip saddr != { ${privs.join(", ")} } drop` : '    oifname "igw" drop');
-  }
-  const lines = ["table inet vpclab_acl {", ...chains, "  chain forward {", "    type filter hook forward priority 0; policy accept;", ...fwd, "  }", "}"];
-  if (r.igw && nat.length > 0) {
     lines.push(
-      "table ip vpclab_igw {",
       "  chain pre {",
-      "    type nat hook prerouting priority -100;",
-      ...nat.map((m) => `    iifname "igw" ip daddr ${m.pub} dnat to ${m.priv}`),
+      "    type nat hook prerouting priority -100; policy accept;",
+      '    iifname "igw" dnat ip to ip daddr map @pub2priv',
       "  }",
       "  chain post {",
-      "    type nat hook postrouting priority 100;",
-      ...nat.map((m) => `    oifname "igw" ip saddr ${m.priv} snat to ${m.pub}`),
+      "    type nat hook postrouting priority 100; policy accept;",
+      '    oifname "igw" snat ip to ip saddr map @priv2pub',
       "  }",
-      "}",
     );
   }
-  ctx.plan.namespaces.set(r.ns, { name: r.ns, kind: "router", of: r.vpc.id, ip: r.ip, nft: lines.join("\n"), forward: true });
+  lines.push("}");
+  const parts = new Map<string, NftPart>();
+  const nat = [...new Map(r.nat.map((m) => [m.priv, m])).values()].sort((x, y) => x.priv.localeCompare(y.priv));
+  parts.set("natpriv", { kind: "elements", what: "set", order: 3, body: nat.map((m) => m.priv) });
+  parts.set("pub2priv", { kind: "elements", what: "map", order: 3, body: nat.map((m) => `${m.pub} : ${m.priv}`) });
+  parts.set("priv2pub", { kind: "elements", what: "map", order: 3, body: nat.map((m) => `${m.priv} : ${m.pub}`) });
+  const refs = new Set<string>();
+  const eout: string[] = [];
+  const ein: string[] = [];
+  for (const p of [...r.ports].filter((x) => !x.unfiltered).sort((x, y) => x.dev.localeCompare(y.dev))) {
+    for (const [dir, map] of [["o", eout], ["i", ein]] as const) {
+      const body: string[] = [];
+      for (const g of p.groups) {
+        const chain = `g${dir}_${short(g.id)}`;
+        body.push(`jump ${chain}`);
+        if (!parts.has(chain)) {
+          const rules: string[] = [];
+          for (const rule of g.rules) {
+            if (rule.isEgress !== (dir === "o")) continue;
+            const x = sgRule(rule, dir === "o" ? "out" : "in");
+            if (!x) continue;
+            if (x.ref) refs.add(x.ref);
+            rules.push(x.line);
+          }
+          parts.set(chain, { kind: "chain", order: 1, body: [...new Set(rules)] });
+        }
+      }
+      body.push("meta mark != 1 drop");
+      parts.set(`e${dir}_${p.dev}`, { kind: "chain", order: 2, body });
+      map.push(`"${p.dev}" : jump e${dir}_${p.dev}`);
+    }
+  }
+  parts.set("eout", { kind: "elements", what: "map", order: 3, body: eout });
+  parts.set("ein", { kind: "elements", what: "map", order: 3, body: ein });
+  // A referenced group admits its members' private addresses, in this VPC or a peered one (not across a
+  // transit gateway or an internet gateway: AWS keeps no group identity there).
+  const own = r.vpc.id;
+  const peered = new Set((ctx.peeringsOf.get(own) ?? []).map((p) => (p.requester.vpcId === own ? p.accepter.vpcId : p.requester.vpcId)));
+  for (const ref of [...refs].sort()) {
+    const ips = [...new Set((ctx.groupMembers.get(ref) ?? []).filter((x) => x.vpcId === own || peered.has(x.vpcId)).map((x) => x.ip))].sort();
+    parts.set(`r_${short(ref)}`, { kind: "set", what: "set", order: 0, decl: "type ipv4_addr;", body: ips });
+  }
+  return { nft: lines.join("\n"), parts };
+}
+
+interface TgwBuild {
+  ns: string;
+  rs: RegionState;
+  tgwId: string;
+  ip: string[];
+  /** Attachment id (VPC or peering) → the device and next hop that carry it. */
+  devOf: Map<string, { dev: string; via: string }>;
 }
 
 function planTgws(ctx: Ctx, routers: Map<string, RouterBuild>): void {
+  const builds = new Map<string, TgwBuild>();
+  const keyOf = (account: string, region: string, id: string) => `${account}/${region}/${id}`;
+  const peerings = [...ctx.world.tgwPeerings.values()].filter((p) => p.state === "available").sort((x, y) => x.id.localeCompare(y.id));
   for (const rs of ctx.world.regionStates()) {
     for (const tgw of [...rs.transitGateways.values()].sort((x, y) => x.id.localeCompare(y.id))) {
       if (tgw.state !== "available") continue;
       const atts = [...rs.tgwAttachments.values()]
         .filter((a) => a.transitGatewayId === tgw.id && a.state === "available" && routers.has(a.vpcId))
         .sort((x, y) => x.id.localeCompare(y.id));
-      if (atts.length === 0) continue;
+      const peered = peerings.some((p) => [p.requester, p.accepter].some((s) => s.transitGatewayId === tgw.id && s.region === rs.region && s.ownerId === rs.account));
+      if (atts.length === 0 && !peered) continue;
       const ns = nsName(ctx.prefix, "", tgw.id);
-      const ip: string[] = ["link set lo up"];
-      const devOf = new Map<string, string>();
+      const b: TgwBuild = { ns, rs, tgwId: tgw.id, ip: ["link set lo up"], devOf: new Map() };
+      builds.set(keyOf(rs.account, rs.region, tgw.id), b);
       for (const a of atts) {
         const r = routers.get(a.vpcId)!;
         const rdev = `t${short(a.id)}`;
         const tdev = `a${short(a.id)}`;
-        devOf.set(a.id, tdev);
+        b.devOf.set(a.id, { dev: tdev, via: "fe80::1" });
         addLink(ctx.plan, { ns: r.ns, dev: rdev }, { ns, dev: tdev }, MTU_CROSS);
         r.ip.push(`address add fe80::1/64 dev ${rdev} nodad`);
         r.gw.set(`tgw:${tgw.id}`, { dev: rdev, via: "fe80::2" });
         r.ingressDevs.push(rdev);
-        ip.push(`link set ${tdev} up`, `address add fe80::2/64 dev ${tdev} nodad`);
+        r.tgwLinks.push({ dev: rdev, zones: new Set(a.subnetIds.map((id) => rs.subnets.get(id)?.availabilityZone).filter((z): z is string => z !== undefined)) });
+        b.ip.push(`link set ${tdev} up`, `address add fe80::2/64 dev ${tdev} nodad`);
       }
-      const tables = [...rs.tgwRouteTables.values()].filter((t) => t.transitGatewayId === tgw.id && t.state === "available").sort((x, y) => x.id.localeCompare(y.id));
-      let pref = 1000;
-      tables.forEach((t, i) => {
-        const n = 100 + i;
-        const seen = new Set<string>();
-        for (const s of t.routes) {
-          if (!cidrOk(s.destinationCidr) || seen.has(s.destinationCidr)) continue;
-          const dev = s.attachmentId ? devOf.get(s.attachmentId) : undefined;
-          if (s.blackhole || !dev) {
-            if (s.blackhole || s.attachmentId) {
-              seen.add(s.destinationCidr);
-              ip.push(`route add blackhole ${s.destinationCidr} table ${n}`);
-            }
-            continue;
-          }
-          seen.add(s.destinationCidr);
-          ip.push(`route add ${s.destinationCidr} via inet6 fe80::1 dev ${dev} table ${n}`);
-        }
-        for (const attId of t.propagations) {
-          const a = rs.tgwAttachments.get(attId);
-          const dev = devOf.get(attId);
-          if (!a || !dev) continue;
-          const vpc = rs.vpcs.get(a.vpcId);
-          for (const c of vpc?.cidrBlocks ?? []) {
-            if (c.state !== "associated" || !cidrOk(c.cidr) || seen.has(c.cidr)) continue;
-            seen.add(c.cidr);
-            ip.push(`route add ${c.cidr} via inet6 fe80::1 dev ${dev} table ${n}`);
-          }
-        }
-        ip.push(`route add blackhole default table ${n}`);
-        for (const attId of t.associations) {
-          const dev = devOf.get(attId);
-          if (dev) ip.push(`rule add pref ${pref++} iif ${dev} lookup ${n}`);
-        }
-      });
-      // An attachment associated with no route table forwards nothing.
-      ip.push("route add blackhole default");
-      ctx.plan.namespaces.set(ns, { name: ns, kind: "tgw", of: tgw.id, ip, nft: "", forward: true });
     }
+  }
+  // Peering attachments: a link (MTU 8500) between the two gateways' namespaces, delayed across regions.
+  for (const p of peerings) {
+    const a = builds.get(keyOf(p.requester.ownerId, p.requester.region, p.requester.transitGatewayId));
+    const b = builds.get(keyOf(p.accepter.ownerId, p.accepter.region, p.accepter.transitGatewayId));
+    if (!a || !b) continue;
+    const dev = `x${short(p.id)}`;
+    addLink(ctx.plan, { ns: a.ns, dev }, { ns: b.ns, dev }, MTU_CROSS);
+    if (p.requester.region !== p.accepter.region) ctx.plan.links.get(linkKey({ ns: a.ns, dev }, { ns: b.ns, dev }))!.delayMs = interRegionDelay(p.requester.region, p.accepter.region);
+    a.ip.push(`link set ${dev} up`, `address add fe80::1/64 dev ${dev} nodad`);
+    b.ip.push(`link set ${dev} up`, `address add fe80::2/64 dev ${dev} nodad`);
+    a.devOf.set(p.id, { dev, via: "fe80::2" });
+    b.devOf.set(p.id, { dev, via: "fe80::1" });
+  }
+  for (const b of builds.values()) {
+    const { rs, ip } = b;
+    // The engine's view of each table (static routes, then propagated VPC CIDRs; blackholes).
+    const tables = [...rs.tgwRouteTables.values()].filter((t) => t.transitGatewayId === b.tgwId && t.state === "available").sort((x, y) => x.id.localeCompare(y.id));
+    let pref = 1000;
+    tables.forEach((t, i) => {
+      const n = 100 + i;
+      const seen = new Set<string>();
+      for (const route of effectiveRoutes(ctx.world, rs, t)) {
+        const dst = route.destinationCidr;
+        if (!cidrOk(dst) || seen.has(dst)) continue;
+        seen.add(dst);
+        const g = route.state === "active" && route.attachment ? b.devOf.get(route.attachment.id) : undefined;
+        ip.push(g ? `route add ${dst} via inet6 ${g.via} dev ${g.dev} table ${n}` : `route add blackhole ${dst} table ${n}`);
+      }
+      ip.push(`route add blackhole default table ${n}`);
+      for (const attId of t.associations) {
+        const g = b.devOf.get(attId);
+        if (g) ip.push(`rule add pref ${pref++} iif ${g.dev} lookup ${n}`);
+      }
+    });
+    // An attachment associated with no route table forwards nothing.
+    ip.push("route add blackhole default");
+    ctx.plan.namespaces.set(b.ns, { name: b.ns, kind: "tgw", of: b.tgwId, ip, nft: "", parts: new Map(), forward: true, sysctl: [] });
   }
 }

@@ -54,6 +54,7 @@ const SAMPLES: Fix[] = [
   { action: "AssociateTransitGatewayRouteTable", params: { TransitGatewayRouteTableId: "tgw-rtb-1", TransitGatewayAttachmentId: "tgw-attach-1" } },
   { action: "EnableTransitGatewayRouteTablePropagation", params: { TransitGatewayRouteTableId: "tgw-rtb-1", TransitGatewayAttachmentId: "tgw-attach-1" } },
   { action: "CreateTransitGatewayRoute", params: { TransitGatewayRouteTableId: "tgw-rtb-1", DestinationCidrBlock: "10.2.0.0/16", TransitGatewayAttachmentId: "tgw-attach-2" } },
+  { action: "CreateVpcEndpoint", params: { VpcId: "vpc-1", ServiceName: "com.amazonaws.ap-northeast-1.s3", VpcEndpointType: "Gateway", RouteTableIds: ["rtb-1"] } },
   { action: "ReplaceTransitGatewayRoute", params: { TransitGatewayRouteTableId: "tgw-rtb-1", DestinationCidrBlock: "10.2.0.0/16", TransitGatewayAttachmentId: "tgw-attach-2" } },
 ];
 

@@ -68,7 +68,7 @@ export function fixCommand(f: Fix): string {
 }
 
 /** Members whose EC2 Query name is not the member name (queryName trait / locationName). */
-const QUERY_NAMES: Record<string, string> = { InstanceIds: "InstanceId", IcmpTypeCode: "Icmp" };
+const QUERY_NAMES: Record<string, string> = { InstanceIds: "InstanceId", IcmpTypeCode: "Icmp", RouteTableIds: "RouteTableId" };
 
 /** The fix's input as EC2 Query parameters (`Name.1.Sub=value`), without Action and Version. */
 export function fixQuery(f: Fix): [string, string][] {
