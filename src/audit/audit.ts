@@ -16,7 +16,7 @@
  * the HTML report. No finding carries a hand-built command string.
  * - dead-route: routes that can never carry traffic: blackholes (the target is missing, stopped,
  *   detached, a NAT gateway or endpoint that is not available or deleted, an egress-only gateway that is
- *   gone, or a target of a kind vpclab does not model) and peering routes whose destination lies outside
+ *   gone, a virtual private gateway not attached to the VPC, or a target of a kind vpclab does not model) and peering routes whose destination lies outside
  *   every CIDR of the peer VPC (partly outside: only the overlap carries traffic).
  * - open-admin-port: security-group rules open to 0.0.0.0/0 or ::/0 on an administrative port.
  * - unused-group: non-default security groups attached to no network interface.
@@ -227,8 +227,12 @@ function deadRoutes(world: World, rs: RegionState, out: Finding[]): void {
                       ? `VPC endpoint ${t.id} is ${vpce ? vpce.state : "not there (deleted)"}`
                       : t.kind === "eigw"
                         ? `egress-only internet gateway ${t.id} is not there (deleted) or not attached to ${rt.vpcId}`
+                        : t.kind === "vgw"
+                          ? `virtual private gateway ${t.id} is ${rs.vpnGateways.get(t.id) ? `${rs.vpnGateways.get(t.id)!.state}, ${rs.vpnGateways.get(t.id)!.attachments.find((a) => a.vpcId === rt.vpcId)?.state ?? "not attached"} to ${rt.vpcId}` : "not there (deleted)"}`
                         : `${tid} is a ${t.kind === "unmodelled" ? "target kind" : `${t.kind} target, a kind`} vpclab does not model (check it in the account)`;
-        const unmodelled = t.kind === "vgw" || t.kind === "unmodelled";
+        const unmodelled = t.kind === "unmodelled";
+        // A propagated route comes and goes with the VPN's propagation: it is not deleted by DeleteRoute.
+        const propagated = r.origin === "EnableVgwRoutePropagation";
         const dest = routeDestination(r);
         out.push({
           ...base,
@@ -239,9 +243,13 @@ function deadRoutes(world: World, rs: RegionState, out: Finding[]): void {
             ? `check ${tid} in the account (vpclab answers paths through it as blocked)`
             : t.kind === "vpce"
               ? `repair or recreate ${tid} (a gateway endpoint's route comes and goes with the endpoint)`
+              : propagated
+                ? `attach ${tid} to ${rt.vpcId} again, or disable its route propagation in ${rt.id}`
               : `delete the route, or repair ${tid}${t.kind === "nat" ? " (point the route at an available NAT gateway)" : ""}`,
           // A gateway endpoint's route is not the route calls' to delete (AWS refuses): no command then.
-          ...(unmodelled || t.kind === "vpce" ? {} : { fixes: [fixAt(rs, "DeleteRoute", { RouteTableId: rt.id, ...dest })] }),
+          ...(unmodelled || t.kind === "vpce"
+            ? {}
+            : { fixes: [propagated ? fixAt(rs, "DisableVgwRoutePropagation", { RouteTableId: rt.id, GatewayId: tid }) : fixAt(rs, "DeleteRoute", { RouteTableId: rt.id, ...dest })] }),
         });
         continue;
       }

@@ -21,9 +21,8 @@
  * Fidelity notes:
  * - SearchTransitGatewayRoutes answers at most 1000 routes and has no paging: a table with more is
  *   listed under `truncated` in the manifest (its routes beyond 1000 are not in the snapshot).
- * - Kinds vpclab does not model (VPN gateways) are
- *   collected when the endpoint answers them (real AWS), and recorded as `skipped` in the manifest
- *   when it does not (vpclab answers InvalidAction); the loader reports them as unmodelled.
+ * - Every call in `CALLS` is of a kind vpclab models (`modelled: false` marks a kind collected only for
+ *   the load report: recorded as `skipped` in the manifest when the endpoint refuses it; none today).
  * - Paging follows NextToken without MaxResults, so each call uses the service's default page size.
  */
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
@@ -100,8 +99,10 @@ export const CALLS: CallSpec[] = [
     param: "PrefixListId",
     where: (p) => p.OwnerId !== "AWS",
   }),
-  // Not modelled by vpclab: collected so the load report can name them (and a later vpclab load them).
-  c("describe-vpn-gateways", ec2.DescribeVpnGatewaysCommand, "VpnGateways", false, false),
+  // Site-to-Site VPN: none of the three calls pages.
+  c("describe-vpn-gateways", ec2.DescribeVpnGatewaysCommand, "VpnGateways", true, false),
+  c("describe-customer-gateways", ec2.DescribeCustomerGatewaysCommand, "CustomerGateways", true, false),
+  c("describe-vpn-connections", ec2.DescribeVpnConnectionsCommand, "VpnConnections", true, false),
 ];
 
 /**

@@ -64,7 +64,9 @@ const files = {
   "eu-west-1/describe-vpcs.json": { Vpcs: [{ VpcId: "vpc-000000000000000b1", OwnerId: B, CidrBlock: "10.2.0.0/16" }] },
   "eu-west-1/describe-vpc-peering-connections.json": { VpcPeeringConnections: [pcx("accepter")] },
   "eu-west-1/describe-addresses.json": { Addresses: [{ AllocationId: "eipalloc-0123456789abcdef0", PublicIp: "3.3.3.3" }] },
-  "eu-west-1/describe-vpn-gateways.json": { VpnGateways: [{ VpnGatewayId: "vgw-0123456789abcdef0" }] },
+  "eu-west-1/describe-vpn-gateways.json": { VpnGateways: [{ VpnGatewayId: "vgw-0123456789abcdef0", State: "available", AmazonSideAsn: 64512, VpcAttachments: [{ VpcId: "vpc-000000000000000b1", State: "attached" }] }] },
+  // A kind vpclab does not model: counted in the report.
+  "eu-west-1/describe-local-gateways.json": { LocalGateways: [{ LocalGatewayId: "lgw-0123456789abcdef0" }] },
   [`${A}/us-east-1/describe-managed-prefix-lists.json`]: {
     PrefixLists: [
       { PrefixListId: "pl-63a5400a", PrefixListName: "com.amazonaws.us-east-1.s3", AddressFamily: "IPv4", OwnerId: "AWS", State: "create-complete" },
@@ -79,7 +81,8 @@ test("a two-account snapshot becomes one state document", () => {
   const parts = decodeState(document);
   assert.deepEqual([...parts.accounts.keys()].sort(), [A, B]);
   assert.equal(report.regions, 2);
-  assert.deepEqual(report.unmodelled, { VpnGateways: 1 });
+  assert.deepEqual(report.unmodelled, { LocalGateways: 1 });
+  assert.deepEqual(parts.accounts.get(B)!.get("eu-west-1")!.vpnGateways.get("vgw-0123456789abcdef0")!.attachments, [{ vpcId: "vpc-000000000000000b1", state: "attached" }]);
   // The address has no OwnerId: it belongs to the account that owns the region's VPCs.
   assert.equal(parts.accounts.get(B)!.get("eu-west-1")!.addresses.get("eipalloc-0123456789abcdef0")!.ownerId, B);
   // One peering, each side's tags under its own key.

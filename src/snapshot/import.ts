@@ -13,9 +13,11 @@
  * IPv6 addresses, egress-only internet gateways, NAT gateways, VPC endpoints (Gateway and Interface),
  * customer-managed prefix lists (the current version's entries, from the per-list
  * `get-managed-prefix-list-entries.<pl-id>.json`), transit gateways with their VPC and peering
- * attachments and route tables (associations, propagations, static routes). Unmodelled kinds (VPN
- * gateways, …) are counted in the report; routes to them are kept with their target (vgw kind, or
- * `unmodelled` for local and carrier gateways, core networks), which vpclab answers as blackholes and
+ * attachments and route tables (associations, propagations, static routes), virtual private gateways,
+ * customer gateways and VPN connections (static routes), route tables' VGW propagation (the propagated
+ * routes are kept as listed, origin EnableVgwRoutePropagation, as vpclab stores them). Records of kinds
+ * no KINDS entry reads are counted in the report as unmodelled; routes to unmodelled targets are kept
+ * (`unmodelled` for local and carrier gateways, core networks), which vpclab answers as blackholes and
  * the analyzer names ("vpclab does not model … targets"). Inconsistencies (a subnet of a VPC that is
  * not in the snapshot, a route to a peering or NAT gateway that is not in it) are warnings, never a
  * failure: a record that the engine cannot place (no VPC, no subnet) is left out and named; a dangling
@@ -65,6 +67,9 @@
  */
 import { createHash } from "node:crypto";
 import type {
+  CustomerGateway,
+  VpnConnection,
+  VpnGateway,
   DhcpOptions,
   EgressOnlyInternetGateway,
   ManagedPrefixList,
@@ -315,9 +320,13 @@ const KINDS: Kind[] = [
         const origin = r.Origin === "EnableVgwRoutePropagation" ? "EnableVgwRoutePropagation" : r.Origin === "CreateRouteTable" || target.kind === "local" ? "CreateRouteTable" : "CreateRoute";
         routes.push({ destinationCidr: dest, ...(listId ? { destinationPrefixListId: listId } : {}), target, origin });
       }
+      const vgws = arr(t.PropagatingVgws)
+        .map((g) => str(g.GatewayId))
+        .filter((g): g is string => g !== undefined);
       return {
         vpcId: t.VpcId as string,
         routes,
+        ...(vgws.length > 0 ? { propagatingVgws: vgws } : {}),
         associations: arr(t.Associations)
           .filter((a) => !isObj(a.AssociationState) || a.AssociationState.State === "associated" || a.AssociationState.State === "associating")
           .map((a) => ({
@@ -671,6 +680,69 @@ const KINDS: Kind[] = [
       } satisfies Omit<ManagedPrefixList, keyof Scoped>;
     },
   },
+  {
+    key: "VpnGateways",
+    collection: "vpnGateways",
+    what: "virtual private gateway",
+    idField: "VpnGatewayId",
+    convert: (g, { now }) =>
+      ({
+        type: "ipsec.1",
+        state: (VPN_STATES.has(String(g.State)) ? g.State : "available") as VpnGateway["state"],
+        amazonSideAsn: num(g.AmazonSideAsn, 64512),
+        ...(str(g.AvailabilityZone) ? { availabilityZone: g.AvailabilityZone as string } : {}),
+        attachments: arr(g.VpcAttachments)
+          .filter((a) => str(a.VpcId))
+          .map((a) => ({ vpcId: a.VpcId as string, state: (["attaching", "attached", "detaching", "detached"].includes(String(a.State)) ? a.State : "attached") as VpnGateway["attachments"][number]["state"] })),
+        ...(g.State === "deleted" ? { deletedAt: now } : {}),
+      }) satisfies Omit<VpnGateway, keyof Scoped>,
+  },
+  {
+    key: "CustomerGateways",
+    collection: "customerGateways",
+    what: "customer gateway",
+    idField: "CustomerGatewayId",
+    convert: (g, { id, region, warn, now }) => {
+      if (!str(g.IpAddress)) {
+        warn(`${region}: customer gateway ${id} has no IpAddress (certificate-only gateways are not modelled); left out`);
+        return undefined;
+      }
+      return {
+        type: "ipsec.1",
+        state: (VPN_STATES.has(String(g.State)) ? g.State : "available") as CustomerGateway["state"],
+        bgpAsn: num(g.BgpAsn, 65000),
+        ipAddress: g.IpAddress as string,
+        ...(str(g.DeviceName) ? { deviceName: g.DeviceName as string } : {}),
+        ...(g.State === "deleted" ? { deletedAt: now } : {}),
+      } satisfies Omit<CustomerGateway, keyof Scoped>;
+    },
+  },
+  {
+    key: "VpnConnections",
+    collection: "vpnConnections",
+    what: "VPN connection",
+    idField: "VpnConnectionId",
+    convert: (c, { id, region, warn, now }) => {
+      if (!str(c.CustomerGatewayId) || !str(c.VpnGatewayId)) {
+        warn(`${region}: VPN connection ${id} has no CustomerGatewayId or VpnGatewayId (transit gateway VPNs are not modelled); left out`);
+        return undefined;
+      }
+      const o = isObj(c.Options) ? c.Options : {};
+      return {
+        type: "ipsec.1",
+        state: (VPN_STATES.has(String(c.State)) ? c.State : "available") as VpnConnection["state"],
+        customerGatewayId: c.CustomerGatewayId as string,
+        vpnGatewayId: c.VpnGatewayId as string,
+        staticRoutesOnly: bool(o.StaticRoutesOnly),
+        localIpv4NetworkCidr: str(o.LocalIpv4NetworkCidr) ?? "0.0.0.0/0",
+        remoteIpv4NetworkCidr: str(o.RemoteIpv4NetworkCidr) ?? "0.0.0.0/0",
+        routes: arr(c.Routes)
+          .filter((r) => str(r.DestinationCidrBlock))
+          .map((r) => ({ destinationCidr: r.DestinationCidrBlock as string, state: (VPN_STATES.has(String(r.State)) ? r.State : "available") as VpnConnection["routes"][number]["state"] })),
+        ...(c.State === "deleted" ? { deletedAt: now } : {}),
+      } satisfies Omit<VpnConnection, keyof Scoped>;
+    },
+  },
 ];
 const KNOWN_KEYS = new Set([
   ...KINDS.map((k) => k.key),
@@ -685,6 +757,7 @@ const KNOWN_KEYS = new Set([
 /** The per-record calls (`<call>.<id>.json`) the importer reads. */
 const EACH_CALLS = new Set(["get-transit-gateway-route-table-associations", "get-transit-gateway-route-table-propagations", "search-transit-gateway-routes", "get-managed-prefix-list-entries"]);
 const IPV6_ASSOC_STATES = new Set(["associating", "associated", "disassociating", "disassociated"]);
+const VPN_STATES = new Set(["pending", "available", "deleting", "deleted"]);
 const NAT_STATES = new Set(["pending", "failed", "available", "deleting", "deleted"]);
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string" && x !== "") : []);
 
@@ -1097,7 +1170,8 @@ export function importSnapshot(snap: Snapshot, now: number): { document: Record<
         if (rt.destinationPrefixListId?.startsWith("pl-") && !r.list("managedPrefixLists").some((x) => x.id === rt.destinationPrefixListId) && !awsPrefixLists(r.region).some((x) => x.id === rt.destinationPrefixListId)) {
           warn(`${where}: route table ${t.id} routes prefix list ${rt.destinationPrefixListId}, which is not in the snapshot (kept: it matches nothing)`);
         }
-        if (tg.kind === "vgw" || tg.kind === "unmodelled") {
+        if (tg.kind === "vgw" && !r.list("vpnGateways").some((g) => g.id === tg.id)) warn(`${where}: route table ${t.id} routes ${rt.destinationCidr} to ${tg.id}, which is not in the snapshot (kept: a blackhole)`);
+        if (tg.kind === "unmodelled") {
           warn(`${where}: route table ${t.id} routes ${rt.destinationCidr} to ${tg.id}, a kind vpclab does not model (kept: answered as a blackhole route to an unmodelled target)`);
         }
       }

@@ -26,6 +26,8 @@ interface Edge {
   ssm: string;
   pl: string;
   rtPriv: string;
+  rtPub: string;
+  vgw: string;
   s3Ip: string;
 }
 
@@ -65,11 +67,28 @@ async function buildEdge(c: ec2.EC2Client): Promise<Edge> {
   ).PrefixList!.PrefixListId!;
   // A second version, so the list's Version is not 1.
   await c.send(new ec2.ModifyManagedPrefixListCommand({ PrefixListId: pl, CurrentVersion: 1, AddEntries: [{ Cidr: "192.0.2.0/24", Description: "partner c" }] }));
+  // The list in a route (partners through the internet gateway from the public subnet) and in a rule.
+  await c.send(new ec2.CreateRouteCommand({ RouteTableId: rtPub, DestinationPrefixListId: pl, GatewayId: igw }));
+  await c.send(new ec2.AuthorizeSecurityGroupIngressCommand({ GroupId: sg, IpPermissions: [{ IpProtocol: "tcp", FromPort: 443, ToPort: 443, PrefixListIds: [{ PrefixListId: pl, Description: "partners" }] }] }));
+  // Site-to-Site VPN: a gateway attached to the VPC, a customer gateway, a static-routes connection,
+  // and propagation into the private table (the on-premises 172.20.0.0/16 appears there).
+  const vgw = (await c.send(new ec2.CreateVpnGatewayCommand({ Type: "ipsec.1", AmazonSideAsn: 64600, TagSpecifications: tag("vpn-gateway", "edge-vgw") }))).VpnGateway!.VpnGatewayId!;
+  await c.send(new ec2.AttachVpnGatewayCommand({ VpnGatewayId: vgw, VpcId: vpc.VpcId! }));
+  const cgw = (await c.send(new ec2.CreateCustomerGatewayCommand({ Type: "ipsec.1", BgpAsn: 65010, IpAddress: "198.51.100.7", TagSpecifications: tag("customer-gateway", "office") }))).CustomerGateway!.CustomerGatewayId!;
+  const vpn = (await c.send(new ec2.CreateVpnConnectionCommand({ Type: "ipsec.1", CustomerGatewayId: cgw, VpnGatewayId: vgw, Options: { StaticRoutesOnly: true } }))).VpnConnection!.VpnConnectionId!;
+  await c.send(new ec2.CreateVpnConnectionRouteCommand({ VpnConnectionId: vpn, DestinationCidrBlock: "172.20.0.0/16" }));
+  await c.send(new ec2.EnableVgwRoutePropagationCommand({ RouteTableId: rtPriv, GatewayId: vgw }));
+  for (let i = 0; i < 100; i++) {
+    const g = (await c.send(new ec2.DescribeVpnGatewaysCommand({ VpnGatewayIds: [vgw] }))).VpnGateways![0]!;
+    const v = (await c.send(new ec2.DescribeVpnConnectionsCommand({ VpnConnectionIds: [vpn] }))).VpnConnections![0]!;
+    if (g.VpcAttachments?.[0]?.State === "attached" && v.State === "available") break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
   for (const [subnet, name] of [[pub, "edge-web"], [priv, "edge-app"]] as const) {
     await c.send(new ec2.RunInstancesCommand({ ImageId: "ami-0123456789abcdef0", InstanceType: "t3.micro", MinCount: 1, MaxCount: 1, SubnetId: subnet, Ipv6AddressCount: 1, TagSpecifications: tag("instance", name) }));
   }
   // An address of AWS's S3 list for the region (model/service-prefixes.ts: 52.219.44.0/22).
-  return { vpc: vpc.VpcId!, nat, eigw, s3, ssm, pl, rtPriv, s3Ip: "52.219.44.10" };
+  return { vpc: vpc.VpcId!, nat, eigw, s3, ssm, pl, rtPriv, rtPub, vgw, s3Ip: "52.219.44.10" };
 }
 
 /** Every describe-* answer a user sees in the seed's regions (without response metadata). */
@@ -101,6 +120,9 @@ async function everything(lab: Lab): Promise<unknown> {
       ["vpcEndpoints", new ec2.DescribeVpcEndpointsCommand({})],
       ["managedPrefixLists", new ec2.DescribeManagedPrefixListsCommand({})],
       ["prefixLists", new ec2.DescribePrefixListsCommand({})],
+      ["vgws", new ec2.DescribeVpnGatewaysCommand({})],
+      ["cgws", new ec2.DescribeCustomerGatewaysCommand({})],
+      ["vpns", new ec2.DescribeVpnConnectionsCommand({})],
     ];
     for (const [name, cmd] of calls) {
       const { $metadata: _m, ...rest } = (await c.send(cmd as never)) as unknown as Record<string, unknown>;
@@ -132,11 +154,12 @@ interface Verdict {
 async function verdicts(lab: Lab, s: Seed, e: Edge): Promise<Record<string, string>> {
   // The seed's two instances, the mesh scenario's four (reached through transit gateways), and the
   // edge VPC's two (the private one goes out through the NAT gateway and to S3 through the endpoint).
-  const ends = ["tokyo-box", "singapore-box", s.tokyoIp, s.singaporeIp, "tokyo-1", "singapore-1", "virginia-app-1", "virginia-data-1", "edge-web", "edge-app", "8.8.8.8", e.s3Ip, "internet"];
+  // Beyond them: a partner address (the prefix-list route) and an on-premises one (the VPN).
+  const ends = ["tokyo-box", "singapore-box", s.tokyoIp, s.singaporeIp, "tokyo-1", "singapore-1", "virginia-app-1", "virginia-data-1", "edge-web", "edge-app", "8.8.8.8", e.s3Ip, "203.0.113.9", "172.20.1.1", "internet"];
   const out: Record<string, string> = {};
   for (const from of ends) {
     for (const to of ends) {
-      if (from === to || to === "internet" || from === "8.8.8.8" || from === e.s3Ip) continue;
+      if (from === to || to === "internet" || ["8.8.8.8", e.s3Ip, "203.0.113.9", "172.20.1.1"].includes(from)) continue;
       for (const q of [{ protocol: "icmp" }, { protocol: "tcp", port: 22 }, { protocol: "tcp", port: 443 }, { protocol: "udp", port: 53 }]) {
         const r = await lab.admin<Verdict>("POST", "/analyze", { from, to, ...q });
         out[`${from} → ${to} ${q.protocol}:${"port" in q ? q.port : ""}`] = r.status === 200 ? `${r.body.verdict} ${(r.body.explanations ?? []).map((e) => e.code).join(",")}` : `HTTP ${r.status}`;
@@ -211,7 +234,8 @@ describe("vpclab snapshot", { timeout: 300_000 }, () => {
     assert.match(r.stdout, /2 vpcEndpoints/);
     assert.match(r.stdout, /1 egressOnlyInternetGateways/);
     assert.match(r.stdout, /1 managedPrefixLists/);
-    assert.doesNotMatch(r.stdout, /\b(NatGateways|VpcEndpoints|EgressOnlyInternetGateways|PrefixLists)\b/, "none of issue 12's kinds is reported as unmodelled");
+    assert.match(r.stdout, /1 vpnGateways, 1 customerGateways, 1 vpnConnections/);
+    assert.doesNotMatch(r.stdout, /\b(NatGateways|VpcEndpoints|EgressOnlyInternetGateways|PrefixLists|VpnGateways|CustomerGateways|VpnConnections)\b/, "none of issue 12's kinds is reported as unmodelled");
     assert.doesNotMatch(r.stdout + r.stderr, /not modelled; route left out|IPv6 and prefix-list/);
     const mine = await everything(dst);
     assert.deepEqual(mine, await everything(src));
@@ -221,6 +245,11 @@ describe("vpclab snapshot", { timeout: 300_000 }, () => {
     assert.ok(priv.some((x) => x.DestinationIpv6CidrBlock === "::/0" && x.EgressOnlyInternetGatewayId === edge.eigw));
     assert.ok(priv.some((x) => x.DestinationPrefixListId?.startsWith("pl-") && x.GatewayId === edge.s3));
     assert.ok(priv.some((x) => x.DestinationCidrBlock === "0.0.0.0/0" && x.NatGatewayId === edge.nat && x.State === "active"));
+    assert.ok(priv.some((x) => x.DestinationCidrBlock === "172.20.0.0/16" && x.GatewayId === edge.vgw && x.Origin === "EnableVgwRoutePropagation"));
+    const pub = rts.find((t) => t.RouteTableId === edge.rtPub)!.Routes!;
+    assert.ok(pub.some((x) => x.DestinationPrefixListId === edge.pl && x.State === "active"));
+    const rules = (mine as Record<string, ec2.DescribeSecurityGroupRulesResult>)[`${EDGE}/sgRules`]!.SecurityGroupRules!;
+    assert.ok(rules.some((x) => x.PrefixListId === edge.pl && x.FromPort === 443));
     const subnets = (mine as Record<string, ec2.DescribeSubnetsResult>)[`${EDGE}/subnets`]!.Subnets!.filter((x) => x.VpcId === edge.vpc);
     assert.equal(subnets.filter((x) => x.Ipv6CidrBlockAssociationSet?.length === 1).length, 2);
     const enis = (mine as Record<string, ec2.DescribeNetworkInterfacesResult>)[`${EDGE}/enis`]!.NetworkInterfaces!;
@@ -235,6 +264,7 @@ describe("vpclab snapshot", { timeout: 300_000 }, () => {
     assert.match(want["edge-app → 8.8.8.8 tcp:443"]!, /^reachable/);
     assert.match(want[`edge-app → ${edge.s3Ip} tcp:443`]!, /^reachable/);
     assert.match(want["internet → edge-app tcp:22"]!, /^blocked/);
+    assert.match(want["edge-app → 172.20.1.1 tcp:443"]!, /^reachable/);
     assert.deepEqual(await verdicts(dst, seed, edge), want);
   });
 
