@@ -228,7 +228,7 @@ function deadRoutes(world: World, rs: RegionState, out: Finding[]): void {
                       : t.kind === "eigw"
                         ? `egress-only internet gateway ${t.id} is not there (deleted) or not attached to ${rt.vpcId}`
                         : t.kind === "vgw"
-                          ? `virtual private gateway ${t.id} is ${rs.vpnGateways.get(t.id) ? `${rs.vpnGateways.get(t.id)!.state}, ${rs.vpnGateways.get(t.id)!.attachments.find((a) => a.vpcId === rt.vpcId)?.state ?? "not attached"} to ${rt.vpcId}` : "not there (deleted)"}`
+                          ? `virtual private gateway ${t.id} is ${rs.vpnGateways.get(t.id) ? `${rs.vpnGateways.get(t.id)!.state}, and its attachment to ${rt.vpcId} is ${rs.vpnGateways.get(t.id)!.attachments.find((a) => a.vpcId === rt.vpcId)?.state ?? "missing"}` : "not there (deleted)"}`
                         : `${tid} is a ${t.kind === "unmodelled" ? "target kind" : `${t.kind} target, a kind`} vpclab does not model (check it in the account)`;
         const unmodelled = t.kind === "unmodelled";
         // A propagated route comes and goes with the VPN's propagation: it is not deleted by DeleteRoute.

@@ -278,6 +278,11 @@ describe("vpclab audit", () => {
     await c.send(new ec2.CreateRouteCommand({ RouteTableId: rtPriv, DestinationCidrBlock: "0.0.0.0/0", NatGatewayId: nat }));
     const eigw = (await c.send(new ec2.CreateEgressOnlyInternetGatewayCommand({ VpcId: vpc }))).EgressOnlyInternetGateway!.EgressOnlyInternetGatewayId!;
     await c.send(new ec2.CreateRouteCommand({ RouteTableId: rtPriv, DestinationIpv6CidrBlock: "::/0", EgressOnlyInternetGatewayId: eigw }));
+    const vgw = (await c.send(new ec2.CreateVpnGatewayCommand({ Type: "ipsec.1" }))).VpnGateway!.VpnGatewayId!;
+    await c.send(new ec2.AttachVpnGatewayCommand({ VpnGatewayId: vgw, VpcId: vpc }));
+    const vgwState = async () => (await c.send(new ec2.DescribeVpnGatewaysCommand({ VpnGatewayIds: [vgw] }))).VpnGateways![0]!.VpcAttachments?.find((a) => a.VpcId === vpc)?.State;
+    for (let i = 0; i < 100 && (await vgwState()) !== "attached"; i++) await new Promise((r) => setTimeout(r, 200));
+    await c.send(new ec2.CreateRouteCommand({ RouteTableId: rtPriv, DestinationCidrBlock: "172.30.0.0/16", GatewayId: vgw }));
     // An instance that opens SSH to the world, but sits behind the NAT gateway: not exposed.
     const sg = (await c.send(new ec2.CreateSecurityGroupCommand({ VpcId: vpc, GroupName: "open-ssh", Description: "ssh from anywhere" }))).GroupId!;
     await c.send(new ec2.AuthorizeSecurityGroupIngressCommand({ GroupId: sg, IpPermissions: [{ IpProtocol: "tcp", FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: "0.0.0.0/0" }] }] }));
@@ -291,12 +296,14 @@ describe("vpclab audit", () => {
     assert.match(note.verdict, /^blocked/);
     assert.match(note.summary, new RegExp(`${nat} \\(${note.publicIp.replace(/\./g, "\\.")}\\) exposes no instance`));
     // Routes to an available NAT gateway and an attached egress-only gateway are modelled, not "unmodelled".
-    assert.ok(!first.report.findings.some((f) => f.kind === "dead-route" && (f.components.includes(nat) || f.components.includes(eigw))));
+    assert.ok(!first.report.findings.some((f) => f.kind === "dead-route" && (f.components.includes(nat) || f.components.includes(eigw) || f.components.includes(vgw))), JSON.stringify(first.report.findings));
     const table = await runVpclab(["audit", "--endpoint-url", lab.url]);
     assert.match(table.stdout, new RegExp(`\\(not exposed\\) 000000000000 us-east-1  ${nat}`));
 
     await c.send(new ec2.DeleteNatGatewayCommand({ NatGatewayId: nat }));
     await c.send(new ec2.DeleteEgressOnlyInternetGatewayCommand({ EgressOnlyInternetGatewayId: eigw }));
+    await c.send(new ec2.DetachVpnGatewayCommand({ VpnGatewayId: vgw, VpcId: vpc }));
+    for (let i = 0; i < 100 && (await vgwState()) !== "detached"; i++) await new Promise((r) => setTimeout(r, 200));
     const { report } = await auditJson();
     const dead = report.findings.filter((f) => f.kind === "dead-route" && f.components[0] === rtPriv);
     const toNat = dead.find((f) => f.components.includes(nat))!;
@@ -309,6 +316,11 @@ describe("vpclab audit", () => {
     assert.ok(toEigw, JSON.stringify(dead));
     assert.deepEqual(toEigw.fixes, [{ action: "DeleteRoute", params: { RouteTableId: rtPriv, DestinationIpv6CidrBlock: "::/0" }, account: "000000000000", region: "us-east-1" }]);
     assert.deepEqual(toEigw.commands, [`aws ec2 delete-route --route-table-id ${rtPriv} --destination-ipv6-cidr-block ::/0 --region us-east-1`]);
+    // A route to a virtual private gateway that is no longer attached: a dead route, modelled.
+    const toVgw = dead.find((f) => f.components.includes(vgw))!;
+    assert.ok(toVgw, JSON.stringify(dead));
+    assert.match(toVgw.summary, new RegExp(`is a blackhole: virtual private gateway ${vgw} is available, and its attachment to ${vpc} is detached`));
+    assert.deepEqual(toVgw.commands, [`aws ec2 delete-route --route-table-id ${rtPriv} --destination-cidr-block 172.30.0.0/16 --region us-east-1`]);
     // The table and the HTML report render the same commands.
     const text = await runVpclab(["audit", "--endpoint-url", lab.url]);
     assert.ok(text.stdout.includes(`run: aws ec2 delete-route --route-table-id ${rtPriv} --destination-ipv6-cidr-block ::/0 --region us-east-1`), text.stdout);
