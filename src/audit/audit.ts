@@ -6,10 +6,18 @@
  * - internet-exposure: every running instance interface with a public or elastic IP that the Internet
  *   reaches, per port its security groups open to a non-private CIDR, with the internet gateway and the
  *   public address — each one a question to the engine (`from: internet`), so NACLs, routes and the
- *   gateway count, not just the group rule.
+ *   gateway count, not just the group rule. NAT gateways are named as not exposing anything
+ *   (`natNotes`): for each public NAT gateway, the engine is asked whether the Internet reaches its
+ *   elastic IP (it never does: a NAT gateway only carries connections opened from inside), and the
+ *   running instances whose subnets send their default route to it are listed as reaching out only.
+ *
+ * Fixes: a finding's `fix` is prose; `fixes` are the same remedy as EC2 API calls (engine/fix-command.ts
+ * `Fix`), rendered by that module's one renderer (`fixCommand`) in the table, --json (`commands`) and
+ * the HTML report. No finding carries a hand-built command string.
  * - dead-route: routes that can never carry traffic: blackholes (the target is missing, stopped,
- *   detached or of a kind vpclab does not model) and peering routes whose destination lies outside every
- *   CIDR of the peer VPC (partly outside: only the overlap carries traffic).
+ *   detached, a NAT gateway or endpoint that is not available or deleted, an egress-only gateway that is
+ *   gone, a virtual private gateway not attached to the VPC, or a target of a kind vpclab does not model) and peering routes whose destination lies outside
+ *   every CIDR of the peer VPC (partly outside: only the overlap carries traffic).
  * - open-admin-port: security-group rules open to 0.0.0.0/0 or ::/0 on an administrative port.
  * - unused-group: non-default security groups attached to no network interface.
  * - one-sided-route, unused-connection, shadowed-acl-entry, and dead transit gateway routes: see
@@ -27,6 +35,9 @@ import type { SecurityGroupRule } from "../domain/types.js";
 import { routeState } from "../domain/route-tables.js";
 import { cidrOf, containsCidr, formatIp, isPrivate, overlaps, parseCidr } from "../domain/cidr.js";
 import { engineOf } from "../engine/index.js";
+import { fixCommand, type Fix, type FixValue } from "../engine/fix-command.js";
+import { isIpv6Route } from "../domain/ipv6.js";
+import { natPublicIp } from "../domain/nat-gateways.js";
 import { oneSidedRoutes, shadowedAclEntries, tgwDeadRoutes, unusedConnections } from "./findings.js";
 
 export type FindingKind = "internet-exposure" | "dead-route" | "one-sided-route" | "unused-connection" | "open-admin-port" | "shadowed-acl-entry" | "unused-group";
@@ -50,7 +61,39 @@ export interface Finding {
   /** The ids involved, most specific first. */
   components: string[];
   summary: string;
+  /** The remedy in words (the commands, when there are any, are in `fixes`). */
   fix: string;
+  /** The remedy as EC2 API calls (alternatives or steps, in order), where one can be given. */
+  fixes?: Fix[];
+}
+
+/** A structured fix at a region. */
+export function fixAt(rs: { account: string; region: string }, action: string, params: Record<string, FixValue>): Fix {
+  return { action, params, account: rs.account, region: rs.region };
+}
+
+/** The AWS CLI command lines of a finding's (or an explanation's) structured fixes: the one renderer. */
+export function fixCommands(f: { fixes?: Fix[] }): string[] {
+  return (f.fixes ?? []).map(fixCommand);
+}
+
+/** A route's destination as the route calls' parameter (IPv4, IPv6 or prefix list). */
+export function routeDestination(r: { destinationCidr: string; destinationPrefixListId?: string }): Record<string, string> {
+  if (r.destinationPrefixListId !== undefined) return { DestinationPrefixListId: r.destinationPrefixListId };
+  return isIpv6Route(r) ? { DestinationIpv6CidrBlock: r.destinationCidr } : { DestinationCidrBlock: r.destinationCidr };
+}
+
+/** A public NAT gateway, named by the exposure audit as exposing nothing. */
+export interface NatNote {
+  account: string;
+  region: string;
+  natGatewayId: string;
+  publicIp: string;
+  /** Running instances whose subnet's default route goes to the gateway (they reach out, nothing reaches in). */
+  instances: string[];
+  /** The engine's answer for Internet → the gateway's elastic IP (tcp:443): always blocked, with its code. */
+  verdict: string;
+  summary: string;
 }
 
 /** Ports whose exposure to the whole Internet is a finding on its own (remote shells, desktops, databases). */
@@ -148,7 +191,8 @@ function internetExposure(world: World, rs: RegionState, out: Finding[]): void {
         region: rs.region,
         components: [inst.id, eni.id, eni.association.publicIp, ...(igw ? [igw] : []), ...eni.securityGroupIds],
         summary: `${inst.id}${name ? ` (${name})` : ""} is reachable from the Internet (${pr.cidr}) on ${pr.label}${admin ? ` [${admin}]` : ""} at ${eni.association.publicIp}${eni.association.allocationId ? ` (elastic IP ${eni.association.allocationId})` : " (public IP)"} through ${igw ?? "an internet gateway"}`,
-        fix: `narrow the ingress rule of ${eni.securityGroupIds.join(", ")} to the addresses that need it, or remove the public address (${eni.association.allocationId ? `aws ec2 disassociate-address --association-id ${eni.association.associationId}` : "launch into a subnet without MapPublicIpOnLaunch"})`,
+        fix: `narrow the ingress rule of ${eni.securityGroupIds.join(", ")} to the addresses that need it, or remove the public address (${eni.association.allocationId ? "disassociate the elastic IP" : "launch into a subnet without MapPublicIpOnLaunch"})`,
+        ...(eni.association.allocationId && eni.association.associationId ? { fixes: [fixAt(rs, "DisassociateAddress", { AssociationId: eni.association.associationId })] } : {}),
       });
     }
   }
@@ -166,6 +210,8 @@ function deadRoutes(world: World, rs: RegionState, out: Finding[]): void {
       const tid = t.kind === "local" ? "local" : t.id;
       const base = { kind: "dead-route" as const, account: rs.account, region: rs.region };
       if (routeState(world, rs, rt, r) === "blackhole") {
+        const nat = t.kind === "nat" ? rs.natGateways.get(t.id) : undefined;
+        const vpce = t.kind === "vpce" ? rs.vpcEndpoints.get(t.id) : undefined;
         const why =
           t.kind === "pcx"
             ? `peering ${t.id} is ${world.peerings.get(t.id)?.status.code ?? "not there (deleted)"}`
@@ -175,8 +221,19 @@ function deadRoutes(world: World, rs: RegionState, out: Finding[]): void {
                 ? `${t.id} is missing, detached or not running`
                 : t.kind === "tgw"
                   ? `transit gateway ${t.id} is ${rs.transitGateways.get(t.id)?.state ?? "not there (deleted)"}${rs.transitGateways.get(t.id)?.state === "available" ? `, but ${rt.vpcId} has no available attachment to it` : ""}`
-                  : `${tid} is a ${t.kind === "unmodelled" ? "target kind" : `${t.kind} target, a kind`} vpclab does not model (check it in the account)`;
-        const unmodelled = t.kind === "nat" || t.kind === "vgw" || t.kind === "eigw" || t.kind === "unmodelled";
+                  : t.kind === "nat"
+                    ? `NAT gateway ${t.id} is ${nat ? `${nat.state}${nat.failureCode ? ` (${nat.failureCode}${nat.failureMessage ? `: ${nat.failureMessage}` : ""})` : ""}` : "not there (deleted)"}, and only an available NAT gateway carries traffic`
+                    : t.kind === "vpce"
+                      ? `VPC endpoint ${t.id} is ${vpce ? vpce.state : "not there (deleted)"}`
+                      : t.kind === "eigw"
+                        ? `egress-only internet gateway ${t.id} is not there (deleted) or not attached to ${rt.vpcId}`
+                        : t.kind === "vgw"
+                          ? `virtual private gateway ${t.id} is ${rs.vpnGateways.get(t.id) ? `${rs.vpnGateways.get(t.id)!.state}, and its attachment to ${rt.vpcId} is ${rs.vpnGateways.get(t.id)!.attachments.find((a) => a.vpcId === rt.vpcId)?.state ?? "missing"}` : "not there (deleted)"}`
+                        : `${tid} is a ${t.kind === "unmodelled" ? "target kind" : `${t.kind} target, a kind`} vpclab does not model (check it in the account)`;
+        const unmodelled = t.kind === "unmodelled";
+        // A propagated route comes and goes with the VPN's propagation: it is not deleted by DeleteRoute.
+        const propagated = r.origin === "EnableVgwRoutePropagation";
+        const dest = routeDestination(r);
         out.push({
           ...base,
           severity: unmodelled ? "low" : "medium",
@@ -184,7 +241,15 @@ function deadRoutes(world: World, rs: RegionState, out: Finding[]): void {
           summary: `route ${r.destinationCidr} → ${tid} in ${rt.id} ${unmodelled ? "cannot be checked" : "is a blackhole"}: ${why}`,
           fix: unmodelled
             ? `check ${tid} in the account (vpclab answers paths through it as blocked)`
-            : `aws ec2 delete-route --route-table-id ${rt.id} --destination-cidr-block ${r.destinationCidr}, or repair ${tid}`,
+            : t.kind === "vpce"
+              ? `repair or recreate ${tid} (a gateway endpoint's route comes and goes with the endpoint)`
+              : propagated
+                ? `attach ${tid} to ${rt.vpcId} again, or disable its route propagation in ${rt.id}`
+              : `delete the route, or repair ${tid}${t.kind === "nat" ? " (point the route at an available NAT gateway)" : ""}`,
+          // A gateway endpoint's route is not the route calls' to delete (AWS refuses): no command then.
+          ...(unmodelled || t.kind === "vpce"
+            ? {}
+            : { fixes: [propagated ? fixAt(rs, "DisableVgwRoutePropagation", { RouteTableId: rt.id, GatewayId: tid }) : fixAt(rs, "DeleteRoute", { RouteTableId: rt.id, ...dest })] }),
         });
         continue;
       }
@@ -233,7 +298,8 @@ function openAdminPorts(rs: RegionState, out: Finding[]): void {
         region: rs.region,
         components: [r.id, g.id, g.vpcId],
         summary: `${g.id} (${g.name}) rule ${r.id} opens ${portText(r)} to ${r.cidrIpv4 ?? r.cidrIpv6}: ${ports.map((n) => `${n} ${ADMIN_PORTS[n]}`).join(", ")}`,
-        fix: `aws ec2 revoke-security-group-ingress --group-id ${g.id} --security-group-rule-ids ${r.id}, then allow only the addresses that administer it (or use SSM Session Manager)`,
+        fix: `revoke the rule, then allow only the addresses that administer it (or use SSM Session Manager)`,
+        fixes: [fixAt(rs, "RevokeSecurityGroupIngress", { GroupId: g.id, SecurityGroupRuleIds: [r.id] })],
       });
     }
   }
@@ -251,7 +317,51 @@ function unusedGroups(rs: RegionState, out: Finding[]): void {
       region: rs.region,
       components: [g.id, g.vpcId],
       summary: `${g.id} (${g.name}) in ${g.vpcId} is attached to no network interface`,
-      fix: `aws ec2 delete-security-group --group-id ${g.id} (if nothing else refers to it)`,
+      fix: `delete it (if nothing else refers to it)`,
+      fixes: [fixAt(rs, "DeleteSecurityGroup", { GroupId: g.id })],
     });
   }
+}
+
+/**
+ * The exposure audit's word on NAT gateways: each public NAT gateway with an elastic IP, the engine's
+ * verdict for the Internet → its address (blocked: a NAT gateway carries only connections opened from
+ * inside), and the running instances that reach out through it.
+ */
+export function natNotes(world: World): NatNote[] {
+  const out: NatNote[] = [];
+  const engine = engineOf(world);
+  for (const rs of regions(world)) {
+    for (const nat of rs.natGateways.values()) {
+      const ip = natPublicIp(nat);
+      if (nat.state !== "available" || nat.connectivityType !== "public" || !ip) continue;
+      // The engine refuses an address no interface holds (a snapshot without the gateway's interface).
+      let a: { verdict: string; explanations: { code: string }[] };
+      try {
+        a = engine.analyze({ source: "internet", destination: ip, account: rs.account, region: rs.region, protocol: "tcp", port: 443, explain: false });
+      } catch {
+        a = { verdict: "blocked", explanations: [{ code: "NO_POSSIBLE_DESTINATION" }] };
+      }
+      const code = a.explanations[0]?.code;
+      // Subnets whose default route (the table associated with them, else the main one) goes to the gateway.
+      const mainTable = [...rs.routeTables.values()].find((t) => t.vpcId === nat.vpcId && t.associations.some((x) => x.main));
+      const behind = new Set<string>();
+      for (const sub of rs.subnets.values()) {
+        if (sub.vpcId !== nat.vpcId) continue;
+        const table = [...rs.routeTables.values()].find((t) => t.associations.some((x) => x.subnetId === sub.id)) ?? mainTable;
+        if (table?.routes.some((r) => r.destinationCidr === "0.0.0.0/0" && r.target.kind === "nat" && r.target.id === nat.id)) behind.add(sub.id);
+      }
+      const instances = [...rs.instances.values()].filter((i) => i.state === "running" && behind.has(i.subnetId)).map((i) => i.id);
+      out.push({
+        account: rs.account,
+        region: rs.region,
+        natGatewayId: nat.id,
+        publicIp: ip,
+        instances,
+        verdict: `${a.verdict}${code ? ` ${code}` : ""}`,
+        summary: `${nat.id} (${ip}) exposes no instance: ${a.verdict === "reachable" ? "UNEXPECTED: the engine answers reachable" : `the Internet cannot open connections through it (${code ?? a.verdict})`}; ${instances.length > 0 ? `${instances.join(", ")} reach${instances.length === 1 ? "es" : ""} out through it only` : "no running instance routes through it"}`,
+      });
+    }
+  }
+  return out;
 }

@@ -177,7 +177,7 @@ export interface MatrixCell {
   reachable: number;
   unreachable: number;
   /** One blocked pair and why (the engine's first on-path explanation). */
-  example?: { from: string; to: string; code: string; reason: string; fix: string };
+  example?: { from: string; to: string; code: string; reason: string; fix: string; fixes?: import("../engine/fix-command.js").Fix[] };
 }
 
 export interface MatrixResult {
@@ -485,7 +485,7 @@ export function reachabilityMatrix(world: World, froms: Group[], tos: Group[], p
         const b = tos[gj]!.members.find((i) => classOf.get(i.eni) === cd && i.eni !== a.eni)!;
         const r = pairVerdict(world, a, b, probes, true);
         const e = r.analysis?.explanations.find((x) => x.onPath) ?? r.analysis?.explanations[0];
-        cell.example = { from: a.label, to: b.label, code: e?.code ?? "BLOCKED", reason: e?.reason ?? "blocked", fix: e?.fix ?? "" };
+        cell.example = { from: a.label, to: b.label, code: e?.code ?? "BLOCKED", reason: e?.reason ?? "blocked", fix: e?.fix ?? "", ...(e?.fixes ? { fixes: e.fixes } : {}) };
       }
       cells.push(cell);
     }

@@ -18,6 +18,7 @@
  * falls inside it (22 and 443 when no port is given). That is exact for security-group decisions,
  * and can miss a NACL entry that differs in the middle of a range. `internet` as `to` is 203.0.113.10.
  */
+import { fixCommand } from "../engine/fix-command.js";
 import { parse } from "yaml";
 import type { World, RegionState } from "../state/world.js";
 import { engineOf } from "../engine/index.js";
@@ -39,6 +40,8 @@ export interface AssertionResult {
   checked: number;
   /** Why it failed: the offending path. */
   detail?: string[];
+  /** For a failed `reachable`: the first blocker's remedy as EC2 API calls (engine/fix-command.ts), when the engine gives one. */
+  fixes?: import("../engine/fix-command.js").Fix[];
 }
 
 export class ExpectFileError extends Error {}
@@ -183,7 +186,13 @@ export function checkExpectations(world: World, assertions: Assertion[]): Assert
             const what = `${f.text} → ${t.text} ${protocol}${port !== undefined ? `:${port}` : ""}`;
             if (as.expect === "reachable" && a.verdict !== "reachable") {
               const e = a.explanations.find((x) => x.onPath) ?? a.explanations[0];
-              return { name: as.name, passed: false, checked, detail: [`${what} is blocked`, ...(e ? [`  ${e.code}: ${e.reason}`, `  fix: ${e.fix}`] : [])] };
+              return {
+                name: as.name,
+                passed: false,
+                checked,
+                detail: [`${what} is blocked`, ...(e ? [`  ${e.code}: ${e.reason}`, `  fix: ${e.fix}`, ...(e.fixes ?? []).map((x) => `  run: ${fixCommand(x)}`)] : [])],
+                ...(e?.fixes ? { fixes: e.fixes } : {}),
+              };
             }
             if (as.expect === "unreachable" && a.verdict === "reachable") {
               return { name: as.name, passed: false, checked, detail: [`${what} gets through`, `  path: ${pathIds(a)}`] };

@@ -28,7 +28,7 @@ test("covered() equals a point-by-point check", () => {
 
 test("transit gateways: a missing return propagation is a one-sided route; an unused peering attachment and a route to a deleted attachment are found", async () => {
   const { NetBuilder } = await import("../engine/builder.js");
-  const { audit } = await import("./audit.js");
+  const { audit, fixCommands } = await import("./audit.js");
   const b = new NetBuilder();
   const rs = b.rs("us-east-1");
   const far = b.rs("eu-west-1");
@@ -53,7 +53,10 @@ test("transit gateways: a missing return propagation is a one-sided route; an un
   const one = kinds("one-sided-route");
   assert.equal(one.length, 1, JSON.stringify(one));
   assert.ok(one[0]!.components.includes(table.id) && one[0]!.summary.includes("no route for 10.1.1.0/24"), one[0]!.summary);
-  assert.match(one[0]!.fix, /aws ec2 create-transit-gateway-route .*--transit-gateway-route-table-id/);
+  // The remedy as structured fixes, rendered by engine/fix-command.ts (no hand-built command strings).
+  assert.doesNotMatch(one[0]!.fix, /aws ec2/);
+  assert.match(fixCommands(one[0]!).join("\n"), /^aws ec2 create-transit-gateway-route --transit-gateway-route-table-id \S+ --destination-cidr-block 10\.1\.1\.0\/24 --transit-gateway-attachment-id \S+ --region /m);
+  assert.match(fixCommands(one[0]!).join("\n"), /^aws ec2 enable-transit-gateway-route-table-propagation /m);
   // A peering attachment nobody routes to, and a static route to an attachment that is gone.
   const farTgw = b.tgw(far);
   const p = b.tgwPeering({ rs, tgw }, { rs: far, tgw: farTgw });

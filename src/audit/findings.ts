@@ -27,6 +27,10 @@ import type { NetworkAcl, NetworkAclEntry, Route, RouteTable, Subnet, TgwRouteTa
 import { containsIp, overlaps, parseCidr, type Cidr } from "../domain/cidr.js";
 import { indexedAssociation, availableAttachment, effectiveRoutes, lookupTgwRoute } from "../domain/transit-gateways.js";
 import type { Finding } from "./audit.js";
+import type { Fix } from "../engine/fix-command.js";
+
+/** A structured fix (engine/fix-command.ts) at an account and region. */
+const at = (account: string, region: string, action: string, params: Fix["params"]): Fix => ({ action, params, account, region });
 
 function regionStates(world: World): RegionState[] {
   const out: RegionState[] = [];
@@ -169,7 +173,8 @@ export function oneSidedRoutes(world: World, out: Finding[]): void {
             region: rs.region,
             components: [rt.id, t.id, m.table.id, m.sender.id],
             summary: `route ${r.destinationCidr} → ${t.id} in ${rt.id} (${rt.vpcId}) has no return path: ${m.table.id} in ${peer.vpcId} (${peer.ownerId} ${peer.region}) sends ${m.sender.cidr} (${m.sender.id}) to ${targetText(m.got)}, not back through ${t.id}${missing.length > 1 ? ` (${missing.length} subnet pairs in all)` : ""}`,
-            fix: `aws ec2 create-route --region ${peer.region} --route-table-id ${m.table.id} --destination-cidr-block ${m.sender.cidr} --vpc-peering-connection-id ${t.id}`,
+            fix: `add the return route in ${m.table.id}`,
+            fixes: [at(peer.ownerId, peer.region, "CreateRoute", { RouteTableId: m.table.id, DestinationCidrBlock: m.sender.cidr, VpcPeeringConnectionId: t.id })],
           });
         } else if (t.kind === "tgw") {
           // Where the gateway actually takes this route's traffic: the table associated with the
@@ -177,7 +182,7 @@ export function oneSidedRoutes(world: World, out: Finding[]): void {
           const mine = availableAttachment(world, rs, t.id, rt.vpcId);
           const table = mine ? indexedAssociation(world, rs, mine.id) : undefined;
           if (!mine || !table) continue;
-          const missing: { what: string; fix: string; ids: string[] }[] = [];
+          const missing: { what: string; fix: string; fixes?: Fix[]; ids: string[] }[] = [];
           for (const rcv of tgwReceivers(world, rs, table, dest, memo)) {
             if (rcv.attachment.vpcId === rt.vpcId) continue;
             const prs = rcv.rs;
@@ -192,7 +197,8 @@ export function oneSidedRoutes(world: World, out: Finding[]): void {
                 if (got?.target.kind !== "tgw") {
                   missing.push({
                     what: `${back.id} in ${rcv.attachment.vpcId} (${prs.account} ${prs.region}) sends ${sa.cidr} (${sa.id}) to ${targetText(got)}, not to a transit gateway`,
-                    fix: `aws ec2 create-route --region ${prs.region} --route-table-id ${back.id} --destination-cidr-block ${sa.cidr} --transit-gateway-id ${rcv.attachment.transitGatewayId}`,
+                    fix: `add the return route to the transit gateway in ${back.id}`,
+                    fixes: [at(prs.account, prs.region, "CreateRoute", { RouteTableId: back.id, DestinationCidrBlock: sa.cidr, TransitGatewayId: rcv.attachment.transitGatewayId })],
                     ids: [back.id, sa.id],
                   });
                   continue;
@@ -204,8 +210,16 @@ export function oneSidedRoutes(world: World, out: Finding[]): void {
                       ? `transit gateway route table ${backTable.id} (associated with ${rcv.attachment.id} of ${rcv.attachment.vpcId}, ${prs.region}) has ${tr ? "a blackhole" : "no route"} for ${sa.cidr} (${sa.id})`
                       : `${rcv.attachment.id} of ${rcv.attachment.vpcId} (${prs.region}) is associated with no transit gateway route table, so nothing it sends is routed`,
                     fix: backTable
-                      ? `aws ec2 create-transit-gateway-route --region ${prs.region} --transit-gateway-route-table-id ${backTable.id} --destination-cidr-block ${sa.cidr} --transit-gateway-attachment-id ${rcv.senderSideBack ? rcv.senderSideBack.peeringId : mine.id}${rcv.senderSideBack ? "" : ` (or aws ec2 enable-transit-gateway-route-table-propagation --transit-gateway-route-table-id ${backTable.id} --transit-gateway-attachment-id ${mine.id})`}`
-                      : `aws ec2 associate-transit-gateway-route-table --region ${prs.region} --transit-gateway-route-table-id <table> --transit-gateway-attachment-id ${rcv.attachment.id}`,
+                      ? `add a static route back in ${backTable.id}${rcv.senderSideBack ? "" : ` (or propagate ${mine.id} into it: the second command)`}`
+                      : `associate ${rcv.attachment.id} with a transit gateway route table of ${rcv.attachment.transitGatewayId}`,
+                    ...(backTable
+                      ? {
+                          fixes: [
+                            at(prs.account, prs.region, "CreateTransitGatewayRoute", { TransitGatewayRouteTableId: backTable.id, DestinationCidrBlock: sa.cidr, TransitGatewayAttachmentId: rcv.senderSideBack ? rcv.senderSideBack.peeringId : mine.id }),
+                            ...(rcv.senderSideBack ? [] : [at(prs.account, prs.region, "EnableTransitGatewayRouteTablePropagation", { TransitGatewayRouteTableId: backTable.id, TransitGatewayAttachmentId: mine.id })]),
+                          ],
+                        }
+                      : {}),
                     ids: [backTable?.id ?? rcv.attachment.id, sa.id],
                   });
                   continue;
@@ -218,9 +232,8 @@ export function oneSidedRoutes(world: World, out: Finding[]): void {
                   if (!home || !tr2 || tr2.state === "blackhole") {
                     missing.push({
                       what: home ? `transit gateway route table ${home.id} (associated with peering ${sb2.peeringId}, ${sb2.rs.region}) has ${tr2 ? "a blackhole" : "no route"} for ${sa.cidr} (${sa.id})` : `peering attachment ${sb2.peeringId} is associated with no table in ${sb2.rs.region}`,
-                      fix: home
-                        ? `aws ec2 create-transit-gateway-route --region ${sb2.rs.region} --transit-gateway-route-table-id ${home.id} --destination-cidr-block ${sa.cidr} --transit-gateway-attachment-id ${mine.id}`
-                        : `aws ec2 associate-transit-gateway-route-table --region ${sb2.rs.region} --transit-gateway-route-table-id <table> --transit-gateway-attachment-id ${sb2.peeringId}`,
+                      fix: home ? `add a static route back in ${home.id}` : `associate ${sb2.peeringId} with a transit gateway route table in ${sb2.rs.region}`,
+                      ...(home ? { fixes: [at(sb2.rs.account, sb2.rs.region, "CreateTransitGatewayRoute", { TransitGatewayRouteTableId: home.id, DestinationCidrBlock: sa.cidr, TransitGatewayAttachmentId: mine.id })] } : {}),
                       ids: [home?.id ?? sb2.peeringId, sa.id],
                     });
                   }
@@ -238,6 +251,7 @@ export function oneSidedRoutes(world: World, out: Finding[]): void {
             components: [rt.id, t.id, ...m.ids],
             summary: `route ${r.destinationCidr} → ${t.id} in ${rt.id} (${rt.vpcId}) has no return path: ${m.what}${missing.length > 1 ? ` (${missing.length} subnet pairs in all)` : ""}`,
             fix: m.fix,
+            ...(m.fixes ? { fixes: m.fixes } : {}),
           });
         }
       }
@@ -265,7 +279,8 @@ export function unusedConnections(world: World, out: Finding[]): void {
       region: p.requester.region,
       components: [p.id, p.requester.vpcId, p.accepter.vpcId],
       summary: `peering connection ${p.id} (${p.requester.vpcId} ${p.requester.region} ↔ ${p.accepter.vpcId} ${p.accepter.region}) carries nothing: no route table on either side routes to it`,
-      fix: `aws ec2 delete-vpc-peering-connection --region ${p.requester.region} --vpc-peering-connection-id ${p.id} (or add the routes it was made for)`,
+      fix: `delete it (or add the routes it was made for)`,
+      fixes: [at(p.requester.ownerId, p.requester.region, "DeleteVpcPeeringConnection", { VpcPeeringConnectionId: p.id })],
     });
   }
   const tgwPeeringUsed = new Set<string>();
@@ -286,7 +301,8 @@ export function unusedConnections(world: World, out: Finding[]): void {
         region: rs.region,
         components: [a.id, a.transitGatewayId, a.vpcId],
         summary: `transit gateway attachment ${a.id} (${a.vpcId} → ${a.transitGatewayId}) carries nothing: no route of ${a.vpcId} goes to the gateway and no route of the gateway's tables goes to the attachment`,
-        fix: `aws ec2 delete-transit-gateway-vpc-attachment --region ${rs.region} --transit-gateway-attachment-id ${a.id} (or add the routes it was made for)`,
+        fix: `delete it (or add the routes it was made for)`,
+        fixes: [at(rs.account, rs.region, "DeleteTransitGatewayVpcAttachment", { TransitGatewayAttachmentId: a.id })],
       });
     }
   }
@@ -299,7 +315,8 @@ export function unusedConnections(world: World, out: Finding[]): void {
       region: p.requester.region,
       components: [p.id, p.requester.transitGatewayId, p.accepter.transitGatewayId],
       summary: `transit gateway peering attachment ${p.id} (${p.requester.transitGatewayId} ${p.requester.region} ↔ ${p.accepter.transitGatewayId} ${p.accepter.region}) carries nothing: no static route on either side uses it`,
-      fix: `aws ec2 delete-transit-gateway-peering-attachment --region ${p.requester.region} --transit-gateway-attachment-id ${p.id} (or add the routes it was made for)`,
+      fix: `delete it (or add the routes it was made for)`,
+      fixes: [at(p.requester.ownerId, p.requester.region, "DeleteTransitGatewayPeeringAttachment", { TransitGatewayAttachmentId: p.id })],
     });
   }
 }
@@ -319,7 +336,8 @@ export function tgwDeadRoutes(world: World, out: Finding[]): void {
           region: rs.region,
           components: [table.id, r.attachmentId, table.transitGatewayId],
           summary: `transit gateway route ${r.destinationCidr} → ${r.attachmentId} in ${table.id} can never carry traffic: the attachment is ${eff?.attachment ? eff.attachment.state : "gone (deleted)"}`,
-          fix: `aws ec2 delete-transit-gateway-route --region ${rs.region} --transit-gateway-route-table-id ${table.id} --destination-cidr-block ${r.destinationCidr}, or repair ${r.attachmentId}`,
+          fix: `delete the route, or repair ${r.attachmentId}`,
+          fixes: [at(rs.account, rs.region, "DeleteTransitGatewayRoute", { TransitGatewayRouteTableId: table.id, DestinationCidrBlock: r.destinationCidr })],
         });
       }
     }
@@ -397,7 +415,8 @@ function shadowedIn(rs: RegionState, acl: NetworkAcl, out: Finding[]): void {
         region: rs.region,
         components: [acl.id, `${egress ? "egress" : "ingress"} rule ${e.ruleNumber}`],
         summary: `${acl.id} ${egress ? "egress" : "ingress"} rule ${e.ruleNumber} (${e.ruleAction} ${e.protocol === "-1" ? "all" : `protocol ${e.protocol}`}${e.portRange ? ` ports ${e.portRange.from}-${e.portRange.to}` : ""} ${e.cidrBlock}) never matches: every packet it matches is matched first by rule(s) ${by}${others.length > 0 ? `, some of which ${e.ruleAction === "allow" ? "deny" : "allow"} it` : ""}`,
-        fix: `aws ec2 delete-network-acl-entry --region ${rs.region} --network-acl-id ${acl.id} --rule-number ${e.ruleNumber} ${egress ? "--egress" : "--ingress"}${others.length > 0 ? ` (or renumber it below ${others[0]!.e.ruleNumber} if its ${e.ruleAction} was meant to win)` : ""}`,
+        fix: `delete the entry${others.length > 0 ? ` (or renumber it below ${others[0]!.e.ruleNumber} if its ${e.ruleAction} was meant to win)` : ""}`,
+        fixes: [at(rs.account, rs.region, "DeleteNetworkAclEntry", { NetworkAclId: acl.id, RuleNumber: e.ruleNumber, Egress: egress })],
       });
     }
   }

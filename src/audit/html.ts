@@ -2,7 +2,8 @@
  * `vpclab audit --html FILE`: the audit as one self-contained HTML page — inline CSS, no script, no
  * external resource (no link, image, font or URL), so it can be mailed or attached to a CI run and
  * opened offline. Sections: a summary, one per finding kind (severity, account, region, what, the
- * components involved, the fix), the reachability matrix with one explained blocked pair per cell,
+ * components involved, the fix in words and its structured fixes as AWS CLI commands rendered by
+ * engine/fix-command.ts), the NAT gateways the exposure audit names as exposing nothing, the reachability matrix with one explained blocked pair per cell,
  * and the --expect results.
  *
  * Every piece of text from the account (tags, names, descriptions, ids) goes through `esc`, which
@@ -10,8 +11,9 @@
  *
  * Fidelity notes: none (vpclab's own report).
  */
-import type { Finding } from "./audit.js";
+import type { Finding, NatNote } from "./audit.js";
 import { FINDING_KINDS } from "./audit.js";
+import { fixCommand, type Fix } from "../engine/fix-command.js";
 import type { MatrixResult } from "./classes.js";
 import type { AssertionResult } from "./expect.js";
 
@@ -36,8 +38,15 @@ export interface HtmlReport {
   source: string;
   generatedAt: string;
   findings: Finding[];
+  /** The exposure audit's NAT gateways (they expose nothing). */
+  natNotes?: NatNote[];
   matrix?: MatrixResult;
   expectations?: AssertionResult[];
+}
+
+/** A fix cell: the words, then one command per structured fix (the one renderer: fixCommand). */
+function fixCell(prose: string, fixes: Fix[] | undefined): string {
+  return [prose ? esc(prose) : "", ...(fixes ?? []).map((f) => `<code>${esc(fixCommand(f))}</code>`)].filter(Boolean).join("<br>");
 }
 
 export function renderHtml(r: HtmlReport): string {
@@ -56,6 +65,11 @@ export function renderHtml(r: HtmlReport): string {
   for (const [kind, title] of FINDING_KINDS) {
     const fs = r.findings.filter((f) => f.kind === kind);
     h.push(`<h2 id="${esc(kind)}">${esc(title)} (${fs.length})</h2>`);
+    if (kind === "internet-exposure" && r.natNotes?.length) {
+      h.push(`<p class="meta">NAT gateways expose nothing (the Internet cannot open connections through them):</p><ul>`);
+      for (const n of r.natNotes) h.push(`<li>${esc(n.account)} ${esc(n.region)}: ${esc(n.summary)}</li>`);
+      h.push(`</ul>`);
+    }
     if (fs.length === 0) {
       h.push(`<p class="none">none</p>`);
       continue;
@@ -64,7 +78,7 @@ export function renderHtml(r: HtmlReport): string {
     for (const f of fs) {
       h.push(
         `<tr><td><span class="sev ${esc(f.severity)}">${esc(f.severity)}</span></td><td>${esc(f.account)}<br>${esc(f.region)}</td><td>${esc(f.summary)}</td>` +
-          `<td>${f.components.map((c) => `<code>${esc(c)}</code>`).join(" ")}</td><td><code>${esc(f.fix)}</code></td></tr>`,
+          `<td>${f.components.map((c) => `<code>${esc(c)}</code>`).join(" ")}</td><td>${fixCell(f.fix, f.fixes)}</td></tr>`,
       );
     }
     h.push(`</table>`);
@@ -94,7 +108,7 @@ export function renderHtml(r: HtmlReport): string {
         const e = c.example!;
         h.push(
           `<tr><td>${esc(c.from)}</td><td>${esc(c.to)}</td><td class="num">${c.unreachable} / ${c.pairs}</td><td>${esc(e.from)} → ${esc(e.to)}</td>` +
-            `<td><code>${esc(e.code)}</code> ${esc(e.reason)}</td><td><code>${esc(e.fix)}</code></td></tr>`,
+            `<td><code>${esc(e.code)}</code> ${esc(e.reason)}</td><td>${fixCell(e.fix, e.fixes)}</td></tr>`,
         );
       }
       h.push(`</table>`);

@@ -13,6 +13,7 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { adminCall, reportError, resolveTarget } from "./common.js";
+import { fixCommand } from "../engine/fix-command.js";
 
 interface AuditOpts {
   snapshot?: string;
@@ -60,12 +61,13 @@ export function matrixLines(m: import("../audit/classes.js").MatrixResult): stri
     lines.push(`  ${c.from} → ${c.to}: ${c.unreachable} of ${c.pairs} pair(s) blocked, e.g. ${c.example.from} → ${c.example.to}`);
     lines.push(`      ${c.example.code}: ${c.example.reason}`);
     if (c.example.fix) lines.push(`      fix: ${c.example.fix}`);
+    for (const f of c.example.fixes ?? []) lines.push(`      run: ${fixCommand(f)}`);
   }
   return lines;
 }
 
 async function run(o: AuditOpts): Promise<void> {
-  const [{ World }, { decodeState, reviveMaps }, { audit, FINDING_KINDS }, { parseExpectations, checkExpectations }] = await Promise.all([
+  const [{ World }, { decodeState, reviveMaps }, { audit, FINDING_KINDS, fixCommands, natNotes }, { parseExpectations, checkExpectations }] = await Promise.all([
     import("../state/world.js"),
     import("../state/document.js"),
     import("../audit/audit.js"),
@@ -88,6 +90,7 @@ async function run(o: AuditOpts): Promise<void> {
   const portRange = parsePortRange(o.port);
   if (portRange && protocol === "icmp") throw new Error("--port: icmp has no ports");
   const findings = audit(world);
+  const nats = natNotes(world);
   let matrix: import("../audit/classes.js").MatrixResult | undefined;
   if (o.from.length > 0) {
     const { interfaces, groupsOf, reachabilityMatrix } = await import("../audit/classes.js");
@@ -109,6 +112,7 @@ async function run(o: AuditOpts): Promise<void> {
         source: o.snapshot ? `snapshot ${o.snapshot}` : `vpclab at ${resolveTarget(o).endpoint ?? ""}`,
         generatedAt: new Date().toISOString(),
         findings,
+        natNotes: nats,
         matrix,
         expectations: o.expect ? results : undefined,
       }),
@@ -116,7 +120,20 @@ async function run(o: AuditOpts): Promise<void> {
     process.stderr.write(`wrote ${o.html}\n`);
   }
   if (o.json) {
-    console.log(JSON.stringify({ findings, matrix, expectations: o.expect ? results : undefined }, null, 2));
+    // Each structured fix also as its AWS CLI command line (engine/fix-command.ts renders both).
+    const withCommands = <T extends { fixes?: import("../engine/fix-command.js").Fix[] }>(x: T) => (x.fixes?.length ? { ...x, commands: fixCommands(x) } : x);
+    console.log(
+      JSON.stringify(
+        {
+          findings: findings.map(withCommands),
+          natGateways: nats,
+          matrix: matrix ? { ...matrix, cells: matrix.cells.map((c) => (c.example ? { ...c, example: withCommands(c.example) } : c)) } : undefined,
+          expectations: o.expect ? results.map(withCommands) : undefined,
+        },
+        null,
+        2,
+      ),
+    );
     return;
   }
   const lines: string[] = [];
@@ -127,7 +144,9 @@ async function run(o: AuditOpts): Promise<void> {
     for (const f of fs) {
       lines.push(`  [${f.severity}] ${f.account} ${f.region}  ${f.summary}`);
       lines.push(`         fix: ${f.fix}`);
+      for (const c of fixCommands(f)) lines.push(`         run: ${c}`);
     }
+    if (kind === "internet-exposure") for (const n of nats) lines.push(`  (not exposed) ${n.account} ${n.region}  ${n.summary}`);
     lines.push("");
   }
   if (matrix) lines.push(...matrixLines(matrix), "");

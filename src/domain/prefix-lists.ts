@@ -14,7 +14,7 @@
  * Fidelity notes:
  * - Prefix lists are used where AWS uses them: route destinations (`DestinationPrefixListId`),
  *   security-group rules (`PrefixListIds`) and transit gateway prefix-list references; the network
- *   engine expands them (engine/model.ts `prefixListDestinations`, engine/filters.ts) and follows every
+ *   engine expands them (engine/model.ts `routeDestinations`, engine/filters.ts) and follows every
  *   change of the list. GetManagedPrefixListAssociations lists the route tables, security groups and
  *   transit gateway route tables that reference a list (`prefixListReferences`).
  * - Weight, as AWS counts it: a customer-managed list counts as its MaxEntries rules in a security

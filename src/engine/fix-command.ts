@@ -7,8 +7,8 @@
  * CLI rendering follows the AWS CLI's own rules: an option is the member name in kebab case (botocore's
  * xform_name), a list of scalars is space-separated values, a structure or list of structures is JSON, a
  * boolean is a flag (`--x` / `--no-x`), and so is a `{Value: boolean}` structure (the CLI's top-level
- * boolean customization: `--no-source-dest-check`); create-network-acl-entry spells `--no-egress` as
- * `--ingress`. Values that are not shell-safe are single-quoted.
+ * boolean customization: `--no-source-dest-check`); create-, replace- and delete-network-acl-entry
+ * spell `--no-egress` as `--ingress`. Values that are not shell-safe are single-quoted.
  *
  * Fidelity notes: Query names follow the ec2Query rule (a member's query name, else its member name);
  * the two members fixes use whose query name differs from the member name are listed in QUERY_NAMES and
@@ -36,7 +36,7 @@ export function kebab(name: string): string {
 }
 
 /** Options the AWS CLI spells differently from the generated `--no-<name>`. */
-const CLI_FALSE_ALIASES: Record<string, string> = { "create-network-acl-entry egress": "ingress" };
+const CLI_FALSE_ALIASES: Record<string, string> = { "create-network-acl-entry egress": "ingress", "replace-network-acl-entry egress": "ingress", "delete-network-acl-entry egress": "ingress" };
 
 function shellWord(s: string): string {
   return /^[A-Za-z0-9_.\/:@,+=%-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;

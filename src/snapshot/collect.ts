@@ -10,6 +10,8 @@
  * Transit gateway route tables: their associations, propagations and routes are per-table calls
  * (GetTransitGatewayRouteTableAssociations/Propagations, SearchTransitGatewayRoutes with
  * `type=static,propagated`), written as `<call>.<tgw-rtb-id>.json`, the answer for that one table.
+ * Customer-managed prefix lists' entries likewise: `get-managed-prefix-list-entries.<pl-id>.json`
+ * (AWS-managed lists, OwnerId `AWS`, are not read: vpclab has its own, see snapshot/import.ts).
  *
  * Safety: only the calls in `CALLS` (all `Describe*`, `Get*` and `Search*`), DescribeRegions and STS
  * GetCallerIdentity are ever sent (`iamActions()` lists them; README.md's IAM policy must equal it);
@@ -19,9 +21,8 @@
  * Fidelity notes:
  * - SearchTransitGatewayRoutes answers at most 1000 routes and has no paging: a table with more is
  *   listed under `truncated` in the manifest (its routes beyond 1000 are not in the snapshot).
- * - Kinds vpclab does not model (NAT gateways, VPN gateways, endpoints, prefix lists, …) are
- *   collected when the endpoint answers them (real AWS), and recorded as `skipped` in the manifest
- *   when it does not (vpclab answers InvalidAction); the loader reports them as unmodelled.
+ * - Every call in `CALLS` is of a kind vpclab models (`modelled: false` marks a kind collected only for
+ *   the load report: recorded as `skipped` in the manifest when the endpoint refuses it; none today).
  * - Paging follows NextToken without MaxResults, so each call uses the service's default page size.
  */
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
@@ -48,7 +49,7 @@ export interface CallSpec {
    * file, the id field of its records and the input parameter that takes it. The answer is written
    * to `<file>.<id>.json`, exactly what `aws ec2 <file> --<param> <id>` prints.
    */
-  each?: { parent: string; idField: string; param: string; input?: Record<string, unknown> };
+  each?: { parent: string; idField: string; param: string; input?: Record<string, unknown>; where?: (parent: Record<string, unknown>) => boolean };
 }
 
 type AnyCmd = new (input: Record<string, unknown>) => unknown;
@@ -86,12 +87,22 @@ export const CALLS: CallSpec[] = [
   c("get-transit-gateway-route-table-propagations", ec2.GetTransitGatewayRouteTablePropagationsCommand, "TransitGatewayRouteTablePropagations", true, true, perTgwTable()),
   // No NextToken: one answer of at most 1000 routes (AdditionallyAvailable says when there are more).
   c("search-transit-gateway-routes", ec2.SearchTransitGatewayRoutesCommand, "Routes", true, false, perTgwTable({ Filters: [{ Name: "type", Values: ["static", "propagated"] }], MaxResults: 1000 })),
-  // Not modelled by vpclab: collected so the load report can name them (and a later vpclab load them).
-  c("describe-nat-gateways", ec2.DescribeNatGatewaysCommand, "NatGateways", false),
-  c("describe-egress-only-internet-gateways", ec2.DescribeEgressOnlyInternetGatewaysCommand, "EgressOnlyInternetGateways", false),
-  c("describe-vpn-gateways", ec2.DescribeVpnGatewaysCommand, "VpnGateways", false, false),
-  c("describe-vpc-endpoints", ec2.DescribeVpcEndpointsCommand, "VpcEndpoints", false),
-  c("describe-managed-prefix-lists", ec2.DescribeManagedPrefixListsCommand, "PrefixLists", false),
+  c("describe-nat-gateways", ec2.DescribeNatGatewaysCommand, "NatGateways"),
+  c("describe-egress-only-internet-gateways", ec2.DescribeEgressOnlyInternetGatewaysCommand, "EgressOnlyInternetGateways"),
+  c("describe-vpc-endpoints", ec2.DescribeVpcEndpointsCommand, "VpcEndpoints"),
+  // Customer-managed and AWS-managed lists; the entries of the customer-managed ones (AWS-managed
+  // lists are vpclab's own reference data: the loader maps their ids by name and needs no entries).
+  c("describe-managed-prefix-lists", ec2.DescribeManagedPrefixListsCommand, "PrefixLists"),
+  c("get-managed-prefix-list-entries", ec2.GetManagedPrefixListEntriesCommand, "Entries", true, true, {
+    parent: "describe-managed-prefix-lists",
+    idField: "PrefixListId",
+    param: "PrefixListId",
+    where: (p) => p.OwnerId !== "AWS",
+  }),
+  // Site-to-Site VPN: none of the three calls pages.
+  c("describe-vpn-gateways", ec2.DescribeVpnGatewaysCommand, "VpnGateways", true, false),
+  c("describe-customer-gateways", ec2.DescribeCustomerGatewaysCommand, "CustomerGateways", true, false),
+  c("describe-vpn-connections", ec2.DescribeVpnConnectionsCommand, "VpnConnections", true, false),
 ];
 
 /**
@@ -220,7 +231,7 @@ export async function collectSnapshot(o: CollectOptions): Promise<Manifest> {
               const parents = (docs.get(spec.each.parent)?.[CALLS.find((p) => p.file === spec.each!.parent)!.key] as Record<string, unknown>[] | undefined) ?? [];
               for (const p of parents) {
                 const id = p[spec.each.idField];
-                if (typeof id !== "string") continue;
+                if (typeof id !== "string" || (spec.each.where && !spec.each.where(p))) continue;
                 const doc = await describeAll(client, spec, { ...spec.each.input, [spec.each.param]: id });
                 count += (doc[spec.key] as unknown[]).length;
                 if (doc.AdditionallyAvailable) entry.truncated.push(`${account}/${region}/${spec.file}.${id}.json`);

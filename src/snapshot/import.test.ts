@@ -5,6 +5,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { awsPrefixLists } from "../domain/prefix-lists.js";
 import { importSnapshot } from "./import.js";
 import { decodeState } from "../state/document.js";
 
@@ -52,6 +53,9 @@ const files = {
           { DestinationCidrBlock: "10.8.0.0/16", GatewayId: "vpce-0123456789abcdef0" },
           { DestinationCidrBlock: "10.7.0.0/16", CarrierGatewayId: "cagw-0123456789abcdef0" },
           { DestinationIpv6CidrBlock: "::/0", GatewayId: "igw-0123456789abcdef0" },
+          // AWS's real id of the S3 list: mapped by name to vpclab's own id for it.
+          { DestinationPrefixListId: "pl-63a5400a", GatewayId: "vpce-0123456789abcdef0" },
+          { DestinationPrefixListId: "pl-0123456789abcdef0", NatGatewayId: "nat-0123456789abcdef0" },
         ],
       },
     ],
@@ -60,7 +64,16 @@ const files = {
   "eu-west-1/describe-vpcs.json": { Vpcs: [{ VpcId: "vpc-000000000000000b1", OwnerId: B, CidrBlock: "10.2.0.0/16" }] },
   "eu-west-1/describe-vpc-peering-connections.json": { VpcPeeringConnections: [pcx("accepter")] },
   "eu-west-1/describe-addresses.json": { Addresses: [{ AllocationId: "eipalloc-0123456789abcdef0", PublicIp: "3.3.3.3" }] },
-  "eu-west-1/describe-nat-gateways.json": { NatGateways: [{ NatGatewayId: "nat-0123456789abcdef0" }] },
+  "eu-west-1/describe-vpn-gateways.json": { VpnGateways: [{ VpnGatewayId: "vgw-0123456789abcdef0", State: "available", AmazonSideAsn: 64512, VpcAttachments: [{ VpcId: "vpc-000000000000000b1", State: "attached" }] }] },
+  // A kind vpclab does not model: counted in the report.
+  "eu-west-1/describe-local-gateways.json": { LocalGateways: [{ LocalGatewayId: "lgw-0123456789abcdef0" }] },
+  [`${A}/us-east-1/describe-managed-prefix-lists.json`]: {
+    PrefixLists: [
+      { PrefixListId: "pl-63a5400a", PrefixListName: "com.amazonaws.us-east-1.s3", AddressFamily: "IPv4", OwnerId: "AWS", State: "create-complete" },
+      { PrefixListId: "pl-0123456789abcdef0", PrefixListName: "partners", AddressFamily: "IPv4", OwnerId: A, MaxEntries: 10, Version: 4, State: "modify-complete" },
+    ],
+  },
+  [`${A}/us-east-1/get-managed-prefix-list-entries.pl-0123456789abcdef0.json`]: { Entries: [{ Cidr: "198.51.100.0/24", Description: "a" }] },
 };
 
 test("a two-account snapshot becomes one state document", () => {
@@ -68,7 +81,8 @@ test("a two-account snapshot becomes one state document", () => {
   const parts = decodeState(document);
   assert.deepEqual([...parts.accounts.keys()].sort(), [A, B]);
   assert.equal(report.regions, 2);
-  assert.deepEqual(report.unmodelled, { NatGateways: 1 });
+  assert.deepEqual(report.unmodelled, { LocalGateways: 1 });
+  assert.deepEqual(parts.accounts.get(B)!.get("eu-west-1")!.vpnGateways.get("vgw-0123456789abcdef0")!.attachments, [{ vpcId: "vpc-000000000000000b1", state: "attached" }]);
   // The address has no OwnerId: it belongs to the account that owns the region's VPCs.
   assert.equal(parts.accounts.get(B)!.get("eu-west-1")!.addresses.get("eipalloc-0123456789abcdef0")!.ownerId, B);
   // One peering, each side's tags under its own key.
@@ -84,12 +98,29 @@ test("a two-account snapshot becomes one state document", () => {
       { kind: "local" },
       { kind: "pcx", id: "pcx-0123456789abcdef0" },
       { kind: "instance", id: "i-000000000000000a1", eniId: "eni-000000000000000a1" },
-      { kind: "unmodelled", id: "vpce-0123456789abcdef0", field: "GatewayId" },
+      { kind: "vpce", id: "vpce-0123456789abcdef0" },
       { kind: "unmodelled", id: "cagw-0123456789abcdef0", field: "CarrierGatewayId" },
+      { kind: "igw", id: "igw-0123456789abcdef0" },
+      { kind: "vpce", id: "vpce-0123456789abcdef0" },
+      { kind: "nat", id: "nat-0123456789abcdef0" },
     ],
   );
-  assert.ok(report.warnings.some((w) => w.includes("::/0") && w.includes("IPv6")));
-  assert.ok(report.warnings.some((w) => w.includes("vpce-0123456789abcdef0") && w.includes("does not model")));
+  const s3 = awsPrefixLists("us-east-1").find((l) => l.name === "com.amazonaws.us-east-1.s3")!.id;
+  assert.deepEqual(
+    rt.routes.slice(5).map((r) => [r.destinationCidr, r.destinationPrefixListId]),
+    [
+      ["::/0", undefined],
+      [s3, s3],
+      ["pl-0123456789abcdef0", "pl-0123456789abcdef0"],
+    ],
+  );
+  // The customer-managed list loads with its entries; the AWS-managed one does not load.
+  const lists = parts.accounts.get(A)!.get("us-east-1")!.managedPrefixLists;
+  assert.deepEqual([...lists.keys()], ["pl-0123456789abcdef0"]);
+  assert.deepEqual(lists.get("pl-0123456789abcdef0")!.entries, [{ cidr: "198.51.100.0/24", description: "a" }]);
+  assert.equal(lists.get("pl-0123456789abcdef0")!.version, 4);
+  assert.ok(report.warnings.some((w) => w.includes("vpce-0123456789abcdef0") && w.includes("not in the snapshot")));
+  assert.ok(report.warnings.some((w) => w.includes("nat-0123456789abcdef0") && w.includes("not in the snapshot")));
   // The interface was built from the instance's own view of it.
   const eni = parts.accounts.get(A)!.get("us-east-1")!.networkInterfaces.get("eni-000000000000000a1")!;
   assert.equal(eni.attachment!.instanceId, "i-000000000000000a1");

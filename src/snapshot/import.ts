@@ -8,25 +8,37 @@
  * `readSnapshotDir` (snapshot/files.ts) builds it from a directory. A record's account is its own
  * OwnerId when it has one, else the directory's account, else the account owning the region's VPCs.
  *
- * Kept: real ids, owners, regions, states, tags, CIDRs, routes, rules, entries, attachments, public and
- * elastic addresses, transit gateways with their VPC and peering attachments and route tables
- * (associations, propagations, static routes). Unmodelled kinds (NAT gateways, VPN gateways, endpoints,
- * …) are counted in the report; routes to them are kept with their target (nat/vgw/eigw kinds, or `unmodelled` for
- * endpoints, local and carrier gateways, core networks), which vpclab answers as blackholes and the
- * analyzer names ("vpclab does not model … targets"). Inconsistencies (a subnet of a VPC that is not in
- * the snapshot, a route to a peering that is not in it) are warnings, never a failure: a record that the
- * engine cannot place (no VPC, no subnet) is left out and named; a dangling route target is kept (the
- * analyzer reports it as a blackhole).
+ * Kept: real ids, owners, regions, states, tags, CIDRs (IPv4 and IPv6 blocks of VPCs and subnets),
+ * routes (IPv4, IPv6 and prefix-list destinations), rules, entries, attachments, public, elastic and
+ * IPv6 addresses, egress-only internet gateways, NAT gateways, VPC endpoints (Gateway and Interface),
+ * customer-managed prefix lists (the current version's entries, from the per-list
+ * `get-managed-prefix-list-entries.<pl-id>.json`), transit gateways with their VPC and peering
+ * attachments and route tables (associations, propagations, static routes), virtual private gateways,
+ * customer gateways and VPN connections (static routes), route tables' VGW propagation (the propagated
+ * routes are kept as listed, origin EnableVgwRoutePropagation, as vpclab stores them). Records of kinds
+ * no KINDS entry reads are counted in the report as unmodelled; routes to unmodelled targets are kept
+ * (`unmodelled` for local and carrier gateways, core networks), which vpclab answers as blackholes and
+ * the analyzer names ("vpclab does not model … targets"). Inconsistencies (a subnet of a VPC that is
+ * not in the snapshot, a route to a peering or NAT gateway that is not in it) are warnings, never a
+ * failure: a record that the engine cannot place (no VPC, no subnet) is left out and named; a dangling
+ * route target is kept (the analyzer reports it as a blackhole).
+ *
+ * AWS-managed prefix lists (OwnerId `AWS`: `com.amazonaws.<region>.s3`, `…dynamodb`) are not loaded:
+ * vpclab has its own per region (domain/prefix-lists.ts), with its own ids. Decision: the snapshot's
+ * ids of those lists are mapped by name to vpclab's wherever a route destination or a security-group
+ * rule names them (the name comes from DescribeManagedPrefixLists, or, for a hand-made snapshot without
+ * it, from the service name of the gateway endpoint whose route names the list). Keeping AWS's ids
+ * instead would need per-account copies of reference data and would break gateway endpoints created
+ * after the load (they would use vpclab's ids). An AWS-managed list vpclab does not have keeps its id
+ * (warned): a route to it matches nothing, a rule naming it allows nothing.
  *
  * Table-driven: every kind whose records have the same shape (an id, an owner, tags, one record per
  * AWS record) is one entry of `KINDS` (its list key, the state collection it fills, and a converter);
  * instances and network interfaces (built from two views) and the two cross-region peering kinds
  * (one object seen from both sides) have their own code. A new kind is one `KINDS` entry (and one
- * `CALLS` row in snapshot/collect.ts, marked modelled), e.g. for NAT gateways once the state has them:
- * `{ key: "NatGateways", collection: "natGateways", what: "NAT gateway", idField: "NatGatewayId",
- * inVpc: true, convert: (g) => ({ vpcId: g.VpcId, subnetId: g.SubnetId, state: g.State, … }) }` —
- * dedupe, the VPC check, counts and the state document follow from the entry. Until then such records
- * are counted as unmodelled in the load report.
+ * `CALLS` row in snapshot/collect.ts, marked modelled), as the NAT gateway entry shows —
+ * dedupe, the VPC check, counts and the state document follow from the entry. Records of list keys no
+ * entry reads are counted as unmodelled in the load report.
  *
  * Transit gateway route tables: associations, propagations and static routes come from the per-table
  * files `get-transit-gateway-route-table-associations.<id>.json`,
@@ -37,19 +49,35 @@
  * propagations, as AWS does.
  *
  * Fidelity notes:
+ * - Prefix lists: only the current version is in a snapshot (earlier versions cannot be read or
+ *   restored after a load); IPv6 lists are left out (vpclab models IPv4 lists). Endpoints other than
+ *   Gateway and Interface (Gateway Load Balancer, resource, service network) are left out (warned);
+ *   dual-stack endpoints are kept as ipv4.
+ * - Deleted NAT gateways load as `deleted` and stay so (nothing purges them after an hour as vpclab
+ *   does for the ones it deletes itself).
  * - Propagated transit gateway routes from attachments vpclab does not model (VPN, Direct Connect,
  *   Connect) are lost (warned); the states of attachments and gateways are kept as they were, so a
  *   snapshot taken while one was `pending` stays `pending` (nothing settles it).
  * - DescribeVpcs does not show enableDnsSupport/enableDnsHostnames: DNS support is taken as on, DNS
- *   hostnames as on for default VPCs and for VPCs where an interface shows a public DNS name.
- * - IPv6 and prefix-list route destinations are not modelled: such routes are dropped with a warning.
+ *   hostnames as on for default VPCs, for VPCs where an interface shows a public DNS name and for VPCs
+ *   with a private-DNS interface endpoint.
  * - Routes to unmodelled targets show `blackhole` in vpclab's DescribeRouteTables even where AWS said
  *   `active`.
  * - Without describe-security-group-rules, rule ids are made up (stable hashes of the rule).
  */
 import { createHash } from "node:crypto";
 import type {
+  CustomerGateway,
+  VpnConnection,
+  VpnGateway,
   DhcpOptions,
+  EgressOnlyInternetGateway,
+  ManagedPrefixList,
+  NatGateway,
+  NatGatewayAddressRecord,
+  SubnetIpv6Association,
+  VpcEndpoint,
+  VpcIpv6Association,
   ElasticIp,
   Instance,
   InstanceStateName,
@@ -77,6 +105,8 @@ import type {
   VpcPeeringConnection,
 } from "../domain/types.js";
 import { STATE_FORMAT, STATE_VERSION } from "../state/document.js";
+import { awsPrefixLists } from "../domain/prefix-lists.js";
+import { DEFAULT_ENDPOINT_POLICY } from "../domain/vpc-endpoints.js";
 
 export interface Snapshot {
   files: Record<string, unknown>;
@@ -129,6 +159,8 @@ interface Ctx {
   warn: (w: string) => void;
   /** describe-security-group-rules, by group id. */
   sgRules: Map<string, J[]>;
+  /** A prefix-list id as the snapshot names it → vpclab's (AWS-managed lists get vpclab's own ids). */
+  pl: (id: string) => string;
 }
 
 /**
@@ -145,6 +177,8 @@ interface Kind {
   ownerField?: string;
   /** The record names a VPC that must be in the snapshot (else it is left out with a warning). */
   inVpc?: boolean;
+  /** Records of the list that are not this kind's (skipped silently, e.g. AWS-managed prefix lists). */
+  skip?: (rec: J) => boolean;
   convert: (rec: J, x: Ctx) => Record<string, unknown> | undefined;
 }
 
@@ -198,8 +232,18 @@ const KINDS: Kind[] = [
       }
       const primary = str(v.CidrBlock);
       if (primary) blocks.sort((a, b) => (a.cidr === primary ? -1 : b.cidr === primary ? 1 : 0));
+      // IPv6 blocks: every association AWS lists, disassociated ones too (vpclab shows them as AWS does).
+      const ipv6 = arr(v.Ipv6CidrBlockAssociationSet)
+        .filter((b) => str(b.Ipv6CidrBlock) && IPV6_ASSOC_STATES.has(String(isObj(b.Ipv6CidrBlockState) ? b.Ipv6CidrBlockState.State : "associated")))
+        .map((b) => ({
+          associationId: str(b.AssociationId) ?? hashId("vpc-cidr-assoc", `${id}/${b.Ipv6CidrBlock}`),
+          cidr: b.Ipv6CidrBlock as string,
+          state: (isObj(b.Ipv6CidrBlockState) ? str(b.Ipv6CidrBlockState.State) ?? "associated" : "associated") as VpcIpv6Association["state"],
+          networkBorderGroup: str(b.NetworkBorderGroup) ?? region,
+        }));
       return {
         cidrBlocks: blocks,
+        ...(ipv6.length > 0 ? { ipv6CidrBlocks: ipv6 } : {}),
         state: v.State === "pending" ? "pending" : "available",
         isDefault: bool(v.IsDefault),
         instanceTenancy: str(v.InstanceTenancy) ?? "default",
@@ -217,8 +261,16 @@ const KINDS: Kind[] = [
     idField: "SubnetId",
     inVpc: true,
     convert: (s, { id, region, warn }) => {
-      if (!str(s.VpcId) || !str(s.CidrBlock)) {
-        warn(`${region}: subnet ${id} has no VpcId or IPv4 CidrBlock (IPv6-only subnets are not modelled); left out`);
+      const ipv6 = arr(s.Ipv6CidrBlockAssociationSet)
+        .filter((b) => str(b.Ipv6CidrBlock) && IPV6_ASSOC_STATES.has(String(isObj(b.Ipv6CidrBlockState) ? b.Ipv6CidrBlockState.State : "associated")))
+        .map((b) => ({
+          associationId: str(b.AssociationId) ?? hashId("subnet-cidr-assoc", `${id}/${b.Ipv6CidrBlock}`),
+          cidr: b.Ipv6CidrBlock as string,
+          state: (isObj(b.Ipv6CidrBlockState) ? str(b.Ipv6CidrBlockState.State) ?? "associated" : "associated") as SubnetIpv6Association["state"],
+        }));
+      const native = bool(s.Ipv6Native);
+      if (!str(s.VpcId) || (!str(s.CidrBlock) && !(native && ipv6.length > 0))) {
+        warn(`${region}: subnet ${id} has no VpcId, or neither an IPv4 CidrBlock nor (IPv6-native) an IPv6 block; left out`);
         return undefined;
       }
       const dns = isObj(s.PrivateDnsNameOptionsOnLaunch) ? s.PrivateDnsNameOptionsOnLaunch : {};
@@ -226,7 +278,11 @@ const KINDS: Kind[] = [
         vpcId: s.VpcId as string,
         availabilityZone: str(s.AvailabilityZone) ?? `${region}a`,
         availabilityZoneId: str(s.AvailabilityZoneId) ?? "",
-        cidr: s.CidrBlock as string,
+        // An IPv6-native subnet has no IPv4 block: the empty string, as vpclab stores it.
+        cidr: str(s.CidrBlock) ?? "",
+        ...(ipv6.length > 0 ? { ipv6CidrBlocks: ipv6 } : {}),
+        ...(native ? { ipv6Native: true } : {}),
+        ...(dns.EnableResourceNameDnsAAAARecord === true ? { enableResourceNameDnsAAAARecord: true } : {}),
         state: s.State === "pending" ? "pending" : "available",
         defaultForAz: bool(s.DefaultForAz),
         mapPublicIpOnLaunch: bool(s.MapPublicIpOnLaunch),
@@ -243,15 +299,18 @@ const KINDS: Kind[] = [
     what: "route table",
     idField: "RouteTableId",
     inVpc: true,
-    convert: (t, { id, region, warn }) => {
+    convert: (t, { id, region, warn, pl }) => {
       if (!str(t.VpcId)) return undefined;
       const routes: Route[] = [];
       for (const r of arr(t.Routes)) {
-        const dest = str(r.DestinationCidrBlock);
+        // IPv4, IPv6 (DestinationIpv6CidrBlock) or a prefix list (DestinationPrefixListId, whose id is
+        // also the route's destinationCidr in vpclab's record; AWS-managed ids are mapped to vpclab's).
+        const listId = str(r.DestinationPrefixListId) ? pl(r.DestinationPrefixListId as string) : undefined;
+        const dest = listId ?? str(r.DestinationCidrBlock) ?? str(r.DestinationIpv6CidrBlock);
         const target = routeTarget(r);
-        const label = `${id} route ${dest ?? str(r.DestinationIpv6CidrBlock) ?? str(r.DestinationPrefixListId) ?? "?"}`;
+        const label = `${id} route ${dest ?? "?"}`;
         if (!dest) {
-          warn(`${region}: ${label}: IPv6 and prefix-list destinations are not modelled; route left out`);
+          warn(`${region}: ${label}: no DestinationCidrBlock, DestinationIpv6CidrBlock or DestinationPrefixListId; route left out`);
           continue;
         }
         if (!target) {
@@ -259,11 +318,15 @@ const KINDS: Kind[] = [
           continue;
         }
         const origin = r.Origin === "EnableVgwRoutePropagation" ? "EnableVgwRoutePropagation" : r.Origin === "CreateRouteTable" || target.kind === "local" ? "CreateRouteTable" : "CreateRoute";
-        routes.push({ destinationCidr: dest, target, origin });
+        routes.push({ destinationCidr: dest, ...(listId ? { destinationPrefixListId: listId } : {}), target, origin });
       }
+      const vgws = arr(t.PropagatingVgws)
+        .map((g) => str(g.GatewayId))
+        .filter((g): g is string => g !== undefined);
       return {
         vpcId: t.VpcId as string,
         routes,
+        ...(vgws.length > 0 ? { propagatingVgws: vgws } : {}),
         associations: arr(t.Associations)
           .filter((a) => !isObj(a.AssociationState) || a.AssociationState.State === "associated" || a.AssociationState.State === "associating")
           .map((a) => ({
@@ -300,13 +363,13 @@ const KINDS: Kind[] = [
     what: "security group",
     idField: "GroupId",
     inVpc: true,
-    convert: (g, { id, owner, region, warn, sgRules }) => {
+    convert: (g, { id, owner, region, warn, sgRules, pl }) => {
       if (!str(g.VpcId)) {
         warn(`${region}: security group ${id} has no VpcId (EC2-Classic is not modelled); left out`);
         return undefined;
       }
       const detailed = sgRules.get(id);
-      const rules = detailed ? detailed.map((r) => ruleFromRecord(id, r)) : [...rulesFromPermissions(id, owner, false, arr(g.IpPermissions)), ...rulesFromPermissions(id, owner, true, arr(g.IpPermissionsEgress))];
+      const rules = detailed ? detailed.map((r) => ruleFromRecord(id, r, pl)) : [...rulesFromPermissions(id, owner, false, arr(g.IpPermissions), pl), ...rulesFromPermissions(id, owner, true, arr(g.IpPermissionsEgress), pl)];
       return {
         vpcId: g.VpcId as string,
         name: str(g.GroupName) ?? id,
@@ -505,6 +568,181 @@ const KINDS: Kind[] = [
       } satisfies Omit<TgwRouteTable, keyof Scoped>;
     },
   },
+  {
+    key: "EgressOnlyInternetGateways",
+    collection: "egressOnlyInternetGateways",
+    what: "egress-only internet gateway",
+    idField: "EgressOnlyInternetGatewayId",
+    convert: (g) =>
+      ({
+        attachments: arr(g.Attachments)
+          .filter((a) => str(a.VpcId) && (a.State === undefined || a.State === "attached" || a.State === "attaching"))
+          .map((a) => ({ vpcId: a.VpcId as string, state: "attached" as const })),
+      }) satisfies Omit<EgressOnlyInternetGateway, keyof Scoped>,
+  },
+  {
+    key: "NatGateways",
+    collection: "natGateways",
+    what: "NAT gateway",
+    idField: "NatGatewayId",
+    inVpc: true,
+    convert: (g, { id, region, warn, now }) => {
+      if (!str(g.VpcId) || !str(g.SubnetId)) {
+        warn(`${region}: NAT gateway ${id} has no VpcId or SubnetId; left out`);
+        return undefined;
+      }
+      const state = (NAT_STATES.has(String(g.State)) ? g.State : "available") as NatGateway["state"];
+      const addrs = arr(g.NatGatewayAddresses);
+      // The gateway's interface: every address names it; a deleted or failed gateway has none (as vpclab keeps it).
+      const eniId = state === "deleted" || state === "failed" ? undefined : addrs.map((a) => str(a.NetworkInterfaceId)).find((x) => x !== undefined);
+      return {
+        vpcId: g.VpcId as string,
+        subnetId: g.SubnetId as string,
+        connectivityType: g.ConnectivityType === "private" ? "private" : "public",
+        state,
+        createdAt: time(g.CreateTime, now),
+        ...(str(g.DeleteTime) || g.DeleteTime instanceof Date ? { deletedAt: time(g.DeleteTime, now) } : {}),
+        ...(str(g.FailureCode) ? { failureCode: g.FailureCode as string } : {}),
+        ...(str(g.FailureMessage) ? { failureMessage: g.FailureMessage as string } : {}),
+        ...(eniId ? { eniId } : {}),
+        addresses: addrs.map((a, i) => ({
+          privateIp: str(a.PrivateIp) ?? "",
+          ...(str(a.AllocationId) ? { allocationId: a.AllocationId as string } : {}),
+          ...(str(a.PublicIp) ? { publicIp: a.PublicIp as string } : {}),
+          ...(str(a.AssociationId) ? { associationId: a.AssociationId as string } : {}),
+          isPrimary: bool(a.IsPrimary, i === 0),
+          status: (str(a.Status) ?? "succeeded") as NatGatewayAddressRecord["status"],
+          ...(str(a.FailureMessage) ? { failureMessage: a.FailureMessage as string } : {}),
+        })),
+      } satisfies Omit<NatGateway, keyof Scoped>;
+    },
+  },
+  {
+    key: "VpcEndpoints",
+    collection: "vpcEndpoints",
+    what: "VPC endpoint",
+    idField: "VpcEndpointId",
+    inVpc: true,
+    convert: (e, { id, region, warn, now }) => {
+      const type = e.VpcEndpointType;
+      if (!str(e.VpcId) || !str(e.ServiceName) || (type !== "Gateway" && type !== "Interface")) {
+        warn(`${region}: VPC endpoint ${id} (${String(type)}) is not a Gateway or Interface endpoint with a VpcId and ServiceName (Gateway Load Balancer, resource and service-network endpoints are not modelled); left out`);
+        return undefined;
+      }
+      if ((str(e.IpAddressType) ?? "ipv4") !== "ipv4") warn(`${region}: VPC endpoint ${id} has IpAddressType ${String(e.IpAddressType)}; vpclab models ipv4 endpoints only (kept as ipv4)`);
+      // AWS's CLI prints `available`; the SDK's enum spells `Available`: vpclab's states start lower-case.
+      const st = str(e.State) ?? "available";
+      return {
+        vpcId: e.VpcId as string,
+        serviceName: e.ServiceName as string,
+        type,
+        state: (st[0]!.toLowerCase() + st.slice(1)) as VpcEndpoint["state"],
+        createdAt: time(e.CreationTimestamp, now),
+        policyDocument: typeof e.PolicyDocument === "string" ? e.PolicyDocument : DEFAULT_ENDPOINT_POLICY,
+        routeTableIds: strings(e.RouteTableIds),
+        subnetIds: strings(e.SubnetIds),
+        networkInterfaceIds: strings(e.NetworkInterfaceIds),
+        groupIds: arr(e.Groups)
+          .map((g) => str(g.GroupId))
+          .filter((g): g is string => g !== undefined),
+        privateDnsEnabled: bool(e.PrivateDnsEnabled),
+        ipAddressType: "ipv4",
+        dnsRecordIpType: "ipv4",
+      } satisfies Omit<VpcEndpoint, keyof Scoped>;
+    },
+  },
+  {
+    key: "PrefixLists",
+    collection: "managedPrefixLists",
+    what: "prefix list",
+    idField: "PrefixListId",
+    // AWS-managed lists are vpclab's own reference data per region: their ids are mapped, not loaded.
+    skip: (p) => p.OwnerId === "AWS",
+    convert: (p, { id, region, bag, warn }) => {
+      if (p.AddressFamily === "IPv6") {
+        warn(`${region}: prefix list ${id} is an IPv6 list; vpclab models IPv4 lists only; left out`);
+        return undefined;
+      }
+      const got = bag.each.get("get-managed-prefix-list-entries")?.get(id);
+      if (!got) warn(`${region}: prefix list ${id}: no get-managed-prefix-list-entries.${id}.json; loaded without entries`);
+      const entries = arr(got?.Entries)
+        .filter((x) => str(x.Cidr))
+        .map((x) => ({ cidr: x.Cidr as string, ...(typeof x.Description === "string" ? { description: x.Description } : {}) }));
+      return {
+        name: str(p.PrefixListName) ?? id,
+        addressFamily: "IPv4",
+        maxEntries: num(p.MaxEntries, Math.max(1, entries.length)),
+        version: num(p.Version, 1),
+        entries,
+        // Only the current version is in a snapshot: earlier versions cannot be read or restored.
+        versions: [],
+        state: str(p.State) ?? "create-complete",
+      } satisfies Omit<ManagedPrefixList, keyof Scoped>;
+    },
+  },
+  {
+    key: "VpnGateways",
+    collection: "vpnGateways",
+    what: "virtual private gateway",
+    idField: "VpnGatewayId",
+    convert: (g, { now }) =>
+      ({
+        type: "ipsec.1",
+        state: (VPN_STATES.has(String(g.State)) ? g.State : "available") as VpnGateway["state"],
+        amazonSideAsn: num(g.AmazonSideAsn, 64512),
+        ...(str(g.AvailabilityZone) ? { availabilityZone: g.AvailabilityZone as string } : {}),
+        attachments: arr(g.VpcAttachments)
+          .filter((a) => str(a.VpcId))
+          .map((a) => ({ vpcId: a.VpcId as string, state: (["attaching", "attached", "detaching", "detached"].includes(String(a.State)) ? a.State : "attached") as VpnGateway["attachments"][number]["state"] })),
+        ...(g.State === "deleted" ? { deletedAt: now } : {}),
+      }) satisfies Omit<VpnGateway, keyof Scoped>,
+  },
+  {
+    key: "CustomerGateways",
+    collection: "customerGateways",
+    what: "customer gateway",
+    idField: "CustomerGatewayId",
+    convert: (g, { id, region, warn, now }) => {
+      if (!str(g.IpAddress)) {
+        warn(`${region}: customer gateway ${id} has no IpAddress (certificate-only gateways are not modelled); left out`);
+        return undefined;
+      }
+      return {
+        type: "ipsec.1",
+        state: (VPN_STATES.has(String(g.State)) ? g.State : "available") as CustomerGateway["state"],
+        bgpAsn: num(g.BgpAsn, 65000),
+        ipAddress: g.IpAddress as string,
+        ...(str(g.DeviceName) ? { deviceName: g.DeviceName as string } : {}),
+        ...(g.State === "deleted" ? { deletedAt: now } : {}),
+      } satisfies Omit<CustomerGateway, keyof Scoped>;
+    },
+  },
+  {
+    key: "VpnConnections",
+    collection: "vpnConnections",
+    what: "VPN connection",
+    idField: "VpnConnectionId",
+    convert: (c, { id, region, warn, now }) => {
+      if (!str(c.CustomerGatewayId) || !str(c.VpnGatewayId)) {
+        warn(`${region}: VPN connection ${id} has no CustomerGatewayId or VpnGatewayId (transit gateway VPNs are not modelled); left out`);
+        return undefined;
+      }
+      const o = isObj(c.Options) ? c.Options : {};
+      return {
+        type: "ipsec.1",
+        state: (VPN_STATES.has(String(c.State)) ? c.State : "available") as VpnConnection["state"],
+        customerGatewayId: c.CustomerGatewayId as string,
+        vpnGatewayId: c.VpnGatewayId as string,
+        staticRoutesOnly: bool(o.StaticRoutesOnly),
+        localIpv4NetworkCidr: str(o.LocalIpv4NetworkCidr) ?? "0.0.0.0/0",
+        remoteIpv4NetworkCidr: str(o.RemoteIpv4NetworkCidr) ?? "0.0.0.0/0",
+        routes: arr(c.Routes)
+          .filter((r) => str(r.DestinationCidrBlock))
+          .map((r) => ({ destinationCidr: r.DestinationCidrBlock as string, state: (VPN_STATES.has(String(r.State)) ? r.State : "available") as VpnConnection["routes"][number]["state"] })),
+        ...(c.State === "deleted" ? { deletedAt: now } : {}),
+      } satisfies Omit<VpnConnection, keyof Scoped>;
+    },
+  },
 ];
 const KNOWN_KEYS = new Set([
   ...KINDS.map((k) => k.key),
@@ -517,7 +755,11 @@ const KNOWN_KEYS = new Set([
   "TransitGatewayAttachments",
 ]);
 /** The per-record calls (`<call>.<id>.json`) the importer reads. */
-const EACH_CALLS = new Set(["get-transit-gateway-route-table-associations", "get-transit-gateway-route-table-propagations", "search-transit-gateway-routes"]);
+const EACH_CALLS = new Set(["get-transit-gateway-route-table-associations", "get-transit-gateway-route-table-propagations", "search-transit-gateway-routes", "get-managed-prefix-list-entries"]);
+const IPV6_ASSOC_STATES = new Set(["associating", "associated", "disassociating", "disassociated"]);
+const VPN_STATES = new Set(["pending", "available", "deleting", "deleted"]);
+const NAT_STATES = new Set(["pending", "failed", "available", "deleting", "deleted"]);
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string" && x !== "") : []);
 
 
 /** Converts a snapshot into a state document (Maps inside: pass it to `decodeState`) and a report. */
@@ -614,8 +856,32 @@ export function importSnapshot(snap: Snapshot, now: number): { document: Record<
       list.push(r);
       sgRuleRecords.set(gid, list);
     }
+    // AWS-managed prefix lists: vpclab has its own per region (same names, its own ids). The snapshot's
+    // ids are mapped by name (from DescribeManagedPrefixLists, else from a gateway endpoint's service
+    // name for its route); an AWS list vpclab does not have keeps its id (an unknown list, warned).
+    const plIds = new Map<string, string>();
+    const ours = new Map(awsPrefixLists(region).map((l) => [l.name, l.id]));
+    for (const p of L("PrefixLists")) {
+      const pid = str(p.PrefixListId);
+      if (!pid || p.OwnerId !== "AWS") continue;
+      const mine = ours.get(String(p.PrefixListName));
+      if (mine) plIds.set(pid, mine);
+      else warn(`${region}: AWS-managed prefix list ${pid} (${String(p.PrefixListName)}) has no vpclab counterpart (vpclab has ${[...ours.keys()].join(", ") || "none in this region"}); references to it are kept as an unknown list`);
+    }
+    for (const t of L("RouteTables")) {
+      for (const r of arr(t.Routes)) {
+        const pid = str(r.DestinationPrefixListId);
+        const gw = str(r.GatewayId);
+        if (!pid || plIds.has(pid) || !gw?.startsWith("vpce-")) continue;
+        const svc = str(L("VpcEndpoints").find((e) => e.VpcEndpointId === gw)?.ServiceName);
+        const mine = svc ? ours.get(svc) : undefined;
+        if (mine) plIds.set(pid, mine);
+      }
+    }
+    const pl = (id: string) => plIds.get(id) ?? id;
     for (const kind of KINDS) {
       for (const rec of L(kind.key)) {
+        if (kind.skip?.(rec)) continue;
         const id = str(rec[kind.idField]);
         if (!id) {
           warn(`${region}: a ${kind.what} record without ${kind.idField}; left out`);
@@ -623,7 +889,7 @@ export function importSnapshot(snap: Snapshot, now: number): { document: Record<
         }
         const owner = ownerOf(kind.ownerField ? { OwnerId: rec[kind.ownerField] ?? rec.OwnerId } : rec, `${kind.what} ${id}`);
         if (!owner) continue;
-        const body = kind.convert(rec, { id, owner, region, now, bag, warn, sgRules: sgRuleRecords });
+        const body = kind.convert(rec, { id, owner, region, now, bag, warn, sgRules: sgRuleRecords, pl });
         if (body) regionOf(owner, region).list(kind.collection).push({ id, ownerId: owner, region, tags: tagsOf(rec), ...body } as Scoped);
       }
     }
@@ -742,9 +1008,15 @@ export function importSnapshot(snap: Snapshot, now: number): { document: Record<
           .filter((g): g is string => g !== undefined),
         sourceDestCheck: bool(n.SourceDestCheck, true),
         interfaceType: str(n.InterfaceType) ?? "interface",
-        status: n.Status === "available" || n.Status === "attaching" || n.Status === "detaching" ? n.Status : att ? "in-use" : "available",
+        // A requester-managed interface (a NAT gateway's, an endpoint's) is in-use without an attachment.
+        status: n.Status === "available" || n.Status === "attaching" || n.Status === "detaching" || n.Status === "in-use" ? n.Status : att ? "in-use" : "available",
         requesterManaged: bool(n.RequesterManaged),
       };
+      if (eni.requesterManaged && str(n.RequesterId)) eni.requesterId = n.RequesterId as string;
+      const v6 = arr(n.Ipv6Addresses)
+        .map((a) => str(a.Ipv6Address))
+        .filter((a): a is string => a !== undefined);
+      if (v6.length > 0) eni.ipv6Addresses = v6;
       if (att && str(att.InstanceId)) {
         eni.attachment = {
           id: str(att.AttachmentId) ?? hashId("eni-attach", id),
@@ -892,7 +1164,14 @@ export function importSnapshot(snap: Snapshot, now: number): { document: Record<
         if (tg.kind === "igw" && !r.list("internetGateways").some((g) => g.id === tg.id)) warn(`${where}: route table ${t.id} routes ${rt.destinationCidr} to ${tg.id}, which is not in the snapshot (kept: a blackhole)`);
         if (tg.kind === "tgw" && !tgwIds.has(tg.id)) warn(`${where}: route table ${t.id} routes ${rt.destinationCidr} to ${tg.id}, which is not in the snapshot (kept: a blackhole)`);
         if ((tg.kind === "eni" && !eniIds.has(tg.id)) || (tg.kind === "instance" && !instIds.has(tg.id))) warn(`${where}: route table ${t.id} routes ${rt.destinationCidr} to ${tg.id}, which is not in the snapshot (kept: a blackhole)`);
-        if (tg.kind === "nat" || tg.kind === "vgw" || tg.kind === "eigw" || tg.kind === "unmodelled") {
+        if (tg.kind === "nat" && !r.list("natGateways").some((g) => g.id === tg.id)) warn(`${where}: route table ${t.id} routes ${rt.destinationCidr} to ${tg.id}, which is not in the snapshot (kept: a blackhole)`);
+        if (tg.kind === "eigw" && !r.list("egressOnlyInternetGateways").some((g) => g.id === tg.id)) warn(`${where}: route table ${t.id} routes ${rt.destinationCidr} to ${tg.id}, which is not in the snapshot (kept: a blackhole)`);
+        if (tg.kind === "vpce" && !r.list("vpcEndpoints").some((g) => g.id === tg.id)) warn(`${where}: route table ${t.id} routes ${rt.destinationCidr} to ${tg.id}, which is not in the snapshot (kept: a blackhole)`);
+        if (rt.destinationPrefixListId?.startsWith("pl-") && !r.list("managedPrefixLists").some((x) => x.id === rt.destinationPrefixListId) && !awsPrefixLists(r.region).some((x) => x.id === rt.destinationPrefixListId)) {
+          warn(`${where}: route table ${t.id} routes prefix list ${rt.destinationPrefixListId}, which is not in the snapshot (kept: it matches nothing)`);
+        }
+        if (tg.kind === "vgw" && !r.list("vpnGateways").some((g) => g.id === tg.id)) warn(`${where}: route table ${t.id} routes ${rt.destinationCidr} to ${tg.id}, which is not in the snapshot (kept: a blackhole)`);
+        if (tg.kind === "unmodelled") {
           warn(`${where}: route table ${t.id} routes ${rt.destinationCidr} to ${tg.id}, a kind vpclab does not model (kept: answered as a blackhole route to an unmodelled target)`);
         }
       }
@@ -907,7 +1186,8 @@ export function importSnapshot(snap: Snapshot, now: number): { document: Record<
     if (def && def.dhcpOptionsId !== "default") r.defaultDhcpOptionsId = def.dhcpOptionsId;
     // DescribeVpcs hides enableDnsHostnames; a public DNS name on any interface shows it is on.
     for (const v of r.vpcs) {
-      if (!v.enableDnsHostnames) v.enableDnsHostnames = enisWithPublicDns.has(v.id);
+      // An interface endpoint with private DNS requires DNS hostnames (AWS refuses it otherwise).
+      if (!v.enableDnsHostnames) v.enableDnsHostnames = enisWithPublicDns.has(v.id) || r.list<VpcEndpoint>("vpcEndpoints").some((e) => e.vpcId === v.id && e.privateDnsEnabled);
     }
     for (const [collection, list] of r.lists) count(collection, list.length);
   }
@@ -974,6 +1254,7 @@ function routeTarget(r: J): RouteTarget | undefined {
   if (str(r.EgressOnlyInternetGatewayId)) return { kind: "eigw", id: r.EgressOnlyInternetGatewayId as string };
   if (str(r.NetworkInterfaceId)) return { kind: "eni", id: r.NetworkInterfaceId as string };
   if (str(r.InstanceId)) return { kind: "instance", id: r.InstanceId as string, eniId: "" };
+  if (gw?.startsWith("vpce-")) return { kind: "vpce", id: gw };
   if (gw) return { kind: "unmodelled", id: gw, field: "GatewayId" };
   for (const field of ["LocalGatewayId", "CarrierGatewayId", "CoreNetworkArn"]) {
     if (str(r[field])) return { kind: "unmodelled", id: r[field] as string, field };
@@ -981,7 +1262,7 @@ function routeTarget(r: J): RouteTarget | undefined {
   return undefined;
 }
 
-function ruleFromRecord(groupId: string, r: J): SecurityGroupRule {
+function ruleFromRecord(groupId: string, r: J, pl: (id: string) => string): SecurityGroupRule {
   const rule: SecurityGroupRule = {
     id: str(r.SecurityGroupRuleId) ?? hashId("sgr", JSON.stringify(r)),
     groupId,
@@ -993,7 +1274,7 @@ function ruleFromRecord(groupId: string, r: J): SecurityGroupRule {
   };
   if (str(r.CidrIpv4)) rule.cidrIpv4 = r.CidrIpv4 as string;
   if (str(r.CidrIpv6)) rule.cidrIpv6 = r.CidrIpv6 as string;
-  if (str(r.PrefixListId)) rule.prefixListId = r.PrefixListId as string;
+  if (str(r.PrefixListId)) rule.prefixListId = pl(r.PrefixListId as string);
   const ref = isObj(r.ReferencedGroupInfo) ? r.ReferencedGroupInfo : undefined;
   if (ref && str(ref.GroupId)) {
     rule.referencedGroup = {
@@ -1008,7 +1289,7 @@ function ruleFromRecord(groupId: string, r: J): SecurityGroupRule {
 }
 
 /** Rules from DescribeSecurityGroups' IpPermissions (a hand-made snapshot without the rules call). */
-function rulesFromPermissions(groupId: string, owner: string, egress: boolean, perms: J[]): SecurityGroupRule[] {
+function rulesFromPermissions(groupId: string, owner: string, egress: boolean, perms: J[], pl: (id: string) => string): SecurityGroupRule[] {
   const out: SecurityGroupRule[] = [];
   for (const p of perms) {
     const base = {
@@ -1026,7 +1307,7 @@ function rulesFromPermissions(groupId: string, owner: string, egress: boolean, p
     };
     for (const r of arr(p.IpRanges)) if (str(r.CidrIp)) add({ cidrIpv4: r.CidrIp as string }, r.Description);
     for (const r of arr(p.Ipv6Ranges)) if (str(r.CidrIpv6)) add({ cidrIpv6: r.CidrIpv6 as string }, r.Description);
-    for (const r of arr(p.PrefixListIds)) if (str(r.PrefixListId)) add({ prefixListId: r.PrefixListId as string }, r.Description);
+    for (const r of arr(p.PrefixListIds)) if (str(r.PrefixListId)) add({ prefixListId: pl(r.PrefixListId as string) }, r.Description);
     for (const r of arr(p.UserIdGroupPairs)) {
       if (!str(r.GroupId)) continue;
       add(

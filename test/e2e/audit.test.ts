@@ -22,6 +22,7 @@ import {
   DeleteRouteCommand,
   DescribeVpcPeeringConnectionsCommand,
 } from "@aws-sdk/client-ec2";
+import * as ec2 from "@aws-sdk/client-ec2";
 import { runVpclab, startLab, type Lab } from "../support/harness.js";
 import { buildSeed, type Seed } from "../support/seed.js";
 
@@ -30,9 +31,14 @@ interface Finding {
   region: string;
   components: string[];
   summary: string;
+  fix: string;
+  fixes?: { action: string; params: Record<string, unknown>; account?: string; region?: string }[];
+  /** The structured fixes as AWS CLI commands (engine/fix-command.ts). */
+  commands?: string[];
 }
 interface Report {
   findings: Finding[];
+  natGateways?: { natGatewayId: string; publicIp: string; instances: string[]; verdict: string; summary: string }[];
   expectations?: { name: string; passed: boolean; detail?: string[] }[];
 }
 
@@ -190,17 +196,21 @@ describe("vpclab audit", () => {
     await entry(200, "deny", "6", "10.0.0.0/8", [22, 22]);
     await entry(210, "deny", "17", "0.0.0.0/0", [53, 53]);
     const { report } = await auditJson();
-    const of = (k: string) => report.findings.filter((f) => f.kind === k) as (Finding & { fix: string })[];
+    const of = (k: string) => report.findings.filter((f) => f.kind === k);
+    const cmds = (f: Finding) => (f.commands ?? []).join("\n");
     const one = of("one-sided-route");
     assert.equal(one.length, 1, JSON.stringify(one));
     assert.deepEqual(one[0]!.components.slice(0, 3), [seed.rtT, seed.pcx, seed.rtS]);
-    assert.match(one[0]!.fix, new RegExp(`aws ec2 create-route --region ap-southeast-1 --route-table-id ${seed.rtS} --destination-cidr-block 10\\.20\\.1\\.0/24 --vpc-peering-connection-id ${seed.pcx}`));
+    assert.match(cmds(one[0]!), new RegExp(`^aws ec2 create-route --route-table-id ${seed.rtS} --destination-cidr-block 10\\.20\\.1\\.0/24 --vpc-peering-connection-id ${seed.pcx} --region ap-southeast-1$`));
+    assert.deepEqual(one[0]!.fixes![0]!.action, "CreateRoute");
     const unused = of("unused-connection");
     assert.deepEqual(unused.map((f) => f.components[0]), [idle]);
-    assert.match(unused[0]!.fix, /aws ec2 delete-vpc-peering-connection/);
+    assert.match(cmds(unused[0]!), /^aws ec2 delete-vpc-peering-connection --vpc-peering-connection-id pcx-\S+ --region ap-northeast-1$/);
     const shadowed = of("shadowed-acl-entry");
     assert.deepEqual(shadowed.map((f) => f.components[1]).sort(), ["ingress rule 130", "ingress rule 200"]);
-    assert.ok(shadowed.every((f) => f.components[0] === acl && /aws ec2 delete-network-acl-entry .*--network-acl-id/.test(f.fix)));
+    assert.ok(shadowed.every((f) => f.components[0] === acl && /^aws ec2 delete-network-acl-entry --network-acl-id \S+ --rule-number \d+ --ingress --region ap-northeast-1$/.test(cmds(f))), JSON.stringify(shadowed));
+    // No finding carries a hand-built command: every command comes from a structured fix.
+    assert.ok(report.findings.every((f) => !/aws ec2/.test(f.fix)));
     // Rule 210 (udp 53 from anywhere) is not covered: 110 and 120 cover only 10.0.0.0/8.
     assert.ok(!shadowed.some((f) => f.summary.includes("rule 210")));
   });
@@ -249,5 +259,73 @@ describe("vpclab audit", () => {
     } finally {
       await browser.close();
     }
+  });
+  test("NAT gateways: named as exposing nothing; a route to a deleted NAT gateway or egress-only gateway is a dead route, its fix rendered from a structured fix", async () => {
+    const c = lab.ec2("us-east-1");
+    const vpc = (await c.send(new ec2.CreateVpcCommand({ CidrBlock: "10.88.0.0/16", AmazonProvidedIpv6CidrBlock: true }))).Vpc!.VpcId!;
+    const pub = (await c.send(new ec2.CreateSubnetCommand({ VpcId: vpc, CidrBlock: "10.88.0.0/24", AvailabilityZone: "us-east-1a" }))).Subnet!.SubnetId!;
+    const priv = (await c.send(new ec2.CreateSubnetCommand({ VpcId: vpc, CidrBlock: "10.88.1.0/24", AvailabilityZone: "us-east-1a" }))).Subnet!.SubnetId!;
+    const igw = (await c.send(new ec2.CreateInternetGatewayCommand({}))).InternetGateway!.InternetGatewayId!;
+    await c.send(new ec2.AttachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: vpc }));
+    const rtPub = (await c.send(new ec2.CreateRouteTableCommand({ VpcId: vpc }))).RouteTable!.RouteTableId!;
+    await c.send(new ec2.CreateRouteCommand({ RouteTableId: rtPub, DestinationCidrBlock: "0.0.0.0/0", GatewayId: igw }));
+    await c.send(new ec2.AssociateRouteTableCommand({ RouteTableId: rtPub, SubnetId: pub }));
+    const rtPriv = (await c.send(new ec2.CreateRouteTableCommand({ VpcId: vpc }))).RouteTable!.RouteTableId!;
+    await c.send(new ec2.AssociateRouteTableCommand({ RouteTableId: rtPriv, SubnetId: priv }));
+    const alloc = (await c.send(new ec2.AllocateAddressCommand({ Domain: "vpc" }))).AllocationId!;
+    const nat = (await c.send(new ec2.CreateNatGatewayCommand({ SubnetId: pub, AllocationId: alloc }))).NatGateway!.NatGatewayId!;
+    await ec2.waitUntilNatGatewayAvailable({ client: c, maxWaitTime: 120, minDelay: 1, maxDelay: 2 }, { NatGatewayIds: [nat] });
+    await c.send(new ec2.CreateRouteCommand({ RouteTableId: rtPriv, DestinationCidrBlock: "0.0.0.0/0", NatGatewayId: nat }));
+    const eigw = (await c.send(new ec2.CreateEgressOnlyInternetGatewayCommand({ VpcId: vpc }))).EgressOnlyInternetGateway!.EgressOnlyInternetGatewayId!;
+    await c.send(new ec2.CreateRouteCommand({ RouteTableId: rtPriv, DestinationIpv6CidrBlock: "::/0", EgressOnlyInternetGatewayId: eigw }));
+    const vgw = (await c.send(new ec2.CreateVpnGatewayCommand({ Type: "ipsec.1" }))).VpnGateway!.VpnGatewayId!;
+    await c.send(new ec2.AttachVpnGatewayCommand({ VpnGatewayId: vgw, VpcId: vpc }));
+    const vgwState = async () => (await c.send(new ec2.DescribeVpnGatewaysCommand({ VpnGatewayIds: [vgw] }))).VpnGateways![0]!.VpcAttachments?.find((a) => a.VpcId === vpc)?.State;
+    for (let i = 0; i < 100 && (await vgwState()) !== "attached"; i++) await new Promise((r) => setTimeout(r, 200));
+    await c.send(new ec2.CreateRouteCommand({ RouteTableId: rtPriv, DestinationCidrBlock: "172.30.0.0/16", GatewayId: vgw }));
+    // An instance that opens SSH to the world, but sits behind the NAT gateway: not exposed.
+    const sg = (await c.send(new ec2.CreateSecurityGroupCommand({ VpcId: vpc, GroupName: "open-ssh", Description: "ssh from anywhere" }))).GroupId!;
+    await c.send(new ec2.AuthorizeSecurityGroupIngressCommand({ GroupId: sg, IpPermissions: [{ IpProtocol: "tcp", FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: "0.0.0.0/0" }] }] }));
+    const inst = (await c.send(new ec2.RunInstancesCommand({ ImageId: "ami-0123456789abcdef0", InstanceType: "t3.micro", MinCount: 1, MaxCount: 1, SubnetId: priv, SecurityGroupIds: [sg] }))).Instances![0]!.InstanceId!;
+
+    const first = await auditJson();
+    assert.ok(!first.report.findings.some((f) => f.kind === "internet-exposure" && f.region === "us-east-1"), JSON.stringify(first.report.findings));
+    const note = first.report.natGateways!.find((n) => n.natGatewayId === nat)!;
+    assert.ok(note, JSON.stringify(first.report.natGateways));
+    assert.deepEqual(note.instances, [inst]);
+    assert.match(note.verdict, /^blocked/);
+    assert.match(note.summary, new RegExp(`${nat} \\(${note.publicIp.replace(/\./g, "\\.")}\\) exposes no instance`));
+    // Routes to an available NAT gateway and an attached egress-only gateway are modelled, not "unmodelled".
+    assert.ok(!first.report.findings.some((f) => f.kind === "dead-route" && (f.components.includes(nat) || f.components.includes(eigw) || f.components.includes(vgw))), JSON.stringify(first.report.findings));
+    const table = await runVpclab(["audit", "--endpoint-url", lab.url]);
+    assert.match(table.stdout, new RegExp(`\\(not exposed\\) 000000000000 us-east-1  ${nat}`));
+
+    await c.send(new ec2.DeleteNatGatewayCommand({ NatGatewayId: nat }));
+    await c.send(new ec2.DeleteEgressOnlyInternetGatewayCommand({ EgressOnlyInternetGatewayId: eigw }));
+    await c.send(new ec2.DetachVpnGatewayCommand({ VpnGatewayId: vgw, VpcId: vpc }));
+    for (let i = 0; i < 100 && (await vgwState()) !== "detached"; i++) await new Promise((r) => setTimeout(r, 200));
+    const { report } = await auditJson();
+    const dead = report.findings.filter((f) => f.kind === "dead-route" && f.components[0] === rtPriv);
+    const toNat = dead.find((f) => f.components.includes(nat))!;
+    assert.ok(toNat, JSON.stringify(dead));
+    assert.match(toNat.summary, new RegExp(`route 0\\.0\\.0\\.0/0 → ${nat} in ${rtPriv} is a blackhole: NAT gateway ${nat} is (deleting|deleted)`));
+    assert.doesNotMatch(toNat.summary, /does not model/);
+    assert.deepEqual(toNat.commands, [`aws ec2 delete-route --route-table-id ${rtPriv} --destination-cidr-block 0.0.0.0/0 --region us-east-1`]);
+    // The IPv6 route's fix names the IPv6 destination with --destination-ipv6-cidr-block.
+    const toEigw = dead.find((f) => f.components.includes(eigw))!;
+    assert.ok(toEigw, JSON.stringify(dead));
+    assert.deepEqual(toEigw.fixes, [{ action: "DeleteRoute", params: { RouteTableId: rtPriv, DestinationIpv6CidrBlock: "::/0" }, account: "000000000000", region: "us-east-1" }]);
+    assert.deepEqual(toEigw.commands, [`aws ec2 delete-route --route-table-id ${rtPriv} --destination-ipv6-cidr-block ::/0 --region us-east-1`]);
+    // A route to a virtual private gateway that is no longer attached: a dead route, modelled.
+    const toVgw = dead.find((f) => f.components.includes(vgw))!;
+    assert.ok(toVgw, JSON.stringify(dead));
+    assert.match(toVgw.summary, new RegExp(`is a blackhole: virtual private gateway ${vgw} is available, and its attachment to ${vpc} is detached`));
+    assert.deepEqual(toVgw.commands, [`aws ec2 delete-route --route-table-id ${rtPriv} --destination-cidr-block 172.30.0.0/16 --region us-east-1`]);
+    // The table and the HTML report render the same commands.
+    const text = await runVpclab(["audit", "--endpoint-url", lab.url]);
+    assert.ok(text.stdout.includes(`run: aws ec2 delete-route --route-table-id ${rtPriv} --destination-ipv6-cidr-block ::/0 --region us-east-1`), text.stdout);
+    const file = join(dir, "nat-report.html");
+    await runVpclab(["audit", "--endpoint-url", lab.url, "--html", file]);
+    assert.ok(readFileSync(file, "utf8").includes(`<code>aws ec2 delete-route --route-table-id ${rtPriv} --destination-ipv6-cidr-block ::/0 --region us-east-1</code>`));
   });
 });

@@ -40,11 +40,14 @@ describe("a hand-made AWS CLI snapshot", () => {
     const ssh = await why(["web", "db", "--protocol", "tcp", "--port", "22"]);
     assert.equal(ssh.a.verdict, "blocked");
     assert.match(JSON.stringify(ssh.a.explanations), /sg-1a2b3c4d/);
-    // The private subnet's default route goes to a NAT gateway vpclab does not model: named, not ignored.
+    // The private subnet's default route goes to the NAT gateway (and its interface, from the
+    // describe-network-interfaces example): out through it, the far side sees its elastic IP.
     const out = await why(["db", "8.8.8.8", "--protocol", "tcp", "--port", "443"]);
-    assert.equal(out.a.verdict, "blocked");
-    assert.match(JSON.stringify(out.a.explanations), /nat-05dba92075d71c408/);
-    assert.match(JSON.stringify(out.a.explanations), /does not model nat/);
+    assert.equal(out.a.verdict, "reachable", JSON.stringify(out.a.explanations));
+    assert.equal((out.a as unknown as { sourceAddressSeenByReceiver: string }).sourceAddressSeenByReceiver, "54.89.174.221");
+    // The gateway endpoint's prefix-list route is kept; its endpoint is not in the snapshot: a blackhole naming it.
+    const s3 = await why(["db", "52.216.8.9", "--protocol", "tcp", "--port", "443"]);
+    assert.equal(s3.a.verdict, "reachable", "S3's address is not in pl-63a5400a (unknown list): the default route to the NAT carries it");
     // A route to a peering that is not in the snapshot: a blackhole naming it.
     const pcx = await why(["db", "10.5.1.1"]);
     assert.match(JSON.stringify(pcx.a.explanations), /pcx-111aaa22 is deleted/);
@@ -55,11 +58,12 @@ describe("a hand-made AWS CLI snapshot", () => {
     assert.equal(r.code, 0, r.stderr);
     const report = JSON.parse(r.stdout) as { loaded: Record<string, number>; unmodelled: Record<string, number>; warnings: string[] };
     assert.equal(report.loaded.instances, 2);
-    assert.equal(report.loaded.networkInterfaces, 2);
-    assert.deepEqual(report.unmodelled, { NatGateways: 1 });
+    assert.equal(report.loaded.networkInterfaces, 3); // the two instances' and the NAT gateway's
+    assert.deepEqual(report.unmodelled, {});
+    assert.equal(report.loaded.natGateways, 1);
     assert.ok(report.warnings.some((w) => w.includes("pcx-111aaa22") && w.includes("not in the snapshot")));
-    assert.ok(report.warnings.some((w) => w.includes("prefix-list")));
-    assert.ok(report.warnings.some((w) => w.includes("nat-05dba92075d71c408")));
+    assert.ok(report.warnings.some((w) => w.includes("pl-63a5400a") && w.includes("not in the snapshot")));
+    assert.ok(report.warnings.some((w) => w.includes("vpce-0d68d7d0EXAMPLE") && w.includes("not in the snapshot")));
     const c = lab.ec2("us-east-1", "123456789012");
     const vpc = (await c.send(new DescribeVpcsCommand({ VpcIds: ["vpc-a01106c2"] }))).Vpcs![0]!;
     assert.equal(vpc.OwnerId, "123456789012");
@@ -73,8 +77,9 @@ describe("a hand-made AWS CLI snapshot", () => {
       rt.Routes!.map((x) => [x.DestinationCidrBlock, x.GatewayId ?? x.NatGatewayId ?? x.VpcPeeringConnectionId, x.State]),
       [
         ["10.0.0.0/16", "local", "active"],
-        ["0.0.0.0/0", "nat-05dba92075d71c408", "blackhole"],
+        ["0.0.0.0/0", "nat-05dba92075d71c408", "active"],
         ["10.5.0.0/16", "pcx-111aaa22", "blackhole"],
+        [undefined, "vpce-0d68d7d0EXAMPLE", "blackhole"],
       ],
     );
     // The server answers like the offline run.
@@ -102,7 +107,7 @@ describe("a hand-made AWS CLI snapshot", () => {
         child.on("exit", (code) => reject(new Error(`serve exited ${code}: ${out}`)));
       });
       assert.match(out, /loaded 1 account\(s\), 1 region\(s\)/);
-      assert.match(out, /not modelled \(kept only as route targets\): 1 NatGateways/);
+      assert.doesNotMatch(out, /not modelled/);
       const res = await fetch(`${url}/_vpclab/analyze`, {
         method: "POST",
         headers: { "content-type": "application/json" },
