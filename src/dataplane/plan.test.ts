@@ -57,7 +57,7 @@ test("plan: a namespace per running instance and per VPC router, the simulated I
   // The group's ingress chain, the port's chain jumping to it, the map from port to chain.
   const gi = tokyo.parts.get(`gi_${t.eni.securityGroupIds[0]!.slice(-12)}`)!;
   assert.deepEqual(gi.body, ["ip saddr 172.31.0.0/16 meta l4proto icmp meta mark set 1 return"]);
-  assert.deepEqual(tokyo.parts.get(`ei_${port}`)!.body, [`jump gi_${t.eni.securityGroupIds[0]!.slice(-12)}`, "meta mark != 1 drop"]);
+  assert.deepEqual(tokyo.parts.get(`ei_${port}`)!.body, [`jump gi_${t.eni.securityGroupIds[0]!.slice(-12)}`, "meta mark != 1 goto rej_i"]);
   assert.deepEqual(tokyo.parts.get("ein")!.body, [`"${port}" : jump ei_${port}`]);
   // The IGW's 1:1 NAT in Singapore's router, and no way out for Tokyo (no IGW).
   const singapore = plan.namespaces.get(`${P}${sv.id}`)!;

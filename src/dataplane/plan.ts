@@ -69,6 +69,8 @@ export interface NsPlan {
   forward: boolean;
   /** sysctls of an instance's namespace (an appliance whose source/destination check is off forwards). */
   sysctl: string[];
+  /** A router's ports: device → the network interface (ENI id) behind it (kernel flow records, flows.ts). */
+  ports?: Record<string, { eni: string; account: string; region: string }>;
 }
 
 /**
@@ -270,7 +272,55 @@ function aclEntryLine(e: NetworkAclEntry, dir: "in" | "out"): string | undefined
   const m = l4Match(proto, from, to);
   if (m === undefined || !cidrOk(e.cidrBlock)) return undefined;
   const addr = e.cidrBlock === "0.0.0.0/0" ? "" : `${dir === "in" ? "ip saddr" : "ip daddr"} ${e.cidrBlock}`;
-  return `${addr} ${m} ${e.ruleAction === "allow" ? "return" : "drop"}`.replace(/ +/g, " ").trim();
+  return `${addr} ${m} ${e.ruleAction === "allow" ? "return" : rejectOf(dir)}`.replace(/ +/g, " ").trim();
+}
+
+/** Where a denied packet goes: a chain that counts it in the flow sets (REJECT at that side) and drops it. */
+function rejectOf(dir: "in" | "out"): string {
+  return dir === "out" ? "goto rej_e" : "goto rej_i";
+}
+
+/**
+ * Kernel flow records (flows.ts reads them): sets of flows with counters, per side of the router and
+ * verdict. `fe_*` are keyed by the arriving port (`iifname`: the sender's egress), `fi_*` by the leaving
+ * port (`oifname`: the receiver's ingress); `*_a` accepted, `*_r` rejected; a suffix `t` (TCP), `u`
+ * (UDP: the key has the ports) or `x` (other protocols, ICMP among them: the key ends with the protocol). A packet's egress is counted accepted once it
+ * passed the sender's network ACL and security group, its ingress once it passed the receiver's.
+ */
+export const FLOW_SETS = ["fe_a", "fe_r", "fi_a", "fi_r"] as const;
+
+function flowNft(): string[] {
+  const lines: string[] = [];
+  const decl = (name: string, type: string) => `  set ${name} {\n    type ${type}\n    size 65536\n    flags dynamic,timeout\n    timeout 300s\n  }`;
+  for (const s of FLOW_SETS) {
+    // (Five fields at most: nft 1.0.6 cannot list a longer concatenation that holds an ifname.)
+    lines.push(
+      decl(`${s}t`, "ifname . ipv4_addr . ipv4_addr . inet_service . inet_service"),
+      decl(`${s}u`, "ifname . ipv4_addr . ipv4_addr . inet_service . inet_service"),
+      decl(`${s}x`, "ifname . ipv4_addr . ipv4_addr . inet_proto"),
+    );
+  }
+  for (const s of FLOW_SETS) {
+    const dev = s.startsWith("fe") ? "iifname" : "oifname";
+    lines.push(
+      `  chain c_${s} {`,
+      `    meta l4proto tcp update @${s}t { ${dev} . ip saddr . ip daddr . tcp sport . tcp dport counter }`,
+      `    meta l4proto udp update @${s}u { ${dev} . ip saddr . ip daddr . udp sport . udp dport counter }`,
+      `    meta l4proto != { tcp, udp } update @${s}x { ${dev} . ip saddr . ip daddr . meta l4proto counter }`,
+      "  }",
+    );
+  }
+  lines.push(
+    // Denied on the sender's side: its egress REJECT.
+    "  chain rej_e {\n    jump c_fe_r\n    drop\n  }",
+    // Denied on the receiver's side: the sender's egress ACCEPT, the receiver's ingress REJECT.
+    "  chain rej_i {\n    jump c_fe_a\n    jump c_fi_r\n    drop\n  }",
+    // Dropped by the gateway after the sender's interface (no public IP at the IGW, a TGW's zones): ACCEPT there.
+    "  chain rej_r {\n    jump c_fe_a\n    drop\n  }",
+    // What the forward chain let through (a later base chain sees only accepted packets).
+    "  chain flow_ok {\n    type filter hook forward priority 10; policy accept;\n    jump c_fe_a\n    jump c_fi_a\n  }",
+  );
+  return lines;
 }
 
 function aclChain(name: string, acl: NetworkAcl | undefined, dir: "in" | "out"): string {
@@ -282,7 +332,7 @@ function aclChain(name: string, acl: NetworkAcl | undefined, dir: "in" | "out"):
       if (l) lines.push(`    ${l}`);
     }
   }
-  lines.push("    drop");
+  lines.push(`    ${rejectOf(dir)}`);
   return `  chain ${name} {\n${lines.join("\n")}\n  }`;
 }
 
@@ -597,7 +647,9 @@ function finishRouter(ctx: Ctx, r: RouterBuild): void {
   for (const p of r.ports) r.ip.push(`rule add pref 1000 iif ${p.dev} lookup ${tableOf(p.subnetId)}`);
   for (const dev of r.ingressDevs) r.ip.push(`rule add pref 1500 iif ${dev} lookup 50`);
   r.ip.push("rule add pref 2000 lookup 50");
-  ctx.plan.namespaces.set(r.ns, { name: r.ns, kind: "router", of: r.vpc.id, ip: r.ip, ...routerNft(ctx, r), forward: true, sysctl: [] });
+  const ports: Record<string, { eni: string; account: string; region: string }> = {};
+  for (const p of r.ports) ports[p.dev] = { eni: p.eni.id, account: p.eni.ownerId, region: p.eni.region };
+  ctx.plan.namespaces.set(r.ns, { name: r.ns, kind: "router", of: r.vpc.id, ip: r.ip, ...routerNft(ctx, r), forward: true, sysctl: [], ports });
 }
 
 /**
@@ -621,11 +673,11 @@ function routerNft(ctx: Ctx, r: RouterBuild): { nft: string; parts: Map<string, 
     fwd.push(`    meta iifgroup ${group} meta oifgroup != ${group} jump out_${name}`, `    meta oifgroup ${group} meta iifgroup != ${group} jump in_${name}`);
   }
   // The IGW forwards only for addresses it maps (an instance without a public IP has no way out).
-  if (r.igw) fwd.push('    oifname "igw" ip saddr != @natpriv drop');
+  if (r.igw) fwd.push('    oifname "igw" ip saddr != @natpriv goto rej_r');
   // A TGW attachment carries traffic only from subnets in the zones of its own subnets.
   for (const t of r.tgwLinks) {
     const groups = [...r.subnets.values()].filter((x) => t.zones.has(x.subnet.availabilityZone)).map((x) => x.group);
-    fwd.push(groups.length > 0 ? `    oifname "${t.dev}" meta iifgroup != { 0, ${groups.join(", ")} } drop` : `    oifname "${t.dev}" meta iifgroup != 0 drop`);
+    fwd.push(groups.length > 0 ? `    oifname "${t.dev}" meta iifgroup != { 0, ${groups.join(", ")} } goto rej_r` : `    oifname "${t.dev}" meta iifgroup != 0 goto rej_r`);
   }
   fwd.push("    ct state established,related accept", "    meta mark set 0", "    iifname vmap @eout", "    meta mark set 0", "    oifname vmap @ein");
   const lines = [
@@ -635,6 +687,7 @@ function routerNft(ctx: Ctx, r: RouterBuild): { nft: string; parts: Map<string, 
     "  set natpriv { type ipv4_addr; }",
     "  map pub2priv { type ipv4_addr : ipv4_addr; }",
     "  map priv2pub { type ipv4_addr : ipv4_addr; }",
+    ...flowNft(),
     ...chains,
     "  chain forward {",
     "    type filter hook forward priority 0; policy accept;",
@@ -680,7 +733,7 @@ function routerNft(ctx: Ctx, r: RouterBuild): { nft: string; parts: Map<string, 
           parts.set(chain, { kind: "chain", order: 1, body: [...new Set(rules)] });
         }
       }
-      body.push("meta mark != 1 drop");
+      body.push(`meta mark != 1 ${rejectOf(dir === "o" ? "out" : "in")}`);
       parts.set(`e${dir}_${p.dev}`, { kind: "chain", order: 2, body });
       map.push(`"${p.dev}" : jump e${dir}_${p.dev}`);
     }
