@@ -28,6 +28,9 @@
  *   to the gateway only from subnets in the Availability Zones of the attachment's subnets.
  * - `nat-…`: one namespace per available NAT gateway (in a VPC with a router): its interface on a router
  *   port like an ENI (no security groups), snat to its primary private address, no inbound connections.
+ * - `vpce-…`: a gateway endpoint's service (answers for the service's prefix-list addresses), linked to
+ *   the VPC router; the route tables' prefix-list routes to the endpoint lead there. `eni-…`: an interface
+ *   endpoint's network interface on a router port with the endpoint's security groups.
  * Router-to-router links carry no IPv4 address: routes point at the peer's fixed IPv6 link-local
  *   address (`via inet6 fe80::2`), so overlapping VPC CIDRs never collide on a link.
  *
@@ -49,6 +52,7 @@ import type {
 } from "../domain/types.js";
 import { parseCidr } from "../domain/cidr.js";
 import { effectiveRoutes } from "../domain/transit-gateways.js";
+import { awsPrefixLists, findAwsPrefixList } from "../domain/prefix-lists.js";
 
 export const MTU_VPC = 9001;
 export const MTU_CROSS = 8500;
@@ -56,7 +60,7 @@ export const MTU_INTERNET = 1500;
 
 export interface NsPlan {
   name: string;
-  kind: "instance" | "router" | "internet" | "tgw" | "nat";
+  kind: "instance" | "router" | "internet" | "tgw" | "nat" | "endpoint" | "service";
   /** What the namespace stands for (instance, VPC, TGW id; "internet"). */
   of: string;
   /** Lines for `ip -n <ns> -batch -` after the links exist (bridges, addresses, up, routes, rules). */
@@ -381,6 +385,19 @@ export function planDataplane(world: World, prefix: string): Plan {
       if (nat.state === "available" && router && eni) planNat(ctx, nat, eni, rs, router);
     }
   }
+  // VPC endpoints (available, in a VPC with a router): interface endpoints' interfaces, gateway endpoints' services.
+  for (const rs of world.regionStates()) {
+    for (const e of [...rs.vpcEndpoints.values()].sort((x, y) => x.id.localeCompare(y.id))) {
+      const router = routers.get(e.vpcId);
+      if (e.state !== "available" || !router) continue;
+      if (e.type === "Interface") {
+        for (const id of e.networkInterfaceIds) {
+          const eni = rs.networkInterfaces.get(id);
+          if (eni) planEndpointEni(ctx, e.id, eni, rs, router);
+        }
+      } else planGatewayEndpoint(ctx, e.id, e.serviceName, rs, router);
+    }
+  }
   // Peerings (both VPCs routed, active).
   for (const p of [...world.peerings.values()].sort((x, y) => x.id.localeCompare(y.id))) {
     if (!peeringActive(p)) continue;
@@ -594,6 +611,62 @@ function planNat(ctx: Ctx, nat: NatGateway, eni: NetworkInterface, rs: RegionSta
   ctx.plan.namespaces.set(ns, { name: ns, kind: "nat", of: nat.id, ip, nft, parts: new Map(), forward: true, sysctl: [] });
 }
 
+/**
+ * An interface endpoint's network interface: a namespace holding its private addresses (it answers on
+ * them: ping, and a TCP connect is refused by its kernel, as the engine's service that listens on no
+ * port), on a router port in its subnet with the endpoint's security groups, like an instance's ENI.
+ */
+function planEndpointEni(ctx: Ctx, endpointId: string, eni: NetworkInterface, rs: RegionState, router: RouterBuild): void {
+  const sub = router.subnets.get(eni.subnetId);
+  if (!sub || eni.privateIps.length === 0) return;
+  const ns = nsName(ctx.prefix, "", eni.id);
+  const rdev = `e${short(eni.id)}`;
+  const gw = gatewayOf(sub.subnet.cidr);
+  addLink(ctx.plan, { ns: router.ns, dev: rdev }, { ns, dev: "eth0" }, MTU_VPC);
+  router.ip.push(`link set ${rdev} group ${sub.group}`, `address add ${gw}/32 dev ${rdev}`, `link set ${rdev} up`);
+  const prefixLen = parseCidr(sub.subnet.cidr)!.prefix;
+  const ip: string[] = ["link set lo up"];
+  const ips = [...eni.privateIps].sort((x, y) => Number(y.primary) - Number(x.primary)).map((p) => p.address);
+  for (const a of ips) {
+    ip.push(`address add ${a}/${prefixLen} dev eth0 noprefixroute`);
+    router.hosts.push(`route add ${a}/32 dev ${rdev} table 50`);
+  }
+  ip.push("link set eth0 up", `route add ${sub.subnet.cidr} via ${gw} dev eth0 onlink`, `route add default via ${gw} dev eth0 onlink`);
+  const groups = eni.securityGroupIds.map((g) => rs.securityGroups.get(g)).filter((g): g is SecurityGroup => g !== undefined);
+  router.ports.push({ dev: rdev, eni, subnetId: sub.subnet.id, ips, groups });
+  ctx.plan.namespaces.set(ns, { name: ns, kind: "endpoint", of: endpointId, ip, nft: "", parts: new Map(), forward: false, sysctl: [] });
+}
+
+/**
+ * A gateway endpoint: a namespace standing for the service (S3 or DynamoDB) that answers for every
+ * address of its prefix list (`local` routes, as the simulated Internet does), linked only to the VPC
+ * router (MTU 9001: AWS documents no lower one); the route tables' prefix-list routes to the endpoint
+ * go over that link (no internet gateway, no NAT, no public address needed; the service sees the
+ * private source), and what comes back goes only to the VPC's own addresses.
+ */
+function planGatewayEndpoint(ctx: Ctx, endpointId: string, serviceName: string, rs: RegionState, router: RouterBuild): void {
+  const ns = nsName(ctx.prefix, "", endpointId);
+  const dev = `v${short(endpointId)}`;
+  addLink(ctx.plan, { ns: router.ns, dev }, { ns, dev: "svc" }, MTU_VPC);
+  router.ip.push(`address add fe80::1/64 dev ${dev} nodad`);
+  router.gw.set(`vpce:${endpointId}`, { dev, via: "fe80::2" });
+  router.ingressDevs.push(dev);
+  const list = awsPrefixLists(rs.region).find((l) => l.name === serviceName);
+  const ip = ["link set lo up", "address add fe80::2/64 dev svc nodad", "link set svc up"];
+  for (const c of list?.cidrs ?? []) if (cidrOk(c)) ip.push(`route add local ${c} dev lo table local`);
+  ip.push("route add 0.0.0.0/0 via inet6 fe80::1 dev svc");
+  ctx.plan.namespaces.set(ns, { name: ns, kind: "service", of: endpointId, ip, nft: "", parts: new Map(), forward: false, sysctl: [] });
+}
+
+/** The CIDRs a route stands for: its destination CIDR, or every entry of its prefix list (as the engine's LPM). */
+function routeCidrs(rs: RegionState, route: RouteTable["routes"][number]): string[] {
+  if (route.destinationPrefixListId === undefined) return cidrOk(route.destinationCidr) ? [route.destinationCidr] : [];
+  const id = route.destinationPrefixListId;
+  const own = rs.managedPrefixLists.get(id);
+  const texts = own ? own.entries.map((e) => e.cidr) : (findAwsPrefixList(rs.region, id)?.cidrs ?? []);
+  return texts.filter(cidrOk);
+}
+
 function mainTable(rs: RegionState, vpcId: string): RouteTable | undefined {
   for (const rt of rs.routeTables.values()) if (rt.vpcId === vpcId && rt.associations.some((a) => a.main)) return rt;
   return undefined;
@@ -615,14 +688,13 @@ function finishRouter(ctx: Ctx, r: RouterBuild): void {
     const n = tableNo.get(t.id)!;
     const seen = new Set<string>();
     let hasDefault = false;
-    for (const route of t.routes) {
-      const dst = route.destinationCidr;
-      if (!cidrOk(dst) || seen.has(dst)) continue;
+    for (const route of t.routes) for (const dst of routeCidrs(r.rs, route)) {
+      if (seen.has(dst)) continue;
       if (route.target.kind === "local") continue;
       seen.add(dst);
       if (dst === "0.0.0.0/0") hasDefault = true;
       const tk = route.target.kind;
-      const g = tk === "pcx" || tk === "igw" || tk === "tgw" ? r.gw.get(`${tk}:${route.target.id}`) : undefined;
+      const g = tk === "pcx" || tk === "igw" || tk === "tgw" || tk === "vpce" ? r.gw.get(`${tk}:${route.target.id}`) : undefined;
       const natEni = route.target.kind === "nat" ? r.rs.natGateways.get(route.target.id)?.eniId : undefined;
       const appliance =
         route.target.kind === "eni" ? portOf.get(route.target.id) : route.target.kind === "instance" ? portOf.get(route.target.eniId) : natEni !== undefined ? portOf.get(natEni) : undefined;
