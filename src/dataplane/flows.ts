@@ -11,9 +11,9 @@
  * - Action per interface from the kernel's verdict there: the sender's network ACL or security group
  *   denies → its egress REJECT (and nothing further); the receiver's → the sender's egress ACCEPT and the
  *   receiver's ingress REJECT; dropped by a gateway check after the sender's port (the IGW for an address
- *   without a public IP, a TGW attachment's zones) → the sender's egress ACCEPT only. One exception to
- *   AWS's order: the router checks both network ACLs before the security groups, so a packet denied by
- *   the receiver's ACL and also by the sender's group counts as the receiver's REJECT.
+ *   without a public IP, a TGW attachment's zones) → the sender's egress ACCEPT only. The router checks in
+ *   AWS's order (the sender's network ACL and group, the gateways, the receiver's ACL and group), so a
+ *   packet both sides deny is the sender's REJECT.
  * - Packets dropped before the router's forward hook (no route, a blackhole route) leave no record (AWS
  *   writes the sender's egress ACCEPT).
  * - Addresses as at the interface: the router sees the private addresses (the IGW's 1:1 NAT happens on its

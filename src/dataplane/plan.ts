@@ -737,21 +737,28 @@ function routerNft(ctx: Ctx, r: RouterBuild): { nft: string; parts: Map<string, 
     return [...r.rs.networkAcls.values()].find((a) => a.vpcId === r.vpc.id && a.isDefault);
   };
   const chains: string[] = [];
-  const fwd: string[] = [];
+  const naclOut: string[] = [];
+  const naclIn: string[] = [];
+  const gwChecks: string[] = [];
   for (const { subnet, name, group } of r.subnets.values()) {
     const acl = aclOf(subnet);
     chains.push(aclChain(`out_${name}`, acl, "out"), aclChain(`in_${name}`, acl, "in"));
     // Traffic between two ports of one subnet never meets its network ACL (as on AWS).
-    fwd.push(`    meta iifgroup ${group} meta oifgroup != ${group} jump out_${name}`, `    meta oifgroup ${group} meta iifgroup != ${group} jump in_${name}`);
+    naclOut.push(`    meta iifgroup ${group} meta oifgroup != ${group} jump out_${name}`);
+    naclIn.push(`    meta oifgroup ${group} meta iifgroup != ${group} jump in_${name}`);
   }
   // The IGW forwards only for addresses it maps (an instance without a public IP has no way out).
-  if (r.igw) fwd.push('    oifname "igw" ip saddr != @natpriv goto rej_r');
+  if (r.igw) gwChecks.push('    oifname "igw" ip saddr != @natpriv goto rej_r');
   // A TGW attachment carries traffic only from subnets in the zones of its own subnets.
   for (const t of r.tgwLinks) {
     const groups = [...r.subnets.values()].filter((x) => t.zones.has(x.subnet.availabilityZone)).map((x) => x.group);
-    fwd.push(groups.length > 0 ? `    oifname "${t.dev}" meta iifgroup != { 0, ${groups.join(", ")} } goto rej_r` : `    oifname "${t.dev}" meta iifgroup != 0 goto rej_r`);
+    gwChecks.push(groups.length > 0 ? `    oifname "${t.dev}" meta iifgroup != { 0, ${groups.join(", ")} } goto rej_r` : `    oifname "${t.dev}" meta iifgroup != 0 goto rej_r`);
   }
-  fwd.push("    ct state established,related accept", "    meta mark set 0", "    iifname vmap @eout", "    meta mark set 0", "    oifname vmap @ein");
+  // AWS's order: the sender's side (its network ACL, its security group unless the flow is established),
+  // the gateways, then the receiver's side (its network ACL, its security group unless established), so a
+  // packet both sides deny is the sender's REJECT in the flow sets. Established flows skip the groups.
+  const fwd = [...naclOut, "    ct state established,related goto fwd_est", "    meta mark set 0", "    iifname vmap @eout", ...gwChecks, ...naclIn, "    meta mark set 0", "    oifname vmap @ein"];
+  chains.push(`  chain fwd_est {\n${[...gwChecks, ...naclIn, "    accept"].join("\n")}\n  }`);
   const lines = [
     "table inet vpclab {",
     "  map eout { type ifname : verdict; }",
