@@ -2,12 +2,13 @@
  * Flow logs of kernel-forwarded flows (issue 16 item 4): with `--dataplane netns`, real ping and curl
  * between the seed's namespaces (Tokyo → Singapore over an inter-region peering) make flow log records at
  * both interfaces; after the ICMP rule is revoked, the real ping's records are the sender's egress ACCEPT
- * and the receiver's ingress REJECT. Needs Linux and root; skipped with a message otherwise.
+ * and the receiver's ingress REJECT; with the receiver's network ACL denying the replies, its ingress
+ * ACCEPT and its egress REJECT (AWS's flow log example). Needs Linux and root; skipped with a message otherwise.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { AuthorizeSecurityGroupIngressCommand, CreateFlowLogsCommand, DescribeInstancesCommand, RevokeSecurityGroupIngressCommand } from "@aws-sdk/client-ec2";
+import { AuthorizeSecurityGroupIngressCommand, CreateFlowLogsCommand, CreateNetworkAclEntryCommand, DescribeNetworkAclsCommand, DescribeInstancesCommand, RevokeSecurityGroupIngressCommand } from "@aws-sdk/client-ec2";
 import { startLab, runVpclab, type Lab } from "../support/harness.js";
 import { buildSeed, icmpFrom } from "../support/seed.js";
 import { dataplaneUnavailable } from "../../src/dataplane/index.js";
@@ -120,6 +121,21 @@ test("--dataplane netns: real ping and curl make flow log records (ACCEPT), a re
     // Nothing was delivered, so no reply and no ingress ACCEPT at Singapore for it.
     assert.equal(icmp(recs, sgEni, "ingress", "ACCEPT", seed.tokyoIp, seed.singaporeIp).length, 0);
     assert.equal(icmp(recs, sgEni, "egress", "ACCEPT", seed.singaporeIp, seed.tokyoIp).length, 0);
+    since = Math.max(...recs.map((r) => r.seq));
+
+    // AWS's NACL example: the ICMP rule back, Singapore's network ACL denies ICMP out to Tokyo: the
+    // requests are ACCEPTed into Singapore, its replies REJECTed on their way out.
+    await sg.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: seed.sgS, IpPermissions: [icmpFrom("10.20.0.0/16")] }));
+    const acl = (await sg.send(new DescribeNetworkAclsCommand({ Filters: [{ Name: "vpc-id", Values: [seed.defVpc] }, { Name: "default", Values: ["true"] }] }))).NetworkAcls![0]!.NetworkAclId!;
+    await sg.send(new CreateNetworkAclEntryCommand({ NetworkAclId: acl, RuleNumber: 50, Egress: true, Protocol: "1", RuleAction: "deny", CidrBlock: "10.20.0.0/16", IcmpTypeCode: { Type: -1, Code: -1 } }));
+    await lab.admin("GET", "/dataplane");
+    const nacl = await exec("tokyo-box", ["ping", "-c", "2", "-i", "0.2", "-W", "1", seed.singaporeIp]);
+    assert.notEqual(nacl.code, 0, nacl.stdout);
+    const replyRejected = (rs: Rec[]) =>
+      sum(icmp(rs, sgEni, "ingress", "ACCEPT", seed.tokyoIp, seed.singaporeIp)) >= 2 && sum(icmp(rs, sgEni, "egress", "REJECT", seed.singaporeIp, seed.tokyoIp)) >= 2;
+    recs = await until(replyRejected);
+    assert.ok(replyRejected(recs), JSON.stringify(recs, null, 1));
+    assert.equal(icmp(recs, seed.tokyoEni, "ingress", "ACCEPT", seed.singaporeIp, seed.tokyoIp).length, 0);
     // `vpclab flows` prints them too.
     const flows = await runVpclab(["flows", "--eni", sgEni, ...ep]);
     assert.equal(flows.code, 0, flows.stderr);
