@@ -10,6 +10,8 @@ import { CHANGE_EVENT } from "./ui";
 import { ElasticIpsPage, InstancesPage, InternetGatewaysPage, NetworkAclsPage, PeeringPage, RouteTablesPage, SecurityGroupsPage, SubnetsPage, VpcsPage } from "./pages";
 import { MapPage } from "./mapview";
 import { TgwAttachmentsPage, TgwRouteTablesPage, TransitGatewaysPage } from "./tgw";
+import { CustomerGatewaysPage, VpnConnectionsPage, VpnGatewaysPage } from "./vpn";
+import { EgressOnlyGatewaysPage, EndpointsPage, FlowLogsPage, NatGatewaysPage, PrefixListsPage } from "./vpcmore";
 
 const NAV: { group: string; items: [string, string][] }[] = [
   { group: "vpclab", items: [["map", "Network map"]] },
@@ -20,8 +22,13 @@ const NAV: { group: string; items: [string, string][] }[] = [
       ["subnets", "Subnets"],
       ["route-tables", "Route tables"],
       ["internet-gateways", "Internet gateways"],
+      ["egress-only-gateways", "Egress-only internet gateways"],
       ["elastic-ips", "Elastic IPs"],
+      ["managed-prefix-lists", "Managed prefix lists"],
+      ["endpoints", "Endpoints"],
+      ["nat-gateways", "NAT gateways"],
       ["peering", "Peering connections"],
+      ["flow-logs", "Flow logs"],
     ],
   },
   {
@@ -30,6 +37,14 @@ const NAV: { group: string; items: [string, string][] }[] = [
       ["transit-gateways", "Transit gateways"],
       ["tgw-attachments", "Transit gateway attachments"],
       ["tgw-route-tables", "Transit gateway route tables"],
+    ],
+  },
+  {
+    group: "Virtual private network (VPN)",
+    items: [
+      ["customer-gateways", "Customer gateways"],
+      ["vpn-gateways", "Virtual private gateways"],
+      ["vpn-connections", "Site-to-Site VPN connections"],
     ],
   },
   {
@@ -89,6 +104,14 @@ function App() {
     case "route-tables": body = <RouteTablesPage key={key} />; break;
     case "internet-gateways": body = <InternetGatewaysPage key={key} />; break;
     case "elastic-ips": body = <ElasticIpsPage key={key} />; break;
+    case "egress-only-gateways": body = <EgressOnlyGatewaysPage key={key} />; break;
+    case "managed-prefix-lists": body = <PrefixListsPage key={key} />; break;
+    case "endpoints": body = <EndpointsPage key={key} />; break;
+    case "nat-gateways": body = <NatGatewaysPage key={key} />; break;
+    case "flow-logs": body = <FlowLogsPage key={key} />; break;
+    case "customer-gateways": body = <CustomerGatewaysPage key={key} />; break;
+    case "vpn-gateways": body = <VpnGatewaysPage key={key} />; break;
+    case "vpn-connections": body = <VpnConnectionsPage key={key} />; break;
     case "peering": body = <PeeringPage key={key} regions={regions} />; break;
     case "transit-gateways": body = <TransitGatewaysPage key={key} />; break;
     case "tgw-attachments": body = <TgwAttachmentsPage key={key} regions={regions} />; break;

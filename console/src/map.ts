@@ -1,7 +1,7 @@
 /**
  * The network map: regions as frames, VPCs (with their CIDRs) inside, an Availability Zone frame per
  * zone holding its subnets, instances with their private IPs inside subnets, internet gateways on their
- * VPC, peering connections as edges drawn by state, transit gateways in their region with an edge to
+ * VPC, NAT gateways in their subnet and VPC endpoints on their VPC (drawn by state), peering connections as edges drawn by state, transit gateways in their region with an edge to
  * each attached VPC, and TGW peering attachments as edges between regions (drawn by state too). Drawn with Cytoscape.js (canvas, so thousands
  * of elements stay interactive) and laid out by its fCoSE extension, which handles nested compound
  * nodes; no layout is computed here.
@@ -34,7 +34,7 @@ export interface Topology {
 export async function loadTopology(regions: string[]): Promise<Topology> {
   const per = await Promise.all(
     regions.map(async (region) => {
-      const [vpcs, subnets, reservations, igws, pcxs, tgws, tgwAttachments, tgwPeerings] = await Promise.all([
+      const [vpcs, subnets, reservations, igws, pcxs, tgws, tgwAttachments, tgwPeerings, nats, endpoints] = await Promise.all([
         describeAll("DescribeVpcs", "vpcSet", {}, region),
         describeAll("DescribeSubnets", "subnetSet", {}, region),
         describeAll("DescribeInstances", "reservationSet", {}, region),
@@ -43,8 +43,10 @@ export async function loadTopology(regions: string[]): Promise<Topology> {
         describeAll("DescribeTransitGateways", "transitGatewaySet", {}, region),
         describeAll("DescribeTransitGatewayVpcAttachments", "transitGatewayVpcAttachments", {}, region),
         describeAll("DescribeTransitGatewayPeeringAttachments", "transitGatewayPeeringAttachments", {}, region),
+        describeAll("DescribeNatGateways", "natGatewaySet", {}, region),
+        describeAll("DescribeVpcEndpoints", "vpcEndpointSet", {}, region),
       ]);
-      return { region, vpcs, subnets, instances: reservations.flatMap((r) => list(r.instancesSet)), igws, pcxs, tgws, tgwAttachments, tgwPeerings };
+      return { region, vpcs, subnets, instances: reservations.flatMap((r) => list(r.instancesSet)), igws, pcxs, tgws, tgwAttachments, tgwPeerings, nats, endpoints };
     }),
   );
   const els: cytoscape.ElementDefinition[] = [];
@@ -108,6 +110,21 @@ export async function loadTopology(regions: string[]): Promise<Topology> {
       add({ data: { id: g.internetGatewayId, parent: vpc && ids.has(vpc) ? vpc : `region/${r.region}`, label: `IGW\n${g.internetGatewayId}`, kind: "igw", region: r.region }, classes: "igw" });
       if (vpc && ids.has(vpc)) els.push({ data: { id: `${g.internetGatewayId}/internet`, source: g.internetGatewayId, target: "internet" }, classes: "igw-link" });
     }
+    for (const n of r.nats) {
+      // A NAT gateway sits in its subnet (deleted ones, kept visible by Describe for an hour, are not drawn).
+      if (n.state === "deleted" || !ids.has(n.subnetId)) continue;
+      const addr = list(n.natGatewayAddressSet)[0] ?? {};
+      topo.details.set(n.natGatewayId, { Name: nameOf(n) || "–", "NAT gateway ID": n.natGatewayId, State: `${n.state}${n.failureCode ? ` (${n.failureCode}: ${n.failureMessage ?? ""})` : ""}`, "Connectivity type": n.connectivityType, "Elastic IP": addr.publicIp ?? "–", "Private IPv4": addr.privateIp ?? "–", Subnet: n.subnetId, VPC: n.vpcId, Region: r.region });
+      add({ data: { id: n.natGatewayId, parent: n.subnetId, label: `NAT ${nameOf(n) || ""}\n${addr.publicIp ?? addr.privateIp ?? n.natGatewayId}`, kind: "nat", region: r.region, state: n.state }, classes: `nat ${n.state}` });
+    }
+    for (const e of r.endpoints) {
+      // An endpoint belongs to its VPC (a gateway endpoint to no subnet); drawn on the VPC's frame.
+      if (/deleted/i.test(e.state) || !ids.has(e.vpcId)) continue;
+      const service = String(e.serviceName ?? "").split(".").pop();
+      const idsOf = (v: unknown) => list(v).map((x: any) => (typeof x === "string" ? x : Object.values(x)[0])).join(", ") || "–";
+      topo.details.set(e.vpcEndpointId, { Name: nameOf(e) || "–", "VPC endpoint ID": e.vpcEndpointId, Type: e.vpcEndpointType, Service: e.serviceName, State: e.state, "Route tables": idsOf(e.routeTableIdSet), Subnets: idsOf(e.subnetIdSet), VPC: e.vpcId, Region: r.region });
+      add({ data: { id: e.vpcEndpointId, parent: e.vpcId, label: `${service} endpoint\n${e.vpcEndpointId}`, kind: "vpce", region: r.region, state: e.state }, classes: `vpce ${String(e.state).toLowerCase()}` });
+    }
     for (const p of r.pcxs) pcxs.set(p.vpcPeeringConnectionId, p);
     for (const t of r.tgws) {
       if (t.state === "deleted") continue;
@@ -161,6 +178,11 @@ const STYLE: any[] = [
   { selector: ".instance", style: { shape: "round-rectangle", "background-color": "#ec7211", width: 90, height: 30, "text-valign": "center", "font-size": 9, color: "#fff" } },
   { selector: ".instance.stopped, .instance.stopping", style: { "background-color": "#879596" } },
   { selector: ".igw", style: { shape: "diamond", "background-color": "#8c4fff", width: 26, height: 26, "text-valign": "bottom", "font-size": 8 } },
+  { selector: ".nat", style: { shape: "round-octagon", "background-color": "#7d8998", width: 34, height: 30, "text-valign": "bottom", "font-size": 8 } },
+  { selector: ".nat.available", style: { "background-color": "#1d8102" } },
+  { selector: ".nat.pending, .nat.deleting", style: { "background-color": "#ff9900" } },
+  { selector: ".nat.failed", style: { "background-color": "#d13212" } },
+  { selector: ".vpce", style: { shape: "tag", "background-color": "#3f8624", width: 28, height: 22, "text-valign": "bottom", "font-size": 8 } },
   { selector: ".internet", style: { shape: "ellipse", "background-color": "#0073bb", width: 60, height: 60, "text-valign": "center", color: "#fff", "font-weight": "bold" } },
   { selector: "edge", style: { width: 2, "curve-style": "bezier", "line-color": "#879596", "font-size": 9, "text-rotation": "autorotate", "text-background-color": "#fff", "text-background-opacity": 0.8 } },
   { selector: ".igw-link", style: { "line-style": "dotted", "line-color": "#0073bb", width: 1 } },

@@ -82,7 +82,7 @@ export function MapPage() {
           <button onClick={() => cyRef.current && runLayout(cyRef.current, false)}>Re-layout</button>
           <button onClick={() => cyRef.current?.fit(undefined, 20)}>Fit</button>
           <span class="legend">
-            <i class="l-active" /> active <i class="l-pending" /> pending <i class="l-failed" /> failed/rejected/expired · ⬢ transit gateway
+            <i class="l-active" /> active <i class="l-pending" /> pending <i class="l-failed" /> failed/rejected/expired · ⬢ transit gateway · ◆ internet gateway · ⯃ NAT gateway · ⬟ endpoint
           </span>
         </div>
         <div id="map" ref={box} />
@@ -271,7 +271,7 @@ function AnalysisView({ a, n, apply }: { a: any; n: number; apply: (x: any) => v
 
 /**
  * Draws the forward leg on the map: arrows between the places a packet is handed over (the Internet or
- * the sender's instance, an internet gateway or transit gateway, the receiver), the subnets, VPCs,
+ * the sender's instance, an internet gateway, transit gateway, NAT gateway or gateway endpoint, the receiver), the subnets, VPCs,
  * peering connections, TGW attachments and TGW peerings crossed highlighted, and each blocker marked with its code. A blocked path ends in a dashed red arrow
  * to where the packet was going.
  */
@@ -300,6 +300,12 @@ function drawPath(cy: cytoscape.Core, topo: Topology, a: any): void {
       const e = cy.getElementById(h.id);
       if (e.isEdge()) anchor(h.kind === "tgw-peering" ? (anchors[anchors.length - 1] === e.target().id() ? e.source().id() : e.target().id()) : topo.tgwOfAttachment.get(h.id) ?? e.target().id());
     } else if (h.kind === "igw") anchor(h.id);
+    else if (h.kind === "nat-gateway" || h.kind === "vpc-endpoint") {
+      // Through a NAT gateway (in its own subnet) or a gateway endpoint: the path goes by its node.
+      anchor(h.id);
+      const n = cy.getElementById(h.id);
+      if (h.kind === "nat-gateway" && n.isNode() && n.parent().length) subnet = n.parent().first().id();
+    }
     else if (h.kind === "internet") anchor("internet");
   }
   const blocked = a.verdict !== "reachable";
@@ -324,7 +330,7 @@ function drawPath(cy: cytoscape.Core, topo: Topology, a: any): void {
       const onEni = /^ENI_|^BAD_STATE$/.test(x.code);
       const candidates = onEni
         ? [x.instanceId, topo.eniToInstance.get(x.networkInterfaceId), x.subnetId, x.vpcId]
-        : [x.vpcPeeringConnectionId, x.internetGatewayId, x.transitGatewayAttachmentId, x.transitGatewayId, rtbSubnet, x.subnetId, x.instanceId, topo.eniToInstance.get(x.networkInterfaceId), x.vpcId];
+        : [x.vpcPeeringConnectionId, x.internetGatewayId, x.natGatewayId, x.vpcEndpointId, x.transitGatewayAttachmentId, x.transitGatewayId, rtbSubnet, x.subnetId, x.instanceId, topo.eniToInstance.get(x.networkInterfaceId), x.vpcId];
       const target = candidates
         .map((id) => (id ? cy.getElementById(id) : undefined))
         .find((el) => el && el.length > 0);

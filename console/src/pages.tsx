@@ -4,20 +4,9 @@
  * error text is shown when vpclab refuses.
  */
 import { useState } from "preact/hooks";
-import { describeAll, ec2, list, nameOf, session } from "./api";
-import { act, ErrorBanner, Field, FormDialog, ResourceTable, State, Tabs, useLive, type Column } from "./ui";
-import type { ApiError } from "./api";
-
-export const nameTag = (type: string, name: string) => (name ? [{ ResourceType: type, Tag: [{ Key: "Name", Value: name }] }] : undefined);
-const val = (e: Event) => (e.target as HTMLInputElement).value;
-const nameCol: Column<any> = { title: "Name", value: (r) => nameOf(r) || "–" };
-
-export function usePageState() {
-  const [selected, setSelected] = useState<string | undefined>();
-  const [dialog, setDialog] = useState<string | undefined>();
-  const [error, setError] = useState<ApiError | undefined>();
-  return { selected, setSelected, dialog, setDialog, error, setError, close: () => setDialog(undefined) };
-}
+import { describeAll, ec2, list, nameOf, session, type ApiError } from "./api";
+import { act, Field, FormDialog, State, Tabs, useLive } from "./ui";
+import { Details, KV, nameCol, nameTag, ResourcePage, tagsText, useResources, val } from "./resource";
 
 function useVpcs() {
   return useLive(() => describeAll("DescribeVpcs", "vpcSet")).data ?? [];
@@ -40,46 +29,27 @@ export function VpcSelect(props: { id: string; value: string; onChange: (v: stri
 // ---- VPCs ------------------------------------------------------------------------------------------
 
 export function VpcsPage() {
-  const p = usePageState();
-  const { data, error } = useLive(() => describeAll("DescribeVpcs", "vpcSet"));
+  const p = useResources(() => describeAll("DescribeVpcs", "vpcSet"), (x) => x.vpcId);
   const [cidr, setCidr] = useState("");
   const [name, setName] = useState("");
-  const sel = data?.find((v) => v.vpcId === p.selected);
   return (
-    <>
-      <ErrorBanner error={error ?? p.error} />
-      <ResourceTable
-        title="Your VPCs"
-        rows={data}
-        idOf={(r) => r.vpcId}
-        selected={p.selected}
-        onSelect={p.setSelected}
-        columns={[
-          nameCol,
-          { title: "VPC ID", value: (r) => r.vpcId },
-          { title: "State", value: (r) => r.state, render: (r) => <State s={r.state} /> },
-          { title: "IPv4 CIDR", value: (r) => r.cidrBlock },
-          { title: "DHCP option set", value: (r) => r.dhcpOptionsId },
-          { title: "Tenancy", value: (r) => r.instanceTenancy },
-          { title: "Default VPC", value: (r) => (r.isDefault === "true" ? "Yes" : "No") },
-          { title: "Owner ID", value: (r) => r.ownerId },
-        ]}
-        actions={
-          <>
-            <button disabled={!sel} onClick={() => act(() => ec2("DeleteVpc", { VpcId: sel.vpcId }), p.setError, `Delete ${sel.vpcId}?`)}>
-              Delete VPC
-            </button>
-            <button class="primary" id="create-vpc" onClick={() => (setCidr(""), setName(""), p.setDialog("create"))}>
-              Create VPC
-            </button>
-          </>
-        }
-      />
-      {sel && (
-        <Details title={sel.vpcId}>
-          <KV rows={{ "VPC ID": sel.vpcId, State: sel.state, "IPv4 CIDR": list(sel.cidrBlockAssociationSet).map((c) => c.cidrBlock).join(", "), "DHCP option set": sel.dhcpOptionsId, Owner: sel.ownerId, Tags: list(sel.tagSet).map((t) => `${t.key}=${t.value}`).join(", ") }} />
-        </Details>
-      )}
+    <ResourcePage
+      r={p}
+      title="Your VPCs"
+      columns={[
+        nameCol,
+        { title: "VPC ID", value: (r) => r.vpcId },
+        { title: "State", value: (r) => r.state, render: (r) => <State s={r.state} /> },
+        { title: "IPv4 CIDR", value: (r) => r.cidrBlock },
+        { title: "DHCP option set", value: (r) => r.dhcpOptionsId },
+        { title: "Tenancy", value: (r) => r.instanceTenancy },
+        { title: "Default VPC", value: (r) => (r.isDefault === "true" ? "Yes" : "No") },
+        { title: "Owner ID", value: (r) => r.ownerId },
+      ]}
+      del={{ label: "Delete VPC", run: (sel) => ec2("DeleteVpc", { VpcId: sel.vpcId }) }}
+      create={{ label: "Create VPC", id: "create-vpc", open: () => (setCidr(""), setName("")) }}
+      details={(sel) => <KV rows={{ "VPC ID": sel.vpcId, State: sel.state, "IPv4 CIDR": list(sel.cidrBlockAssociationSet).map((c) => c.cidrBlock).join(", "), "DHCP option set": sel.dhcpOptionsId, Owner: sel.ownerId, Tags: tagsText(sel) }} />}
+    >
       {p.dialog === "create" && (
         <FormDialog id="create-vpc-form" title="Create VPC" submitLabel="Create VPC" onClose={p.close} submit={() => ec2("CreateVpc", { CidrBlock: cidr, TagSpecification: nameTag("vpc", name) })}>
           <Field label="Name tag">
@@ -90,50 +60,35 @@ export function VpcsPage() {
           </Field>
         </FormDialog>
       )}
-    </>
+    </ResourcePage>
   );
 }
 
 // ---- Subnets ---------------------------------------------------------------------------------------
 
 export function SubnetsPage() {
-  const p = usePageState();
-  const { data, error } = useLive(() => describeAll("DescribeSubnets", "subnetSet"));
+  const p = useResources(() => describeAll("DescribeSubnets", "subnetSet"), (x) => x.subnetId);
   const azs = useLive(() => ec2("DescribeAvailabilityZones").then((r) => list(r.availabilityZoneInfo))).data ?? [];
   const [f, setF] = useState({ vpc: "", name: "", az: "", cidr: "" });
-  const sel = data?.find((v) => v.subnetId === p.selected);
   return (
-    <>
-      <ErrorBanner error={error ?? p.error} />
-      <ResourceTable
-        title="Subnets"
-        rows={data}
-        idOf={(r) => r.subnetId}
-        selected={p.selected}
-        onSelect={p.setSelected}
-        columns={[
-          nameCol,
-          { title: "Subnet ID", value: (r) => r.subnetId },
-          { title: "State", value: (r) => r.state, render: (r) => <State s={r.state} /> },
-          { title: "VPC", value: (r) => r.vpcId },
-          { title: "IPv4 CIDR", value: (r) => r.cidrBlock },
-          { title: "Available IPv4 addresses", value: (r) => Number(r.availableIpAddressCount) },
-          { title: "Availability Zone", value: (r) => r.availabilityZone },
-          { title: "Availability Zone ID", value: (r) => r.availabilityZoneId },
-          { title: "Default subnet", value: (r) => (r.defaultForAz === "true" ? "Yes" : "No") },
-          { title: "Auto-assign public IPv4", value: (r) => (r.mapPublicIpOnLaunch === "true" ? "Yes" : "No") },
-        ]}
-        actions={
-          <>
-            <button disabled={!sel} onClick={() => act(() => ec2("DeleteSubnet", { SubnetId: sel.subnetId }), p.setError, `Delete ${sel.subnetId}?`)}>
-              Delete subnet
-            </button>
-            <button class="primary" id="create-subnet" onClick={() => (setF({ vpc: "", name: "", az: "", cidr: "" }), p.setDialog("create"))}>
-              Create subnet
-            </button>
-          </>
-        }
-      />
+    <ResourcePage
+      r={p}
+      title="Subnets"
+      columns={[
+        nameCol,
+        { title: "Subnet ID", value: (r) => r.subnetId },
+        { title: "State", value: (r) => r.state, render: (r) => <State s={r.state} /> },
+        { title: "VPC", value: (r) => r.vpcId },
+        { title: "IPv4 CIDR", value: (r) => r.cidrBlock },
+        { title: "Available IPv4 addresses", value: (r) => Number(r.availableIpAddressCount) },
+        { title: "Availability Zone", value: (r) => r.availabilityZone },
+        { title: "Availability Zone ID", value: (r) => r.availabilityZoneId },
+        { title: "Default subnet", value: (r) => (r.defaultForAz === "true" ? "Yes" : "No") },
+        { title: "Auto-assign public IPv4", value: (r) => (r.mapPublicIpOnLaunch === "true" ? "Yes" : "No") },
+      ]}
+      del={{ label: "Delete subnet", run: (sel) => ec2("DeleteSubnet", { SubnetId: sel.subnetId }) }}
+      create={{ label: "Create subnet", id: "create-subnet", open: () => setF({ vpc: "", name: "", az: "", cidr: "" }) }}
+    >
       {p.dialog === "create" && (
         <FormDialog
           id="create-subnet-form"
@@ -163,7 +118,7 @@ export function SubnetsPage() {
           </Field>
         </FormDialog>
       )}
-    </>
+    </ResourcePage>
   );
 }
 
@@ -172,20 +127,14 @@ export function SubnetsPage() {
 const routeTarget = (r: any) => r.gatewayId || r.vpcPeeringConnectionId || r.networkInterfaceId || r.instanceId || r.natGatewayId || r.transitGatewayId || r.egressOnlyInternetGatewayId || "";
 
 export function RouteTablesPage() {
-  const p = usePageState();
-  const { data, error } = useLive(() => describeAll("DescribeRouteTables", "routeTableSet"));
-  const sel = data?.find((v) => v.routeTableId === p.selected);
+  const p = useResources(() => describeAll("DescribeRouteTables", "routeTableSet"), (x) => x.routeTableId);
+  const sel = p.sel;
   const [vpc, setVpc] = useState("");
   const [name, setName] = useState("");
   return (
-    <>
-      <ErrorBanner error={error ?? p.error} />
-      <ResourceTable
+    <ResourcePage
         title="Route tables"
-        rows={data}
-        idOf={(r) => r.routeTableId}
-        selected={p.selected}
-        onSelect={p.setSelected}
+        r={p}
         columns={[
           nameCol,
           { title: "Route table ID", value: (r) => r.routeTableId },
@@ -204,7 +153,7 @@ export function RouteTablesPage() {
             </button>
           </>
         }
-      />
+      >
       {sel && (
         <Details title={sel.routeTableId}>
           <Tabs
@@ -235,13 +184,17 @@ export function RouteTablesPage() {
                             <td>
                               <State s={r.state} />
                             </td>
-                            <td>No</td>
+                            <td>{r.origin === "EnableVgwRoutePropagation" ? "Yes" : "No"}</td>
                           </tr>
                         ))}
                       </tbody>
                     </table>
                   </>
                 ),
+              },
+              {
+                title: "Route propagation",
+                body: () => <RoutePropagation rtb={sel} onError={p.setError} />,
               },
               {
                 title: "Subnet associations",
@@ -289,7 +242,44 @@ export function RouteTablesPage() {
       )}
       {p.dialog === "routes" && sel && <EditRoutes rtb={sel} onClose={p.close} />}
       {p.dialog === "assoc" && sel && <EditAssociations rtb={sel} onClose={p.close} />}
-    </>
+    </ResourcePage>
+  );
+}
+
+/** The virtual private gateways attached to the table's VPC, each with its propagation state and a toggle. */
+function RoutePropagation({ rtb, onError }: { rtb: any; onError: (e: ApiError | undefined) => void }) {
+  const vgws = useLive(() => describeAll("DescribeVpnGateways", "vpnGatewaySet", { Filter: [{ Name: "attachment.vpc-id", Value: [rtb.vpcId] }] }), [rtb.vpcId]).data ?? [];
+  const on = new Set(list(rtb.propagatingVgwSet).map((v) => v.gatewayId));
+  return (
+    <table class="resources inner" id="route-propagation">
+      <thead>
+        <tr>
+          <th>Virtual private gateway</th>
+          <th>Propagation</th>
+          <th />
+        </tr>
+      </thead>
+      <tbody>
+        {vgws
+          .filter((g) => list(g.attachments).some((a) => a.vpcId === rtb.vpcId && a.state !== "detached"))
+          .map((g) => (
+          <tr data-vgw={g.vpnGatewayId}>
+            <td>
+              {g.vpnGatewayId} {nameOf(g) ? `(${nameOf(g)})` : ""}
+            </td>
+            <td>{on.has(g.vpnGatewayId) ? "Yes" : "No"}</td>
+            <td>
+              <button
+                class="toggle-propagation"
+                onClick={() => act(() => ec2(on.has(g.vpnGatewayId) ? "DisableVgwRoutePropagation" : "EnableVgwRoutePropagation", { RouteTableId: rtb.routeTableId, GatewayId: g.vpnGatewayId }), onError)}
+              >
+                {on.has(g.vpnGatewayId) ? "Disable" : "Enable"} route propagation
+              </button>
+            </td>
+          </tr>
+          ))}
+      </tbody>
+    </table>
   );
 }
 
@@ -398,45 +388,35 @@ function EditAssociations({ rtb, onClose }: { rtb: any; onClose: () => void }) {
 // ---- Internet gateways -----------------------------------------------------------------------------
 
 export function InternetGatewaysPage() {
-  const p = usePageState();
-  const { data, error } = useLive(() => describeAll("DescribeInternetGateways", "internetGatewaySet"));
-  const sel = data?.find((v) => v.internetGatewayId === p.selected);
+  const p = useResources(() => describeAll("DescribeInternetGateways", "internetGatewaySet"), (x) => x.internetGatewayId);
+  const sel = p.sel;
   const [name, setName] = useState("");
   const [vpc, setVpc] = useState("");
   const attached = sel && list(sel.attachmentSet)[0]?.vpcId;
   return (
-    <>
-      <ErrorBanner error={error ?? p.error} />
-      <ResourceTable
-        title="Internet gateways"
-        rows={data}
-        idOf={(r) => r.internetGatewayId}
-        selected={p.selected}
-        onSelect={p.setSelected}
-        columns={[
-          nameCol,
-          { title: "Internet gateway ID", value: (r) => r.internetGatewayId },
-          { title: "State", value: (r) => list(r.attachmentSet)[0]?.state ?? "detached", render: (r) => <State s={list(r.attachmentSet)[0]?.state ?? "detached"} /> },
-          { title: "VPC ID", value: (r) => list(r.attachmentSet)[0]?.vpcId ?? "–" },
-          { title: "Owner", value: (r) => r.ownerId },
-        ]}
-        actions={
-          <>
-            <button disabled={!sel || !!attached} onClick={() => (setVpc(""), p.setDialog("attach"))}>
-              Attach to VPC
-            </button>
-            <button disabled={!attached} onClick={() => act(() => ec2("DetachInternetGateway", { InternetGatewayId: sel.internetGatewayId, VpcId: attached }), p.setError, `Detach ${sel.internetGatewayId} from ${attached}?`)}>
-              Detach from VPC
-            </button>
-            <button disabled={!sel} onClick={() => act(() => ec2("DeleteInternetGateway", { InternetGatewayId: sel.internetGatewayId }), p.setError, `Delete ${sel.internetGatewayId}?`)}>
-              Delete
-            </button>
-            <button class="primary" onClick={() => (setName(""), p.setDialog("create"))}>
-              Create internet gateway
-            </button>
-          </>
-        }
-      />
+    <ResourcePage
+      r={p}
+      title="Internet gateways"
+      columns={[
+        nameCol,
+        { title: "Internet gateway ID", value: (r) => r.internetGatewayId },
+        { title: "State", value: (r) => list(r.attachmentSet)[0]?.state ?? "detached", render: (r) => <State s={list(r.attachmentSet)[0]?.state ?? "detached"} /> },
+        { title: "VPC ID", value: (r) => list(r.attachmentSet)[0]?.vpcId ?? "–" },
+        { title: "Owner", value: (r) => r.ownerId },
+      ]}
+      actions={
+        <>
+          <button disabled={!sel || !!attached} onClick={() => (setVpc(""), p.setDialog("attach"))}>
+            Attach to VPC
+          </button>
+          <button disabled={!attached} onClick={() => act(() => ec2("DetachInternetGateway", { InternetGatewayId: sel.internetGatewayId, VpcId: attached }), p.setError, `Detach ${sel.internetGatewayId} from ${attached}?`)}>
+            Detach from VPC
+          </button>
+        </>
+      }
+      del={{ label: "Delete", run: (sel) => ec2("DeleteInternetGateway", { InternetGatewayId: sel.internetGatewayId }) }}
+      create={{ label: "Create internet gateway", open: () => setName("") }}
+    >
       {p.dialog === "create" && (
         <FormDialog title="Create internet gateway" submitLabel="Create internet gateway" onClose={p.close} submit={() => ec2("CreateInternetGateway", { TagSpecification: nameTag("internet-gateway", name) })}>
           <Field label="Name tag">
@@ -451,28 +431,22 @@ export function InternetGatewaysPage() {
           </Field>
         </FormDialog>
       )}
-    </>
+    </ResourcePage>
   );
 }
 
 // ---- Peering connections ---------------------------------------------------------------------------
 
 export function PeeringPage(props: { regions: string[] }) {
-  const p = usePageState();
-  const { data, error } = useLive(() => describeAll("DescribeVpcPeeringConnections", "vpcPeeringConnectionSet"));
-  const sel = data?.find((v) => v.vpcPeeringConnectionId === p.selected);
+  const p = useResources(() => describeAll("DescribeVpcPeeringConnections", "vpcPeeringConnectionSet"), (x) => x.vpcPeeringConnectionId);
+  const sel = p.sel;
   const [f, setF] = useState({ name: "", vpc: "", otherAccount: "", region: "", peerVpc: "" });
   const status = (r: any) => r.status?.code ?? "";
   const canAccept = sel && status(sel) === "pending-acceptance" && sel.accepterVpcInfo?.region === session.region && sel.accepterVpcInfo?.ownerId === session.account;
   return (
-    <>
-      <ErrorBanner error={error ?? p.error} />
-      <ResourceTable
+    <ResourcePage
         title="Peering connections"
-        rows={data}
-        idOf={(r) => r.vpcPeeringConnectionId}
-        selected={p.selected}
-        onSelect={p.setSelected}
+        r={p}
         columns={[
           nameCol,
           { title: "Peering connection ID", value: (r) => r.vpcPeeringConnectionId },
@@ -502,7 +476,7 @@ export function PeeringPage(props: { regions: string[] }) {
             </button>
           </>
         }
-      />
+      >
       {sel && (
         <Details title={sel.vpcPeeringConnectionId}>
           <KV rows={{ Status: `${status(sel)}: ${sel.status?.message ?? ""}`, "Expiration time": sel.expirationTime ?? "–", Requester: `${sel.requesterVpcInfo?.vpcId} (${sel.requesterVpcInfo?.region}, ${sel.requesterVpcInfo?.ownerId})`, Accepter: `${sel.accepterVpcInfo?.vpcId} (${sel.accepterVpcInfo?.region}, ${sel.accepterVpcInfo?.ownerId})` }} />
@@ -548,7 +522,7 @@ export function PeeringPage(props: { regions: string[] }) {
           </Field>
         </FormDialog>
       )}
-    </>
+    </ResourcePage>
   );
 }
 
@@ -574,9 +548,8 @@ const ports = (r: any) => (r.ipProtocol === "-1" || r.ipProtocol === "icmp" ? "A
 const peerOf = (r: any) => r.cidrIpv4 || r.cidrIpv6 || r.prefixListId || r.referencedGroupInfo?.groupId || "";
 
 export function SecurityGroupsPage() {
-  const p = usePageState();
-  const { data, error } = useLive(() => describeAll("DescribeSecurityGroups", "securityGroupInfo"));
-  const sel = data?.find((v) => v.groupId === p.selected);
+  const p = useResources(() => describeAll("DescribeSecurityGroups", "securityGroupInfo"), (x) => x.groupId);
+  const sel = p.sel;
   const rules = useLive(() => (sel ? describeAll("DescribeSecurityGroupRules", "securityGroupRuleSet", { Filter: [{ Name: "group-id", Value: [sel.groupId] }] }) : Promise.resolve([])), [sel?.groupId]).data ?? [];
   const [f, setF] = useState({ name: "", description: "", vpc: "" });
   const ruleTable = (egress: boolean) => (
@@ -615,14 +588,9 @@ export function SecurityGroupsPage() {
     </>
   );
   return (
-    <>
-      <ErrorBanner error={error ?? p.error} />
-      <ResourceTable
+    <ResourcePage
         title="Security Groups"
-        rows={data}
-        idOf={(r) => r.groupId}
-        selected={p.selected}
-        onSelect={p.setSelected}
+        r={p}
         columns={[
           nameCol,
           { title: "Security group ID", value: (r) => r.groupId },
@@ -643,7 +611,7 @@ export function SecurityGroupsPage() {
             </button>
           </>
         }
-      />
+      >
       {sel && (
         <Details title={`${sel.groupId} - ${sel.groupName}`}>
           <Tabs
@@ -668,7 +636,7 @@ export function SecurityGroupsPage() {
         </FormDialog>
       )}
       {(p.dialog === "ingress" || p.dialog === "egress") && sel && <EditRules group={sel} egress={p.dialog === "egress"} rules={rules.filter((r) => (r.isEgress === "true") === (p.dialog === "egress"))} onClose={p.close} />}
-    </>
+    </ResourcePage>
   );
 }
 
@@ -761,9 +729,8 @@ function EditRules({ group, egress, rules, onClose }: { group: any; egress: bool
 // ---- Network ACLs ----------------------------------------------------------------------------------
 
 export function NetworkAclsPage() {
-  const p = usePageState();
-  const { data, error } = useLive(() => describeAll("DescribeNetworkAcls", "networkAclSet"));
-  const sel = data?.find((v) => v.networkAclId === p.selected);
+  const p = useResources(() => describeAll("DescribeNetworkAcls", "networkAclSet"), (x) => x.networkAclId);
+  const sel = p.sel;
   const entries = (egress: boolean) => (
     <table class="resources inner">
       <thead>
@@ -794,14 +761,9 @@ export function NetworkAclsPage() {
     </table>
   );
   return (
-    <>
-      <ErrorBanner error={error ?? p.error} />
-      <ResourceTable
+    <ResourcePage
         title="Network ACLs"
-        rows={data}
-        idOf={(r) => r.networkAclId}
-        selected={p.selected}
-        onSelect={p.setSelected}
+        r={p}
         columns={[
           nameCol,
           { title: "Network ACL ID", value: (r) => r.networkAclId },
@@ -812,7 +774,7 @@ export function NetworkAclsPage() {
           { title: "Outbound rules count", value: (r) => list(r.entrySet).filter((e) => e.egress === "true").length },
           { title: "Owner", value: (r) => r.ownerId },
         ]}
-      />
+      >
       {sel && (
         <Details title={sel.networkAclId}>
           <Tabs
@@ -824,16 +786,15 @@ export function NetworkAclsPage() {
           />
         </Details>
       )}
-    </>
+    </ResourcePage>
   );
 }
 
 // ---- Instances -------------------------------------------------------------------------------------
 
 export function InstancesPage() {
-  const p = usePageState();
-  const { data, error } = useLive(() => describeAll("DescribeInstances", "reservationSet").then((rs) => rs.flatMap((r) => list(r.instancesSet))));
-  const sel = data?.find((v) => v.instanceId === p.selected);
+  const p = useResources(() => describeAll("DescribeInstances", "reservationSet").then((rs) => rs.flatMap((r) => list(r.instancesSet))), (x) => x.instanceId);
+  const sel = p.sel;
   const [f, setF] = useState({ name: "", image: "", type: "t3.micro", vpc: "", subnet: "", sgs: [] as string[], publicIp: false });
   const launching = p.dialog === "launch";
   const images = useLive(() => (launching ? ec2("DescribeImages", { Owner: ["amazon"] }).then((r) => list(r.imagesSet)) : Promise.resolve([])), [launching]).data ?? [];
@@ -841,14 +802,9 @@ export function InstancesPage() {
   const groups = useLive(() => (f.vpc ? describeAll("DescribeSecurityGroups", "securityGroupInfo", { Filter: [{ Name: "vpc-id", Value: [f.vpc] }] }) : Promise.resolve([])), [f.vpc]).data ?? [];
   const state = (r: any) => r.instanceState?.name ?? "";
   return (
-    <>
-      <ErrorBanner error={error ?? p.error} />
-      <ResourceTable
+    <ResourcePage
         title="Instances"
-        rows={data}
-        idOf={(r) => r.instanceId}
-        selected={p.selected}
-        onSelect={p.setSelected}
+        r={p}
         columns={[
           nameCol,
           { title: "Instance ID", value: (r) => r.instanceId },
@@ -877,7 +833,7 @@ export function InstancesPage() {
             </button>
           </>
         }
-      />
+      >
       {sel && (
         <Details title={sel.instanceId}>
           <KV rows={{ "Instance ID": sel.instanceId, "Private IPv4 address": sel.privateIpAddress, "Public IPv4 address": sel.ipAddress ?? "–", "Network interface": list(sel.networkInterfaceSet).map((n) => n.networkInterfaceId).join(", "), AMI: sel.imageId, "Security groups": list(sel.groupSet).map((g) => g.groupId).join(", ") }} />
@@ -953,53 +909,47 @@ export function InstancesPage() {
           </Field>
         </FormDialog>
       )}
-    </>
+    </ResourcePage>
   );
 }
 
 // ---- Elastic IPs -----------------------------------------------------------------------------------
 
 export function ElasticIpsPage() {
-  const p = usePageState();
-  const { data, error } = useLive(() => ec2("DescribeAddresses").then((r) => list(r.addressesSet)));
-  const sel = data?.find((v) => v.allocationId === p.selected);
+  const p = useResources(() => ec2("DescribeAddresses").then((r) => list(r.addressesSet)), (x) => x.allocationId);
+  const sel = p.sel;
   const [instance, setInstance] = useState("");
   return (
-    <>
-      <ErrorBanner error={error ?? p.error} />
-      <ResourceTable
-        title="Elastic IP addresses"
-        rows={data}
-        idOf={(r) => r.allocationId}
-        selected={p.selected}
-        onSelect={p.setSelected}
-        columns={[
-          nameCol,
-          { title: "Allocated IPv4 address", value: (r) => r.publicIp },
-          { title: "Type", value: () => "Public IP" },
-          { title: "Allocation ID", value: (r) => r.allocationId },
-          { title: "Associated instance ID", value: (r) => r.instanceId ?? "–" },
-          { title: "Private IP address", value: (r) => r.privateIpAddress ?? "–" },
-          { title: "Association ID", value: (r) => r.associationId ?? "–" },
-          { title: "Network border group", value: (r) => r.networkBorderGroup ?? session.region },
-        ]}
-        actions={
-          <>
-            <button disabled={!sel || !!sel.associationId} onClick={() => (setInstance(""), p.setDialog("associate"))}>
-              Associate Elastic IP address
-            </button>
-            <button disabled={!sel?.associationId} onClick={() => act(() => ec2("DisassociateAddress", { AssociationId: sel.associationId }), p.setError, `Disassociate ${sel.publicIp}?`)}>
-              Disassociate Elastic IP address
-            </button>
-            <button disabled={!sel} onClick={() => act(() => ec2("ReleaseAddress", { AllocationId: sel.allocationId }), p.setError, `Release ${sel.publicIp}?`)}>
-              Release Elastic IP addresses
-            </button>
-            <button class="primary" onClick={() => act(() => ec2("AllocateAddress", { Domain: "vpc" }), p.setError)}>
-              Allocate Elastic IP address
-            </button>
-          </>
-        }
-      />
+    <ResourcePage
+      r={p}
+      title="Elastic IP addresses"
+      columns={[
+        nameCol,
+        { title: "Allocated IPv4 address", value: (r) => r.publicIp },
+        { title: "Type", value: () => "Public IP" },
+        { title: "Allocation ID", value: (r) => r.allocationId },
+        { title: "Associated instance ID", value: (r) => r.instanceId ?? "–" },
+        { title: "Private IP address", value: (r) => r.privateIpAddress ?? "–" },
+        { title: "Association ID", value: (r) => r.associationId ?? "–" },
+        { title: "Network border group", value: (r) => r.networkBorderGroup ?? session.region },
+      ]}
+      actions={
+        <>
+          <button disabled={!sel || !!sel.associationId} onClick={() => (setInstance(""), p.setDialog("associate"))}>
+            Associate Elastic IP address
+          </button>
+          <button disabled={!sel?.associationId} onClick={() => act(() => ec2("DisassociateAddress", { AssociationId: sel.associationId }), p.setError, `Disassociate ${sel.publicIp}?`)}>
+            Disassociate Elastic IP address
+          </button>
+          <button disabled={!sel} onClick={() => act(() => ec2("ReleaseAddress", { AllocationId: sel.allocationId }), p.setError, `Release ${sel.publicIp}?`)}>
+            Release Elastic IP addresses
+          </button>
+          <button class="primary" id="allocate-eip" onClick={() => act(() => ec2("AllocateAddress", { Domain: "vpc" }), p.setError)}>
+            Allocate Elastic IP address
+          </button>
+        </>
+      }
+    >
       {p.dialog === "associate" && sel && (
         <FormDialog title={`Associate Elastic IP address: ${sel.publicIp}`} submitLabel="Associate" onClose={p.close} submit={() => ec2("AssociateAddress", { AllocationId: sel.allocationId, InstanceId: instance.trim() })}>
           <Field label="Instance">
@@ -1007,30 +957,6 @@ export function ElasticIpsPage() {
           </Field>
         </FormDialog>
       )}
-    </>
-  );
-}
-
-// ---- shared ----------------------------------------------------------------------------------------
-
-export function Details(props: { title: string; children: any }) {
-  return (
-    <section class="panel details">
-      <h3>{props.title}</h3>
-      {props.children}
-    </section>
-  );
-}
-
-export function KV({ rows }: { rows: Record<string, unknown> }) {
-  return (
-    <dl class="kv">
-      {Object.entries(rows).map(([k, v]) => (
-        <>
-          <dt>{k}</dt>
-          <dd>{String(v ?? "–")}</dd>
-        </>
-      ))}
-    </dl>
+    </ResourcePage>
   );
 }

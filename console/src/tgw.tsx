@@ -9,11 +9,9 @@
  */
 import { useState } from "preact/hooks";
 import { describeAll, ec2, list, nameOf, session } from "./api";
-import { act, ErrorBanner, Field, FormDialog, ResourceTable, State, Tabs, useLive } from "./ui";
-import { Details, KV, nameTag, usePageState, VpcSelect } from "./pages";
-
-const val = (e: Event) => (e.target as HTMLInputElement).value;
-const nameCol = { title: "Name", value: (r: any) => nameOf(r) || "–" };
+import { act, Field, FormDialog, State, Tabs, useLive } from "./ui";
+import { VpcSelect } from "./pages";
+import { Details, KV, nameCol, nameTag, ResourcePage, tagsText, useResources, val } from "./resource";
 
 function useTgws() {
   return useLive(() => describeAll("DescribeTransitGateways", "transitGatewaySet")).data ?? [];
@@ -38,64 +36,47 @@ function TgwSelect(props: { id: string; value: string; onChange: (v: string) => 
 // ---- Transit gateways ------------------------------------------------------------------------------
 
 export function TransitGatewaysPage() {
-  const p = usePageState();
-  const { data, error } = useLive(() => describeAll("DescribeTransitGateways", "transitGatewaySet"));
+  const r = useResources(() => describeAll("DescribeTransitGateways", "transitGatewaySet"), (x) => x.transitGatewayId);
   const [f, setF] = useState({ name: "", description: "", asn: "" });
-  const sel = data?.find((v) => v.transitGatewayId === p.selected);
   return (
-    <>
-      <ErrorBanner error={error ?? p.error} />
-      <ResourceTable
-        title="Transit gateways"
-        rows={data}
-        idOf={(r) => r.transitGatewayId}
-        selected={p.selected}
-        onSelect={p.setSelected}
-        columns={[
-          nameCol,
-          { title: "Transit gateway ID", value: (r) => r.transitGatewayId },
-          { title: "Owner ID", value: (r) => r.ownerId },
-          { title: "State", value: (r) => r.state, render: (r) => <State s={r.state} /> },
-          { title: "Amazon ASN", value: (r) => r.options?.amazonSideAsn ?? "" },
-          { title: "Default association route table", value: (r) => r.options?.associationDefaultRouteTableId || "–" },
-          { title: "Default propagation route table", value: (r) => r.options?.propagationDefaultRouteTableId || "–" },
-        ]}
-        actions={
-          <>
-            <button disabled={!sel} onClick={() => act(() => ec2("DeleteTransitGateway", { TransitGatewayId: sel.transitGatewayId }), p.setError, `Delete ${sel.transitGatewayId}?`)}>
-              Delete transit gateway
-            </button>
-            <button class="primary" id="create-tgw" onClick={() => (setF({ name: "", description: "", asn: "" }), p.setDialog("create"))}>
-              Create transit gateway
-            </button>
-          </>
-        }
-      />
-      {sel && (
-        <Details title={sel.transitGatewayId}>
-          <KV
-            rows={{
-              "Transit gateway ID": sel.transitGatewayId,
-              "Transit gateway ARN": sel.transitGatewayArn,
-              State: sel.state,
-              Description: sel.description || "–",
-              "Amazon ASN": sel.options?.amazonSideAsn,
-              "Default route table association": sel.options?.defaultRouteTableAssociation,
-              "Default route table propagation": sel.options?.defaultRouteTablePropagation,
-              "DNS support": sel.options?.dnsSupport,
-              "VPN ECMP support": sel.options?.vpnEcmpSupport,
-              "Auto accept shared attachments": sel.options?.autoAcceptSharedAttachments,
-              Tags: list(sel.tagSet).map((t) => `${t.key}=${t.value}`).join(", "),
-            }}
-          />
-        </Details>
+    <ResourcePage
+      r={r}
+      title="Transit gateways"
+      columns={[
+        nameCol,
+        { title: "Transit gateway ID", value: (r) => r.transitGatewayId },
+        { title: "Owner ID", value: (r) => r.ownerId },
+        { title: "State", value: (r) => r.state, render: (r) => <State s={r.state} /> },
+        { title: "Amazon ASN", value: (r) => r.options?.amazonSideAsn ?? "" },
+        { title: "Default association route table", value: (r) => r.options?.associationDefaultRouteTableId || "–" },
+        { title: "Default propagation route table", value: (r) => r.options?.propagationDefaultRouteTableId || "–" },
+      ]}
+      del={{ label: "Delete transit gateway", run: (sel) => ec2("DeleteTransitGateway", { TransitGatewayId: sel.transitGatewayId }) }}
+      create={{ label: "Create transit gateway", id: "create-tgw", open: () => setF({ name: "", description: "", asn: "" }) }}
+      details={(sel) => (
+        <KV
+          rows={{
+            "Transit gateway ID": sel.transitGatewayId,
+            "Transit gateway ARN": sel.transitGatewayArn,
+            State: sel.state,
+            Description: sel.description || "–",
+            "Amazon ASN": sel.options?.amazonSideAsn,
+            "Default route table association": sel.options?.defaultRouteTableAssociation,
+            "Default route table propagation": sel.options?.defaultRouteTablePropagation,
+            "DNS support": sel.options?.dnsSupport,
+            "VPN ECMP support": sel.options?.vpnEcmpSupport,
+            "Auto accept shared attachments": sel.options?.autoAcceptSharedAttachments,
+            Tags: tagsText(sel),
+          }}
+        />
       )}
-      {p.dialog === "create" && (
+    >
+      {r.dialog === "create" && (
         <FormDialog
           id="create-tgw-form"
           title="Create transit gateway"
           submitLabel="Create transit gateway"
-          onClose={p.close}
+          onClose={r.close}
           submit={() => ec2("CreateTransitGateway", { Description: f.description || undefined, Options: f.asn ? { AmazonSideAsn: f.asn.trim() } : undefined, TagSpecification: nameTag("transit-gateway", f.name) })}
         >
           <Field label="Name tag">
@@ -109,20 +90,19 @@ export function TransitGatewaysPage() {
           </Field>
         </FormDialog>
       )}
-    </>
+    </ResourcePage>
   );
 }
 
 // ---- Transit gateway attachments -------------------------------------------------------------------
 
 export function TgwAttachmentsPage(props: { regions: string[] }) {
-  const p = usePageState();
-  const { data, error } = useLive(() => describeAll("DescribeTransitGatewayAttachments", "transitGatewayAttachments"));
+  const p = useResources(() => describeAll("DescribeTransitGatewayAttachments", "transitGatewayAttachments"), (x) => x.transitGatewayAttachmentId);
   // The peering side of each peering attachment (requester and accepter), which the generic list does not carry.
   const peerings = useLive(() => describeAll("DescribeTransitGatewayPeeringAttachments", "transitGatewayPeeringAttachments")).data ?? [];
   const [f, setF] = useState({ type: "vpc", name: "", tgw: "", vpc: "", subnets: [] as string[], peerAccount: "", peerRegion: "", peerTgw: "" });
   const subnets = useLive(() => (f.vpc ? describeAll("DescribeSubnets", "subnetSet", { Filter: [{ Name: "vpc-id", Value: [f.vpc] }] }) : Promise.resolve([])), [f.vpc]).data ?? [];
-  const sel = data?.find((v) => v.transitGatewayAttachmentId === p.selected);
+  const sel = p.sel;
   const selPeering = sel && peerings.find((x) => x.transitGatewayAttachmentId === sel.transitGatewayAttachmentId);
   // Only the accepter may accept, in the accepter's Region (as on AWS).
   const canAccept = !!selPeering && sel.state === "pendingAcceptance" && selPeering.accepterTgwInfo?.region === session.region && selPeering.accepterTgwInfo?.ownerId === session.account;
@@ -141,44 +121,35 @@ export function TgwAttachmentsPage(props: { regions: string[] }) {
           TagSpecification: nameTag("transit-gateway-attachment", f.name),
         });
   return (
-    <>
-      <ErrorBanner error={error ?? p.error} />
-      <ResourceTable
-        title="Transit gateway attachments"
-        rows={data}
-        idOf={(r) => r.transitGatewayAttachmentId}
-        selected={p.selected}
-        onSelect={p.setSelected}
-        columns={[
-          nameCol,
-          { title: "Transit gateway attachment ID", value: (r) => r.transitGatewayAttachmentId },
-          { title: "Transit gateway ID", value: (r) => r.transitGatewayId },
-          { title: "Resource type", value: (r) => (r.resourceType === "vpc" ? "VPC" : r.resourceType === "peering" ? "Peering" : r.resourceType) },
-          { title: "Resource ID", value: (r) => r.resourceId },
-          { title: "State", value: (r) => r.state, render: (r) => <State s={r.state} /> },
-          { title: "Association route table ID", value: (r) => r.association?.transitGatewayRouteTableId ?? "–" },
-          { title: "Association state", value: (r) => r.association?.state ?? "–" },
-          { title: "Resource owner ID", value: (r) => r.resourceOwnerId },
-        ]}
-        actions={
-          <>
-            <button id="accept-tgw-peering" disabled={!canAccept} onClick={() => act(() => ec2("AcceptTransitGatewayPeeringAttachment", { TransitGatewayAttachmentId: sel.transitGatewayAttachmentId }), p.setError, `Accept ${sel.transitGatewayAttachmentId}?`)}>
-              Accept transit gateway attachment
-            </button>
-            <button disabled={!canAccept} onClick={() => act(() => ec2("RejectTransitGatewayPeeringAttachment", { TransitGatewayAttachmentId: sel.transitGatewayAttachmentId }), p.setError, `Reject ${sel.transitGatewayAttachmentId}?`)}>
-              Reject
-            </button>
-            <button disabled={!sel} onClick={() => act(() => del(sel), p.setError, `Delete ${sel.transitGatewayAttachmentId}?`)}>
-              Delete transit gateway attachment
-            </button>
-            <button class="primary" id="create-tgw-attachment" onClick={() => (setF({ type: "vpc", name: "", tgw: "", vpc: "", subnets: [], peerAccount: "", peerRegion: "", peerTgw: "" }), p.setDialog("create"))}>
-              Create transit gateway attachment
-            </button>
-          </>
-        }
-      />
-      {sel && (
-        <Details title={sel.transitGatewayAttachmentId}>
+    <ResourcePage
+      r={p}
+      title="Transit gateway attachments"
+      columns={[
+        nameCol,
+        { title: "Transit gateway attachment ID", value: (r) => r.transitGatewayAttachmentId },
+        { title: "Transit gateway ID", value: (r) => r.transitGatewayId },
+        { title: "Resource type", value: (r) => (r.resourceType === "vpc" ? "VPC" : r.resourceType === "peering" ? "Peering" : r.resourceType) },
+        { title: "Resource ID", value: (r) => r.resourceId },
+        { title: "State", value: (r) => r.state, render: (r) => <State s={r.state} /> },
+        { title: "Association route table ID", value: (r) => r.association?.transitGatewayRouteTableId ?? "–" },
+        { title: "Association state", value: (r) => r.association?.state ?? "–" },
+        { title: "Resource owner ID", value: (r) => r.resourceOwnerId },
+      ]}
+      actions={
+        <>
+          <button id="accept-tgw-peering" disabled={!canAccept} onClick={() => act(() => ec2("AcceptTransitGatewayPeeringAttachment", { TransitGatewayAttachmentId: sel.transitGatewayAttachmentId }), p.setError, `Accept ${sel.transitGatewayAttachmentId}?`)}>
+            Accept transit gateway attachment
+          </button>
+          <button disabled={!canAccept} onClick={() => act(() => ec2("RejectTransitGatewayPeeringAttachment", { TransitGatewayAttachmentId: sel.transitGatewayAttachmentId }), p.setError, `Reject ${sel.transitGatewayAttachmentId}?`)}>
+            Reject
+          </button>
+        </>
+      }
+      del={{ label: "Delete transit gateway attachment", run: del }}
+      create={{ label: "Create transit gateway attachment", id: "create-tgw-attachment", open: () => setF({ type: "vpc", name: "", tgw: "", vpc: "", subnets: [], peerAccount: "", peerRegion: "", peerTgw: "" }) }}
+      details={(sel) => {
+        const selPeering = peerings.find((x) => x.transitGatewayAttachmentId === sel.transitGatewayAttachmentId);
+        return (
           <KV
             rows={{
               "Transit gateway attachment ID": sel.transitGatewayAttachmentId,
@@ -193,11 +164,12 @@ export function TgwAttachmentsPage(props: { regions: string[] }) {
                     Status: `${selPeering.status?.code ?? ""}: ${selPeering.status?.message ?? ""}`,
                   }
                 : {}),
-              Tags: list(sel.tagSet).map((t) => `${t.key}=${t.value}`).join(", "),
+              Tags: tagsText(sel),
             }}
           />
-        </Details>
-      )}
+        );
+      }}
+    >
       {p.dialog === "create" && (
         <FormDialog id="create-tgw-attachment-form" title="Create transit gateway attachment" submitLabel="Create transit gateway attachment" onClose={p.close} submit={submit}>
           <Field label="Name tag">
@@ -255,16 +227,15 @@ export function TgwAttachmentsPage(props: { regions: string[] }) {
           )}
         </FormDialog>
       )}
-    </>
+    </ResourcePage>
   );
 }
 
 // ---- Transit gateway route tables ------------------------------------------------------------------
 
 export function TgwRouteTablesPage() {
-  const p = usePageState();
-  const { data, error } = useLive(() => describeAll("DescribeTransitGatewayRouteTables", "transitGatewayRouteTables"));
-  const sel = data?.find((v) => v.transitGatewayRouteTableId === p.selected);
+  const p = useResources(() => describeAll("DescribeTransitGatewayRouteTables", "transitGatewayRouteTables"), (x) => x.transitGatewayRouteTableId);
+  const sel = p.sel;
   const rtb = sel?.transitGatewayRouteTableId as string | undefined;
   const routes = useLive(() => (rtb ? ec2("SearchTransitGatewayRoutes", { TransitGatewayRouteTableId: rtb, Filter: [{ Name: "state", Value: ["active", "blackhole"] }] }).then((r) => list(r.routeSet)) : Promise.resolve([])), [rtb]);
   const assocs = useLive(() => (rtb ? describeAll("GetTransitGatewayRouteTableAssociations", "associations", { TransitGatewayRouteTableId: rtb }) : Promise.resolve([])), [rtb]).data ?? [];
@@ -285,33 +256,21 @@ export function TgwRouteTablesPage() {
     </>
   );
   return (
-    <>
-      <ErrorBanner error={error ?? p.error ?? routes.error} />
-      <ResourceTable
-        title="Transit gateway route tables"
-        rows={data}
-        idOf={(r) => r.transitGatewayRouteTableId}
-        selected={p.selected}
-        onSelect={p.setSelected}
-        columns={[
-          nameCol,
-          { title: "Transit gateway route table ID", value: (r) => r.transitGatewayRouteTableId },
-          { title: "Transit gateway ID", value: (r) => r.transitGatewayId },
-          { title: "State", value: (r) => r.state, render: (r) => <State s={r.state} /> },
-          { title: "Default association route table", value: (r) => (r.defaultAssociationRouteTable === "true" ? "Yes" : "No") },
-          { title: "Default propagation route table", value: (r) => (r.defaultPropagationRouteTable === "true" ? "Yes" : "No") },
-        ]}
-        actions={
-          <>
-            <button disabled={!sel} onClick={() => act(() => ec2("DeleteTransitGatewayRouteTable", { TransitGatewayRouteTableId: rtb }), p.setError, `Delete ${rtb}?`)}>
-              Delete transit gateway route table
-            </button>
-            <button class="primary" onClick={() => (setF({ ...f, name: "", tgw: "" }), p.setDialog("create"))}>
-              Create transit gateway route table
-            </button>
-          </>
-        }
-      />
+    <ResourcePage
+      r={p}
+      title="Transit gateway route tables"
+      errors={[routes.error]}
+      columns={[
+        nameCol,
+        { title: "Transit gateway route table ID", value: (r) => r.transitGatewayRouteTableId },
+        { title: "Transit gateway ID", value: (r) => r.transitGatewayId },
+        { title: "State", value: (r) => r.state, render: (r) => <State s={r.state} /> },
+        { title: "Default association route table", value: (r) => (r.defaultAssociationRouteTable === "true" ? "Yes" : "No") },
+        { title: "Default propagation route table", value: (r) => (r.defaultPropagationRouteTable === "true" ? "Yes" : "No") },
+      ]}
+      del={{ label: "Delete transit gateway route table", run: (x) => ec2("DeleteTransitGatewayRouteTable", { TransitGatewayRouteTableId: x.transitGatewayRouteTableId }) }}
+      create={{ label: "Create transit gateway route table", open: () => setF({ ...f, name: "", tgw: "" }) }}
+    >
       {sel && (
         <Details title={sel.transitGatewayRouteTableId}>
           <Tabs
@@ -491,6 +450,6 @@ export function TgwRouteTablesPage() {
           )}
         </FormDialog>
       )}
-    </>
+    </ResourcePage>
   );
 }

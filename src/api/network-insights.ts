@@ -231,9 +231,9 @@ function componentsView(recs: ComponentRec[], r: AnalysisResult, leg: "forward" 
           Vpc: vpc,
           RouteTableRoute: route
             ? {
-                DestinationCidr: route.destinationCidr.startsWith("pl-") ? undefined : route.destinationCidr,
-                DestinationPrefixListId: route.destinationCidr.startsWith("pl-") ? route.destinationCidr : undefined,
-                GatewayId: t === "local" || t.startsWith("igw-") || t.startsWith("vpce-") ? t : undefined,
+                DestinationCidr: route.prefixListId === undefined ? route.destinationCidr : undefined,
+                DestinationPrefixListId: route.prefixListId,
+                GatewayId: t === "local" || t.startsWith("igw-") || t.startsWith("vpce-") || t.startsWith("vgw-") ? t : undefined,
                 NatGatewayId: t.startsWith("nat-") ? t : undefined,
                 VpcPeeringConnectionId: t.startsWith("pcx-") ? t : undefined,
                 NetworkInterfaceId: t.startsWith("eni-") ? t : undefined,
@@ -288,9 +288,9 @@ function explanationView(e: Explanation, protocol: string, port: number | undefi
     RouteTable: comp(e.routeTableId, ...where),
     RouteTableRoute: r
       ? {
-          DestinationCidr: r.destinationCidr.startsWith("pl-") ? undefined : r.destinationCidr,
-          DestinationPrefixListId: r.destinationCidr.startsWith("pl-") ? r.destinationCidr : undefined,
-          GatewayId: r.target === "local" || r.target.startsWith("igw-") || r.target.startsWith("vpce-") ? r.target : undefined,
+          DestinationCidr: r.prefixListId === undefined ? r.destinationCidr : undefined,
+          DestinationPrefixListId: r.prefixListId,
+          GatewayId: r.target === "local" || r.target.startsWith("igw-") || r.target.startsWith("vpce-") || r.target.startsWith("vgw-") ? r.target : undefined,
           NatGatewayId: r.target.startsWith("nat-") ? r.target : undefined,
           VpcPeeringConnectionId: r.target.startsWith("pcx-") ? r.target : undefined,
           NetworkInterfaceId: r.target.startsWith("eni-") ? r.target : undefined,

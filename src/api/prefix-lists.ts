@@ -43,6 +43,7 @@ import {
   isAwsManaged,
   modifyPrefixList,
   prefixListArn,
+  prefixListReferences,
   restorePrefixListVersion,
   type AwsPrefixList,
 } from "../domain/prefix-lists.js";
@@ -128,11 +129,11 @@ const createManagedPrefixList: Handler<CreateManagedPrefixListRequest, CreateMan
   return { PrefixList: managedView(pl, "create-in-progress") };
 };
 
-const modifyManagedPrefixList: Handler<ModifyManagedPrefixListRequest, ModifyManagedPrefixListResult> = ({ rs }, input) => {
+const modifyManagedPrefixList: Handler<ModifyManagedPrefixListRequest, ModifyManagedPrefixListResult> = ({ world, rs }, input) => {
   if (input.IpamPrefixListResolverSyncEnabled !== undefined) {
     throw invalidParameterValue("vpclab does not model IPAM prefix list resolvers (IpamPrefixListResolverSyncEnabled).");
   }
-  return { PrefixList: managedView(modifyPrefixList(rs, input), "modify-in-progress") };
+  return { PrefixList: managedView(modifyPrefixList(world, rs, input), "modify-in-progress") };
 };
 
 const restoreManagedPrefixListVersion: Handler<RestoreManagedPrefixListVersionRequest, RestoreManagedPrefixListVersionResult> = (
@@ -160,9 +161,9 @@ const getManagedPrefixListAssociations: Handler<GetManagedPrefixListAssociations
   { rs },
   input,
 ) => {
-  getAnyPrefixList(rs, input.PrefixListId);
-  // Routes and rules cannot reference a prefix list yet (domain/prefix-lists.ts), so nothing is associated.
-  const page = paginate([] as { ResourceId: string; ResourceOwner: string }[], input, [5, 255]);
+  const pl = getAnyPrefixList(rs, input.PrefixListId);
+  const refs = prefixListReferences(rs, pl.id).map((r) => ({ ResourceId: r.resourceId, ResourceOwner: r.resourceOwner }));
+  const page = paginate(refs, input, [5, 255], (r) => r.ResourceId);
   return { PrefixListAssociations: page.items, NextToken: page.nextToken };
 };
 

@@ -6,9 +6,10 @@
  * EC2 always returns a route table's `tagSet` and `propagatingVgwSet`, empty or not (the CLI prints
  * `"Tags": []`), so the view does too.
  *
- * Fidelity notes: see domain/route-tables.ts. `DestinationPrefixListId` naming an existing prefix list
- * is refused with InvalidParameterValue (the engine does not expand prefix lists yet; see
- * domain/prefix-lists.ts). The `association.*` filters match per association, so a
+ * Fidelity notes: see domain/route-tables.ts. A route to a prefix list (`DestinationPrefixListId`) shows
+ * that field and no DestinationCidrBlock, as EC2 does; routes propagated from a virtual private gateway
+ * show origin `EnableVgwRoutePropagation` and the table lists the gateway in `PropagatingVgws`
+ * (domain/vpn.ts). The `association.*` filters match per association, so a
  * main table that also has explicit subnet associations matches both `association.main=true` and
  * `=false`, and a table without associations matches neither, as the filter's documentation says.
  * A route loaded from a snapshot (snapshot/import.ts) may name a target kind vpclab does not model
@@ -36,7 +37,6 @@ import type {
 import type { Route, RouteTable } from "../domain/types.js";
 import type { RegionState, World } from "../state/world.js";
 import type { Handler } from "./context.js";
-import { refusePrefixListReference } from "../domain/prefix-lists.js";
 import {
   associateRouteTable,
   createRoute,
@@ -56,7 +56,11 @@ import { routeTableNotFound, routeTableMalformed } from "../domain/errors.js";
 function routeView(world: World, rs: RegionState, rt: RouteTable, r: Route): RouteView {
   const t = r.target;
   const view: RouteView = {
-    ...(r.destinationCidr.includes(":") ? { DestinationIpv6CidrBlock: r.destinationCidr } : { DestinationCidrBlock: r.destinationCidr }),
+    ...(r.destinationPrefixListId !== undefined
+      ? { DestinationPrefixListId: r.destinationPrefixListId }
+      : r.destinationCidr.includes(":")
+        ? { DestinationIpv6CidrBlock: r.destinationCidr }
+        : { DestinationCidrBlock: r.destinationCidr }),
     Origin: r.origin,
     State: routeState(world, rs, rt, r),
   };
@@ -116,7 +120,7 @@ export function routeTableView(world: World, rs: RegionState, rt: RouteTable): R
       GatewayId: a.gatewayId,
       AssociationState: { State: "associated" },
     })),
-    PropagatingVgws: [],
+    PropagatingVgws: (rt.propagatingVgws ?? []).map((GatewayId) => ({ GatewayId })),
     RouteTableId: rt.id,
     Routes: rt.routes.map((r) => routeView(world, rs, rt, r)),
     Tags: [...rt.tags].map(([Key, Value]) => ({ Key, Value })),
@@ -184,28 +188,17 @@ const replaceRouteTableAssociationOp: Handler<ReplaceRouteTableAssociationReques
   AssociationState: { State: "associated" },
 });
 
-/**
- * Prefix-list destinations are not expanded by the engine yet, so a known list is refused by name (an
- * unknown one is NotFound), never stored. IPv6 destinations are stored (domain/route-tables.ts).
- */
-function ipv4Only(rs: RegionState, input: { DestinationIpv6CidrBlock?: string; DestinationPrefixListId?: string }): void {
-  if (input.DestinationPrefixListId !== undefined) refusePrefixListReference(rs, input.DestinationPrefixListId, "route destinations");
-}
-
 const createRouteOp: Handler<CreateRouteRequest, CreateRouteResult> = ({ world, rs }, input) => {
-  ipv4Only(rs, input);
-  createRoute(world, rs, input.RouteTableId, input.DestinationCidrBlock, input, input.DestinationIpv6CidrBlock);
+  createRoute(world, rs, input.RouteTableId, input.DestinationCidrBlock, input, input.DestinationIpv6CidrBlock, input.DestinationPrefixListId);
   return { Return: true };
 };
 
 const replaceRouteOp: Handler<ReplaceRouteRequest, void> = ({ world, rs }, input) => {
-  ipv4Only(rs, input);
-  replaceRoute(world, rs, input.RouteTableId, input.DestinationCidrBlock, input, input.DestinationIpv6CidrBlock);
+  replaceRoute(world, rs, input.RouteTableId, input.DestinationCidrBlock, input, input.DestinationIpv6CidrBlock, input.DestinationPrefixListId);
 };
 
 const deleteRouteOp: Handler<DeleteRouteRequest, void> = ({ world, rs }, input) => {
-  ipv4Only(rs, input);
-  deleteRoute(world, rs, input.RouteTableId, input.DestinationCidrBlock, input.DestinationIpv6CidrBlock);
+  deleteRoute(world, rs, input.RouteTableId, input.DestinationCidrBlock, input.DestinationIpv6CidrBlock, input.DestinationPrefixListId);
 };
 
 export const routeTableOperations = {

@@ -36,6 +36,8 @@ import { prefixListOperations } from "./prefix-lists.js";
 import { egressOnlyGatewayOperations } from "./egress-only-gateways.js";
 import { flowLogOperations } from "./flow-logs.js";
 import { transitGatewayOperations } from "./transit-gateways.js";
+import { tgwPrefixListReferenceOperations } from "./tgw-prefix-list-references.js";
+import { vpnOperations } from "./vpn.js";
 import { natGatewayOperations } from "./nat-gateways.js";
 import { vpcEndpointOperations } from "./vpc-endpoints.js";
 
@@ -68,6 +70,8 @@ export const ec2Operations = {
   ...egressOnlyGatewayOperations,
   ...flowLogOperations,
   ...transitGatewayOperations,
+  ...tgwPrefixListReferenceOperations,
+  ...vpnOperations,
   ...natGatewayOperations,
   ...vpcEndpointOperations,
 } satisfies Operations;

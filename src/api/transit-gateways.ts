@@ -156,6 +156,7 @@ function attachmentView(rs: RegionState, a: AnyAttachment): Ec2.TransitGatewayAt
 function routeView(r: EffectiveTgwRoute): Ec2.TransitGatewayRoute {
   return {
     DestinationCidrBlock: r.destinationCidr,
+    PrefixListId: r.prefixListId,
     TransitGatewayAttachments: r.attachment
       ? [{ ResourceId: r.attachment.resourceId, TransitGatewayAttachmentId: r.attachment.id, ResourceType: r.attachment.type }]
       : undefined,

@@ -1,7 +1,7 @@
 /** Unit tests of `vpclab mesh`'s pure parts: the manifest tags and the scenario file's `mesh:` section. */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { meshManifestTags, readMeshManifest, type MeshManifest } from "./mesh.js";
+import { credsOf, meshManifestTags, parseMeshRef, readMeshManifest, type MeshManifest } from "./mesh.js";
 import { ScenarioError, parseScenario } from "./scenario-file.js";
 
 const base = `scenario: m
@@ -21,6 +21,22 @@ describe("mesh: pure parts", () => {
     assert.deepEqual(readMeshManifest([{ Key: "Name", Value: "x" }, ...tags.reverse()]), m);
     assert.deepEqual(readMeshManifest(undefined), { v: 1, r: [], t: [], s: [] });
     assert.deepEqual(readMeshManifest([{ Key: "vpclab:mesh:m", Value: "{broken" }]), { v: 1, r: [], t: [], s: [] });
+  });
+
+  it("keeps the accounts of a cross-account mesh in the manifest", () => {
+    const m: MeshManifest = { v: 1, r: [["vpc-1", "rtb-1", "10.1.0.0/16"]], t: [], s: [], o: { "vpc-1": "111111111111" }, k: { "111111111111": "111111111111", "222222222222": "ops" } };
+    assert.deepEqual(readMeshManifest(meshManifestTags(m)), m);
+  });
+
+  it("reads [<key or profile>@]<region>:<vpc> arguments", () => {
+    assert.deepEqual(parseMeshRef("ap-northeast-1:vpc-1"), { credText: "", region: "ap-northeast-1", vpc: "vpc-1" });
+    assert.deepEqual(parseMeshRef("111111111111@us-east-1:app"), { credText: "111111111111", region: "us-east-1", vpc: "app" });
+    assert.deepEqual(credsOf("111111111111", {}), { accessKey: "111111111111" });
+    assert.deepEqual(credsOf("ops", {}), { profile: "ops" });
+    assert.deepEqual(credsOf("", { profile: "p" }), { profile: "p", accessKey: undefined });
+    assert.throws(() => parseMeshRef("@us-east-1:app"), /before @/);
+    assert.throws(() => parseMeshRef("a b@us-east-1:app"), /before @/);
+    assert.throws(() => parseMeshRef("111111111111@nowhere"), /is not <region>:<vpc>/);
   });
 
   it("parses a mesh: section", () => {

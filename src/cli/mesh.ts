@@ -24,17 +24,32 @@
  * CreateTransitGatewayPeeringAttachment, AcceptTransitGatewayPeeringAttachment, CreateTransitGatewayRoute.
  *
  * Fidelity notes:
- * - One account: every VPC is reached with the same credentials (no RAM sharing in vpclab).
+ * - Accounts: an argument may say which credentials to act with, `<key or profile>@<region>:<vpc>`
+ *   (a 12-digit access key id is a vpclab account; anything else is a profile name), else the global
+ *   ones. Each region's gateway belongs to the account of that region's first VPC (in argument order);
+ *   another account's VPC attaches itself (vpclab models every gateway as shared, no RAM) and its
+ *   attachment goes `pendingAcceptance` unless the gateway auto-accepts: mesh accepts it as the gateway's
+ *   owner, who also makes the association and propagation. A TGW peering is requested by the first
+ *   region's gateway owner for the second's account and accepted as that account. The manifest also
+ *   records each cross-account VPC's owner (`o`) and how to act as each account (`k`: account → key or
+ *   profile name, never a secret), and a cross-account VPC attachment carries `vpclab:mesh:hub` (how to
+ *   act as the gateway's owner), so `unmesh` of any subset reaches every member.
+ * - Layout: one gateway per region, the gateways of every two regions peered (a full mesh of TGW
+ *   peerings, static routes only). `--hub-per-region` names this layout; there is no other (a single
+ *   hub cannot attach VPCs of other regions on AWS, and transit through a third region's gateway is not
+ *   built).
  * - A destination already routed in a table to another target is a conflict: reported, left untouched.
  * - Every route table of each VPC gets the routes (as `peer` with all subnets does).
  * - unmesh deletes a gateway only when mesh created it and no attachment other than mesh's remains.
- * - unmesh given fewer VPCs than mesh was removes their attachments, their own routes and rules, and the
- *   TGW routes to their CIDRs; the remaining VPCs' routes and rules naming those CIDRs stay (give unmesh
- *   every VPC of the mesh to remove it all).
- * - No `--hub-per-region` option: one gateway per region is the only layout.
+ * - unmesh given some of the mesh's VPCs removes exactly what mesh added for them: their attachments,
+ *   their routes and rules, the other members' routes and rules toward their CIDRs, and the TGW static
+ *   routes toward them in every region's gateway (the other regions' gateways are found through the
+ *   mesh-tagged peering attachments). A gateway left with no VPC attachment goes with its static routes
+ *   and peerings; the rest of the mesh keeps working.
  */
 import {
   AcceptTransitGatewayPeeringAttachmentCommand,
+  AcceptTransitGatewayVpcAttachmentCommand,
   AssociateTransitGatewayRouteTableCommand,
   AuthorizeSecurityGroupIngressCommand,
   CreateRouteCommand,
@@ -72,9 +87,14 @@ import { PeerError, cidrsOf, overlapsBetween, parseAllow, parseVpcRef, resolveVp
 import { Progress, confirm } from "./progress.js";
 import { analyze } from "./verify.js";
 
-export type MeshOptions = PeerOptions;
+export interface MeshOptions extends PeerOptions {
+  /** one transit gateway per region, peered across regions: the only layout, named explicitly */
+  hubPerRegion?: boolean;
+}
 
 const TAG = "vpclab:mesh";
+/** On a VPC attachment made from another account than the gateway's: the credentials of the gateway's owner. */
+const HUB_TAG = "vpclab:mesh:hub";
 const MTAG = "vpclab:mesh:m";
 const CHUNK = 250;
 const LIVE_ATT = ["initiatingRequest", "pendingAcceptance", "pending", "available", "modifying"];
@@ -88,6 +108,10 @@ export interface MeshManifest {
   t: [string, string, string][];
   /** ingress rules: [vpcId, groupId, protocol, from, to, cidr] */
   s: [string, string, string, number, number, string][];
+  /** owner account of every VPC not in the gateway owner's account: vpcId → account */
+  o?: Record<string, string>;
+  /** how to act as each account of the mesh other than the default credentials': account → `<key or profile>` */
+  k?: Record<string, string>;
 }
 
 export function meshManifestTags(m: MeshManifest): Tag[] {
@@ -105,7 +129,7 @@ export function readMeshManifest(tags: Tag[] | undefined): MeshManifest {
   for (let i = 1; byKey.has(`${MTAG}:${i}`); i++) json += byKey.get(`${MTAG}:${i}`)!;
   try {
     const m = JSON.parse(json) as MeshManifest;
-    return { v: 1, r: m.r ?? [], t: m.t ?? [], s: m.s ?? [] };
+    return { v: 1, r: m.r ?? [], t: m.t ?? [], s: m.s ?? [], ...(m.o && Object.keys(m.o).length ? { o: m.o } : {}), ...(m.k && Object.keys(m.k).length ? { k: m.k } : {}) };
   } catch {
     return empty;
   }
@@ -113,6 +137,8 @@ export function readMeshManifest(tags: Tag[] | undefined): MeshManifest {
 
 interface MeshVpc extends Side {
   ref: string;
+  /** the `<key or profile>@` prefix of the argument ("" for the default credentials) */
+  credText: string;
   vpcId: string;
   name: string;
   cidrs: string[];
@@ -121,6 +147,8 @@ interface MeshVpc extends Side {
 
 interface Hub {
   side: Side;
+  /** the owner's `<key or profile>` ("" for the default credentials) */
+  credText: string;
   tgwId: string;
   tableId: string;
   tgw?: TransitGateway;
@@ -149,14 +177,32 @@ function tagSpec(type: "transit-gateway" | "transit-gateway-attachment", name: s
   return [{ ResourceType: type, Tags: [{ Key: TAG, Value: "created" }, { Key: "Name", Value: name }] }];
 }
 
+/** `<key or profile>` → credentials: a 12-digit access key id selects a vpclab account, anything else is a profile. */
+export function credsOf(credText: string, opts: MeshOptions): Credentials {
+  if (!credText) return { profile: opts.profile, accessKey: opts.accountKey };
+  return /^\d{12}$/.test(credText) ? { accessKey: credText } : { profile: credText };
+}
+
+/** `[<key or profile>@]<region>:<vpc>` */
+export function parseMeshRef(text: string): { credText: string; region: string; vpc: string } {
+  const at = text.indexOf("@");
+  const credText = at < 0 ? "" : text.slice(0, at);
+  if (at >= 0 && !/^[A-Za-z0-9_.+-]{1,64}$/.test(credText)) throw new PeerError("InvalidArgument", `"${text}": before @ give a 12-digit account key (vpclab) or a profile name`);
+  const ref = parseVpcRef(at < 0 ? text : text.slice(at + 1));
+  return { credText, ...ref };
+}
+
+function sideFor(clients: Clients, opts: MeshOptions, region: string, credText: string): Side {
+  return { label: credText ? `${region} (${credText})` : region, region, client: clients.get(region, credsOf(credText, opts)) };
+}
+
 async function openVpcs(texts: string[], opts: MeshOptions, clients: Clients, book: CallBook): Promise<MeshVpc[]> {
-  const creds: Credentials = { profile: opts.profile, accessKey: opts.accountKey };
-  const refs = texts.map(parseVpcRef);
+  const refs = texts.map(parseMeshRef);
   return Promise.all(
     refs.map(async (ref, i) => {
-      const side: Side = { label: ref.region, region: ref.region, client: clients.get(ref.region, creds) };
+      const side = sideFor(clients, opts, ref.region, ref.credText);
       const vpc = await resolveVpc(book, side, ref.vpc);
-      return { ...side, account: vpc.OwnerId, ref: texts[i]!, vpcId: vpc.VpcId!, name: nameOf(vpc.Tags) ?? vpc.VpcId!, cidrs: cidrsOf(vpc), instances: [] };
+      return { ...side, account: vpc.OwnerId, credText: ref.credText, ref: texts[i]!, vpcId: vpc.VpcId!, name: nameOf(vpc.Tags) ?? vpc.VpcId!, cidrs: cidrsOf(vpc), instances: [] };
     }),
   );
 }
@@ -167,11 +213,11 @@ async function findHubTgw(book: CallBook, side: Side): Promise<TransitGateway | 
 }
 
 /** Polls `probe` until it answers one of `want`; a state outside `alive` is a dead end. */
-async function waitState(what: string, probe: () => Promise<string | undefined>, want: string[], timeoutMs: number, fast: boolean, alive: string[] = []): Promise<void> {
+async function waitState(what: string, probe: () => Promise<string | undefined>, want: string[], timeoutMs: number, fast: boolean, alive: string[] = []): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const s = (await probe()) ?? "";
-    if (want.includes(s)) return;
+    if (want.includes(s)) return s;
     if (alive.length && !alive.includes(s)) throw new PeerError("MeshFailed", `${what} is ${s || "gone"}`);
     if (Date.now() > deadline) throw new PeerError("Timeout", `${what} did not become ${want.join("/")} within ${Math.round(timeoutMs / 1000)} s (last: ${s || "not visible"})`);
     await sleep(fast ? 50 : 5000);
@@ -187,6 +233,15 @@ const tgwState = (book: CallBook, side: Side, id: string) => async () => {
   }
 };
 
+/** A VPC attachment's state as its VPC's account sees it (on another account's gateway too). */
+const vpcAttState = (book: CallBook, side: Side, id: string) => async () => {
+  const out = await book.read(side, new DescribeTransitGatewayVpcAttachmentsCommand({ TransitGatewayAttachmentIds: [id] })).catch((err) => {
+    if (/NotFound/.test(errorCode(err))) return { TransitGatewayVpcAttachments: [] };
+    throw err;
+  });
+  return out.TransitGatewayVpcAttachments?.[0]?.State ?? "deleted";
+};
+
 const attState = (book: CallBook, side: Side, id: string) => async () => {
   const out = await book.read(side, new DescribeTransitGatewayAttachmentsCommand({ TransitGatewayAttachmentIds: [id] })).catch((err) => {
     if (/NotFound/.test(errorCode(err))) return { TransitGatewayAttachments: [] };
@@ -194,6 +249,13 @@ const attState = (book: CallBook, side: Side, id: string) => async () => {
   });
   return out.TransitGatewayAttachments?.[0]?.State ?? "deleted";
 };
+
+/** A VPC attachment from another account waits for the gateway's owner: accept it as that account. */
+async function acceptVpcAttachment(book: CallBook, hub: Hub, v: MeshVpc, attId: string, timeoutMs: number, fast: boolean, h: { note(t: string): void }): Promise<void> {
+  await book.write(hub.side, new AcceptTransitGatewayVpcAttachmentCommand({ TransitGatewayAttachmentId: attId }));
+  h.note(`${attId} (${v.name}, account ${v.account}) accepted by the gateway's owner ${hub.side.account}`);
+  await waitState(attId, vpcAttState(book, v, attId), ["available"], timeoutMs, fast, LIVE_ATT);
+}
 
 function protoName(p: string | undefined): string {
   return p === "6" ? "tcp" : p === "17" ? "udp" : p === "1" ? "icmp" : (p ?? "").toLowerCase();
@@ -224,8 +286,8 @@ function groupsOf(instances: Instance[]): string[] {
   return [...ids];
 }
 
-function setup(texts: string[], opts: MeshOptions, given?: Target) {
-  if (texts.length < 2) throw new PeerError("InvalidArgument", "give at least two <region>:<vpc> arguments");
+function setup(texts: string[], opts: MeshOptions, given?: Target, min = 2) {
+  if (texts.length < min) throw new PeerError("InvalidArgument", min === 1 ? "give at least one <region>:<vpc> argument" : "give at least two <region>:<vpc> arguments");
   const target = given ?? resolveTarget(opts);
   const dryRun = Boolean(opts.dryRun);
   return { target, dryRun, book: new CallBook(dryRun), clients: new Clients(target), progress: new Progress(Boolean(opts.json)), timeoutMs: (opts.timeout ?? 300) * 1000, fast: target.isVpclab };
@@ -264,7 +326,9 @@ export async function runMesh(texts: string[], opts: MeshOptions, given?: Target
     // ---- 2. one gateway per region
     await progress.step("One transit gateway per region", async (h) => {
       for (const region of regions) {
-        const side: Side = { label: region, region, client: vpcs.find((v) => v.region === region)!.client };
+        // The gateway belongs to the account of the region's first VPC (in the order given).
+        const owner = vpcs.find((v) => v.region === region)!;
+        const side: Side = { label: owner.label, region, client: owner.client, account: owner.account };
         let tgw = await findHubTgw(book, side);
         let created = false;
         if (!tgw) {
@@ -278,7 +342,7 @@ export async function runMesh(texts: string[], opts: MeshOptions, given?: Target
         const tableId = tgw?.Options?.AssociationDefaultRouteTableId ?? `tgw-rtb-(new ${region})`;
         const manifest = readMeshManifest(tgw?.Tags);
         const oldKeys = (tgw?.Tags ?? []).map((t) => t.Key!).filter((k) => k.startsWith(MTAG));
-        hubs.set(region, { side, tgwId: tgw?.TransitGatewayId ?? `tgw-(new ${region})`, tableId, tgw, manifest, manifestBefore: JSON.stringify(manifest), oldKeys });
+        hubs.set(region, { side, credText: owner.credText, tgwId: tgw?.TransitGatewayId ?? `tgw-(new ${region})`, tableId, tgw, manifest, manifestBefore: JSON.stringify(manifest), oldKeys });
         gateways.push({ region, id: hubs.get(region)!.tgwId, created });
       }
       if (gateways.every((g) => !g.created)) h.unchanged(`${gateways.length} reused`);
@@ -292,32 +356,48 @@ export async function runMesh(texts: string[], opts: MeshOptions, given?: Target
       for (const v of vpcs) {
         const hub = hubs.get(v.region)!;
         let attId: string | undefined;
+        const cross = Boolean(v.account && hub.side.account && v.account !== hub.side.account);
+        if (cross) {
+          // Another account's VPC: the gateway's manifests say how to act as it, for unmesh.
+          hub.manifest.o = { ...hub.manifest.o, [v.vpcId]: v.account! };
+          for (const hb of hubs.values()) if (v.credText) hb.manifest.k = { ...hb.manifest.k, [v.account!]: v.credText };
+        }
         if (hub.tgw) {
           const out = await book.read(v, new DescribeTransitGatewayVpcAttachmentsCommand({ Filters: [{ Name: "transit-gateway-id", Values: [hub.tgwId] }, { Name: "vpc-id", Values: [v.vpcId] }, { Name: "state", Values: LIVE_ATT }] }));
           attId = out.TransitGatewayVpcAttachments?.[0]?.TransitGatewayAttachmentId;
+          if (attId && out.TransitGatewayVpcAttachments?.[0]?.State === "pendingAcceptance") await acceptVpcAttachment(book, hub, v, attId, timeoutMs, fast, h);
         }
         if (!attId) {
           const subnets = (await book.read(v, new DescribeSubnetsCommand({ Filters: [{ Name: "vpc-id", Values: [v.vpcId] }] }))).Subnets ?? [];
           const perAz = new Map<string, string>();
           for (const s of [...subnets].sort((a, b) => (a.SubnetId! < b.SubnetId! ? -1 : 1))) if (!perAz.has(s.AvailabilityZone!)) perAz.set(s.AvailabilityZone!, s.SubnetId!);
           if (perAz.size === 0) throw new PeerError("NoSubnet", `${v.name} has no subnet: a transit gateway attachment needs one subnet per Availability Zone`);
-          const out = await book.write(v, new CreateTransitGatewayVpcAttachmentCommand({ TransitGatewayId: hub.tgwId, VpcId: v.vpcId, SubnetIds: [...perAz.values()], TagSpecifications: tagSpec("transit-gateway-attachment", `vpclab-mesh-${v.name}`) }));
+          const spec = tagSpec("transit-gateway-attachment", `vpclab-mesh-${v.name}`);
+          if (cross) spec[0]!.Tags.push({ Key: HUB_TAG, Value: hub.credText });
+          const out = await book.write(v, new CreateTransitGatewayVpcAttachmentCommand({ TransitGatewayId: hub.tgwId, VpcId: v.vpcId, SubnetIds: [...perAz.values()], TagSpecifications: spec }));
           attId = out?.TransitGatewayVpcAttachment?.TransitGatewayAttachmentId ?? `tgw-attach-(new ${v.name})`;
-          if (out) await waitState(attId, attState(book, v, attId), ["available"], timeoutMs, fast, LIVE_ATT);
+          if (out) {
+            // Another account's gateway: the attachment waits for its owner unless it auto-accepts.
+            const st = await waitState(attId, vpcAttState(book, v, attId), ["available", "pendingAcceptance"], timeoutMs, fast, LIVE_ATT);
+            if (st === "pendingAcceptance") await acceptVpcAttachment(book, hub, v, attId, timeoutMs, fast, h);
+          } else if (cross && hub.tgw?.Options?.AutoAcceptSharedAttachments !== "enable") {
+            await book.write(hub.side, new AcceptTransitGatewayVpcAttachmentCommand({ TransitGatewayAttachmentId: attId }));
+          }
           h.note(`${v.name}: ${attId} on ${[...perAz.values()].join(", ")}`);
           made++;
         }
         attachments.set(v.vpcId, attId);
         if (dryRun && !hub.tgw) continue;
         if (!attId.startsWith("tgw-attach-(")) {
-          const att = (await book.read(v, new DescribeTransitGatewayAttachmentsCommand({ TransitGatewayAttachmentIds: [attId] }))).TransitGatewayAttachments?.[0];
+          // Association and propagation are the gateway owner's to make.
+          const att = (await book.read(hub.side, new DescribeTransitGatewayAttachmentsCommand({ TransitGatewayAttachmentIds: [attId] }))).TransitGatewayAttachments?.[0];
           if (!att?.Association) {
-            await book.write(v, new AssociateTransitGatewayRouteTableCommand({ TransitGatewayRouteTableId: hub.tableId, TransitGatewayAttachmentId: attId }));
+            await book.write(hub.side, new AssociateTransitGatewayRouteTableCommand({ TransitGatewayRouteTableId: hub.tableId, TransitGatewayAttachmentId: attId }));
             made++;
           }
-          const props = (await book.read(v, new GetTransitGatewayAttachmentPropagationsCommand({ TransitGatewayAttachmentId: attId }))).TransitGatewayAttachmentPropagations ?? [];
+          const props = (await book.read(hub.side, new GetTransitGatewayAttachmentPropagationsCommand({ TransitGatewayAttachmentId: attId }))).TransitGatewayAttachmentPropagations ?? [];
           if (!props.some((p) => p.TransitGatewayRouteTableId === hub.tableId)) {
-            await book.write(v, new EnableTransitGatewayRouteTablePropagationCommand({ TransitGatewayRouteTableId: hub.tableId, TransitGatewayAttachmentId: attId }));
+            await book.write(hub.side, new EnableTransitGatewayRouteTablePropagationCommand({ TransitGatewayRouteTableId: hub.tableId, TransitGatewayAttachmentId: attId }));
             made++;
           }
         }
@@ -348,7 +428,7 @@ export async function runMesh(texts: string[], opts: MeshOptions, given?: Target
                 TransitGatewayId: a.tgwId,
                 PeerTransitGatewayId: b.tgwId,
                 PeerRegion: b.side.region,
-                PeerAccountId: vpcs.find((v) => v.region === b.side.region)!.account!,
+                PeerAccountId: b.side.account!,
                 TagSpecifications: tagSpec("transit-gateway-attachment", `vpclab-mesh-${a.side.region}-${b.side.region}`),
               }),
             );
@@ -364,6 +444,7 @@ export async function runMesh(texts: string[], opts: MeshOptions, given?: Target
             }
             await waitState(id, attState(book, a.side, id), ["available"], timeoutMs, fast, ["initiatingRequest", "pendingAcceptance", "pending", "available"]);
           } else if (created) await book.write(b.side, new AcceptTransitGatewayPeeringAttachmentCommand({ TransitGatewayAttachmentId: id }));
+          for (const x of [a, b]) if (x.credText && x.side.account) for (const hb of hubs.values()) hb.manifest.k = { ...hb.manifest.k, [x.side.account]: x.credText };
           peeringOf.set(`${a.side.region}|${b.side.region}`, id);
           peeringOf.set(`${b.side.region}|${a.side.region}`, id);
           peerings.push({ regions: [a.side.region, b.side.region], id, created });
@@ -573,7 +654,7 @@ export interface UnmeshReport {
 }
 
 export async function runUnmesh(texts: string[], opts: MeshOptions, given?: Target): Promise<UnmeshReport> {
-  const { target, dryRun, book, clients, progress, timeoutMs, fast } = setup(texts, opts, given);
+  const { target, dryRun, book, clients, progress, timeoutMs, fast } = setup(texts, opts, given, 1);
   if (!dryRun && !target.isVpclab && !opts.yes) {
     if (!(await confirm(`Remove what vpclab mesh added for ${texts.join(", ")}?`))) throw new PeerError("NotConfirmed", "not confirmed; run again with --yes to proceed without asking");
   }
@@ -589,25 +670,63 @@ export async function runUnmesh(texts: string[], opts: MeshOptions, given?: Targ
     const regions = [...new Set(vpcs.map((v) => v.region))].sort();
     const hubs = await progress.step("Find the mesh's transit gateways", async (h) => {
       const out: Hub[] = [];
-      for (const region of regions) {
-        const side: Side = { label: region, region, client: vpcs.find((v) => v.region === region)!.client };
+      const open = async (region: string, credText: string, account: string | undefined, wantId?: string) => {
+        if (out.some((x) => x.side.region === region)) return;
+        const side = { ...sideFor(clients, opts, region, credText), ...(account ? { account } : {}) };
         const tgw = await findHubTgw(book, side);
-        if (!tgw) continue;
+        if (!tgw || (wantId && tgw.TransitGatewayId !== wantId)) return;
         const manifest = readMeshManifest(tgw.Tags);
-        out.push({ side, tgwId: tgw.TransitGatewayId!, tableId: tgw.Options?.AssociationDefaultRouteTableId ?? "", tgw, manifest, manifestBefore: JSON.stringify(manifest), oldKeys: (tgw.Tags ?? []).map((t) => t.Key!).filter((k) => k.startsWith(MTAG)) });
+        side.account ??= tgw.OwnerId;
+        out.push({ side, credText, tgwId: tgw.TransitGatewayId!, tableId: tgw.Options?.AssociationDefaultRouteTableId ?? "", tgw, manifest, manifestBefore: JSON.stringify(manifest), oldKeys: (tgw.Tags ?? []).map((t) => t.Key!).filter((k) => k.startsWith(MTAG)) });
+      };
+      for (const region of regions) {
+        // The region's gateway may be another account's: the VPC's mesh attachment names its owner.
+        for (const v of vpcs.filter((x) => x.region === region)) {
+          const atts = (await book.read(v, new DescribeTransitGatewayVpcAttachmentsCommand({ Filters: [{ Name: "vpc-id", Values: [v.vpcId] }, { Name: "state", Values: LIVE_ATT }, { Name: "tag-key", Values: [TAG] }] }))).TransitGatewayVpcAttachments ?? [];
+          const hubCred = atts.flatMap((a) => a.Tags ?? []).find((t) => t.Key === HUB_TAG);
+          await open(region, hubCred ? (hubCred.Value ?? "") : v.credText, hubCred ? undefined : v.account, atts[0]?.TransitGatewayId);
+        }
+        if (!out.some((x) => x.side.region === region)) {
+          const v = vpcs.find((x) => x.region === region)!;
+          await open(region, v.credText, v.account);
+        }
+      }
+      // The rest of the mesh: the gateways these ones are peered with, region by region (found by their
+      // vpclab:mesh tag, as their owners' accounts), so the other members' routes and rules toward these
+      // VPCs can go too.
+      for (let i = 0; i < out.length; i++) {
+        const hb = out[i]!;
+        const ps = await book.read(hb.side, new DescribeTransitGatewayPeeringAttachmentsCommand({ Filters: [{ Name: "transit-gateway-id", Values: [hb.tgwId] }, { Name: "state", Values: LIVE_ATT }] }));
+        for (const p of ps.TransitGatewayPeeringAttachments ?? []) {
+          for (const info of [p.RequesterTgwInfo, p.AccepterTgwInfo]) {
+            if (!info?.Region || !info.TransitGatewayId || info.TransitGatewayId === hb.tgwId) continue;
+            const owner = info.OwnerId;
+            const credText = owner && owner !== hb.side.account ? (hb.manifest.k?.[owner] ?? "") : hb.credText;
+            await open(info.Region, credText, undefined, info.TransitGatewayId);
+          }
+        }
       }
       if (out.length === 0) h.unchanged("no gateway tagged vpclab:mesh: nothing to undo");
       else h.detail(out.map((x) => `${x.side.region} ${x.tgwId}`).join(", "));
       return out;
     });
-    const vpcOf = (id: string) => vpcs.find((v) => v.vpcId === id);
+    // Mesh's additions for these VPCs: their own routes and rules, and every other member's routes and
+    // rules toward their CIDRs (mesh refuses overlapping CIDRs, so a CIDR names one member).
+    const ourCidrs = new Set(vpcs.flatMap((v) => v.cidrs));
+    // Another member's VPC: the gateway owner's, or (recorded in the manifest) another account's.
+    const sideOf = (hb: Hub, vpcId: string): Side => {
+      const given = vpcs.find((v) => v.vpcId === vpcId);
+      if (given) return given;
+      const acct = hb.manifest.o?.[vpcId];
+      return acct && acct !== hb.side.account ? sideFor(clients, opts, hb.side.region, hb.manifest.k?.[acct] ?? "") : hb.side;
+    };
 
     await progress.step("Revoke the security-group rules", async (h) => {
       for (const hb of hubs) {
-        const byGroup = new Map<string, { v: MeshVpc; perms: IpPermission[] }>();
+        const byGroup = new Map<string, { v: Side; perms: IpPermission[] }>();
         for (const [vpcId, groupId, proto, from, to, cidr] of hb.manifest.s) {
-          const v = vpcOf(vpcId);
-          if (!v) continue;
+          if (!ours.has(vpcId) && !ourCidrs.has(cidr)) continue;
+          const v = sideOf(hb, vpcId);
           const g = byGroup.get(groupId) ?? { v, perms: [] };
           g.perms.push(permission(proto, from, to, cidr));
           byGroup.set(groupId, g);
@@ -618,7 +737,7 @@ export async function runUnmesh(texts: string[], opts: MeshOptions, given?: Targ
           if (still.length) await book.write(v, new RevokeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: still }));
           removed.rules += still.length;
         }
-        hb.manifest.s = hb.manifest.s.filter((s) => !ours.has(s[0]));
+        hb.manifest.s = hb.manifest.s.filter((s) => !ours.has(s[0]) && !ourCidrs.has(s[5]));
       }
       if (!removed.rules) h.unchanged("none left");
       else h.detail(`${removed.rules} ${dryRun ? "to revoke" : "revoked"}`);
@@ -627,21 +746,24 @@ export async function runUnmesh(texts: string[], opts: MeshOptions, given?: Targ
     await progress.step("Delete the VPC routes to the gateways", async (h) => {
       for (const hb of hubs) {
         for (const [vpcId, rtb, cidr] of hb.manifest.r) {
-          const v = vpcOf(vpcId);
-          if (!v) continue;
+          if (!ours.has(vpcId) && !ourCidrs.has(cidr)) continue;
+          const v = sideOf(hb, vpcId);
           const t = (await book.read(v, new DescribeRouteTablesCommand({ Filters: [{ Name: "route-table-id", Values: [rtb] }] }))).RouteTables?.[0];
           if (!t?.Routes?.some((r) => r.DestinationCidrBlock === cidr && r.TransitGatewayId === hb.tgwId)) continue;
           await book.write(v, new DeleteRouteCommand({ RouteTableId: rtb, DestinationCidrBlock: cidr }));
           removed.vpcRoutes++;
         }
-        hb.manifest.r = hb.manifest.r.filter((r) => !ours.has(r[0]));
+        hb.manifest.r = hb.manifest.r.filter((r) => !ours.has(r[0]) && !ourCidrs.has(r[2]));
+        if (hb.manifest.o) {
+          for (const id of ours) delete hb.manifest.o[id];
+          if (Object.keys(hb.manifest.o).length === 0) delete hb.manifest.o;
+        }
       }
       if (!removed.vpcRoutes) h.unchanged("none left");
       else h.detail(`${removed.vpcRoutes} ${dryRun ? "to delete" : "deleted"}`);
     });
 
     // A TGW route belongs to the mesh of these VPCs when its CIDR is one of theirs.
-    const ourCidrs = new Set(vpcs.flatMap((v) => v.cidrs));
     await progress.step("Delete the gateways' static routes", async (h) => {
       for (const hb of hubs) {
         for (const [rtb, cidr, att] of hb.manifest.t) {
@@ -659,13 +781,15 @@ export async function runUnmesh(texts: string[], opts: MeshOptions, given?: Targ
 
     await progress.step("Delete the VPC attachments mesh made", async (h) => {
       const waits: (() => Promise<void>)[] = [];
-      for (const hb of hubs) {
-        const out = await book.read(hb.side, new DescribeTransitGatewayVpcAttachmentsCommand({ Filters: [{ Name: "transit-gateway-id", Values: [hb.tgwId] }, { Name: "state", Values: LIVE_ATT }, { Name: "tag-key", Values: [TAG] }] }));
+      // Each from the VPC's own account (which made it, and may delete it on another account's gateway).
+      const hubIds = new Set(hubs.map((x) => x.tgwId));
+      for (const v of vpcs) {
+        const out = await book.read(v, new DescribeTransitGatewayVpcAttachmentsCommand({ Filters: [{ Name: "vpc-id", Values: [v.vpcId] }, { Name: "state", Values: LIVE_ATT }, { Name: "tag-key", Values: [TAG] }] }));
         for (const a of out.TransitGatewayVpcAttachments ?? []) {
-          if (!ours.has(a.VpcId!)) continue;
-          await book.write(hb.side, new DeleteTransitGatewayVpcAttachmentCommand({ TransitGatewayAttachmentId: a.TransitGatewayAttachmentId! }));
+          if (!hubIds.has(a.TransitGatewayId!)) continue;
+          await book.write(v, new DeleteTransitGatewayVpcAttachmentCommand({ TransitGatewayAttachmentId: a.TransitGatewayAttachmentId! }));
           removed.attachments++;
-          waits.push(() => waitState(a.TransitGatewayAttachmentId!, attState(book, hb.side, a.TransitGatewayAttachmentId!), ["deleted"], timeoutMs, fast));
+          waits.push(() => waitState(a.TransitGatewayAttachmentId!, vpcAttState(book, v, a.TransitGatewayAttachmentId!), ["deleted"], timeoutMs, fast).then(() => undefined));
         }
       }
       if (!dryRun) for (const w of waits) await w();
@@ -683,6 +807,16 @@ export async function runUnmesh(texts: string[], opts: MeshOptions, given?: Targ
     const goes = (hb: Hub) => hb.tgw?.Tags?.some((t) => t.Key === TAG && t.Value === "created") && remaining.get(hb.tgwId) === 0;
 
     await progress.step("Delete the peering attachments mesh made", async (h) => {
+      // A gateway that goes first loses the static routes mesh put in it (toward the remaining regions).
+      for (const hb of hubs.filter(goes)) {
+        for (const [rtb, cidr, att] of hb.manifest.t) {
+          const found = (await book.read(hb.side, new SearchTransitGatewayRoutesCommand({ TransitGatewayRouteTableId: rtb, Filters: [{ Name: "route-search.exact-match", Values: [cidr] }] })).catch(() => ({ Routes: [] }))).Routes ?? [];
+          if (!found.some((r) => r.Type === "static" && r.TransitGatewayAttachments?.some((a) => a.TransitGatewayAttachmentId === att))) continue;
+          await book.write(hb.side, new DeleteTransitGatewayRouteCommand({ TransitGatewayRouteTableId: rtb, DestinationCidrBlock: cidr }));
+          removed.tgwRoutes++;
+        }
+        hb.manifest.t = [];
+      }
       const seen = new Set<string>();
       const waits: (() => Promise<void>)[] = [];
       for (const hb of hubs) {
@@ -696,7 +830,7 @@ export async function runUnmesh(texts: string[], opts: MeshOptions, given?: Targ
           seen.add(id);
           await book.write(hb.side, new DeleteTransitGatewayPeeringAttachmentCommand({ TransitGatewayAttachmentId: id }));
           removed.peerings++;
-          waits.push(() => waitState(id, attState(book, hb.side, id), ["deleted"], timeoutMs, fast));
+          waits.push(() => waitState(id, attState(book, hb.side, id), ["deleted"], timeoutMs, fast).then(() => undefined));
         }
       }
       if (!dryRun) for (const w of waits) await w();

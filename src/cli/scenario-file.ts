@@ -18,7 +18,13 @@
  *   route_tables:   [{ name | main: true, vpc, routes: [{ destination, to }], subnets: all | [<subnet>] }]
  *   security_groups: [{ name, vpc, description, ingress: [{ protocol, port, from }] }]
  *   instances:      [{ name, subnet | (vpc + zone), security_groups: [..], type, image }]
+ *   transit_gateways: [{ name, region, asn }]                          # no default table association/propagation
+ *   tgw_attachments:  [{ name, transit_gateway, vpc, subnets: [<subnet>, one per zone] }
+ *                      | { name, transit_gateway, peer: <tgw in another region> }]   # peering: requested, accepted
+ *   tgw_route_tables: [{ name, transit_gateway, associations: [<attachment>], propagations: [<vpc attachment>],
+ *                        routes: [{ destination, to: <attachment> | blackhole }] }]
  *   mesh:           { vpcs: [<vpc>, …], allow: "icmp,tcp:22" }          # applied by `vpclab mesh`'s code
+ *   (a VPC route's `to:` may name a transit gateway the VPC is attached to under tgw_attachments)
  *
  * Fidelity notes: one account per file (the credentials' account); a `default: true` VPC is the region's
  * default VPC, used as it is and never created or deleted, and its default subnets are named by zone.
@@ -83,6 +89,33 @@ export interface InstanceDecl {
   type: string;
   image?: string;
 }
+/** A transit gateway declared explicitly: no default route table association or propagation, so the
+ *  file's `tgw_route_tables` alone decide where packets go. */
+export interface TgwDecl {
+  name: string;
+  region: string;
+  asn?: number;
+}
+/** A VPC attachment (`vpc` + `subnets`, one per zone) or an inter-region peering attachment (`peer`). */
+export interface TgwAttachmentDecl {
+  name: string;
+  transitGateway: string;
+  vpc?: string;
+  subnets: string[];
+  peer?: string;
+}
+export interface TgwRouteDecl {
+  destination: string;
+  /** an attachment name, or "blackhole" */
+  to: string;
+}
+export interface TgwRouteTableDecl {
+  name: string;
+  transitGateway: string;
+  associations: string[];
+  propagations: string[];
+  routes: TgwRouteDecl[];
+}
 /** VPCs joined through transit gateways exactly as `vpclab mesh` joins them (same code). */
 export interface MeshDecl {
   vpcs: string[];
@@ -99,6 +132,9 @@ export interface Scenario {
   routeTables: RouteTableDecl[];
   securityGroups: SecurityGroupDecl[];
   instances: InstanceDecl[];
+  transitGateways: TgwDecl[];
+  tgwAttachments: TgwAttachmentDecl[];
+  tgwRouteTables: TgwRouteTableDecl[];
   mesh?: MeshDecl;
 }
 
@@ -270,6 +306,9 @@ export function parseScenario(text: string, file: string): Scenario {
     "route_tables",
     "security_groups",
     "instances",
+    "transit_gateways",
+    "tgw_attachments",
+    "tgw_route_tables",
     "mesh",
   ]);
   if (!root) throw new ScenarioError(c.problems);
@@ -381,6 +420,122 @@ export function parseScenario(text: string, file: string): Scenario {
   const peeringByName = new Map(peerings.map((x) => [x.name, x]));
   const igwByName = new Map(internetGateways.map((x) => [x.name, x]));
 
+  // ---- transit gateways, their attachments and route tables
+  const transitGateways: TgwDecl[] = [];
+  c.list(root, "transit_gateways", []).forEach((raw, i) => {
+    const p: Path = ["transit_gateways", i];
+    const o = c.object(raw, p, ["name", "region", "asn"]);
+    if (!o) return;
+    const name = c.string(o, "name", p, true);
+    claim(name, "transit gateway", p);
+    const region = c.string(o, "region", p, true);
+    if (region && !REGION_RE.test(region)) c.fail([...p, "region"], `"${region}" is not a region name (e.g. ap-northeast-1)`);
+    let asn: number | undefined;
+    if (o.asn !== undefined) {
+      const a = o.asn;
+      if (typeof a !== "number" || !Number.isInteger(a) || !((a >= 64512 && a <= 65534) || (a >= 4200000000 && a <= 4294967294))) {
+        c.fail([...p, "asn"], `must be a private ASN (64512-65534 or 4200000000-4294967294), got ${describe(a)}`);
+      } else asn = a;
+    }
+    if (name && region) transitGateways.push({ name, region, ...(asn !== undefined ? { asn } : {}) });
+  });
+  const tgwByName = new Map(transitGateways.map((x) => [x.name, x]));
+  const needTgw = (t: string | undefined, path: Path): TgwDecl | undefined => {
+    if (t === undefined) return undefined;
+    const tgw = tgwByName.get(t);
+    if (!tgw) c.fail(path, `no transit gateway named "${t}" in this file (transit_gateways: ${[...tgwByName.keys()].join(", ") || "none"})`);
+    return tgw;
+  };
+
+  const tgwAttachments: TgwAttachmentDecl[] = [];
+  c.list(root, "tgw_attachments", []).forEach((raw, i) => {
+    const p: Path = ["tgw_attachments", i];
+    const o = c.object(raw, p, ["name", "transit_gateway", "vpc", "subnets", "peer"]);
+    if (!o) return;
+    const name = c.string(o, "name", p, true);
+    claim(name, "transit gateway attachment", p);
+    const tgwName = c.string(o, "transit_gateway", p, true);
+    const tgw = needTgw(tgwName, [...p, "transit_gateway"]);
+    const vpcName = c.string(o, "vpc", p, false);
+    const peerName = c.string(o, "peer", p, false);
+    if ((vpcName === undefined) === (peerName === undefined)) return c.fail(p, "give exactly one of `vpc` (a VPC attachment) or `peer` (a peering attachment to another region's transit gateway)");
+    const subnets: string[] = [];
+    if (vpcName !== undefined) {
+      const vpc = needVpc(vpcName, [...p, "vpc"]);
+      if (vpc && tgw && vpc.region !== tgw.region) c.fail([...p, "vpc"], `${vpc.name} is in ${vpc.region}, ${tgw.name} in ${tgw.region}: a VPC attaches to a transit gateway of its own region`);
+      if (vpc?.isDefault) c.fail([...p, "vpc"], "a default VPC's subnets are not declared in the file; attach a declared VPC");
+      const zones = new Set<string>();
+      c.list(o, "subnets", p, true).forEach((sraw, j) => {
+        const sub = typeof sraw === "string" ? subnetsByName.get(sraw) : undefined;
+        if (!sub) return c.fail([...p, "subnets", j], `no subnet named ${JSON.stringify(sraw)} in this file`);
+        if (vpc && sub.vpc !== vpc) return c.fail([...p, "subnets", j], `subnet ${sraw} is in ${sub.vpc.name}, not ${vpc.name}`);
+        if (zones.has(sub.subnet.zone)) return c.fail([...p, "subnets", j], `a second subnet in zone ${sub.subnet.zone}: an attachment takes one subnet per Availability Zone`);
+        zones.add(sub.subnet.zone);
+        subnets.push(sraw as string);
+      });
+      if (vpc && tgwAttachments.some((a) => a.vpc === vpc.name && a.transitGateway === tgwName)) c.fail([...p, "vpc"], `${vpc.name} is already attached to ${tgwName} in this file`);
+    } else {
+      if (o.subnets !== undefined) c.fail([...p, "subnets"], "a peering attachment has no subnets");
+      const peer = needTgw(peerName, [...p, "peer"]);
+      if (peer && tgw) {
+        if (peer === tgw) c.fail([...p, "peer"], "a transit gateway cannot peer with itself");
+        else if (peer.region === tgw.region) c.fail([...p, "peer"], `${tgw.name} and ${peer.name} are both in ${tgw.region}: vpclab models inter-region transit gateway peering only`);
+        if (tgwAttachments.some((a) => a.peer && ((a.transitGateway === tgw.name && a.peer === peer.name) || (a.transitGateway === peer.name && a.peer === tgw.name)))) c.fail([...p, "peer"], `${tgw.name} and ${peer.name} are already peered in this file`);
+      }
+    }
+    if (name && tgwName) tgwAttachments.push({ name, transitGateway: tgwName, ...(vpcName ? { vpc: vpcName } : {}), subnets, ...(peerName ? { peer: peerName } : {}) });
+  });
+  const tgwAttByName = new Map(tgwAttachments.map((x) => [x.name, x]));
+  /** Is attachment `a` on gateway `tgw` (a peering attachment is on both of its gateways)? */
+  const onTgw = (a: TgwAttachmentDecl, tgw: string) => a.transitGateway === tgw || a.peer === tgw;
+
+  const tgwRouteTables: TgwRouteTableDecl[] = [];
+  const associated = new Map<string, string>();
+  c.list(root, "tgw_route_tables", []).forEach((raw, i) => {
+    const p: Path = ["tgw_route_tables", i];
+    const o = c.object(raw, p, ["name", "transit_gateway", "associations", "propagations", "routes"]);
+    if (!o) return;
+    const name = c.string(o, "name", p, true);
+    claim(name, "transit gateway route table", p);
+    const tgwName = c.string(o, "transit_gateway", p, true);
+    const tgw = needTgw(tgwName, [...p, "transit_gateway"]);
+    const attList = (key: "associations" | "propagations") => {
+      const out: string[] = [];
+      c.list(o, key, p).forEach((araw, j) => {
+        const a = typeof araw === "string" ? tgwAttByName.get(araw) : undefined;
+        if (!a) return c.fail([...p, key, j], `no transit gateway attachment named ${JSON.stringify(araw)} in this file`);
+        if (tgw && !onTgw(a, tgw.name)) return c.fail([...p, key, j], `attachment ${a.name} is not on ${tgw.name}`);
+        if (out.includes(a.name)) return c.fail([...p, key, j], `${a.name} is listed twice`);
+        if (key === "propagations" && a.peer) return c.fail([...p, key, j], `${a.name} is a peering attachment: a peering attachment never propagates (route to it with a static route)`);
+        if (key === "associations") {
+          const k = `${tgwName}|${a.name}`;
+          if (associated.has(k)) return c.fail([...p, key, j], `${a.name} is already associated with ${associated.get(k)}: an attachment has one association per transit gateway`);
+          associated.set(k, name ?? "");
+        }
+        out.push(a.name);
+      });
+      return out;
+    };
+    const associations = attList("associations");
+    const propagations = attList("propagations");
+    const routes: TgwRouteDecl[] = [];
+    c.list(o, "routes", p).forEach((rraw, j) => {
+      const rp: Path = [...p, "routes", j];
+      const ro = c.object(rraw, rp, ["destination", "to"]);
+      if (!ro) return;
+      const dest = c.cidr(c.string(ro, "destination", rp, true), [...rp, "destination"]);
+      const to = c.string(ro, "to", rp, true);
+      if (to && to !== "blackhole") {
+        const a = tgwAttByName.get(to);
+        if (!a) c.fail([...rp, "to"], `"${to}" is neither "blackhole" nor a transit gateway attachment of this file`);
+        else if (tgw && !onTgw(a, tgw.name)) c.fail([...rp, "to"], `attachment ${to} is not on ${tgw.name}`);
+      }
+      if (dest && routes.some((r) => r.destination === dest)) c.fail([...rp, "destination"], `${dest} is already routed in this table`);
+      if (dest && to) routes.push({ destination: dest, to });
+    });
+    if (name && tgwName) tgwRouteTables.push({ name, transitGateway: tgwName, associations, propagations, routes });
+  });
+
   // ---- route tables
   const routeTables: RouteTableDecl[] = [];
   c.list(root, "route_tables", []).forEach((raw, i) => {
@@ -401,7 +556,12 @@ export function parseScenario(text: string, file: string): Scenario {
       const dest = c.cidr(c.string(ro, "destination", rp, true), [...rp, "destination"]);
       const to = c.string(ro, "to", rp, true);
       if (to && vpc) {
-        const problem = routeTargetProblem(to, vpc, peeringByName, igwByName, vpcByName, peerings);
+        const tgw = tgwByName.get(to);
+        const problem = tgw
+          ? tgwAttachments.some((a) => a.vpc === vpc.name && a.transitGateway === tgw.name)
+            ? undefined
+            : `${vpc.name} is not attached to transit gateway ${to} under tgw_attachments: AWS refuses a route to a gateway the VPC is not attached to`
+          : routeTargetProblem(to, vpc, peeringByName, igwByName, vpcByName, peerings);
         if (problem) c.fail([...rp, "to"], problem);
       }
       if (dest && routes.some((r) => r.destination === dest)) c.fail([...rp, "destination"], `${dest} is already routed in this table`);
@@ -540,7 +700,7 @@ export function parseScenario(text: string, file: string): Scenario {
   }
 
   if (c.problems.length) throw new ScenarioError(c.problems);
-  return { file, scenario, description, vpcs, internetGateways, peerings, routeTables, securityGroups, instances, ...(mesh ? { mesh } : {}) };
+  return { file, scenario, description, vpcs, internetGateways, peerings, routeTables, securityGroups, instances, transitGateways, tgwAttachments, tgwRouteTables, ...(mesh ? { mesh } : {}) };
 }
 
 function routeTargetProblem(
@@ -561,7 +721,7 @@ function routeTargetProblem(
     return found.length === 1 ? undefined : `no peering between ${vpc.name} and ${to} is declared under peerings`;
   }
   if (vpc.isDefault && to === "default-igw") return undefined;
-  return `"${to}" is not a peering, VPC or internet gateway of this file, nor an id (pcx-…, igw-…)`;
+  return `"${to}" is not a peering, VPC or internet gateway (nor a transit gateway) of this file, nor an id (pcx-…, igw-…, tgw-…)`;
 }
 
 export function loadScenario(path: string): Scenario {

@@ -63,6 +63,7 @@ import { resolveTarget, type GlobalOptions, type Target } from "./common.js";
 import { CallBook, Clients, errorCode, formatCall, sleep, type Credentials, type Side } from "./ec2-calls.js";
 import { Progress, confirm, type StepHandle } from "./progress.js";
 import { runMesh, runUnmesh, type MeshReport, type UnmeshReport } from "./mesh.js";
+import { applyTgws, findTgws, removeTgws } from "./scenario-tgw.js";
 import { loadScenario, type RouteTableDecl, type Scenario, type VpcDecl } from "./scenario-file.js";
 
 export interface ScenarioOptions extends GlobalOptions {
@@ -291,6 +292,7 @@ async function routeTarget(ctx: Ctx, t: RouteTableDecl, to: string): Promise<{ p
   if (/^[a-z]+-[0-9a-f]+$/.test(to)) id = to;
   else if (ctx.scn.peerings.some((p) => p.name === to)) id = ctx.ids.get(to);
   else if (ctx.scn.internetGateways.some((g) => g.name === to)) id = ctx.ids.get(to);
+  else if (ctx.scn.transitGateways.some((g) => g.name === to)) id = ctx.ids.get(to) ?? ctx.planned(to);
   else if (ctx.scn.vpcs.some((v) => v.name === to)) {
     const p = ctx.scn.peerings.find((p) => (p.from === t.vpc && p.to === to) || (p.to === t.vpc && p.from === to))!;
     id = ctx.ids.get(p.name);
@@ -303,7 +305,7 @@ async function routeTarget(ctx: Ctx, t: RouteTableDecl, to: string): Promise<{ p
     id = out.InternetGateways?.[0]?.InternetGatewayId;
   }
   id ??= ctx.planned(to);
-  const kind = /^\((new )?/.test(id) ? (ctx.scn.peerings.some((p) => p.name === to) || ctx.scn.vpcs.some((v) => v.name === to) ? "pcx" : "igw") : id.split("-")[0];
+  const kind = /^\((new )?/.test(id) ? ctx.scn.transitGateways.some((g) => g.name === to) ? "tgw" : (ctx.scn.peerings.some((p) => p.name === to) || ctx.scn.vpcs.some((v) => v.name === to) ? "pcx" : "igw") : id.split("-")[0];
   const param: Partial<CreateRouteRequest> =
     kind === "pcx"
       ? { VpcPeeringConnectionId: id }
@@ -461,6 +463,9 @@ export async function applyScenario(scn: Scenario, ctx: Ctx, progress: Progress)
       summarize(h, rows, "create");
     });
   }
+
+  // Transit gateways before VPC route tables: a VPC route may name a gateway the VPC is attached to.
+  await applyTgws(ctx, progress);
 
   if (scn.routeTables.length) {
     await progress.step("Route tables, routes and subnet associations", async (h) => {
@@ -663,6 +668,8 @@ export async function removeScenario(scn: Scenario, ctx: Ctx, progress: Progress
     if (found) ctx.ids.set(p.name, found.VpcPeeringConnectionId!);
   }
 
+  await findTgws(ctx);
+
   const gone = (_rows?: unknown): ResourceRow["result"] => (book.dryRun ? "planned" : "deleted");
 
   await progress.step("Terminate instances", async (h) => {
@@ -750,6 +757,9 @@ export async function removeScenario(scn: Scenario, ctx: Ctx, progress: Progress
     rows.forEach((r) => ctx.row(r, h));
     summarize(h, rows, "delete");
   });
+
+  // After the VPC routes that may name them, before the subnets their attachments sit in.
+  await removeTgws(ctx, progress);
 
   await progress.step("Delete peering connections", async (h) => {
     const rows: ResourceRow[] = [];

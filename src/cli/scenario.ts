@@ -89,12 +89,13 @@ export function registerScenarioCommands(program: Command): void {
   });
 
   const meshOptions = (cmd: Command) =>
-    withTargetOptions(cmd.argument("<vpcs...>", "two or more <region>:<vpc-id or Name tag>"))
+    withTargetOptions(cmd.argument("<vpcs...>", "[<account key or profile>@]<region>:<vpc-id or Name tag> (mesh: two or more; unmesh: one or more)"))
       .option("--dry-run", "print the plan and the API calls it would make; make no change")
       .option("-y, --yes", "do not ask before changing a real AWS account")
       .option("--timeout <seconds>", "how long to wait for each gateway and attachment", seconds, 300);
 
   meshOptions(program.command("mesh").description("join N VPCs in any regions through one transit gateway per region, peered across regions; verify every pair"))
+    .option("--hub-per-region", "one transit gateway per region, peered across regions (the layout mesh builds; the option names it)")
     .option("--allow <rules>", "ingress to open from the other VPCs' CIDRs: icmp,tcp:22,udp:53,tcp:8000-8080,all")
     .option("--no-verify", "skip the engine check at the end")
     .action(async (vpcs: string[], opts: MeshOptions) => {

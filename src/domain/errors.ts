@@ -336,12 +336,12 @@ export const prefixListVersionNotFound = (version: number) =>
   invalidParameterValue(`The specified value for version is not valid. Version ${version} does not exist for this prefix list.`);
 export const prefixListAwsManaged = (id: string) =>
   unsupportedOperation(`The prefix list ${id} is managed by AWS and cannot be modified or deleted.`);
-/**
- * vpclab's own refusal: the network engine does not expand prefix lists yet, so a route or rule that
- * names one would be a silent no-op; it is refused instead.
- */
-export const prefixListReferenceUnsupported = (id: string, where: string) =>
-  invalidParameterValue(`vpclab does not support prefix lists in ${where} yet: ${id} cannot be referenced; name its CIDR blocks instead.`);
+/** A list that routes, rules or references still name (AWS's code; vpclab's wording). */
+export const prefixListInUse = (id: string, verb: string) =>
+  new Ec2Error("InvalidPrefixListModification", `The prefix list ${id} is referenced by one or more resources and cannot be ${verb}.`);
+/** Routes reach AWS-managed lists only through gateway endpoints (vpclab's wording). */
+export const prefixListAwsManagedRoute = (id: string) =>
+  invalidParameterValue(`The prefix list ${id} is managed by AWS; a route can only name a customer-managed prefix list.`);
 
 // ---- network ACLs ------------------------------------------------------------------------------
 
@@ -554,6 +554,29 @@ export const tgwLimitExceeded = (what: string, limit: number) =>
   limitExceeded("TransitGatewayLimitExceeded", `The maximum number of ${what} (${limit}) has been reached.`);
 export const tgwAttachmentOtherGateway = (attachment: string, rtb: string) =>
   invalidParameterValue(`Transit Gateway Attachment ${attachment} and Transit Gateway Route Table ${rtb} belong to different Transit Gateways.`);
+
+// ---- transit gateway prefix-list references (domain/prefix-list-references.ts) ------------------
+
+export const tgwPrefixListReferenceExists = (pl: string, rtb: string) =>
+  new Ec2Error("RouteAlreadyExists", `Prefix list reference ${pl} already exists in Transit Gateway Route Table ${rtb}.`);
+export const tgwPrefixListReferenceNotFound = (pl: string, rtb: string) =>
+  new Ec2Error("InvalidRoute.NotFound", `No prefix list reference ${pl} in Transit Gateway Route Table ${rtb}`);
+
+// ---- virtual private gateways, customer gateways, VPN connections (domain/vpn.ts) ---------------
+// Codes as EC2 returns them; messages follow EC2's NotFound pattern, the others are vpclab's wording.
+
+export const vpnGatewayNotFound = (id: string) => notFound("InvalidVpnGatewayID.NotFound", "vpnGateway ID", id);
+export const customerGatewayNotFound = (id: string) => notFound("InvalidCustomerGatewayID.NotFound", "customerGateway ID", id);
+export const vpnConnectionNotFound = (id: string) => notFound("InvalidVpnConnectionID.NotFound", "vpnConnection ID", id);
+export const vpnGatewayAttachmentLimit = (vpcId: string) =>
+  new Ec2Error("VpnGatewayAttachmentLimitExceeded", `The VPC ${vpcId} already has a virtual private gateway attached (one per VPC), or the gateway is attached elsewhere.`);
+export const vpnGatewayAttachmentNotFound = (vgw: string, vpc: string) =>
+  new Ec2Error("InvalidVpnGatewayAttachment.NotFound", `The attachment with vpn gateway ID '${vgw}' and vpc ID '${vpc}' does not exist`);
+export const vpnIncorrectState = (id: string, detail: string) => new Ec2Error("IncorrectState", `The resource ${id} ${detail}.`);
+export const vpnConnectionRouteNotFound = (cidr: string, vpn: string) =>
+  new Ec2Error("InvalidRoute.NotFound", `No route with destination-cidr-block ${cidr} in VPN connection ${vpn}`);
+export const vpnConnectionRouteExists = (cidr: string, vpn: string) =>
+  new Ec2Error("RouteAlreadyExists", `Route ${cidr} already exists in VPN connection ${vpn}.`);
 
 // ---- NAT gateways (domain/nat-gateways.ts) ------------------------------------------------------
 // DescribeNatGateways/DeleteNatGateway answer NatGatewayNotFound and NatGatewayMalformed (EC2 "Error

@@ -87,6 +87,9 @@ import {
   vpcEndpointNotFound,
   vpcMalformed,
   vpcNotFound,
+  vpnGatewayNotFound,
+  customerGatewayNotFound,
+  vpnConnectionNotFound,
   type Ec2Error,
 } from "./errors.js";
 import { isVisible, peeringTagKey } from "./peering.js";
@@ -318,6 +321,16 @@ export const KINDS: readonly Kind[] = [
         .map((p) => ({ id: p.id, tags: sideTags(p.tags, tgwPeeringTagKey(rs.account, rs.region)) })),
     ],
   }),
+  kind({
+    prefix: "vgw",
+    resourceType: "vpn-gateway",
+    notFound: vpnGatewayNotFound,
+    collection: { field: "vpnGateways", arrays: ["attachments"] },
+    // An attached (or attaching/detaching) gateway keeps its VPC from being deleted.
+    holds: { vpcs: (g) => g.attachments.filter((a) => a.state !== "detached").map((a) => a.vpcId) },
+  }),
+  kind({ prefix: "cgw", resourceType: "customer-gateway", notFound: customerGatewayNotFound, collection: { field: "customerGateways", arrays: [] } }),
+  kind({ prefix: "vpn", resourceType: "vpn-connection", notFound: vpnConnectionNotFound, collection: { field: "vpnConnections", arrays: ["routes"] } }),
   kind({
     prefix: "fl",
     resourceType: "vpc-flow-log",

@@ -12,11 +12,22 @@
  * scripts/gen-service-prefixes.mjs).
  *
  * Fidelity notes:
- * - Prefix lists are records only. The network engine does not expand them yet, so a route with
- *   `DestinationPrefixListId` and a security-group rule with `PrefixListIds` are refused with
- *   `InvalidParameterValue` naming the list (an unknown list still gets `InvalidPrefixListID.NotFound`),
- *   rather than stored and silently ignored. GetManagedPrefixListAssociations is therefore always empty,
- *   and a list's MaxEntries is not yet counted against the quotas of groups and route tables.
+ * - Prefix lists are used where AWS uses them: route destinations (`DestinationPrefixListId`),
+ *   security-group rules (`PrefixListIds`) and transit gateway prefix-list references; the network
+ *   engine expands them (engine/model.ts `prefixListDestinations`, engine/filters.ts) and follows every
+ *   change of the list. GetManagedPrefixListAssociations lists the route tables, security groups and
+ *   transit gateway route tables that reference a list (`prefixListReferences`).
+ * - Weight, as AWS counts it: a customer-managed list counts as its MaxEntries rules in a security
+ *   group (AWS's "You can't add a prefix list to a security group rule if the number of rules plus the
+ *   max entries for the prefix list exceeds the quota") and as MaxEntries routes against the route
+ *   table's route quota. An AWS-managed list counts as its number of CIDR blocks (AWS publishes a
+ *   per-list "weight"; vpclab does not carry that table).
+ * - A referenced list cannot be deleted, and its MaxEntries cannot be reduced, while it is referenced:
+ *   both get `InvalidPrefixListModification` (AWS's code; the wording is vpclab's). Raising MaxEntries
+ *   so that a referencing group or route table would exceed its quota gets that quota's error
+ *   (`RulesPerSecurityGroupLimitExceeded`, `RouteLimitExceeded`).
+ * - Routes may name customer-managed lists only: AWS-managed lists reach route tables through gateway
+ *   endpoints, which make those routes themselves.
  * - Changes are synchronous: Create, Modify, Restore and Delete answer `create-in-progress`,
  *   `modify-in-progress`, `restore-in-progress` and `delete-in-progress` as AWS does, and the next
  *   request sees `create-complete` (…) or the list gone. No `--delay` models AWS's timing here.
@@ -55,7 +66,9 @@ import {
   prefixListMalformed,
   prefixListMaxEntriesRange,
   prefixListNotFound,
-  prefixListReferenceUnsupported,
+  prefixListInUse,
+  routeLimitExceeded,
+  rulesPerGroupLimitExceeded,
   prefixListTooManyEntries,
   prefixListVersionMismatch,
   prefixListVersionNotFound,
@@ -252,7 +265,7 @@ export interface ModifyPrefixListInput {
   MaxEntries?: number;
 }
 
-export function modifyPrefixList(rs: RegionState, input: ModifyPrefixListInput): ManagedPrefixList {
+export function modifyPrefixList(world: World, rs: RegionState, input: ModifyPrefixListInput): ManagedPrefixList {
   const pl = getOwnPrefixList(rs, input.PrefixListId);
   const add = parseEntries(input.AddEntries);
   const remove = (input.RemoveEntries ?? []).map((e) => canonicalCidr(e.Cidr));
@@ -265,6 +278,7 @@ export function modifyPrefixList(rs: RegionState, input: ModifyPrefixListInput):
   if (input.MaxEntries !== undefined) {
     maxEntries = checkMaxEntries(input.MaxEntries);
     if (maxEntries < pl.entries.length) throw prefixListTooManyEntries(pl.entries.length, maxEntries);
+    if (maxEntries !== pl.maxEntries) checkResize(world, rs, pl, maxEntries);
   }
   let entries = pl.entries;
   if (changesEntries) {
@@ -319,17 +333,75 @@ export function restorePrefixListVersion(
 
 export function deletePrefixList(rs: RegionState, id: string | undefined): ManagedPrefixList {
   const pl = getOwnPrefixList(rs, id);
+  if (prefixListReferences(rs, pl.id).length > 0) throw prefixListInUse(pl.id, "deleted");
   rs.managedPrefixLists.delete(pl.id);
   return pl;
 }
 
+/** A list a route, rule or reference may name: an existing list of the caller's region. */
+export function referencedPrefixList(rs: RegionState, id: string | undefined): ManagedPrefixList | AwsPrefixList {
+  return getAnyPrefixList(rs, id);
+}
+
+/** The current CIDR blocks of a list (customer- or AWS-managed), or undefined when there is no such list. */
+export function prefixListCidrs(rs: RegionState, id: string): string[] | undefined {
+  const own = rs.managedPrefixLists.get(id);
+  if (own) return own.entries.map((e) => e.cidr);
+  return findAwsPrefixList(rs.region, id)?.cidrs;
+}
+
 /**
- * Checks a prefix-list reference in a route or security-group rule: an unknown list is NotFound, a
- * known one is refused because the engine cannot use it yet (see the fidelity notes).
+ * How many rules (in a security group) or routes (in a route table) a reference to the list counts as:
+ * a customer-managed list's MaxEntries, an AWS-managed list's number of CIDR blocks (see the notes).
  */
-export function refusePrefixListReference(rs: RegionState, id: string | undefined, where: string): never {
-  if (id === undefined || id === "") throw missingParameter("PrefixListId");
-  const found = rs.managedPrefixLists.get(id) ?? findAwsPrefixList(rs.region, id);
-  if (!found) throw prefixListNotFound(id);
-  throw prefixListReferenceUnsupported(id, where);
+export function prefixListWeight(rs: RegionState, id: string | undefined): number {
+  if (id === undefined) return 1;
+  const own = rs.managedPrefixLists.get(id);
+  if (own) return own.maxEntries;
+  return Math.max(1, findAwsPrefixList(rs.region, id)?.cidrs.length ?? 1);
+}
+
+/** A resource that references a prefix list, as GetManagedPrefixListAssociations lists it. */
+export interface PrefixListReference {
+  resourceId: string;
+  resourceOwner: string;
+}
+
+/** The route tables, security groups and transit gateway route tables that reference the list. */
+export function prefixListReferences(rs: RegionState, id: string): PrefixListReference[] {
+  const out: PrefixListReference[] = [];
+  for (const rt of rs.routeTables.values()) {
+    if (rt.routes.some((r) => r.destinationPrefixListId === id)) out.push({ resourceId: rt.id, resourceOwner: rt.ownerId });
+  }
+  for (const sg of rs.securityGroups.values()) {
+    if (sg.rules.some((r) => r.prefixListId === id)) out.push({ resourceId: sg.id, resourceOwner: sg.ownerId });
+  }
+  for (const rtb of rs.tgwRouteTables.values()) {
+    if (rtb.state !== "deleted" && rtb.prefixListReferences?.some((r) => r.prefixListId === id)) out.push({ resourceId: rtb.id, resourceOwner: rtb.ownerId });
+  }
+  return out;
+}
+
+/** Resizing a referenced list: never smaller; larger only within every referencing group's and table's quota. */
+function checkResize(world: World, rs: RegionState, pl: ManagedPrefixList, maxEntries: number): void {
+  const refs = prefixListReferences(rs, pl.id);
+  if (refs.length === 0) return;
+  if (maxEntries < pl.maxEntries) throw prefixListInUse(pl.id, "resized to fewer entries");
+  const weightAfter = (id: string | undefined) => (id === pl.id ? maxEntries : prefixListWeight(rs, id));
+  for (const { resourceId } of refs) {
+    const rt = rs.routeTables.get(resourceId);
+    if (rt) {
+      let n = 0;
+      for (const r of rt.routes) if (r.origin === "CreateRoute") n += r.destinationPrefixListId === undefined ? 1 : weightAfter(r.destinationPrefixListId);
+      if (n > world.quotas.routesPerRouteTable) throw routeLimitExceeded();
+    }
+    const sg = rs.securityGroups.get(resourceId);
+    if (sg) {
+      for (const egress of [false, true]) {
+        let n = 0;
+        for (const r of sg.rules) if (r.isEgress === egress && r.cidrIpv6 === undefined) n += r.prefixListId === undefined ? 1 : weightAfter(r.prefixListId);
+        if (n > world.quotas.rulesPerSecurityGroup) throw rulesPerGroupLimitExceeded();
+      }
+    }
+  }
 }

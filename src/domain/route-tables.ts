@@ -15,10 +15,19 @@
  *   may target an egress-only internet gateway, and an IPv6 route to a NAT gateway must be DNS64's
  *   `64:ff9b::/96` (NAT64). The middlebox rule applies to IPv6 as to IPv4: a route more specific than
  *   the VPC's /56 must target an interface, instance or NAT gateway and be exactly a subnet's /64.
- * - Prefix-list destinations are not supported by CreateRoute (prefix lists exist as records); a
- *   gateway endpoint's routes to its service's list are made by the endpoint (domain/vpc-endpoints.ts).
- * - Virtual private gateways and `VpcEndpointId` targets (Gateway Load Balancer endpoints) are not
- *   modelled: naming one gets an error. A NAT gateway (pending or available, in the table's VPC) may be
+ * - A destination may be a customer-managed prefix list (`DestinationPrefixListId`): the route is
+ *   stored with that id (in `destinationPrefixListId`, and in destinationCidr as gateway endpoint routes
+ *   are), counts as the list's MaxEntries routes against the route quota, and is found again by the list
+ *   id for ReplaceRoute/DeleteRoute. AWS-managed lists are refused there: a gateway endpoint's routes to
+ *   its service's list are made by the endpoint (domain/vpc-endpoints.ts). The middlebox rule (a route
+ *   more specific than `local`) is not checked against a list's entries; the engine lets `local` win for
+ *   an entry inside the VPC's CIDR instead.
+ * - A route may target a virtual private gateway (`GatewayId=vgw-…`) attached to the table's VPC; it is
+ *   `blackhole` while the gateway is not `attached`. Propagated routes (origin
+ *   `EnableVgwRoutePropagation`, domain/vpn.ts) cannot be replaced or deleted by destination; a static
+ *   route may have the same destination and wins.
+ * - `VpcEndpointId` targets (Gateway Load Balancer endpoints) are not modelled: naming one gets an
+ *   error. A NAT gateway (pending or available, in the table's VPC) may be
  *   a target; its route is `blackhole` unless the gateway is available. The middlebox targets a route
  *   more specific than `local` can have here are a network interface, an instance and a NAT gateway
  *   (AWS also allows a Gateway Load Balancer endpoint); any other target gets AWS's "This route can
@@ -63,9 +72,11 @@ import {
   invalidIpv6Cidr,
   routeIpv6Conflict,
   routeIpv4TargetForIpv6,
+  prefixListAwsManagedRoute,
 } from "./errors.js";
 import { isWellFormedId } from "./ids.js";
 import { getSubnet } from "./subnets.js";
+import { isAwsManaged, prefixListWeight, referencedPrefixList } from "./prefix-lists.js";
 
 export function getRouteTable(rs: RegionState, id: string | undefined): RouteTable {
   const rt = id === undefined ? undefined : rs.routeTables.get(id);
@@ -275,6 +286,14 @@ export function resolveTarget(world: World, rs: RegionState, rt: RouteTable, inp
         if (!allowLocal) throw invalidParameterValue("Cannot create or replace a route to target 'local' here");
         return { kind: "local" };
       }
+      const vgw = id.startsWith("vgw-") ? rs.vpnGateways.get(id) : undefined;
+      if (vgw && vgw.state !== "deleted") {
+        // A virtual private gateway must be attached (or attaching) to the table's VPC (domain/vpn.ts).
+        if (!vgw.attachments.some((a) => a.vpcId === rt.vpcId && (a.state === "attached" || a.state === "attaching"))) {
+          throw invalidParameterValue(`route table ${rt.id} and network gateway ${vgw.id} belong to different networks`);
+        }
+        return { kind: "vgw", id };
+      }
       const igw = rs.internetGateways.get(id);
       if (!igw) throw gatewayNotFound(id);
       if (!igw.attachments.some((a) => a.vpcId === rt.vpcId)) {
@@ -412,9 +431,41 @@ function checkInsideVpc(rs: RegionState, rt: RouteTable, dest: string, target: R
   throw routeNotSubnetCidr();
 }
 
-function countStaticRoutes(rt: RouteTable): number {
-  return rt.routes.filter((r) => r.origin === "CreateRoute").length;
+/**
+ * Routes counted against the route quota: the static routes, a route to a prefix list counting as the
+ * list's MaxEntries (VPC User Guide, "Prefix lists": "the maximum number of entries for the prefix
+ * lists counts against the quota for the number of routes").
+ */
+function countStaticRoutes(rs: RegionState, rt: RouteTable): number {
+  let n = 0;
+  for (const r of rt.routes) if (r.origin === "CreateRoute") n += r.destinationPrefixListId === undefined ? 1 : prefixListWeight(rs, r.destinationPrefixListId);
+  return n;
 }
+
+/** A route's destination as CreateRoute/ReplaceRoute/DeleteRoute name it: a CIDR block (IPv4 or IPv6) or a prefix list. */
+export type RouteDestination = { cidr: string; prefixListId?: undefined } | { cidr?: undefined; prefixListId: string };
+
+/**
+ * Exactly one destination: DestinationCidrBlock or DestinationIpv6CidrBlock (canonicalised), or
+ * DestinationPrefixListId (an existing customer-managed list of the region).
+ */
+export function routeDestination(rs: RegionState, cidr: string | undefined, ipv6Cidr: string | undefined, prefixListId: string | undefined): RouteDestination {
+  if (prefixListId !== undefined) {
+    if (cidr !== undefined) throw invalidParameterCombination("The parameter destinationCidrBlock cannot be used with the parameter destinationPrefixListId");
+    if (ipv6Cidr !== undefined) throw invalidParameterCombination("The parameter destinationIpv6CidrBlock cannot be used with the parameter destinationPrefixListId");
+    const pl = referencedPrefixList(rs, prefixListId);
+    if (isAwsManaged(pl)) throw prefixListAwsManagedRoute(pl.id);
+    return { prefixListId: pl.id };
+  }
+  return { cidr: destination(cidr, ipv6Cidr) };
+}
+
+/** The static (or local) route of a table for a destination; propagated routes are not addressable. */
+function findRoute(rt: RouteTable, d: RouteDestination): number {
+  return rt.routes.findIndex((r) => r.origin !== "EnableVgwRoutePropagation" && (d.prefixListId !== undefined ? r.destinationPrefixListId === d.prefixListId : r.destinationPrefixListId === undefined && r.destinationCidr === d.cidr));
+}
+
+const destText = (d: RouteDestination) => d.prefixListId ?? d.cidr;
 
 export function createRoute(
   world: World,
@@ -423,16 +474,19 @@ export function createRoute(
   destinationCidr: string | undefined,
   target: RouteTargetInput,
   destinationIpv6Cidr?: string,
+  destinationPrefixListId?: string,
 ): void {
   const rt = getRouteTable(rs, routeTableId);
-  const dest = destination(destinationCidr, destinationIpv6Cidr);
-  const resolved = resolveTarget(world, rs, rt, target, false, dest.includes(":"));
-  if (rt.routes.some((r) => r.destinationCidr === dest)) throw routeAlreadyExists(rt.id, dest);
-  checkInsideVpc(rs, rt, dest, resolved);
-  if (countStaticRoutes(rt) >= world.quotas.routesPerRouteTable) {
+  const d = routeDestination(rs, destinationCidr, destinationIpv6Cidr, destinationPrefixListId);
+  const resolved = resolveTarget(world, rs, rt, target, false, d.cidr !== undefined && d.cidr.includes(":"));
+  if (findRoute(rt, d) >= 0) throw routeAlreadyExists(rt.id, destText(d));
+  if (d.cidr !== undefined) checkInsideVpc(rs, rt, d.cidr, resolved);
+  const weight = d.prefixListId === undefined ? 1 : prefixListWeight(rs, d.prefixListId);
+  if (countStaticRoutes(rs, rt) + weight > world.quotas.routesPerRouteTable) {
     throw routeLimitExceeded();
   }
-  addRoute(rt, { destinationCidr: dest, target: resolved, origin: "CreateRoute" });
+  const route: Route = d.prefixListId === undefined ? { destinationCidr: d.cidr, target: resolved, origin: "CreateRoute" } : { destinationCidr: d.prefixListId, destinationPrefixListId: d.prefixListId, target: resolved, origin: "CreateRoute" };
+  addRoute(rt, route);
 }
 
 export function replaceRoute(
@@ -442,12 +496,19 @@ export function replaceRoute(
   destinationCidr: string | undefined,
   target: RouteTargetInput,
   destinationIpv6Cidr?: string,
+  destinationPrefixListId?: string,
 ): void {
   const rt = getRouteTable(rs, routeTableId);
-  const dest = destination(destinationCidr, destinationIpv6Cidr);
-  const route = rt.routes.find((r) => r.destinationCidr === dest);
-  if (!route) throw routeNotFound(rt.id, dest);
-  const resolved = resolveTarget(world, rs, rt, target, true, dest.includes(":"));
+  const d = routeDestination(rs, destinationCidr, destinationIpv6Cidr, destinationPrefixListId);
+  const route = rt.routes[findRoute(rt, d)];
+  if (!route) throw routeNotFound(rt.id, destText(d));
+  const resolved = resolveTarget(world, rs, rt, target, true, d.cidr !== undefined && d.cidr.includes(":"));
+  if (d.cidr === undefined) {
+    if (resolved.kind === "local") throw invalidParameterValue(`A route to prefix list ${d.prefixListId} cannot target 'local'.`);
+    route.target = resolved;
+    return;
+  }
+  const dest = d.cidr;
   const vpcOfRt = rs.vpcs.get(rt.vpcId)!;
   const isVpcBlock = vpcOfRt.cidrBlocks.some((b) => b.cidr === dest) || (vpcOfRt.ipv6CidrBlocks ?? []).some((b) => b.cidr === dest && b.state !== "disassociated");
   if (resolved.kind === "local" && !isVpcBlock) {
@@ -461,13 +522,20 @@ export function replaceRoute(
   if (route.origin !== "CreateRouteTable") route.origin = "CreateRoute";
 }
 
-export function deleteRoute(world: World, rs: RegionState, routeTableId: string | undefined, destinationCidr: string | undefined, destinationIpv6Cidr?: string): void {
+export function deleteRoute(
+  world: World,
+  rs: RegionState,
+  routeTableId: string | undefined,
+  destinationCidr: string | undefined,
+  destinationIpv6Cidr?: string,
+  destinationPrefixListId?: string,
+): void {
   const rt = getRouteTable(rs, routeTableId);
-  const dest = destination(destinationCidr, destinationIpv6Cidr);
-  const i = rt.routes.findIndex((r) => r.destinationCidr === dest);
-  if (i < 0) throw routeNotFound(rt.id, dest);
+  const d = routeDestination(rs, destinationCidr, destinationIpv6Cidr, destinationPrefixListId);
+  const i = findRoute(rt, d);
+  if (i < 0) throw routeNotFound(rt.id, destText(d));
   if (rt.routes[i]!.origin === "CreateRouteTable") {
-    throw invalidParameterValue(`cannot remove local route ${dest} in route table ${rt.id}`);
+    throw invalidParameterValue(`cannot remove local route ${destText(d)} in route table ${rt.id}`);
   }
   rt.routes.splice(i, 1);
 }
@@ -488,6 +556,8 @@ export function routeState(world: World, rs: RegionState, rt: RouteTable, route:
     }
     case "pcx":
       return world.peerings.get(t.id)?.status.code === "active" ? "active" : "blackhole";
+    case "vgw":
+      return rs.vpnGateways.get(t.id)?.attachments.some((a) => a.vpcId === rt.vpcId && a.state === "attached") ? "active" : "blackhole";
     case "tgw": {
       const home = tgwHome(world, rs, t.id);
       if (!home || home.transitGateways.get(t.id)?.state !== "available") return "blackhole";

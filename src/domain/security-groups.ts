@@ -22,8 +22,9 @@
  *   different networks."
  * - `SourceSecurityGroupName` / `GroupName` in a UserIdGroupPair resolve within the group's own VPC
  *   (AWS only documents them for the default VPC; vpclab is lenient there).
- * - Rules cannot reference prefix lists yet (the engine does not expand them): naming an unknown list
- *   gets `InvalidPrefixListID.NotFound`, an existing one `InvalidParameterValue` saying so.
+ * - A rule may name a prefix list of the group's region (customer- or AWS-managed); an unknown list gets
+ *   `InvalidPrefixListID.NotFound`. It counts as the list's MaxEntries rules against the quota
+ *   (domain/prefix-lists.ts `prefixListWeight`), and the engine expands it to the list's current entries.
  * - The exact AWS wording of the port-range errors (from > to) is not documented; the code is AWS's.
  * - In a default VPC, revoking a rule that does not exist is not an error: it is returned in
  *   `UnknownIpPermissions`, as the API reference describes; elsewhere it is `InvalidPermission.NotFound`.
@@ -56,7 +57,7 @@ import {
   noDefaultVpc,
 } from "./errors.js";
 import { defaultVpc } from "./lookup.js";
-import { refusePrefixListReference } from "./prefix-lists.js";
+import { prefixListWeight, referencedPrefixList } from "./prefix-lists.js";
 
 // ---- lookups ------------------------------------------------------------------------------------
 
@@ -439,10 +440,10 @@ function expand(
       out.push({ perm, candidate: { ...base, cidrIpv6: ipv6Cidr(r.cidr), description: validateRuleDescription(r.description) } });
     }
     for (const p of perm.prefixListIds ?? []) {
-      // The engine cannot expand a prefix list yet, so authorizing one is refused (by name when it
-      // exists); no such rule can exist, so a revoke of one simply matches nothing.
-      if (mode === "authorize") refusePrefixListReference(rs, p.id, "security group rules");
-      out.push({ perm, candidate: { ...base, prefixListId: p.id ?? "", description: p.description } });
+      // Authorizing needs an existing list; a revoke matches the stored rule by id even if the list is gone.
+      if (mode === "authorize") referencedPrefixList(rs, p.id);
+      else if (p.id === undefined || p.id === "") throw missingParameter("PrefixListId");
+      out.push({ perm, candidate: { ...base, prefixListId: p.id ?? "", description: validateRuleDescription(p.description) } });
     }
     for (const pair of perm.groupPairs ?? []) {
       const referencedGroup = resolveReference(world, rs, sg, pair);
@@ -453,13 +454,15 @@ function expand(
 }
 
 /** Rules per direction, counted per address family as AWS's quota is (group references count for both). */
-function checkQuota(world: World, rules: (Candidate | SecurityGroupRule)[], isEgress: boolean): void {
+function checkQuota(world: World, rs: RegionState, rules: (Candidate | SecurityGroupRule)[], isEgress: boolean): void {
   let v4 = 0;
   let v6 = 0;
   for (const r of rules) {
     if (r.isEgress !== isEgress) continue;
     if (r.cidrIpv6 !== undefined) v6++;
     else if (r.cidrIpv4 !== undefined) v4++;
+    // A prefix list counts as its MaxEntries rules (vpclab's lists are IPv4 only).
+    else if (r.prefixListId !== undefined) v4 += prefixListWeight(rs, r.prefixListId);
     else {
       v4++;
       v6++;
@@ -485,7 +488,7 @@ export function authorize(
     existing.add(key);
   }
   const candidates = expanded.map((e) => e.candidate);
-  checkQuota(world, [...sg.rules, ...candidates], isEgress);
+  checkQuota(world, rs, [...sg.rules, ...candidates], isEgress);
   const added = candidates.map((c) => ({ ...c, id: world.ids.next("sgr"), tags: new Map(tags) }));
   sg.rules.push(...added);
   return added;
@@ -597,8 +600,8 @@ export function modifyRules(world: World, rs: RegionState, groupId: string | und
     if (seen.has(key)) throw permissionDuplicate(peerText(r), describeProtocol(r));
     seen.add(key);
   }
-  checkQuota(world, after, false);
-  checkQuota(world, after, true);
+  checkQuota(world, rs, after, false);
+  checkQuota(world, rs, after, true);
   for (const [rule, c] of replaced) {
     rule.ipProtocol = c.ipProtocol;
     rule.fromPort = c.fromPort;

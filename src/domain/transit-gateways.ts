@@ -59,6 +59,7 @@ import type {
 import { cidrOf, formatCidr, parseCidr } from "./cidr.js";
 import { regionInfo } from "../model/regions.js";
 import { getVpc } from "./lookup.js";
+import { prefixListCidrs } from "./prefix-lists.js";
 import {
   invalidParameterValue,
   missingParameter,
@@ -563,6 +564,8 @@ export function disablePropagation(world: World, rs: RegionState, rtbId: string 
 /** A route as the table holds it after propagation: what SearchTransitGatewayRoutes shows. */
 export interface EffectiveTgwRoute {
   destinationCidr: string;
+  /** Set on a route that a prefix-list reference expands to (domain/prefix-list-references.ts). */
+  prefixListId?: string;
   type: "static" | "propagated";
   state: "active" | "blackhole";
   attachment?: AnyAttachment;
@@ -587,6 +590,15 @@ export function effectiveRoutes(world: World, rs: RegionState, rtb: TgwRouteTabl
     statics.add(r.destinationCidr);
     const a = r.attachmentId !== undefined ? anyAttachment(world, rs, r.attachmentId) : undefined;
     out.push({ destinationCidr: r.destinationCidr, type: "static", state: !r.blackhole && a?.state === "available" ? "active" : "blackhole", attachment: a });
+  }
+  // Prefix-list references: one route per CIDR block of the list, after static routes of the same block.
+  for (const ref of rtb.prefixListReferences ?? []) {
+    const a = ref.attachmentId !== undefined ? anyAttachment(world, rs, ref.attachmentId) : undefined;
+    for (const cidr of prefixListCidrs(rs, ref.prefixListId) ?? []) {
+      if (statics.has(cidr)) continue;
+      statics.add(cidr);
+      out.push({ destinationCidr: cidr, prefixListId: ref.prefixListId, type: "static", state: !ref.blackhole && a?.state === "available" ? "active" : "blackhole", attachment: a });
+    }
   }
   const seen = new Set<string>();
   for (const id of rtb.propagations) {

@@ -97,7 +97,7 @@ export interface Route {
    * read right and no CIDR comparison can ever match it.
    */
   destinationCidr: string;
-  /** Set for a route whose destination is a prefix list (a gateway endpoint's route to its service). */
+  /** Set for a route whose destination is a prefix list (DestinationPrefixListId, or a gateway endpoint's route to its service): the engine expands it per entry. */
   destinationPrefixListId?: string;
   target: RouteTarget;
   origin: "CreateRouteTable" | "CreateRoute" | "EnableVgwRoutePropagation";
@@ -114,6 +114,8 @@ export interface RouteTable extends Scoped {
   vpcId: string;
   routes: Route[];
   associations: RouteTableAssociation[];
+  /** Virtual private gateways whose VPN routes this table learns (EnableVgwRoutePropagation). */
+  propagatingVgws?: string[];
 }
 
 export interface InternetGateway extends Scoped {
@@ -460,6 +462,8 @@ export interface TgwRouteTable extends Scoped {
   associations: string[];
   /** Attachment ids whose VPC CIDR blocks this table learns. */
   propagations: string[];
+  /** Prefix-list references (domain/prefix-list-references.ts), one per list. */
+  prefixListReferences?: TgwPrefixListReference[];
 }
 
 export interface TgwPeeringSide {
@@ -478,6 +482,53 @@ export interface TgwPeeringAttachment {
   statusMessage: string;
   /** Each side (`account/region`) tags its own copy. */
   tags: Map<string, Tags>;
+}
+
+/** A transit gateway route table's reference to a prefix list (CreateTransitGatewayPrefixListReference). */
+export interface TgwPrefixListReference {
+  routeTableId: string;
+  transitGatewayId: string;
+  prefixListId: string;
+  prefixListOwnerId: string;
+  /** Absent for a blackhole reference. */
+  attachmentId?: string;
+  blackhole: boolean;
+}
+
+/** A virtual private gateway (domain/vpn.ts). */
+export interface VpnGateway extends Scoped {
+  type: "ipsec.1";
+  state: "pending" | "available" | "deleting" | "deleted";
+  amazonSideAsn: number;
+  availabilityZone?: string;
+  /** At most one attachment that is not `detached` (one VPC per gateway, one gateway per VPC). */
+  attachments: { vpcId: string; state: "attaching" | "attached" | "detaching" | "detached" }[];
+  /** Emulator time it became `deleted` (kept visible for a while, as AWS does). */
+  deletedAt?: number;
+}
+
+/** A customer gateway: the on-premises end of a VPN connection (domain/vpn.ts). */
+export interface CustomerGateway extends Scoped {
+  type: "ipsec.1";
+  state: "pending" | "available" | "deleting" | "deleted";
+  bgpAsn: number;
+  ipAddress: string;
+  deviceName?: string;
+  deletedAt?: number;
+}
+
+/** A Site-to-Site VPN connection between a customer gateway and a virtual private gateway (API only). */
+export interface VpnConnection extends Scoped {
+  type: "ipsec.1";
+  state: "pending" | "available" | "deleting" | "deleted";
+  customerGatewayId: string;
+  vpnGatewayId: string;
+  staticRoutesOnly: boolean;
+  localIpv4NetworkCidr: string;
+  remoteIpv4NetworkCidr: string;
+  /** Static routes (CreateVpnConnectionRoute): the on-premises networks behind the customer gateway. */
+  routes: { destinationCidr: string; state: "pending" | "available" | "deleting" | "deleted" }[];
+  deletedAt?: number;
 }
 
 // ---- NAT gateways (domain/nat-gateways.ts) -------------------------------------------------------

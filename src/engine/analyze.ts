@@ -603,7 +603,7 @@ function walkFrom(
   if (out.dead) return undefined;
   if (out.internet) {
     w.segs(leg).push(w.lat.segment(place(s), undefined));
-    return { kind: "internet", ip: dst, seenSrc: out.seenSrc };
+    return { kind: "internet", ip: dst, seenSrc: out.seenSrc, returnHops: out.returnHops };
   }
   const x = next!;
   w.segs(leg).push(w.lat.segment(place(s), place(x)));
@@ -649,12 +649,15 @@ function walkFrom(
 }
 
 /** The Internet answers: the reply enters the sender's VPC through its internet gateway. */
-function replyFromInternet(w: Walk, s: EniInfo, from: number, k: PacketKey): void {
+function replyFromInternet(w: Walk, s: EniInfo, from: number, k: PacketKey, via?: Hop[]): void {
   const hops = w.ret;
   const loc = where(s);
-  hops.push({ leg: "return", kind: "internet", id: formatIp(from), verdict: "pass", detail: w.explain ? `the Internet (simulated) replies from ${formatIp(from)}` : "" });
-  const igw = s.vpc.igw;
-  hops.push({ leg: "return", kind: "igw", id: igw?.id ?? "(none)", ...loc, verdict: igw ? "pass" : "deny", detail: igw ? `internet gateway ${igw.id} translates ${s.publicIp !== undefined ? formatIp(s.publicIp) : "?"} back to ${formatIp(s.primaryIp)}` : "no internet gateway" });
+  if (via) hops.push(...via); // not the Internet: the forwarder's way back (on-premises over a VPN)
+  else {
+    hops.push({ leg: "return", kind: "internet", id: formatIp(from), verdict: "pass", detail: w.explain ? `the Internet (simulated) replies from ${formatIp(from)}` : "" });
+    const igw = s.vpc.igw;
+    hops.push({ leg: "return", kind: "igw", id: igw?.id ?? "(none)", ...loc, verdict: igw ? "pass" : "deny", detail: igw ? `internet gateway ${igw.id} translates ${s.publicIp !== undefined ? formatIp(s.publicIp) : "?"} back to ${formatIp(s.primaryIp)}` : "no internet gateway" });
+  }
   w.segRet.push(w.lat.segment(place(s), undefined));
   aclCheck(w, "return", s, "ingress", k, from);
   if (w.stop) return;
@@ -672,7 +675,7 @@ function replyFromOutside(w: Walk, source: EniInfo, arrival: Arrival, k: PacketK
   const from = arrival.ip;
   const svc = serviceReply(w, from);
   const nat = svc ? undefined : w.m.publicIps.get(arrival.seenSrc);
-  if (!svc && (!nat || !isNatInterface(nat))) return replyFromInternet(w, source, from, k);
+  if (!svc && (!nat || !isNatInterface(nat))) return replyFromInternet(w, source, from, k, arrival.returnHops);
   const x = svc ? svc.eni : nat!;
   if (svc) w.ret.push(...svc.hops);
   else {

@@ -12,7 +12,11 @@
  *   ENI sent or will receive the packet), not by address alone: two VPCs may reuse an address, and AWS
  *   matches group membership, not an address list. Traffic that crossed an internet gateway carries no
  *   group identity, as on AWS.
- * - Prefix-list sources and IPv6 rules never match (vpclab's network is IPv4 only, no managed prefix lists).
+ * - A prefix-list source is compiled to one rule per CIDR block of the list's current version (the
+ *   caller resolves the list: `compileSg`'s `expandList`); each compiled rule carries a copy of the
+ *   stored rule whose `prefixListId` reads `pl-… entry <cidr>`, so an explanation names the list and
+ *   the entry that matched. A list that is gone or empty matches nothing.
+ * - IPv6 rules never match (vpclab's network is IPv4 only).
  * - Protocols other than tcp/udp/icmp match by number with no port test, as AWS does.
  */
 import { parseCidr } from "../domain/cidr.js";
@@ -78,11 +82,50 @@ function cidrParts(text: string | undefined): { base: number; mask: number } {
   return { base: c.base, mask: c.prefix === 0 ? 0 : (0xffffffff << (32 - c.prefix)) >>> 0 };
 }
 
-export function compileSg(sg: SecurityGroup): CompiledSg {
+/** The current CIDR blocks of a prefix list by id (undefined when there is no such list). */
+export type PrefixListExpander = (prefixListId: string) => readonly string[] | undefined;
+
+/** The label an expanded prefix-list rule or route carries: the list and the entry. */
+export function prefixListEntryLabel(prefixListId: string, cidr: string): string {
+  return `${prefixListId} entry ${cidr}`;
+}
+
+/**
+ * One entry of a prefix-list rule. `rule` (what explanations print) is a copy of the stored rule whose
+ * `prefixListId` reads `pl-… entry <cidr>`, made on first use: a 1,000-entry list in a hundred groups
+ * would otherwise allocate a hundred thousand copies nobody reads.
+ */
+class PrefixListRule implements CompiledSgRule {
+  readonly from: number;
+  readonly to: number;
+  private shown?: SecurityGroupRule;
+  constructor(
+    private readonly stored: SecurityGroupRule,
+    private readonly cidr: string,
+    readonly proto: number,
+    readonly base: number,
+    readonly mask: number,
+  ) {
+    this.from = stored.fromPort;
+    this.to = stored.toPort;
+  }
+  get rule(): SecurityGroupRule {
+    return (this.shown ??= { ...this.stored, prefixListId: prefixListEntryLabel(this.stored.prefixListId!, this.cidr) });
+  }
+}
+
+export function compileSg(sg: SecurityGroup, expandList?: PrefixListExpander): CompiledSg {
   const ingress: CompiledSgRule[] = [];
   const egress: CompiledSgRule[] = [];
   for (const rule of sg.rules) {
     const proto = protocolNumber(rule.ipProtocol);
+    if (rule.prefixListId !== undefined) {
+      for (const cidr of expandList?.(rule.prefixListId) ?? []) {
+        const { base, mask } = cidrParts(cidr);
+        (rule.isEgress ? egress : ingress).push(new PrefixListRule(rule, cidr, proto, base, mask));
+      }
+      continue;
+    }
     const { base, mask } = rule.referencedGroup ? { base: -1, mask: -1 } : cidrParts(rule.cidrIpv4);
     const c: CompiledSgRule = { rule, proto, from: rule.fromPort, to: rule.toPort, base, mask };
     if (rule.referencedGroup) c.group = rule.referencedGroup.groupId;

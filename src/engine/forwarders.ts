@@ -7,7 +7,7 @@
  * A forwarder lives in its own module and imports only walk.ts (plus domain and model code); to model a
  * new kind, write `src/engine/<kind>.ts` exporting a `Forwarder<…>` and replace its entry here.
  *
- * Fidelity notes: NAT gateways (nat.ts) and gateway VPC endpoints (endpoints.ts) are forwarded. Virtual private gateways, egress-only internet gateways (IPv6 only;
+ * Fidelity notes: NAT gateways (nat.ts) and gateway VPC endpoints (endpoints.ts) are forwarded. Virtual private gateways (vpn.ts) too. Egress-only internet gateways (IPv6 only;
  * the engine walks IPv4) and the kinds a loaded snapshot keeps without modelling them (`unmodelled`:
  * VPC endpoints, local gateways, carrier gateways, …) are not forwarded. routeState reports routes to
  * them as blackholes, and the analyzer says which kind is missing (BAD_STATE_ROUTE); should a route to
@@ -20,6 +20,7 @@ import { igwForwarder } from "./forward-igw.js";
 import { localForwarder } from "./forward-local.js";
 import { pcxForwarder } from "./forward-pcx.js";
 import { tgwForwarder } from "./forward-tgw.js";
+import { vgwForwarder } from "./vpn.js";
 import { natForwarder } from "./nat.js";
 import { endpointForwarder } from "./endpoints.js";
 import type { BlackholeText, Forwarder, ForwarderTable, RouteContext } from "./walk.js";
@@ -61,7 +62,7 @@ export const FORWARDERS: ForwarderTable = {
   instance: applianceForwarder,
   nat: natForwarder,
   vpce: endpointForwarder,
-  vgw: notModelled((t) => `virtual private gateway ${t.id}: vpclab has no VPN connections`),
+  vgw: vgwForwarder,
   eigw: notModelled((t) => `egress-only internet gateway ${t.id} carries IPv6 only, and the engine walks IPv4`),
   unmodelled: notModelled((t) => `${t.field} ${t.id}, kept from a snapshot`),
 };

@@ -50,6 +50,9 @@ test("LPM: compiled intervals agree with a linear longest-prefix scan (random ta
 test("LPM: AWS tie-break for identical destinations: local, then static, then propagated", () => {
   assert.ok(originPriority("CreateRouteTable", true) < originPriority("CreateRoute", false));
   assert.ok(originPriority("CreateRoute", false) < originPriority("EnableVgwRoutePropagation", false));
+  // VPC User Guide "How route priority works": static CIDR routes, then prefix-list routes, then propagated.
+  assert.ok(originPriority("CreateRoute", false) < originPriority("CreateRoute", false, true));
+  assert.ok(originPriority("CreateRoute", false, true) < originPriority("EnableVgwRoutePropagation", false));
   const t = compileLpm([
     { base: 0x0a000000, prefix: 8, priority: 2, value: 1 },
     { base: 0x0a000000, prefix: 8, priority: 1, value: 2 },

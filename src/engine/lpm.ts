@@ -5,10 +5,13 @@
  * sorted by (base ascending, prefix ascending) with a stack of open blocks paints every address with
  * the most specific route covering it. A lookup is then one binary search over interval starts.
  *
- * Reference: VPC User Guide "Route priority": the most specific route wins; for identical
- * destinations, AWS prefers local routes, then static routes, then propagated routes.
+ * Reference: VPC User Guide "How route priority works": the most specific route wins; for identical
+ * destinations, AWS prefers local routes, then static routes, then prefix-list routes, then propagated
+ * routes.
  *
- * Fidelity notes: IPv4 only; prefix-list destinations are not modelled (the domain refuses them).
+ * Fidelity notes: IPv4 only. A prefix-list route enters as one entry per CIDR block of the list
+ * (engine/model.ts `routeDestinations`); two prefix-list routes with the same block: the earlier route
+ * of the table wins (AWS documents no order between them).
  */
 
 export interface LpmEntry {
@@ -98,8 +101,9 @@ export function lookupLpm(t: LpmTable, ip: number): number {
   return t.values[found]!;
 }
 
-/** AWS's preference among routes with the same destination: local, then static, then propagated. */
-export function originPriority(origin: string, isLocal: boolean): number {
+/** AWS's preference among routes with the same destination: local, static, prefix list, propagated. */
+export function originPriority(origin: string, isLocal: boolean, isPrefixList = false): number {
   if (isLocal) return 0;
-  return origin === "EnableVgwRoutePropagation" ? 2 : 1;
+  if (origin === "EnableVgwRoutePropagation") return 3;
+  return isPrefixList ? 2 : 1;
 }

@@ -15,6 +15,11 @@
  *
  * Reference: DESIGN.md rule 7.
  *
+ * Prefix lists: a route table's or group's cached compilation also records the entries array of every
+ * prefix list it references, so a ModifyManagedPrefixList or RestoreManagedPrefixListVersion (a new
+ * version is a new array) recompiles exactly the tables and groups that use the list, without touching
+ * them.
+ *
  * Fidelity notes: the snapshot compares the fields the engine reads; a helper that mutated some other
  * field in place would not trigger a rebuild, which is harmless since the engine does not read it.
  */
@@ -33,8 +38,8 @@ import type {
 } from "../domain/types.js";
 import { isPrivate, parseCidr, parseIp } from "../domain/cidr.js";
 import { compileLpm, lookupLpm, originPriority, type LpmEntry, type LpmTable } from "./lpm.js";
-import { compileAcl, compileSg, type CompiledAcl, type CompiledSg } from "./filters.js";
-import { findAwsPrefixList } from "../domain/prefix-lists.js";
+import { compileAcl, compileSg, prefixListEntryLabel, type CompiledAcl, type CompiledSg } from "./filters.js";
+import { findAwsPrefixList, prefixListCidrs } from "../domain/prefix-lists.js";
 
 export interface CidrInt {
   text: string;
@@ -390,12 +395,16 @@ export class NetworkModel {
     const dests = rt.routes.map((r) => (r.destinationPrefixListId === undefined ? this.cidr(r.destinationCidr) : undefined));
     const entries: LpmEntry[] = [];
     const hits: { route: number; dest: CidrInt }[] = [];
+    // The local routes' blocks: a prefix-list entry inside the VPC's own CIDR never overrides `local`.
+    const locals = rt.routes.some((r) => r.destinationPrefixListId !== undefined) ? dests.filter((d, i): d is CidrInt => d !== undefined && rt.routes[i]!.target.kind === "local") : [];
     rt.routes.forEach((r, i) => {
       // A prefix-list route competes by each of its CIDRs (longest prefix first) and, for an equal
       // prefix, loses to a static CIDR route and beats a propagated one (VPC User Guide, "How route
       // priority works": longest prefix, then static routes, then prefix-list routes, then propagated).
-      const priority = originPriority(r.origin, r.target.kind === "local") + (r.destinationPrefixListId === undefined ? 0 : 0.5);
+      const isList = r.destinationPrefixListId !== undefined;
+      const priority = originPriority(r.origin, r.target.kind === "local", isList);
       for (const d of this.routeDestinations(rt, r, dests[i])) {
+        if (isList && locals.some((l) => l.prefix <= d.prefix && inCidr(l, d.base))) continue;
         entries.push({ base: d.base, prefix: d.prefix, priority, value: hits.length });
         hits.push({ route: i, dest: d });
       }
@@ -433,24 +442,32 @@ export class NetworkModel {
     return out;
   }
 
-  /** The route (and its index) that the table uses for `ip`, or undefined. */
+  /**
+   * The route (and its index) that the table uses for `ip`, or undefined. For a prefix-list route,
+   * `route` is a copy whose `destinationCidr` reads `pl-… entry <cidr>` (the list and the entry that
+   * matched, for explanations) and `dest` is that entry.
+   */
   lookup(rt: RouteTable, ip: number): { route: Route; index: number; dest: CidrInt } | undefined {
     const c = this.routeTable(rt);
     const h = lookupLpm(c.lpm, ip);
     if (h < 0) return undefined;
     const { route, dest } = c.hits[h]!;
-    return { route: rt.routes[route]!, index: route, dest };
+    const r = rt.routes[route]!;
+    const shown = r.destinationPrefixListId === undefined ? r : { ...r, destinationCidr: prefixListEntryLabel(r.destinationPrefixListId, dest.text) };
+    return { route: shown, index: route, dest };
   }
 
   sg(sg: SecurityGroup): CompiledSg {
     const gen = this.world.generation;
     const c = this.sgCache.get(sg);
-    if (c && (c.checkedGen === gen || sameSnap(c.snap, sgSnap(sg)))) {
+    if (c && c.checkedGen === gen) return c.value;
+    const rs = this.world.existingRegion(sg.ownerId, sg.region);
+    if (c && sameSnap(c.snap, sgSnap(rs, sg))) {
       c.checkedGen = gen;
       return c.value;
     }
-    const value = compileSg(sg);
-    this.sgCache.set(sg, { value, snap: sgSnap(sg), checkedGen: gen });
+    const value = compileSg(sg, (id) => (rs ? prefixListCidrs(rs, id) : undefined));
+    this.sgCache.set(sg, { value, snap: sgSnap(rs, sg), checkedGen: gen });
     return value;
   }
 
@@ -502,9 +519,18 @@ function rtSnap(rt: RouteTable, prefixLists: unknown[]): unknown[] {
   return s;
 }
 
-function sgSnap(sg: SecurityGroup): unknown[] {
+/** The record a cached compilation depends on for a prefix list: its current entries (or AWS's CIDRs). */
+function listSnap(rs: RegionState | undefined, id: string): unknown {
+  if (!rs) return undefined;
+  return rs.managedPrefixLists.get(id)?.entries ?? findAwsPrefixList(rs.region, id)?.cidrs;
+}
+
+function sgSnap(rs: RegionState | undefined, sg: SecurityGroup): unknown[] {
   const s: unknown[] = [sg.rules.length];
-  for (const r of sg.rules) s.push(r, r.isEgress, r.ipProtocol, r.fromPort, r.toPort, r.cidrIpv4, r.referencedGroup?.groupId);
+  for (const r of sg.rules) {
+    s.push(r, r.isEgress, r.ipProtocol, r.fromPort, r.toPort, r.cidrIpv4, r.referencedGroup?.groupId, r.prefixListId);
+    if (r.prefixListId !== undefined) s.push(listSnap(rs, r.prefixListId));
+  }
   return s;
 }
 

@@ -37,7 +37,7 @@ function setup() {
 
 const hit = (b: NetBuilder, rt: RouteTable, ip: string) => {
   const f = modelOf(b.world).lookup(rt, parseIp(ip)!);
-  return f ? `${f.route.destinationCidr}→${"id" in f.route.target ? f.route.target.id : "local"} (${f.dest.text})` : "none";
+  return f ? `${f.route.destinationPrefixListId ?? f.route.destinationCidr}→${"id" in f.route.target ? f.route.target.id : "local"} (${f.dest.text})` : "none";
 };
 
 test("a prefix-list route beats 0.0.0.0/0, loses to a more specific CIDR and to a static route of the same prefix, beats a propagated one", () => {

@@ -30,7 +30,11 @@ export type HopKind =
   | "nat-gateway"
   | "vpc-endpoint"
   | "nacl-in"
-  | "sg-ingress";
+  | "sg-ingress"
+  /** A virtual private gateway, a VPN connection and the simulated on-premises network (vpn.ts). */
+  | "vgw"
+  | "vpn-connection"
+  | "on-premises";
 
 export interface Hop {
   leg: "forward" | "return";
@@ -44,7 +48,7 @@ export interface Hop {
   securityGroupId?: string;
   securityGroupRuleId?: string;
   aclRuleNumber?: number;
-  route?: { destinationCidr: string; target: string; state: "active" | "blackhole" };
+  route?: RouteView;
   /** For a transit gateway VPC attachment: the attachment subnet (and its zone) the packet crossed by. */
   subnetId?: string;
   availabilityZone?: string;
@@ -82,7 +86,7 @@ export interface Explanation {
   networkInterfaceId?: string;
   instanceId?: string;
   routeTableId?: string;
-  route?: { destinationCidr: string; target: string; state: "active" | "blackhole" };
+  route?: RouteView;
   securityGroupIds?: string[];
   aclId?: string;
   aclRule?: { ruleNumber: number; ruleAction: string; protocol: string; cidrBlock?: string; egress: boolean; portRange?: { from: number; to: number } };
@@ -107,6 +111,8 @@ export interface Arrival {
   eni?: EniInfo;
   ip: number;
   seenSrc: number;
+  /** For an arrival outside the lab that is not the Internet (on-premises over a VPN): the hops the reply crosses. */
+  returnHops?: Hop[];
 }
 
 export class Walk {
@@ -168,8 +174,10 @@ export function targetText(route: Route): string {
   return t.id;
 }
 
-export function routeView(route: Route, rsState: "active" | "blackhole") {
-  return { destinationCidr: route.destinationCidr, target: targetText(route), state: rsState };
+export function routeView(route: Route, rsState: "active" | "blackhole"): RouteView {
+  const v: RouteView = { destinationCidr: route.destinationCidr, target: targetText(route), state: rsState };
+  if (route.destinationPrefixListId !== undefined) v.prefixListId = route.destinationPrefixListId;
+  return v;
 }
 
 
@@ -186,6 +194,11 @@ export interface RouteOutcome {
   dead: boolean;
   /** Crossed a transit gateway: security-group references to the sender's groups do not match. */
   viaTgw?: boolean;
+  /**
+   * With `internet`: the destination is outside the lab but not on the Internet (on-premises over a
+   * VPN, vpn.ts); the reply crosses these hops instead of the internet gateway.
+   */
+  returnHops?: Hop[];
   /**
    * Set with `appliance` by a middlebox that rewrites the source (a NAT gateway, engine/nat.ts): the
    * packet leaves it with `src`, and `hop` is shown once the middlebox has received it.
@@ -237,7 +250,9 @@ export interface Forwarder<T extends RouteTarget> {
 /** The forwarder table's type: one entry per RouteTarget kind, checked by the compiler. */
 export type ForwarderTable = { [K in RouteTarget["kind"]]: Forwarder<Extract<RouteTarget, { kind: K }>> };
 
-export type RouteView = { destinationCidr: string; target: string; state: "active" | "blackhole" };
+/** A route as hops and explanations show it; `prefixListId` when the route's destination is a prefix list
+ * (`destinationCidr` then reads `pl-… entry <cidr>`, the entry that matched). */
+export type RouteView = { destinationCidr: string; target: string; state: "active" | "blackhole"; prefixListId?: string };
 
 export function noDestination(w: Walk, leg: Leg, s: EniInfo, vpc: VpcInfo | undefined, dst: number, reason: string): void {
   w.block({

@@ -92,6 +92,8 @@ interface Lab {
   acl: string;
   pcx: string[];
   assocs: string[];
+  /** Customer-managed prefix lists referenced by routes and rules (their changes must reach the engine). */
+  pls: string[];
 }
 
 async function setUp(url: string): Promise<Lab> {
@@ -132,7 +134,19 @@ async function setUp(url: string): Promise<Lab> {
   await call(url, "CreateRoute", { RouteTableId: rts[0]!, DestinationCidrBlock: "10.1.0.0/16", VpcPeeringConnectionId: pcx });
   await call(url, "CreateRoute", { RouteTableId: rts[1]!, DestinationCidrBlock: "10.0.0.0/16", VpcPeeringConnectionId: pcx });
   const acl = pick((await call(url, "DescribeNetworkAcls", { "Filter.1.Name": "vpc-id", "Filter.1.Value.1": vpcs[0]! })).xml, "networkAclId");
-  return { url, subnets, instances, sgs, rts, igw, vpcs, acl, pcx: [pcx], assocs: [] };
+  const pls: string[] = [];
+  for (const cidr of ["10.1.1.0/24", "10.0.2.0/24"]) {
+    const r = await call(url, "CreateManagedPrefixList", { PrefixListName: `pl${pls.length}`, AddressFamily: "IPv4", MaxEntries: 4, "Entry.1.Cidr": cidr });
+    pls.push(pick(r.xml, "prefixListId"));
+  }
+  // List 0 (10.1.1.0/24, more specific than 10.1.0.0/16 → pcx) sends VPC 1's subnet to the internet
+  // gateway from subnet 0, so a change of its entries changes where subnet 0's packets go.
+  await call(url, "CreateRoute", { RouteTableId: rts[0]!, DestinationPrefixListId: pls[0]!, GatewayId: igw });
+  const assoc0 = pick((await call(url, "AssociateRouteTable", { RouteTableId: rts[0]!, SubnetId: subnets[0]! })).xml, "associationId");
+  // Instance 1 (10.0.2.x) reaches instance 0 inside VPC 0 through group a's rule for list 1, so a change
+  // of that list's entries changes a verdict the property compares.
+  for (const g of sgs) await call(url, "AuthorizeSecurityGroupIngress", { GroupId: g, "IpPermissions.1.IpProtocol": "-1", "IpPermissions.1.PrefixListIds.1.PrefixListId": pls[1]! });
+  return { url, subnets, instances, sgs, rts, igw, vpcs, acl, pcx: [pcx], assocs: [assoc0], pls };
 }
 
 const DESTS = ["10.1.0.0/16", "10.0.0.0/16", "0.0.0.0/0", "10.1.1.0/24", "10.0.2.0/24", "10.1.1.0/25"];
@@ -140,6 +154,12 @@ const CIDRS = ["10.0.0.0/16", "10.1.0.0/16", "0.0.0.0/0", "10.1.1.4/32", "10.0.1
 
 type Step = (lab: Lab) => [string, Record<string, string | number>];
 const at = <T>(xs: T[], i: number): T => xs[i % xs.length]!;
+
+/** ModifyManagedPrefixList on a referenced list (weighted up in `steps`: it is what the engine must follow). */
+const modifyList = fc.tuple(fc.nat(), fc.boolean(), fc.nat()).map(([l, remove, c]): Step => (lab) => [
+  "ModifyManagedPrefixList",
+  { PrefixListId: at(lab.pls, l), [remove ? "RemoveEntry.1.Cidr" : "AddEntry.1.Cidr"]: at(["10.1.1.0/24", "10.0.2.0/24", "10.0.0.0/16", "10.1.1.0/24", "10.0.2.0/24", "0.0.0.0/0"], c) },
+]);
 
 const steps: fc.Arbitrary<Step>[] = [
   fc.tuple(fc.nat(), fc.nat(), fc.nat(), fc.nat()).map(([r, d, k, i]): Step => (lab) => {
@@ -171,6 +191,18 @@ const steps: fc.Arbitrary<Step>[] = [
   fc.tuple(fc.nat(), fc.nat()).map(([i, v]): Step => (lab) => ["CreateTags", { "ResourceId.1": at(lab.instances, i), "Tag.1.Key": "Name", "Tag.1.Value": `n${v % 3}` }]),
   fc.nat().map((i): Step => (lab) => ["AssignPrivateIpAddresses", { NetworkInterfaceId: "eni-" + at(lab.instances, i).slice(2), SecondaryPrivateIpAddressCount: 1 }]),
   fc.constant<Step>(() => ["CreateRoute", { RouteTableId: "rtb-nope" }]),
+  // Prefix lists: entries change under routes and rules that reference them; routes and rules to lists.
+  ...[1, 2, 3].map(() => modifyList),
+  fc.tuple(fc.nat(), fc.nat()).map(([l, v]): Step => (lab) => ["RestoreManagedPrefixListVersion", { PrefixListId: at(lab.pls, l), PreviousVersion: 1 + (v % 3), CurrentVersion: 1 + ((v >> 2) % 4) }]),
+  fc.tuple(fc.nat(), fc.nat(), fc.nat(), fc.boolean()).map(([r, l, i, del]): Step => (lab) =>
+    del
+      ? ["DeleteRoute", { RouteTableId: at(lab.rts, r), DestinationPrefixListId: at(lab.pls, l) }]
+      : ["CreateRoute", { RouteTableId: at(lab.rts, r), DestinationPrefixListId: at(lab.pls, l), ...(i % 2 ? { GatewayId: lab.igw } : { VpcPeeringConnectionId: at(lab.pcx, i) }) }],
+  ),
+  fc.tuple(fc.boolean(), fc.nat(), fc.nat(), fc.boolean()).map(([revoke, g, l, egress]): Step => (lab) => [
+    `${revoke ? "Revoke" : "Authorize"}SecurityGroup${egress ? "Egress" : "Ingress"}`,
+    { GroupId: at(lab.sgs, g), "IpPermissions.1.IpProtocol": "tcp", "IpPermissions.1.FromPort": 22, "IpPermissions.1.ToPort": 22, "IpPermissions.1.PrefixListIds.1.PrefixListId": at(lab.pls, l) },
+  ]),
 ];
 
 test("after random changes through the API, the incremental engine equals a fresh compile, and refused requests change nothing", async () => {

@@ -33,6 +33,9 @@ import type {
   KeyPair,
   LaunchTemplate,
   ManagedPrefixList,
+  VpnGateway,
+  CustomerGateway,
+  VpnConnection,
   NatGateway,
   NetworkAcl,
   NetworkInterface,
@@ -71,7 +74,7 @@ export class RegionState {
   readonly volumes = new Map<string, Volume>();
   /** Launch templates by id (domain/launch-templates.ts); not read by the network engine. */
   readonly launchTemplates = new Map<string, LaunchTemplate>();
-  /** Customer-managed prefix lists by id (domain/prefix-lists.ts); not read by the network engine yet. */
+  /** Customer-managed prefix lists by id (domain/prefix-lists.ts); the engine expands them where referenced. */
   readonly managedPrefixLists = new Map<string, ManagedPrefixList>();
   /** Egress-only internet gateways by id (domain/egress-only-gateways.ts); not read by the network engine. */
   readonly egressOnlyInternetGateways = new Map<string, EgressOnlyInternetGateway>();
@@ -79,6 +82,10 @@ export class RegionState {
   readonly transitGateways = new Map<string, TransitGateway>();
   readonly tgwAttachments = new Map<string, TgwVpcAttachment>();
   readonly tgwRouteTables = new Map<string, TgwRouteTable>();
+  /** Virtual private gateways, customer gateways and VPN connections (domain/vpn.ts). */
+  readonly vpnGateways = new Map<string, VpnGateway>();
+  readonly customerGateways = new Map<string, CustomerGateway>();
+  readonly vpnConnections = new Map<string, VpnConnection>();
   /** NAT gateways (domain/nat-gateways.ts), deleted and failed ones kept about an hour as AWS shows them. */
   readonly natGateways = new Map<string, NatGateway>();
   /** VPC endpoints (domain/vpc-endpoints.ts). */

@@ -3,7 +3,10 @@
  * browser): the seed done with clicks only, "Can A reach B?" drawn on the map (reachable at ~70 ms both
  * ways, then blocked with its blocker marked once a route is removed), and a change made with the AWS
  * CLI appearing on the open map without a reload; "Apply fix" putting the route back; transit gateways
- * made with the CLI on the map and their page, a TGW peering accepted by clicks, the Internet as a source. Screenshots go to $VPCLAB_SCREENSHOTS (the README's
+ * made with the CLI on the map and their page, a TGW peering accepted by clicks, the Internet as a source;
+ * a NAT gateway, an S3 gateway endpoint and a flow log made by clicks, in their lists and on the map, a
+ * path drawn through the NAT, and flow-log records after a console ping; a prefix list modified; an
+ * egress-only gateway; a VPN connection by clicks and its route propagated into a route table. Screenshots go to $VPCLAB_SCREENSHOTS (the README's
  * come from docs/screenshots/) or a temporary directory.
  *
  * Skipped (with the reason printed) when no chromium is installed; .ci/run installs it.
@@ -15,6 +18,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
 import type { Core } from "cytoscape";
+import {
+  AllocateAddressCommand,
+  AssociateRouteTableCommand,
+  AttachInternetGatewayCommand,
+  CreateInternetGatewayCommand,
+  CreateRouteCommand,
+  CreateRouteTableCommand,
+  CreateSubnetCommand,
+  CreateVpcCommand,
+  DescribeRouteTablesCommand,
+  RunInstancesCommand,
+} from "@aws-sdk/client-ec2";
 import { startLab, type Lab } from "../support/harness.js";
 
 declare global {
@@ -430,6 +445,148 @@ describe("web console in Chromium", { skip: CHROMIUM ? false : "chromium is not 
     const a = await analyze(page, "internet", "10.88.1.10");
     assert.equal(a.verdict, "blocked");
     assert.match(await page.$eval("#reach-blockers", (e) => e.textContent!), /IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS/);
+    assert.deepEqual((page as Page & { problems?: string[] }).problems, []);
+    await page.close();
+  });
+
+  test("a NAT gateway, a gateway endpoint and a flow log made by clicks: in their lists, on the map, a path drawn through the NAT, and flow-log records after a console ping; a prefix list modified; an egress-only gateway; a VPN connection and route propagation", { timeout: 90_000 }, async () => {
+    const FRANKFURT = "eu-central-1";
+    // The network around them, with the SDK (quicker than a CLI process per call): a public subnet
+    // (route to an IGW) and a private one with its own table and an instance.
+    const ec2 = lab.ec2(FRANKFURT);
+    const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: "10.66.0.0/16" }))).Vpc!.VpcId!;
+    const pub = (await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: "10.66.0.0/24", TagSpecifications: [{ ResourceType: "subnet", Tags: [{ Key: "Name", Value: "public-a" }] }] }))).Subnet!.SubnetId!;
+    const priv = (await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: "10.66.1.0/24" }))).Subnet!.SubnetId!;
+    const igw = (await ec2.send(new CreateInternetGatewayCommand({}))).InternetGateway!.InternetGatewayId!;
+    await ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: vpc }));
+    const mainRtb = (await ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: "vpc-id", Values: [vpc] }] }))).RouteTables![0]!.RouteTableId!;
+    await ec2.send(new CreateRouteCommand({ RouteTableId: mainRtb, DestinationCidrBlock: "0.0.0.0/0", GatewayId: igw }));
+    const privRtb = (await ec2.send(new CreateRouteTableCommand({ VpcId: vpc }))).RouteTable!.RouteTableId!;
+    await ec2.send(new AssociateRouteTableCommand({ RouteTableId: privRtb, SubnetId: priv }));
+    const box = (await ec2.send(new RunInstancesCommand({ ImageId: "ami-0123456789abcdef0", InstanceType: "t3.micro", MinCount: 1, MaxCount: 1, SubnetId: priv }))).Instances![0]!.InstanceId!;
+    const eip = (await ec2.send(new AllocateAddressCommand({ Domain: "vpc" }))).AllocationId!;
+
+    const page = await openConsole(browser, lab);
+    await region(page, FRANKFURT);
+    // NAT gateway: Create NAT gateway in the public subnet with the Elastic IP; listed, then available.
+    await nav(page, "nat-gateways");
+    await page.click("#create-nat");
+    await type(page, "#nat-name", "frankfurt-nat");
+    await choose(page, "#nat-subnet", pub);
+    await choose(page, "#nat-eip", eip);
+    await submit(page, "#create-nat-form");
+    const nat = await rowId(page, "frankfurt-nat", pub, "available");
+    await selectRow(page, nat);
+    await page.waitForFunction(() => /Failure code/.test(document.querySelector(".details")?.textContent ?? ""));
+    await ec2.send(new CreateRouteCommand({ RouteTableId: privRtb, DestinationCidrBlock: "0.0.0.0/0", NatGatewayId: nat }));
+    // Gateway endpoint: S3 for the private route table; listed with its table.
+    await nav(page, "endpoints");
+    await page.click("#create-endpoint");
+    await choose(page, "#endpoint-vpc", vpc);
+    await page.waitForSelector(`input[data-rtb="${privRtb}"]`);
+    await page.click(`input[data-rtb="${privRtb}"]`);
+    await submit(page, "#create-endpoint-form");
+    const vpce = await rowId(page, `com.amazonaws.${FRANKFURT}.s3`, "Gateway", privRtb);
+    // Flow log on the VPC.
+    await nav(page, "flow-logs");
+    await page.click("#create-flow-log");
+    await choose(page, "#fl-resource", vpc);
+    await submit(page, "#create-flow-log-form");
+    const fl = await rowId(page, vpc, "ALL");
+
+    // The map: the NAT in its subnet, the endpoint on its VPC; the path to the Internet goes through the NAT.
+    await nav(page, "map");
+    await page.waitForFunction((n, e) => window.vpclabMap?.getElementById(n).hasClass("nat") && window.vpclabMap?.getElementById(e).hasClass("vpce"), {}, nat, vpce);
+    const placed = await page.evaluate((n, e) => [window.vpclabMap!.getElementById(n).data("parent"), window.vpclabMap!.getElementById(e).data("parent")], nat, vpce);
+    assert.deepEqual(placed, [pub, vpc]);
+    const a = await analyze(page, box, "8.8.8.8");
+    assert.equal(a.verdict, "reachable");
+    const through = await page.evaluate((n) => window.vpclabMap!.edges(".path").targets().map((t) => t.id()).includes(n) && window.vpclabMap!.getElementById(n).hasClass("on-path"), nat);
+    assert.ok(through, "the drawn path goes through the NAT gateway");
+    await shot(page, "map-nat");
+    // A console ping, then its flow-log records on the Flow logs page, and more arriving while it is open.
+    await page.click("#ping-start");
+    await page.waitForFunction(() => /time=\d/.test(document.querySelector("#ping-output")?.textContent ?? ""));
+    await page.click("#ping-stop");
+    await nav(page, "flow-logs");
+    await selectRow(page, await rowId(page, fl));
+    await page.waitForSelector("#flow-records tr.flow-record[data-action=ACCEPT]");
+    const before = (await page.$$("#flow-records tr.flow-record")).length;
+    assert.match(await page.$eval("#flow-records", (e) => e.textContent!), new RegExp(`${fl}.*10\\.66\\.1\\.\\d+`));
+    // Another client pings meanwhile (the admin API, as `vpclab ping` does): the open records view follows.
+    const status = await page.evaluate(
+      (from, token) => fetch("/_vpclab/ping", { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ from, to: "8.8.8.8", count: 1, region: "eu-central-1" }) }).then((r) => r.status),
+      box,
+      TOKEN,
+    );
+    assert.equal(status, 200);
+    await page.waitForFunction((n) => document.querySelectorAll("#flow-records tr.flow-record").length > n, {}, before);
+
+    // Managed prefix lists: AWS's own are listed; one of ours is created, modified (version 2) and read at version 1.
+    await nav(page, "managed-prefix-lists");
+    await rowId(page, `com.amazonaws.${FRANKFURT}.s3`, "AWS");
+    await page.click("#create-pl");
+    await type(page, "#pl-name", "office");
+    await type(page, "#pl-max", "5");
+    await type(page, "#pl-entries-new", "192.0.2.0/24");
+    await submit(page, "#create-pl-form");
+    const pl = await rowId(page, "office");
+    await selectRow(page, pl);
+    await page.waitForFunction(() => /192\.0\.2\.0\/24/.test(document.querySelector("#pl-entries")?.textContent ?? ""));
+    await page.click("#modify-pl");
+    await page.click('#modify-pl-form input[data-cidr="192.0.2.0/24"]');
+    await type(page, "#pl-add", "198.51.100.0/24");
+    await submit(page, "#modify-pl-form");
+    await page.waitForFunction(() => {
+      const t = document.querySelector("#pl-entries")?.textContent ?? "";
+      return t.includes("198.51.100.0/24") && !t.includes("192.0.2.0/24");
+    });
+    await choose(page, "#pl-version", "1");
+    await page.waitForFunction(() => {
+      const t = document.querySelector("#pl-entries")?.textContent ?? "";
+      return t.includes("192.0.2.0/24") && !t.includes("198.51.100.0/24");
+    });
+    // An egress-only internet gateway for the VPC.
+    await nav(page, "egress-only-gateways");
+    await page.click("#create-eigw");
+    await choose(page, "#eigw-vpc", vpc);
+    await submit(page, "#create-eigw-form");
+    await rowId(page, "eigw-", vpc, "attached");
+
+    // VPN: a virtual private gateway attached to the VPC, a customer gateway, a static VPN connection,
+    // and the private route table propagating from the gateway (the connection's route appears, propagated).
+    await nav(page, "vpn-gateways");
+    await page.click("#create-vgw");
+    await type(page, "#vgw-name", "frankfurt-vgw");
+    await submit(page, "#create-vgw-form");
+    const vgw = await rowId(page, "frankfurt-vgw", "available");
+    await selectRow(page, vgw);
+    await page.waitForSelector("#attach-vgw:not([disabled])");
+    await page.click("#attach-vgw");
+    await choose(page, "#vgw-vpc", vpc);
+    await submit(page, "#attach-vgw-form");
+    await rowId(page, vgw, vpc, "attached");
+    await nav(page, "customer-gateways");
+    await page.click("#create-cgw");
+    await type(page, "#cgw-ip", "198.51.100.7");
+    await submit(page, "#create-cgw-form");
+    const cgw = await rowId(page, "198.51.100.7", "available");
+    await nav(page, "vpn-connections");
+    await page.click("#create-vpn");
+    await choose(page, "#vpn-vgw", vgw);
+    await choose(page, "#vpn-cgw", cgw);
+    await type(page, "#vpn-routes-new", "192.168.0.0/16");
+    await submit(page, "#create-vpn-form");
+    await selectRow(page, await rowId(page, vgw, cgw, "Static"));
+    await page.waitForFunction(() => /192\.168\.0\.0\/16/.test(document.querySelector("#vpn-routes")?.textContent ?? ""));
+    await nav(page, "route-tables");
+    await selectRow(page, await rowId(page, privRtb));
+    await tab(page, "Route propagation");
+    await page.waitForSelector(`#route-propagation tr[data-vgw="${vgw}"] .toggle-propagation`);
+    await page.click(`#route-propagation tr[data-vgw="${vgw}"] .toggle-propagation`);
+    await page.waitForFunction((g) => document.querySelector(`#route-propagation tr[data-vgw="${g}"]`)?.textContent?.includes("Yes"), {}, vgw);
+    await tab(page, "Routes");
+    await page.waitForFunction((g) => [...document.querySelectorAll("#routes tr")].some((tr) => tr.textContent!.includes("192.168.0.0/16") && tr.textContent!.includes(g) && tr.textContent!.endsWith("Yes")), {}, vgw);
     assert.deepEqual((page as Page & { problems?: string[] }).problems, []);
     await page.close();
   });

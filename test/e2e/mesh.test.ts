@@ -14,6 +14,7 @@ import {
   DescribeTransitGatewayAttachmentsCommand,
   DescribeTransitGatewayRouteTablesCommand,
   DescribeTransitGatewaysCommand,
+  DescribeTransitGatewayVpcAttachmentsCommand,
   RunInstancesCommand,
   SearchTransitGatewayRoutesCommand,
   type EC2Client,
@@ -159,6 +160,129 @@ describe("vpclab mesh / unmesh", { timeout: 300_000 }, () => {
     const u2 = await vpclab(lab, ["unmesh", ...refs]);
     assert.equal(u2.code, 0, u2.stderr + u2.stdout);
     assert.deepEqual(await mutatingSince(lab, m2), []);
+  });
+
+  it("unmesh of one VPC of a four-VPC, two-region mesh removes exactly what mesh added for it; the other pairs stay reachable", async () => {
+    const R2 = ["eu-west-1", "us-west-2"]; // regions of their own: the first test used up Tokyo's VPC quota
+    const vpcs = [
+      await vpcWithInstance(lab.ec2("eu-west-1"), "eu-west-1", 50, "ireland-a"),
+      await vpcWithInstance(lab.ec2("eu-west-1"), "eu-west-1", 51, "ireland-b"),
+      await vpcWithInstance(lab.ec2("us-west-2"), "us-west-2", 60, "oregon-a"),
+      await vpcWithInstance(lab.ec2("us-west-2"), "us-west-2", 61, "oregon-b"),
+    ];
+    const refs = vpcs.map((v) => `${v.region}:${v.name}`);
+    const before = await Promise.all(R2.map((r) => snapshot(lab.ec2(r))));
+    const r = await vpclab(lab, ["mesh", ...refs, "--allow", "icmp", "--json"]);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    for (const m of JSON.parse(r.stdout).matrix) assert.equal(m.reachable, true, `${m.from} → ${m.to}: ${m.explanation}`);
+    const gone = vpcs[1]!; // ireland-b: its region keeps a member, so its gateway stays
+    const during = await Promise.all(R2.map((x) => snapshot(lab.ec2(x))));
+    assert.ok(during.some((d) => d.tgwRoutes.some((t) => t.includes(` ${gone.cidr} static`))), "mesh put a static route toward ireland-b in Oregon's gateway");
+    assert.ok(during[1]!.vpcRoutes.some((t) => t.routes.includes(gone.cidr)), "Oregon's VPCs route toward ireland-b");
+
+    const u = await vpclab(lab, ["unmesh", `${gone.region}:${gone.name}`, "--json"]);
+    assert.equal(u.code, 0, u.stderr + u.stdout);
+    const undone = JSON.parse(u.stdout);
+    assert.equal(undone.removed.attachments, 1);
+    assert.equal(undone.removed.gateways, 0);
+    assert.equal(undone.removed.peerings, 0);
+    assert.ok(undone.removed.tgwRoutes >= 1 && undone.removed.vpcRoutes > 0 && undone.removed.rules > 0, JSON.stringify(undone.removed));
+
+    const now = await Promise.all(R2.map((x) => snapshot(lab.ec2(x))));
+    // Nothing anywhere still names ireland-b's CIDR (but its own local route): no VPC route, no rule, no TGW route.
+    for (const s of now) {
+      assert.ok(!s.tgwRoutes.some((t) => t.includes(` ${gone.cidr} `)), s.tgwRoutes.join("\n"));
+      const toGone = (t: { routes: string }) => (JSON.parse(t.routes) as { DestinationCidrBlock?: string; GatewayId?: string }[]).some((x) => x.DestinationCidrBlock === gone.cidr && x.GatewayId !== "local");
+      assert.ok(!s.vpcRoutes.some(toGone), JSON.stringify(s.vpcRoutes));
+      assert.ok(!s.groups.some((g) => g.in.includes(gone.cidr)), JSON.stringify(s.groups));
+    }
+    // ireland-b's own route tables and groups are as before mesh; its attachment is gone.
+    const own = async () => {
+      const ec2 = lab.ec2(gone.region);
+      const rts = (await ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: "vpc-id", Values: [gone.vpcId] }] }))).RouteTables ?? [];
+      const sgs = (await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: "vpc-id", Values: [gone.vpcId] }] }))).SecurityGroups ?? [];
+      return { rts: rts.map((t) => JSON.stringify(t)).sort(), sgs: sgs.map((g) => JSON.stringify(g)).sort() };
+    };
+    const ownNow = await own();
+    const ids = new Set([...ownNow.rts.map((t) => JSON.parse(t).RouteTableId), ...ownNow.sgs.map((g) => JSON.parse(g).GroupId)]);
+    assert.deepEqual(before[0]!.vpcRoutes.filter((t) => ids.has(t.id)), now[0]!.vpcRoutes.filter((t) => ids.has(t.id)));
+    assert.deepEqual(before[0]!.groups.filter((g) => ids.has(g.id)), now[0]!.groups.filter((g) => ids.has(g.id)));
+    const atts = (await lab.ec2(gone.region).send(new DescribeTransitGatewayAttachmentsCommand({ Filters: [{ Name: "resource-id", Values: [gone.vpcId] }] }))).TransitGatewayAttachments ?? [];
+    assert.deepEqual(atts.filter((a) => a.State !== "deleted"), []);
+
+    // The rest of the mesh still works; ireland-b is out of it.
+    const rest = vpcs.filter((v) => v !== gone);
+    for (const a of rest) {
+      for (const b of rest) {
+        if (a === b) continue;
+        const res = await lab.admin<{ verdict: string }>("POST", "/analyze", { from: await firstInstance(lab, a), to: await firstInstance(lab, b), region: a.region, toRegion: b.region, protocol: "icmp" });
+        assert.equal(res.body.verdict, "reachable", `${a.name} → ${b.name}: ${JSON.stringify(res.body)}`);
+      }
+    }
+    const out = await lab.admin<{ verdict: string }>("POST", "/analyze", { from: await firstInstance(lab, vpcs[2]!), to: await firstInstance(lab, gone), region: vpcs[2]!.region, toRegion: gone.region, protocol: "icmp" });
+    assert.notEqual(out.body.verdict, "reachable");
+
+    // Unmeshing the last Irish VPC with one Oregon VPC takes Ireland's gateway and the peering away;
+    // then the last VPC alone leaves every describe-* output as it was before mesh.
+    const u2 = await vpclab(lab, ["unmesh", refs[0]!, refs[2]!, "--json"]);
+    assert.equal(u2.code, 0, u2.stderr + u2.stdout);
+    assert.equal(JSON.parse(u2.stdout).removed.gateways, 1);
+    assert.equal(JSON.parse(u2.stdout).removed.peerings, 1);
+    const u3 = await vpclab(lab, ["unmesh", refs[3]!, "--json"]);
+    assert.equal(u3.code, 0, u3.stderr + u3.stdout);
+    assert.deepEqual(await Promise.all(R2.map((x) => snapshot(lab.ec2(x)))), before);
+  });
+
+  it("cross-account: another account's VPC attachment is accepted as the gateway's owner, the peering as the peer's; unmesh of one VPC, then of the rest, restores both accounts", async () => {
+    const B = "111111111111";
+    const R = ["eu-west-2", "sa-east-1"];
+    const views = () => Promise.all(R.flatMap((r) => [snapshot(lab.ec2(r)), snapshot(lab.ec2(r, B))]));
+    const xa = await vpcWithInstance(lab.ec2(R[0]!), R[0]!, 70, "xa");
+    const xb = await vpcWithInstance(lab.ec2(R[0]!, B), R[0]!, 71, "xb");
+    const xc = await vpcWithInstance(lab.ec2(R[1]!, B), R[1]!, 72, "xc");
+    const before = await views();
+    const refs = [`${R[0]}:xa`, `${B}@${R[0]}:xb`, `${B}@${R[1]}:xc`];
+    const m0 = await logTotal(lab);
+    const r = await vpclab(lab, ["mesh", ...refs, "--hub-per-region", "--allow", "icmp", "--json"]);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    const report = JSON.parse(r.stdout);
+    assert.equal(report.matrix.length, 6, JSON.stringify(report.matrix));
+    for (const m of report.matrix) assert.equal(m.reachable, true, `${m.from} → ${m.to}: ${m.explanation}`);
+    const actions = await mutatingSince(lab, m0);
+    assert.ok(actions.includes("AcceptTransitGatewayVpcAttachment"), actions.join(","));
+    assert.ok(actions.includes("AcceptTransitGatewayPeeringAttachment"), actions.join(","));
+    // The first region's gateway (eu-west-2) is the first VPC's account's; xb's attachment is on it, accepted.
+    const gw = (await lab.ec2(R[0]!).send(new DescribeTransitGatewaysCommand({ Filters: [{ Name: "tag-key", Values: ["vpclab:mesh"] }] }))).TransitGateways ?? [];
+    assert.equal(gw.length, 1);
+    const xbAtt = (await lab.ec2(R[0]!).send(new DescribeTransitGatewayAttachmentsCommand({ Filters: [{ Name: "resource-id", Values: [xb.vpcId] }] }))).TransitGatewayAttachments ?? [];
+    assert.equal(xbAtt[0]?.State, "available");
+    assert.equal(xbAtt[0]?.TransitGatewayId, gw[0]!.TransitGatewayId);
+    const xbVpcAtt = (await lab.ec2(R[0]!, B).send(new DescribeTransitGatewayVpcAttachmentsCommand({ Filters: [{ Name: "vpc-id", Values: [xb.vpcId] }] }))).TransitGatewayVpcAttachments ?? [];
+    assert.equal(xbVpcAtt[0]?.VpcOwnerId, B);
+    assert.equal(xbVpcAtt[0]?.State, "available");
+    assert.ok(xbAtt[0]?.Association?.State === "associated", JSON.stringify(xbAtt[0]));
+    // A second run changes nothing.
+    const m1 = await logTotal(lab);
+    const again = await vpclab(lab, ["mesh", ...refs, "--allow", "icmp", "--json"]);
+    assert.equal(again.code, 0, again.stderr + again.stdout);
+    assert.equal(JSON.parse(again.stdout).changed, false);
+    assert.deepEqual(await mutatingSince(lab, m1), []);
+
+    // unmesh of xb alone (given with its own account): the gateway's owner is found from its attachment.
+    const u1 = await vpclab(lab, ["unmesh", refs[1]!, "--json"]);
+    assert.equal(u1.code, 0, u1.stderr + u1.stdout);
+    assert.equal(JSON.parse(u1.stdout).removed.attachments, 1);
+    const res = await lab.admin<{ verdict: string }>("POST", "/analyze", { from: await firstInstance(lab, xa), to: (await lab.ec2(R[1]!, B).send(new DescribeInstancesCommand({ Filters: [{ Name: "vpc-id", Values: [xc.vpcId] }] }))).Reservations![0]!.Instances![0]!.InstanceId!, region: R[0], toRegion: R[1], toAccount: B, protocol: "icmp" });
+    assert.equal(res.body.verdict, "reachable", JSON.stringify(res.body));
+    for (const v of await views()) {
+      assert.ok(!v.vpcRoutes.some((t) => (JSON.parse(t.routes) as { DestinationCidrBlock?: string; GatewayId?: string }[]).some((x) => x.DestinationCidrBlock === xb.cidr && x.GatewayId !== "local")));
+      assert.ok(!v.tgwRoutes.some((t) => t.includes(` ${xb.cidr} `)), v.tgwRoutes.join("\n"));
+      assert.ok(!v.groups.some((g) => g.in.includes(xb.cidr)));
+    }
+    const u2 = await vpclab(lab, ["unmesh", refs[0]!, refs[2]!, "--json"]);
+    assert.equal(u2.code, 0, u2.stderr + u2.stdout);
+    assert.equal(JSON.parse(u2.stdout).removed.gateways, 2);
+    assert.deepEqual(await views(), before);
   });
 
   it("scenarios/mesh.yaml: `up` builds four VPCs in three regions and meshes them with mesh's own code; a second `up` changes nothing; `down` restores every describe-* output", async () => {

@@ -1,7 +1,7 @@
 // Managed prefix lists through the SDK and the AWS CLI: customer-managed lists with versions,
 // MaxEntries, restore, entries and associations; the AWS-managed S3 and DynamoDB lists of each region
-// (CIDRs from AWS's ip-ranges.json); routes and security-group rules that name a list are refused,
-// not silently stored.
+// (CIDRs from AWS's ip-ranges.json); routes and security-group rules that name a list (their effect on
+// the network: prefix-lists-network.test.ts).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -16,7 +16,6 @@ import {
   DeleteManagedPrefixListCommand,
   DescribeManagedPrefixListsCommand,
   DescribePrefixListsCommand,
-  DescribeRouteTablesCommand,
   DescribeSecurityGroupsCommand,
   GetManagedPrefixListAssociationsCommand,
   GetManagedPrefixListEntriesCommand,
@@ -193,32 +192,26 @@ test("AWS-managed lists: S3 and DynamoDB per region, with AWS's published CIDRs,
   assert.notEqual(ids[0], ids[1]);
 });
 
-test("routes and security-group rules naming a prefix list are refused, not silently stored", async () => {
+test("routes and security-group rules naming a prefix list are stored; an unknown list is NotFound", async () => {
   const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: "10.20.0.0/16" }))).Vpc!.VpcId!;
   const rtb = (await ec2.send(new CreateRouteTableCommand({ VpcId: vpc }))).RouteTable!.RouteTableId!;
   const sg = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: "pl-test", Description: "d", VpcId: vpc }))).GroupId!;
   const pl = (await ec2.send(new CreateManagedPrefixListCommand({ PrefixListName: "ref", AddressFamily: "IPv4", MaxEntries: 1, Entries: [{ Cidr: "192.0.2.0/24" }] })))
     .PrefixList!.PrefixListId!;
 
-  const routeErr = await expectEc2Error(
-    ec2.send(new CreateRouteCommand({ RouteTableId: rtb, DestinationPrefixListId: pl, GatewayId: "igw-0123456789abcdef0" })),
-    "InvalidParameterValue",
-  );
-  assert.match(routeErr.message, new RegExp(`prefix lists in route destinations.*${pl}`));
   await expectEc2Error(
     ec2.send(new CreateRouteCommand({ RouteTableId: rtb, DestinationPrefixListId: "pl-0123456789abcdef0", GatewayId: "igw-0123456789abcdef0" })),
     "InvalidPrefixListID.NotFound",
   );
-  const sgErr = await expectEc2Error(
-    ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: sg, IpPermissions: [{ IpProtocol: "tcp", FromPort: 443, ToPort: 443, PrefixListIds: [{ PrefixListId: pl }] }] })),
-    "InvalidParameterValue",
-  );
-  assert.match(sgErr.message, new RegExp(`prefix lists in security group rules.*${pl}`));
-
-  const routes = (await ec2.send(new DescribeRouteTablesCommand({ RouteTableIds: [rtb] }))).RouteTables![0]!.Routes!;
-  assert.deepEqual(routes.map((r) => r.DestinationPrefixListId).filter(Boolean), []);
+  // A route to an AWS-managed list is refused: gateway endpoints make those routes.
+  const s3 = (await ec2.send(new DescribePrefixListsCommand({}))).PrefixLists!.find((l) => l.PrefixListName!.endsWith(".s3"))!.PrefixListId!;
+  await expectEc2Error(ec2.send(new CreateRouteCommand({ RouteTableId: rtb, DestinationPrefixListId: s3, GatewayId: "igw-0123456789abcdef0" })), "InvalidParameterValue");
+  await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: sg, IpPermissions: [{ IpProtocol: "tcp", FromPort: 443, ToPort: 443, PrefixListIds: [{ PrefixListId: pl }] }] }));
+  await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: sg, IpPermissions: [{ IpProtocol: "tcp", FromPort: 443, ToPort: 443, PrefixListIds: [{ PrefixListId: s3 }] }] }));
   const perms = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [sg] }))).SecurityGroups![0]!.IpPermissions!;
-  assert.deepEqual(perms, []);
+  assert.deepEqual(perms.map((p) => p.PrefixListIds!.map((x) => x.PrefixListId)), [[pl, s3]]);
+  const assoc = (await ec2.send(new GetManagedPrefixListAssociationsCommand({ PrefixListId: s3 }))).PrefixListAssociations!;
+  assert.deepEqual(assoc.map((a) => [a.ResourceId, a.ResourceOwner]), [[sg, "000000000000"]]);
 });
 
 test("the AWS CLI creates a list and reads its entries", async () => {

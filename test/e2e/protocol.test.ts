@@ -2,7 +2,7 @@
 // must get AWS-style 4xx errors (never a 500) and leave state unchanged.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { DescribeVpcsCommand, CreateVpcCommand, DescribeVpnGatewaysCommand } from "@aws-sdk/client-ec2";
+import { DescribeVpcsCommand, CreateVpcCommand, DescribeCapacityReservationsCommand } from "@aws-sdk/client-ec2";
 import { STSClient, GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { startLab, rawQuery, expectEc2Error, type Lab } from "../support/harness.js";
 
@@ -45,7 +45,7 @@ const badInputs: [string, string, number, string][] = [
   ["a garbage body", "%%%\u0000garbage=&&==", 400, "MissingAction"],
   ["no action", "Version=2016-11-15", 400, "MissingAction"],
   ["an unknown action", "Action=LaunchRocket", 400, "InvalidAction"],
-  ["a known but unbuilt action", "Action=CreateNatGateway&SubnetId=subnet-1", 501, "NotImplemented"],
+  ["a known but unbuilt action", "Action=DescribeCapacityReservations", 501, "NotImplemented"],
   ["a missing required parameter", "Action=CreateSubnet&CidrBlock=10.0.0.0/24", 400, "MissingParameter"],
   ["an unknown parameter", "Action=DescribeVpcs&Colour=blue", 400, "UnknownParameter"],
   ["a malformed list index", "Action=DescribeVpcs&VpcId.x=vpc-1", 400, "UnknownParameter"],
@@ -118,8 +118,8 @@ test("the AWS CLI sees EC2 errors with AWS's code", async () => {
 });
 
 test("an unimplemented action names itself in the uniform error", async () => {
-  const err = await expectEc2Error(lab.ec2().send(new DescribeVpnGatewaysCommand({})), "NotImplemented");
-  assert.match(err.message, /DescribeVpnGateways/);
+  const err = await expectEc2Error(lab.ec2().send(new DescribeCapacityReservationsCommand({})), "NotImplemented");
+  assert.match(err.message, /DescribeCapacityReservations/);
 });
 
 test("admin: health, reset and the clock", async () => {

@@ -14,7 +14,13 @@ import {
   DescribeRouteTablesCommand,
   DescribeSecurityGroupsCommand,
   DescribeVpcPeeringConnectionsCommand,
+  DescribeTransitGatewayPeeringAttachmentsCommand,
+  DescribeTransitGatewayRouteTablesCommand,
+  DescribeTransitGatewaysCommand,
   DescribeVpcsCommand,
+  GetTransitGatewayRouteTableAssociationsCommand,
+  GetTransitGatewayRouteTablePropagationsCommand,
+  SearchTransitGatewayRoutesCommand,
   type EC2Client,
 } from "@aws-sdk/client-ec2";
 import { startLab, type Lab, runVpclab } from "../support/harness.js";
@@ -173,5 +179,75 @@ describe("vpclab up / down", { timeout: 180_000 }, () => {
     const r3 = await vpclab(lab, ["up", bad3]);
     assert.equal(r3.code, 1);
     assert.match(r3.stderr, /overlap\.yaml:6:\d+: peerings\[0\]\.to: a \(172\.31\.0\.0\/16\) and b \(172\.31\.0\.0\/16\) overlap/);
+  });
+  it("scenarios/tgw.yaml: explicit transit gateways, attachments, a TGW peering, route tables, static and blackhole routes; ping crosses them, the blackhole drops; down removes them", async () => {
+    const tokyo = lab.ec2("ap-northeast-1");
+    const sing = lab.ec2("ap-southeast-1");
+    // --dry-run: the plan names every TGW call, and no mutating call reaches the server.
+    const m0 = await total(lab);
+    const dry = await vpclab(lab, ["up", "scenarios/tgw.yaml", "--dry-run", "--json"]);
+    assert.equal(dry.code, 0, dry.stderr + dry.stdout);
+    const calls: string[] = JSON.parse(dry.stdout).calls;
+    for (const a of ["CreateTransitGateway ", "CreateTransitGatewayVpcAttachment", "CreateTransitGatewayPeeringAttachment", "AcceptTransitGatewayPeeringAttachment", "CreateTransitGatewayRouteTable", "AssociateTransitGatewayRouteTable", "EnableTransitGatewayRouteTablePropagation", "CreateTransitGatewayRoute "]) {
+      assert.ok(calls.some((c) => c.includes(a)), `${a}: ${calls.join("\n")}`);
+    }
+    assert.ok(calls.some((c) => c.includes("CreateRoute ") && c.includes("TransitGatewayId")), calls.join("\n"));
+    assert.deepEqual(mutating(await since(lab, m0)), []);
+
+    const up = await vpclab(lab, ["up", "scenarios/tgw.yaml", "--json"]);
+    assert.equal(up.code, 0, up.stderr + up.stdout);
+    assert.equal(JSON.parse(up.stdout).changed, true);
+
+    const tgwNamed = async (ec2: EC2Client, name: string) => (await ec2.send(new DescribeTransitGatewaysCommand({ Filters: [{ Name: "tag:Name", Values: [name] }, { Name: "state", Values: ["available"] }] }))).TransitGateways ?? [];
+    const [ttgw] = await tgwNamed(tokyo, "tokyo-tgw");
+    const [stgw] = await tgwNamed(sing, "singapore-tgw");
+    assert.ok(ttgw && stgw);
+    assert.equal(ttgw.Options?.AmazonSideAsn, 64512);
+    assert.equal(ttgw.Options?.DefaultRouteTableAssociation, "disable");
+    assert.equal(ttgw.Options?.DefaultRouteTablePropagation, "disable");
+    const peering = (await tokyo.send(new DescribeTransitGatewayPeeringAttachmentsCommand({ Filters: [{ Name: "tag:Name", Values: ["tokyo-singapore"] }] }))).TransitGatewayPeeringAttachments ?? [];
+    assert.equal(peering.length, 1);
+    assert.equal(peering[0]!.State, "available");
+    assert.equal(peering[0]!.RequesterTgwInfo?.TransitGatewayId, ttgw.TransitGatewayId);
+    const table = async (ec2: EC2Client, name: string) => (await ec2.send(new DescribeTransitGatewayRouteTablesCommand({ Filters: [{ Name: "tag:Name", Values: [name] }] }))).TransitGatewayRouteTables![0]!.TransitGatewayRouteTableId!;
+    const trt = await table(tokyo, "tokyo-rt");
+    const srt = await table(sing, "singapore-rt");
+    const routes = async (ec2: EC2Client, id: string) =>
+      ((await ec2.send(new SearchTransitGatewayRoutesCommand({ TransitGatewayRouteTableId: id, Filters: [{ Name: "state", Values: ["active", "blackhole"] }] }))).Routes ?? [])
+        .map((r) => `${r.DestinationCidrBlock} ${r.Type} ${r.State} ${r.TransitGatewayAttachments?.[0]?.ResourceType ?? "-"}`)
+        .sort();
+    assert.deepEqual(await routes(tokyo, trt), ["10.120.0.0/16 propagated active vpc", "10.130.0.0/16 static active peering", "10.131.0.0/16 static blackhole -"]);
+    assert.deepEqual(await routes(sing, srt), ["10.120.0.0/16 static active peering", "10.130.0.0/16 propagated active vpc", "10.131.0.0/16 propagated active vpc"]);
+    const assocs = (await sing.send(new GetTransitGatewayRouteTableAssociationsCommand({ TransitGatewayRouteTableId: srt }))).Associations ?? [];
+    assert.equal(assocs.filter((a) => a.State === "associated").length, 3);
+    const props = (await sing.send(new GetTransitGatewayRouteTablePropagationsCommand({ TransitGatewayRouteTableId: srt }))).TransitGatewayRouteTablePropagations ?? [];
+    assert.equal(props.filter((p) => p.State === "enabled").length, 2);
+
+    // The network: Tokyo reaches Singapore across both gateways; the blackhole drops Tokyo → lab.
+    const ok = await vpclab(lab, ["ping", "tokyo-1", "singapore-1", "--json"]);
+    assert.equal(ok.code, 0, ok.stderr + ok.stdout);
+    assert.equal(JSON.parse(ok.stdout).verdict, "reachable");
+    const dropped = await vpclab(lab, ["ping", "tokyo-1", "lab-1", "--json"]);
+    assert.equal(dropped.code, 1, dropped.stderr + dropped.stdout);
+    const d = JSON.parse(dropped.stdout);
+    assert.notEqual(d.verdict, "reachable");
+    assert.ok(JSON.stringify(d.explanations).includes(trt), JSON.stringify(d.explanations));
+
+    // Idempotent.
+    const mark = await total(lab);
+    const again = await vpclab(lab, ["up", "scenarios/tgw.yaml", "--json"]);
+    assert.equal(again.code, 0, again.stderr + again.stdout);
+    assert.equal(JSON.parse(again.stdout).changed, false);
+    assert.deepEqual(mutating(await since(lab, mark)).filter((a) => !a.startsWith("Search")), []);
+
+    // down removes the gateways, their attachments and tables, and the VPCs.
+    const down = await vpclab(lab, ["down", "scenarios/tgw.yaml", "--json"]);
+    assert.equal(down.code, 0, down.stderr + down.stdout);
+    for (const ec2 of [tokyo, sing]) {
+      const live = ((await ec2.send(new DescribeTransitGatewaysCommand({}))).TransitGateways ?? []).filter((t) => t.State !== "deleted");
+      assert.deepEqual(live, []);
+      const vpcs = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: "tag:vpclab:scenario", Values: ["tgw"] }] }))).Vpcs ?? [];
+      assert.deepEqual(vpcs, []);
+    }
   });
 });
