@@ -50,9 +50,9 @@ import type {
   Vpc,
   VpcPeeringConnection,
 } from "../domain/types.js";
-import { parseCidr } from "../domain/cidr.js";
+import { containsIp, parseCidr } from "../domain/cidr.js";
 import { effectiveRoutes } from "../domain/transit-gateways.js";
-import { awsPrefixLists, findAwsPrefixList } from "../domain/prefix-lists.js";
+import { awsPrefixLists, prefixListCidrs } from "../domain/prefix-lists.js";
 
 export const MTU_VPC = 9001;
 export const MTU_CROSS = 8500;
@@ -260,6 +260,18 @@ function sgRule(rule: SecurityGroupRule, dir: "in" | "out"): { line: string; ref
   if (!cidrOk(rule.cidrIpv4)) return undefined; // prefix lists and IPv6 never match (as in the engine)
   const c = rule.cidrIpv4 === "0.0.0.0/0" ? "" : `${addr} ${rule.cidrIpv4}`;
   return { line: `${c} ${m} meta mark set 1 return`.replace(/ +/g, " ").trim() };
+}
+
+/**
+ * A security-group rule whose source (or destination) is a prefix list: one rule per CIDR block of the
+ * list's current version, as the engine compiles it (engine/filters.ts); a list that is gone or empty
+ * matches nothing.
+ */
+function sgListRules(rule: SecurityGroupRule, dir: "in" | "out", cidrs: readonly string[]): string[] {
+  const m = l4Match(protoNum(rule.ipProtocol), rule.fromPort, rule.toPort);
+  if (m === undefined) return [];
+  const addr = dir === "in" ? "ip saddr" : "ip daddr";
+  return cidrs.filter(cidrOk).map((c) => (c === "0.0.0.0/0" ? `${m} meta mark set 1 return` : `${addr} ${c} ${m} meta mark set 1 return`).replace(/ +/g, " ").trim());
 }
 
 function aclEntryLine(e: NetworkAclEntry, dir: "in" | "out"): string | undefined {
@@ -658,13 +670,17 @@ function planGatewayEndpoint(ctx: Ctx, endpointId: string, serviceName: string, 
   ctx.plan.namespaces.set(ns, { name: ns, kind: "service", of: endpointId, ip, nft: "", parts: new Map(), forward: false, sysctl: [] });
 }
 
-/** The CIDRs a route stands for: its destination CIDR, or every entry of its prefix list (as the engine's LPM). */
-function routeCidrs(rs: RegionState, route: RouteTable["routes"][number]): string[] {
+/**
+ * The CIDRs a route stands for: its destination CIDR, or every entry of its prefix list (as the engine's
+ * LPM expands it), except entries inside the VPC's own blocks (they never override `local`).
+ */
+function routeCidrs(rs: RegionState, route: RouteTable["routes"][number], vpcCidrs: readonly string[]): string[] {
   if (route.destinationPrefixListId === undefined) return cidrOk(route.destinationCidr) ? [route.destinationCidr] : [];
-  const id = route.destinationPrefixListId;
-  const own = rs.managedPrefixLists.get(id);
-  const texts = own ? own.entries.map((e) => e.cidr) : (findAwsPrefixList(rs.region, id)?.cidrs ?? []);
-  return texts.filter(cidrOk);
+  const locals = vpcCidrs.map((c) => parseCidr(c)!);
+  return (prefixListCidrs(rs, route.destinationPrefixListId) ?? []).filter(cidrOk).filter((t) => {
+    const d = parseCidr(t)!;
+    return !locals.some((l) => l.prefix <= d.prefix && containsIp(l, d.base));
+  });
 }
 
 function mainTable(rs: RegionState, vpcId: string): RouteTable | undefined {
@@ -688,7 +704,9 @@ function finishRouter(ctx: Ctx, r: RouterBuild): void {
     const n = tableNo.get(t.id)!;
     const seen = new Set<string>();
     let hasDefault = false;
-    for (const route of t.routes) for (const dst of routeCidrs(r.rs, route)) {
+    // CIDR routes first: at the same prefix a CIDR route beats a prefix-list route (as in the engine).
+    const ordered = [...t.routes.filter((x) => x.destinationPrefixListId === undefined), ...t.routes.filter((x) => x.destinationPrefixListId !== undefined)];
+    for (const route of ordered) for (const dst of routeCidrs(r.rs, route, vpcCidrs)) {
       if (seen.has(dst)) continue;
       if (route.target.kind === "local") continue;
       seen.add(dst);
@@ -804,6 +822,11 @@ function routerNft(ctx: Ctx, r: RouterBuild): { nft: string; parts: Map<string, 
           const rules: string[] = [];
           for (const rule of g.rules) {
             if (rule.isEgress !== (dir === "o")) continue;
+            if (rule.prefixListId !== undefined) {
+              const grs = ctx.world.existingRegion(g.ownerId, g.region);
+              rules.push(...sgListRules(rule, dir === "o" ? "out" : "in", (grs && prefixListCidrs(grs, rule.prefixListId)) ?? []));
+              continue;
+            }
             const x = sgRule(rule, dir === "o" ? "out" : "in");
             if (!x) continue;
             if (x.ref) refs.add(x.ref);

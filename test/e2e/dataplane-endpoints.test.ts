@@ -2,7 +2,7 @@
  * VPC endpoints in the kernel (`--dataplane netns`), checked against the engine: a private instance (no
  * internet gateway, no public IP) reaches S3's addresses through a gateway endpoint's prefix-list route
  * and not without it; an interface endpoint's interface answers on its private address, behind the
- * endpoint's security group. Every real ping's outcome is compared with the engine's verdict
+ * endpoint's security group (also a prefix-list source in it). Every real ping's outcome is compared with the engine's verdict
  * (`POST /_vpclab/analyze`). Needs Linux and root; skipped with a message otherwise.
  */
 import { test } from "node:test";
@@ -14,6 +14,8 @@ import {
   CreateSubnetCommand,
   CreateVpcCommand,
   CreateVpcEndpointCommand,
+  CreateManagedPrefixListCommand,
+  ModifyManagedPrefixListCommand,
   DeleteVpcEndpointsCommand,
   DescribeNetworkInterfacesCommand,
   DescribePrefixListsCommand,
@@ -94,6 +96,12 @@ test("--dataplane netns: gateway and interface endpoints in the kernel agree wit
     await check("the interface endpoint's address", eniIp, true);
     await ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: sg, IpPermissions: icmp }));
     await check("the interface endpoint after its group's rule is revoked", eniIp, false);
+    // A prefix-list source in the endpoint's group: one rule per entry of the list's current version.
+    const list = (await ec2.send(new CreateManagedPrefixListCommand({ PrefixListName: "clients", AddressFamily: "IPv4", MaxEntries: 5, Entries: [{ Cidr: "10.60.1.0/24" }] }))).PrefixList!.PrefixListId!;
+    await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: sg, IpPermissions: [{ IpProtocol: "icmp", FromPort: -1, ToPort: -1, PrefixListIds: [{ PrefixListId: list }] }] }));
+    await check("the interface endpoint, ICMP from a prefix list holding the instance's subnet", eniIp, true);
+    await ec2.send(new ModifyManagedPrefixListCommand({ PrefixListId: list, CurrentVersion: 1, AddEntries: [{ Cidr: "10.99.0.0/16" }], RemoveEntries: [{ Cidr: "10.60.1.0/24" }] }));
+    await check("the interface endpoint, after the list lost that entry", eniIp, false);
     await ec2.send(new DeleteVpcEndpointsCommand({ VpcEndpointIds: [ie.VpcEndpointId!] }));
     await check("the interface endpoint's address after deletion", eniIp, false);
   } finally {
