@@ -31,6 +31,8 @@
  * - `vpce-…`: a gateway endpoint's service (answers for the service's prefix-list addresses), linked to
  *   the VPC router; the route tables' prefix-list routes to the endpoint lead there. `eni-…`: an interface
  *   endpoint's network interface on a router port with the endpoint's security groups.
+ * - `vgw-…`: a virtual private gateway's on-premises networks (its VPN connections' static routes),
+ *   linked to the VPC router (MTU 1446).
  * Router-to-router links carry no IPv4 address: routes point at the peer's fixed IPv6 link-local
  *   address (`via inet6 fe80::2`), so overlapping VPC CIDRs never collide on a link.
  *
@@ -53,14 +55,17 @@ import type {
 import { containsIp, parseCidr } from "../domain/cidr.js";
 import { effectiveRoutes } from "../domain/transit-gateways.js";
 import { awsPrefixLists, prefixListCidrs } from "../domain/prefix-lists.js";
+import { vpnStaticRoutes } from "../domain/vpn.js";
 
 export const MTU_VPC = 9001;
 export const MTU_CROSS = 8500;
 export const MTU_INTERNET = 1500;
+/** AWS Site-to-Site VPN's MTU (as engine/vpn.ts). */
+export const MTU_VPN = 1446;
 
 export interface NsPlan {
   name: string;
-  kind: "instance" | "router" | "internet" | "tgw" | "nat" | "endpoint" | "service";
+  kind: "instance" | "router" | "internet" | "tgw" | "nat" | "endpoint" | "service" | "onprem";
   /** What the namespace stands for (instance, VPC, TGW id; "internet"). */
   of: string;
   /** Lines for `ip -n <ns> -batch -` after the links exist (bridges, addresses, up, routes, rules). */
@@ -410,6 +415,16 @@ export function planDataplane(world: World, prefix: string): Plan {
       } else planGatewayEndpoint(ctx, e.id, e.serviceName, rs, router);
     }
   }
+  // Virtual private gateways (attached to a VPC with a router): the on-premises networks behind them.
+  for (const rs of world.regionStates()) {
+    for (const g of [...rs.vpnGateways.values()].sort((x, y) => x.id.localeCompare(y.id))) {
+      if (g.state !== "available") continue;
+      for (const a of g.attachments) {
+        const router = routers.get(a.vpcId);
+        if (a.state === "attached" && router && router.rs === rs) planVpn(ctx, g.id, rs, router);
+      }
+    }
+  }
   // Peerings (both VPCs routed, active).
   for (const p of [...world.peerings.values()].sort((x, y) => x.id.localeCompare(y.id))) {
     if (!peeringActive(p)) continue;
@@ -671,6 +686,27 @@ function planGatewayEndpoint(ctx: Ctx, endpointId: string, serviceName: string, 
 }
 
 /**
+ * A virtual private gateway and the simulated on-premises network behind it: a namespace linked (MTU
+ * 1446, AWS's VPN MTU) only to the VPC router, answering for every address inside a static route of the
+ * gateway's available VPN connections (as the engine's on-premises does: no firewall, every address
+ * answers); the route tables' routes to the gateway (static or propagated) go over that link. Anything
+ * else sent to it is dropped there (it does not forward), as the engine's NO_ROUTE_TO_DESTINATION at the
+ * gateway. On-premises never starts a connection (a destination only, as in the engine).
+ */
+function planVpn(ctx: Ctx, vgwId: string, rs: RegionState, router: RouterBuild): void {
+  const ns = nsName(ctx.prefix, "", vgwId);
+  const dev = `g${short(vgwId)}`;
+  addLink(ctx.plan, { ns: router.ns, dev }, { ns, dev: "vgw" }, MTU_VPN);
+  router.ip.push(`address add fe80::1/64 dev ${dev} nodad`);
+  router.gw.set(`vgw:${vgwId}`, { dev, via: "fe80::2" });
+  router.ingressDevs.push(dev);
+  const ip = ["link set lo up", "address add fe80::2/64 dev vgw nodad", "link set vgw up"];
+  for (const c of [...new Set(vpnStaticRoutes(rs, vgwId).map((r) => r.cidr))].filter(cidrOk).sort()) ip.push(`route add local ${c} dev lo table local`);
+  ip.push("route add 0.0.0.0/0 via inet6 fe80::1 dev vgw");
+  ctx.plan.namespaces.set(ns, { name: ns, kind: "onprem", of: vgwId, ip, nft: "", parts: new Map(), forward: false, sysctl: [] });
+}
+
+/**
  * The CIDRs a route stands for: its destination CIDR, or every entry of its prefix list (as the engine's
  * LPM expands it), except entries inside the VPC's own blocks (they never override `local`).
  */
@@ -712,7 +748,7 @@ function finishRouter(ctx: Ctx, r: RouterBuild): void {
       seen.add(dst);
       if (dst === "0.0.0.0/0") hasDefault = true;
       const tk = route.target.kind;
-      const g = tk === "pcx" || tk === "igw" || tk === "tgw" || tk === "vpce" ? r.gw.get(`${tk}:${route.target.id}`) : undefined;
+      const g = tk === "pcx" || tk === "igw" || tk === "tgw" || tk === "vpce" || tk === "vgw" ? r.gw.get(`${tk}:${route.target.id}`) : undefined;
       const natEni = route.target.kind === "nat" ? r.rs.natGateways.get(route.target.id)?.eniId : undefined;
       const appliance =
         route.target.kind === "eni" ? portOf.get(route.target.id) : route.target.kind === "instance" ? portOf.get(route.target.eniId) : natEni !== undefined ? portOf.get(natEni) : undefined;
@@ -720,7 +756,7 @@ function finishRouter(ctx: Ctx, r: RouterBuild): void {
       else if (appliance) r.ip.push(`route add ${dst} via ${appliance.ips[0]} dev ${appliance.dev} onlink table ${n}`);
       else {
         r.ip.push(`route add blackhole ${dst} table ${n}`);
-        if (tk === "vgw" || tk === "eigw") ctx.plan.notes.push(`route ${dst} → ${route.target.id} in ${t.id}: ${tk} targets are not modelled in the data plane (dropped)`);
+        if (tk === "eigw") ctx.plan.notes.push(`route ${dst} → ${route.target.id} in ${t.id}: ${tk} targets are not modelled in the data plane (dropped)`);
       }
     }
     // The local route: on to table 50 (through the rule at pref 2000).

@@ -23,6 +23,15 @@ import {
   DescribeVpcEndpointsCommand,
   RevokeSecurityGroupIngressCommand,
   RunInstancesCommand,
+  AttachVpnGatewayCommand,
+  CreateCustomerGatewayCommand,
+  CreateRouteCommand,
+  CreateVpnConnectionCommand,
+  CreateVpnConnectionRouteCommand,
+  CreateVpnGatewayCommand,
+  DeleteVpnConnectionRouteCommand,
+  DescribeVpnConnectionsCommand,
+  DescribeVpnGatewaysCommand,
 } from "@aws-sdk/client-ec2";
 import { startLab, type Lab } from "../support/harness.js";
 import { dataplaneUnavailable } from "../../src/dataplane/index.js";
@@ -104,6 +113,45 @@ test("--dataplane netns: gateway and interface endpoints in the kernel agree wit
     await check("the interface endpoint, after the list lost that entry", eniIp, false);
     await ec2.send(new DeleteVpcEndpointsCommand({ VpcEndpointIds: [ie.VpcEndpointId!] }));
     await check("the interface endpoint's address after deletion", eniIp, false);
+  } finally {
+    await lab.close();
+  }
+});
+
+test("--dataplane netns: a VPN's on-premises networks behind a virtual private gateway agree with the engine", { skip, timeout: 120_000 }, async () => {
+  const lab: Lab = await startLab({ dataplane: "netns" });
+  try {
+    const ec2 = lab.ec2(REGION);
+    const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: "10.70.0.0/16" }))).Vpc!.VpcId!;
+    const subnet = (await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: "10.70.1.0/24" }))).Subnet!.SubnetId!;
+    const inst = (await ec2.send(new RunInstancesCommand({ ImageId: "ami-0123456789abcdef0", InstanceType: "t3.micro", MinCount: 1, MaxCount: 1, SubnetId: subnet }))).Instances![0]!.InstanceId!;
+    const rt = (await ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: "vpc-id", Values: [vpc] }] }))).RouteTables![0]!.RouteTableId!;
+    const status = async () => (await lab.admin<{ instances: { id: string; ns: string }[] }>("GET", "/dataplane")).body;
+    let ns = "";
+    assert.ok(await waitFor(async () => (ns = (await status()).instances.find((i) => i.id === inst)?.ns ?? "") !== ""), "the instance's namespace");
+    const results: string[] = [];
+    const check = async (label: string, ip: string, expect: boolean) => {
+      await lab.admin("GET", "/dataplane");
+      const kernel = await pingIn(ns, ip);
+      const a = await lab.admin<{ verdict: string }>("POST", "/analyze", { from: inst, to: ip, protocol: "icmp" });
+      const engine = a.body.verdict === "reachable";
+      results.push(`${label}: kernel ${kernel ? "reached" : "blocked"}, engine ${engine ? "reachable" : a.body.verdict}`);
+      assert.equal(kernel, engine, results.join("\n"));
+      assert.equal(kernel, expect, results.join("\n"));
+    };
+    const vgw = (await ec2.send(new CreateVpnGatewayCommand({ Type: "ipsec.1" }))).VpnGateway!.VpnGatewayId!;
+    await ec2.send(new AttachVpnGatewayCommand({ VpnGatewayId: vgw, VpcId: vpc }));
+    assert.ok(await waitFor(async () => (await ec2.send(new DescribeVpnGatewaysCommand({ VpnGatewayIds: [vgw] }))).VpnGateways![0]!.VpcAttachments?.[0]?.State === "attached", 30_000), "attached");
+    const cgw = (await ec2.send(new CreateCustomerGatewayCommand({ Type: "ipsec.1", IpAddress: "203.0.113.10", BgpAsn: 65010 }))).CustomerGateway!.CustomerGatewayId!;
+    const vpn = (await ec2.send(new CreateVpnConnectionCommand({ Type: "ipsec.1", CustomerGatewayId: cgw, VpnGatewayId: vgw, Options: { StaticRoutesOnly: true } }))).VpnConnection!.VpnConnectionId!;
+    await ec2.send(new CreateVpnConnectionRouteCommand({ VpnConnectionId: vpn, DestinationCidrBlock: "172.16.0.0/16" }));
+    assert.ok(await waitFor(async () => (await ec2.send(new DescribeVpnConnectionsCommand({ VpnConnectionIds: [vpn] }))).VpnConnections![0]!.State === "available", 30_000), "available");
+    await check("on-premises without a route to the gateway", "172.16.5.5", false);
+    await ec2.send(new CreateRouteCommand({ RouteTableId: rt, DestinationCidrBlock: "172.16.0.0/12", GatewayId: vgw }));
+    await check("on-premises inside the connection's static route", "172.16.5.5", true);
+    await check("an address routed to the gateway that no static route covers", "172.17.0.1", false);
+    await ec2.send(new DeleteVpnConnectionRouteCommand({ VpnConnectionId: vpn, DestinationCidrBlock: "172.16.0.0/16" }));
+    await check("on-premises after the static route is deleted", "172.16.5.5", false);
   } finally {
     await lab.close();
   }
