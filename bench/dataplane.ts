@@ -19,6 +19,7 @@ import {
   CreateSubnetCommand,
   CreateVpcCommand,
   CreateVpcPeeringConnectionCommand,
+  CreateFlowLogsCommand,
   DescribeRouteTablesCommand,
   DescribeSecurityGroupsCommand,
   EC2Client,
@@ -26,6 +27,7 @@ import {
 } from "@aws-sdk/client-ec2";
 import { startVpclab } from "../src/index.js";
 import { dataplaneUnavailable } from "../src/dataplane/index.js";
+import { parseFlowSets } from "../src/dataplane/flows.js";
 
 const why = dataplaneUnavailable();
 if (why) {
@@ -122,6 +124,33 @@ try {
   console.log(`security-group rule (VPC default group, 25 instances) in the kernel after the API answer: median ${median(sgTimes).toFixed(1)} ms, max ${Math.max(...sgTimes).toFixed(1)} ms (one group chain in the VPC router is rewritten)`);
   console.log(`  the same, until the server reports it applied (GET /_vpclab/dataplane answers once the kernel holds every committed change; no poll): median ${median(sgApplied).toFixed(1)} ms, max ${Math.max(...sgApplied).toFixed(1)} ms`);
   console.log(`route in the router's table after the API answer: median ${median(rtTimes).toFixed(1)} ms (target < 100 ms)`);
+
+  // Flow logs of kernel-forwarded flows: the default group admits its own members, so the 25 instances
+  // of VPC 0 ping each other in a ring (2 echo requests each: 100 flows at the router, 4 sets' elements
+  // per flow and side); then the cost of one collection's listing of that router and the time until
+  // the records are readable.
+  await ec2.send(new CreateFlowLogsCommand({ ResourceType: "VPC", ResourceIds: [vpcs[0]!], TrafficType: "ALL", LogGroupName: "bench", DeliverLogsPermissionArn: "arn:aws:iam::000000000000:role/flow-logs" }));
+  const members = ((await status()).instances as { id: string; ns: string; privateIps: string[] }[]).filter((i) => first.includes(i.id)).sort((x, y) => x.id.localeCompare(y.id));
+  const pinged = performance.now();
+  await Promise.all(members.map((m, i) => sh("ip", ["netns", "exec", m.ns, "ping", "-c", "2", "-i", "0.2", "-W", "1", members[(i + 1) % members.length]!.privateIps[0]!]).catch(() => undefined)));
+  const pingMs = performance.now() - pinged;
+  const listTimes: number[] = [];
+  let elements = 0;
+  for (let k = 0; k < 7; k++) {
+    const t = performance.now();
+    const json = await ns(routerNs, ["nft", "-j", "list", "table", "inet", "vpclab"]);
+    elements = parseFlowSets(json).length;
+    listTimes.push(performance.now() - t);
+  }
+  const waitFrom = performance.now();
+  let records = 0;
+  while (performance.now() - waitFrom < 5000) {
+    const r = (await (await fetch(`${lab.url}/_vpclab/flow-logs?vpc=${vpcs[0]}`)).json()) as { records: unknown[] };
+    records = r.records.length;
+    if (records >= 4 * members.length) break;
+    await new Promise((res) => setTimeout(res, 20));
+  }
+  console.log(`flow collection: one router's listing and parse with ${elements} counted flows (25 ports): median ${median(listTimes).toFixed(1)} ms, max ${Math.max(...listTimes).toFixed(1)} ms; ${records} records readable ${(performance.now() - waitFrom + pingMs).toFixed(0)} ms after the pings started (collection every 1 s; the pings take ~${pingMs.toFixed(0)} ms)`);
   const last = (await status()) as unknown as { lastApplyMs: number; lastPlanMs: number };
   console.log(`last apply: ${last.lastApplyMs} ms, of which planning (state → plan, 101 instances) ${last.lastPlanMs} ms`);
 } finally {

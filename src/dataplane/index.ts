@@ -11,6 +11,7 @@ import type { World } from "../state/world.js";
 import { planDataplane, setRttSource, type InstanceView, type Plan } from "./plan.js";
 import { Applier, run } from "./apply.js";
 import { regionPairRtt } from "../engine/latency.js";
+import { FlowCollector } from "./flows.js";
 
 export const NS_PREFIX = "vpclab-";
 /** `vpclab-<pid>-<hex4>-`: the pid lets `vpclab dataplane cleanup` tell a dead server's leftovers. */
@@ -68,6 +69,7 @@ export class Dataplane {
   readonly prefix: string;
   netem = false;
   private readonly applier: Applier;
+  private readonly flows: FlowCollector;
   private plan: Plan = { namespaces: new Map(), links: new Map(), instances: [], notes: [] };
   private running: Promise<void> | undefined;
   private dirty = false;
@@ -101,6 +103,12 @@ export class Dataplane {
     this.warn = options.warn ?? ((m) => console.error(m));
     this.applier = new Applier({ netem: false, warn: this.warn });
     setRttSource(regionPairRtt);
+    this.flows = new FlowCollector(options.world, () => this.plan, this.warn);
+  }
+
+  /** Collects the kernel's flow counters into flow log records now (also done every second). */
+  collectFlows(): Promise<void> {
+    return this.flows.collect();
   }
 
   /** Checks netem once (saying so when it is missing) and builds the first state. */
@@ -117,6 +125,7 @@ export class Dataplane {
     process.on("exit", this.onExit);
     this.schedule();
     await this.idle();
+    this.flows.start();
   }
 
   /** Called after every committed change: applies the new state soon (coalescing bursts). */
@@ -187,6 +196,7 @@ export class Dataplane {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.flows.stop();
     if (this.timer) clearTimeout(this.timer);
     await this.idle();
     let listed: string[] = [];

@@ -53,11 +53,16 @@ test("plan: a namespace per running instance and per VPC router, the simulated I
   assert.ok(tokyo.ip.includes(`route add 10.20.1.4/32 dev ${port} table 50`));
   assert.ok(tokyo.ip.includes(`address add 10.20.1.1/32 dev ${port}`));
   assert.ok(tokyo.ip.some((l) => l.startsWith("route add 172.31.0.0/16 via inet6 fe80::2 dev p")), tokyo.ip.join("\n"));
-  assert.match(tokyo.nft, /ct state established,related accept/);
+  // Established flows skip the security groups (stateful) but meet the receiver's network ACL; new ones
+  // meet the sender's group before the receiver's network ACL (AWS's order, for the flow records).
+  assert.match(tokyo.nft, /ct state established,related goto fwd_est/);
+  assert.match(tokyo.nft, /chain fwd_est \{\n(    meta oifgroup \d+ meta iifgroup != \d+ jump in_s\w+\n)+    accept\n  \}/);
+  const fwd = tokyo.nft.slice(tokyo.nft.indexOf("chain forward {"));
+  assert.ok(fwd.indexOf("iifname vmap @eout") < fwd.indexOf("jump in_s") && fwd.indexOf("jump in_s") < fwd.indexOf("oifname vmap @ein"), fwd);
   // The group's ingress chain, the port's chain jumping to it, the map from port to chain.
   const gi = tokyo.parts.get(`gi_${t.eni.securityGroupIds[0]!.slice(-12)}`)!;
   assert.deepEqual(gi.body, ["ip saddr 172.31.0.0/16 meta l4proto icmp meta mark set 1 return"]);
-  assert.deepEqual(tokyo.parts.get(`ei_${port}`)!.body, [`jump gi_${t.eni.securityGroupIds[0]!.slice(-12)}`, "meta mark != 1 drop"]);
+  assert.deepEqual(tokyo.parts.get(`ei_${port}`)!.body, [`jump gi_${t.eni.securityGroupIds[0]!.slice(-12)}`, "meta mark != 1 goto rej_i"]);
   assert.deepEqual(tokyo.parts.get("ein")!.body, [`"${port}" : jump ei_${port}`]);
   // The IGW's 1:1 NAT in Singapore's router, and no way out for Tokyo (no IGW).
   const singapore = plan.namespaces.get(`${P}${sv.id}`)!;

@@ -28,6 +28,11 @@
  *   to the gateway only from subnets in the Availability Zones of the attachment's subnets.
  * - `nat-…`: one namespace per available NAT gateway (in a VPC with a router): its interface on a router
  *   port like an ENI (no security groups), snat to its primary private address, no inbound connections.
+ * - `vpce-…`: a gateway endpoint's service (answers for the service's prefix-list addresses), linked to
+ *   the VPC router; the route tables' prefix-list routes to the endpoint lead there. `eni-…`: an interface
+ *   endpoint's network interface on a router port with the endpoint's security groups.
+ * - `vgw-…`: a virtual private gateway's on-premises networks (its VPN connections' static routes),
+ *   linked to the VPC router (MTU 1446).
  * Router-to-router links carry no IPv4 address: routes point at the peer's fixed IPv6 link-local
  *   address (`via inet6 fe80::2`), so overlapping VPC CIDRs never collide on a link.
  *
@@ -47,16 +52,20 @@ import type {
   Vpc,
   VpcPeeringConnection,
 } from "../domain/types.js";
-import { parseCidr } from "../domain/cidr.js";
+import { containsIp, parseCidr } from "../domain/cidr.js";
 import { effectiveRoutes } from "../domain/transit-gateways.js";
+import { awsPrefixLists, prefixListCidrs } from "../domain/prefix-lists.js";
+import { vpnStaticRoutes } from "../domain/vpn.js";
 
 export const MTU_VPC = 9001;
 export const MTU_CROSS = 8500;
 export const MTU_INTERNET = 1500;
+/** AWS Site-to-Site VPN's MTU (as engine/vpn.ts). */
+export const MTU_VPN = 1446;
 
 export interface NsPlan {
   name: string;
-  kind: "instance" | "router" | "internet" | "tgw" | "nat";
+  kind: "instance" | "router" | "internet" | "tgw" | "nat" | "endpoint" | "service" | "onprem";
   /** What the namespace stands for (instance, VPC, TGW id; "internet"). */
   of: string;
   /** Lines for `ip -n <ns> -batch -` after the links exist (bridges, addresses, up, routes, rules). */
@@ -69,6 +78,8 @@ export interface NsPlan {
   forward: boolean;
   /** sysctls of an instance's namespace (an appliance whose source/destination check is off forwards). */
   sysctl: string[];
+  /** A router's ports: device → the network interface (ENI id) behind it (kernel flow records, flows.ts). */
+  ports?: Record<string, { eni: string; account: string; region: string }>;
 }
 
 /**
@@ -256,6 +267,18 @@ function sgRule(rule: SecurityGroupRule, dir: "in" | "out"): { line: string; ref
   return { line: `${c} ${m} meta mark set 1 return`.replace(/ +/g, " ").trim() };
 }
 
+/**
+ * A security-group rule whose source (or destination) is a prefix list: one rule per CIDR block of the
+ * list's current version, as the engine compiles it (engine/filters.ts); a list that is gone or empty
+ * matches nothing.
+ */
+function sgListRules(rule: SecurityGroupRule, dir: "in" | "out", cidrs: readonly string[]): string[] {
+  const m = l4Match(protoNum(rule.ipProtocol), rule.fromPort, rule.toPort);
+  if (m === undefined) return [];
+  const addr = dir === "in" ? "ip saddr" : "ip daddr";
+  return cidrs.filter(cidrOk).map((c) => (c === "0.0.0.0/0" ? `${m} meta mark set 1 return` : `${addr} ${c} ${m} meta mark set 1 return`).replace(/ +/g, " ").trim());
+}
+
 function aclEntryLine(e: NetworkAclEntry, dir: "in" | "out"): string | undefined {
   const proto = protoNum(e.protocol);
   let from = -1;
@@ -270,7 +293,55 @@ function aclEntryLine(e: NetworkAclEntry, dir: "in" | "out"): string | undefined
   const m = l4Match(proto, from, to);
   if (m === undefined || !cidrOk(e.cidrBlock)) return undefined;
   const addr = e.cidrBlock === "0.0.0.0/0" ? "" : `${dir === "in" ? "ip saddr" : "ip daddr"} ${e.cidrBlock}`;
-  return `${addr} ${m} ${e.ruleAction === "allow" ? "return" : "drop"}`.replace(/ +/g, " ").trim();
+  return `${addr} ${m} ${e.ruleAction === "allow" ? "return" : rejectOf(dir)}`.replace(/ +/g, " ").trim();
+}
+
+/** Where a denied packet goes: a chain that counts it in the flow sets (REJECT at that side) and drops it. */
+function rejectOf(dir: "in" | "out"): string {
+  return dir === "out" ? "goto rej_e" : "goto rej_i";
+}
+
+/**
+ * Kernel flow records (flows.ts reads them): sets of flows with counters, per side of the router and
+ * verdict. `fe_*` are keyed by the arriving port (`iifname`: the sender's egress), `fi_*` by the leaving
+ * port (`oifname`: the receiver's ingress); `*_a` accepted, `*_r` rejected; a suffix `t` (TCP), `u`
+ * (UDP: the key has the ports) or `x` (other protocols, ICMP among them: the key ends with the protocol). A packet's egress is counted accepted once it
+ * passed the sender's network ACL and security group, its ingress once it passed the receiver's.
+ */
+export const FLOW_SETS = ["fe_a", "fe_r", "fi_a", "fi_r"] as const;
+
+function flowNft(): string[] {
+  const lines: string[] = [];
+  const decl = (name: string, type: string) => `  set ${name} {\n    type ${type}\n    size 65536\n    flags dynamic,timeout\n    timeout 300s\n  }`;
+  for (const s of FLOW_SETS) {
+    // (Five fields at most: nft 1.0.6 cannot list a longer concatenation that holds an ifname.)
+    lines.push(
+      decl(`${s}t`, "ifname . ipv4_addr . ipv4_addr . inet_service . inet_service"),
+      decl(`${s}u`, "ifname . ipv4_addr . ipv4_addr . inet_service . inet_service"),
+      decl(`${s}x`, "ifname . ipv4_addr . ipv4_addr . inet_proto"),
+    );
+  }
+  for (const s of FLOW_SETS) {
+    const dev = s.startsWith("fe") ? "iifname" : "oifname";
+    lines.push(
+      `  chain c_${s} {`,
+      `    meta l4proto tcp update @${s}t { ${dev} . ip saddr . ip daddr . tcp sport . tcp dport counter }`,
+      `    meta l4proto udp update @${s}u { ${dev} . ip saddr . ip daddr . udp sport . udp dport counter }`,
+      `    meta l4proto != { tcp, udp } update @${s}x { ${dev} . ip saddr . ip daddr . meta l4proto counter }`,
+      "  }",
+    );
+  }
+  lines.push(
+    // Denied on the sender's side: its egress REJECT.
+    "  chain rej_e {\n    jump c_fe_r\n    drop\n  }",
+    // Denied on the receiver's side: the sender's egress ACCEPT, the receiver's ingress REJECT.
+    "  chain rej_i {\n    jump c_fe_a\n    jump c_fi_r\n    drop\n  }",
+    // Dropped by the gateway after the sender's interface (no public IP at the IGW, a TGW's zones): ACCEPT there.
+    "  chain rej_r {\n    jump c_fe_a\n    drop\n  }",
+    // What the forward chain let through (a later base chain sees only accepted packets).
+    "  chain flow_ok {\n    type filter hook forward priority 10; policy accept;\n    jump c_fe_a\n    jump c_fi_a\n  }",
+  );
+  return lines;
 }
 
 function aclChain(name: string, acl: NetworkAcl | undefined, dir: "in" | "out"): string {
@@ -282,7 +353,7 @@ function aclChain(name: string, acl: NetworkAcl | undefined, dir: "in" | "out"):
       if (l) lines.push(`    ${l}`);
     }
   }
-  lines.push("    drop");
+  lines.push(`    ${rejectOf(dir)}`);
   return `  chain ${name} {\n${lines.join("\n")}\n  }`;
 }
 
@@ -329,6 +400,29 @@ export function planDataplane(world: World, prefix: string): Plan {
       const router = routers.get(nat.vpcId);
       const eni = nat.eniId === undefined ? undefined : rs.networkInterfaces.get(nat.eniId);
       if (nat.state === "available" && router && eni) planNat(ctx, nat, eni, rs, router);
+    }
+  }
+  // VPC endpoints (available, in a VPC with a router): interface endpoints' interfaces, gateway endpoints' services.
+  for (const rs of world.regionStates()) {
+    for (const e of [...rs.vpcEndpoints.values()].sort((x, y) => x.id.localeCompare(y.id))) {
+      const router = routers.get(e.vpcId);
+      if (e.state !== "available" || !router) continue;
+      if (e.type === "Interface") {
+        for (const id of e.networkInterfaceIds) {
+          const eni = rs.networkInterfaces.get(id);
+          if (eni) planEndpointEni(ctx, e.id, eni, rs, router);
+        }
+      } else planGatewayEndpoint(ctx, e.id, e.serviceName, rs, router);
+    }
+  }
+  // Virtual private gateways (attached to a VPC with a router): the on-premises networks behind them.
+  for (const rs of world.regionStates()) {
+    for (const g of [...rs.vpnGateways.values()].sort((x, y) => x.id.localeCompare(y.id))) {
+      if (g.state !== "available") continue;
+      for (const a of g.attachments) {
+        const router = routers.get(a.vpcId);
+        if (a.state === "attached" && router && router.rs === rs) planVpn(ctx, g.id, rs, router);
+      }
     }
   }
   // Peerings (both VPCs routed, active).
@@ -544,6 +638,87 @@ function planNat(ctx: Ctx, nat: NatGateway, eni: NetworkInterface, rs: RegionSta
   ctx.plan.namespaces.set(ns, { name: ns, kind: "nat", of: nat.id, ip, nft, parts: new Map(), forward: true, sysctl: [] });
 }
 
+/**
+ * An interface endpoint's network interface: a namespace holding its private addresses (it answers on
+ * them: ping, and a TCP connect is refused by its kernel, as the engine's service that listens on no
+ * port), on a router port in its subnet with the endpoint's security groups, like an instance's ENI.
+ */
+function planEndpointEni(ctx: Ctx, endpointId: string, eni: NetworkInterface, rs: RegionState, router: RouterBuild): void {
+  const sub = router.subnets.get(eni.subnetId);
+  if (!sub || eni.privateIps.length === 0) return;
+  const ns = nsName(ctx.prefix, "", eni.id);
+  const rdev = `e${short(eni.id)}`;
+  const gw = gatewayOf(sub.subnet.cidr);
+  addLink(ctx.plan, { ns: router.ns, dev: rdev }, { ns, dev: "eth0" }, MTU_VPC);
+  router.ip.push(`link set ${rdev} group ${sub.group}`, `address add ${gw}/32 dev ${rdev}`, `link set ${rdev} up`);
+  const prefixLen = parseCidr(sub.subnet.cidr)!.prefix;
+  const ip: string[] = ["link set lo up"];
+  const ips = [...eni.privateIps].sort((x, y) => Number(y.primary) - Number(x.primary)).map((p) => p.address);
+  for (const a of ips) {
+    ip.push(`address add ${a}/${prefixLen} dev eth0 noprefixroute`);
+    router.hosts.push(`route add ${a}/32 dev ${rdev} table 50`);
+  }
+  ip.push("link set eth0 up", `route add ${sub.subnet.cidr} via ${gw} dev eth0 onlink`, `route add default via ${gw} dev eth0 onlink`);
+  const groups = eni.securityGroupIds.map((g) => rs.securityGroups.get(g)).filter((g): g is SecurityGroup => g !== undefined);
+  router.ports.push({ dev: rdev, eni, subnetId: sub.subnet.id, ips, groups });
+  ctx.plan.namespaces.set(ns, { name: ns, kind: "endpoint", of: endpointId, ip, nft: "", parts: new Map(), forward: false, sysctl: [] });
+}
+
+/**
+ * A gateway endpoint: a namespace standing for the service (S3 or DynamoDB) that answers for every
+ * address of its prefix list (`local` routes, as the simulated Internet does), linked only to the VPC
+ * router (MTU 9001: AWS documents no lower one); the route tables' prefix-list routes to the endpoint
+ * go over that link (no internet gateway, no NAT, no public address needed; the service sees the
+ * private source), and what comes back goes only to the VPC's own addresses.
+ */
+function planGatewayEndpoint(ctx: Ctx, endpointId: string, serviceName: string, rs: RegionState, router: RouterBuild): void {
+  const ns = nsName(ctx.prefix, "", endpointId);
+  const dev = `v${short(endpointId)}`;
+  addLink(ctx.plan, { ns: router.ns, dev }, { ns, dev: "svc" }, MTU_VPC);
+  router.ip.push(`address add fe80::1/64 dev ${dev} nodad`);
+  router.gw.set(`vpce:${endpointId}`, { dev, via: "fe80::2" });
+  router.ingressDevs.push(dev);
+  const list = awsPrefixLists(rs.region).find((l) => l.name === serviceName);
+  const ip = ["link set lo up", "address add fe80::2/64 dev svc nodad", "link set svc up"];
+  for (const c of list?.cidrs ?? []) if (cidrOk(c)) ip.push(`route add local ${c} dev lo table local`);
+  ip.push("route add 0.0.0.0/0 via inet6 fe80::1 dev svc");
+  ctx.plan.namespaces.set(ns, { name: ns, kind: "service", of: endpointId, ip, nft: "", parts: new Map(), forward: false, sysctl: [] });
+}
+
+/**
+ * A virtual private gateway and the simulated on-premises network behind it: a namespace linked (MTU
+ * 1446, AWS's VPN MTU) only to the VPC router, answering for every address inside a static route of the
+ * gateway's available VPN connections (as the engine's on-premises does: no firewall, every address
+ * answers); the route tables' routes to the gateway (static or propagated) go over that link. Anything
+ * else sent to it is dropped there (it does not forward), as the engine's NO_ROUTE_TO_DESTINATION at the
+ * gateway. On-premises never starts a connection (a destination only, as in the engine).
+ */
+function planVpn(ctx: Ctx, vgwId: string, rs: RegionState, router: RouterBuild): void {
+  const ns = nsName(ctx.prefix, "", vgwId);
+  const dev = `g${short(vgwId)}`;
+  addLink(ctx.plan, { ns: router.ns, dev }, { ns, dev: "vgw" }, MTU_VPN);
+  router.ip.push(`address add fe80::1/64 dev ${dev} nodad`);
+  router.gw.set(`vgw:${vgwId}`, { dev, via: "fe80::2" });
+  router.ingressDevs.push(dev);
+  const ip = ["link set lo up", "address add fe80::2/64 dev vgw nodad", "link set vgw up"];
+  for (const c of [...new Set(vpnStaticRoutes(rs, vgwId).map((r) => r.cidr))].filter(cidrOk).sort()) ip.push(`route add local ${c} dev lo table local`);
+  ip.push("route add 0.0.0.0/0 via inet6 fe80::1 dev vgw");
+  ctx.plan.namespaces.set(ns, { name: ns, kind: "onprem", of: vgwId, ip, nft: "", parts: new Map(), forward: false, sysctl: [] });
+}
+
+/**
+ * The CIDRs a route stands for: its destination CIDR, or every entry of its prefix list (as the engine's
+ * LPM expands it), except entries inside the VPC's own blocks (they never override `local`).
+ */
+function routeCidrs(rs: RegionState, route: RouteTable["routes"][number], vpcCidrs: readonly string[]): string[] {
+  if (route.destinationPrefixListId === undefined) return cidrOk(route.destinationCidr) ? [route.destinationCidr] : [];
+  const locals = vpcCidrs.map((c) => parseCidr(c)!);
+  return (prefixListCidrs(rs, route.destinationPrefixListId) ?? []).filter(cidrOk).filter((t) => {
+    const d = parseCidr(t)!;
+    return !locals.some((l) => l.prefix <= d.prefix && containsIp(l, d.base));
+  });
+}
+
 function mainTable(rs: RegionState, vpcId: string): RouteTable | undefined {
   for (const rt of rs.routeTables.values()) if (rt.vpcId === vpcId && rt.associations.some((a) => a.main)) return rt;
   return undefined;
@@ -565,14 +740,15 @@ function finishRouter(ctx: Ctx, r: RouterBuild): void {
     const n = tableNo.get(t.id)!;
     const seen = new Set<string>();
     let hasDefault = false;
-    for (const route of t.routes) {
-      const dst = route.destinationCidr;
-      if (!cidrOk(dst) || seen.has(dst)) continue;
+    // CIDR routes first: at the same prefix a CIDR route beats a prefix-list route (as in the engine).
+    const ordered = [...t.routes.filter((x) => x.destinationPrefixListId === undefined), ...t.routes.filter((x) => x.destinationPrefixListId !== undefined)];
+    for (const route of ordered) for (const dst of routeCidrs(r.rs, route, vpcCidrs)) {
+      if (seen.has(dst)) continue;
       if (route.target.kind === "local") continue;
       seen.add(dst);
       if (dst === "0.0.0.0/0") hasDefault = true;
       const tk = route.target.kind;
-      const g = tk === "pcx" || tk === "igw" || tk === "tgw" ? r.gw.get(`${tk}:${route.target.id}`) : undefined;
+      const g = tk === "pcx" || tk === "igw" || tk === "tgw" || tk === "vpce" || tk === "vgw" ? r.gw.get(`${tk}:${route.target.id}`) : undefined;
       const natEni = route.target.kind === "nat" ? r.rs.natGateways.get(route.target.id)?.eniId : undefined;
       const appliance =
         route.target.kind === "eni" ? portOf.get(route.target.id) : route.target.kind === "instance" ? portOf.get(route.target.eniId) : natEni !== undefined ? portOf.get(natEni) : undefined;
@@ -580,7 +756,7 @@ function finishRouter(ctx: Ctx, r: RouterBuild): void {
       else if (appliance) r.ip.push(`route add ${dst} via ${appliance.ips[0]} dev ${appliance.dev} onlink table ${n}`);
       else {
         r.ip.push(`route add blackhole ${dst} table ${n}`);
-        if (tk === "vgw" || tk === "eigw") ctx.plan.notes.push(`route ${dst} → ${route.target.id} in ${t.id}: ${tk} targets are not modelled in the data plane (dropped)`);
+        if (tk === "eigw") ctx.plan.notes.push(`route ${dst} → ${route.target.id} in ${t.id}: ${tk} targets are not modelled in the data plane (dropped)`);
       }
     }
     // The local route: on to table 50 (through the rule at pref 2000).
@@ -597,7 +773,9 @@ function finishRouter(ctx: Ctx, r: RouterBuild): void {
   for (const p of r.ports) r.ip.push(`rule add pref 1000 iif ${p.dev} lookup ${tableOf(p.subnetId)}`);
   for (const dev of r.ingressDevs) r.ip.push(`rule add pref 1500 iif ${dev} lookup 50`);
   r.ip.push("rule add pref 2000 lookup 50");
-  ctx.plan.namespaces.set(r.ns, { name: r.ns, kind: "router", of: r.vpc.id, ip: r.ip, ...routerNft(ctx, r), forward: true, sysctl: [] });
+  const ports: Record<string, { eni: string; account: string; region: string }> = {};
+  for (const p of r.ports) ports[p.dev] = { eni: p.eni.id, account: p.eni.ownerId, region: p.eni.region };
+  ctx.plan.namespaces.set(r.ns, { name: r.ns, kind: "router", of: r.vpc.id, ip: r.ip, ...routerNft(ctx, r), forward: true, sysctl: [], ports });
 }
 
 /**
@@ -613,21 +791,28 @@ function routerNft(ctx: Ctx, r: RouterBuild): { nft: string; parts: Map<string, 
     return [...r.rs.networkAcls.values()].find((a) => a.vpcId === r.vpc.id && a.isDefault);
   };
   const chains: string[] = [];
-  const fwd: string[] = [];
+  const naclOut: string[] = [];
+  const naclIn: string[] = [];
+  const gwChecks: string[] = [];
   for (const { subnet, name, group } of r.subnets.values()) {
     const acl = aclOf(subnet);
     chains.push(aclChain(`out_${name}`, acl, "out"), aclChain(`in_${name}`, acl, "in"));
     // Traffic between two ports of one subnet never meets its network ACL (as on AWS).
-    fwd.push(`    meta iifgroup ${group} meta oifgroup != ${group} jump out_${name}`, `    meta oifgroup ${group} meta iifgroup != ${group} jump in_${name}`);
+    naclOut.push(`    meta iifgroup ${group} meta oifgroup != ${group} jump out_${name}`);
+    naclIn.push(`    meta oifgroup ${group} meta iifgroup != ${group} jump in_${name}`);
   }
   // The IGW forwards only for addresses it maps (an instance without a public IP has no way out).
-  if (r.igw) fwd.push('    oifname "igw" ip saddr != @natpriv drop');
+  if (r.igw) gwChecks.push('    oifname "igw" ip saddr != @natpriv goto rej_r');
   // A TGW attachment carries traffic only from subnets in the zones of its own subnets.
   for (const t of r.tgwLinks) {
     const groups = [...r.subnets.values()].filter((x) => t.zones.has(x.subnet.availabilityZone)).map((x) => x.group);
-    fwd.push(groups.length > 0 ? `    oifname "${t.dev}" meta iifgroup != { 0, ${groups.join(", ")} } drop` : `    oifname "${t.dev}" meta iifgroup != 0 drop`);
+    gwChecks.push(groups.length > 0 ? `    oifname "${t.dev}" meta iifgroup != { 0, ${groups.join(", ")} } goto rej_r` : `    oifname "${t.dev}" meta iifgroup != 0 goto rej_r`);
   }
-  fwd.push("    ct state established,related accept", "    meta mark set 0", "    iifname vmap @eout", "    meta mark set 0", "    oifname vmap @ein");
+  // AWS's order: the sender's side (its network ACL, its security group unless the flow is established),
+  // the gateways, then the receiver's side (its network ACL, its security group unless established), so a
+  // packet both sides deny is the sender's REJECT in the flow sets. Established flows skip the groups.
+  const fwd = [...naclOut, "    ct state established,related goto fwd_est", "    meta mark set 0", "    iifname vmap @eout", ...gwChecks, ...naclIn, "    meta mark set 0", "    oifname vmap @ein"];
+  chains.push(`  chain fwd_est {\n${[...gwChecks, ...naclIn, "    accept"].join("\n")}\n  }`);
   const lines = [
     "table inet vpclab {",
     "  map eout { type ifname : verdict; }",
@@ -635,6 +820,7 @@ function routerNft(ctx: Ctx, r: RouterBuild): { nft: string; parts: Map<string, 
     "  set natpriv { type ipv4_addr; }",
     "  map pub2priv { type ipv4_addr : ipv4_addr; }",
     "  map priv2pub { type ipv4_addr : ipv4_addr; }",
+    ...flowNft(),
     ...chains,
     "  chain forward {",
     "    type filter hook forward priority 0; policy accept;",
@@ -672,6 +858,11 @@ function routerNft(ctx: Ctx, r: RouterBuild): { nft: string; parts: Map<string, 
           const rules: string[] = [];
           for (const rule of g.rules) {
             if (rule.isEgress !== (dir === "o")) continue;
+            if (rule.prefixListId !== undefined) {
+              const grs = ctx.world.existingRegion(g.ownerId, g.region);
+              rules.push(...sgListRules(rule, dir === "o" ? "out" : "in", (grs && prefixListCidrs(grs, rule.prefixListId)) ?? []));
+              continue;
+            }
             const x = sgRule(rule, dir === "o" ? "out" : "in");
             if (!x) continue;
             if (x.ref) refs.add(x.ref);
@@ -680,7 +871,7 @@ function routerNft(ctx: Ctx, r: RouterBuild): { nft: string; parts: Map<string, 
           parts.set(chain, { kind: "chain", order: 1, body: [...new Set(rules)] });
         }
       }
-      body.push("meta mark != 1 drop");
+      body.push(`meta mark != 1 ${rejectOf(dir === "o" ? "out" : "in")}`);
       parts.set(`e${dir}_${p.dev}`, { kind: "chain", order: 2, body });
       map.push(`"${p.dev}" : jump e${dir}_${p.dev}`);
     }

@@ -11,6 +11,8 @@
  * receiver; the NACL case: inbound ACCEPT then outbound REJECT for the reply), "Flow log limitations".
  *
  * Fidelity notes:
+ * - With `--dataplane netns`, the flows the kernel forwards are recorded too (dataplane/flows.ts reads the
+ *   routers' counters and calls `recordInterfaceFlow`, the same writer; fidelity notes there).
  * - Only actual traffic is recorded. `ping`, `connect` and `trace` send packets (simulated), so they
  *   make records; `why` / POST /analyze and the Reachability Analyzer (StartNetworkInsightsAnalysis)
  *   only analyse a path, as AWS's analyzer does, and make none.
@@ -49,6 +51,7 @@
 import type { World, RegionState } from "../state/world.js";
 import type { Analysis, Hop } from "./analyze.js";
 import { flowLogLive, type FlowLog } from "../domain/flow-logs.js";
+import type { NetworkInterface } from "../domain/types.js";
 
 /** Records kept per flow log (older ones drop off). */
 export const RING_SIZE = 10_000;
@@ -237,35 +240,7 @@ export function recordTraffic(world: World, a: Analysis, t: Traffic): void {
     const rs = world.existingRegion(c.account ?? a.source.account, c.region ?? a.source.region);
     const eni = rs?.networkInterfaces.get(c.eniId) ?? findEni(world, c.eniId);
     if (!eni) return;
-    const home = world.existingRegion(eni.ownerId, eni.region)!;
-    const subnet = home.subnets.get(eni.subnetId);
-    for (const fl of coveringFlowLogs(home, eni.id, eni.subnetId, eni.vpcId, c.action)) {
-      append(world, fl, {
-        seq: 0,
-        flowLogId: fl.id,
-        account: eni.ownerId,
-        region: eni.region,
-        interfaceId: eni.id,
-        vpcId: eni.vpcId,
-        subnetId: eni.subnetId,
-        instanceId: eni.attachment?.instanceId,
-        azId: subnet?.availabilityZoneId,
-        direction: c.direction,
-        srcaddr: src,
-        dstaddr: dst,
-        srcport: proto === 1 ? 0 : sport,
-        dstport: proto === 1 ? 0 : dport,
-        protocol: proto,
-        packets: load.packets,
-        bytes: load.bytes,
-        start,
-        end,
-        action: c.action,
-        logStatus: "OK",
-        tcpFlags: proto === 6 ? (load.tcpFlags ?? 0) : 0,
-        trafficPath: trafficPath(c),
-      });
-    }
+    writeRecords(world, eni, { direction: c.direction, action: c.action, srcaddr: src, dstaddr: dst, srcport: sport, dstport: dport, protocol: proto, ...load, start, end, trafficPath: trafficPath(c) });
   };
   const proto = PROTO[t.protocol];
   if (t.droppedInTransit) {
@@ -287,6 +262,74 @@ export function recordTraffic(world: World, a: Analysis, t: Traffic): void {
     const isReceiver = i === backLast && c.direction === "ingress" && c.eniId === a.source.networkInterfaceId;
     write(c, isReceiver ? a.destinationAddress : a.destination.address, isReceiver ? srcPrivate : seen, t.port, t.sourcePort, bproto, t.back!);
   });
+}
+
+/** One flow at one interface, as observed (by the engine's send or by the kernel: dataplane/flows.ts). */
+export interface InterfaceFlow {
+  direction: "ingress" | "egress";
+  action: "ACCEPT" | "REJECT";
+  srcaddr: string;
+  dstaddr: string;
+  srcport: number;
+  dstport: number;
+  /** IANA protocol number. */
+  protocol: number;
+  packets: number;
+  bytes: number;
+  tcpFlags?: number;
+  /** Seconds (emulator clock). */
+  start: number;
+  end: number;
+  trafficPath?: number;
+}
+
+/** Writes one flow at an interface to every flow log covering it (the one place records are made). */
+function writeRecords(world: World, eni: NetworkInterface, f: InterfaceFlow): void {
+  const home = world.existingRegion(eni.ownerId, eni.region);
+  if (!home) return;
+  const subnet = home.subnets.get(eni.subnetId);
+  for (const fl of coveringFlowLogs(home, eni.id, eni.subnetId, eni.vpcId, f.action)) {
+    append(world, fl, {
+      seq: 0,
+      flowLogId: fl.id,
+      account: eni.ownerId,
+      region: eni.region,
+      interfaceId: eni.id,
+      vpcId: eni.vpcId,
+      subnetId: eni.subnetId,
+      instanceId: eni.attachment?.instanceId,
+      azId: subnet?.availabilityZoneId,
+      direction: f.direction,
+      srcaddr: f.srcaddr,
+      dstaddr: f.dstaddr,
+      srcport: f.protocol === 1 ? 0 : f.srcport,
+      dstport: f.protocol === 1 ? 0 : f.dstport,
+      protocol: f.protocol,
+      packets: f.packets,
+      bytes: f.bytes,
+      start: f.start,
+      end: f.end,
+      action: f.action,
+      logStatus: "OK",
+      tcpFlags: f.protocol === 6 ? (f.tcpFlags ?? 0) : 0,
+      trafficPath: f.trafficPath,
+    });
+  }
+}
+
+/**
+ * Records a flow the kernel forwarded (`--dataplane netns`, dataplane/flows.ts) at network interface
+ * `eniId` of `account`/`region`; nothing when no flow log covers it.
+ */
+export function recordInterfaceFlow(world: World, account: string, region: string, eniId: string, f: InterfaceFlow): void {
+  const eni = world.existingRegion(account, region)?.networkInterfaces.get(eniId);
+  if (eni) writeRecords(world, eni, f);
+}
+
+/** Whether any flow log exists (cheap test before collecting anything). */
+export function anyFlowLog(world: World): boolean {
+  for (const rs of world.regionStates()) if (rs.flowLogs.size > 0) return true;
+  return false;
 }
 
 function findEni(world: World, id: string) {
