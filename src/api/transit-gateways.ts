@@ -55,7 +55,8 @@ import {
 } from "../domain/transit-gateways.js";
 import { applyFilters, paginate, selectByIds, type FilterSpec } from "../domain/describe.js";
 import { tagsFromSpecifications } from "../domain/tags.js";
-import { cidrOf } from "../domain/cidr.js";
+import { parseCidr, type Cidr } from "../domain/cidr.js";
+import { containsCidr6, parseCidr6, type Cidr6 } from "../domain/cidr6.js";
 import { invalidParameterValue, missingParameter, tgwAttachmentNotFound, tgwRouteTableNotFound, transitGatewayNotFound } from "../domain/errors.js";
 import type { RegionState, World } from "../state/world.js";
 
@@ -236,30 +237,43 @@ function linkedAttachments(world: World, rs: RegionState, ids: string[]): AnyAtt
   return ids.map((id) => getAnyAttachment(world, rs, id));
 }
 
+/** A route-search prefix of either family (a filter never matches a route of the other family). */
+type AnyPrefix = { v6: false; c: Cidr } | { v6: true; c: Cidr6 };
+
+function prefixOf(text: string): AnyPrefix | undefined {
+  const c = parseCidr(text);
+  if (c) return { v6: false, c };
+  const c6 = text.includes(":") ? parseCidr6(text) : undefined;
+  return c6 ? { v6: true, c: c6 } : undefined;
+}
+
+/** True when `inner` lies within `outer` (same family). */
+function within(inner: AnyPrefix, outer: AnyPrefix): boolean {
+  if (inner.v6 !== outer.v6 || inner.c.prefix < outer.c.prefix) return false;
+  if (inner.v6 && outer.v6) return containsCidr6(outer.c, inner.c);
+  const i = inner.c as Cidr;
+  const o = outer.c as Cidr;
+  const mask = o.prefix === 0 ? 0 : (0xffffffff << (32 - o.prefix)) >>> 0;
+  return ((i.base & mask) >>> 0) === o.base;
+}
+
 /** The route-search.* filters compare prefixes, not strings, so they are applied here. */
 function searchRoutes(routes: EffectiveTgwRoute[], filters: Ec2.Filter[]): { routes: EffectiveTgwRoute[]; rest: Ec2.Filter[] } {
   const rest: Ec2.Filter[] = [];
   let out = routes;
   for (const f of filters) {
     const values = f.Values ?? [];
-    const test = (pred: (r: ReturnType<typeof cidrOf>, q: ReturnType<typeof cidrOf>) => boolean) => {
+    const test = (pred: (r: AnyPrefix, q: AnyPrefix) => boolean) => {
       const qs = values.map((v) => {
-        try {
-          return cidrOf(v);
-        } catch {
-          throw invalidParameterValue(`The filter value '${v}' of '${f.Name}' is not a valid CIDR block.`);
-        }
+        const q = prefixOf(v);
+        if (!q) throw invalidParameterValue(`The filter value '${v}' of '${f.Name}' is not a valid CIDR block.`);
+        return q;
       });
-      out = out.filter((r) => qs.some((q) => pred(cidrOf(r.destinationCidr), q)));
-    };
-    const within = (inner: ReturnType<typeof cidrOf>, outer: ReturnType<typeof cidrOf>) => {
-      if (inner.prefix < outer.prefix) return false;
-      const mask = outer.prefix === 0 ? 0 : (0xffffffff << (32 - outer.prefix)) >>> 0;
-      return ((inner.base & mask) >>> 0) === outer.base;
+      out = out.filter((r) => qs.some((q) => pred(prefixOf(r.destinationCidr)!, q)));
     };
     switch (f.Name) {
       case "route-search.exact-match":
-        test((r, q) => r.base === q.base && r.prefix === q.prefix);
+        test((r, q) => within(r, q) && r.c.prefix === q.c.prefix);
         break;
       case "route-search.subnet-of-match":
         test((r, q) => within(r, q));
@@ -269,8 +283,8 @@ function searchRoutes(routes: EffectiveTgwRoute[], filters: Ec2.Filter[]): { rou
         break;
       case "route-search.longest-prefix-match": {
         test((r, q) => within(q, r));
-        const best = Math.max(-1, ...out.map((r) => cidrOf(r.destinationCidr).prefix));
-        out = out.filter((r) => cidrOf(r.destinationCidr).prefix === best);
+        const best = Math.max(-1, ...out.map((r) => prefixOf(r.destinationCidr)!.c.prefix));
+        out = out.filter((r) => prefixOf(r.destinationCidr)!.c.prefix === best);
         break;
       }
       default:

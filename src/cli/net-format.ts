@@ -238,6 +238,7 @@ const CODE_MEANING: Record<string, string> = {
   TGW_RTB_CANNOT_ROUTE: "the transit gateway route table the packet is routed by has no route for its destination",
   TGW_RTB_BAD_STATE_ROUTE: "the transit gateway route for the destination is a blackhole or points at an attachment that is not available",
   TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION: "a transit gateway attachment needs an associated route table before the gateway routes its traffic",
+  TGW_ATTACH_IPV6_SUPPORT_DISABLED: "IPv6 crosses a transit gateway only by VPC attachments with IPv6 support enabled",
   TGW_ROUTE_AZ_RESTRICTION: "a VPC reaches a transit gateway only from Availability Zones where its attachment has a subnet",
 };
 

@@ -731,10 +731,6 @@ export const ipv6VpnNotAnalysed = (address: string, vgwId: string) =>
   invalidParameterValue(
     `IPv6 over a VPN connection is not analysed yet: the packet to ${address} is routed to virtual private gateway ${vgwId}, and vpclab's VPN connections carry IPv4 only.`,
   );
-export const ipv6TgwNotAnalysed = (address: string, tgwId: string) =>
-  invalidParameterValue(
-    `IPv6 through transit gateways is not analysed yet: the packet to ${address} is routed to ${tgwId}, and vpclab's transit gateway route tables hold IPv4 routes only.`,
-  );
 export const ipv6PathsNotAnalysed = (address: string) =>
   invalidParameterValue(
     `IPv6 paths are not analysed yet: vpclab's network engine routes IPv4 only, so it cannot answer for ${address}. Give an IPv4 address, an instance or a network interface (IPv4 paths are analysed).`,

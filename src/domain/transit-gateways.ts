@@ -57,6 +57,7 @@ import type {
   TransitGatewayOptions,
 } from "./types.js";
 import { cidrOf, formatCidr, parseCidr } from "./cidr.js";
+import { containsIp6, parseCidr6, formatCidr6, type Cidr6, type Ip6 } from "./cidr6.js";
 import { regionInfo } from "../model/regions.js";
 import { getVpc } from "./lookup.js";
 import { prefixListCidrs } from "./prefix-lists.js";
@@ -574,8 +575,11 @@ export interface EffectiveTgwRoute {
 function canonical(text: string | undefined, param = "destinationCidrBlock"): string {
   if (text === undefined || text === "") throw missingParameter("DestinationCidrBlock");
   const c = parseCidr(text);
-  if (!c) throw invalidParameterValue(`Value (${text}) for parameter ${param} is invalid. This is not a valid CIDR block.`);
-  return formatCidr(c);
+  if (c) return formatCidr(c);
+  // IPv6 destinations (Transit Gateways Guide, "Transit gateway route tables": IPv4 or IPv6 CIDR).
+  const c6 = text.includes(":") ? parseCidr6(text) : undefined;
+  if (!c6) throw invalidParameterValue(`Value (${text}) for parameter ${param} is invalid. This is not a valid CIDR block.`);
+  return formatCidr6(c6);
 }
 
 /**
@@ -610,6 +614,13 @@ export function effectiveRoutes(world: World, rs: RegionState, rtb: TgwRouteTabl
       seen.add(b.cidr);
       out.push({ destinationCidr: b.cidr, type: "propagated", state: "active", attachment: a });
     }
+    // The VPC's IPv6 blocks propagate only from an attachment with Ipv6Support enabled.
+    if (a.vpc.options.ipv6Support !== "enable") continue;
+    for (const b of vpc?.ipv6CidrBlocks ?? []) {
+      if (b.state !== "associated" || statics.has(b.cidr) || seen.has(b.cidr)) continue;
+      seen.add(b.cidr);
+      out.push({ destinationCidr: b.cidr, type: "propagated", state: "active", attachment: a });
+    }
   }
   return out;
 }
@@ -618,6 +629,8 @@ interface CompiledTgwTable {
   generation: number;
   /** One level per prefix length, longest first: network address → route (static before propagated). */
   levels: { mask: number; routes: Map<number, EffectiveTgwRoute> }[];
+  /** IPv6 routes, longest prefix first (static before propagated at one prefix): a linear scan. */
+  v6: { c: Cidr6; route: EffectiveTgwRoute }[];
 }
 
 /**
@@ -631,8 +644,14 @@ function compile(world: World, rs: RegionState, rtb: TgwRouteTable): CompiledTgw
   let c = compiled.get(rtb);
   if (c && c.generation === world.generation) return c;
   const byPrefix = new Map<number, Map<number, EffectiveTgwRoute>>();
+  const v6: { c: Cidr6; route: EffectiveTgwRoute }[] = [];
   // effectiveRoutes lists static routes first, so a static route keeps its prefix.
   for (const route of effectiveRoutes(world, rs, rtb)) {
+    if (route.destinationCidr.includes(":")) {
+      const c6 = parseCidr6(route.destinationCidr);
+      if (c6) v6.push({ c: c6, route });
+      continue;
+    }
     const x = cidrOf(route.destinationCidr);
     let m = byPrefix.get(x.prefix);
     if (!m) byPrefix.set(x.prefix, (m = new Map()));
@@ -641,7 +660,9 @@ function compile(world: World, rs: RegionState, rtb: TgwRouteTable): CompiledTgw
   const levels = [...byPrefix.entries()]
     .sort((a, b) => b[0] - a[0])
     .map(([prefix, routes]) => ({ mask: prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0, routes }));
-  c = { generation: world.generation, levels };
+  // A stable sort keeps static routes ahead of propagated ones at the same prefix.
+  v6.sort((a, b) => b.c.prefix - a.c.prefix);
+  c = { generation: world.generation, levels, v6 };
   compiled.set(rtb, c);
   return c;
 }
@@ -652,6 +673,12 @@ export function lookupTgwRoute(world: World, rs: RegionState, rtb: TgwRouteTable
     const r = level.routes.get((ip & level.mask) >>> 0);
     if (r) return r;
   }
+  return undefined;
+}
+
+/** Longest-prefix match of an IPv6 address over the table's effective IPv6 routes. */
+export function lookupTgwRoute6(world: World, rs: RegionState, rtb: TgwRouteTable, ip: Ip6): EffectiveTgwRoute | undefined {
+  for (const e of compile(world, rs, rtb).v6) if (containsIp6(e.c, ip)) return e.route;
   return undefined;
 }
 
@@ -725,7 +752,8 @@ export function createVpcAttachment(world: World, callerRs: RegionState, tgwId: 
     if (a.transitGatewayId === tgw.id && a.vpcId === vpc.id && LIVE_ATTACHMENT.has(a.state)) throw tgwDuplicateVpcAttachment(tgw.id);
   }
   if (liveAttachments(world, rs, tgw.id).all >= world.quotas.attachmentsPerTransitGateway) throw tgwLimitExceeded(`attachments for ${tgw.id}`, world.quotas.attachmentsPerTransitGateway);
-  if (o?.Ipv6Support === "enable") throw invalidParameterValue(`VPC ${vpc.id} has no IPv6 CIDR block: Ipv6Support cannot be enabled.`);
+  const ipv6Support = enableDisable(o?.Ipv6Support, "ipv6Support", "disable");
+  if (ipv6Support === "enable") checkIpv6Support(callerRs, vpc.id, subnetIds);
   const a: TgwVpcAttachment = {
     id: world.ids.next("tgw-attach"),
     ownerId: rs.account,
@@ -739,7 +767,7 @@ export function createVpcAttachment(world: World, callerRs: RegionState, tgwId: 
     createdAt: world.clock.now(),
     options: {
       dnsSupport: enableDisable(o?.DnsSupport, "dnsSupport", "enable"),
-      ipv6Support: "disable",
+      ipv6Support,
       applianceModeSupport: enableDisable(o?.ApplianceModeSupport, "applianceModeSupport", "disable"),
       securityGroupReferencingSupport: enableDisable(o?.SecurityGroupReferencingSupport, "securityGroupReferencingSupport", tgw.options.securityGroupReferencingSupport),
     },
@@ -747,6 +775,19 @@ export function createVpcAttachment(world: World, callerRs: RegionState, tgwId: 
   rs.tgwAttachments.set(a.id, a);
   if (a.state === "pending") startAttachment(world, rs, tgw, a);
   return a;
+}
+
+/**
+ * Ipv6Support=enable gives the gateway's network interface in each attachment subnet an IPv6 address
+ * (API reference, CreateTransitGatewayVpcAttachmentRequestOptions): the VPC needs an associated IPv6
+ * block and every attachment subnet an associated IPv6 /64.
+ */
+function checkIpv6Support(rs: RegionState, vpcId: string, subnetIds: readonly string[]): void {
+  const vpc = rs.vpcs.get(vpcId);
+  if (!vpc?.ipv6CidrBlocks?.some((b) => b.state === "associated")) throw invalidParameterValue(`VPC ${vpcId} has no IPv6 CIDR block: Ipv6Support cannot be enabled.`);
+  for (const id of subnetIds) {
+    if (!rs.subnets.get(id)?.ipv6CidrBlocks?.some((b) => b.state === "associated")) throw invalidParameterValue(`Subnet ${id} has no IPv6 CIDR block: Ipv6Support cannot be enabled for an attachment in it.`);
+  }
 }
 
 /** An attachment on its way to `available`: the gateway's default association and propagation apply. */
@@ -774,10 +815,11 @@ export function modifyVpcAttachment(world: World, callerRs: RegionState, id: str
     subnets.push(sid);
   }
   if (subnets.length === 0) throw invalidParameterValue(`Attachment ${a.id} must keep at least one subnet.`);
-  if (o?.Ipv6Support === "enable") throw invalidParameterValue(`VPC ${a.vpcId} has no IPv6 CIDR block: Ipv6Support cannot be enabled.`);
+  const ipv6Support = enableDisable(o?.Ipv6Support, "ipv6Support", a.options.ipv6Support);
+  if (ipv6Support === "enable") checkIpv6Support(rs, a.vpcId, subnets);
   const next = {
     dnsSupport: enableDisable(o?.DnsSupport, "dnsSupport", a.options.dnsSupport),
-    ipv6Support: a.options.ipv6Support,
+    ipv6Support,
     applianceModeSupport: enableDisable(o?.ApplianceModeSupport, "applianceModeSupport", a.options.applianceModeSupport),
     securityGroupReferencingSupport: enableDisable(o?.SecurityGroupReferencingSupport, "securityGroupReferencingSupport", a.options.securityGroupReferencingSupport),
   };

@@ -93,7 +93,9 @@
  *   and egress-only gateways: forward-eigw.ts (no translation; outbound-only and stateful). From the
  *   Internet (fromInternet6) an IPv6 packet is addressed to the interface's own IPv6 address, enters by
  *   the VPC's internet gateway, and the reply must route back out by it. Peering: the peer's IPv6
- *   blocks. Transit gateways and NAT64 refuse IPv6 queries (InvalidParameterValue), not analysed yet.
+ *   blocks. Transit gateways: the table's IPv6 routes, through VPC attachments with Ipv6Support only
+ *   (TGW_ATTACH_IPV6_SUPPORT_DISABLED otherwise; forward-tgw.ts). NAT64 refuses IPv6 queries
+ *   (InvalidParameterValue), not analysed yet.
  */
 import type { NetworkAcl, RouteTable, SecurityGroup } from "../domain/types.js";
 import type { Fix, FixValue } from "./fix-command.js";

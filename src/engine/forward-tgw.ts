@@ -1,16 +1,17 @@
 /**
  * A route to a transit gateway (Transit Gateways Guide, "How transit gateways work", "Transit gateway
  * route tables", "Transit gateway peering attachments"). See the fidelity notes in analyze.ts
- * ("Transit gateways"). IPv6 is not routed through transit gateways yet (their route tables hold IPv4
- * routes only): a query whose IPv6 packet meets one is refused (InvalidParameterValue) rather than
- * answered.
+ * ("Transit gateways"). IPv6 is routed exactly as IPv4 (the table's IPv6 routes, longest prefix
+ * first), but only through VPC attachments with Ipv6Support enabled: without it the gateway's network
+ * interface in the attachment subnets has no IPv6 address, so an IPv6 packet can neither enter the
+ * gateway by that attachment nor leave by it (vpclab's own code TGW_ATTACH_IPV6_SUPPORT_DISABLED, with
+ * the fix ModifyTransitGatewayVpcAttachment Options.Ipv6Support=enable).
  */
 import type { RouteTarget, TgwVpcAttachment } from "../domain/types.js";
 import type { RegionState } from "../state/world.js";
 import type { Fix } from "./fix-command.js";
-import { fmtIp } from "./addr.js";
-import { ipv6TgwNotAnalysed } from "../domain/errors.js";
-import { availableAttachment, indexedAssociation, lookupTgwRoute, remoteSide, tgwHome, vpcRegionOf } from "../domain/transit-gateways.js";
+import { fmtIp, ip6Of } from "./addr.js";
+import { availableAttachment, indexedAssociation, lookupTgwRoute, lookupTgwRoute6, remoteSide, tgwHome, vpcRegionOf } from "../domain/transit-gateways.js";
 import { inCidr, type EniInfo, type VpcInfo } from "./model.js";
 import { MTU_TGW, TGW_HOP_RTT_MS } from "./latency.js";
 import { blockAt, call, noDestination, where, type Forwarder, type Leg, type RouteOutcome, type Walk } from "./walk.js";
@@ -40,8 +41,6 @@ const MAX_TGW_HOPS = 4;
  */
 export function forwardTgw(w: Walk, leg: Leg, s: EniInfo, src: number, dst: number, tgwId: string, vpcRoute: string, out: RouteOutcome): void {
   const dstText = fmtIp(dst);
-  // Transit gateway route tables hold IPv4 routes only in vpclab: IPv6 across a gateway is refused.
-  if (dst < 0) throw ipv6TgwNotAnalysed(dstText, tgwId);
   // The gateway may be another account's (shared): its attachments and tables are kept with it.
   let rs = tgwHome(w.world, s.rs, tgwId) ?? s.rs;
   const entry = availableAttachment(w.world, rs, tgwId, s.vpc.vpc.id)!;
@@ -59,6 +58,10 @@ export function forwardTgw(w: Walk, leg: Leg, s: EniInfo, src: number, dst: numb
       fix: `add a subnet of ${s.vpc.vpc.id} in ${az} (such as the sender's ${s.subnet.subnet.id}) to attachment ${entry.id}`,
       fixes: [call("ModifyTransitGatewayVpcAttachment", { TransitGatewayAttachmentId: entry.id, AddSubnetIds: [s.subnet.subnet.id] }, loc0)],
     });
+    return;
+  }
+  if (dst < 0 && entry.options.ipv6Support !== "enable") {
+    noIpv6(w, leg, tgwId, entry, loc0, dstText, "enter");
     return;
   }
   if (!w.tgwZones.has(entry.id)) w.tgwZones.set(entry.id, az);
@@ -84,7 +87,7 @@ export function forwardTgw(w: Walk, leg: Leg, s: EniInfo, src: number, dst: numb
       });
       return;
     }
-    const found = lookupTgwRoute(w.world, rs, rtb, dst);
+    const found = dst < 0 ? lookupTgwRoute6(w.world, rs, rtb, ip6Of(dst)) : lookupTgwRoute(w.world, rs, rtb, dst);
     const rv = found ? { destinationCidr: found.destinationCidr, target: found.attachment?.id ?? "blackhole", state: found.state } : undefined;
     out.after.push({ leg, kind: "tgw-route-table", id: rtb.id, ...loc, verdict: found?.state === "active" ? "allow" : "deny", route: rv, detail: w.explain ? (found ? `${found.destinationCidr} → ${found.attachment?.id ?? "blackhole"} (${found.type}, ${found.state})` : `no route matches ${dstText}`) : "" });
     if (!found) {
@@ -131,6 +134,10 @@ export function forwardTgw(w: Walk, leg: Leg, s: EniInfo, src: number, dst: numb
       originZone = undefined;
       continue;
     }
+    if (dst < 0 && next.vpc && next.vpc.options.ipv6Support !== "enable") {
+      noIpv6(w, leg, gw, next.vpc, loc, dstText, "leave");
+      return;
+    }
     const v = w.m.vpcs.get(next.resourceId);
     const exit = next.vpc ? exitSubnet(w, rs, next.vpc, originZone, src, dst) : undefined;
     out.after.push({ leg, kind: "tgw-attachment", id: next.id, ...loc, verdict: "pass", subnetId: exit?.subnetId, availabilityZone: exit?.zone, detail: w.explain ? `VPC attachment ${next.id} into ${next.resourceId}${exit ? `, by its subnet ${exit.subnetId} in ${exit.zone} (${exit.why})` : ""}` : "" });
@@ -150,6 +157,19 @@ export function forwardTgw(w: Walk, leg: Leg, s: EniInfo, src: number, dst: numb
     return;
   }
   noDestination(w, leg, s, undefined, dst, `routing loop: the packet crossed ${MAX_TGW_HOPS} transit gateways (static routes on ${vpcRoute}'s path point back and forth)`);
+}
+
+/** An IPv6 packet meets a VPC attachment without Ipv6Support (on entry into the gateway, or on exit toward the VPC). */
+function noIpv6(w: Walk, leg: Leg, gw: string, a: TgwVpcAttachment, loc: { account: string; region: string }, dstText: string, way: "enter" | "leave"): void {
+  blockAt(w, leg, "TGW_ATTACH_IPV6_SUPPORT_DISABLED", { id: a.id, type: "transit-gateway-attachment", ...loc }, {
+    transitGatewayId: gw,
+    transitGatewayAttachmentId: a.id,
+    vpcId: a.vpcId,
+    address: dstText,
+    reason: `attachment ${a.id} of ${a.vpcId} to transit gateway ${gw} has Ipv6Support disabled, so the IPv6 packet to ${dstText} cannot ${way === "enter" ? "enter the gateway by it" : "leave the gateway by it into " + a.vpcId}`,
+    fix: `enable IPv6 support on attachment ${a.id} (the VPC and the attachment subnets need IPv6 blocks)`,
+    fixes: [call("ModifyTransitGatewayVpcAttachment", { TransitGatewayAttachmentId: a.id, Options: { Ipv6Support: "enable" } }, loc)],
+  });
 }
 
 /** The available attachment of `gw` (in `rs`) that leads toward `dst`'s VPC: its own VPC attachment, or a peering attachment toward the VPC's region. */

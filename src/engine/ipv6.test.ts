@@ -236,12 +236,46 @@ test("IPv6 routes and IPv4 routes never answer for each other: ::/0 does not car
   assert.deepEqual(codes(analyze(n.world, { source: "web", destination: INTERNET6 })), ["NO_ROUTE_TO_DESTINATION"]);
 });
 
-test("IPv6 through a transit gateway is refused plainly (not analysed yet)", () => {
+test("IPv6 through a transit gateway: propagated IPv6 blocks route it; an attachment without Ipv6Support drops it, named with its fix", () => {
   const n = seed({ v6PeerRoute: false });
+  // A second dual-stack VPC in Tokyo, both attached to one gateway whose table both propagate to.
+  const v2 = n.b.vpc(n.tk, "10.40.0.0/16");
+  n.b.vpc6(n.tk, v2, "2600:1f00:4:400::/56");
+  const s2 = n.b.subnet(n.tk, v2, "10.40.2.0/24");
+  n.b.subnet6(s2, "2600:1f00:4:400::/64");
+  const rt2 = n.b.routeTable(n.tk, v2, [s2]);
+  const sg2 = n.b.sg(n.tk, v2, [{ proto: "-1", cidr6: "2600:1f00::/24" }, { egress: true, proto: "-1", cidr6: "::/0" }]);
+  n.b.instance(n.tk, s2, "10.40.2.10", { sgs: [sg2], name: "far", ipv6: ["2600:1f00:4:400::10"] });
   const tgw = n.b.tgw(n.tk);
-  n.b.tgwAttach(n.tk, tgw, n.tv, [n.priv]);
-  n.b.route(n.privRt, "2600:1f00:2:200::/56", { kind: "tgw", id: tgw.id });
-  assert.throws(() => analyze(n.world, { source: "app", destination: "2600:1f00:2:200::10" }), /IPv6 through transit gateways is not analysed yet/);
+  const rtb = n.b.tgwTable(n.tk, tgw);
+  const a1 = n.b.tgwAttach(n.tk, tgw, n.tv, [n.priv]);
+  const a2 = n.b.tgwAttach(n.tk, tgw, v2, [s2]);
+  rtb.associations.push(a1.id, a2.id);
+  rtb.propagations.push(a1.id, a2.id);
+  n.b.route(n.privRt, "2600:1f00:4:400::/56", { kind: "tgw", id: tgw.id });
+  n.b.route(rt2, "::/0", { kind: "tgw", id: tgw.id });
+  // Without Ipv6Support the packet cannot enter the gateway by the sender's attachment.
+  const off = analyze(n.world, { source: "app", destination: "2600:1f00:4:400::10" });
+  assert.deepEqual(codes(off), ["TGW_ATTACH_IPV6_SUPPORT_DISABLED"]);
+  const e = off.explanations[0]!;
+  assert.equal(e.transitGatewayAttachmentId, a1.id);
+  assert.deepEqual(e.fixes?.[0]?.params, { TransitGatewayAttachmentId: a1.id, Options: { Ipv6Support: "enable" } });
+  // Enabled on the sender's side only: the IPv6 block of v2 does not propagate, so no route covers it.
+  a1.options.ipv6Support = "enable";
+  n.world.changed();
+  assert.deepEqual(codes(analyze(n.world, { source: "app", destination: "2600:1f00:4:400::10" })), ["TGW_RTB_CANNOT_ROUTE"]);
+  // A static IPv6 route toward v2's attachment: the packet leaves by an attachment without Ipv6Support.
+  rtb.routes.push({ destinationCidr: "2600:1f00:4:400::/56", attachmentId: a2.id, blackhole: false });
+  n.world.changed();
+  const exit = analyze(n.world, { source: "app", destination: "2600:1f00:4:400::10" });
+  assert.deepEqual(codes(exit), ["TGW_ATTACH_IPV6_SUPPORT_DISABLED"]);
+  assert.equal(exit.explanations[0]!.transitGatewayAttachmentId, a2.id);
+  rtb.routes = [];
+  a2.options.ipv6Support = "enable";
+  n.world.changed();
+  const ok = analyze(n.world, { source: "app", destination: "2600:1f00:4:400::10" });
+  assert.equal(ok.verdict, "reachable", JSON.stringify(ok.explanations));
+  assert.ok(ok.forward.some((h) => h.kind === "tgw-route-table" && h.route?.destinationCidr === "2600:1f00:4:400::/56"));
 });
 
 test("IPv6 through an appliance: the route to an interface forwards IPv6, and trace names the appliance by its IPv6 address", () => {

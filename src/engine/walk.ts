@@ -74,6 +74,8 @@ export type ExplanationCode =
   | "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION"
   | "TGW_RTB_CANNOT_ROUTE"
   | "TGW_RTB_BAD_STATE_ROUTE"
+  /** vpclab's own code (AWS documents none): an IPv6 packet meets a transit gateway VPC attachment without Ipv6Support. */
+  | "TGW_ATTACH_IPV6_SUPPORT_DISABLED"
   /** vpclab's own code (AWS documents none): a flow initiated from the Internet meets an egress-only internet gateway. */
   | "EIGW_INBOUND_NOT_ALLOWED";
 
