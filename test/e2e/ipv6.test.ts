@@ -16,6 +16,9 @@ import {
   CreateRouteCommand,
   CreateRouteTableCommand,
   CreateSubnetCommand,
+  CreateTransitGatewayCommand,
+  CreateTransitGatewayRouteCommand,
+  CreateTransitGatewayVpcAttachmentCommand,
   CreateVpcCommand,
   CreateVpcPeeringConnectionCommand,
   DeleteRouteCommand,
@@ -23,12 +26,18 @@ import {
   DescribeNetworkInterfacesCommand,
   DescribeRouteTablesCommand,
   DescribeSubnetsCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeTransitGatewaysCommand,
+  DescribeTransitGatewayVpcAttachmentsCommand,
   DescribeVpcPeeringConnectionsCommand,
   DescribeVpcsCommand,
   DisassociateSubnetCidrBlockCommand,
   DisassociateVpcCidrBlockCommand,
   ModifyNetworkInterfaceAttributeCommand,
   ModifySubnetAttributeCommand,
+  ModifyTransitGatewayVpcAttachmentCommand,
+  AuthorizeSecurityGroupIngressCommand,
+  SearchTransitGatewayRoutesCommand,
   RunInstancesCommand,
   UnassignIpv6AddressesCommand,
   type EC2Client,
@@ -468,4 +477,70 @@ test("IPv6 state survives a restart, pending associations included, and settles 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("IPv6 through a transit gateway: Ipv6Support propagates the /56s, ping -6 crosses it; without it the drop names the attachment", async () => {
+  const vpclab = (args: string[]) => runVpclab([...args, "--endpoint-url", lab.url]);
+  // Two dual-stack VPCs in Tokyo, one subnet each with a /64.
+  const side = async (cidr: string, sub: string) => {
+    const vpcId = (await tokyo.send(new CreateVpcCommand({ CidrBlock: cidr, AmazonProvidedIpv6CidrBlock: true }))).Vpc!.VpcId!;
+    const v = (await tokyo.send(new DescribeVpcsCommand({ VpcIds: [vpcId] }))).Vpcs![0]!;
+    const v56 = v.Ipv6CidrBlockAssociationSet![0]!.Ipv6CidrBlock!;
+    const subnetId = (await tokyo.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: sub, Ipv6CidrBlock: subnet64(v56, 0), AvailabilityZone: "ap-northeast-1a" }))).Subnet!.SubnetId!;
+    const main = (await tokyo.send(new DescribeRouteTablesCommand({ Filters: [{ Name: "vpc-id", Values: [vpcId] }, { Name: "association.main", Values: ["true"] }] }))).RouteTables![0]!.RouteTableId!;
+    const sgId = (await tokyo.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: "vpc-id", Values: [vpcId] }, { Name: "group-name", Values: ["default"] }] }))).SecurityGroups![0]!.GroupId!;
+    await tokyo.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: sgId, IpPermissions: [{ IpProtocol: "icmpv6", FromPort: -1, ToPort: -1, Ipv6Ranges: [{ CidrIpv6: "2600::/12" }] }] }));
+    const inst = (await tokyo.send(new RunInstancesCommand({ ImageId: AMI, InstanceType: "t3.micro", MinCount: 1, MaxCount: 1, SubnetId: subnetId, Ipv6AddressCount: 1 }))).Instances![0]!;
+    return { vpcId, v56, subnetId, main, inst, v6: inst.NetworkInterfaces![0]!.Ipv6Addresses![0]!.Ipv6Address! };
+  };
+  const a = await side("10.50.0.0/16", "10.50.1.0/24");
+  const b = await side("10.60.0.0/16", "10.60.1.0/24");
+  const tgw = (await tokyo.send(new CreateTransitGatewayCommand({ Description: "v6 hub" }))).TransitGateway!;
+  const tgwId = tgw.TransitGatewayId!;
+  const rtb = tgw.Options!.PropagationDefaultRouteTableId!;
+  await tokyo.send(new DescribeTransitGatewaysCommand({ TransitGatewayIds: [tgwId] }));
+  // Ipv6Support needs IPv6 blocks on the attachment's subnets: a subnet without a /64 is refused.
+  const bare = (await tokyo.send(new CreateSubnetCommand({ VpcId: a.vpcId, CidrBlock: "10.50.2.0/24", AvailabilityZone: "ap-northeast-1c" }))).Subnet!.SubnetId!;
+  await expectEc2Error(tokyo.send(new CreateTransitGatewayVpcAttachmentCommand({ TransitGatewayId: tgwId, VpcId: a.vpcId, SubnetIds: [a.subnetId, bare], Options: { Ipv6Support: "enable" } })), "InvalidParameterValue");
+  const attA = (await tokyo.send(new CreateTransitGatewayVpcAttachmentCommand({ TransitGatewayId: tgwId, VpcId: a.vpcId, SubnetIds: [a.subnetId] }))).TransitGatewayVpcAttachment!;
+  assert.equal(attA.Options!.Ipv6Support, "disable");
+  const attB = (await tokyo.send(new CreateTransitGatewayVpcAttachmentCommand({ TransitGatewayId: tgwId, VpcId: b.vpcId, SubnetIds: [b.subnetId], Options: { Ipv6Support: "enable" } }))).TransitGatewayVpcAttachment!;
+  assert.equal(attB.Options!.Ipv6Support, "enable");
+  const described = (await tokyo.send(new DescribeTransitGatewayVpcAttachmentsCommand({ TransitGatewayAttachmentIds: [attA.TransitGatewayAttachmentId!, attB.TransitGatewayAttachmentId!] }))).TransitGatewayVpcAttachments!;
+  assert.deepEqual(described.map((x) => [x.State, x.Options!.Ipv6Support]).sort(), [["available", "disable"], ["available", "enable"]]);
+  // IPv6 routes in the VPCs: A sends B's /56 to the gateway, B sends ::/0 to it.
+  await tokyo.send(new CreateRouteCommand({ RouteTableId: a.main, DestinationIpv6CidrBlock: b.v56, TransitGatewayId: tgwId }));
+  await tokyo.send(new CreateRouteCommand({ RouteTableId: b.main, DestinationIpv6CidrBlock: "::/0", TransitGatewayId: tgwId }));
+  const search = async (filter = "route-search.subnet-of-match", value = "::/0") =>
+    (await tokyo.send(new SearchTransitGatewayRoutesCommand({ TransitGatewayRouteTableId: rtb, Filters: [{ Name: filter, Values: [value] }] }))).Routes!;
+  // Only the attachment with Ipv6Support propagates its /56.
+  assert.deepEqual((await search()).map((r) => [r.DestinationCidrBlock, r.Type, r.TransitGatewayAttachments![0]!.TransitGatewayAttachmentId]), [[b.v56, "propagated", attB.TransitGatewayAttachmentId]]);
+  // Without Ipv6Support on A's attachment the packet is dropped there, named with the fix.
+  const blocked = await vpclab(["why", a.inst.InstanceId!, b.v6, "--json"]);
+  assert.equal(blocked.code, 1, blocked.stdout + blocked.stderr);
+  const e = JSON.parse(blocked.stdout).explanations[0];
+  assert.equal(e.code, "TGW_ATTACH_IPV6_SUPPORT_DISABLED");
+  assert.equal(e.transitGatewayAttachmentId, attA.TransitGatewayAttachmentId);
+  assert.deepEqual(e.fixes[0].action, "ModifyTransitGatewayVpcAttachment");
+  assert.deepEqual(e.fixes[0].params, { TransitGatewayAttachmentId: attA.TransitGatewayAttachmentId, Options: { Ipv6Support: "enable" } });
+  const noPing = await vpclab(["ping", a.inst.InstanceId!, b.v6, "-c", "1", "--fast"]);
+  assert.notEqual(noPing.code, 0);
+  // The fix, through the API: then both /56s propagate and ping crosses the gateway both ways.
+  const mod = (await tokyo.send(new ModifyTransitGatewayVpcAttachmentCommand({ TransitGatewayAttachmentId: attA.TransitGatewayAttachmentId, Options: { Ipv6Support: "enable" } }))).TransitGatewayVpcAttachment!;
+  assert.equal(mod.Options!.Ipv6Support, "enable");
+  await expectEc2Error(tokyo.send(new ModifyTransitGatewayVpcAttachmentCommand({ TransitGatewayAttachmentId: attA.TransitGatewayAttachmentId, AddSubnetIds: [bare] })), "InvalidParameterValue");
+  assert.deepEqual((await search()).map((r) => r.DestinationCidrBlock).sort(), [a.v56, b.v56].sort());
+  const ping = await vpclab(["ping", a.inst.InstanceId!, b.v6, "-c", "2", "--fast"]);
+  assert.equal(ping.code, 0, ping.stdout + ping.stderr);
+  assert.match(ping.stdout, /2 received|2 packets received/);
+  const back = await vpclab(["ping", "-6", b.inst.InstanceId!, a.inst.InstanceId!, "-c", "1", "--fast"]);
+  assert.equal(back.code, 0, back.stdout + back.stderr);
+  // A static IPv6 route (blackhole, more specific than B's /56) shows in the search and drops the packet.
+  const host = `${b.v6}/128`;
+  await tokyo.send(new CreateTransitGatewayRouteCommand({ TransitGatewayRouteTableId: rtb, DestinationCidrBlock: host, Blackhole: true }));
+  const exact = await search("route-search.exact-match", host);
+  assert.deepEqual(exact.map((r) => [r.DestinationCidrBlock, r.Type, r.State]), [[host, "static", "blackhole"]]);
+  assert.deepEqual((await search("route-search.longest-prefix-match", b.v6 + "/128")).map((r) => r.DestinationCidrBlock), [host]);
+  const holed = JSON.parse((await vpclab(["why", a.inst.InstanceId!, b.v6, "--json"])).stdout);
+  assert.deepEqual(holed.explanations.map((x: Json) => x.code), ["TGW_RTB_BAD_STATE_ROUTE"]);
 });
