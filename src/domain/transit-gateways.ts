@@ -44,6 +44,12 @@
  *   confirmed for the first only (TransitGatewayLimitExceeded); vpclab answers it for all five.
  * - The exact messages of some refusals (a propagation from a peering attachment, accepting from the
  *   wrong region) are not confirmed from a recorded AWS answer; the codes are AWS's.
+ * - IPv6: a VPC attachment's `Ipv6Support=enable` needs an associated IPv6 block on the VPC and on every
+ *   attachment subnet (InvalidParameterValue otherwise; the messages are vpclab's). Such an attachment
+ *   propagates the VPC's IPv6 blocks besides its IPv4 ones; without it only IPv4 propagates (API
+ *   reference, CreateTransitGatewayVpcAttachmentRequestOptions). Static routes take IPv4 or IPv6
+ *   destinations; IPv6 lookups are a linear longest-prefix scan of the table's (few) IPv6 routes. The
+ *   engine drops IPv6 at an attachment without Ipv6Support (engine/forward-tgw.ts).
  */
 import { defineTransition, type RegionState, type World } from "../state/world.js";
 import type {

@@ -197,6 +197,14 @@ function missingRouteFix(w: Walk, rs: RegionState, rtbId: string, gw: string, ds
   const loc = { account: rs.account, region: rs.region };
   if (!toward) return { fix: `add a route for ${fmtIp(dst)} to ${rtbId} toward the VPC that holds it (through a VPC or peering attachment of ${gw}), or check the destination` };
   if (toward.vpc) {
+    const att = rs.tgwAttachments.get(toward.attachmentId);
+    if (dst < 0 && att && att.options.ipv6Support !== "enable") {
+      // The VPC's IPv6 blocks propagate only from an attachment with Ipv6Support.
+      return {
+        fix: `enable IPv6 support on ${toward.attachmentId} so that its VPC's IPv6 blocks propagate to ${rtbId} (or add a static route ${toward.block} → ${toward.attachmentId}, which still needs IPv6 support to leave by it)`,
+        fixes: [call("ModifyTransitGatewayVpcAttachment", { TransitGatewayAttachmentId: toward.attachmentId, Options: { Ipv6Support: "enable" } }, loc)],
+      };
+    }
     return {
       fix: `let ${toward.attachmentId} propagate to ${rtbId} (or add a static route ${toward.block} → ${toward.attachmentId})`,
       fixes: [call("EnableTransitGatewayRouteTablePropagation", { TransitGatewayRouteTableId: rtbId, TransitGatewayAttachmentId: toward.attachmentId }, loc)],

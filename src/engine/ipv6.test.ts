@@ -263,7 +263,9 @@ test("IPv6 through a transit gateway: propagated IPv6 blocks route it; an attach
   // Enabled on the sender's side only: the IPv6 block of v2 does not propagate, so no route covers it.
   a1.options.ipv6Support = "enable";
   n.world.changed();
-  assert.deepEqual(codes(analyze(n.world, { source: "app", destination: "2600:1f00:4:400::10" })), ["TGW_RTB_CANNOT_ROUTE"]);
+  const unrouted = analyze(n.world, { source: "app", destination: "2600:1f00:4:400::10" });
+  assert.deepEqual(codes(unrouted), ["TGW_RTB_CANNOT_ROUTE"]);
+  assert.deepEqual(unrouted.explanations[0]!.fixes?.[0]?.params, { TransitGatewayAttachmentId: a2.id, Options: { Ipv6Support: "enable" } });
   // A static IPv6 route toward v2's attachment: the packet leaves by an attachment without Ipv6Support.
   rtb.routes.push({ destinationCidr: "2600:1f00:4:400::/56", attachmentId: a2.id, blackhole: false });
   n.world.changed();
