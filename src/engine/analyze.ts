@@ -93,7 +93,8 @@
  *   and egress-only gateways: forward-eigw.ts (no translation; outbound-only and stateful). From the
  *   Internet (fromInternet6) an IPv6 packet is addressed to the interface's own IPv6 address, enters by
  *   the VPC's internet gateway, and the reply must route back out by it. Peering: the peer's IPv6
- *   blocks. Transit gateways and NAT64 refuse IPv6 queries (InvalidParameterValue), not analysed yet.
+ *   blocks. Transit gateways refuse IPv6 queries (InvalidParameterValue), not analysed yet; NAT64
+ *   (64:ff9b::/96 → NAT gateway) translates to IPv4 and back (nat.ts).
  */
 import type { NetworkAcl, RouteTable, SecurityGroup } from "../domain/types.js";
 import type { Fix, FixValue } from "./fix-command.js";
@@ -679,7 +680,7 @@ function walkFrom(
     // A NAT gateway (nat.ts): it forwards with its own address as the source.
     hops.push(out.translate.hop);
     w.routerHops.push({ address: fmtIp(x.primaryIp), id: out.translate.hop.id });
-    return walkFrom(w, leg, x, out.translate.src, dst, k, stateful, depth + 1, undefined);
+    return walkFrom(w, leg, x, out.translate.src, out.translate.dst ?? dst, k, stateful, depth + 1, undefined);
   }
   if (out.appliance) {
     hops.push({ leg, kind: "appliance", id: x.eni.id, ...where(x), verdict: instanceRunning(x) && !x.eni.sourceDestCheck ? "pass" : "deny", detail: w.explain ? `appliance ${x.eni.id}${x.instance ? ` (${x.instance.id})` : ""} forwards ${fmtIp(src)} → ${fmtIp(dst)}` : "" });
@@ -702,7 +703,7 @@ function walkFrom(
   const un = untranslate(w, leg, x, out.seenSrc, dst);
   if (un) {
     hops.push(un.hop);
-    return walkFrom(w, leg, x, out.seenSrc, un.dst, k, stateful, depth + 1, undefined);
+    return walkFrom(w, leg, x, un.src ?? out.seenSrc, un.dst, k, stateful, depth + 1, undefined);
   }
   hops.push({ leg, kind: "eni", id: x.eni.id, ...where(x), verdict: instanceRunning(x) ? "allow" : "deny", detail: w.explain ? `${fmtIp(dst < 0 ? dst : x.primaryIp)} on ${x.eni.id}${x.instance ? ` (${x.instance.id}, ${x.instance.state})` : ""} sees source ${fmtIp(out.seenSrc)}` : "" });
   stateCheck(w, leg, x, leg === "forward" ? "destination" : "source");
@@ -758,7 +759,7 @@ function replyFromOutside(w: Walk, source: EniInfo, arrival: Arrival, k: PacketK
   }
   sgCheck(w, "return", x, "ingress", k, from, undefined, true);
   w.ret.push(un.hop);
-  const back = walkFrom(w, "return", x, from, un.dst, k, true, 1, undefined);
+  const back = walkFrom(w, "return", x, un.src ?? from, un.dst, k, true, 1, undefined);
   if (back && !w.stop && (back.kind !== "eni" || back.eni !== source)) {
     noDestination(w, "return", x, x.vpc, un.dst, `the reply translated back by the NAT gateway to ${fmtIp(un.dst)} is routed to ${back.eni ? back.eni.eni.id : "the Internet"}, not to the sender ${source.eni.id}`);
   }
