@@ -213,6 +213,16 @@ function aclEntryText(e: CompiledAclEntry): string {
   return `rule ${n} ${e.entry.ruleAction} ${proto}${ports} ${e.entry.cidrBlock ?? ""}`.trim();
 }
 
+/**
+ * The key of a packet of `dst`'s family: NAT64 (nat.ts) turns ICMPv6 echo (128/129) into ICMP echo
+ * (8/0) and back (RFC 7915), so that filters past the gateway see the protocol on the wire.
+ */
+function familyKey(k: PacketKey, dst: number): PacketKey {
+  if (k.proto === PROTO_ICMPV6 && dst >= 0) return { proto: PROTO_ICMP, a: k.a === 128 ? 8 : k.a === 129 ? 0 : k.a, b: k.b };
+  if (k.proto === PROTO_ICMP && dst < 0) return { proto: PROTO_ICMPV6, a: k.a === 8 ? 128 : k.a === 0 ? 129 : k.a, b: k.b };
+  return k;
+}
+
 /** The packet key filters see on the forward leg and on the reply. */
 function keys(protocol: Protocol, port: number, sourcePort: number, v6 = false): { fwd: PacketKey; ret: PacketKey } {
   // ICMPv6 echo request 128, echo reply 129 (RFC 4443).
@@ -628,6 +638,7 @@ function walkFrom(
   depth: number,
   senderGroups: readonly string[] | undefined,
 ): Arrival | undefined {
+  k = familyKey(k, dst);
   const hops = w.hops(leg);
   const loc = where(s);
   if (depth === 0) {
@@ -739,6 +750,7 @@ function replyFromInternet(w: Walk, s: EniInfo, from: number, k: PacketKey, via?
  */
 function replyFromOutside(w: Walk, source: EniInfo, arrival: Arrival, k: PacketKey): void {
   const from = arrival.ip;
+  k = familyKey(k, from);
   const svc = serviceReply(w, from);
   const nat = svc ? undefined : w.m.publicIps.get(arrival.seenSrc);
   if (!svc && (!nat || !isNatInterface(nat))) return replyFromInternet(w, source, from, k, arrival.returnHops);

@@ -33,8 +33,10 @@
  *   gateway, which shows the EIP; private: the onward route); the reply is translated back to IPv6
  *   from 64:ff9b::a.b.c.d to the sender. An IPv6 destination outside 64:ff9b::/96 routed to a NAT
  *   gateway (only a route table edit made outside the API could do it) is NO_ROUTE_TO_DESTINATION:
- *   only the NAT64 prefix translates. Filters past the gateway see the packet's original protocol key
- *   (an ICMPv6 echo is not rewritten to ICMP echo for network ACL matching in the gateway's subnet).
+ *   only the NAT64 prefix translates. The translated packet is filtered as what it is on the wire:
+ *   an ICMPv6 echo (128/129) becomes an ICMP echo (8/0) past the gateway (RFC 7915), so the gateway
+ *   subnet's network ACL must allow IPv4 ICMP (analyze.ts familyKey); other ICMP types and options are
+ *   not translated (vpclab's queries send echo, TCP and UDP only).
  *   The subnet's EnableDns64 is metadata only: vpclab has no DNS resolver, so nothing synthesizes
  *   64:ff9b:: addresses; name them yourself (`vpclab ping box 64:ff9b::808:808`).
  * - Port exhaustion, idle timeouts, bandwidth and the 55,000 simultaneous connections per destination

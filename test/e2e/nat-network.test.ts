@@ -252,6 +252,29 @@ describe("NAT gateway, gateway and interface endpoints in the network (issue 12)
     assert.equal(ping.code, 0, ping.stdout + ping.stderr);
     assert.match(ping.stdout, /2 packets transmitted, 2 received, 0% packet loss/);
 
+    // Past the gateway the packet is IPv4 ICMP (RFC 7915): an ACL on the NAT gateway's subnet that allows
+    // IPv4 ICMP only still lets the NAT64 ping through; one that allows ICMPv6 only does not.
+    const assoc = (await aws(["describe-network-acls", "--filters", `Name=association.subnet-id,Values=${ids.pub}`])).NetworkAcls[0];
+    const defaultAcl = assoc.NetworkAclId as string;
+    const assocId = (assoc.Associations as { SubnetId: string; NetworkAclAssociationId: string }[]).find((x) => x.SubnetId === ids.pub)!.NetworkAclAssociationId;
+    const acl = (await aws(["create-network-acl", "--vpc-id", ids.vpc])).NetworkAcl.NetworkAclId as string;
+    for (const egress of [false, true]) {
+      await aws(["create-network-acl-entry", "--network-acl-id", acl, "--rule-number", "100", egress ? "--egress" : "--ingress", "--protocol", "icmp", "--icmp-type-code", "Type=-1,Code=-1", "--cidr-block", "0.0.0.0/0", "--rule-action", "allow"]);
+      await aws(["create-network-acl-entry", "--network-acl-id", acl, "--rule-number", "110", egress ? "--egress" : "--ingress", "--protocol", "58", "--icmp-type-code", "Type=-1,Code=-1", "--ipv6-cidr-block", "::/0", "--rule-action", "allow"]);
+      await aws(["create-network-acl-entry", "--network-acl-id", acl, "--rule-number", "120", egress ? "--egress" : "--ingress", "--protocol", "-1", "--cidr-block", "10.30.0.0/16", "--rule-action", "allow"]);
+    }
+    let now = (await aws(["replace-network-acl-association", "--association-id", assocId, "--network-acl-id", acl])).NewAssociationId as string;
+    try {
+      const ok = await vpclab(lab, ["why", "private-box", "64:ff9b::808:808"]);
+      assert.equal(ok.code, 0, ok.stdout);
+      await aws(["delete-network-acl-entry", "--network-acl-id", acl, "--rule-number", "100", "--egress"]);
+      const denied = await vpclab(lab, ["why", "private-box", "64:ff9b::808:808"]);
+      assert.equal(denied.code, 1, denied.stdout);
+      assert.match(denied.stdout, new RegExp(`${acl}`));
+    } finally {
+      now = (await aws(["replace-network-acl-association", "--association-id", now, "--network-acl-id", defaultAcl])).NewAssociationId as string;
+    }
+
     // Negative: the NAT gateway's subnet without its IPv4 route to the internet gateway; the drop names
     // the translated IPv4 destination at the NAT gateway's route table.
     await aws(["delete-route", "--route-table-id", ids.rtPub, "--destination-cidr-block", "0.0.0.0/0"]);
