@@ -723,10 +723,6 @@ export const noIpv6Address = (who: string, eniId: string, purpose: string) =>
   invalidParameterValue(
     `${who} has no IPv6 address, so it cannot ${purpose}: assign one (aws ec2 assign-ipv6-addresses --network-interface-id ${eniId} --ipv6-address-count 1; its subnet needs an IPv6 CIDR block)`,
   );
-export const nat64NotAnalysed = (address: string, natId: string) =>
-  invalidParameterValue(
-    `NAT64 is not analysed yet: the IPv6 packet to ${address} is routed to NAT gateway ${natId}, and vpclab's engine does not translate IPv6 to IPv4.`,
-  );
 export const ipv6VpnNotAnalysed = (address: string, vgwId: string) =>
   invalidParameterValue(
     `IPv6 over a VPN connection is not analysed yet: the packet to ${address} is routed to virtual private gateway ${vgwId}, and vpclab's VPN connections carry IPv4 only.`,

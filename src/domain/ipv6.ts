@@ -8,6 +8,9 @@
  * "IPv6-only subnets", "IP addressing" (a subnet's IPv6 block is a /64; a VPC gets a /56).
  *
  * Fidelity notes:
+ * - A subnet's `EnableDns64` is stored and shown only: vpclab has no DNS resolver, so nothing answers
+ *   AAAA queries with synthesized 64:ff9b:: addresses. NAT64 itself is modelled in the network
+ *   (engine/nat.ts): name 64:ff9b::a.b.c.d yourself.
  * - The Amazon pool: each region has its own /32 inside Amazon's 2600:1f00::/24 (ARIN's allocation
  *   to Amazon), chosen by the region's position in model/regions.ts: `2600:1f10::/32` for the first
  *   region, `2600:1f11::/32` for the next, … So pools never overlap; AWS's real per-region ranges

@@ -94,8 +94,8 @@
  *   Internet (fromInternet6) an IPv6 packet is addressed to the interface's own IPv6 address, enters by
  *   the VPC's internet gateway, and the reply must route back out by it. Peering: the peer's IPv6
  *   blocks. Transit gateways: the table's IPv6 routes, through VPC attachments with Ipv6Support only
- *   (TGW_ATTACH_IPV6_SUPPORT_DISABLED otherwise; forward-tgw.ts). NAT64 refuses IPv6 queries
- *   (InvalidParameterValue), not analysed yet.
+ *   (TGW_ATTACH_IPV6_SUPPORT_DISABLED otherwise; forward-tgw.ts). NAT64 (64:ff9b::/96 → NAT gateway)
+ *   translates to IPv4 and back (nat.ts).
  */
 import type { NetworkAcl, RouteTable, SecurityGroup } from "../domain/types.js";
 import type { Fix, FixValue } from "./fix-command.js";
@@ -212,6 +212,16 @@ function aclEntryText(e: CompiledAclEntry): string {
   const proto = e.entry.protocol === "-1" ? "all" : e.entry.protocol;
   const ports = e.entry.portRange ? ` ${e.entry.portRange.from}-${e.entry.portRange.to}` : "";
   return `rule ${n} ${e.entry.ruleAction} ${proto}${ports} ${e.entry.cidrBlock ?? ""}`.trim();
+}
+
+/**
+ * The key of a packet of `dst`'s family: NAT64 (nat.ts) turns ICMPv6 echo (128/129) into ICMP echo
+ * (8/0) and back (RFC 7915), so that filters past the gateway see the protocol on the wire.
+ */
+function familyKey(k: PacketKey, dst: number): PacketKey {
+  if (k.proto === PROTO_ICMPV6 && dst >= 0) return { proto: PROTO_ICMP, a: k.a === 128 ? 8 : k.a === 129 ? 0 : k.a, b: k.b };
+  if (k.proto === PROTO_ICMP && dst < 0) return { proto: PROTO_ICMPV6, a: k.a === 8 ? 128 : k.a === 0 ? 129 : k.a, b: k.b };
+  return k;
 }
 
 /** The packet key filters see on the forward leg and on the reply. */
@@ -629,6 +639,7 @@ function walkFrom(
   depth: number,
   senderGroups: readonly string[] | undefined,
 ): Arrival | undefined {
+  k = familyKey(k, dst);
   const hops = w.hops(leg);
   const loc = where(s);
   if (depth === 0) {
@@ -681,7 +692,7 @@ function walkFrom(
     // A NAT gateway (nat.ts): it forwards with its own address as the source.
     hops.push(out.translate.hop);
     w.routerHops.push({ address: fmtIp(x.primaryIp), id: out.translate.hop.id });
-    return walkFrom(w, leg, x, out.translate.src, dst, k, stateful, depth + 1, undefined);
+    return walkFrom(w, leg, x, out.translate.src, out.translate.dst ?? dst, k, stateful, depth + 1, undefined);
   }
   if (out.appliance) {
     hops.push({ leg, kind: "appliance", id: x.eni.id, ...where(x), verdict: instanceRunning(x) && !x.eni.sourceDestCheck ? "pass" : "deny", detail: w.explain ? `appliance ${x.eni.id}${x.instance ? ` (${x.instance.id})` : ""} forwards ${fmtIp(src)} → ${fmtIp(dst)}` : "" });
@@ -704,7 +715,7 @@ function walkFrom(
   const un = untranslate(w, leg, x, out.seenSrc, dst);
   if (un) {
     hops.push(un.hop);
-    return walkFrom(w, leg, x, out.seenSrc, un.dst, k, stateful, depth + 1, undefined);
+    return walkFrom(w, leg, x, un.src ?? out.seenSrc, un.dst, k, stateful, depth + 1, undefined);
   }
   hops.push({ leg, kind: "eni", id: x.eni.id, ...where(x), verdict: instanceRunning(x) ? "allow" : "deny", detail: w.explain ? `${fmtIp(dst < 0 ? dst : x.primaryIp)} on ${x.eni.id}${x.instance ? ` (${x.instance.id}, ${x.instance.state})` : ""} sees source ${fmtIp(out.seenSrc)}` : "" });
   stateCheck(w, leg, x, leg === "forward" ? "destination" : "source");
@@ -740,6 +751,7 @@ function replyFromInternet(w: Walk, s: EniInfo, from: number, k: PacketKey, via?
  */
 function replyFromOutside(w: Walk, source: EniInfo, arrival: Arrival, k: PacketKey): void {
   const from = arrival.ip;
+  k = familyKey(k, from);
   const svc = serviceReply(w, from);
   const nat = svc ? undefined : w.m.publicIps.get(arrival.seenSrc);
   if (!svc && (!nat || !isNatInterface(nat))) return replyFromInternet(w, source, from, k, arrival.returnHops);
@@ -760,7 +772,7 @@ function replyFromOutside(w: Walk, source: EniInfo, arrival: Arrival, k: PacketK
   }
   sgCheck(w, "return", x, "ingress", k, from, undefined, true);
   w.ret.push(un.hop);
-  const back = walkFrom(w, "return", x, from, un.dst, k, true, 1, undefined);
+  const back = walkFrom(w, "return", x, un.src ?? from, un.dst, k, true, 1, undefined);
   if (back && !w.stop && (back.kind !== "eni" || back.eni !== source)) {
     noDestination(w, "return", x, x.vpc, un.dst, `the reply translated back by the NAT gateway to ${fmtIp(un.dst)} is routed to ${back.eni ? back.eni.eni.id : "the Internet"}, not to the sender ${source.eni.id}`);
   }

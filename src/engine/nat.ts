@@ -27,12 +27,23 @@
  *   gateway's EIP is NO_POSSIBLE_DESTINATION at the gateway.
  * - Only the gateway's primary address translates (secondary addresses and EIPs are API-level only):
  *   AWS spreads connections over them, which changes no verdict.
+ * - NAT64 (VPC User Guide "DNS64 and NAT64"): an IPv6 packet routed to an available NAT gateway
+ *   (route 64:ff9b::/96 → nat-…) to 64:ff9b::a.b.c.d leaves the gateway as IPv4 from its private
+ *   address to a.b.c.d and continues exactly like NAT44 (public: its subnet's route to an internet
+ *   gateway, which shows the EIP; private: the onward route); the reply is translated back to IPv6
+ *   from 64:ff9b::a.b.c.d to the sender. An IPv6 destination outside 64:ff9b::/96 routed to a NAT
+ *   gateway (only a route table edit made outside the API could do it) is NO_ROUTE_TO_DESTINATION:
+ *   only the NAT64 prefix translates. The translated packet is filtered as what it is on the wire:
+ *   an ICMPv6 echo (128/129) becomes an ICMP echo (8/0) past the gateway (RFC 7915), so the gateway
+ *   subnet's network ACL must allow IPv4 ICMP (analyze.ts familyKey); other ICMP types and options are
+ *   not translated (vpclab's queries send echo, TCP and UDP only).
+ *   The subnet's EnableDns64 is metadata only: vpclab has no DNS resolver, so nothing synthesizes
+ *   64:ff9b:: addresses; name them yourself (`vpclab ping box 64:ff9b::808:808`).
  * - Port exhaustion, idle timeouts, bandwidth and the 55,000 simultaneous connections per destination
  *   are not modelled. The path MTU through a NAT gateway is the one of the links it joins.
  */
 import type { NatGateway, RouteTarget } from "../domain/types.js";
-import { fmtIp } from "./addr.js";
-import { nat64NotAnalysed } from "../domain/errors.js";
+import { fmtIp, in6, intern6, ip6Of, isV6, type Cidr6Int } from "./addr.js";
 import type { EniInfo } from "./model.js";
 import { MTU_VPC } from "./latency.js";
 import { blockAt, call, noDestination, where, type Forwarder, type Hop, type Leg, type Walk } from "./walk.js";
@@ -46,6 +57,21 @@ export interface NatTranslation {
   eni: EniInfo;
   inside: number;
   outside: number;
+  /** NAT64: the IPv6 destination the sender used (64:ff9b::a.b.c.d); replies come back from it. */
+  dst6?: number;
+}
+
+/** DNS64's well-known prefix (RFC 6052): the only IPv6 destinations a NAT gateway translates. */
+const NAT64: Cidr6Int = { text: "64:ff9b::/96", base: [0x0064ff9b, 0, 0, 0], prefix: 96 };
+
+/** The IPv4 address embedded in a 64:ff9b::/96 address; undefined outside the prefix. */
+export function nat64Embedded(a: number): number | undefined {
+  return in6(NAT64, a) ? ip6Of(a)[3]! >>> 0 : undefined;
+}
+
+/** The NAT64 address (64:ff9b::a.b.c.d) of an IPv4 address. */
+export function nat64Address(v4: number): number {
+  return intern6([0x0064ff9b, 0, 0, v4 >>> 0]);
 }
 
 const translations = new WeakMap<Walk, NatTranslation[]>();
@@ -66,12 +92,17 @@ function natOf(e: EniInfo): NatGateway | undefined {
 }
 
 export const natForwarder: Forwarder<Extract<RouteTarget, { kind: "nat" }>> = {
-  forward({ w, leg, s, src, dst, depth, loc, out }, t) {
+  forward({ w, leg, s, src, dst: sent, depth, loc, out }, t) {
     const nat = s.rs.natGateways.get(t.id)!;
     const eni = nat.eniId === undefined ? undefined : w.m.enis.get(nat.eniId);
+    // NAT64: an IPv6 packet to 64:ff9b::a.b.c.d leaves the gateway as IPv4 to a.b.c.d.
+    const v6 = isV6(sent);
+    const dst = v6 ? nat64Embedded(sent) : sent;
+    if (dst === undefined) {
+      noDestination(w, leg, s, s.vpc, sent, `NAT gateway ${nat.id} translates IPv6 only for DNS64's prefix 64:ff9b::/96 (NAT64: 64:ff9b::a.b.c.d becomes IPv4 a.b.c.d); ${fmtIp(sent)} is outside it, so the gateway has nothing to translate it to (route IPv6 Internet traffic to an egress-only or internet gateway instead)`);
+      return;
+    }
     const dstText = fmtIp(dst);
-    // DNS64/NAT64 (64:ff9b::/96 → NAT gateway) is not walked yet: refused plainly, not answered wrongly.
-    if (dst < 0) throw nat64NotAnalysed(dstText, nat.id);
     if (!eni) {
       noDestination(w, leg, s, s.vpc, dst, `NAT gateway ${nat.id} has no network interface`);
       return;
@@ -116,8 +147,11 @@ export const natForwarder: Forwarder<Extract<RouteTarget, { kind: "nat" }>> = {
     }
     const outside = eni.primaryIp;
     const eip = eni.publicIp;
-    done.push({ nat, eni, inside: src, outside });
+    done.push({ nat, eni, inside: src, outside, dst6: v6 ? sent : undefined });
     translations.set(w, done);
+    const how = v6
+      ? `translates IPv6 to IPv4 (NAT64): ${fmtIp(src)} → ${fmtIp(sent)} leaves as ${fmtIp(outside)} → ${dstText}`
+      : `translates the source ${fmtIp(src)} to ${fmtIp(outside)}`;
     const hop: Hop = {
       leg,
       kind: "nat-gateway",
@@ -125,12 +159,12 @@ export const natForwarder: Forwarder<Extract<RouteTarget, { kind: "nat" }>> = {
       ...loc,
       verdict: "pass",
       detail: w.explain
-        ? `${nat.connectivityType} NAT gateway ${nat.id} (${eni.eni.id} in ${eni.subnet.subnet.id}) translates the source ${fmtIp(src)} to ${fmtIp(outside)}${eip !== undefined ? ` (elastic IP ${fmtIp(eip)} through the internet gateway)` : ""} and forwards by ${rt.id}`
+        ? `${nat.connectivityType} NAT gateway ${nat.id} (${eni.eni.id} in ${eni.subnet.subnet.id}) ${how}${eip !== undefined ? ` (elastic IP ${fmtIp(eip)} through the internet gateway)` : ""} and forwards by ${rt.id}`
         : "",
     };
     out.next = eni;
     out.appliance = true;
-    out.translate = { src: outside, hop };
+    out.translate = { src: outside, dst: v6 ? dst : undefined, hop };
     out.dead = false;
     w.lowerMtu(MTU_VPC, eni.eni.id);
   },
@@ -154,20 +188,27 @@ export const natForwarder: Forwarder<Extract<RouteTarget, { kind: "nat" }>> = {
  * gateway's private address): the destination the gateway translates it back to, with the hop showing
  * it; undefined when `x` made no translation on this walk.
  */
-export function untranslate(w: Walk, leg: Leg, x: EniInfo, src: number, dst: number): { dst: number; hop: Hop } | undefined {
+export function untranslate(w: Walk, leg: Leg, x: EniInfo, src: number, dst: number): { dst: number; src?: number; hop: Hop } | undefined {
   if (!isNatInterface(x) || leg !== "return") return undefined;
   const list = translations.get(w) ?? [];
   const t = [...list].reverse().find((e) => e.eni === x && e.outside === dst);
   if (!t) return undefined;
+  // NAT64: the IPv4 reply from a.b.c.d goes back as IPv6 from 64:ff9b::a.b.c.d.
+  const from6 = t.dst6 !== undefined && !isV6(src) ? nat64Address(src) : undefined;
   return {
     dst: t.inside,
+    src: from6,
     hop: {
       leg,
       kind: "nat-gateway",
       id: t.nat.id,
       ...where(x),
       verdict: "pass",
-      detail: w.explain ? `NAT gateway ${t.nat.id} translates the reply from ${fmtIp(src)} back to ${fmtIp(t.inside)}` : "",
+      detail: w.explain
+        ? from6 !== undefined
+          ? `NAT gateway ${t.nat.id} translates the IPv4 reply ${fmtIp(src)} → ${fmtIp(dst)} back to IPv6 (NAT64): ${fmtIp(from6)} → ${fmtIp(t.inside)}`
+          : `NAT gateway ${t.nat.id} translates the reply from ${fmtIp(src)} back to ${fmtIp(t.inside)}`
+        : "",
     },
   };
 }

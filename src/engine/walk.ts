@@ -211,9 +211,10 @@ export interface RouteOutcome {
   returnHops?: Hop[];
   /**
    * Set with `appliance` by a middlebox that rewrites the source (a NAT gateway, engine/nat.ts): the
-   * packet leaves it with `src`, and `hop` is shown once the middlebox has received it.
+   * packet leaves it with `src` (and `dst`, when it rewrites the destination too: NAT64), and `hop` is
+   * shown once the middlebox has received it.
    */
-  translate?: { src: number; hop: Hop };
+  translate?: { src: number; dst?: number; hop: Hop };
 }
 
 /** Where a component is. */

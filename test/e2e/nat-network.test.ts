@@ -210,6 +210,90 @@ describe("NAT gateway, gateway and interface endpoints in the network (issue 12)
     assert.match(out.stdout, new RegExp(`private NAT gateway ${nat} translates to its private address 10\.40\.2\.10`));
   });
 
+  it("DNS64/NAT64: a dual-stack private subnet routes 64:ff9b::/96 to the NAT gateway; ping 64:ff9b::808:808 works and the far side sees the elastic IP", async () => {
+    await aws(["associate-vpc-cidr-block", "--vpc-id", ids.vpc, "--amazon-provided-ipv6-cidr-block"]);
+    const block = (await aws(["describe-vpcs", "--vpc-ids", ids.vpc])).Vpcs[0].Ipv6CidrBlockAssociationSet[0].Ipv6CidrBlock as string;
+    const sub6 = block.replace(/::\/56$/, "::/64");
+    await aws(["associate-subnet-cidr-block", "--subnet-id", ids.priv, "--ipv6-cidr-block", sub6]);
+    await aws(["modify-subnet-attribute", "--subnet-id", ids.priv, "--enable-dns64"]);
+    const eni = (await aws(["describe-instances", "--instance-ids", ids.instance])).Reservations[0].Instances[0].NetworkInterfaces[0].NetworkInterfaceId as string;
+    const mine = (await aws(["assign-ipv6-addresses", "--network-interface-id", eni, "--ipv6-address-count", "1"])).AssignedIpv6Addresses[0] as string;
+    // Without the NAT64 route the IPv6 destination has no route in the private table.
+    const before = await vpclab(lab, ["why", "private-box", "64:ff9b::808:808"]);
+    assert.equal(before.code, 1, before.stdout);
+    assert.match(before.stdout, /NO_ROUTE_TO_DESTINATION/);
+    await aws(["create-route", "--route-table-id", ids.rtPriv, "--destination-ipv6-cidr-block", "64:ff9b::/96", "--nat-gateway-id", ids.nat]);
+    const sn = (await aws(["describe-subnets", "--subnet-ids", ids.priv])).Subnets[0];
+    assert.equal(sn.EnableDns64, true);
+
+    const json = JSON.parse((await vpclab(lab, ["why", "private-box", "64:ff9b::808:808", "--json"])).stdout) as {
+      verdict: string;
+      sourceAddressSeenByReceiver: string;
+      forward: { kind: string; id: string; detail?: string; route?: { target: string } }[];
+      return: { kind: string; id: string; detail?: string }[];
+    };
+    assert.equal(json.verdict, "reachable", JSON.stringify(json.forward));
+    assert.equal(json.sourceAddressSeenByReceiver, ids.eip);
+    const natAt = json.forward.findIndex((h) => h.kind === "nat-gateway" && h.id === ids.nat);
+    assert.ok(natAt > 0, JSON.stringify(json.forward));
+    assert.match(json.forward[natAt]!.detail ?? "", /NAT64/);
+    assert.match(json.forward[natAt]!.detail ?? "", new RegExp(`${mine.replace(/\./g, "\\.")} → 64:ff9b::808:808 leaves as .* → 8\\.8\\.8\\.8`));
+    assert.ok(json.forward.slice(0, natAt).some((h) => h.kind === "route-table" && h.id === ids.rtPriv && h.route?.target === ids.nat));
+    assert.ok(json.forward.slice(natAt).some((h) => h.kind === "igw" && h.id === ids.igw));
+    const back = json.return.find((h) => h.kind === "nat-gateway" && h.id === ids.nat);
+    assert.ok(back, JSON.stringify(json.return));
+    assert.match(back.detail ?? "", /back to IPv6 \(NAT64\): 64:ff9b::808:808 → /);
+    assert.equal(json.return.at(-1)!.kind, "eni");
+
+    const text = await vpclab(lab, ["why", "private-box", "64:ff9b::808:808"]);
+    assert.equal(text.code, 0, text.stdout + text.stderr);
+    assert.match(text.stdout, new RegExp(`^Verdict: REACHABLE — .*the receiver sees source ${ids.eip!.replace(/\./g, "\\.")}\\.$`, "m"));
+    const ping = await vpclab(lab, ["ping", "private-box", "64:ff9b::808:808", "-c", "2", "--fast"]);
+    assert.equal(ping.code, 0, ping.stdout + ping.stderr);
+    assert.match(ping.stdout, /2 packets transmitted, 2 received, 0% packet loss/);
+
+    // Past the gateway the packet is IPv4 ICMP (RFC 7915): an ACL on the NAT gateway's subnet that allows
+    // IPv4 ICMP only still lets the NAT64 ping through; one that allows ICMPv6 only does not.
+    const assoc = (await aws(["describe-network-acls", "--filters", `Name=association.subnet-id,Values=${ids.pub}`])).NetworkAcls[0];
+    const defaultAcl = assoc.NetworkAclId as string;
+    const assocId = (assoc.Associations as { SubnetId: string; NetworkAclAssociationId: string }[]).find((x) => x.SubnetId === ids.pub)!.NetworkAclAssociationId;
+    const acl = (await aws(["create-network-acl", "--vpc-id", ids.vpc])).NetworkAcl.NetworkAclId as string;
+    for (const egress of [false, true]) {
+      await aws(["create-network-acl-entry", "--network-acl-id", acl, "--rule-number", "100", egress ? "--egress" : "--ingress", "--protocol", "icmp", "--icmp-type-code", "Type=-1,Code=-1", "--cidr-block", "0.0.0.0/0", "--rule-action", "allow"]);
+      await aws(["create-network-acl-entry", "--network-acl-id", acl, "--rule-number", "110", egress ? "--egress" : "--ingress", "--protocol", "58", "--icmp-type-code", "Type=-1,Code=-1", "--ipv6-cidr-block", "::/0", "--rule-action", "allow"]);
+      await aws(["create-network-acl-entry", "--network-acl-id", acl, "--rule-number", "120", egress ? "--egress" : "--ingress", "--protocol", "-1", "--cidr-block", "10.30.0.0/16", "--rule-action", "allow"]);
+    }
+    let now = (await aws(["replace-network-acl-association", "--association-id", assocId, "--network-acl-id", acl])).NewAssociationId as string;
+    try {
+      const ok = await vpclab(lab, ["why", "private-box", "64:ff9b::808:808"]);
+      assert.equal(ok.code, 0, ok.stdout);
+      await aws(["delete-network-acl-entry", "--network-acl-id", acl, "--rule-number", "100", "--egress"]);
+      const denied = await vpclab(lab, ["why", "private-box", "64:ff9b::808:808"]);
+      assert.equal(denied.code, 1, denied.stdout);
+      assert.match(denied.stdout, new RegExp(`${acl}`));
+    } finally {
+      now = (await aws(["replace-network-acl-association", "--association-id", now, "--network-acl-id", defaultAcl])).NewAssociationId as string;
+    }
+
+    // Negative: the NAT gateway's subnet without its IPv4 route to the internet gateway; the drop names
+    // the translated IPv4 destination at the NAT gateway's route table.
+    await aws(["delete-route", "--route-table-id", ids.rtPub, "--destination-cidr-block", "0.0.0.0/0"]);
+    try {
+      const r = await vpclab(lab, ["why", "private-box", "64:ff9b::808:808"]);
+      assert.equal(r.code, 1, r.stdout);
+      assert.match(r.stdout, new RegExp(`NO_ROUTE_TO_DESTINATION — route table ${ids.rtPub}`));
+      assert.match(r.stdout, /which has no route for 8\.8\.8\.8/);
+      const p = await vpclab(lab, ["ping", "private-box", "64:ff9b::808:808", "-c", "1", "--fast"]);
+      assert.notEqual(p.code, 0, p.stdout);
+    } finally {
+      await aws(["create-route", "--route-table-id", ids.rtPub, "--destination-cidr-block", "0.0.0.0/0", "--gateway-id", ids.igw]);
+    }
+    // Only 64:ff9b::/96 goes to a NAT gateway: any other IPv6 destination is refused as AWS does.
+    const other = await lab.cli(["ec2", "create-route", "--route-table-id", ids.rtPriv, "--destination-ipv6-cidr-block", "::/0", "--nat-gateway-id", ids.nat], { region: REGION });
+    assert.notEqual(other.code, 0);
+    assert.match(other.stderr, /64:ff9b::\/96/);
+  });
+
   it("after the NAT gateway is deleted, the drop names the blackhole route to it", async () => {
     await aws(["delete-nat-gateway", "--nat-gateway-id", ids.nat]);
     await aws(["wait", "nat-gateway-deleted", "--nat-gateway-ids", ids.nat]);
