@@ -56,6 +56,7 @@ import {
   attachmentLimitExceeded,
   attachmentMalformed,
   attachmentNotFound,
+  ipv6NativeNoPublicIpv4,
 } from "./errors.js";
 import { getSubnet, RESERVED_PER_SUBNET } from "./subnets.js";
 import { cidrOf, sizeOf } from "./cidr.js";
@@ -279,6 +280,7 @@ function planInterfaces(rs: RegionState, input: RunInput, maxCount: number): Pla
     if (requested.length > 0 && maxCount > 1) {
       throw invalidParameterCombination("A private IP address cannot be specified when launching more than one instance.");
     }
+    if (subnet.ipv6Native && idx === 0 && ni.associatePublicIpAddress) throw ipv6NativeNoPublicIpv4(subnet.id);
     planned.push({
       deviceIndex: idx, subnet, groupIds, requested, extra, description: ni.description,
       deleteOnTermination: ni.deleteOnTermination ?? true,

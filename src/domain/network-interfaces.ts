@@ -39,6 +39,7 @@ import {
   privateIpAddressLimitExceeded,
   interfaceTypeNotManaged,
   attachmentNotFound,
+  ipv6NativeNoPrivateIpv4,
 } from "./errors.js";
 import { getSubnet } from "./subnets.js";
 
@@ -105,6 +106,12 @@ export function checkRequestedAddress(subnet: Subnet, text: string, taken: Set<n
  * InsufficientFreeAddressesInSubnet when the subnet cannot hold them all. Does not mutate.
  */
 export function pickAddresses(rs: RegionState, subnet: Subnet, requested: string[], extra: number, taken = takenAddresses(rs, subnet.id)): string[] {
+  // An IPv6-native subnet has no IPv4 block: its interfaces have no private IPv4 address at all (the
+  // one picked by default, extra 1 with nothing requested, is simply not made).
+  if (subnet.cidr === "") {
+    if (requested.length > 0 || extra > 1) throw ipv6NativeNoPrivateIpv4(subnet.id);
+    return [];
+  }
   const local = new Set(taken);
   const out: string[] = [];
   for (const r of requested) {
@@ -322,6 +329,7 @@ export function assignPrivateIpAddresses(
     throw privateIpAddressLimitExceeded();
   }
   const subnet = getSubnet(rs, eni.subnetId);
+  if (subnet.cidr === "") throw ipv6NativeNoPrivateIpv4(subnet.id);
   const taken = takenAddresses(rs, subnet.id);
   // With AllowReassignment an address may move from another interface, but never a primary address.
   const moves: { from: NetworkInterface; address: string }[] = [];
@@ -358,8 +366,25 @@ export function unassignPrivateIpAddresses(world: World, rs: RegionState, id: st
   eni.privateIps = eni.privateIps.filter((p) => !addresses.includes(p.address));
 }
 
-export function primaryIp(eni: NetworkInterface): string {
-  return eni.privateIps.find((p) => p.primary)?.address ?? eni.privateIps[0]!.address;
+/** The primary private IPv4 address; undefined for an interface in an IPv6-native subnet (it has none). */
+export function primaryIp(eni: NetworkInterface): string | undefined {
+  return eni.privateIps.find((p) => p.primary)?.address ?? eni.privateIps[0]?.address;
+}
+
+/**
+ * The interface's private DNS name: IP-based (ip-10-0-0-5...) from its primary IPv4 address; an
+ * IPv6-only interface has resource-name hostnames only, the attached instance's (i-xxxx.region.compute.internal),
+ * and none while it is detached.
+ */
+export function eniDnsName(region: string, eni: NetworkInterface): string | undefined {
+  const ip = primaryIp(eni);
+  if (ip !== undefined) return privateDnsName(region, ip);
+  return eni.attachment ? resourceDnsName(region, eni.attachment.instanceId) : undefined;
+}
+
+/** A resource-name hostname: i-0123456789abcdef0.region.compute.internal (ec2.internal in us-east-1). */
+export function resourceDnsName(region: string, instanceId: string): string {
+  return region === "us-east-1" ? `${instanceId}.ec2.internal` : `${instanceId}.${region}.compute.internal`;
 }
 
 /** Interfaces attached to an instance, by device index. */

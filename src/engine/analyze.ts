@@ -99,7 +99,7 @@ import type { NetworkAcl, RouteTable, SecurityGroup } from "../domain/types.js";
 import type { Fix, FixValue } from "./fix-command.js";
 import { isPrivate } from "../domain/cidr.js";
 import { fmtIp, hostCidr, isUla, parseAddr } from "./addr.js";
-import { invalidParameterValue, noIpv6Address } from "../domain/errors.js";
+import { invalidParameterValue, noIpv4Address, noIpv6Address } from "../domain/errors.js";
 import { routeState } from "../domain/route-tables.js";
 import { sharedVpcAttachments, tgwHome } from "../domain/transit-gateways.js";
 import type { EniInfo, NetworkModel, VpcInfo } from "./model.js";
@@ -1026,6 +1026,7 @@ export function analyzeResolved(m: NetworkModel, lat: LatencyModel, sender: Send
   if (isInternet(sender)) return dst.address < 0 ? fromInternet6(m, lat, sender, dst, p) : fromInternet(m, lat, sender, dst, p);
   const source = sender;
   const v6 = dst.address < 0;
+  if (!v6 && source.ipv6Only) throw noIpv4Address(source.instance?.id ?? source.eni.id, `send to the IPv4 address ${fmtIp(dst.address)}`);
   const srcAddr = v6 ? source.primaryIp6 : source.primaryIp;
   if (srcAddr === undefined) throw noIpv6Address(source.instance?.id ?? source.eni.id, source.eni.id, `send to the IPv6 address ${fmtIp(dst.address)}`);
   const w = new Walk(m, m.world, lat, p.explain);

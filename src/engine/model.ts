@@ -122,7 +122,10 @@ export interface EniInfo {
   subnet: SubnetInfo;
   /** Every address of the interface: private IPv4, then IPv6 (negative ids, engine/addr.ts). */
   ips: number[];
+  /** The primary private IPv4 address; for an IPv6-only interface (`ipv6Only`), its first IPv6 address. */
   primaryIp: number;
+  /** True for an interface without IPv4 (IPv6-native subnet). */
+  ipv6Only?: boolean;
   /** The first IPv6 address, if the interface has one. */
   primaryIp6?: number;
   publicIp?: number;
@@ -404,8 +407,8 @@ export class NetworkModel {
           ips.push(ip);
           if (p.primary) primaryIp = ip;
         }
-        if (ips.length === 0) continue;
-        if (primaryIp < 0) primaryIp = ips[0]!;
+        const ipv6Only = ips.length === 0;
+        if (!ipv6Only && primaryIp < 0) primaryIp = ips[0]!;
         let primaryIp6: number | undefined;
         for (const a of eni.ipv6Addresses ?? []) {
           const ip6 = this.ip6(a);
@@ -413,7 +416,11 @@ export class NetworkModel {
           ips.push(ip6);
           primaryIp6 ??= ip6;
         }
-        const info: EniInfo = { eni, rs, vpc: subnet.vpc, subnet, ips, primaryIp, primaryIp6 };
+        if (ips.length === 0) continue;
+        // An interface in an IPv6-native subnet has no IPv4 address: its primary IPv6 address stands in
+        // (never used for IPv4: resolve.ts and analyze.ts refuse IPv4 to or from it).
+        if (ipv6Only) primaryIp = primaryIp6!;
+        const info: EniInfo = { eni, rs, vpc: subnet.vpc, subnet, ips, primaryIp, primaryIp6, ...(ipv6Only ? { ipv6Only: true } : {}) };
         const pub = eni.association ? this.ip(eni.association.publicIp) : undefined;
         if (pub !== undefined) {
           info.publicIp = pub;
