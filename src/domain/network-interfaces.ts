@@ -92,6 +92,7 @@ export function nextFreeAddress(subnet: Subnet, taken: Set<number>): number | un
 
 /** Validates an address asked for by the caller: in the subnet, not reserved, not in use. */
 export function checkRequestedAddress(subnet: Subnet, text: string, taken: Set<number>, param = "PrivateIpAddress"): number {
+  if (subnet.cidr === "") throw ipv6NativeNoPrivateIpv4(subnet.id);
   const ip = parseIp(text);
   if (ip === undefined) throw invalidParameterValue(`Value (${text}) for parameter ${param} is invalid. Invalid IPv4 address.`);
   const c = cidrOf(subnet.cidr);

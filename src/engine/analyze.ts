@@ -644,7 +644,7 @@ function walkFrom(
   // (rules: "traffic destined for the MAC address of another network interface in the subnet uses data
   // link (layer 2) routing") and "Middlebox routing" ("you cannot route traffic between hosts in the
   // same subnet through an appliance"); "Network ACL example" (instances in one subnet talk freely).
-  const l2 = dst < 0 ? s.subnet.cidr6 !== undefined && inCidr(s.subnet.cidr6, dst) : inCidr(s.subnet.cidr, dst);
+  const l2 = dst < 0 ? s.subnet.cidr6 !== undefined && inCidr(s.subnet.cidr6, dst) : s.subnet.cidr !== undefined && inCidr(s.subnet.cidr, dst);
   const { hop: rtHop, out } = l2 ? sameSubnet(w, leg, s, src, dst) : route(w, leg, s, src, dst, depth);
   if (w.stop) {
     hops.push(rtHop, ...out.after);

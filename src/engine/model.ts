@@ -108,7 +108,8 @@ export interface SubnetInfo {
   subnet: Subnet;
   rs: RegionState;
   vpc: VpcInfo;
-  cidr: CidrInt;
+  /** The subnet's IPv4 block; absent for an IPv6-native subnet. */
+  cidr?: CidrInt;
   /** The subnet's associated IPv6 /64, if any. */
   cidr6?: CidrInt;
   rt?: RouteTable;
@@ -382,9 +383,10 @@ export class NetworkModel {
       }
       for (const subnet of rs.subnets.values()) {
         const vpc = this.vpcs.get(subnet.vpcId);
-        const cidr = this.cidr(subnet.cidr);
-        if (!vpc || !cidr) continue;
+        const cidr = subnet.cidr === "" ? undefined : this.cidr(subnet.cidr);
         const b6 = subnet.ipv6CidrBlocks?.find((b) => b.state === "associated" || b.state === "associating");
+        // An IPv6-native subnet has no IPv4 block (empty cidr): it is modelled by its IPv6 /64 alone.
+        if (!vpc || (!cidr && !(subnet.ipv6Native && b6))) continue;
         this.subnets.set(subnet.id, {
           subnet,
           rs,
