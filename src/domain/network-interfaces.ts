@@ -18,6 +18,10 @@
  * - `InterfaceType` other than the default `interface` (efa, trunk, …) is refused.
  * - Per-instance-type limits on addresses per interface are not modelled; an interface may hold up to
  *   50 private addresses (PrivateIpAddressLimitExceeded beyond).
+ * - In an IPv6-native subnet (no IPv4 block) an interface has no private IPv4 address at all
+ *   (`privateIps` empty; `primaryIp` undefined); asking for one is refused. Its DNS name is the
+ *   attached instance's resource name (`i-….<region>.compute.internal`), none while detached. Its
+ *   IPv6 addresses are domain/ipv6.ts's.
  */
 import type { RegionState, World } from "../state/world.js";
 import type { NetworkInterface, SecurityGroup, Subnet, Tags } from "./types.js";
