@@ -33,7 +33,8 @@
  *   IPv4 address (PrivateIpAddress absent, PrivateIpAddresses empty) and at least one IPv6 address
  *   (AssignIpv6AddressOnCreation is forced true; an explicit Ipv6AddressCount 0 is refused); asking for
  *   private IPv4 addresses or a public IPv4 address there is refused. Instances there must be of a
- *   Nitro instance type (hypervisor "nitro" in model/instance-types.json), as AWS requires; their
+ *   Nitro instance type (hypervisor "nitro" in model/instance-types.json), as AWS requires (refused
+ *   with InvalidParameterCombination; AWS's exact code and wording were not found documented); their
  *   PrivateDnsName is resource-name based (i-xxxx.region.compute.internal). Unassigning the last IPv6
  *   address of such an interface is not prevented (not modelled). IPv6 prefix delegation (`Ipv6Prefixes`, `Ipv6PrefixCount`) and
  *   `EnablePrimaryIpv6` are refused.
