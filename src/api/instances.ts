@@ -38,7 +38,7 @@ import type { Handler } from "./context.js";
 import { tagList } from "./context.js";
 import { applyFilters, paginate, type FilterSpec } from "../domain/describe.js";
 import { tagsForType, type TagSpecificationInput } from "../domain/tags.js";
-import { invalidParameterCombination, invalidParameterValue, missingParameter } from "../domain/errors.js";
+import { invalidParameterCombination, invalidParameterValue, ipv6NativeUnsupportedAttribute, missingParameter } from "../domain/errors.js";
 import { findImage, imageForLaunch } from "../domain/images.js";
 import { getInstance } from "../domain/lookup.js";
 import {
@@ -54,7 +54,7 @@ import {
   type InstanceAttributeChange,
   type StateChange,
 } from "../domain/instances.js";
-import { enisOf, primaryIp, privateDnsName } from "../domain/network-interfaces.js";
+import { eniDnsName, enisOf, primaryIp, privateDnsName } from "../domain/network-interfaces.js";
 import { applyLaunchIpv6, planLaunchIpv6 } from "../domain/ipv6.js";
 import { instanceTypeInfo } from "../domain/instance-types.js";
 import { createLaunchVolumes, planLaunchVolumes, setDeleteOnTermination, volumesOf } from "../domain/volumes.js";
@@ -106,7 +106,7 @@ function interfacesView(rs: RegionState, inst: Instance): InstanceNetworkInterfa
     MacAddress: eni.macAddress,
     NetworkInterfaceId: eni.id,
     OwnerId: eni.ownerId,
-    PrivateDnsName: privateDnsName(rs.region, primaryIp(eni)),
+    PrivateDnsName: eniDnsName(rs.region, eni),
     PrivateIpAddress: primaryIp(eni),
     PrivateIpAddresses: eni.privateIps.map((p) => ({
       Association:
@@ -159,7 +159,7 @@ export function instanceView(rs: RegionState, inst: Instance): InstanceView {
     Monitoring: { State: inst.monitoring ? "enabled" : "disabled" },
     Placement: { AvailabilityZone: inst.availabilityZone, GroupName: "", Tenancy: "default" },
     Platform: p.platform as never,
-    PrivateDnsName: ip ? privateDnsName(rs.region, ip) : "",
+    PrivateDnsName: primary ? (eniDnsName(rs.region, primary) ?? "") : "",
     PrivateIpAddress: ip,
     ProductCodes: [],
     PublicDnsName: assoc?.PublicDnsName ?? "",
@@ -294,7 +294,7 @@ function instanceFilters(rs: RegionState): FilterSpec<Instance> {
     "network-interface.mac-address": ni((e) => e.macAddress),
     "network-interface.network-interface-id": ni((e) => e.id),
     "network-interface.owner-id": ni((e) => e.ownerId),
-    "network-interface.private-dns-name": ni((e) => privateDnsName(rs.region, primaryIp(e))),
+    "network-interface.private-dns-name": ni((e) => eniDnsName(rs.region, e)),
     "network-interface.private-ip-address": ni((e) => e.privateIps.map((p) => p.address)),
     "network-interface.requester-id": () => [],
     "network-interface.requester-managed": ni((e) => e.requesterManaged),
@@ -310,7 +310,7 @@ function instanceFilters(rs: RegionState): FilterSpec<Instance> {
     "platform-details": (i) => platformOf(rs.region, i).platformDetails,
     "private-dns-name": (i) => {
       const e = prim(i);
-      return e ? privateDnsName(rs.region, primaryIp(e)) : undefined;
+      return e ? eniDnsName(rs.region, e) : undefined;
     },
     "private-ip-address": (i) => {
       const e = prim(i);
@@ -397,6 +397,11 @@ const runInstancesOp: Handler<RunInstancesRequest, Reservation> = ({ world, rs }
         }],
     { instanceType: input.InstanceType ?? DEFAULT_INSTANCE_TYPE, maxCount: input.MaxCount ?? 1, zone: input.Placement?.AvailabilityZone },
   );
+  // An IPv6-native primary subnet: resource-name hostnames only (AWS refuses ip-name there).
+  const primarySubnetId = input.NetworkInterfaces?.find((n) => (n.DeviceIndex ?? 0) === 0)?.SubnetId ?? input.SubnetId;
+  const nativeSubnet = primarySubnetId !== undefined && rs.subnets.get(primarySubnetId)?.ipv6Native ? primarySubnetId : undefined;
+  if (nativeSubnet && input.PrivateDnsNameOptions?.HostnameType === "ip-name") throw ipv6NativeUnsupportedAttribute("PrivateDnsNameOptions.HostnameType", nativeSubnet);
+  if (nativeSubnet && input.PrivateDnsNameOptions?.EnableResourceNameDnsARecord) throw ipv6NativeUnsupportedAttribute("PrivateDnsNameOptions.EnableResourceNameDnsARecord", nativeSubnet);
   if (input.NetworkInterfaces && input.NetworkInterfaces.length > 0 && (input.Ipv6AddressCount !== undefined || (input.Ipv6Addresses?.length ?? 0) > 0)) {
     throw invalidParameterCombination("Network interfaces and an instance-level IPv6 addresses may not be specified on the same request");
   }
@@ -440,6 +445,7 @@ const runInstancesOp: Handler<RunInstancesRequest, Reservation> = ({ world, rs }
     }
     for (const inst of result.instances) {
       applyLaunchOptions(world, inst, options);
+      if (nativeSubnet) inst.privateDnsNameOptions = { ...privateDnsOptionsOf(inst), hostnameType: "resource-name" };
       createLaunchVolumes(world, rs, inst, volumePlan, volumeTags);
     }
   }

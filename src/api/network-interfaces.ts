@@ -46,12 +46,13 @@ import {
   getEni,
   modifyNetworkInterfaceAttribute,
   primaryIp,
+  eniDnsName,
   privateDnsName,
   publicDnsName,
   unassignPrivateIpAddresses,
 } from "../domain/network-interfaces.js";
 import { attachNetworkInterface, detachNetworkInterface } from "../domain/instances.js";
-import { invalidParameterValue, missingParameter, eniNotFound, eniMalformed, ipv6PrefixesUnsupported, ipv6NativeNoIpv4Launch, primaryIpv6Unsupported } from "../domain/errors.js";
+import { invalidParameterValue, missingParameter, eniNotFound, eniMalformed, ipv6PrefixesUnsupported, primaryIpv6Unsupported } from "../domain/errors.js";
 
 export function groupIdentifiers(rs: RegionState, ids: string[]): GroupIdentifier[] {
   return ids.map((id) => ({ GroupId: id, GroupName: rs.securityGroups.get(id)?.name ?? "" }));
@@ -98,7 +99,7 @@ export function networkInterfaceView(rs: RegionState, eni: NetworkInterface): Ne
     MacAddress: eni.macAddress,
     NetworkInterfaceId: eni.id,
     OwnerId: eni.ownerId,
-    PrivateDnsName: privateDnsName(rs.region, primary),
+    PrivateDnsName: eniDnsName(rs.region, eni),
     PublicDnsName: eni.association ? publicDns(rs, eni, eni.association.publicIp) : undefined,
     PrivateIpAddress: primary,
     PrivateIpAddresses: eni.privateIps.map((p) => ({
@@ -152,7 +153,7 @@ function eniFilters(rs: RegionState): FilterSpec<NetworkInterface> {
     "operator.managed": () => false,
     "operator.principal": () => [],
     "owner-id": (e) => e.ownerId,
-    "private-dns-name": (e) => privateDnsName(rs.region, primaryIp(e)),
+    "private-dns-name": (e) => eniDnsName(rs.region, e),
     "private-ip-address": (e) => e.privateIps.map((p) => p.address),
     "public-dns-name": (e) => (a(e) ? publicDns(rs, e, a(e)!.publicIp) : undefined),
     "requester-id": (e) => (e.requesterManaged ? "amazon-elb" : undefined),
@@ -170,7 +171,6 @@ const createNetworkInterfaceOp: Handler<CreateNetworkInterfaceRequest, CreateNet
   if (input.Ipv6PrefixCount !== undefined || input.Ipv6Prefixes !== undefined) throw ipv6PrefixesUnsupported();
   if (input.EnablePrimaryIpv6) throw primaryIpv6Unsupported();
   const subnet = input.SubnetId !== undefined ? rs.subnets.get(input.SubnetId) : undefined;
-  if (subnet?.ipv6Native) throw ipv6NativeNoIpv4Launch(subnet.id);
   const ipv6 = subnet
     ? checkIpv6Request(rs, subnet, { count: input.Ipv6AddressCount, addresses: input.Ipv6Addresses?.map((a) => a.Ipv6Address ?? "") }, { limit: ipv6LimitFor(undefined), onCreate: true })
     : undefined;

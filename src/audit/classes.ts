@@ -372,9 +372,11 @@ export function pairVerdict(world: World, a: Iface, b: Iface, probes: ["tcp" | "
   if (!src || !dst) throw new Error(`${!src ? a.eni.id : b.eni.id} is not in the engine's model`);
   let last: Analysis | undefined;
   let asked = 0;
+  // An IPv6-only interface (IPv6-native subnet) and an IPv4-only one share no address family: unreachable.
+  if (src.ipv6Only !== dst.ipv6Only && (src.ipv6Only ? dst.primaryIp6 : src.primaryIp6) === undefined) return { reachable: false, asked };
   for (const p of packetsOf(probes, explain)) {
     asked++;
-    const r = analyzeResolved(m, lat, src, { address: dst.primaryIp, eni: dst }, p);
+    const r = analyzeResolved(m, lat, src, { address: src.ipv6Only && !dst.ipv6Only ? dst.primaryIp6! : dst.primaryIp, eni: dst }, p);
     if (r.verdict === "reachable") return { reachable: true, analysis: r, asked };
     last ??= r;
   }

@@ -41,6 +41,7 @@ import {
   interfaceTypeNotManaged,
   instanceStateInvalid,
   multipleInterfaces,
+  ipv6NativeNoPublicIpv4,
 } from "./errors.js";
 import { REGIONS } from "../model/regions.js";
 import { clearPublicAddress, enisOf, getEni, primaryIp } from "./network-interfaces.js";
@@ -95,8 +96,9 @@ export function allocatePublicIp(world: World, region: string): string {
 
 /** Gives an interface an auto-assigned public address (not an EIP) if it should have one. */
 export function assignAutoPublicIp(world: World, rs: RegionState, eni: NetworkInterface): void {
-  if (eni.association || !eni.publicIpOnLaunch) return;
-  eni.association = { publicIp: allocatePublicIp(world, rs.region), ipOwnerId: "amazon", privateIp: primaryIp(eni) };
+  const privateIp = primaryIp(eni);
+  if (eni.association || !eni.publicIpOnLaunch || privateIp === undefined) return; // IPv6-only: no public IPv4
+  eni.association = { publicIp: allocatePublicIp(world, rs.region), ipOwnerId: "amazon", privateIp };
 }
 
 /** Drops an auto-assigned public address; an elastic IP stays. */
@@ -202,6 +204,7 @@ export function associateAddress(world: World, rs: RegionState, input: Associate
   // A NAT gateway's or an endpoint's interface belongs to AWS: its addresses change through that service.
   if (eni.requesterManaged) throw interfaceTypeNotManaged(eni.interfaceType);
   const privateIp = input.privateIpAddress ?? primaryIp(eni);
+  if (privateIp === undefined) throw ipv6NativeNoPublicIpv4(eni.subnetId);
   if (!eni.privateIps.some((p) => p.address === privateIp)) {
     throw invalidParameterValue(`The specified private IP address ${privateIp} is not assigned to interface ${eni.id}.`);
   }

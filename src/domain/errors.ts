@@ -693,10 +693,20 @@ export const subnetNeedsIpv6For = (param: string, subnetId: string) =>
   invalidParameterValue(`Invalid value 'true' for ${param}. Cannot set ${param} to true unless the subnet (${subnetId}) has an IPv6 CIDR block associated with it.`);
 export const ipv6NativeUnsupportedAttribute = (param: string, subnetId: string) =>
   invalidParameterValue(`Invalid value for ${param}: the subnet ${subnetId} is IPv6-native and has no IPv4 addresses.`);
-export const ipv6NativeNoIpv4Launch = (subnetId: string) =>
+export const ipv6NativeNoPrivateIpv4 = (subnetId: string) =>
   invalidParameterValue(
-    `The subnet ${subnetId} is IPv6-native: vpclab does not model network interfaces without a private IPv4 address yet, so it cannot launch instances or create interfaces there.`,
+    `The subnet ${subnetId} is IPv6-native: it has no IPv4 CIDR block, so an interface there cannot have private IPv4 addresses.`,
   );
+export const ipv6NativeNeedsNitro = (instanceType: string) =>
+  invalidParameterCombination(
+    `Instance type ${instanceType} is not supported in an IPv6-only subnet: IPv6-only instances must be built on the Nitro System.`,
+  );
+export const ipv6NativeNeedsIpv6Address = (subnetId: string) =>
+  invalidParameterValue(`An interface in the IPv6-native subnet ${subnetId} needs at least one IPv6 address.`);
+export const ipv6NativeNoPublicIpv4 = (subnetId: string) =>
+  invalidParameterCombination(`The subnet ${subnetId} is IPv6-native: a public IPv4 address cannot be associated with an interface there.`);
+export const noIpv4Address = (who: string, purpose: string) =>
+  invalidParameterValue(`${who} is IPv6-only (it is in an IPv6-native subnet and has no IPv4 address), so it cannot ${purpose}; ask for IPv6 (--family 6 or an IPv6 address).`);
 export const subnetNoIpv6Addresses = (subnetId: string) =>
   invalidParameterValue(`The subnet ${subnetId} does not have an IPv6 CIDR block: it cannot assign IPv6 addresses.`);
 export const ipv6AddressOutsideSubnet = (addr: string, subnetId: string) =>

@@ -56,6 +56,8 @@ import {
   attachmentLimitExceeded,
   attachmentMalformed,
   attachmentNotFound,
+  ipv6NativeNoPublicIpv4,
+  ipv6NativeNoPrivateIpv4,
 } from "./errors.js";
 import { getSubnet, RESERVED_PER_SUBNET } from "./subnets.js";
 import { cidrOf, sizeOf } from "./cidr.js";
@@ -279,6 +281,7 @@ function planInterfaces(rs: RegionState, input: RunInput, maxCount: number): Pla
     if (requested.length > 0 && maxCount > 1) {
       throw invalidParameterCombination("A private IP address cannot be specified when launching more than one instance.");
     }
+    if (subnet.ipv6Native && idx === 0 && ni.associatePublicIpAddress) throw ipv6NativeNoPublicIpv4(subnet.id);
     planned.push({
       deviceIndex: idx, subnet, groupIds, requested, extra, description: ni.description,
       deleteOnTermination: ni.deleteOnTermination ?? true,
@@ -357,6 +360,8 @@ export function runInstances(world: World, rs: RegionState, input: RunInput): Ru
     }
     return t;
   };
+  // An IPv6-native subnet has no IPv4 block: no private IPv4 address may be asked for there.
+  for (const p of plan) if (!p.existing && p.subnet.cidr === "" && (p.requested.length > 0 || p.extra > 1)) throw ipv6NativeNoPrivateIpv4(p.subnet.id);
   for (const p of plan) for (const r of p.requested) taken(p.subnet).add(checkRequestedAddress(p.subnet, r, taken(p.subnet)));
 
   // How many instances fit: free addresses in each subnet, then the instance quota.
@@ -370,7 +375,7 @@ export function runInstances(world: World, rs: RegionState, input: RunInput): Ru
   let fit = maxCount;
   let limitingSubnet: string | undefined;
   for (const { subnet, n } of perInstance.values()) {
-    if (n === 0) continue;
+    if (n === 0 || subnet.cidr === "") continue; // IPv6-native: no IPv4 address is taken
     const free = sizeOf(cidrOf(subnet.cidr)) - RESERVED_PER_SUBNET - taken(subnet).size;
     const can = Math.floor(Math.max(0, free) / n);
     if (can < fit) {

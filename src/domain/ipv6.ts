@@ -32,9 +32,14 @@
  *   (deterministic, random-looking as AWS's are), never one of the first four or the last address of
  *   the /64 (reserved, as for IPv4). At most the instance type's IPv6-per-interface limit
  *   (model/instance-types.json); a standalone interface is held to the IPv4-per-interface quota of 50.
- * - IPv6-native subnets exist (no IPv4 block, resource-name hostnames), but vpclab cannot yet create
- *   a network interface without a private IPv4 address, so launching into one is refused with a
- *   message saying so. IPv6 prefix delegation (`Ipv6Prefixes`, `Ipv6PrefixCount`) and
+ * - IPv6-native subnets (no IPv4 block, resource-name hostnames): an interface there has no private
+ *   IPv4 address (PrivateIpAddress absent, PrivateIpAddresses empty) and at least one IPv6 address
+ *   (AssignIpv6AddressOnCreation is forced true; an explicit Ipv6AddressCount 0 is refused); asking for
+ *   private IPv4 addresses or a public IPv4 address there is refused. Instances there must be of a
+ *   Nitro instance type (hypervisor "nitro" in model/instance-types.json), as AWS requires (refused
+ *   with InvalidParameterCombination; AWS's exact code and wording were not found documented); their
+ *   PrivateDnsName is resource-name based (i-xxxx.region.compute.internal). Unassigning the last IPv6
+ *   address of such an interface is not prevented (not modelled). IPv6 prefix delegation (`Ipv6Prefixes`, `Ipv6PrefixCount`) and
  *   `EnablePrimaryIpv6` are refused.
  * - The network engine does not route IPv6 yet (README, "IPv6"): these records are API state only.
  */
@@ -84,7 +89,8 @@ import {
   vpcHasNoIpv6,
   invalidParameterValue,
   ipv6PrefixesUnsupported,
-  ipv6NativeNoIpv4Launch,
+  ipv6NativeNeedsNitro,
+  ipv6NativeNeedsIpv6Address,
   primaryIpv6Unsupported,
 } from "./errors.js";
 import { addRoute } from "./route-tables.js";
@@ -415,6 +421,8 @@ export function checkIpv6Request(
     wanted.push(canon);
   }
   if ((opts.already ?? 0) + wanted.length + extra > opts.limit) throw ipv6AddressLimit(opts.eniId ?? "(new)", opts.limit);
+  // An interface in an IPv6-native subnet has no IPv4 address: it must have an IPv6 one.
+  if (opts.onCreate && subnet.ipv6Native && wanted.length + extra === 0) throw ipv6NativeNeedsIpv6Address(subnet.id);
   return { addresses: wanted, extra };
 }
 
@@ -496,8 +504,8 @@ function impliedSubnet(rs: RegionState, zone: string | undefined): Subnet | unde
 
 /**
  * Validates the IPv6 parts of a launch before anything is written (RunInstances runs after it):
- * prefixes and a primary IPv6 address are refused, IPv6-native subnets are refused (vpclab cannot
- * make an interface without a private IPv4 address yet), explicit addresses need a single instance.
+ * prefixes and a primary IPv6 address are refused, an IPv6-native subnet takes Nitro instance types
+ * only, explicit addresses need a single instance.
  */
 export function planLaunchIpv6(
   rs: RegionState,
@@ -512,7 +520,7 @@ export function planLaunchIpv6(
       throw primaryIpv6Unsupported();
     }
     const subnet = s.subnetId !== undefined ? rs.subnets.get(s.subnetId) : impliedSubnet(rs, opts.zone);
-    if (subnet?.ipv6Native) throw ipv6NativeNoIpv4Launch(subnet.id);
+    if (subnet?.ipv6Native) checkNitro(opts.instanceType);
     if (s.existingEni) continue;
     if (!subnet) continue; // RunInstances itself reports the missing subnet
     const explicit = s.count !== undefined || (s.addresses?.length ?? 0) > 0;
@@ -523,6 +531,12 @@ export function planLaunchIpv6(
     byDevice.set(s.deviceIndex, { ...plan, explicit });
   }
   return { byDevice };
+}
+
+/** IPv6-only instances must be built on the Nitro System (AWS's rule for IPv6-only subnets). */
+export function checkNitro(instanceType: string | undefined): void {
+  const type = instanceType ?? "m1.small";
+  if (instanceTypeInfo(type)?.hypervisor !== "nitro") throw ipv6NativeNeedsNitro(type);
 }
 
 /** After the launch: gives each new interface its IPv6 addresses (explicit, counted, or the subnet's default). */

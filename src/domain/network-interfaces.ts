@@ -18,6 +18,10 @@
  * - `InterfaceType` other than the default `interface` (efa, trunk, …) is refused.
  * - Per-instance-type limits on addresses per interface are not modelled; an interface may hold up to
  *   50 private addresses (PrivateIpAddressLimitExceeded beyond).
+ * - In an IPv6-native subnet (no IPv4 block) an interface has no private IPv4 address at all
+ *   (`privateIps` empty; `primaryIp` undefined); asking for one is refused. Its DNS name is the
+ *   attached instance's resource name (`i-….<region>.compute.internal`), none while detached. Its
+ *   IPv6 addresses are domain/ipv6.ts's.
  */
 import type { RegionState, World } from "../state/world.js";
 import type { NetworkInterface, SecurityGroup, Subnet, Tags } from "./types.js";
@@ -39,6 +43,7 @@ import {
   privateIpAddressLimitExceeded,
   interfaceTypeNotManaged,
   attachmentNotFound,
+  ipv6NativeNoPrivateIpv4,
 } from "./errors.js";
 import { getSubnet } from "./subnets.js";
 
@@ -91,6 +96,7 @@ export function nextFreeAddress(subnet: Subnet, taken: Set<number>): number | un
 
 /** Validates an address asked for by the caller: in the subnet, not reserved, not in use. */
 export function checkRequestedAddress(subnet: Subnet, text: string, taken: Set<number>, param = "PrivateIpAddress"): number {
+  if (subnet.cidr === "") throw ipv6NativeNoPrivateIpv4(subnet.id);
   const ip = parseIp(text);
   if (ip === undefined) throw invalidParameterValue(`Value (${text}) for parameter ${param} is invalid. Invalid IPv4 address.`);
   const c = cidrOf(subnet.cidr);
@@ -105,6 +111,12 @@ export function checkRequestedAddress(subnet: Subnet, text: string, taken: Set<n
  * InsufficientFreeAddressesInSubnet when the subnet cannot hold them all. Does not mutate.
  */
 export function pickAddresses(rs: RegionState, subnet: Subnet, requested: string[], extra: number, taken = takenAddresses(rs, subnet.id)): string[] {
+  // An IPv6-native subnet has no IPv4 block: its interfaces have no private IPv4 address at all (the
+  // one picked by default, extra 1 with nothing requested, is simply not made).
+  if (subnet.cidr === "") {
+    if (requested.length > 0 || extra > 1) throw ipv6NativeNoPrivateIpv4(subnet.id);
+    return [];
+  }
   const local = new Set(taken);
   const out: string[] = [];
   for (const r of requested) {
@@ -322,6 +334,7 @@ export function assignPrivateIpAddresses(
     throw privateIpAddressLimitExceeded();
   }
   const subnet = getSubnet(rs, eni.subnetId);
+  if (subnet.cidr === "") throw ipv6NativeNoPrivateIpv4(subnet.id);
   const taken = takenAddresses(rs, subnet.id);
   // With AllowReassignment an address may move from another interface, but never a primary address.
   const moves: { from: NetworkInterface; address: string }[] = [];
@@ -358,8 +371,25 @@ export function unassignPrivateIpAddresses(world: World, rs: RegionState, id: st
   eni.privateIps = eni.privateIps.filter((p) => !addresses.includes(p.address));
 }
 
-export function primaryIp(eni: NetworkInterface): string {
-  return eni.privateIps.find((p) => p.primary)?.address ?? eni.privateIps[0]!.address;
+/** The primary private IPv4 address; undefined for an interface in an IPv6-native subnet (it has none). */
+export function primaryIp(eni: NetworkInterface): string | undefined {
+  return eni.privateIps.find((p) => p.primary)?.address ?? eni.privateIps[0]?.address;
+}
+
+/**
+ * The interface's private DNS name: IP-based (ip-10-0-0-5...) from its primary IPv4 address; an
+ * IPv6-only interface has resource-name hostnames only, the attached instance's (i-xxxx.region.compute.internal),
+ * and none while it is detached.
+ */
+export function eniDnsName(region: string, eni: NetworkInterface): string | undefined {
+  const ip = primaryIp(eni);
+  if (ip !== undefined) return privateDnsName(region, ip);
+  return eni.attachment ? resourceDnsName(region, eni.attachment.instanceId) : undefined;
+}
+
+/** A resource-name hostname: i-0123456789abcdef0.region.compute.internal (ec2.internal in us-east-1). */
+export function resourceDnsName(region: string, instanceId: string): string {
+  return region === "us-east-1" ? `${instanceId}.ec2.internal` : `${instanceId}.${region}.compute.internal`;
 }
 
 /** Interfaces attached to an instance, by device index. */

@@ -101,7 +101,7 @@ import type { NetworkAcl, RouteTable, SecurityGroup } from "../domain/types.js";
 import type { Fix, FixValue } from "./fix-command.js";
 import { isPrivate } from "../domain/cidr.js";
 import { fmtIp, hostCidr, isUla, parseAddr } from "./addr.js";
-import { invalidParameterValue, noIpv6Address } from "../domain/errors.js";
+import { invalidParameterValue, noIpv4Address, noIpv6Address } from "../domain/errors.js";
 import { routeState } from "../domain/route-tables.js";
 import { sharedVpcAttachments, tgwHome } from "../domain/transit-gateways.js";
 import type { EniInfo, NetworkModel, VpcInfo } from "./model.js";
@@ -657,7 +657,7 @@ function walkFrom(
   // (rules: "traffic destined for the MAC address of another network interface in the subnet uses data
   // link (layer 2) routing") and "Middlebox routing" ("you cannot route traffic between hosts in the
   // same subnet through an appliance"); "Network ACL example" (instances in one subnet talk freely).
-  const l2 = dst < 0 ? s.subnet.cidr6 !== undefined && inCidr(s.subnet.cidr6, dst) : inCidr(s.subnet.cidr, dst);
+  const l2 = dst < 0 ? s.subnet.cidr6 !== undefined && inCidr(s.subnet.cidr6, dst) : s.subnet.cidr !== undefined && inCidr(s.subnet.cidr, dst);
   const { hop: rtHop, out } = l2 ? sameSubnet(w, leg, s, src, dst) : route(w, leg, s, src, dst, depth);
   if (w.stop) {
     hops.push(rtHop, ...out.after);
@@ -1040,6 +1040,7 @@ export function analyzeResolved(m: NetworkModel, lat: LatencyModel, sender: Send
   if (isInternet(sender)) return dst.address < 0 ? fromInternet6(m, lat, sender, dst, p) : fromInternet(m, lat, sender, dst, p);
   const source = sender;
   const v6 = dst.address < 0;
+  if (!v6 && source.ipv6Only) throw noIpv4Address(source.instance?.id ?? source.eni.id, `send to the IPv4 address ${fmtIp(dst.address)}`);
   const srcAddr = v6 ? source.primaryIp6 : source.primaryIp;
   if (srcAddr === undefined) throw noIpv6Address(source.instance?.id ?? source.eni.id, source.eni.id, `send to the IPv6 address ${fmtIp(dst.address)}`);
   const w = new Walk(m, m.world, lat, p.explain);

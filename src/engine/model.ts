@@ -108,7 +108,8 @@ export interface SubnetInfo {
   subnet: Subnet;
   rs: RegionState;
   vpc: VpcInfo;
-  cidr: CidrInt;
+  /** The subnet's IPv4 block; absent for an IPv6-native subnet. */
+  cidr?: CidrInt;
   /** The subnet's associated IPv6 /64, if any. */
   cidr6?: CidrInt;
   rt?: RouteTable;
@@ -122,7 +123,10 @@ export interface EniInfo {
   subnet: SubnetInfo;
   /** Every address of the interface: private IPv4, then IPv6 (negative ids, engine/addr.ts). */
   ips: number[];
+  /** The primary private IPv4 address; for an IPv6-only interface (`ipv6Only`), its first IPv6 address. */
   primaryIp: number;
+  /** True for an interface without IPv4 (IPv6-native subnet). */
+  ipv6Only?: boolean;
   /** The first IPv6 address, if the interface has one. */
   primaryIp6?: number;
   publicIp?: number;
@@ -379,9 +383,10 @@ export class NetworkModel {
       }
       for (const subnet of rs.subnets.values()) {
         const vpc = this.vpcs.get(subnet.vpcId);
-        const cidr = this.cidr(subnet.cidr);
-        if (!vpc || !cidr) continue;
+        const cidr = subnet.cidr === "" ? undefined : this.cidr(subnet.cidr);
         const b6 = subnet.ipv6CidrBlocks?.find((b) => b.state === "associated" || b.state === "associating");
+        // An IPv6-native subnet has no IPv4 block (empty cidr): it is modelled by its IPv6 /64 alone.
+        if (!vpc || (!cidr && !(subnet.ipv6Native && b6))) continue;
         this.subnets.set(subnet.id, {
           subnet,
           rs,
@@ -404,8 +409,8 @@ export class NetworkModel {
           ips.push(ip);
           if (p.primary) primaryIp = ip;
         }
-        if (ips.length === 0) continue;
-        if (primaryIp < 0) primaryIp = ips[0]!;
+        const ipv6Only = ips.length === 0;
+        if (!ipv6Only && primaryIp < 0) primaryIp = ips[0]!;
         let primaryIp6: number | undefined;
         for (const a of eni.ipv6Addresses ?? []) {
           const ip6 = this.ip6(a);
@@ -413,7 +418,11 @@ export class NetworkModel {
           ips.push(ip6);
           primaryIp6 ??= ip6;
         }
-        const info: EniInfo = { eni, rs, vpc: subnet.vpc, subnet, ips, primaryIp, primaryIp6 };
+        if (ips.length === 0) continue;
+        // An interface in an IPv6-native subnet has no IPv4 address: its primary IPv6 address stands in
+        // (never used for IPv4: resolve.ts and analyze.ts refuse IPv4 to or from it).
+        if (ipv6Only) primaryIp = primaryIp6!;
+        const info: EniInfo = { eni, rs, vpc: subnet.vpc, subnet, ips, primaryIp, primaryIp6, ...(ipv6Only ? { ipv6Only: true } : {}) };
         const pub = eni.association ? this.ip(eni.association.publicIp) : undefined;
         if (pub !== undefined) {
           info.publicIp = pub;

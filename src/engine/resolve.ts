@@ -11,7 +11,7 @@
  * `internet` and `igw-…` send from 203.0.113.10 (RFC 5737's documentation range, standing for "a host
  * on the Internet"), or 192.0.2.10 / 198.51.100.10 when a VPC of the lab uses that range.
  */
-import { invalidParameterValue, ambiguousEndpoint, instanceNotFound, eniNotFound, internetGatewayNotFound, noIpv6Address } from "../domain/errors.js";
+import { invalidParameterValue, ambiguousEndpoint, instanceNotFound, eniNotFound, internetGatewayNotFound, noIpv4Address, noIpv6Address } from "../domain/errors.js";
 import { isPrivate, parseIp } from "../domain/cidr.js";
 import { fmtIp } from "./addr.js";
 import { parseIp6 } from "../domain/cidr6.js";
@@ -154,7 +154,9 @@ export function resolveSource(m: NetworkModel, text: string, scope: Scope = {}):
 
 /** The address a named destination is reached at: its primary private IPv4 address, or its first IPv6 address for family 6. */
 function named(eni: EniInfo, family: 4 | 6 | undefined, text: string): ResolvedDestination {
-  if (family !== 6) return { address: eni.primaryIp, eni };
+  // An IPv6-only interface is reached over IPv6 when no family is asked for; IPv4 is refused.
+  if (eni.ipv6Only && family === 4) throw noIpv4Address(eni.instance?.id ?? eni.eni.id, "be reached over IPv4");
+  if (family !== 6 && !eni.ipv6Only) return { address: eni.primaryIp, eni };
   if (eni.primaryIp6 === undefined) throw noIpv6Address(eni.instance?.id ?? text, eni.eni.id, "be reached over IPv6");
   return { address: eni.primaryIp6, eni };
 }

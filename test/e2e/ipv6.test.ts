@@ -308,6 +308,72 @@ test("a dual-stack seed: Tokyo through the AWS CLI, Singapore through the SDK, I
   assert.equal(v4.status, 200);
 });
 
+test("an IPv6-native subnet: an IPv6-only instance through the AWS CLI, out through an egress-only gateway", async () => {
+  const vpc = (await cli(["create-vpc", "--cidr-block", "10.40.0.0/16", "--amazon-provided-ipv6-cidr-block"])).Vpc;
+  await cli(["describe-vpcs", "--vpc-ids", vpc.VpcId]);
+  const v56 = vpc.Ipv6CidrBlockAssociationSet[0].Ipv6CidrBlock as string;
+  const subnet = (await cli(["create-subnet", "--vpc-id", vpc.VpcId, "--ipv6-native", "--ipv6-cidr-block", subnet64(v56, 3), "--availability-zone", "ap-northeast-1a"])).Subnet;
+  assert.equal(subnet.Ipv6Native, true);
+  const eigw = (await cli(["create-egress-only-internet-gateway", "--vpc-id", vpc.VpcId])).EgressOnlyInternetGateway.EgressOnlyInternetGatewayId;
+  const rt = (await cli(["create-route-table", "--vpc-id", vpc.VpcId])).RouteTable.RouteTableId;
+  await cli(["create-route", "--route-table-id", rt, "--destination-ipv6-cidr-block", "::/0", "--egress-only-internet-gateway-id", eigw]);
+  await cli(["associate-route-table", "--route-table-id", rt, "--subnet-id", subnet.SubnetId]);
+
+  // AWS's refusals: a Xen type, private IPv4 addresses, no IPv6 address, a public IPv4 address, ip-name hostnames.
+  const xen = await cliError(["run-instances", "--image-id", AMI, "--instance-type", "m1.small", "--count", "1", "--subnet-id", subnet.SubnetId], "InvalidParameterCombination");
+  assert.match(xen, /Nitro/);
+  await cliError(["run-instances", "--image-id", AMI, "--instance-type", "t3.micro", "--count", "1", "--subnet-id", subnet.SubnetId, "--private-ip-address", "10.40.0.10"], "InvalidParameterValue");
+  await cliError(["run-instances", "--image-id", AMI, "--instance-type", "t3.micro", "--count", "1", "--subnet-id", subnet.SubnetId, "--ipv6-address-count", "0"], "InvalidParameterValue");
+  await cliError(["run-instances", "--image-id", AMI, "--instance-type", "t3.micro", "--count", "1", "--network-interfaces", `DeviceIndex=0,SubnetId=${subnet.SubnetId},AssociatePublicIpAddress=true`], "InvalidParameterCombination");
+  await cliError(["run-instances", "--image-id", AMI, "--instance-type", "t3.micro", "--count", "1", "--subnet-id", subnet.SubnetId, "--private-dns-name-options", "HostnameType=ip-name"], "InvalidParameterValue");
+  await cliError(["create-network-interface", "--subnet-id", subnet.SubnetId, "--secondary-private-ip-address-count", "1"], "InvalidParameterValue");
+  assert.equal((await cli(["describe-network-interfaces", "--filters", `Name=vpc-id,Values=${vpc.VpcId}`])).NetworkInterfaces.length, 0, "no refused request left an interface behind");
+
+  // The instance: no private IPv4 address, one IPv6 address of the subnet, a resource-name hostname.
+  const inst = (await cli(["run-instances", "--image-id", AMI, "--instance-type", "t3.micro", "--count", "1", "--subnet-id", subnet.SubnetId])).Instances[0];
+  const id = inst.InstanceId as string;
+  const d = (await cli(["describe-instances", "--instance-ids", id])).Reservations[0].Instances[0];
+  assert.equal(d.PrivateIpAddress, undefined);
+  assert.equal(d.PrivateDnsName, `${id}.ap-northeast-1.compute.internal`);
+  assert.equal(d.PrivateDnsNameOptions.HostnameType, "resource-name");
+  assert.equal(d.PublicIpAddress, undefined);
+  assert.equal(d.SubnetId, subnet.SubnetId);
+  const ni = d.NetworkInterfaces[0];
+  assert.equal(ni.PrivateIpAddress, undefined);
+  assert.deepEqual(ni.PrivateIpAddresses ?? [], []);
+  assert.equal(ni.Ipv6Addresses.length, 1);
+  const v6 = ni.Ipv6Addresses[0].Ipv6Address as string;
+  assert.ok(containsIp6(cidr6Of(subnet64(v56, 3)), parseIp6(v6)!), `${v6} is in the subnet`);
+  const eni = (await cli(["describe-network-interfaces", "--network-interface-ids", ni.NetworkInterfaceId])).NetworkInterfaces[0];
+  assert.equal(eni.PrivateIpAddress, undefined);
+  assert.deepEqual(eni.PrivateIpAddresses ?? [], []);
+  assert.deepEqual(eni.Ipv6Addresses.map((a: Json) => a.Ipv6Address), [v6]);
+  assert.equal(eni.PrivateDnsName, `${id}.ap-northeast-1.compute.internal`);
+  // A standalone interface there: IPv6 only too, and no DNS name until it is attached.
+  const standalone = (await cli(["create-network-interface", "--subnet-id", subnet.SubnetId])).NetworkInterface;
+  assert.equal(standalone.PrivateIpAddress, undefined);
+  assert.deepEqual(standalone.PrivateIpAddresses ?? [], []);
+  assert.equal(standalone.Ipv6Addresses.length, 1);
+  assert.equal(standalone.PrivateDnsName, undefined);
+
+  // The network: out to the Internet over IPv6 through the egress-only gateway; nothing in from it; IPv4 refused.
+  const vpclab = (args: string[]) => runVpclab([...args, "--endpoint-url", lab.url]);
+  const out = await vpclab(["ping", id, "2606:4700:4700::1111", "-c", "1", "--fast"]);
+  assert.equal(out.code, 0, out.stdout + out.stderr);
+  const path = JSON.parse((await vpclab(["why", id, "2606:4700:4700::1111", "--json"])).stdout) as Json;
+  assert.equal(path.verdict, "reachable");
+  assert.equal(path.sourceAddressSeenByReceiver, v6);
+  assert.ok((path.forward as Json[]).some((h) => h.kind === "eigw" && h.id === eigw));
+  const inbound = await vpclab(["ping", "internet", v6, "-c", "1", "--fast"]);
+  assert.equal(inbound.code, 1, inbound.stdout + inbound.stderr);
+  const v4 = await vpclab(["ping", id, "1.1.1.1", "-c", "1", "--fast"]);
+  assert.equal(v4.code, 2, v4.stdout + v4.stderr);
+  assert.match(v4.stderr, /IPv6-only/);
+  const v4in = await vpclab(["ping", "-4", "internet", id, "-c", "1", "--fast"]);
+  assert.equal(v4in.code, 2, v4in.stdout + v4in.stderr);
+  assert.match(v4in.stderr, /IPv6-only/);
+});
+
 test("IPv6 blocks: AWS's refusals for pools, IPAM, border groups, sizes, ranges and overlaps", async () => {
   const ec2 = lab.ec2("eu-west-1");
   // The reported bug: Ipv6CidrBlock without Ipv6Pool was silently accepted with no association.
@@ -341,7 +407,7 @@ test("IPv6 blocks: AWS's refusals for pools, IPAM, border groups, sizes, ranges 
   const subnetsNow = (await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: "vpc-id", Values: [vpc.VpcId!] }] }))).Subnets!;
   assert.equal(subnetsNow.length, 1, "no refused CreateSubnet left a subnet behind");
 
-  // An IPv6-native subnet: no IPv4 block, resource-name hostnames, auto IPv6; launching there is refused.
+  // An IPv6-native subnet: no IPv4 block, resource-name hostnames, auto IPv6; only Nitro types launch there.
   const native = (await ec2.send(new CreateSubnetCommand({ VpcId: vpc.VpcId, Ipv6Native: true, Ipv6CidrBlock: subnet64(v56, 9) }))).Subnet!;
   assert.equal(native.CidrBlock, undefined);
   assert.equal(native.Ipv6Native, true);
@@ -350,8 +416,8 @@ test("IPv6 blocks: AWS's refusals for pools, IPAM, border groups, sizes, ranges 
   const nf = await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: "ipv6-native", Values: ["true"] }] }));
   assert.deepEqual(nf.Subnets!.map((s) => s.SubnetId), [native.SubnetId]);
   await expectEc2Error(ec2.send(new ModifySubnetAttributeCommand({ SubnetId: native.SubnetId, MapPublicIpOnLaunch: { Value: true } })), "InvalidParameterValue");
-  const launch = await expectEc2Error(ec2.send(new RunInstancesCommand({ ImageId: AMI, MinCount: 1, MaxCount: 1, SubnetId: native.SubnetId })), "InvalidParameterValue");
-  assert.match(launch.message, /IPv6-native/);
+  const launch = await expectEc2Error(ec2.send(new RunInstancesCommand({ ImageId: AMI, MinCount: 1, MaxCount: 1, SubnetId: native.SubnetId })), "InvalidParameterCombination");
+  assert.match(launch.message, /Nitro/);
   // The IPv4 subnet code still works next to a subnet without an IPv4 block.
   await ec2.send(new CreateSubnetCommand({ VpcId: vpc.VpcId, CidrBlock: "10.0.2.0/24" }));
 
