@@ -7,8 +7,9 @@
  * Fidelity notes: AWS's console lists the routes of a route table with SearchTransitGatewayRoutes
  * filtered on state, as here; it shows at most 1000 (the call's own limit).
  */
+import type { JSX } from "preact";
 import { useState } from "preact/hooks";
-import { describeAll, ec2, list, nameOf, session } from "./api";
+import { ApiError, describeAll, ec2, list, nameOf, session } from "./api";
 import { act, Field, FormDialog, State, Tabs, useLive } from "./ui";
 import { VpcSelect } from "./pages";
 import { Details, KV, nameCol, nameTag, ResourcePage, tagsText, useResources, val } from "./resource";
@@ -233,6 +234,66 @@ export function TgwAttachmentsPage(props: { regions: string[] }) {
 
 // ---- Transit gateway route tables ------------------------------------------------------------------
 
+/**
+ * The Associations and Propagations tabs of a TGW route table: the same table of attachments (ids
+ * `tgw-assoc-attachment`/`tgw-associations` and `tgw-prop-attachment`/`tgw-propagations`), one create
+ * and one delete call each.
+ */
+function AttachmentLinks(props: {
+  kind: "association" | "propagation";
+  rtb: string | undefined;
+  rows: any[];
+  attach: string;
+  setAttach: (v: string) => void;
+  attachOptions: JSX.Element;
+  create: string;
+  remove: string;
+  setError: (e: ApiError | undefined) => void;
+}) {
+  const { kind, rtb, attach } = props;
+  const short = kind === "association" ? "assoc" : "prop";
+  return (
+    <>
+      <div class="actions">
+        <select id={`tgw-${short}-attachment`} value={attach} onChange={(e) => props.setAttach(val(e))}>
+          {props.attachOptions}
+        </select>
+        <button disabled={!attach} onClick={() => act(() => ec2(props.create, { TransitGatewayRouteTableId: rtb, TransitGatewayAttachmentId: attach }), props.setError)}>
+          Create {kind}
+        </button>
+      </div>
+      <table class="resources inner" id={`tgw-${kind}s`}>
+        <thead>
+          <tr>
+            <th>Attachment ID</th>
+            <th>Resource ID</th>
+            <th>Resource type</th>
+            <th>State</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.map((a) => (
+            <tr>
+              <td>{a.transitGatewayAttachmentId}</td>
+              <td>{a.resourceId}</td>
+              <td>{a.resourceType}</td>
+              <td>
+                <State s={a.state} />
+              </td>
+              <td>
+                <button onClick={() => act(() => ec2(props.remove, { TransitGatewayRouteTableId: rtb, TransitGatewayAttachmentId: a.transitGatewayAttachmentId }), props.setError, `Delete the ${kind} of ${a.transitGatewayAttachmentId}?`)}>
+                  Delete {kind}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
 export function TgwRouteTablesPage() {
   const p = useResources(() => describeAll("DescribeTransitGatewayRouteTables", "transitGatewayRouteTables"), (x) => x.transitGatewayRouteTableId);
   const sel = p.sel;
@@ -327,87 +388,33 @@ export function TgwRouteTablesPage() {
               {
                 title: "Associations",
                 body: () => (
-                  <>
-                    <div class="actions">
-                      <select id="tgw-assoc-attachment" value={attach} onChange={(e) => setAttach(val(e))}>
-                        {attachOptions}
-                      </select>
-                      <button disabled={!attach} onClick={() => act(() => ec2("AssociateTransitGatewayRouteTable", { TransitGatewayRouteTableId: rtb, TransitGatewayAttachmentId: attach }), p.setError)}>
-                        Create association
-                      </button>
-                    </div>
-                    <table class="resources inner" id="tgw-associations">
-                      <thead>
-                        <tr>
-                          <th>Attachment ID</th>
-                          <th>Resource ID</th>
-                          <th>Resource type</th>
-                          <th>State</th>
-                          <th />
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {assocs.map((a) => (
-                          <tr>
-                            <td>{a.transitGatewayAttachmentId}</td>
-                            <td>{a.resourceId}</td>
-                            <td>{a.resourceType}</td>
-                            <td>
-                              <State s={a.state} />
-                            </td>
-                            <td>
-                              <button onClick={() => act(() => ec2("DisassociateTransitGatewayRouteTable", { TransitGatewayRouteTableId: rtb, TransitGatewayAttachmentId: a.transitGatewayAttachmentId }), p.setError, `Delete the association of ${a.transitGatewayAttachmentId}?`)}>
-                                Delete association
-                              </button>
-                            </td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </>
+                  <AttachmentLinks
+                    kind="association"
+                    rtb={rtb}
+                    rows={assocs}
+                    attach={attach}
+                    setAttach={setAttach}
+                    attachOptions={attachOptions}
+                    create="AssociateTransitGatewayRouteTable"
+                    remove="DisassociateTransitGatewayRouteTable"
+                    setError={p.setError}
+                  />
                 ),
               },
               {
                 title: "Propagations",
                 body: () => (
-                  <>
-                    <div class="actions">
-                      <select id="tgw-prop-attachment" value={attach} onChange={(e) => setAttach(val(e))}>
-                        {attachOptions}
-                      </select>
-                      <button disabled={!attach} onClick={() => act(() => ec2("EnableTransitGatewayRouteTablePropagation", { TransitGatewayRouteTableId: rtb, TransitGatewayAttachmentId: attach }), p.setError)}>
-                        Create propagation
-                      </button>
-                    </div>
-                    <table class="resources inner" id="tgw-propagations">
-                      <thead>
-                        <tr>
-                          <th>Attachment ID</th>
-                          <th>Resource ID</th>
-                          <th>Resource type</th>
-                          <th>State</th>
-                          <th />
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {props_.map((a) => (
-                          <tr>
-                            <td>{a.transitGatewayAttachmentId}</td>
-                            <td>{a.resourceId}</td>
-                            <td>{a.resourceType}</td>
-                            <td>
-                              <State s={a.state} />
-                            </td>
-                            <td>
-                              <button onClick={() => act(() => ec2("DisableTransitGatewayRouteTablePropagation", { TransitGatewayRouteTableId: rtb, TransitGatewayAttachmentId: a.transitGatewayAttachmentId }), p.setError, `Delete the propagation of ${a.transitGatewayAttachmentId}?`)}>
-                                Delete propagation
-                              </button>
-                            </td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </>
+                  <AttachmentLinks
+                    kind="propagation"
+                    rtb={rtb}
+                    rows={props_}
+                    attach={attach}
+                    setAttach={setAttach}
+                    attachOptions={attachOptions}
+                    create="EnableTransitGatewayRouteTablePropagation"
+                    remove="DisableTransitGatewayRouteTablePropagation"
+                    setError={p.setError}
+                  />
                 ),
               },
             ]}

@@ -433,6 +433,19 @@ describe("web console in Chromium", { skip: CHROMIUM ? false : "chromium is not 
     await region(page, PARIS);
     await nav(page, "transit-gateways");
     await rowId(page, tgw, "paris-hub", "available");
+    // Its default route table: the VPC attachment is associated and propagates; disabling the
+    // propagation by a click empties the Propagations tab and leaves the association.
+    const rtb = (await cli(["describe-transit-gateways", "--transit-gateway-ids", tgw], PARIS)).TransitGateways[0].Options.AssociationDefaultRouteTableId as string;
+    await nav(page, "tgw-route-tables");
+    await selectRow(page, await rowId(page, rtb));
+    await tab(page, "Associations");
+    await page.waitForFunction((a) => document.querySelector("#tgw-associations")?.textContent?.includes(a), {}, attach);
+    await tab(page, "Propagations");
+    await page.waitForFunction((a) => document.querySelector("#tgw-propagations")?.textContent?.includes(a), {}, attach);
+    await page.click("#tgw-propagations button");
+    await page.waitForFunction(() => document.querySelector("#tgw-propagations tbody")?.children.length === 0);
+    const left = await cli(["get-transit-gateway-route-table-associations", "--transit-gateway-route-table-id", rtb], PARIS);
+    assert.deepEqual(left.Associations.map((x: { TransitGatewayAttachmentId: string }) => x.TransitGatewayAttachmentId), [attach]);
     await region(page, LONDON);
     await nav(page, "tgw-attachments");
     await selectRow(page, await rowId(page, peering, "pendingAcceptance"));
